@@ -1,0 +1,292 @@
+// One segment of a partition log: a .log file of whole RecordBatch v2 batches named by its
+// base offset, with its sparse offset and time indexes (Kafka's LogSegment).
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  BATCH_LENGTH,
+  BASE_OFFSET,
+  LAST_OFFSET_DELTA,
+  LOG_OVERHEAD,
+  MAGIC,
+  MAX_TIMESTAMP,
+  PARTITION_LEADER_EPOCH,
+  RECORD_BATCH_OVERHEAD,
+  CURRENT_MAGIC,
+  isBatchCrcValid,
+} from '../../protocol/batchHeader'
+import { OffsetIndex, TimeIndex } from './indexes'
+
+/** Kafka's file names: the base offset zero-padded to 20 digits. */
+export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex'): string {
+  return String(baseOffset).padStart(20, '0') + suffix
+}
+
+/** What the log knows of a batch without decoding its records. */
+export interface BatchInfo {
+  position: number
+  size: number
+  baseOffset: number
+  lastOffset: number
+  maxTimestamp: number
+  partitionLeaderEpoch: number
+}
+
+export function batchInfoAt(buf: Uint8Array, pos: number, position = pos): BatchInfo {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  const baseOffset = Number(v.getBigInt64(pos + BASE_OFFSET))
+  return {
+    position,
+    size: LOG_OVERHEAD + v.getInt32(pos + BATCH_LENGTH),
+    baseOffset,
+    lastOffset: baseOffset + v.getInt32(pos + LAST_OFFSET_DELTA),
+    maxTimestamp: Number(v.getBigInt64(pos + MAX_TIMESTAMP)),
+    partitionLeaderEpoch: v.getInt32(pos + PARTITION_LEADER_EPOCH),
+  }
+}
+
+export interface RecoveryResult {
+  /** Bytes cut from the tail: a torn or corrupt batch and everything after it. */
+  truncatedBytes: number
+  /** The batches that survived, in order (the log rebuilds its leader-epoch cache from them). */
+  batches: BatchInfo[]
+}
+
+export class LogSegment {
+  private readonly header = Buffer.alloc(RECORD_BATCH_OVERHEAD)
+  private bytesSinceLastIndexEntry = 0
+  /** Timestamp of the first batch, which segment.ms counts from (Kafka's rollingBasedTimestamp). */
+  private rollingBasedTimestamp: number | null = null
+  maxTimestampSoFar = -1
+  offsetOfMaxTimestampSoFar = -1
+  /** Offset after the last batch in this segment. */
+  nextOffset: number
+
+  private constructor(
+    readonly dir: string,
+    readonly baseOffset: number,
+    private readonly fd: number,
+    public size: number,
+    public offsetIndex: OffsetIndex,
+    public timeIndex: TimeIndex,
+    private readonly indexIntervalBytes: number,
+    readonly created: number,
+  ) {
+    this.nextOffset = baseOffset
+  }
+
+  get logPath(): string {
+    return join(this.dir, segmentFileName(this.baseOffset, '.log'))
+  }
+
+  private get indexPath(): string {
+    return join(this.dir, segmentFileName(this.baseOffset, '.index'))
+  }
+
+  private get timeIndexPath(): string {
+    return join(this.dir, segmentFileName(this.baseOffset, '.timeindex'))
+  }
+
+  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now = Date.now()): LogSegment {
+    const fd = openSync(join(dir, segmentFileName(baseOffset, '.log')), 'w+')
+    return new LogSegment(dir, baseOffset, fd, 0, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, now)
+  }
+
+  /**
+   * Opens an existing segment. With `trusted` (below the recovery point) its saved indexes are
+   * loaded when sane; otherwise, or when they are not, call recover() to rebuild them.
+   */
+  static open(dir: string, baseOffset: number, indexIntervalBytes: number, trusted: boolean): { segment: LogSegment; needsRecovery: boolean } {
+    const path = join(dir, segmentFileName(baseOffset, '.log'))
+    const fd = openSync(path, 'r+')
+    const stat = statSync(path)
+    const segment = new LogSegment(dir, baseOffset, fd, stat.size, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, stat.mtimeMs)
+    if (!trusted) return { segment, needsRecovery: true }
+    const last = segment.lastBatch()
+    const offsetIndex = OffsetIndex.load(segment.indexPath, baseOffset, stat.size)
+    const timeIndex = last ? TimeIndex.load(segment.timeIndexPath, baseOffset, last.lastOffset + 1) : null
+    if (!last || !offsetIndex || !timeIndex) return { segment, needsRecovery: true }
+    segment.offsetIndex = offsetIndex
+    segment.timeIndex = timeIndex
+    segment.nextOffset = last.lastOffset + 1
+    segment.restoreTimestampsFromIndex(last)
+    return { segment, needsRecovery: false }
+  }
+
+  private restoreTimestampsFromIndex(last: BatchInfo): void {
+    const first = this.batchAt(0)
+    this.rollingBasedTimestamp = first?.maxTimestamp ?? null
+    const lastEntry = this.timeIndex.lastEntry
+    // The time index holds the largest timestamp up to its last entry; later batches are scanned.
+    this.maxTimestampSoFar = lastEntry?.timestamp ?? -1
+    this.offsetOfMaxTimestampSoFar = lastEntry?.offset ?? -1
+    const from = lastEntry ? this.offsetIndex.lookup(lastEntry.offset).position : 0
+    for (const batch of this.batchesFrom(from)) this.trackTimestamp(batch)
+    if (last.maxTimestamp > this.maxTimestampSoFar) this.trackTimestamp(last)
+  }
+
+  private trackTimestamp(batch: BatchInfo): void {
+    if (batch.maxTimestamp > this.maxTimestampSoFar) {
+      this.maxTimestampSoFar = batch.maxTimestamp
+      this.offsetOfMaxTimestampSoFar = batch.lastOffset
+    }
+  }
+
+  /** The header of the batch at `position`, or null past the end or at a torn header. */
+  batchAt(position: number): BatchInfo | null {
+    if (position + RECORD_BATCH_OVERHEAD > this.size) return null
+    readSync(this.fd, this.header, 0, RECORD_BATCH_OVERHEAD, position)
+    const info = batchInfoAt(this.header, 0, position)
+    return info.size >= RECORD_BATCH_OVERHEAD && position + info.size <= this.size ? info : null
+  }
+
+  *batchesFrom(position: number): Generator<BatchInfo> {
+    for (let batch = this.batchAt(position); batch; batch = this.batchAt(batch.position + batch.size)) yield batch
+  }
+
+  lastBatch(): BatchInfo | null {
+    let last: BatchInfo | null = null
+    const lastIndexed = this.offsetIndex.entryCount > 0 ? this.offsetIndex.lookup(Number.MAX_SAFE_INTEGER).position : 0
+    for (const batch of this.batchesFrom(lastIndexed)) last = batch
+    return last
+  }
+
+  get largestTimestamp(): number {
+    return this.maxTimestampSoFar >= 0 ? this.maxTimestampSoFar : this.created
+  }
+
+  /** Appends already-validated batches lying in `bytes` (offsets assigned, CRC valid). */
+  append(bytes: Uint8Array, batches: BatchInfo[]): void {
+    if (batches.length === 0) return
+    const position = this.size
+    writeSync(this.fd, bytes, 0, bytes.length, position)
+    this.size += bytes.length
+    for (const batch of batches) {
+      if (this.rollingBasedTimestamp === null) this.rollingBasedTimestamp = batch.maxTimestamp
+      this.trackTimestamp(batch)
+      this.indexBatch(batch, position + batch.position)
+    }
+    this.nextOffset = batches[batches.length - 1].lastOffset + 1
+  }
+
+  private indexBatch(batch: BatchInfo, position: number): void {
+    if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
+      this.offsetIndex.append(batch.lastOffset, position)
+      this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar)
+      this.bytesSinceLastIndexEntry = 0
+    }
+    this.bytesSinceLastIndexEntry += batch.size
+  }
+
+  /** Kafka's LogSegment.shouldRoll time test: record time since the first batch, or age. */
+  timeWaitedForRoll(now: number, messageTimestamp: number): number {
+    if (this.rollingBasedTimestamp !== null && this.rollingBasedTimestamp >= 0) return messageTimestamp - this.rollingBasedTimestamp
+    return now - this.created
+  }
+
+  /** The first batch whose last offset is >= `offset`, starting the scan at an index hint. */
+  translateOffset(offset: number): BatchInfo | null {
+    const start = this.offsetIndex.lookup(offset).position
+    for (const batch of this.batchesFrom(start)) if (batch.lastOffset >= offset) return batch
+    return null
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to `maxBytes` and never past `maxPosition`;
+   * the first batch is returned whole even when larger than maxBytes (KIP-74).
+   */
+  read(offset: number, maxBytes: number, maxPosition = this.size): Buffer | null {
+    const first = this.translateOffset(offset)
+    if (!first || first.position >= maxPosition) return null
+    const window = Math.max(first.size, Math.min(maxBytes, maxPosition - first.position))
+    const bytes = Buffer.allocUnsafe(window)
+    const read = readSync(this.fd, bytes, 0, window, first.position)
+    let end = 0
+    while (end + RECORD_BATCH_OVERHEAD <= read) {
+      const size = LOG_OVERHEAD + bytes.readInt32BE(end + BATCH_LENGTH)
+      if (end + size > read) break
+      end += size
+    }
+    return end === bytes.length ? bytes : bytes.subarray(0, end)
+  }
+
+  /** Position of the first batch at or after `offset`, or the segment's size. */
+  positionOf(offset: number): number {
+    return this.translateOffset(offset)?.position ?? this.size
+  }
+
+  /**
+   * Validates every batch from the start (size, magic, CRC, offsets that only grow), rebuilds
+   * the indexes, and cuts the file at the first batch that fails: a torn tail after a crash.
+   */
+  recover(): RecoveryResult {
+    this.offsetIndex = new OffsetIndex(this.baseOffset)
+    this.timeIndex = new TimeIndex(this.baseOffset)
+    this.bytesSinceLastIndexEntry = 0
+    this.maxTimestampSoFar = -1
+    this.offsetOfMaxTimestampSoFar = -1
+    this.rollingBasedTimestamp = null
+    this.nextOffset = this.baseOffset
+    const batches: BatchInfo[] = []
+    let position = 0
+    for (;;) {
+      const batch = this.batchAt(position)
+      if (!batch || batch.baseOffset < this.nextOffset || batch.lastOffset < batch.baseOffset) break
+      const bytes = Buffer.allocUnsafe(batch.size)
+      readSync(this.fd, bytes, 0, batch.size, position)
+      if (bytes[MAGIC] !== CURRENT_MAGIC || !isBatchCrcValid(bytes, 0)) break
+      if (this.rollingBasedTimestamp === null) this.rollingBasedTimestamp = batch.maxTimestamp
+      this.trackTimestamp(batch)
+      this.indexBatch(batch, position)
+      this.nextOffset = batch.lastOffset + 1
+      batches.push(batch)
+      position += batch.size
+    }
+    const truncatedBytes = this.size - position
+    if (truncatedBytes > 0) this.truncateFile(position)
+    return { truncatedBytes, batches }
+  }
+
+  /** Drops the batch holding `offset` and everything after it. Returns the bytes removed. */
+  truncateTo(offset: number): number {
+    const batch = this.translateOffset(offset)
+    if (!batch) return 0
+    const removed = this.size - batch.position
+    this.truncateFile(batch.position)
+    this.offsetIndex.truncateTo(offset)
+    this.timeIndex.truncateTo(offset)
+    this.nextOffset = batch.baseOffset
+    this.maxTimestampSoFar = -1
+    this.offsetOfMaxTimestampSoFar = -1
+    this.rollingBasedTimestamp = this.size > 0 ? (this.batchAt(0)?.maxTimestamp ?? null) : null
+    for (const b of this.batchesFrom(0)) this.trackTimestamp(b)
+    this.bytesSinceLastIndexEntry = 0
+    return removed
+  }
+
+  private truncateFile(size: number): void {
+    ftruncateSync(this.fd, size)
+    this.size = size
+  }
+
+  /** Flushes the data and writes the indexes: done when the segment closes for appends. */
+  flush(): void {
+    fsyncSync(this.fd)
+    this.offsetIndex.save(this.indexPath)
+    this.timeIndex.save(this.timeIndexPath)
+  }
+
+  close(): void {
+    closeSync(this.fd)
+  }
+
+  /** Removes the segment's files. Kafka delays this by file.delete.delay.ms for readers that
+   *  may still hold the file; here reads are synchronous on the broker's thread, so none can. */
+  delete(): void {
+    this.close()
+    for (const path of [this.logPath, this.indexPath, this.timeIndexPath]) rmSync(path, { force: true })
+  }
+
+  static exists(dir: string, baseOffset: number): boolean {
+    return existsSync(join(dir, segmentFileName(baseOffset, '.log')))
+  }
+}

@@ -1,0 +1,174 @@
+// Kafka's LogValidator for RecordBatch v2, working on headers only: a produced batch is
+// checked (structure, size, CRC, record count, timestamps) and stamped with its base offset
+// and leader epoch in place, without decoding its records.
+import { KafkaError } from '../../errors'
+import {
+  ATTRIBUTES,
+  BATCH_LENGTH,
+  BASE_TIMESTAMP,
+  COMPRESSION_CODEC_MASK,
+  CONTROL_FLAG_MASK,
+  CURRENT_MAGIC,
+  LOG_OVERHEAD,
+  MAGIC,
+  RECORDS_COUNT,
+  RECORD_BATCH_OVERHEAD,
+  LAST_OFFSET_DELTA,
+  CompressionType,
+  isBatchCrcValid,
+  stampBaseOffset,
+  stampLogAppendTime,
+  stampPartitionLeaderEpoch,
+} from '../../protocol/batchHeader'
+import type { LogConfig } from '../../config/logConfig'
+import { batchInfoAt, type BatchInfo } from './segment'
+
+export interface LogAppendInfo {
+  firstOffset: number
+  lastOffset: number
+  maxTimestamp: number
+  offsetOfMaxTimestamp: number
+  /** The broker time stamped into the batches under LogAppendTime, else -1. */
+  logAppendTime: number
+  recordCount: number
+  validBytes: number
+  batches: BatchInfo[]
+}
+
+/** Walks the batches in `bytes`, checking that each is whole, v2 and intact. */
+function checkStructure(bytes: Uint8Array, maxBatchBytes: number): BatchInfo[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const batches: BatchInfo[] = []
+  let pos = 0
+  if (bytes.length === 0) throw new KafkaError('INVALID_RECORD', 'The produce request holds no record batch')
+  while (pos < bytes.length) {
+    if (bytes.length - pos < RECORD_BATCH_OVERHEAD) {
+      throw new KafkaError('CORRUPT_MESSAGE', `Record batch at byte ${pos} is truncated: ${bytes.length - pos} bytes, a v2 header needs ${RECORD_BATCH_OVERHEAD}`)
+    }
+    const size = LOG_OVERHEAD + view.getInt32(pos + BATCH_LENGTH)
+    if (size < RECORD_BATCH_OVERHEAD || pos + size > bytes.length) {
+      throw new KafkaError('CORRUPT_MESSAGE', `Record batch at byte ${pos} declares ${size} bytes but ${bytes.length - pos} remain`)
+    }
+    const magic = view.getInt8(pos + MAGIC)
+    if (magic !== CURRENT_MAGIC) {
+      throw new KafkaError('INVALID_RECORD', `Record batch magic ${magic} is not supported: only RecordBatch v2 (magic 2) is`)
+    }
+    if (size > maxBatchBytes) {
+      throw new KafkaError('MESSAGE_TOO_LARGE', `Record batch of ${size} bytes is larger than max.message.bytes (${maxBatchBytes})`)
+    }
+    if (!isBatchCrcValid(bytes, pos)) {
+      throw new KafkaError('CORRUPT_MESSAGE', `Record batch at byte ${pos} fails its CRC-32C check`)
+    }
+    const codec = view.getInt16(pos + ATTRIBUTES) & COMPRESSION_CODEC_MASK
+    if (codec > CompressionType.Zstd) {
+      throw new KafkaError('UNSUPPORTED_COMPRESSION_TYPE', `Record batch uses unknown compression codec ${codec}`)
+    }
+    batches.push(batchInfoAt(bytes, pos))
+    pos += size
+  }
+  return batches
+}
+
+function checkTimestamp(timestamp: number, now: number, config: LogConfig): void {
+  if (now - timestamp > config.messageTimestampBeforeMaxMs || timestamp - now > config.messageTimestampAfterMaxMs) {
+    throw new KafkaError(
+      'INVALID_TIMESTAMP',
+      `Timestamp ${timestamp} is out of range: it must be within message.timestamp.before.max.ms (${config.messageTimestampBeforeMaxMs}) before and message.timestamp.after.max.ms (${config.messageTimestampAfterMaxMs}) after the broker time ${now}`,
+    )
+  }
+}
+
+/**
+ * Validates a producer's batches and assigns them offsets from `nextOffset`, stamping base
+ * offset, leader epoch and, under LogAppendTime, the broker's time (which rewrites the CRC).
+ * Nothing is stamped unless every batch is valid: a produce appends all or nothing.
+ */
+export function validateAndAssignOffsets(
+  bytes: Uint8Array,
+  nextOffset: number,
+  leaderEpoch: number,
+  config: LogConfig,
+  now: number,
+): LogAppendInfo {
+  const batches = checkStructure(bytes, config.maxMessageBytes)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let recordCount = 0
+  for (const batch of batches) {
+    const count = view.getInt32(batch.position + RECORDS_COUNT)
+    const lastOffsetDelta = view.getInt32(batch.position + LAST_OFFSET_DELTA)
+    if (count <= 0 || lastOffsetDelta !== count - 1) {
+      throw new KafkaError('INVALID_RECORD', `Record batch holds ${count} records but its lastOffsetDelta is ${lastOffsetDelta}: a produced batch needs at least one record and contiguous offset deltas`)
+    }
+    if (view.getInt16(batch.position + ATTRIBUTES) & CONTROL_FLAG_MASK) {
+      throw new KafkaError('INVALID_RECORD', 'Clients may not produce control batches')
+    }
+    if (config.messageTimestampType === 'CreateTime') {
+      checkTimestamp(Number(view.getBigInt64(batch.position + BASE_TIMESTAMP)), now, config)
+      checkTimestamp(batch.maxTimestamp, now, config)
+    }
+    recordCount += count
+  }
+
+  const logAppendTime = config.messageTimestampType === 'LogAppendTime' ? now : -1
+  let offset = nextOffset
+  let maxTimestamp = -1
+  let offsetOfMaxTimestamp = -1
+  for (const batch of batches) {
+    const count = batch.lastOffset - batch.baseOffset + 1
+    stampBaseOffset(bytes, batch.position, BigInt(offset))
+    stampPartitionLeaderEpoch(bytes, batch.position, leaderEpoch)
+    if (logAppendTime >= 0) stampLogAppendTime(bytes, batch.position, BigInt(logAppendTime))
+    batch.baseOffset = offset
+    batch.lastOffset = offset + count - 1
+    batch.partitionLeaderEpoch = leaderEpoch
+    if (logAppendTime >= 0) batch.maxTimestamp = logAppendTime
+    if (batch.maxTimestamp > maxTimestamp) {
+      maxTimestamp = batch.maxTimestamp
+      offsetOfMaxTimestamp = batch.lastOffset
+    }
+    offset += count
+  }
+  return {
+    firstOffset: nextOffset,
+    lastOffset: offset - 1,
+    maxTimestamp,
+    offsetOfMaxTimestamp,
+    logAppendTime,
+    recordCount,
+    validBytes: bytes.length,
+    batches,
+  }
+}
+
+/**
+ * A follower appends batches as its leader wrote them: offsets and epochs already stamped.
+ * They must be intact and must continue the follower's log at `nextOffset`.
+ */
+export function validateReplicatedBatches(bytes: Uint8Array, nextOffset: number): LogAppendInfo {
+  const batches = checkStructure(bytes, Number.MAX_SAFE_INTEGER)
+  let expected = nextOffset
+  let maxTimestamp = -1
+  let offsetOfMaxTimestamp = -1
+  let recordCount = 0
+  for (const batch of batches) {
+    if (batch.baseOffset < expected || batch.lastOffset < batch.baseOffset) {
+      throw new KafkaError('CORRUPT_MESSAGE', `Replicated batch at offset ${batch.baseOffset} does not continue the log at ${expected}`)
+    }
+    if (batch.maxTimestamp > maxTimestamp) {
+      maxTimestamp = batch.maxTimestamp
+      offsetOfMaxTimestamp = batch.lastOffset
+    }
+    recordCount += new DataView(bytes.buffer, bytes.byteOffset).getInt32(batch.position + RECORDS_COUNT)
+    expected = batch.lastOffset + 1
+  }
+  return {
+    firstOffset: batches[0].baseOffset,
+    lastOffset: expected - 1,
+    maxTimestamp,
+    offsetOfMaxTimestamp,
+    logAppendTime: -1,
+    recordCount,
+    validBytes: bytes.length,
+    batches,
+  }
+}
