@@ -1,0 +1,415 @@
+// Every config Brokerlab supports, with Kafka 4.x (KRaft) names, types, defaults, validators
+// and update modes, taken from ServerLogConfigs, LogConfig, ReplicationConfigs, KRaftConfigs,
+// GroupCoordinatorConfig and DynamicBrokerConfig. Deliberate deviations are marked DEVIATION
+// and listed in docs/configs.md.
+
+import type {
+  BrokerConfigKey,
+  BrokerSynonym,
+  ConfigScope,
+  ConfigType,
+  ConfigUnit,
+  ConfigValue,
+  DynamicUpdateMode,
+  TopicConfigKey,
+  Validator,
+} from './types'
+
+/** Java's Long.MAX_VALUE as the nearest double; formatted back as 9223372036854775807. */
+export const LONG_MAX_VALUE = 2 ** 63
+export const INT_MAX_VALUE = 2147483647
+
+const MS_PER_MINUTE = 60_000
+const MS_PER_HOUR = 3_600_000
+
+/** BrokerCompressionType names, in Kafka's enum order. */
+export const BROKER_COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const
+export const CLEANUP_POLICIES = ['compact', 'delete'] as const
+export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const
+
+const atLeast = (min: number): Validator => ({ kind: 'atLeast', min })
+const oneOf = (...values: string[]): Validator => ({ kind: 'in', values })
+const listOf = (...values: string[]): Validator => ({ kind: 'listIn', values })
+
+/** The topic config a broker config is the default for, where its rules differ from the broker's. */
+interface TopicSpec {
+  name: string
+  /** When Kafka's topic doc differs from the broker's. */
+  documentation?: string
+  /** LogConfig's own default, used only when no broker value exists (DEFAULT_LOG_CONFIG, docs). */
+  defaultValue?: ConfigValue
+  /** Replaces the broker's validator; null drops it. */
+  validator?: Validator | null
+  /** Any negative broker value means unlimited and shows as -1 (KafkaConfig.logRetentionTimeMillis). */
+  negativeMeansUnlimited?: true
+}
+
+interface BrokerSpec {
+  validator?: Validator
+  unit?: ConfigUnit
+  mode?: DynamicUpdateMode
+  topic?: TopicSpec
+  /** A secondary broker name for the same setting (log.retention.hours for log.retention.ms). */
+  synonymOf?: BrokerSynonym
+  doc: string
+}
+
+interface BrokerDefinition extends BrokerConfigKey {
+  topic?: TopicSpec
+  synonymOf?: BrokerSynonym
+}
+
+function define(name: string, type: ConfigType, defaultValue: ConfigValue | null, spec: BrokerSpec): BrokerDefinition {
+  return {
+    name,
+    scope: 'broker',
+    type,
+    defaultValue,
+    validator: spec.validator,
+    unit: spec.unit,
+    documentation: spec.doc,
+    sensitive: type === 'PASSWORD',
+    dynamicUpdateMode: spec.mode ?? 'read-only',
+    topicConfig: spec.topic?.name,
+    topic: spec.topic,
+    synonymOf: spec.synonymOf,
+  }
+}
+
+const DEFINITIONS: readonly BrokerDefinition[] = [
+  // Node identity (KRaftConfigs, ServerConfigs)
+  define('node.id', 'INT', -1, {
+    doc: 'The node ID associated with the roles this process is playing. Required in KRaft mode.',
+  }),
+  define('broker.rack', 'STRING', null, {
+    doc: 'Rack of the broker, used in rack aware replica assignment for fault tolerance. Examples: RACK1, us-east-1d.',
+  }),
+
+  // Topic creation and deletion
+  define('num.partitions', 'INT', 1, {
+    validator: atLeast(1),
+    doc: 'The default number of log partitions per topic.',
+  }),
+  define('default.replication.factor', 'INT', 1, {
+    doc: 'The replication factor for automatically created topics, and for topics created with -1 as the replication factor.',
+  }),
+  define('auto.create.topics.enable', 'BOOLEAN', true, {
+    doc: 'Enable auto creation of topic on the server.',
+  }),
+  define('delete.topic.enable', 'BOOLEAN', true, {
+    doc: 'Enables delete topic. Delete topic through the admin tool will have no effect if this config is turned off.',
+  }),
+
+  // Durability and leadership
+  define('min.insync.replicas', 'INT', 1, {
+    validator: atLeast(1),
+    mode: 'cluster-wide',
+    doc: 'When a producer sets acks to "all" (or "-1"), the minimum number of replicas that must acknowledge a write for it to succeed (else NotEnoughReplicas).',
+    topic: { name: 'min.insync.replicas' },
+  }),
+  define('unclean.leader.election.enable', 'BOOLEAN', false, {
+    mode: 'cluster-wide',
+    doc: 'Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss.',
+    topic: { name: 'unclean.leader.election.enable' },
+  }),
+  define('auto.leader.rebalance.enable', 'BOOLEAN', true, {
+    doc: 'Enables auto leader balancing: the controller periodically moves leadership back to preferred replicas when leader imbalance exceeds leader.imbalance.per.broker.percentage.',
+  }),
+  define('leader.imbalance.check.interval.seconds', 'LONG', 300, {
+    validator: atLeast(1),
+    unit: 'seconds',
+    doc: 'The frequency with which the partition rebalance check is triggered by the controller.',
+  }),
+  define('leader.imbalance.per.broker.percentage', 'INT', 10, {
+    doc: 'The ratio of leader imbalance allowed per broker, in percent. The controller triggers a leader balance above it.',
+  }),
+
+  // Retention: log.retention.ms > log.retention.minutes > log.retention.hours (KafkaConfig.logRetentionTimeMillis)
+  define('log.retention.ms', 'LONG', null, {
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: 'The number of milliseconds to keep a log file before deleting it. If not set, the value in log.retention.minutes is used. If set to -1, no time limit is applied.',
+    topic: {
+      name: 'retention.ms',
+      defaultValue: 7 * 24 * MS_PER_HOUR,
+      validator: atLeast(-1),
+      negativeMeansUnlimited: true,
+      documentation: 'The maximum time a partition retains a log segment before deleting it, with the "delete" cleanup policy. If set to -1, no time limit is applied.',
+    },
+  }),
+  define('log.retention.minutes', 'INT', null, {
+    unit: 'minutes',
+    synonymOf: { name: 'log.retention.ms', factor: MS_PER_MINUTE },
+    doc: 'The number of minutes to keep a log file before deleting it, secondary to log.retention.ms. If not set, the value in log.retention.hours is used.',
+  }),
+  define('log.retention.hours', 'INT', 168, {
+    unit: 'hours',
+    synonymOf: { name: 'log.retention.ms', factor: MS_PER_HOUR },
+    doc: 'The number of hours to keep a log file before deleting it, tertiary to log.retention.ms.',
+  }),
+  define('log.retention.bytes', 'LONG', -1, {
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'The maximum size of the log before deleting it.',
+    topic: {
+      name: 'retention.bytes',
+      documentation: 'The maximum size a partition can grow to before old closed segments are deleted, with the "delete" cleanup policy. Per partition; -1 means no size limit.',
+    },
+  }),
+  define('log.retention.check.interval.ms', 'LONG', 300_000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion.',
+  }),
+  define('log.cleanup.policy', 'LIST', ['delete'], {
+    validator: listOf(...CLEANUP_POLICIES),
+    mode: 'cluster-wide',
+    doc: 'The default cleanup policy for segments beyond the retention window. A comma separated list of valid policies.',
+    topic: {
+      name: 'cleanup.policy',
+      documentation: 'A list of "delete" and/or "compact": the retention policy to use on old log segments.',
+    },
+  }),
+
+  // Segments and indexes
+  define('log.segment.bytes', 'INT', 1024 * 1024 * 1024, {
+    // DEVIATION: Kafka 4.x requires at least 1048576; Brokerlab keeps Kafka 3.x's floor of 14
+    // (LegacyRecord.RECORD_OVERHEAD_V0) so tiny segments make retention visible.
+    validator: atLeast(14),
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'The maximum size of a single log file.',
+    topic: {
+      name: 'segment.bytes',
+      documentation: 'The segment file size for the log. Retention and cleaning is always done a file at a time, so a larger segment size means fewer files but less granular control over retention.',
+    },
+  }),
+  define('log.roll.ms', 'LONG', null, {
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: 'The maximum time before a new log segment is rolled out (in milliseconds). If not set, the value in log.roll.hours is used.',
+    topic: {
+      name: 'segment.ms',
+      defaultValue: 7 * 24 * MS_PER_HOUR,
+      validator: atLeast(1),
+      documentation: "The period of time after which Kafka will force the log to roll even if the segment file isn't full, so that retention can delete or compact old data.",
+    },
+  }),
+  define('log.roll.hours', 'INT', 168, {
+    validator: atLeast(1),
+    unit: 'hours',
+    synonymOf: { name: 'log.roll.ms', factor: MS_PER_HOUR },
+    doc: 'The maximum time before a new log segment is rolled out (in hours), secondary to log.roll.ms.',
+  }),
+  define('log.index.interval.bytes', 'INT', 4096, {
+    validator: atLeast(0),
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'The interval with which we add an entry to the offset index.',
+    topic: {
+      name: 'index.interval.bytes',
+      documentation: 'How frequently Kafka adds an entry to its offset index: roughly every this many bytes.',
+    },
+  }),
+  define('log.index.size.max.bytes', 'INT', 10 * 1024 * 1024, {
+    validator: atLeast(4),
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'The maximum size in bytes of the offset index.',
+    topic: {
+      name: 'segment.index.bytes',
+      documentation: 'The size of the index that maps offsets to file positions. You generally should not need to change this.',
+    },
+  }),
+  define('log.segment.delete.delay.ms', 'LONG', 60_000, {
+    validator: atLeast(0),
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: 'The amount of time to wait before deleting a file from the filesystem.',
+    topic: {
+      name: 'file.delete.delay.ms',
+      documentation: 'The time to wait before deleting a file from the filesystem.',
+    },
+  }),
+
+  // Records
+  define('message.max.bytes', 'INT', 1024 * 1024 + 12, {
+    validator: atLeast(0),
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'The largest record batch size allowed by Kafka (after compression if compression is enabled).',
+    topic: { name: 'max.message.bytes' },
+  }),
+  define('compression.type', 'STRING', 'producer', {
+    validator: oneOf(...BROKER_COMPRESSION_TYPES),
+    mode: 'cluster-wide',
+    doc: "Specify the final compression type for a given topic: 'gzip', 'snappy', 'lz4', 'zstd', 'uncompressed', or 'producer' to retain the producer's codec.",
+    topic: { name: 'compression.type' },
+  }),
+  define('log.message.timestamp.type', 'STRING', 'CreateTime', {
+    validator: oneOf(...TIMESTAMP_TYPES),
+    mode: 'cluster-wide',
+    doc: 'Define whether the timestamp in the message is message create time or log append time: CreateTime or LogAppendTime.',
+    topic: { name: 'message.timestamp.type' },
+  }),
+  define('log.message.timestamp.before.max.ms', 'LONG', LONG_MAX_VALUE, {
+    validator: atLeast(0),
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: "How far a CreateTime message timestamp may be earlier than the broker's clock before the message is rejected.",
+    topic: { name: 'message.timestamp.before.max.ms' },
+  }),
+  define('log.message.timestamp.after.max.ms', 'LONG', 3_600_000, {
+    validator: atLeast(0),
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: "How far a CreateTime message timestamp may be later than the broker's clock before the message is rejected.",
+    topic: { name: 'message.timestamp.after.max.ms' },
+  }),
+
+  // Replication (ReplicationConfigs)
+  define('replica.lag.time.max.ms', 'LONG', 30_000, {
+    unit: 'ms',
+    doc: "If a follower hasn't sent any fetch requests or hasn't consumed up to the leader's log end offset for at least this time, the leader removes it from the ISR.",
+  }),
+  define('replica.fetch.wait.max.ms', 'INT', 500, {
+    unit: 'ms',
+    doc: 'The maximum wait time for each fetcher request issued by follower replicas. Keep it below replica.lag.time.max.ms.',
+  }),
+  define('replica.fetch.min.bytes', 'INT', 1, {
+    unit: 'bytes',
+    doc: 'Minimum bytes expected for each fetch response. If not enough bytes, wait up to replica.fetch.wait.max.ms.',
+  }),
+  define('replica.fetch.max.bytes', 'INT', 1024 * 1024, {
+    validator: atLeast(0),
+    unit: 'bytes',
+    doc: 'The number of bytes of messages to attempt to fetch for each partition. Not an absolute maximum: a larger first batch is still returned.',
+  }),
+  define('replica.fetch.response.max.bytes', 'INT', 10 * 1024 * 1024, {
+    validator: atLeast(0),
+    unit: 'bytes',
+    doc: 'Maximum bytes expected for the entire fetch response. Not an absolute maximum: a larger first batch is still returned.',
+  }),
+
+  // Requests (ServerConfigs, SocketServerConfigs)
+  define('fetch.max.bytes', 'INT', 55 * 1024 * 1024, {
+    validator: atLeast(1024),
+    unit: 'bytes',
+    doc: 'The maximum number of bytes we will return for a fetch request. Must be at least 1024.',
+  }),
+  define('socket.request.max.bytes', 'INT', 100 * 1024 * 1024, {
+    validator: atLeast(1),
+    unit: 'bytes',
+    doc: 'The maximum number of bytes in a socket request.',
+  }),
+
+  // KRaft broker lifecycle (KRaftConfigs)
+  define('broker.session.timeout.ms', 'INT', 9000, {
+    unit: 'ms',
+    doc: 'The length of time in milliseconds that a broker lease lasts if no heartbeats are made.',
+  }),
+  define('broker.heartbeat.interval.ms', 'INT', 2000, {
+    unit: 'ms',
+    doc: 'The length of time in milliseconds between broker heartbeats.',
+  }),
+
+  // Group coordinator (GroupCoordinatorConfig)
+  define('offsets.topic.num.partitions', 'INT', 50, {
+    validator: atLeast(1),
+    doc: 'The number of partitions for the offset commit topic (should not change after deployment).',
+  }),
+  define('offsets.topic.replication.factor', 'SHORT', 3, {
+    validator: atLeast(1),
+    doc: 'The replication factor for the offsets topic. Internal topic creation will fail until the cluster size meets this replication factor requirement.',
+  }),
+  define('offsets.retention.minutes', 'INT', 7 * 24 * 60, {
+    validator: atLeast(1),
+    unit: 'minutes',
+    doc: 'How long committed offsets of an empty group (or of a topic the group no longer subscribes to) are kept before they expire.',
+  }),
+  define('offsets.retention.check.interval.ms', 'LONG', 600_000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'Frequency at which to check for stale offsets.',
+  }),
+  define('group.initial.rebalance.delay.ms', 'INT', 3000, {
+    unit: 'ms',
+    doc: 'The time the group coordinator waits for more consumers to join a new group before performing the first rebalance.',
+  }),
+  define('group.min.session.timeout.ms', 'INT', 6000, {
+    unit: 'ms',
+    doc: 'The minimum allowed session timeout for registered consumers.',
+  }),
+  define('group.max.session.timeout.ms', 'INT', 1_800_000, {
+    unit: 'ms',
+    doc: 'The maximum allowed session timeout for registered consumers.',
+  }),
+  define('group.max.size', 'INT', INT_MAX_VALUE, {
+    validator: atLeast(1),
+    doc: 'The maximum number of consumers that a single consumer group can accommodate.',
+  }),
+
+  // Security (a per-broker, sensitive config; stored and described, no TLS listener uses it yet)
+  define('ssl.keystore.password', 'PASSWORD', null, {
+    mode: 'per-broker',
+    doc: "The store password for the key store file. Only needed if 'ssl.keystore.location' is configured.",
+  }),
+]
+
+function stripDefinition({ topic: _topic, synonymOf: _synonymOf, ...key }: BrokerDefinition): BrokerConfigKey {
+  return key
+}
+
+/** Broker configs in a stable, grouped order. */
+export const BROKER_CONFIGS: readonly BrokerConfigKey[] = DEFINITIONS.map(stripDefinition)
+
+function topicKey(primary: BrokerDefinition, topic: TopicSpec): TopicConfigKey {
+  const secondaries = DEFINITIONS.flatMap((d) => (d.synonymOf?.name === primary.name ? [{ name: d.name, factor: d.synonymOf.factor }] : []))
+  const validator = topic.validator === undefined ? primary.validator : (topic.validator ?? undefined)
+  return {
+    name: topic.name,
+    scope: 'topic',
+    type: primary.type,
+    defaultValue: topic.defaultValue ?? primary.defaultValue,
+    validator,
+    unit: primary.unit,
+    documentation: topic.documentation ?? primary.documentation,
+    sensitive: primary.sensitive,
+    brokerSynonyms: [{ name: primary.name, factor: 1 }, ...secondaries],
+    negativeMeansUnlimited: topic.negativeMeansUnlimited,
+  }
+}
+
+/** Topic configs (Kafka's LogConfig), each fed by its broker synonyms. */
+export const TOPIC_CONFIGS: readonly TopicConfigKey[] = DEFINITIONS.flatMap((d) => (d.topic ? [topicKey(d, d.topic)] : []))
+
+const BROKER_BY_NAME = new Map(BROKER_CONFIGS.map((k) => [k.name, k]))
+const TOPIC_BY_NAME = new Map(TOPIC_CONFIGS.map((k) => [k.name, k]))
+
+export function brokerConfigKey(name: string): BrokerConfigKey | undefined {
+  return BROKER_BY_NAME.get(name)
+}
+
+export function topicConfigKey(name: string): TopicConfigKey | undefined {
+  return TOPIC_BY_NAME.get(name)
+}
+
+export function configKey(scope: ConfigScope, name: string): BrokerConfigKey | TopicConfigKey | undefined {
+  return scope === 'broker' ? brokerConfigKey(name) : topicConfigKey(name)
+}
+
+/**
+ * The broker names that describe the same setting, in Kafka's precedence order
+ * (DynamicBrokerConfig.brokerConfigSynonyms): log.retention.hours -> [ms, minutes, hours].
+ */
+export function brokerSynonymNames(name: string): string[] {
+  const primary = DEFINITIONS.find((d) => d.name === name)?.synonymOf?.name ?? name
+  const group = DEFINITIONS.filter((d) => d.name === primary || d.synonymOf?.name === primary)
+  return group.length > 0 ? group.map((d) => d.name) : [name]
+}
+
+/** Whether Kafka accepts `name` in an AlterConfigs on one broker (perBroker) or on the default broker resource. */
+export function isDynamicAt(name: string, level: 'perBroker' | 'clusterDefaults'): boolean {
+  const mode = brokerConfigKey(name)?.dynamicUpdateMode
+  return mode === 'cluster-wide' || (mode === 'per-broker' && level === 'perBroker')
+}

@@ -1,0 +1,76 @@
+// The typed, resolved per-partition-log settings a UnifiedLog-like component reads.
+// Field names follow Kafka's LogConfig (topic config names in camelCase).
+
+import { describeTopicConfigs } from './resolve'
+import type { ConfigLayers, DescribedConfig } from './types'
+
+export interface LogConfig {
+  segmentBytes: number
+  segmentMs: number
+  retentionMs: number
+  retentionBytes: number
+  maxMessageBytes: number
+  messageTimestampType: 'CreateTime' | 'LogAppendTime'
+  messageTimestampBeforeMaxMs: number
+  messageTimestampAfterMaxMs: number
+  indexIntervalBytes: number
+  segmentIndexBytes: number
+  fileDeleteDelayMs: number
+  cleanupPolicy: string[]
+  compressionType: string
+  minInsyncReplicas: number
+  uncleanLeaderElectionEnable: boolean
+}
+
+/** Kafka 3.x/4.x defaults (LogConfig / ServerLogConfigs). */
+export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
+  segmentBytes: 1073741824, // 1 GiB
+  segmentMs: 604800000, // log.roll.hours=168
+  retentionMs: 604800000, // log.retention.hours=168
+  retentionBytes: -1,
+  maxMessageBytes: 1048588, // 1 MiB + record batch overhead
+  messageTimestampType: 'CreateTime',
+  messageTimestampBeforeMaxMs: 9223372036854775807, // Long.MAX_VALUE
+  messageTimestampAfterMaxMs: 3600000, // 1 hour (Kafka 4.0)
+  indexIntervalBytes: 4096,
+  segmentIndexBytes: 10485760, // 10 MiB
+  fileDeleteDelayMs: 60000,
+  cleanupPolicy: Object.freeze(['delete']) as unknown as string[],
+  compressionType: 'producer',
+  minInsyncReplicas: 1,
+  uncleanLeaderElectionEnable: false,
+}) as LogConfig
+
+/** The topic config behind each LogConfig field. */
+export const LOG_CONFIG_TOPIC_NAMES: Readonly<Record<keyof LogConfig, string>> = {
+  segmentBytes: 'segment.bytes',
+  segmentMs: 'segment.ms',
+  retentionMs: 'retention.ms',
+  retentionBytes: 'retention.bytes',
+  maxMessageBytes: 'max.message.bytes',
+  messageTimestampType: 'message.timestamp.type',
+  messageTimestampBeforeMaxMs: 'message.timestamp.before.max.ms',
+  messageTimestampAfterMaxMs: 'message.timestamp.after.max.ms',
+  indexIntervalBytes: 'index.interval.bytes',
+  segmentIndexBytes: 'segment.index.bytes',
+  fileDeleteDelayMs: 'file.delete.delay.ms',
+  cleanupPolicy: 'cleanup.policy',
+  compressionType: 'compression.type',
+  minInsyncReplicas: 'min.insync.replicas',
+  uncleanLeaderElectionEnable: 'unclean.leader.election.enable',
+}
+
+/** A LogConfig from described topic configs; a config missing from the list keeps its Kafka default. */
+export function logConfigFrom(described: readonly Pick<DescribedConfig, 'name' | 'typedValue'>[]): LogConfig {
+  const byName = new Map(described.map((c) => [c.name, c.typedValue]))
+  const fields = Object.entries(LOG_CONFIG_TOPIC_NAMES).map(([field, name]) => {
+    const value = byName.get(name) ?? DEFAULT_LOG_CONFIG[field as keyof LogConfig]
+    return [field, Array.isArray(value) ? [...value] : value]
+  })
+  return Object.fromEntries(fields) as LogConfig
+}
+
+/** The LogConfig of a topic's partitions on a broker with these layers. */
+export function logConfigFor(topicOverrides: Record<string, string>, brokerLayers: ConfigLayers): LogConfig {
+  return logConfigFrom(describeTopicConfigs(topicOverrides, brokerLayers))
+}
