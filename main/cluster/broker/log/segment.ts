@@ -198,7 +198,8 @@ export class LogSegment {
     const first = this.translateOffset(offset)
     if (!first || first.position >= maxPosition) return null
     const window = Math.max(first.size, Math.min(maxBytes, maxPosition - first.position))
-    const bytes = Buffer.allocUnsafe(window)
+    // A buffer of its own (never the shared pool), so a fetch response can transfer it.
+    const bytes = Buffer.allocUnsafeSlow(window)
     const read = readSync(this.fd, bytes, 0, window, first.position)
     let end = 0
     while (end + RECORD_BATCH_OVERHEAD <= read) {

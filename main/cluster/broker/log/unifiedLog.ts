@@ -50,6 +50,8 @@ export class UnifiedLog {
   logEndOffset = 0
   highWatermark = 0
   private recoveryPoint = 0
+  /** Bytes of torn or corrupt tail that recovery cut when the log was opened. */
+  truncatedOnRecovery = 0
   readonly leaderEpochCache: LeaderEpochCache
   private readonly now: () => number
 
@@ -95,6 +97,7 @@ export class UnifiedLog {
       if (!needsRecovery && (next !== undefined || segment.nextOffset === recoveryPoint)) continue
       const result = segment.recover()
       recovered.push(...result.batches)
+      this.truncatedOnRecovery += result.truncatedBytes
       if (result.truncatedBytes > 0) {
         // A torn batch ends the log: later segments cannot continue it (Kafka does the same).
         for (const later of baseOffsets.slice(i + 1)) {

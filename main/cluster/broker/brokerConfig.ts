@@ -1,0 +1,8 @@
+// A broker's own view of its config layers: typed lookups of the values it acts on.
+import { brokerConfigKey, describeBrokerConfig, type ConfigLayers } from '../config'
+
+export function brokerConfigNumber(layers: ConfigLayers, name: string): number {
+  const key = brokerConfigKey(name)
+  if (!key) throw new Error(`Unknown broker config ${name}`)
+  return Number(describeBrokerConfig(key, layers).typedValue)
+}

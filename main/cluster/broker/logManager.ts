@@ -1,0 +1,145 @@
+// Kafka's LogManager: the broker's partition logs under one data directory, their config,
+// the periodic retention pass and high-watermark checkpoint.
+import { mkdirSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { logConfigFor, type ConfigLayers, type LogConfig } from '../config'
+import type { BrokerEvent } from './api'
+import { brokerConfigNumber } from './brokerConfig'
+import { CheckpointStore } from './log/checkpoints'
+import { readRecordTimestamps } from './log/recordTimestamps'
+import { UnifiedLog } from './log/unifiedLog'
+
+/** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
+const HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5000
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`
+}
+
+export class LogManager {
+  readonly checkpoints: CheckpointStore
+  private readonly logs = new Map<string, UnifiedLog>()
+  private readonly topicConfigs = new Map<string, Record<string, string>>()
+  private retentionTimer: NodeJS.Timeout | null = null
+  private checkpointTimer: NodeJS.Timeout | null = null
+
+  constructor(
+    readonly dataDir: string,
+    private brokerConfigs: ConfigLayers,
+    private readonly emit: (event: BrokerEvent) => void,
+  ) {
+    mkdirSync(dataDir, { recursive: true })
+    this.checkpoints = new CheckpointStore(join(dataDir, 'checkpoints.db'))
+  }
+
+  /** Opens every partition folder found on disk (Kafka's loadLogs at start-up). */
+  loadLogs(): UnifiedLog[] {
+    for (const name of readdirSync(this.dataDir)) {
+      const match = /^(.+)-(\d+)$/.exec(name)
+      if (!match || !statSync(join(this.dataDir, name)).isDirectory()) continue
+      const topic = match[1]
+      const partition = Number(match[2])
+      const log = this.openLog(topic, partition)
+      if (log.truncatedOnRecovery > 0) {
+        this.emit({ type: 'log-recovered', topic, partition, truncatedBytes: log.truncatedOnRecovery, timestamp: Date.now() })
+      }
+    }
+    return [...this.logs.values()]
+  }
+
+  private openLog(topic: string, partition: number): UnifiedLog {
+    const log = UnifiedLog.open({
+      dir: join(this.dataDir, partitionKey(topic, partition)),
+      topic,
+      partition,
+      config: this.logConfig(topic),
+      checkpoints: this.checkpoints,
+      readRecordTimestamps,
+    })
+    this.logs.set(partitionKey(topic, partition), log)
+    return log
+  }
+
+  logConfig(topic: string): LogConfig {
+    return logConfigFor(this.topicConfigs.get(topic) ?? {}, this.brokerConfigs)
+  }
+
+  getLog(topic: string, partition: number): UnifiedLog | undefined {
+    return this.logs.get(partitionKey(topic, partition))
+  }
+
+  getOrCreateLog(topic: string, partition: number): UnifiedLog {
+    return this.getLog(topic, partition) ?? this.openLog(topic, partition)
+  }
+
+  allLogs(): IterableIterator<UnifiedLog> {
+    return this.logs.values()
+  }
+
+  /** New topic overrides: every log of the topic takes them at once (Kafka's dynamic topic config). */
+  setTopicConfig(topic: string, overrides: Record<string, string>): void {
+    this.topicConfigs.set(topic, { ...overrides })
+    const config = this.logConfig(topic)
+    for (const log of this.logs.values()) if (log.topic === topic) log.updateConfig(config)
+  }
+
+  setBrokerConfigs(layers: ConfigLayers): void {
+    this.brokerConfigs = layers
+    for (const log of this.logs.values()) log.updateConfig(this.logConfig(log.topic))
+    if (this.retentionTimer) this.startTimers()
+  }
+
+  deleteLog(topic: string, partition: number): void {
+    const log = this.logs.get(partitionKey(topic, partition))
+    if (!log) return
+    this.logs.delete(partitionKey(topic, partition))
+    log.delete()
+  }
+
+  /** One retention pass over every log, reporting what it deleted. */
+  cleanupLogs(): void {
+    for (const log of this.logs.values()) {
+      const result = log.deleteOldSegments()
+      if (!result.reason) continue
+      this.emit({
+        type: 'segments-deleted',
+        topic: log.topic,
+        partition: log.partition,
+        reason: result.reason,
+        deletedSegments: result.deletedSegments,
+        deletedBytes: result.deletedBytes,
+        logStartOffset: log.logStartOffset,
+        timestamp: Date.now(),
+      })
+    }
+  }
+
+  checkpointHighWatermarks(): void {
+    this.checkpoints.saveHighWatermarks(
+      [...this.logs.values()].map((log) => ({ topic: log.topic, partition: log.partition, highWatermark: log.highWatermark })),
+    )
+  }
+
+  startTimers(): void {
+    this.stopTimers()
+    const retentionCheckMs = brokerConfigNumber(this.brokerConfigs, 'log.retention.check.interval.ms')
+    this.retentionTimer = setInterval(() => this.cleanupLogs(), retentionCheckMs)
+    this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS)
+    this.retentionTimer.unref()
+    this.checkpointTimer.unref()
+  }
+
+  private stopTimers(): void {
+    if (this.retentionTimer) clearInterval(this.retentionTimer)
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer)
+    this.retentionTimer = this.checkpointTimer = null
+  }
+
+  /** Clean shutdown: every log flushed and closed, checkpoints written. */
+  shutdown(): void {
+    this.stopTimers()
+    for (const log of this.logs.values()) log.close()
+    this.logs.clear()
+    this.checkpoints.close()
+  }
+}

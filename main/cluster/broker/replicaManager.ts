@@ -1,0 +1,254 @@
+// Kafka's ReplicaManager: the partitions this broker hosts, and the produce, fetch,
+// list-offsets and delete-records paths through them, answering per partition with Kafka's
+// error codes.
+import { ErrorCode, KafkaError } from '../errors'
+import {
+  CONSUMER_REPLICA_ID,
+  OffsetSpec,
+  type DeleteRecordsRequest,
+  type DeleteRecordsResponse,
+  type DescribeLogDirsResponse,
+  type FetchPartitionResponse,
+  type FetchRequest,
+  type FetchResponse,
+  type LeaderAndIsrRequest,
+  type LeaderAndIsrResponse,
+  type ListOffsetsPartitionResponse,
+  type ListOffsetsRequest,
+  type ListOffsetsResponse,
+  type PartitionError,
+  type ProducePartitionResponse,
+  type ProduceRequest,
+  type ProduceResponse,
+  type StopReplicaRequest,
+} from './api'
+import { LogManager, partitionKey } from './logManager'
+import { Partition } from './partition'
+
+const NONE: PartitionError = { errorCode: ErrorCode.NONE, errorMessage: null }
+
+/** A thrown error as Kafka's per-partition (errorCode, errorMessage). */
+export function partitionError(err: unknown): PartitionError {
+  if (err instanceof KafkaError) return { errorCode: err.code, errorMessage: err.message }
+  return { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: err instanceof Error ? err.message : String(err) }
+}
+
+/** Maps each requested partition of each topic, in request order, to its answer. */
+function perPartition<P extends { index: number }, R>(
+  topics: Array<{ name: string; partitions: P[] }>,
+  answer: (topic: string, p: P) => R,
+): Array<{ name: string; partitions: R[] }> {
+  return topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => answer(t.name, p)) }))
+}
+
+async function perPartitionAsync<P extends { index: number }, R>(
+  topics: Array<{ name: string; partitions: P[] }>,
+  answer: (topic: string, p: P) => Promise<R>,
+): Promise<Array<{ name: string; partitions: R[] }>> {
+  return Promise.all(topics.map(async (t) => ({ name: t.name, partitions: await Promise.all(t.partitions.map((p) => answer(t.name, p))) })))
+}
+
+export class ReplicaManager {
+  private readonly partitions = new Map<string, Partition>()
+  /** Fetches waiting for data (Kafka's fetch purgatory), woken by every append. */
+  private fetchWaiters = new Set<() => void>()
+
+  constructor(
+    readonly brokerId: number,
+    private readonly logManager: LogManager,
+  ) {}
+
+  getPartition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(partitionKey(topic, partition))
+  }
+
+  private partitionOrError(topic: string, partition: number): Partition {
+    const p = this.getPartition(topic, partition)
+    if (!p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This broker (${this.brokerId}) hosts no partition ${topic}-${partition}`)
+    return p
+  }
+
+  private leaderPartition(topic: string, partition: number): Partition {
+    const p = this.partitionOrError(topic, partition)
+    if (!p.isLeader) {
+      throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `Broker ${this.brokerId} is not the leader of ${topic}-${partition} (leader: ${p.leader})`)
+    }
+    return p
+  }
+
+  /** Kafka's becomeLeaderOrFollower: creates logs as needed and applies each partition's state. */
+  leaderAndIsr(request: LeaderAndIsrRequest): LeaderAndIsrResponse {
+    for (const [topic, overrides] of Object.entries(request.topicConfigs)) this.logManager.setTopicConfig(topic, overrides)
+    const partitions = request.partitionStates.map((state) => {
+      try {
+        const key = partitionKey(state.topic, state.partition)
+        let partition = this.partitions.get(key)
+        if (!partition) {
+          partition = new Partition(this.brokerId, this.logManager.getOrCreateLog(state.topic, state.partition))
+          this.partitions.set(key, partition)
+        }
+        partition.applyState(state)
+        return { topic: state.topic, partition: state.partition, ...NONE }
+      } catch (err) {
+        return { topic: state.topic, partition: state.partition, ...partitionError(err) }
+      }
+    })
+    return { partitions }
+  }
+
+  stopReplica(request: StopReplicaRequest): void {
+    for (const { topic, partition } of request.partitions) {
+      this.partitions.delete(partitionKey(topic, partition))
+      if (request.deletePartitions) this.logManager.deleteLog(topic, partition)
+    }
+    this.wakeFetches()
+  }
+
+  async produce(request: ProduceRequest): Promise<ProduceResponse | null> {
+    if (![-1, 0, 1].includes(request.acks)) {
+      throw new KafkaError('INVALID_REQUIRED_ACKS', `acks must be -1 (all), 0 or 1, not ${request.acks}`)
+    }
+    const topics = await perPartitionAsync(request.topics, async (topic, p): Promise<ProducePartitionResponse> => {
+      let logStartOffset = -1
+      try {
+        const partition = this.partitionOrError(topic, p.index)
+        const info = partition.appendRecordsToLeader(p.records, request.acks)
+        logStartOffset = partition.log.logStartOffset
+        if (request.acks === -1) await partition.waitForHighWatermark(info.lastOffset + 1, request.timeoutMs)
+        return { index: p.index, ...NONE, baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset }
+      } catch (err) {
+        return { index: p.index, ...partitionError(err), baseOffset: -1, logAppendTimeMs: -1, logStartOffset }
+      } finally {
+        this.wakeFetches()
+      }
+    })
+    return request.acks === 0 ? null : { topics }
+  }
+
+  private wakeFetches(): void {
+    const waiters = this.fetchWaiters
+    this.fetchWaiters = new Set()
+    for (const wake of waiters) wake()
+  }
+
+  private waitForAppend(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.fetchWaiters.delete(wake)
+        resolve()
+      }, ms)
+      const wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.fetchWaiters.add(wake)
+    })
+  }
+
+  /** Long poll: answers once minBytes are there, at an error, or when maxWaitMs runs out. */
+  async fetch(request: FetchRequest): Promise<FetchResponse> {
+    const deadline = Date.now() + request.maxWaitMs
+    for (;;) {
+      const response = this.readFromLocalLogs(request)
+      let bytes = 0
+      let failed = false
+      for (const t of response.topics) {
+        for (const p of t.partitions) {
+          bytes += p.records.byteLength
+          failed ||= p.errorCode !== ErrorCode.NONE
+        }
+      }
+      const remaining = deadline - Date.now()
+      if (bytes >= request.minBytes || failed || remaining <= 0) return response
+      await this.waitForAppend(remaining)
+    }
+  }
+
+  private readFromLocalLogs(request: FetchRequest): FetchResponse {
+    const isFollower = request.replicaId !== CONSUMER_REPLICA_ID
+    let budget = request.maxBytes
+    const topics = perPartition(request.topics, (topic, p): FetchPartitionResponse => {
+      const empty = new Uint8Array(0)
+      try {
+        const partition = this.leaderPartition(topic, p.index)
+        const log = partition.log
+        if (isFollower) partition.updateFollowerLogEndOffset(request.replicaId, p.fetchOffset)
+        const maxOffset = isFollower ? log.logEndOffset : log.highWatermark
+        const answer = { index: p.index, ...NONE, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset }
+        // KIP-74: the first partition with data may exceed the budget by its first batch.
+        const maxBytes = Math.min(p.partitionMaxBytes, budget)
+        if (maxBytes <= 0 && budget < request.maxBytes) return { ...answer, records: empty }
+        const { records } = log.read(p.fetchOffset, Math.max(maxBytes, 1), maxOffset)
+        budget -= records.byteLength
+        return { ...answer, records }
+      } catch (err) {
+        return { index: p.index, ...partitionError(err), highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: empty }
+      }
+    })
+    return { topics }
+  }
+
+  listOffsets(request: ListOffsetsRequest): ListOffsetsResponse {
+    const topics = perPartition(request.topics, (topic, p): ListOffsetsPartitionResponse => {
+      try {
+        const partition = this.leaderPartition(topic, p.index)
+        const log = partition.log
+        const fetchable = request.replicaId === CONSUMER_REPLICA_ID ? log.highWatermark : log.logEndOffset
+        const found = (offset: number, timestamp = -1, leaderEpoch = partition.leaderEpoch) => ({ index: p.index, ...NONE, timestamp, offset, leaderEpoch })
+        switch (p.timestamp) {
+          case OffsetSpec.LATEST:
+            return found(fetchable)
+          case OffsetSpec.EARLIEST:
+          case OffsetSpec.EARLIEST_LOCAL:
+            return found(log.logStartOffset)
+          case OffsetSpec.LATEST_TIERED:
+            return found(-1)
+          case OffsetSpec.MAX_TIMESTAMP: {
+            const max = log.maxTimestampAndOffset()
+            return max && max.offset < fetchable ? found(max.offset, max.timestamp, max.leaderEpoch) : found(-1)
+          }
+          default: {
+            if (p.timestamp < 0) throw new KafkaError('INVALID_REQUEST', `Unknown ListOffsets timestamp ${p.timestamp}`)
+            const hit = log.offsetForTimestamp(p.timestamp)
+            return hit && hit.offset < fetchable ? found(hit.offset, hit.timestamp, hit.leaderEpoch) : found(-1, -1, -1)
+          }
+        }
+      } catch (err) {
+        return { index: p.index, ...partitionError(err), timestamp: -1, offset: -1, leaderEpoch: -1 }
+      }
+    })
+    return { topics }
+  }
+
+  deleteRecords(request: DeleteRecordsRequest): DeleteRecordsResponse {
+    const topics = perPartition(request.topics, (topic, p) => {
+      try {
+        const log = this.leaderPartition(topic, p.index).log
+        // -1 means "up to the high watermark", as in Kafka's DeleteRecords.
+        const offset = p.offset === -1 ? log.highWatermark : p.offset
+        return { index: p.index, ...NONE, lowWatermark: log.deleteRecordsBefore(offset) }
+      } catch (err) {
+        return { index: p.index, ...partitionError(err), lowWatermark: -1 }
+      }
+    })
+    return { topics }
+  }
+
+  describeLogDirs(): DescribeLogDirsResponse {
+    const partitions = [...this.logManager.allLogs()].map((log) => {
+      const p = this.getPartition(log.topic, log.partition)
+      return {
+        topic: log.topic,
+        partition: log.partition,
+        leader: p?.leader ?? -1,
+        leaderEpoch: p?.leaderEpoch ?? -1,
+        logStartOffset: log.logStartOffset,
+        logEndOffset: log.logEndOffset,
+        highWatermark: log.highWatermark,
+        size: log.size,
+        segments: log.segmentInfo(),
+      }
+    })
+    return { brokerId: this.brokerId, dataDir: this.logManager.dataDir, partitions }
+  }
+}
