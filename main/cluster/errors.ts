@@ -120,7 +120,7 @@ export function errorName(code: number): ErrorName | `UNKNOWN_ERROR_CODE_${numbe
 
 /** An error a Kafka broker would answer with: its code travels, its message explains. */
 export class KafkaError extends Error {
-  readonly code: number
+  readonly errorCode: number
 
   constructor(
     readonly errorName: ErrorName,
@@ -128,7 +128,7 @@ export class KafkaError extends Error {
   ) {
     super(message)
     this.name = 'KafkaError'
-    this.code = ErrorCode[errorName]
+    this.errorCode = ErrorCode[errorName]
   }
 }
 
@@ -141,13 +141,13 @@ export interface SerializedError {
   name: string
   message: string
   errorName?: ErrorName
-  code?: number
+  errorCode?: number
   stack?: string
 }
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof KafkaError) {
-    return { name: err.name, message: err.message, errorName: err.errorName, code: err.code, stack: err.stack }
+    return { name: err.name, message: err.message, errorName: err.errorName, errorCode: err.errorCode, stack: err.stack }
   }
   if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack }
   return { name: 'Error', message: String(err) }
@@ -155,7 +155,7 @@ export function serializeError(err: unknown): SerializedError {
 
 export function deserializeError(data: SerializedError): Error {
   const err = data.errorName ? new KafkaError(data.errorName, data.message) : new Error(data.message)
-  if (!data.errorName) err.name = data.name
+  err.name = data.name
   if (data.stack) err.stack = data.stack
   return err
 }

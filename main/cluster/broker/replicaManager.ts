@@ -29,7 +29,7 @@ const NONE: PartitionError = { errorCode: ErrorCode.NONE, errorMessage: null }
 
 /** A thrown error as Kafka's per-partition (errorCode, errorMessage). */
 export function partitionError(err: unknown): PartitionError {
-  if (err instanceof KafkaError) return { errorCode: err.code, errorMessage: err.message }
+  if (err instanceof KafkaError) return { errorCode: err.errorCode, errorMessage: err.message }
   return { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: err instanceof Error ? err.message : String(err) }
 }
 

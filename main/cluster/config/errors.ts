@@ -1,12 +1,9 @@
 // ConfigError mirrors Kafka's ConfigException wording and carries the Kafka error code the
 // broker answers AlterConfigs / CreateTopics with.
+import { KafkaError } from '../errors'
 
-/** Kafka's Errors entries used for config failures. */
-export const CONFIG_ERROR_CODES = {
-  INVALID_CONFIG: 40,
-  INVALID_REQUEST: 42,
-} as const
-export type ConfigErrorName = keyof typeof CONFIG_ERROR_CODES
+/** The Kafka errors a config failure is answered with. */
+export type ConfigErrorName = 'INVALID_CONFIG' | 'INVALID_REQUEST'
 
 /** How Java's ConfigException prints a value: lists as [a, b], passwords as [hidden]. */
 export function displayConfigValue(value: unknown, sensitive = false): string {
@@ -22,25 +19,23 @@ export interface ConfigErrorOptions {
   sensitive?: boolean
 }
 
-export class ConfigError extends Error {
-  /** The config key (Kafka's ConfigException names the key, not the class). */
-  override readonly name: string
+export class ConfigError extends KafkaError {
   readonly value: unknown
-  readonly rule: string
-  readonly errorName: ConfigErrorName
-  readonly errorCode: number
 
-  constructor(name: string, value: unknown, rule: string, options: ConfigErrorOptions = {}) {
-    super(options.message ?? `Invalid value ${displayConfigValue(value, options.sensitive)} for configuration ${name}: ${rule}`)
-    this.name = name
+  constructor(
+    /** The config key: Kafka's ConfigException names the key. */
+    readonly configName: string,
+    value: unknown,
+    readonly rule: string,
+    options: ConfigErrorOptions = {},
+  ) {
+    super(options.errorName ?? 'INVALID_CONFIG', options.message ?? `Invalid value ${displayConfigValue(value, options.sensitive)} for configuration ${configName}: ${rule}`)
+    this.name = 'ConfigError'
     this.value = options.sensitive ? '[hidden]' : value
-    this.rule = rule
-    this.errorName = options.errorName ?? 'INVALID_CONFIG'
-    this.errorCode = CONFIG_ERROR_CODES[this.errorName]
   }
 
   /** The same failure answered with another Kafka error (broker resources answer INVALID_REQUEST). */
   withErrorName(errorName: ConfigErrorName): ConfigError {
-    return new ConfigError(this.name, this.value, this.rule, { message: this.message, errorName })
+    return new ConfigError(this.configName, this.value, this.rule, { message: this.message, errorName })
   }
 }

@@ -16,7 +16,7 @@ export {
   brokerSynonymNames,
   isDynamicAt,
 } from './definitions'
-export { ConfigError, CONFIG_ERROR_CODES, type ConfigErrorName } from './errors'
+export { ConfigError, type ConfigErrorName } from './errors'
 export { parseType, formatConfigValue } from './parse'
 export {
   ensureValid,

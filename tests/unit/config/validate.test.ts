@@ -36,7 +36,7 @@ describe('invalid values are refused with Kafka ConfigException wording', () => 
     it(`${scope} ${name}=${String(value)}`, () => {
       const error = caught(() => parseConfigValue(scope, name, value))
       expect(error.message).toBe(message)
-      expect(error.name).toBe(name)
+      expect(error.configName).toBe(name)
       expect(message).toContain(error.rule)
       expect(error.errorName).toBe('INVALID_CONFIG')
       expect(error.errorCode).toBe(40)
