@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { logFixture, readAll } from '../../helpers/log'
 import { producerBatch } from '../../helpers/batches'
 import { decodeRecordBatches } from '../../../main/cluster/protocol/recordBatch'
-import { CRC, readBatchHeader, TimestampType } from '../../../main/cluster/protocol/batchHeader'
+import { CompressionType, CRC, readBatchHeader, TimestampType } from '../../../main/cluster/protocol/batchHeader'
 import { isKafkaError } from '../../../main/cluster/errors'
 
 let fixture: ReturnType<typeof logFixture>
@@ -189,5 +189,29 @@ describe('UnifiedLog append and read', () => {
     } finally {
       other.cleanup()
     }
+  })
+})
+
+describe('topic compression.type', () => {
+  it('recompresses batches into the topic codec, keeping records, timestamps and headers', () => {
+    fixture = logFixture({ compressionType: 'zstd' })
+    const log = fixture.open()
+    const t0 = Date.now() - 1000
+    log.appendAsLeader(producerBatch({ count: 5, tag: 'g', compression: CompressionType.Gzip, timestamp: t0 }), 3)
+    log.appendAsLeader(producerBatch({ count: 2, tag: 'z', compression: CompressionType.Zstd }), 3)
+    const batches = [...decodeRecordBatches(log.read(0, 1 << 20).records)]
+    expect(batches.map((b) => b.compression)).toEqual([CompressionType.Zstd, CompressionType.Zstd])
+    expect(batches[0].records.map((r) => [Number(r.offset), r.value!.toString(), Number(r.timestamp), r.headers[0].value!.toString()])).toEqual(
+      [0, 1, 2, 3, 4].map((i) => [i, `g-${i}`, t0 + i, String(i)]),
+    )
+    expect(Number(batches[1].baseOffset)).toBe(5)
+  })
+
+  it("keeps the producer's codec under 'producer'", () => {
+    fixture = logFixture({ compressionType: 'producer' })
+    const log = fixture.open()
+    const batch = producerBatch({ count: 3, compression: CompressionType.Snappy })
+    log.appendAsLeader(batch, 0)
+    expect([...decodeRecordBatches(log.read(0, 1 << 20).records)][0].compression).toBe(CompressionType.Snappy)
   })
 })

@@ -142,7 +142,7 @@ export class UnifiedLog {
   /** A leader's append of a producer's batches: validated, stamped, written. */
   appendAsLeader(bytes: Uint8Array, leaderEpoch: number): LogAppendInfo {
     const info = validateAndAssignOffsets(bytes, this.logEndOffset, leaderEpoch, this.config, this.now())
-    this.append(bytes, info)
+    this.append(info)
     this.leaderEpochCache.assign(leaderEpoch, info.firstOffset)
     return info
   }
@@ -150,14 +150,14 @@ export class UnifiedLog {
   /** A follower's append of batches as its leader wrote them. */
   appendAsFollower(bytes: Uint8Array): LogAppendInfo {
     const info = validateReplicatedBatches(bytes, this.logEndOffset)
-    this.append(bytes, info)
+    this.append(info)
     for (const batch of info.batches) this.leaderEpochCache.assign(batch.partitionLeaderEpoch, batch.baseOffset)
     return info
   }
 
-  private append(bytes: Uint8Array, info: LogAppendInfo): void {
+  private append(info: LogAppendInfo): void {
     this.maybeRoll(info)
-    this.activeSegment.append(bytes, info.batches)
+    this.activeSegment.append(info.bytes, info.batches)
     this.logEndOffset = info.lastOffset + 1
   }
 

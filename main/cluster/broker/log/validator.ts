@@ -22,8 +22,11 @@ import {
 } from '../../protocol/batchHeader'
 import type { LogConfig } from '../../config/logConfig'
 import { batchInfoAt, type BatchInfo } from './segment'
+import { needsRecompression, recompress, targetCodec } from './recompress'
 
 export interface LogAppendInfo {
+  /** The bytes to write: the request's own, or their recompression into the topic's codec. */
+  bytes: Uint8Array
   firstOffset: number
   lastOffset: number
   maxTimestamp: number
@@ -84,13 +87,20 @@ function checkTimestamp(timestamp: number, now: number, config: LogConfig): void
  * Nothing is stamped unless every batch is valid: a produce appends all or nothing.
  */
 export function validateAndAssignOffsets(
-  bytes: Uint8Array,
+  produced: Uint8Array,
   nextOffset: number,
   leaderEpoch: number,
   config: LogConfig,
   now: number,
 ): LogAppendInfo {
-  const batches = checkStructure(bytes, config.maxMessageBytes)
+  let bytes = produced
+  let batches = checkStructure(bytes, config.maxMessageBytes)
+  const codec = targetCodec(config.compressionType)
+  const positions = batches.map((b) => b.position)
+  if (codec !== null && needsRecompression(bytes, positions, codec)) {
+    bytes = recompress(bytes, positions, codec)
+    batches = checkStructure(bytes, config.maxMessageBytes)
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let recordCount = 0
   for (const batch of batches) {
@@ -129,6 +139,7 @@ export function validateAndAssignOffsets(
     offset += count
   }
   return {
+    bytes,
     firstOffset: nextOffset,
     lastOffset: offset - 1,
     maxTimestamp,
@@ -162,6 +173,7 @@ export function validateReplicatedBatches(bytes: Uint8Array, nextOffset: number)
     expected = batch.lastOffset + 1
   }
   return {
+    bytes,
     firstOffset: batches[0].baseOffset,
     lastOffset: expected - 1,
     maxTimestamp,
