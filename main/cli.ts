@@ -1,0 +1,144 @@
+// The `brokerlab` command. Runs under plain Node as well as next to Electron, so it never
+// imports electron: `start` launches the Electron binary as a child process.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { version } from '../package.json'
+import { ensureBuilt, findProjectRoot } from './bin/build.js'
+
+export type Command = 'start' | 'serve' | 'cluster'
+
+export type Invocation =
+  | { kind: 'run'; command: Command }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'usage-error'; message: string }
+
+const COMMANDS: readonly Command[] = ['start', 'serve', 'cluster']
+
+export const USAGE = `Usage: brokerlab <command> [options]
+
+Commands:
+  start     open the desktop console (builds it first if needed)
+  serve     run the console headless, in the browser (not yet available)
+  cluster   run the embedded Kafka cluster without a console (not yet available)
+  help      show this help
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version`
+
+/** Exit code for a command used wrongly or not available here (as with shell builtins). */
+const EXIT_USAGE = 2
+
+/** Pure: what the command line asks for. */
+export function parseCommandLine(argv: readonly string[]): Invocation {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+    })
+  } catch (err) {
+    return { kind: 'usage-error', message: (err as Error).message }
+  }
+  const { values, positionals } = parsed
+  if (values.help) return { kind: 'help' }
+  if (values.version) return { kind: 'version' }
+  const [command, ...extra] = positionals
+  if (command === undefined) return { kind: 'usage-error', message: 'no command given' }
+  if (command === 'help') return { kind: 'help' }
+  if (!COMMANDS.includes(command as Command)) return { kind: 'usage-error', message: `unknown command "${command}"` }
+  if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}"` }
+  return { kind: 'run', command: command as Command }
+}
+
+const NOT_YET: Record<Exclude<Command, 'start'>, string> = {
+  serve:
+    'brokerlab serve: not yet available — the headless console arrives with its own issue; run `npm start` for the desktop console',
+  cluster:
+    "brokerlab cluster: not yet available — the Kafka listener arrives with the 'Kafka wire protocol' issue; run `npm test` to exercise the embedded broker",
+}
+
+/** Runs the command line and resolves to the process exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const invocation = parseCommandLine(argv)
+  switch (invocation.kind) {
+    case 'help':
+      console.log(USAGE)
+      return 0
+    case 'version':
+      console.log(version)
+      return 0
+    case 'usage-error':
+      console.error(`brokerlab: ${invocation.message}\n\n${USAGE}`)
+      return EXIT_USAGE
+    case 'run':
+      if (invocation.command === 'start') return start()
+      console.error(NOT_YET[invocation.command])
+      return EXIT_USAGE
+  }
+}
+
+const FALLBACK = 'the headless console (`npm run serve`) will take over once it lands'
+
+async function start(): Promise<number> {
+  const root = findProjectRoot(import.meta.dirname)
+  try {
+    ensureBuilt(root)
+  } catch (err) {
+    console.error((err as Error).message)
+    return 1
+  }
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    console.error(`brokerlab start: no display (DISPLAY and WAYLAND_DISPLAY are unset), so Electron cannot open a window; ${FALLBACK}`)
+    return EXIT_USAGE
+  }
+  const electron = findElectron(root) ?? installElectron(root)
+  if (typeof electron !== 'string') {
+    console.error(`brokerlab start: the Electron binary is not installed and could not be downloaded (${electron.reason}); ${FALLBACK}`)
+    return EXIT_USAGE
+  }
+  const env = { ...process.env }
+  delete env.ELECTRON_RUN_AS_NODE // would make Electron behave as plain Node
+  const child = spawn(electron, [root], { stdio: 'inherit', env })
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))))
+}
+
+function electronPackageDir(root: string): string {
+  return dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'))
+}
+
+/** The Electron executable that node_modules/electron/install.js put in place, if it is there. */
+function findElectron(root: string): string | null {
+  const dir = electronPackageDir(root)
+  const pathFile = join(dir, 'path.txt')
+  if (!existsSync(pathFile)) return null
+  const executable = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(executable) ? executable : null
+}
+
+/** npm install skips electron's download ("allowScripts"), so fetch the binary on first start. */
+function installElectron(root: string): string | { reason: string } {
+  console.error('brokerlab start: downloading the Electron binary...')
+  const install = spawnSync(process.execPath, [join(electronPackageDir(root), 'install.js')], { encoding: 'utf8', timeout: 300_000 })
+  const installed = findElectron(root)
+  if (installed) return installed
+  // The error's own line, not its stack trace, e.g. "TypeError: fetch failed".
+  const message = `${install.error?.message ?? ''}\n${install.stderr ?? ''}`
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line && !line.startsWith('at '))
+  return { reason: message || `install.js exited with code ${install.status}` }
+}
+
+function isProcessEntry(): boolean {
+  const entry = process.argv[1]
+  return entry !== undefined && existsSync(entry) && realpathSync(entry) === import.meta.filename
+}
+
+if (isProcessEntry()) process.exitCode = await run(process.argv.slice(2))

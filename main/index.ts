@@ -1,0 +1,81 @@
+// Electron entry: one instance, one hardened window showing the renderer.
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { app, BrowserWindow, nativeTheme, session, type WebContents } from 'electron'
+
+const RENDERER_FILE = join(import.meta.dirname, '../renderer/index.html')
+const PRELOAD_FILE = join(import.meta.dirname, '../preload/index.cjs')
+/** Set by `electron-vite dev`: the renderer comes from Vite's dev server, with hot reload. */
+const DEV_SERVER_URL = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
+
+let mainWindow: BrowserWindow | null = null
+
+/** The one page the app shows; anything else (a link, a drag-and-dropped file) is refused. */
+function isAppPage(url: string): boolean {
+  const target = new URL(url)
+  if (DEV_SERVER_URL) return target.origin === new URL(DEV_SERVER_URL).origin
+  target.hash = ''
+  return target.href === pathToFileURL(RENDERER_FILE).href
+}
+
+function harden(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppPage(url)) event.preventDefault()
+  })
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppPage(url)) event.preventDefault()
+  })
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 800,
+    minHeight: 500,
+    title: 'Brokerlab',
+    show: false,
+    // Matches the renderer's light/dark background, so the window does not flash white.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#15181d' : '#f6f7f9',
+    ...(process.platform === 'linux' ? { icon: join(app.getAppPath(), 'resources/icon.png') } : {}),
+    webPreferences: {
+      preload: PRELOAD_FILE,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  window.once('ready-to-show', () => window.show())
+  window.on('closed', () => (mainWindow = null))
+  // The renderer's CSP is a <meta> in renderer/index.html, so it holds for file:// and the dev server alike.
+  if (DEV_SERVER_URL) void window.loadURL(DEV_SERVER_URL)
+  else void window.loadFile(RENDERER_FILE)
+  return window
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app.on('web-contents-created', (_event, contents) => harden(contents))
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
+  })
+
+  await app.whenReady()
+  // The console asks for no camera, microphone, notifications or the like.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  // The host (embedded cluster and the console contract over ipcMain) attaches here, before
+  // the first window, so the renderer finds the contract ready.
+  mainWindow = createWindow()
+}
