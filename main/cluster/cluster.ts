@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { emptyConfigLayers, validateTopicConfigs, type ConfigLayers } from './config'
 import { deserializeError, KafkaError } from './errors'
-import { RpcClient, transferable, type RpcMessage } from './rpc'
+import { onMessages, RpcClient, transferable } from './rpc'
 import { startWorker } from './workers'
 import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionState } from './broker/api'
 
@@ -57,13 +57,10 @@ async function launchBroker(init: BrokerInit): Promise<BrokerHandle> {
   const worker = startWorker('broker', init, `broker-${init.brokerId}`)
   const client = new RpcClient<BrokerApi, BrokerEvent>(worker)
   const ready = await new Promise<BrokerReady>((resolve, reject) => {
-    const onMessage = (message: RpcMessage) => {
+    onMessages(worker, (message) => {
       if (message.kind === 'ready') resolve(message.info as BrokerReady)
       else if (message.kind === 'init-failed') reject(deserializeError(message.error))
-      else return
-      worker.off('message', onMessage)
-    }
-    worker.on('message', onMessage)
+    })
     worker.once('error', reject)
     worker.once('exit', (code) => reject(new Error(`Broker ${init.brokerId} exited with code ${code} before it was ready`)))
   })

@@ -1,6 +1,10 @@
 // Typed request/response and events between threads (host <-> broker and controller
 // workers): a tagged union with ids, an init/ready handshake, serialised errors and transfer
 // lists, in the manner of Piscina and VS Code's ipc.ts.
+//
+// Messages sent in the same turn of the event loop travel together as one postMessage: a
+// thread hop costs tens of microseconds on a busy machine, so a producer with 8 requests in
+// flight pays it once per round, not 8 times (VS Code's ipc buffers the same way).
 import type { TransferListItem } from 'node:worker_threads'
 import { deserializeError, serializeError, type SerializedError } from './errors'
 
@@ -18,7 +22,7 @@ export type RpcMessage =
 /** What both a Worker and a worker's parentPort (or a MessagePort) offer. */
 export interface Port {
   postMessage(message: unknown, transfer?: readonly TransferListItem[]): void
-  on(event: 'message', listener: (message: RpcMessage) => void): unknown
+  on(event: 'message', listener: (message: RpcMessage | RpcMessage[]) => void): unknown
 }
 
 /** A response body and the ArrayBuffers it may hand over instead of copying. */
@@ -42,8 +46,39 @@ export function transferable(view: Uint8Array): { bytes: Uint8Array; buffer: Arr
   return { bytes: copy, buffer: copy.buffer }
 }
 
-function uniqueBuffers(buffers: readonly ArrayBuffer[]): ArrayBuffer[] {
-  return [...new Set(buffers)].filter((b) => b.byteLength > 0)
+/** Queues messages and posts them as one array at the end of the current event-loop turn. */
+export class Outbox {
+  private queue: RpcMessage[] = []
+  private transfer = new Set<ArrayBuffer>()
+  private scheduled = false
+
+  constructor(private readonly port: Port) {}
+
+  send(message: RpcMessage, transfer: readonly ArrayBuffer[] = []): void {
+    this.queue.push(message)
+    for (const buffer of transfer) if (buffer.byteLength > 0) this.transfer.add(buffer)
+    if (!this.scheduled) {
+      this.scheduled = true
+      setImmediate(() => this.flush())
+    }
+  }
+
+  private flush(): void {
+    const messages = this.queue
+    const transfer = [...this.transfer]
+    this.queue = []
+    this.transfer = new Set()
+    this.scheduled = false
+    this.port.postMessage(messages, transfer)
+  }
+}
+
+/** Calls `listener` for each message, whether it came alone or in a batch. */
+export function onMessages(port: Port, listener: (message: RpcMessage) => void): void {
+  port.on('message', (data) => {
+    if (Array.isArray(data)) for (const message of data) listener(message)
+    else listener(data)
+  })
 }
 
 export type Handlers<A extends ApiMap> = {
@@ -51,32 +86,32 @@ export type Handlers<A extends ApiMap> = {
 }
 
 /** Serves `handlers` on `port`: each request gets exactly one response or error. */
-export function serveRpc<A extends ApiMap>(port: Port, handlers: Handlers<A>): void {
-  port.on('message', async (message) => {
+export function serveRpc<A extends ApiMap>(port: Port, handlers: Handlers<A>, outbox = new Outbox(port)): Outbox {
+  onMessages(port, async (message) => {
     if (message.kind !== 'request') return
     const handler = (handlers as Record<string, (body: unknown) => unknown>)[message.api]
     try {
       if (!handler) throw new Error(`Unknown worker API "${message.api}"`)
       const result = await handler(message.body)
-      if (result instanceof Transfer) {
-        port.postMessage({ kind: 'response', id: message.id, body: result.body }, uniqueBuffers(result.transfer))
-      } else {
-        port.postMessage({ kind: 'response', id: message.id, body: result })
-      }
+      if (result instanceof Transfer) outbox.send({ kind: 'response', id: message.id, body: result.body }, result.transfer)
+      else outbox.send({ kind: 'response', id: message.id, body: result })
     } catch (err) {
-      port.postMessage({ kind: 'error', id: message.id, error: serializeError(err) })
+      outbox.send({ kind: 'error', id: message.id, error: serializeError(err) })
     }
   })
+  return outbox
 }
 
 export class RpcClient<A extends ApiMap, E = unknown> {
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   private readonly eventListeners = new Set<(event: E) => void>()
+  private readonly outbox: Outbox
   private closedWith: Error | null = null
 
-  constructor(private readonly port: Port) {
-    port.on('message', (message) => this.receive(message))
+  constructor(port: Port) {
+    this.outbox = new Outbox(port)
+    onMessages(port, (message) => this.receive(message))
   }
 
   private receive(message: RpcMessage): void {
@@ -97,7 +132,7 @@ export class RpcClient<A extends ApiMap, E = unknown> {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      this.port.postMessage({ kind: 'request', id, api, body }, uniqueBuffers(transfer))
+      this.outbox.send({ kind: 'request', id, api, body }, transfer)
     })
   }
 

@@ -2,16 +2,18 @@
 // "init-failed"), serves the broker API and pushes events to the host.
 import { parentPort, workerData } from 'node:worker_threads'
 import { serializeError } from '../errors'
-import { serveRpc, type Port } from '../rpc'
+import { Outbox, serveRpc, type Port } from '../rpc'
 import type { BrokerApi, BrokerEvent, BrokerInit } from './api'
 import { Broker } from './broker'
 
 const port = parentPort as unknown as Port & { close(): void }
 
+const outbox = new Outbox(port)
 try {
-  const broker = new Broker(workerData as BrokerInit, (event: BrokerEvent) => port.postMessage({ kind: 'event', event }))
-  serveRpc<BrokerApi>(port, broker.handlers(() => setImmediate(() => port.close())))
-  port.postMessage({ kind: 'ready', info: broker.ready })
+  const broker = new Broker(workerData as BrokerInit, (event: BrokerEvent) => outbox.send({ kind: 'event', event }))
+  // Close after the outbox has posted the shutdown answer (it flushes on setImmediate too).
+  serveRpc<BrokerApi>(port, broker.handlers(() => setImmediate(() => setImmediate(() => port.close()))), outbox)
+  outbox.send({ kind: 'ready', info: broker.ready })
 } catch (err) {
-  port.postMessage({ kind: 'init-failed', error: serializeError(err) })
+  outbox.send({ kind: 'init-failed', error: serializeError(err) })
 }
