@@ -18,11 +18,6 @@ export function rate(records: number, bytes: number, seconds: number): Pick<Benc
   return { recordsPerSec: records / seconds, mbPerSec: bytes / 1e6 / seconds, seconds }
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
-
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'brokerlab-bench-'))
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }

@@ -113,9 +113,14 @@ export function isBatchCrcValid(buf: Uint8Array, pos = 0): boolean {
   return view(buf).getUint32(pos + CRC) === computeBatchCrc(buf, pos)
 }
 
-/** baseOffset and partitionLeaderEpoch lie outside the CRC, so stamping them keeps it valid. */
-export function stampBaseOffset(buf: Uint8Array, pos: number, baseOffset: bigint): void {
-  view(buf).setBigInt64(pos + BASE_OFFSET, baseOffset)
+/**
+ * baseOffset and partitionLeaderEpoch lie outside the CRC, so stamping them keeps it valid.
+ * The offset is written as two 32-bit halves: no BigInt on the produce path.
+ */
+export function stampBaseOffset(buf: Uint8Array, pos: number, baseOffset: number): void {
+  const v = view(buf)
+  v.setUint32(pos + BASE_OFFSET, Math.floor(baseOffset / 2 ** 32))
+  v.setUint32(pos + BASE_OFFSET + 4, baseOffset >>> 0)
 }
 
 export function stampPartitionLeaderEpoch(buf: Uint8Array, pos: number, epoch: number): void {

@@ -66,7 +66,7 @@ describe('CRC-32C', () => {
 
   it('is unaffected by the broker stamping baseOffset and partitionLeaderEpoch', () => {
     const buf = encodeRecordBatch({ records })
-    stampBaseOffset(buf, 0, 9_000_000_000n)
+    stampBaseOffset(buf, 0, 9_000_000_000)
     stampPartitionLeaderEpoch(buf, 0, 12)
     const batch = decodeRecordBatch(buf)
     expect(batch.partitionLeaderEpoch).toBe(12)

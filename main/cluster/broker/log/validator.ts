@@ -125,7 +125,7 @@ export function validateAndAssignOffsets(
   let offsetOfMaxTimestamp = -1
   for (const batch of batches) {
     const count = batch.lastOffset - batch.baseOffset + 1
-    stampBaseOffset(bytes, batch.position, BigInt(offset))
+    stampBaseOffset(bytes, batch.position, offset)
     stampPartitionLeaderEpoch(bytes, batch.position, leaderEpoch)
     if (logAppendTime >= 0) stampLogAppendTime(bytes, batch.position, BigInt(logAppendTime))
     batch.baseOffset = offset
