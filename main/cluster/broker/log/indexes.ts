@@ -23,23 +23,20 @@ function floorIndex(keys: ArrayLike<number>, length: number, target: number): nu
   return found
 }
 
-function writeFileDurably(path: string, bytes: Buffer): void {
-  const fd = openSync(path, 'w')
-  try {
-    writeSync(fd, bytes, 0, bytes.length, 0)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
+/** How one index file lays out its (first, second) entries, and what makes a file sane. */
+interface EntryFormat {
+  size: number
+  write(buf: Buffer, pos: number, first: number, second: number): void
+  read(buf: Buffer, pos: number): [number, number]
 }
 
-/** A growable pair of columns, the storage both indexes share. */
-class Columns {
+/** Entries as two growable columns, with the file format they are saved in. */
+class Entries {
   length = 0
-  constructor(
-    public first: Float64Array = new Float64Array(64),
-    public second: Float64Array = new Float64Array(64),
-  ) {}
+  first = new Float64Array(64)
+  second = new Float64Array(64)
+
+  constructor(private readonly format: EntryFormat) {}
 
   push(a: number, b: number): void {
     if (this.length === this.first.length) {
@@ -62,6 +59,52 @@ class Columns {
     while (n < this.length && keep(n)) n++
     this.length = n
   }
+
+  save(path: string): void {
+    const { size } = this.format
+    const bytes = Buffer.allocUnsafe(this.length * size)
+    for (let i = 0; i < this.length; i++) this.format.write(bytes, i * size, this.first[i], this.second[i])
+    const fd = openSync(path, 'w')
+    try {
+      writeSync(fd, bytes, 0, bytes.length, 0)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  }
+
+  /** Reads a saved file; false when it is missing, torn, or `sane` refuses an entry. */
+  load(path: string, sane: (first: number, second: number, previous: [number, number] | null) => boolean): boolean {
+    if (!existsSync(path)) return false
+    const bytes = readFileSync(path)
+    if (bytes.length % this.format.size !== 0) return false
+    let previous: [number, number] | null = null
+    for (let pos = 0; pos < bytes.length; pos += this.format.size) {
+      const entry = this.format.read(bytes, pos)
+      if (!sane(entry[0], entry[1], previous)) return false
+      this.push(entry[0], entry[1])
+      previous = entry
+    }
+    return true
+  }
+}
+
+const OFFSET_ENTRY: EntryFormat = {
+  size: 8,
+  write: (buf, pos, relativeOffset, position) => {
+    buf.writeInt32BE(relativeOffset, pos)
+    buf.writeInt32BE(position, pos + 4)
+  },
+  read: (buf, pos) => [buf.readInt32BE(pos), buf.readInt32BE(pos + 4)],
+}
+
+const TIME_ENTRY: EntryFormat = {
+  size: 12,
+  write: (buf, pos, timestamp, relativeOffset) => {
+    buf.writeBigInt64BE(BigInt(timestamp), pos)
+    buf.writeInt32BE(relativeOffset, pos + 8)
+  },
+  read: (buf, pos) => [Number(buf.readBigInt64BE(pos)), buf.readInt32BE(pos + 8)],
 }
 
 export interface OffsetPosition {
@@ -70,8 +113,7 @@ export interface OffsetPosition {
 }
 
 export class OffsetIndex {
-  static readonly ENTRY_SIZE = 8
-  private readonly entries = new Columns()
+  private readonly entries = new Entries(OFFSET_ENTRY)
 
   constructor(readonly baseOffset: number) {}
 
@@ -97,36 +139,16 @@ export class OffsetIndex {
     this.entries.truncateWhile((i) => this.baseOffset + this.entries.first[i] < offset)
   }
 
-  toBytes(): Buffer {
-    const buf = Buffer.allocUnsafe(this.entries.length * OffsetIndex.ENTRY_SIZE)
-    for (let i = 0; i < this.entries.length; i++) {
-      buf.writeInt32BE(this.entries.first[i], i * 8)
-      buf.writeInt32BE(this.entries.second[i], i * 8 + 4)
-    }
-    return buf
-  }
-
   save(path: string): void {
-    writeFileDurably(path, this.toBytes())
+    this.entries.save(path)
   }
 
-  /** Loads a saved index; null when missing or not a sane index of a log of `logSize` bytes. */
+  /** A saved index, or null when missing or not a sane index of a log of `logSize` bytes. */
   static load(path: string, baseOffset: number, logSize: number): OffsetIndex | null {
-    if (!existsSync(path)) return null
-    const bytes = readFileSync(path)
-    if (bytes.length % OffsetIndex.ENTRY_SIZE !== 0) return null
     const index = new OffsetIndex(baseOffset)
-    let lastRelative = -1
-    let lastPosition = -1
-    for (let p = 0; p < bytes.length; p += 8) {
-      const relative = bytes.readInt32BE(p)
-      const position = bytes.readInt32BE(p + 4)
-      if (relative <= lastRelative || position <= lastPosition || position >= logSize) return null
-      index.entries.push(relative, position)
-      lastRelative = relative
-      lastPosition = position
-    }
-    return index
+    const sane = (relative: number, position: number, previous: [number, number] | null) =>
+      position < logSize && (!previous || (relative > previous[0] && position > previous[1]))
+    return index.entries.load(path, sane) ? index : null
   }
 }
 
@@ -136,8 +158,7 @@ export interface TimestampOffset {
 }
 
 export class TimeIndex {
-  static readonly ENTRY_SIZE = 12
-  private readonly entries = new Columns()
+  private readonly entries = new Entries(TIME_ENTRY)
 
   constructor(readonly baseOffset: number) {}
 
@@ -169,34 +190,15 @@ export class TimeIndex {
     this.entries.truncateWhile((i) => this.baseOffset + this.entries.second[i] < offset)
   }
 
-  toBytes(): Buffer {
-    const buf = Buffer.allocUnsafe(this.entries.length * TimeIndex.ENTRY_SIZE)
-    for (let i = 0; i < this.entries.length; i++) {
-      buf.writeBigInt64BE(BigInt(this.entries.first[i]), i * 12)
-      buf.writeInt32BE(this.entries.second[i], i * 12 + 8)
-    }
-    return buf
-  }
-
   save(path: string): void {
-    writeFileDurably(path, this.toBytes())
+    this.entries.save(path)
   }
 
+  /** A saved index, or null when missing or not a sane index of offsets below `nextOffset`. */
   static load(path: string, baseOffset: number, nextOffset: number): TimeIndex | null {
-    if (!existsSync(path)) return null
-    const bytes = readFileSync(path)
-    if (bytes.length % TimeIndex.ENTRY_SIZE !== 0) return null
     const index = new TimeIndex(baseOffset)
-    let lastTimestamp = -Infinity
-    let lastRelative = -1
-    for (let p = 0; p < bytes.length; p += 12) {
-      const timestamp = Number(bytes.readBigInt64BE(p))
-      const relative = bytes.readInt32BE(p + 8)
-      if (timestamp <= lastTimestamp || relative < lastRelative || baseOffset + relative >= nextOffset) return null
-      index.entries.push(timestamp, relative)
-      lastTimestamp = timestamp
-      lastRelative = relative
-    }
-    return index
+    const sane = (timestamp: number, relative: number, previous: [number, number] | null) =>
+      baseOffset + relative < nextOffset && (!previous || (timestamp > previous[0] && relative >= previous[1]))
+    return index.entries.load(path, sane) ? index : null
   }
 }
