@@ -101,11 +101,13 @@ export class LogSegment {
     const stat = statSync(path)
     const segment = new LogSegment(dir, baseOffset, fd, stat.size, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, stat.mtimeMs)
     if (!trusted) return { segment, needsRecovery: true }
-    const last = segment.lastBatch()
+    // The offset index first: finding the last batch then scans from its last entry only.
     const offsetIndex = OffsetIndex.load(segment.indexPath, baseOffset, stat.size)
-    const timeIndex = last ? TimeIndex.load(segment.timeIndexPath, baseOffset, last.lastOffset + 1) : null
-    if (!last || !offsetIndex || !timeIndex) return { segment, needsRecovery: true }
+    if (!offsetIndex) return { segment, needsRecovery: true }
     segment.offsetIndex = offsetIndex
+    const last = segment.lastBatch()
+    const timeIndex = last ? TimeIndex.load(segment.timeIndexPath, baseOffset, last.lastOffset + 1) : null
+    if (!last || !timeIndex) return { segment, needsRecovery: true }
     segment.timeIndex = timeIndex
     segment.nextOffset = last.lastOffset + 1
     segment.restoreTimestampsFromIndex(last)

@@ -157,6 +157,7 @@ export function validateAndAssignOffsets(
  */
 export function validateReplicatedBatches(bytes: Uint8Array, nextOffset: number): LogAppendInfo {
   const batches = checkStructure(bytes, Number.MAX_SAFE_INTEGER)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let expected = nextOffset
   let maxTimestamp = -1
   let offsetOfMaxTimestamp = -1
@@ -169,7 +170,7 @@ export function validateReplicatedBatches(bytes: Uint8Array, nextOffset: number)
       maxTimestamp = batch.maxTimestamp
       offsetOfMaxTimestamp = batch.lastOffset
     }
-    recordCount += new DataView(bytes.buffer, bytes.byteOffset).getInt32(batch.position + RECORDS_COUNT)
+    recordCount += view.getInt32(batch.position + RECORDS_COUNT)
     expected = batch.lastOffset + 1
   }
   return {
