@@ -1,0 +1,167 @@
+// The controller's API: what brokers and the host ask of it (Kafka's BrokerRegistration,
+// BrokerHeartbeat, AlterPartition, AllocateProducerIds, and the admin requests CreateTopics,
+// DeleteTopics, CreatePartitions, IncrementalAlterConfigs, ElectLeaders), and what it
+// pushes: committed metadata records and events for the console's timeline.
+import type { MetadataImageData } from '../metadata/image'
+import type { BrokerEndpoint, MetadataLogEntry } from '../metadata/records'
+import type { PartitionError } from '../broker/api'
+
+export interface RegisterBrokerRequest {
+  brokerId: number
+  /** New at every start of the broker: tells a restart from a duplicate. */
+  incarnationId: string
+  endPoints: BrokerEndpoint[]
+  rack: string | null
+}
+export interface RegisterBrokerResponse {
+  brokerEpoch: number
+}
+
+export interface BrokerHeartbeatRequest {
+  brokerId: number
+  brokerEpoch: number
+  /** Offset of the last metadata record the broker has applied. */
+  currentMetadataOffset: number
+  wantFence: boolean
+  /** Controlled shutdown: move my leaderships away, then let me go. */
+  wantShutDown: boolean
+}
+export interface BrokerHeartbeatResponse {
+  isCaughtUp: boolean
+  isFenced: boolean
+  shouldShutDown: boolean
+}
+
+export interface AlterPartitionRequest {
+  brokerId: number
+  brokerEpoch: number
+  topics: Array<{
+    topicId: string
+    partitions: Array<{ partitionIndex: number; leaderEpoch: number; newIsr: number[]; partitionEpoch: number }>
+  }>
+}
+export interface AlterPartitionResponse {
+  topics: Array<{
+    topicId: string
+    partitions: Array<
+      { partitionIndex: number; leaderId: number; leaderEpoch: number; isr: number[]; partitionEpoch: number } & PartitionError
+    >
+  }>
+}
+
+export interface AllocateProducerIdsRequest {
+  brokerId: number
+  brokerEpoch: number
+}
+export interface AllocateProducerIdsResponse {
+  producerIdStart: number
+  producerIdLen: number
+}
+
+export interface CreatableTopic {
+  name: string
+  /** -1: num.partitions */
+  numPartitions: number
+  /** -1: default.replication.factor */
+  replicationFactor: number
+  /** Manual placement: replicas per partition (then numPartitions and replicationFactor are -1). */
+  assignments?: Array<{ partitionIndex: number; brokerIds: number[] }>
+  configs: Record<string, string>
+}
+export interface CreateTopicsRequest {
+  topics: CreatableTopic[]
+  validateOnly: boolean
+}
+export interface CreateTopicsResponse {
+  topics: Array<{ name: string; topicId: string; numPartitions: number; replicationFactor: number } & PartitionError>
+}
+
+export interface DeleteTopicsRequest {
+  names: string[]
+}
+export interface DeleteTopicsResponse {
+  responses: Array<{ name: string; topicId: string } & PartitionError>
+}
+
+export interface CreatePartitionsRequest {
+  topics: Array<{ name: string; count: number; assignments?: Array<{ brokerIds: number[] }> }>
+  validateOnly: boolean
+}
+export interface CreatePartitionsResponse {
+  results: Array<{ name: string } & PartitionError>
+}
+
+/** Kafka's IncrementalAlterConfigs operation ids. */
+export const AlterConfigOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const
+
+export interface IncrementalAlterConfigsRequest {
+  resources: Array<{
+    /** 2 = topic, 4 = broker ('' names the cluster-wide default). */
+    resourceType: 2 | 4
+    resourceName: string
+    configs: Array<{ name: string; configOperation: number; value: string | null }>
+  }>
+  validateOnly: boolean
+}
+export interface IncrementalAlterConfigsResponse {
+  responses: Array<{ resourceType: number; resourceName: string } & PartitionError>
+}
+
+export const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const
+
+export interface ElectLeadersRequest {
+  electionType: 0 | 1
+  /** null: every partition. */
+  topicPartitions: Array<{ topic: string; partitions: number[] }> | null
+}
+export interface ElectLeadersResponse {
+  replicaElectionResults: Array<{ topic: string; partitionResult: Array<{ partitionId: number } & PartitionError> }>
+}
+
+export interface ControllerSnapshot {
+  controllerId: number
+  image: MetadataImageData
+}
+
+/** Why the controller did what it did, for the console's timeline. */
+export type ControllerEvent = { timestamp: number } & (
+  | { type: 'broker-registered'; brokerId: number; brokerEpoch: number }
+  | { type: 'broker-fenced'; brokerId: number; reason: 'session-timeout' | 'controlled-shutdown' | 'requested' }
+  | { type: 'broker-unfenced'; brokerId: number }
+  | { type: 'broker-unregistered'; brokerId: number }
+  | {
+      type: 'leader-elected'
+      topic: string
+      partition: number
+      leader: number
+      previousLeader: number
+      leaderEpoch: number
+      reason: 'broker-fenced' | 'controlled-shutdown' | 'preferred' | 'unclean' | 'offline-recovered'
+    }
+  | { type: 'isr-shrunk' | 'isr-expanded'; topic: string; partition: number; isr: number[]; previousIsr: number[]; cause: string }
+  | { type: 'partition-offline'; topic: string; partition: number; lastLeader: number; cause: string }
+  | { type: 'unclean-election'; topic: string; partition: number; leader: number; previousIsr: number[]; cause: string }
+  | { type: 'topic-created'; topic: string; topicId: string; partitions: number; replicationFactor: number }
+  | { type: 'topic-deleted'; topic: string; topicId: string }
+  | { type: 'partitions-created'; topic: string; from: number; to: number }
+  | { type: 'config-changed'; resourceType: 2 | 4; resourceName: string; name: string; value: string | null }
+)
+
+export type ControllerApi = {
+  registerBroker: [RegisterBrokerRequest, RegisterBrokerResponse]
+  brokerHeartbeat: [BrokerHeartbeatRequest, BrokerHeartbeatResponse]
+  alterPartition: [AlterPartitionRequest, AlterPartitionResponse]
+  allocateProducerIds: [AllocateProducerIdsRequest, AllocateProducerIdsResponse]
+  createTopics: [CreateTopicsRequest, CreateTopicsResponse]
+  deleteTopics: [DeleteTopicsRequest, DeleteTopicsResponse]
+  createPartitions: [CreatePartitionsRequest, CreatePartitionsResponse]
+  incrementalAlterConfigs: [IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse]
+  electLeaders: [ElectLeadersRequest, ElectLeadersResponse]
+  /** The whole image, and the records after it arrive as pushes. */
+  snapshot: [Record<string, never>, ControllerSnapshot]
+}
+
+/** What the controller pushes to every broker and to the host. */
+export type ControllerPush =
+  | { type: 'records'; entries: MetadataLogEntry[] }
+  | { type: 'event'; event: ControllerEvent }

@@ -1,0 +1,239 @@
+// The metadata image: the state the metadata log's records add up to (Kafka's MetadataImage).
+// The controller keeps one as it writes records; each broker keeps one as it receives them,
+// applying the very same function, and acts on the changes it reports.
+import type { ConfigLayers } from '../config'
+import {
+  ConfigResourceType,
+  LeaderRecoveryState,
+  type BrokerEndpoint,
+  type MetadataLogEntry,
+  type MetadataRecord,
+} from './records'
+
+export interface BrokerRegistration {
+  id: number
+  /** Bumped at every registration: requests carrying an older epoch are stale. */
+  epoch: number
+  incarnationId: string
+  endPoints: BrokerEndpoint[]
+  rack: string | null
+  fenced: boolean
+  inControlledShutdown: boolean
+}
+
+export interface PartitionRegistration {
+  replicas: number[]
+  isr: number[]
+  leader: number
+  leaderRecoveryState: LeaderRecoveryState
+  leaderEpoch: number
+  partitionEpoch: number
+}
+
+export interface TopicImage {
+  name: string
+  topicId: string
+  /** Indexed by partition id. */
+  partitions: PartitionRegistration[]
+}
+
+export interface ConfigImage {
+  topics: Record<string, Record<string, string>>
+  /** By broker id as a string. */
+  brokers: Record<string, Record<string, string>>
+  clusterDefaults: Record<string, string>
+}
+
+/** Plain data of an image: what a snapshot stores. */
+export interface MetadataImageData {
+  offset: number
+  brokers: BrokerRegistration[]
+  topics: TopicImage[]
+  configs: ConfigImage
+  nextProducerId: number
+}
+
+export type MetadataChange =
+  | { kind: 'broker'; brokerId: number; previous: BrokerRegistration | null; current: BrokerRegistration | null }
+  | { kind: 'topic-created'; topic: string; topicId: string }
+  | { kind: 'topic-removed'; topic: string; topicId: string; partitionCount: number }
+  | {
+      kind: 'partition'
+      topic: string
+      topicId: string
+      partition: number
+      previous: PartitionRegistration | null
+      current: PartitionRegistration
+    }
+  | { kind: 'config'; resourceType: ConfigResourceType; resourceName: string; name: string; value: string | null }
+  | { kind: 'producer-ids'; nextProducerId: number }
+
+function setConfig(map: Record<string, string>, name: string, value: string | null): void {
+  if (value === null) delete map[name]
+  else map[name] = value
+}
+
+export class MetadataImage {
+  /** Offset of the last record applied; -1 for an empty image. */
+  offset = -1
+  readonly brokers = new Map<number, BrokerRegistration>()
+  readonly topicsByName = new Map<string, TopicImage>()
+  readonly topicsById = new Map<string, TopicImage>()
+  readonly configs: ConfigImage = { topics: {}, brokers: {}, clusterDefaults: {} }
+  nextProducerId = 0
+
+  static fromData(data: MetadataImageData): MetadataImage {
+    const image = new MetadataImage()
+    image.offset = data.offset
+    for (const b of data.brokers) image.brokers.set(b.id, structuredClone(b))
+    for (const t of data.topics) {
+      const topic = structuredClone(t)
+      image.topicsByName.set(topic.name, topic)
+      image.topicsById.set(topic.topicId, topic)
+    }
+    Object.assign(image.configs, structuredClone(data.configs))
+    image.nextProducerId = data.nextProducerId
+    return image
+  }
+
+  toData(): MetadataImageData {
+    return structuredClone({
+      offset: this.offset,
+      brokers: [...this.brokers.values()],
+      topics: [...this.topicsByName.values()],
+      configs: this.configs,
+      nextProducerId: this.nextProducerId,
+    })
+  }
+
+  /** The config layers a broker resolves with: its static properties plus the dynamic ones. */
+  brokerConfigLayers(brokerId: number, staticConfigs: Record<string, string>): ConfigLayers {
+    return {
+      static: staticConfigs,
+      clusterDefaults: { ...this.configs.clusterDefaults },
+      perBroker: { ...(this.configs.brokers[String(brokerId)] ?? {}) },
+    }
+  }
+
+  topicConfigs(topic: string): Record<string, string> {
+    return { ...(this.configs.topics[topic] ?? {}) }
+  }
+
+  /** Brokers that are registered and not fenced, by id. */
+  liveBrokerIds(): number[] {
+    return [...this.brokers.values()].filter((b) => !b.fenced).map((b) => b.id).sort((a, b) => a - b)
+  }
+
+  partition(topic: string, partition: number): PartitionRegistration | undefined {
+    return this.topicsByName.get(topic)?.partitions[partition]
+  }
+
+  private topicById(topicId: string): TopicImage {
+    const topic = this.topicsById.get(topicId)
+    if (!topic) throw new Error(`Metadata record names unknown topic id ${topicId}`)
+    return topic
+  }
+
+  private changeBroker(id: number, change: (b: BrokerRegistration) => void): MetadataChange {
+    const previous = this.brokers.get(id) ?? null
+    if (!previous) throw new Error(`Metadata record names unknown broker ${id}`)
+    const current = { ...previous }
+    change(current)
+    this.brokers.set(id, current)
+    return { kind: 'broker', brokerId: id, previous, current }
+  }
+
+  /** Applies one record and reports what it changed. Records must come in offset order. */
+  apply(entry: MetadataLogEntry): MetadataChange {
+    if (entry.offset <= this.offset) throw new Error(`Metadata record at offset ${entry.offset} is not after ${this.offset}`)
+    const change = this.applyRecord(entry.record)
+    this.offset = entry.offset
+    return change
+  }
+
+  private applyRecord(record: MetadataRecord): MetadataChange {
+    switch (record.type) {
+      case 'RegisterBrokerRecord': {
+        const previous = this.brokers.get(record.brokerId) ?? null
+        const current: BrokerRegistration = {
+          id: record.brokerId,
+          epoch: record.brokerEpoch,
+          incarnationId: record.incarnationId,
+          endPoints: record.endPoints,
+          rack: record.rack,
+          fenced: record.fenced,
+          inControlledShutdown: record.inControlledShutdown,
+        }
+        this.brokers.set(record.brokerId, current)
+        return { kind: 'broker', brokerId: record.brokerId, previous, current }
+      }
+      case 'UnregisterBrokerRecord': {
+        const previous = this.brokers.get(record.brokerId) ?? null
+        this.brokers.delete(record.brokerId)
+        return { kind: 'broker', brokerId: record.brokerId, previous, current: null }
+      }
+      case 'FenceBrokerRecord':
+        return this.changeBroker(record.id, (b) => (b.fenced = true))
+      case 'UnfenceBrokerRecord':
+        return this.changeBroker(record.id, (b) => (b.fenced = false))
+      case 'BrokerRegistrationChangeRecord':
+        return this.changeBroker(record.brokerId, (b) => {
+          if (record.fenced !== undefined) b.fenced = record.fenced
+          if (record.inControlledShutdown !== undefined) b.inControlledShutdown = record.inControlledShutdown
+        })
+      case 'TopicRecord': {
+        const topic: TopicImage = { name: record.name, topicId: record.topicId, partitions: [] }
+        this.topicsByName.set(topic.name, topic)
+        this.topicsById.set(topic.topicId, topic)
+        return { kind: 'topic-created', topic: topic.name, topicId: topic.topicId }
+      }
+      case 'PartitionRecord': {
+        const topic = this.topicById(record.topicId)
+        const previous = topic.partitions[record.partitionId] ?? null
+        const current: PartitionRegistration = {
+          replicas: [...record.replicas],
+          isr: [...record.isr],
+          leader: record.leader,
+          leaderRecoveryState: record.leaderRecoveryState,
+          leaderEpoch: record.leaderEpoch,
+          partitionEpoch: record.partitionEpoch,
+        }
+        topic.partitions[record.partitionId] = current
+        return { kind: 'partition', topic: topic.name, topicId: topic.topicId, partition: record.partitionId, previous, current }
+      }
+      case 'PartitionChangeRecord': {
+        const topic = this.topicById(record.topicId)
+        const previous = topic.partitions[record.partitionId]
+        if (!previous) throw new Error(`PartitionChangeRecord names unknown partition ${topic.name}-${record.partitionId}`)
+        const leaderChanged = record.leader !== undefined && record.leader !== previous.leader
+        const current: PartitionRegistration = {
+          replicas: record.replicas ? [...record.replicas] : [...previous.replicas],
+          isr: record.isr ? [...record.isr] : [...previous.isr],
+          leader: record.leader ?? previous.leader,
+          leaderRecoveryState: record.leaderRecoveryState ?? previous.leaderRecoveryState,
+          leaderEpoch: leaderChanged ? previous.leaderEpoch + 1 : previous.leaderEpoch,
+          partitionEpoch: previous.partitionEpoch + 1,
+        }
+        topic.partitions[record.partitionId] = current
+        return { kind: 'partition', topic: topic.name, topicId: topic.topicId, partition: record.partitionId, previous, current }
+      }
+      case 'RemoveTopicRecord': {
+        const topic = this.topicById(record.topicId)
+        this.topicsById.delete(topic.topicId)
+        this.topicsByName.delete(topic.name)
+        delete this.configs.topics[topic.name]
+        return { kind: 'topic-removed', topic: topic.name, topicId: topic.topicId, partitionCount: topic.partitions.length }
+      }
+      case 'ConfigRecord': {
+        const { resourceType, resourceName, name, value } = record
+        if (resourceType === ConfigResourceType.TOPIC) setConfig((this.configs.topics[resourceName] ??= {}), name, value)
+        else if (resourceName === '') setConfig(this.configs.clusterDefaults, name, value)
+        else setConfig((this.configs.brokers[resourceName] ??= {}), name, value)
+        return { kind: 'config', resourceType, resourceName, name, value }
+      }
+      case 'ProducerIdsRecord':
+        this.nextProducerId = record.nextProducerId
+        return { kind: 'producer-ids', nextProducerId: record.nextProducerId }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+// The controller's metadata log records, after Kafka's KRaft records
+// (shared/kafka-messages/metadata/*.json): the same names and meanings, as plain JSON-able
+// objects with camelCase fields and only the fields Brokerlab uses.
+
+/** Kafka's sentinel broker id for "no leader". */
+export const NO_LEADER = -1
+
+export const LeaderRecoveryState = {
+  /** The leader was elected from the ISR. */
+  RECOVERED: 0,
+  /** An unclean election: the leader may lack acknowledged records. */
+  RECOVERING: 1,
+} as const
+export type LeaderRecoveryState = (typeof LeaderRecoveryState)[keyof typeof LeaderRecoveryState]
+
+/** ConfigRecord.resourceType, Kafka's ConfigResource.Type ids. */
+export const ConfigResourceType = { TOPIC: 2, BROKER: 4 } as const
+export type ConfigResourceType = (typeof ConfigResourceType)[keyof typeof ConfigResourceType]
+
+export interface BrokerEndpoint {
+  name: string
+  host: string
+  port: number
+  /** 0 = PLAINTEXT */
+  securityProtocol: number
+}
+
+export interface RegisterBrokerRecord {
+  type: 'RegisterBrokerRecord'
+  brokerId: number
+  incarnationId: string
+  brokerEpoch: number
+  endPoints: BrokerEndpoint[]
+  rack: string | null
+  fenced: boolean
+  inControlledShutdown: boolean
+}
+
+export interface UnregisterBrokerRecord {
+  type: 'UnregisterBrokerRecord'
+  brokerId: number
+  brokerEpoch: number
+}
+
+export interface FenceBrokerRecord {
+  type: 'FenceBrokerRecord'
+  id: number
+  epoch: number
+}
+
+export interface UnfenceBrokerRecord {
+  type: 'UnfenceBrokerRecord'
+  id: number
+  epoch: number
+}
+
+/** Kafka's BrokerRegistrationChangeRecord: absent fields are unchanged. */
+export interface BrokerRegistrationChangeRecord {
+  type: 'BrokerRegistrationChangeRecord'
+  brokerId: number
+  brokerEpoch: number
+  fenced?: boolean
+  inControlledShutdown?: boolean
+}
+
+export interface TopicRecord {
+  type: 'TopicRecord'
+  name: string
+  topicId: string
+}
+
+export interface PartitionRecord {
+  type: 'PartitionRecord'
+  partitionId: number
+  topicId: string
+  replicas: number[]
+  isr: number[]
+  leader: number
+  leaderRecoveryState: LeaderRecoveryState
+  leaderEpoch: number
+  partitionEpoch: number
+}
+
+/**
+ * Kafka's PartitionChangeRecord: absent fields are unchanged. Applying one bumps the
+ * partition epoch, and the leader epoch too when the leader changes.
+ */
+export interface PartitionChangeRecord {
+  type: 'PartitionChangeRecord'
+  partitionId: number
+  topicId: string
+  isr?: number[]
+  leader?: number
+  replicas?: number[]
+  leaderRecoveryState?: LeaderRecoveryState
+}
+
+export interface RemoveTopicRecord {
+  type: 'RemoveTopicRecord'
+  topicId: string
+}
+
+/** A dynamic config: topic name, broker id, or '' for the cluster-wide broker default. */
+export interface ConfigRecord {
+  type: 'ConfigRecord'
+  resourceType: ConfigResourceType
+  resourceName: string
+  name: string
+  /** null deletes the entry (Kafka: a null value). */
+  value: string | null
+}
+
+/** The next producer id block: [nextProducerId, ...) is free. */
+export interface ProducerIdsRecord {
+  type: 'ProducerIdsRecord'
+  brokerId: number
+  brokerEpoch: number
+  nextProducerId: number
+}
+
+export type MetadataRecord =
+  | RegisterBrokerRecord
+  | UnregisterBrokerRecord
+  | FenceBrokerRecord
+  | UnfenceBrokerRecord
+  | BrokerRegistrationChangeRecord
+  | TopicRecord
+  | PartitionRecord
+  | PartitionChangeRecord
+  | RemoveTopicRecord
+  | ConfigRecord
+  | ProducerIdsRecord
+
+/** A record as the metadata log holds it: its offset and when the controller wrote it. */
+export interface MetadataLogEntry {
+  offset: number
+  timestamp: number
+  record: MetadataRecord
+}
