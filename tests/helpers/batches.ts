@@ -12,6 +12,11 @@ export interface BatchSpec {
   compression?: CompressionType
   /** Prefix of each record's value, so a test can recognise its records. */
   tag?: string
+  /** An idempotent producer's batch: its id, epoch and the sequence of its first record. */
+  producerId?: number
+  producerEpoch?: number
+  baseSequence?: number
+  transactional?: boolean
 }
 
 /** A batch as a producer sends it: base offset 0, no leader epoch, `count` records. */
@@ -24,7 +29,14 @@ export function producerBatch(spec: BatchSpec = {}): Buffer {
     const value = spec.valueSize ? base.padEnd(spec.valueSize, '.') : base
     return { key: `k${i}`, value, timestamp: timestamp + BigInt(i), headers: [{ key: 'h', value: String(i) }] }
   })
-  return encodeRecordBatch({ records, compression: spec.compression ?? CompressionType.None })
+  return encodeRecordBatch({
+    records,
+    compression: spec.compression ?? CompressionType.None,
+    producerId: spec.producerId === undefined ? undefined : BigInt(spec.producerId),
+    producerEpoch: spec.producerEpoch ?? (spec.producerId === undefined ? undefined : 0),
+    baseSequence: spec.baseSequence,
+    isTransactional: spec.transactional,
+  })
 }
 
 /** A fresh temporary directory, and its removal. */

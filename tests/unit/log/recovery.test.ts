@@ -10,11 +10,12 @@ let fixture: ReturnType<typeof logFixture>
 afterEach(() => fixture?.cleanup())
 
 const appender = fileURLToPath(new URL('../../helpers/crashAppender.ts', import.meta.url))
+const idempotentAppender = fileURLToPath(new URL('./idempotentAppender.ts', import.meta.url))
 
 /** Runs the appender until it has reported `acks` appends, then SIGKILLs it mid-stream. */
-function appendUntilKilled(dir: string, acks: number): Promise<Array<{ i: number; first: number; last: number }>> {
+function appendUntilKilled(dir: string, acks: number, script = appender): Promise<Array<{ i: number; first: number; last: number }>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', appender, dir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] })
     const acked: Array<{ i: number; first: number; last: number }> = []
     let pending = ''
     let stderr = ''
@@ -57,6 +58,23 @@ describe('crash recovery', () => {
     const end = log.logEndOffset
     expect(log.appendAsLeader(producerBatch({ count: 3 }), 2).firstOffset).toBe(end)
     expect(readAll(log).length).toBe(end + 3)
+  })
+
+  it('after SIGKILL, an idempotent producer retrying its last 5 batches gets its original offsets: every record once', async () => {
+    fixture = logFixture()
+    const acked = await appendUntilKilled(fixture.dir, 300, idempotentAppender)
+    const log = fixture.open()
+    expect(log.segmentCount).toBeGreaterThan(10)
+    // Every batch holds 20 records, so batch i lies at offsets 20i..20i+19.
+    for (const { i, first } of acked) expect(first).toBe(i * 20)
+    const written = log.logEndOffset / 20
+    expect(written).toBeGreaterThanOrEqual(acked.length)
+    const retry = (i: number) => log.appendAsLeader(producerBatch({ count: 20, valueSize: 50, tag: `b${i}`, producerId: 1, baseSequence: i * 20 }), 2)
+    for (let i = written - 5; i < written; i++) expect(retry(i)).toMatchObject({ duplicate: true, firstOffset: i * 20, lastOffset: i * 20 + 19 })
+    expect(retry(written)).toMatchObject({ duplicate: false, firstOffset: written * 20 })
+    const values = readAll(log).map((r) => r.value)
+    expect(values.length).toBe((written + 1) * 20)
+    expect(new Set(values).size).toBe(values.length)
   })
 
   it('cuts a torn tail batch and a batch whose CRC fails, keeping everything before', () => {

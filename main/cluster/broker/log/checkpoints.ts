@@ -1,6 +1,7 @@
 // A broker's checkpoints in one SQLite file, where Kafka keeps four text files per log dir:
 // replication-offset-checkpoint (high watermark), log-start-offset-checkpoint,
-// recovery-point-offset-checkpoint, and each partition's leader-epoch-checkpoint.
+// recovery-point-offset-checkpoint, and each partition's leader-epoch-checkpoint; producer
+// state snapshots (Kafka's <offset>.snapshot files) are rows here too.
 import Database from 'better-sqlite3'
 
 export interface PartitionCheckpoint {
@@ -13,6 +14,14 @@ export interface PartitionCheckpoint {
 export interface EpochEntry {
   epoch: number
   startOffset: number
+}
+
+/** Producer state snapshots of one partition, each keyed by the offset the state reaches. */
+export interface ProducerSnapshotStore {
+  offsets(): number[]
+  read(offset: number): string | undefined
+  write(offset: number, entries: string): void
+  delete(offset: number): void
 }
 
 export class CheckpointStore {
@@ -33,7 +42,11 @@ export class CheckpointStore {
       CREATE TABLE IF NOT EXISTS leader_epoch (
         topic TEXT NOT NULL, partition INTEGER NOT NULL,
         epoch INTEGER NOT NULL, start_offset INTEGER NOT NULL,
-        PRIMARY KEY (topic, partition, epoch));`)
+        PRIMARY KEY (topic, partition, epoch));
+      CREATE TABLE IF NOT EXISTS producer_snapshot (
+        topic TEXT NOT NULL, partition INTEGER NOT NULL,
+        offset INTEGER NOT NULL, entries TEXT NOT NULL,
+        PRIMARY KEY (topic, partition, offset));`)
     const upsert = (column: string) =>
       this.db.prepare(
         `INSERT INTO partition_checkpoint (topic, partition, ${column}) VALUES (?, ?, ?)
@@ -53,6 +66,17 @@ export class CheckpointStore {
       deleteEpochs: this.db.prepare('DELETE FROM leader_epoch WHERE topic = ? AND partition = ?'),
       insertEpoch: this.db.prepare('INSERT INTO leader_epoch (topic, partition, epoch, start_offset) VALUES (?, ?, ?, ?)'),
       deletePartition: this.db.prepare('DELETE FROM partition_checkpoint WHERE topic = ? AND partition = ?'),
+      snapshotOffsets: this.db
+        .prepare('SELECT offset FROM producer_snapshot WHERE topic = ? AND partition = ? ORDER BY offset')
+        .pluck(),
+      readSnapshot: this.db
+        .prepare('SELECT entries FROM producer_snapshot WHERE topic = ? AND partition = ? AND offset = ?')
+        .pluck(),
+      writeSnapshot: this.db.prepare(
+        'INSERT OR REPLACE INTO producer_snapshot (topic, partition, offset, entries) VALUES (?, ?, ?, ?)',
+      ),
+      deleteSnapshot: this.db.prepare('DELETE FROM producer_snapshot WHERE topic = ? AND partition = ? AND offset = ?'),
+      deleteSnapshots: this.db.prepare('DELETE FROM producer_snapshot WHERE topic = ? AND partition = ?'),
     }
   }
 
@@ -86,10 +110,22 @@ export class CheckpointStore {
     })()
   }
 
+  /** The producer state snapshots of one partition, bound to it (see ProducerSnapshotStore). */
+  producerSnapshots(topic: string, partition: number): ProducerSnapshotStore {
+    const s = this.statements
+    return {
+      offsets: () => s.snapshotOffsets.all(topic, partition) as number[],
+      read: (offset) => s.readSnapshot.get(topic, partition, offset) as string | undefined,
+      write: (offset, entries) => void s.writeSnapshot.run(topic, partition, offset, entries),
+      delete: (offset) => void s.deleteSnapshot.run(topic, partition, offset),
+    }
+  }
+
   remove(topic: string, partition: number): void {
     this.db.transaction(() => {
       this.statements.deletePartition.run(topic, partition)
       this.statements.deleteEpochs.run(topic, partition)
+      this.statements.deleteSnapshots.run(topic, partition)
     })()
   }
 

@@ -10,6 +10,10 @@ import {
   MAGIC,
   MAX_TIMESTAMP,
   PARTITION_LEADER_EPOCH,
+  PRODUCER_EPOCH,
+  PRODUCER_ID,
+  BASE_SEQUENCE,
+  ATTRIBUTES,
   RECORD_BATCH_OVERHEAD,
   CURRENT_MAGIC,
   isBatchCrcValid,
@@ -29,6 +33,11 @@ export interface BatchInfo {
   lastOffset: number
   maxTimestamp: number
   partitionLeaderEpoch: number
+  attributes: number
+  /** -1 when the batch is not from an idempotent or transactional producer. */
+  producerId: number
+  producerEpoch: number
+  baseSequence: number
 }
 
 export function batchInfoAt(buf: Uint8Array, pos: number, position = pos): BatchInfo {
@@ -41,6 +50,11 @@ export function batchInfoAt(buf: Uint8Array, pos: number, position = pos): Batch
     lastOffset: baseOffset + v.getInt32(pos + LAST_OFFSET_DELTA),
     maxTimestamp: Number(v.getBigInt64(pos + MAX_TIMESTAMP)),
     partitionLeaderEpoch: v.getInt32(pos + PARTITION_LEADER_EPOCH),
+    attributes: v.getInt16(pos + ATTRIBUTES),
+    // Two halves, no BigInt: ids come from a counter and stay far below 2^53.
+    producerId: v.getInt32(pos + PRODUCER_ID) * 2 ** 32 + v.getUint32(pos + PRODUCER_ID + 4),
+    producerEpoch: v.getInt16(pos + PRODUCER_EPOCH),
+    baseSequence: v.getInt32(pos + BASE_SEQUENCE),
   }
 }
 

@@ -1,14 +1,16 @@
 // A partition's log (Kafka's UnifiedLog + LocalLog): an ordered run of segments with a log
 // start offset, a log end offset and a high watermark; produce appends stamp offsets, reads
-// return whole batches, retention removes whole segments, recovery cuts torn tails.
+// return whole batches, retention removes whole segments, recovery cuts torn tails; the
+// producer state recognises idempotent producers' retries and gaps.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { KafkaError } from '../../errors'
 import type { LogConfig } from '../../config/logConfig'
 import type { CheckpointStore } from './checkpoints'
 import { LeaderEpochCache } from './leaderEpochCache'
+import { ProducerStateManager } from './producerState'
 import { LogSegment, type BatchInfo } from './segment'
-import { validateAndAssignOffsets, validateReplicatedBatches, type LogAppendInfo } from './validator'
+import { assignOffsets, duplicateAppendInfo, validateRecords, validateReplicatedBatches, type LogAppendInfo } from './validator'
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff
 
@@ -53,6 +55,7 @@ export class UnifiedLog {
   /** Bytes of torn or corrupt tail that recovery cut when the log was opened. */
   truncatedOnRecovery = 0
   readonly leaderEpochCache: LeaderEpochCache
+  readonly producerStateManager: ProducerStateManager
   private readonly now: () => number
 
   private constructor(
@@ -68,6 +71,7 @@ export class UnifiedLog {
     this.leaderEpochCache = new LeaderEpochCache(checkpoints.leaderEpochs(topic, partition), (entries) =>
       checkpoints.saveLeaderEpochs(topic, partition, entries),
     )
+    this.producerStateManager = new ProducerStateManager(`${topic}-${partition}`, checkpoints.producerSnapshots(topic, partition))
   }
 
   /** Opens (creating if new) the log in `dir`, recovering whatever lies past the recovery point. */
@@ -111,6 +115,8 @@ export class UnifiedLog {
     this.logStartOffset = clamp(checkpoint?.logStartOffset ?? 0, this.segments[0].baseOffset, this.logEndOffset)
     this.highWatermark = clamp(checkpoint?.highWatermark ?? 0, this.logStartOffset, this.logEndOffset)
     this.leaderEpochCache.recover(recovered, this.logEndOffset)
+    this.rebuildProducerState()
+    this.producerStateManager.removeStraySnapshots(this.segments.map((s) => s.baseOffset))
     // The active segment's saved indexes go stale with the next append: rescan it after a crash.
     this.saveRecoveryPoint(this.activeSegment.baseOffset)
     this.checkpoints.saveLogStartOffset(this.topic, this.partition, this.logStartOffset)
@@ -139,9 +145,17 @@ export class UnifiedLog {
     this.config = config
   }
 
-  /** A leader's append of a producer's batches: validated, stamped, written. */
+  /**
+   * A leader's append of a producer's batches: validated, checked against the producer state,
+   * stamped, written. A retried batch the log already holds is answered from the producer
+   * state with `duplicate: true` and its original offsets, and nothing is written.
+   */
   appendAsLeader(bytes: Uint8Array, leaderEpoch: number): LogAppendInfo {
-    const info = validateAndAssignOffsets(bytes, this.logEndOffset, leaderEpoch, this.config, this.now())
+    const now = this.now()
+    const validated = validateRecords(bytes, this.config, now)
+    const duplicate = this.producerStateManager.analyzeLeaderAppend(validated.batches, this.logEndOffset)
+    if (duplicate) return duplicateAppendInfo(duplicate, this.config)
+    const info = assignOffsets(validated, this.logEndOffset, leaderEpoch, this.config, now)
     this.append(info)
     this.leaderEpochCache.assign(leaderEpoch, info.firstOffset)
     return info
@@ -159,6 +173,7 @@ export class UnifiedLog {
     this.maybeRoll(info)
     this.activeSegment.append(info.bytes, info.batches)
     this.logEndOffset = info.lastOffset + 1
+    this.producerStateManager.update(info.batches, this.logEndOffset)
   }
 
   private maybeRoll(info: LogAppendInfo): void {
@@ -177,8 +192,27 @@ export class UnifiedLog {
     active.flush()
     const segment = LogSegment.create(this.dir, this.logEndOffset, this.config.indexIntervalBytes, this.now())
     this.segments.push(segment)
+    // Aligned with the new segment, so recovery can start from it and replay that segment only.
+    this.producerStateManager.takeSnapshot()
     this.saveRecoveryPoint(segment.baseOffset)
     return segment
+  }
+
+  /**
+   * Kafka's rebuildProducerState: the latest snapshot at or below the log end, then the batch
+   * headers after it (only headers: producer id, epoch, sequence and offsets lie in them).
+   */
+  private rebuildProducerState(): void {
+    const from = this.producerStateManager.truncateAndReload(this.segments[0].baseOffset, this.logEndOffset, this.now())
+    for (let i = this.segmentFor(from); i < this.segments.length; i++) {
+      const segment = this.segments[i]
+      this.producerStateManager.update(segment.batchesFrom(segment.baseOffset < from ? segment.positionOf(from) : 0), this.logEndOffset)
+    }
+  }
+
+  /** Forgets producers idle for producer.id.expiration.ms (a step of the retention pass). */
+  removeExpiredProducers(now = this.now()): number {
+    return this.producerStateManager.removeExpiredProducers(now)
   }
 
   private saveRecoveryPoint(offset: number): void {
@@ -286,6 +320,7 @@ export class UnifiedLog {
 
   /** The periodic retention pass (log.retention.check.interval.ms), in Kafka's order. */
   deleteOldSegments(): RetentionResult {
+    this.removeExpiredProducers()
     const byStart = this.deleteSegments((_, next) => next !== undefined && next.baseOffset <= this.logStartOffset)
     if (byStart.deletedSegments) return { ...byStart, reason: 'log-start-offset' }
     if (!this.config.cleanupPolicy.includes('delete')) return { deletedSegments: 0, deletedBytes: 0, reason: null }
@@ -331,6 +366,8 @@ export class UnifiedLog {
       segment.delete()
     }
     if (this.segments[0].baseOffset > this.logStartOffset) this.setLogStartOffset(this.segments[0].baseOffset)
+    // Producers stay until they expire (KIP-360); only the deleted segments' snapshots go.
+    this.producerStateManager.deleteSnapshotsBefore(this.segments[0].baseOffset)
     return { deletedSegments: count, deletedBytes }
   }
 
@@ -347,6 +384,7 @@ export class UnifiedLog {
     this.highWatermark = Math.min(this.highWatermark, this.logEndOffset)
     this.leaderEpochCache.truncateFromEnd(this.logEndOffset)
     if (this.recoveryPoint > this.activeSegment.baseOffset) this.saveRecoveryPoint(this.activeSegment.baseOffset)
+    this.rebuildProducerState()
   }
 
   /** Drops everything and starts an empty log at `offset`. */
@@ -357,12 +395,15 @@ export class UnifiedLog {
     this.highWatermark = offset
     this.setLogStartOffset(offset)
     this.leaderEpochCache.truncateFromEnd(offset)
+    this.producerStateManager.truncateFullyAndStartAt(offset)
     this.saveRecoveryPoint(offset)
   }
 
   /** Clean shutdown: flush the active segment and its indexes so the next open trusts them. */
   close(): void {
     this.activeSegment.flush()
+    // At the log end, so the next open loads it and replays nothing.
+    this.producerStateManager.takeSnapshot()
     this.saveRecoveryPoint(this.logEndOffset)
     this.checkpoints.saveHighWatermarks([{ topic: this.topic, partition: this.partition, highWatermark: this.highWatermark }])
     for (const segment of this.segments) segment.close()

@@ -22,6 +22,7 @@ import {
 } from '../../protocol/batchHeader'
 import type { LogConfig } from '../../config/logConfig'
 import { batchInfoAt, type BatchInfo } from './segment'
+import type { BatchMetadata } from './producerStateEntry'
 import { needsRecompression, recompress, targetCodec } from './recompress'
 
 export interface LogAppendInfo {
@@ -36,6 +37,8 @@ export interface LogAppendInfo {
   recordCount: number
   validBytes: number
   batches: BatchInfo[]
+  /** A producer's retry of a batch the log holds: nothing was written, offsets are the original's. */
+  duplicate: boolean
 }
 
 /** Walks the batches in `bytes`, checking that each is whole, v2 and intact. */
@@ -81,18 +84,19 @@ function checkTimestamp(timestamp: number, now: number, config: LogConfig): void
   }
 }
 
+/** A produce request's batches once validated, before offsets are assigned. */
+export interface ValidatedRecords {
+  /** The request's own bytes, or their recompression into the topic's codec. */
+  bytes: Uint8Array
+  batches: BatchInfo[]
+  recordCount: number
+}
+
 /**
- * Validates a producer's batches and assigns them offsets from `nextOffset`, stamping base
- * offset, leader epoch and, under LogAppendTime, the broker's time (which rewrites the CRC).
- * Nothing is stamped unless every batch is valid: a produce appends all or nothing.
+ * Validates a producer's batches (recompressing them into the topic's codec if it names one).
+ * Nothing is stamped here: a produce appends all or nothing.
  */
-export function validateAndAssignOffsets(
-  produced: Uint8Array,
-  nextOffset: number,
-  leaderEpoch: number,
-  config: LogConfig,
-  now: number,
-): LogAppendInfo {
+export function validateRecords(produced: Uint8Array, config: LogConfig, now: number): ValidatedRecords {
   let bytes = produced
   let batches = checkStructure(bytes, config.maxMessageBytes)
   const codec = targetCodec(config.compressionType)
@@ -109,7 +113,7 @@ export function validateAndAssignOffsets(
     if (count <= 0 || lastOffsetDelta !== count - 1) {
       throw new KafkaError('INVALID_RECORD', `Record batch holds ${count} records but its lastOffsetDelta is ${lastOffsetDelta}: a produced batch needs at least one record and contiguous offset deltas`)
     }
-    if (view.getInt16(batch.position + ATTRIBUTES) & CONTROL_FLAG_MASK) {
+    if (batch.attributes & CONTROL_FLAG_MASK) {
       throw new KafkaError('INVALID_RECORD', 'Clients may not produce control batches')
     }
     if (config.messageTimestampType === 'CreateTime') {
@@ -118,7 +122,20 @@ export function validateAndAssignOffsets(
     }
     recordCount += count
   }
+  return { bytes, batches, recordCount }
+}
 
+/**
+ * Assigns validated batches offsets from `nextOffset`, stamping base offset, leader epoch and,
+ * under LogAppendTime, the broker's time (which rewrites the CRC).
+ */
+export function assignOffsets(
+  { bytes, batches, recordCount }: ValidatedRecords,
+  nextOffset: number,
+  leaderEpoch: number,
+  config: LogConfig,
+  now: number,
+): LogAppendInfo {
   const logAppendTime = config.messageTimestampType === 'LogAppendTime' ? now : -1
   let offset = nextOffset
   let maxTimestamp = -1
@@ -148,6 +165,27 @@ export function validateAndAssignOffsets(
     recordCount,
     validBytes: bytes.length,
     batches,
+    duplicate: false,
+  }
+}
+
+/**
+ * A retried batch that the log already holds: acknowledged with the original batch's offsets
+ * and nothing written (Kafka returns the cached BatchMetadata the same way).
+ */
+export function duplicateAppendInfo(original: BatchMetadata, config: LogConfig): LogAppendInfo {
+  return {
+    bytes: new Uint8Array(0),
+    firstOffset: original.firstOffset,
+    lastOffset: original.lastOffset,
+    maxTimestamp: original.timestamp,
+    offsetOfMaxTimestamp: original.lastOffset,
+    // Under LogAppendTime the cached maxTimestamp is the broker time stamped at the first append.
+    logAppendTime: config.messageTimestampType === 'LogAppendTime' ? original.timestamp : -1,
+    recordCount: 0,
+    validBytes: 0,
+    batches: [],
+    duplicate: true,
   }
 }
 
@@ -183,5 +221,6 @@ export function validateReplicatedBatches(bytes: Uint8Array, nextOffset: number)
     recordCount,
     validBytes: bytes.length,
     batches,
+    duplicate: false,
   }
 }
