@@ -3,7 +3,7 @@
 // DeleteTopics, CreatePartitions, IncrementalAlterConfigs, ElectLeaders), and what it
 // pushes: committed metadata records and events for the console's timeline.
 import type { MetadataImageData } from '../metadata/image'
-import type { BrokerEndpoint, MetadataLogEntry } from '../metadata/records'
+import type { BrokerEndpoint, LeaderRecoveryState, MetadataLogEntry } from '../metadata/records'
 import type { PartitionError } from '../broker/api'
 
 export interface RegisterBrokerRequest {
@@ -37,14 +37,28 @@ export interface AlterPartitionRequest {
   brokerEpoch: number
   topics: Array<{
     topicId: string
-    partitions: Array<{ partitionIndex: number; leaderEpoch: number; newIsr: number[]; partitionEpoch: number }>
+    partitions: Array<{
+      partitionIndex: number
+      leaderEpoch: number
+      newIsr: number[]
+      partitionEpoch: number
+      /** Kafka's field, default RECOVERED: a leader elected uncleanly sends RECOVERED once it has recovered. */
+      leaderRecoveryState?: LeaderRecoveryState
+    }>
   }>
 }
 export interface AlterPartitionResponse {
   topics: Array<{
     topicId: string
     partitions: Array<
-      { partitionIndex: number; leaderId: number; leaderEpoch: number; isr: number[]; partitionEpoch: number } & PartitionError
+      {
+        partitionIndex: number
+        leaderId: number
+        leaderEpoch: number
+        isr: number[]
+        partitionEpoch: number
+        leaderRecoveryState?: LeaderRecoveryState
+      } & PartitionError
     >
   }>
 }
