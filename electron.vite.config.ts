@@ -17,6 +17,7 @@ export default defineConfig({
           index: resolve(root, 'main/index.ts'),
           cli: resolve(root, 'main/cli.ts'),
           brokerWorker: resolve(root, 'main/cluster/broker/worker.ts'),
+          controllerWorker: resolve(root, 'main/cluster/controller/worker.ts'),
         },
         // Flat out/main: workers.ts finds a worker as a sibling of the chunk that imports it
         // (new URL('./brokerWorker.js', import.meta.url)), so chunks must not go into a subfolder.

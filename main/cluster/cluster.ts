@@ -1,35 +1,38 @@
-// Starts broker workers and talks to them. Until the controller lands (it will own topic
-// metadata, placement and elections), the Cluster places replicas itself and tells each
-// broker its partitions' state.
-import { randomUUID } from 'node:crypto'
+// The embedded cluster as the host sees it: a controller worker and one worker per broker,
+// the MessagePort links between them, the faults an operator can cause, a metadata image
+// kept from the controller's pushes, and a snapshot plus an event stream for the console.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Worker } from 'node:worker_threads'
-import { emptyConfigLayers, validateTopicConfigs, type ConfigLayers } from './config'
-import { deserializeError, KafkaError } from './errors'
+import { MessageChannel, type Worker } from 'node:worker_threads'
+import { HEALTHY, type LinkFault } from './faults'
+import { deserializeError, ErrorCode, KafkaError } from './errors'
+import { MetadataImage } from './metadata/image'
 import { onMessages, RpcClient, transferable } from './rpc'
-import { startWorker } from './workers'
-import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionState } from './broker/api'
+import { startWorker, type WorkerKind } from './workers'
+import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionLogInfo, ProducePartitionResponse } from './broker/api'
+import type { ControllerApi, ControllerEvent, ControllerInit, ControllerPush, ControllerWorkerApi, CreatableTopic } from './controller/api'
+export { validateTopicName } from './metadata/topicName'
 
 export interface ClusterOptions {
   dataDir: string
   brokers?: number
-  /** Static broker properties (server.properties), the same for every broker. */
+  /** Static broker properties (server.properties), the same for every broker and the controller. */
   brokerConfigs?: Record<string, string>
 }
 
-export interface BrokerHandle {
-  id: number
-  worker: Worker
-  client: RpcClient<BrokerApi, BrokerEvent>
-  ready: BrokerReady
-}
+export type BrokerStatus = 'running' | 'stopped' | 'crashed' | 'paused'
 
-export interface TopicAssignment {
-  name: string
-  topicId: string
-  configs: Record<string, string>
-  partitions: PartitionState[]
+interface BrokerHandle {
+  id: number
+  status: BrokerStatus
+  worker: Worker | null
+  client: RpcClient<BrokerApi, BrokerEvent> | null
+  ready: BrokerReady | null
+  pauseSignal: SharedArrayBuffer
+  /** Its links to the controller and the other brokers are set up. */
+  wired: boolean
+  /** Faults on this broker's links, by peer ('controller' or a broker id), to apply again after a restart. */
+  faults: Map<number | 'controller', LinkFault>
 }
 
 export interface CreateTopicOptions {
@@ -39,174 +42,573 @@ export interface CreateTopicOptions {
   configs?: Record<string, string>
 }
 
-const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/
-const MAX_TOPIC_NAME_LENGTH = 249
+export type ClusterEvent =
+  | ({ source: 'controller' } & ControllerEvent)
+  | ({ source: 'broker'; brokerId: number } & BrokerEvent)
+  | { source: 'cluster'; type: 'broker-stopped' | 'broker-crashed' | 'broker-paused' | 'broker-resumed' | 'broker-started'; brokerId: number; timestamp: number }
+  | { source: 'cluster'; type: 'link-fault'; a: number; b: number | 'controller'; fault: LinkFault; timestamp: number }
 
-/** Kafka's Topic.validate: the reasons a topic name is refused. */
-export function validateTopicName(name: string): void {
-  const problem =
-    name.length === 0 ? 'it is empty'
-    : name === '.' || name === '..' ? `"${name}" is reserved`
-    : name.length > MAX_TOPIC_NAME_LENGTH ? `it is longer than ${MAX_TOPIC_NAME_LENGTH} characters`
-    : !LEGAL_TOPIC_NAME.test(name) ? 'it contains characters other than ASCII letters, digits, ".", "_" and "-"'
-    : null
-  if (problem) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name "${name}" is illegal: ${problem}`)
+export interface ReplicaSnapshot {
+  brokerId: number
+  logEndOffset: number | null
+  /** Offsets behind the leader's log end; null when the replica's broker is not reachable. */
+  lag: number | null
+  inSync: boolean
+  offline: boolean
 }
 
-async function launchBroker(init: BrokerInit): Promise<BrokerHandle> {
-  const worker = startWorker('broker', init, `broker-${init.brokerId}`)
-  const client = new RpcClient<BrokerApi, BrokerEvent>(worker)
-  const ready = await new Promise<BrokerReady>((resolve, reject) => {
+export interface PartitionSnapshot {
+  topic: string
+  partition: number
+  leader: number
+  leaderEpoch: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas: number[]
+  logStartOffset: number | null
+  highWatermark: number | null
+  logEndOffset: number | null
+  replicaStates: ReplicaSnapshot[]
+}
+
+export interface BrokerSnapshot {
+  id: number
+  status: BrokerStatus
+  fenced: boolean
+  registered: boolean
+  leaderOf: number
+  followerOf: number
+  bytes: number
+}
+
+export interface ClusterSnapshot {
+  controllerId: number
+  metadataOffset: number
+  brokers: BrokerSnapshot[]
+  topics: Array<{ name: string; topicId: string; partitions: PartitionSnapshot[] }>
+}
+
+/** Node id of the controller, apart from the brokers' ids as in a KRaft cluster with its own controller. */
+const CONTROLLER_ID = 3000
+const RETRIABLE = new Set<number>([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.BROKER_NOT_AVAILABLE,
+])
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Starts a worker and waits for its ready (or init-failed) message. */
+async function launch<A extends Record<string, [unknown, unknown]>, E, R>(kind: WorkerKind, init: object, name: string) {
+  const worker = startWorker(kind, init, name)
+  const client = new RpcClient<A, E>(worker)
+  const ready = await new Promise<R>((resolve, reject) => {
     onMessages(worker, (message) => {
-      if (message.kind === 'ready') resolve(message.info as BrokerReady)
+      if (message.kind === 'ready') resolve(message.info as R)
       else if (message.kind === 'init-failed') reject(deserializeError(message.error))
     })
     worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`Broker ${init.brokerId} exited with code ${code} before it was ready`)))
+    worker.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)))
   })
-  worker.on('exit', (code) => client.close(new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${init.brokerId} is not running (its worker exited with code ${code})`)))
-  return { id: init.brokerId, worker, client, ready }
+  worker.on('exit', (code) => client.close(new KafkaError('BROKER_NOT_AVAILABLE', `${name} is not running (its worker exited with code ${code})`)))
+  return { worker, client, ready }
 }
 
 export class Cluster {
   private readonly brokers = new Map<number, BrokerHandle>()
-  private readonly topics = new Map<string, TopicAssignment>()
-  private readonly listeners = new Set<(brokerId: number, event: BrokerEvent) => void>()
-  private readonly configs: ConfigLayers
+  private controller!: { worker: Worker; client: RpcClient<ControllerWorkerApi, ControllerPush> }
+  /** The host's own view of the metadata, from the controller's pushes. */
+  image = new MetadataImage()
+  private readonly listeners = new Set<(event: ClusterEvent) => void>()
+  private readonly imageWaiters = new Set<() => void>()
+  private readonly staticConfigs: Record<string, string>
 
   private constructor(readonly options: Required<ClusterOptions>) {
-    this.configs = { ...emptyConfigLayers(), static: options.brokerConfigs }
+    this.staticConfigs = options.brokerConfigs
   }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
     const cluster = new Cluster({ brokers: 1, brokerConfigs: {}, ...options })
     mkdirSync(options.dataDir, { recursive: true })
+    await cluster.startController()
     const ids = Array.from({ length: cluster.options.brokers }, (_, i) => i + 1)
-    const handles = await Promise.all(
-      ids.map((brokerId) =>
-        launchBroker({
-          brokerId,
-          dataDir: join(options.dataDir, `broker-${brokerId}`),
-          configs: { ...cluster.configs, static: { ...cluster.configs.static, 'node.id': String(brokerId) } },
-        }),
-      ),
-    )
-    for (const handle of handles) {
-      cluster.brokers.set(handle.id, handle)
-      handle.client.onEvent((event) => {
-        for (const listener of cluster.listeners) listener(handle.id, event)
-      })
+    for (const id of ids) {
+      cluster.brokers.set(id, { id, status: 'stopped', worker: null, client: null, ready: null, wired: false, pauseSignal: new SharedArrayBuffer(4), faults: new Map() })
     }
+    // Threads boot in parallel; links are wired one broker at a time, so each pair gets one.
+    await Promise.all(ids.map((id) => cluster.launchBroker(id)))
+    for (const id of ids) await cluster.wireBroker(id)
+    await cluster.waitFor(() => ids.every((id) => cluster.image.brokers.get(id)?.fenced === false), 30_000, 'every broker registered and unfenced')
     return cluster
+  }
+
+  private async startController(): Promise<void> {
+    const init: ControllerInit = { controllerId: CONTROLLER_ID, dataDir: join(this.options.dataDir, 'controller'), staticConfigs: this.staticConfigs }
+    const { worker, client } = await launch<ControllerWorkerApi, ControllerPush, unknown>('controller', init, 'controller')
+    this.controller = { worker, client }
+    client.onEvent((push) => this.onControllerPush(push))
+    const snapshot = await client.call('snapshot', {})
+    this.image = MetadataImage.fromData(snapshot.image)
+  }
+
+  private onControllerPush(push: ControllerPush): void {
+    if (push.type === 'event') {
+      this.publish({ source: 'controller', ...push.event })
+      return
+    }
+    for (const entry of push.entries) if (entry.offset > this.image.offset) this.image.apply(entry)
+    for (const wake of this.imageWaiters) wake()
+  }
+
+  private publish(event: ClusterEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+
+  onEvent(listener: (event: ClusterEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Resolves once `condition` holds on the host's image (checked at every metadata push). */
+  waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (condition()) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!condition()) return
+        this.imageWaiters.delete(check)
+        clearTimeout(timer)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        this.imageWaiters.delete(check)
+        reject(new KafkaError('REQUEST_TIMED_OUT', `Timed out after ${timeoutMs} ms waiting for ${what}`))
+      }, timeoutMs)
+      this.imageWaiters.add(check)
+    })
   }
 
   get brokerIds(): number[] {
     return [...this.brokers.keys()]
   }
 
-  broker(id: number): BrokerHandle {
+  private handle(id: number): BrokerHandle {
     const handle = this.brokers.get(id)
     if (!handle) throw new KafkaError('BROKER_NOT_AVAILABLE', `There is no broker ${id}`)
     return handle
   }
 
-  onEvent(listener: (brokerId: number, event: BrokerEvent) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+  /** The RPC client of a running broker. */
+  broker(id: number): { id: number; client: RpcClient<BrokerApi, BrokerEvent>; ready: BrokerReady } {
+    const handle = this.handle(id)
+    if (!handle.client || !handle.ready || handle.status === 'stopped' || handle.status === 'crashed') {
+      throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} is ${handle.status}`)
+    }
+    return { id, client: handle.client, ready: handle.ready }
   }
 
-  topic(name: string): TopicAssignment {
-    const topic = this.topics.get(name)
+  brokerStatus(id: number): BrokerStatus {
+    return this.handle(id).status
+  }
+
+  private async startBroker(id: number): Promise<void> {
+    await this.launchBroker(id)
+    await this.wireBroker(id)
+  }
+
+  private async launchBroker(id: number): Promise<void> {
+    const handle = this.handle(id)
+    const init: BrokerInit = {
+      brokerId: id,
+      dataDir: join(this.options.dataDir, `broker-${id}`),
+      configs: { static: { ...this.staticConfigs, 'node.id': String(id) }, clusterDefaults: {}, perBroker: {} },
+      pauseSignal: handle.pauseSignal,
+    }
+    const { worker, client, ready } = await launch<BrokerApi, BrokerEvent, BrokerReady>('broker', init, `broker-${id}`)
+    Object.assign(handle, { worker, client, ready, status: 'running' as BrokerStatus })
+    client.onEvent((event) => this.publish({ source: 'broker', brokerId: id, ...event }))
+    worker.on('exit', () => {
+      if (handle.worker === worker && handle.status === 'running') handle.status = 'crashed'
+    })
+  }
+
+  /** The broker's link to the controller, then one to every other wired broker. */
+  private async wireBroker(id: number): Promise<void> {
+    const handle = this.handle(id)
+    const client = handle.client!
+    handle.wired = true
+    const toController = new MessageChannel()
+    await this.controller.client.call('connectBroker', { brokerId: id, port: toController.port1 }, [toController.port1])
+    await client.call('connectController', { port: toController.port2 }, [toController.port2])
+    for (const other of this.brokers.values()) {
+      if (other.id === id || !other.client || !other.wired || (other.status !== 'running' && other.status !== 'paused')) continue
+      const channel = new MessageChannel()
+      await other.client.call('connectPeer', { brokerId: id, port: channel.port1 }, [channel.port1])
+      await client.call('connectPeer', { brokerId: other.id, port: channel.port2 }, [channel.port2])
+    }
+    for (const [peer, fault] of handle.faults) await this.applyLinkFault(id, peer, fault)
+  }
+
+  // ---- metadata operations, through the controller ------------------------------------
+
+  private async controllerCall<K extends keyof ControllerApi & string>(api: K, body: ControllerApi[K][0]): Promise<ControllerApi[K][1]> {
+    return this.controller.client.call(api, body)
+  }
+
+  /** Throws the first per-item error of a controller answer as a KafkaError. */
+  private static raise(results: Array<{ errorCode: number; errorMessage: string | null }>): void {
+    const failed = results.find((r) => r.errorCode !== ErrorCode.NONE)
+    if (!failed) return
+    const name = Object.entries(ErrorCode).find(([, code]) => code === failed.errorCode)?.[0] ?? 'UNKNOWN_SERVER_ERROR'
+    throw new KafkaError(name as keyof typeof ErrorCode, failed.errorMessage ?? name)
+  }
+
+  /** Creates a topic and waits until every partition has a leader. */
+  async createTopic(options: CreateTopicOptions): Promise<{ name: string; topicId: string }> {
+    const topic: CreatableTopic = {
+      name: options.name,
+      numPartitions: options.partitions ?? -1,
+      replicationFactor: options.replicationFactor ?? -1,
+      configs: options.configs ?? {},
+    }
+    const { topics } = await this.controllerCall('createTopics', { topics: [topic], validateOnly: false })
+    Cluster.raise(topics)
+    await this.waitForLeaders(options.name)
+    return { name: options.name, topicId: topics[0].topicId }
+  }
+
+  /** Waits until every partition has a leader that knows it leads (as an admin client's metadata wait). */
+  private async waitForLeaders(topic: string, timeoutMs = 10_000): Promise<void> {
+    await this.waitFor(() => {
+      const t = this.image.topicsByName.get(topic)
+      return !!t && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)
+    }, timeoutMs, `leaders of every partition of ${topic}`)
+    const partitions = this.topic(topic).partitions.length
+    await Promise.all(Array.from({ length: partitions }, (_, p) => this.listOffsets(topic, p, -1)))
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const { responses } = await this.controllerCall('deleteTopics', { names: [name] })
+    Cluster.raise(responses)
+  }
+
+  async createPartitions(name: string, count: number): Promise<void> {
+    const { results } = await this.controllerCall('createPartitions', { topics: [{ name, count }], validateOnly: false })
+    Cluster.raise(results)
+    await this.waitForLeaders(name)
+  }
+
+  /** IncrementalAlterConfigs SET (value) or DELETE (null) on a topic, a broker, or '' (every broker). */
+  async alterConfigs(resource: { topic: string } | { broker: number | '' }, configs: Record<string, string | null>): Promise<void> {
+    const [resourceType, resourceName] = 'topic' in resource ? ([2, resource.topic] as const) : ([4, String(resource.broker)] as const)
+    const { responses } = await this.controllerCall('incrementalAlterConfigs', {
+      resources: [
+        {
+          resourceType,
+          resourceName,
+          configs: Object.entries(configs).map(([name, value]) => ({ name, configOperation: value === null ? 1 : 0, value })),
+        },
+      ],
+      validateOnly: false,
+    })
+    Cluster.raise(responses)
+  }
+
+  async electPreferredLeaders(topicPartitions: Array<{ topic: string; partitions: number[] }> | null = null) {
+    return this.controllerCall('electLeaders', { electionType: 0, topicPartitions })
+  }
+
+  topic(name: string) {
+    const topic = this.image.topicsByName.get(name)
     if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${name}" does not exist`)
     return topic
   }
 
-  /** Creates a topic: replicas placed round-robin on distinct brokers, leaders spread. */
-  async createTopic(options: CreateTopicOptions): Promise<TopicAssignment> {
-    const { name } = options
-    validateTopicName(name)
-    if (this.topics.has(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic "${name}" already exists`)
-    const partitionCount = options.partitions ?? 1
-    const replicationFactor = options.replicationFactor ?? 1
-    if (!Number.isInteger(partitionCount) || partitionCount < 1) {
-      throw new KafkaError('INVALID_PARTITIONS', `Number of partitions must be at least 1, not ${partitionCount}`)
-    }
-    const brokerIds = this.brokerIds
-    if (!Number.isInteger(replicationFactor) || replicationFactor < 1 || replicationFactor > brokerIds.length) {
-      throw new KafkaError(
-        'INVALID_REPLICATION_FACTOR',
-        `Replication factor ${replicationFactor} is invalid: it must be between 1 and the number of brokers (${brokerIds.length})`,
-      )
-    }
-    const configs = options.configs ?? {}
-    validateTopicConfigs(configs)
-    const partitions = Array.from({ length: partitionCount }, (_, partition): PartitionState => {
-      const replicas = Array.from({ length: replicationFactor }, (_, r) => brokerIds[(partition + r) % brokerIds.length])
-      return { topic: name, topicId: '', partition, leader: replicas[0], leaderEpoch: 0, replicas, isr: [...replicas] }
-    })
-    const topic: TopicAssignment = { name, topicId: randomUUID(), configs, partitions }
-    for (const p of partitions) p.topicId = topic.topicId
-    await Promise.all(
-      brokerIds.map(async (id) => {
-        const partitionStates = partitions.filter((p) => p.replicas.includes(id))
-        if (partitionStates.length === 0) return
-        const { partitions: results } = await this.broker(id).client.call('leaderAndIsr', { partitionStates, topicConfigs: { [name]: configs } })
-        const failed = results.find((r) => r.errorCode !== 0)
-        if (failed) throw new Error(`Broker ${id} could not create ${name}-${failed.partition}: ${failed.errorMessage}`)
-      }),
-    )
-    this.topics.set(name, topic)
-    return topic
+  private leaderOf(topic: string, partition: number): number {
+    const registration = this.topic(topic).partitions[partition]
+    if (!registration) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" has no partition ${partition}`)
+    return registration.leader
   }
 
-  leaderOf(topic: string, partition: number): BrokerHandle {
-    const state = this.topic(topic).partitions[partition]
-    if (!state) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" has no partition ${partition}`)
-    return this.broker(state.leader)
+  // ---- data paths, routed to the leader as a client would --------------------------------
+
+  /**
+   * Runs `attempt` against the partition's leader, retrying on the errors a Kafka client
+   * retries after refreshing metadata (not leader, no leader yet) until `timeoutMs`.
+   */
+  private async onLeader<T extends { errorCode: number; errorMessage: string | null }>(
+    topic: string,
+    partition: number,
+    timeoutMs: number,
+    attempt: (client: RpcClient<BrokerApi, BrokerEvent>) => Promise<T>,
+  ): Promise<T> {
+    if (!this.image.topicsByName.has(topic) && this.topicAutoCreateDisabled()) this.topic(topic)
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      let result: T
+      try {
+        const leader = this.leaderOf(topic, partition)
+        if (leader < 0) throw new KafkaError('LEADER_NOT_AVAILABLE', `${topic}-${partition} has no leader`)
+        result = await attempt(this.broker(leader).client)
+      } catch (err) {
+        if (!(err instanceof KafkaError) || !RETRIABLE.has(err.errorCode) || Date.now() >= deadline) throw err
+        await sleep(50)
+        continue
+      }
+      if (!RETRIABLE.has(result.errorCode) || Date.now() >= deadline) return result
+      await sleep(50)
+    }
   }
 
-  /** Produces record batches to one partition's leader; the batches are transferred, not copied. */
-  async produce(topic: string, partition: number, batches: Uint8Array, acks: Acks = -1, timeoutMs = 30_000) {
+  private topicAutoCreateDisabled(): boolean {
+    return (this.image.configs.clusterDefaults['auto.create.topics.enable'] ?? this.staticConfigs['auto.create.topics.enable'] ?? 'true') === 'false'
+  }
+
+  /** Produces record batches to one partition; the batches are transferred, not copied. */
+  async produce(topic: string, partition: number, batches: Uint8Array, acks: Acks = -1, timeoutMs = 30_000): Promise<ProducePartitionResponse | null> {
+    if (!this.image.topicsByName.has(topic)) await this.autoCreate(topic)
     const { bytes, buffer } = transferable(batches)
-    const response = await this.leaderOf(topic, partition).client.call(
-      'produce',
-      { acks, timeoutMs, topics: [{ name: topic, partitions: [{ index: partition, records: bytes }] }] },
-      [buffer],
-    )
-    return response?.topics[0].partitions[0] ?? null
+    let sent = false
+    const response = await this.onLeader(topic, partition, timeoutMs, async (client) => {
+      // A retry must send its own copy: the first attempt transferred the buffer away.
+      const records = sent ? Uint8Array.from(batches.byteLength ? batches : bytes) : bytes
+      const transfer = sent ? [] : [buffer]
+      sent = true
+      const answer = await client.call('produce', { acks, timeoutMs, topics: [{ name: topic, partitions: [{ index: partition, records }] }] }, transfer)
+      return answer?.topics[0].partitions[0] ?? { index: partition, errorCode: 0, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }
+    })
+    return acks === 0 ? null : response
+  }
+
+  /** auto.create.topics.enable: a produce to an unknown topic creates it with the defaults. */
+  private async autoCreate(topic: string): Promise<void> {
+    if (this.topicAutoCreateDisabled()) {
+      throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" does not exist and auto.create.topics.enable is false`)
+    }
+    try {
+      await this.createTopic({ name: topic })
+    } catch (err) {
+      if (!(err instanceof KafkaError && err.errorName === 'TOPIC_ALREADY_EXISTS')) throw err
+    }
+  }
+
+  /** InitProducerId on any running broker: a fresh idempotent producer id at epoch 0. */
+  async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
+    const running = [...this.brokers.values()].find((h) => h.status === 'running' && h.client)
+    if (!running) throw new KafkaError('BROKER_NOT_AVAILABLE', 'No broker is running')
+    return running.client!.call('initProducerId', {})
   }
 
   async fetch(topic: string, partition: number, fetchOffset: number, maxBytes = 1 << 20, maxWaitMs = 0) {
-    const response = await this.leaderOf(topic, partition).client.call('fetch', {
-      replicaId: -1,
-      maxWaitMs,
-      minBytes: 1,
-      maxBytes,
-      isolationLevel: 0,
-      topics: [{ name: topic, partitions: [{ index: partition, fetchOffset, partitionMaxBytes: maxBytes }] }],
+    return this.onLeader(topic, partition, 10_000, async (client) => {
+      const response = await client.call('fetch', {
+        replicaId: -1,
+        maxWaitMs,
+        minBytes: 1,
+        maxBytes,
+        isolationLevel: 0,
+        topics: [{ name: topic, partitions: [{ index: partition, fetchOffset, partitionMaxBytes: maxBytes }] }],
+      })
+      return response.topics[0].partitions[0]
     })
-    return response.topics[0].partitions[0]
   }
 
   async listOffsets(topic: string, partition: number, timestamp: number) {
-    const response = await this.leaderOf(topic, partition).client.call('listOffsets', {
-      replicaId: -1,
-      isolationLevel: 0,
-      topics: [{ name: topic, partitions: [{ index: partition, timestamp }] }],
+    return this.onLeader(topic, partition, 10_000, async (client) => {
+      const response = await client.call('listOffsets', { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ index: partition, timestamp }] }] })
+      return response.topics[0].partitions[0]
     })
-    return response.topics[0].partitions[0]
   }
 
-  /** Clean shutdown of every broker: logs flushed and closed, then the workers exit. */
+  // ---- faults -------------------------------------------------------------------------
+
+  /** Controlled shutdown: the controller moves the broker's leaderships first, then it stops. */
+  async stopBroker(id: number): Promise<void> {
+    const handle = this.handle(id)
+    if (handle.status === 'paused') this.resumeBroker(id)
+    if (!handle.worker || handle.status !== 'running') throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} is ${handle.status}`)
+    await this.shutdownWorker(handle, true)
+    handle.status = 'stopped'
+    this.publish({ source: 'cluster', type: 'broker-stopped', brokerId: id, timestamp: Date.now() })
+  }
+
+  /** Kills the broker's thread at once: no controlled shutdown, nothing flushed. */
+  async crashBroker(id: number): Promise<void> {
+    const handle = this.handle(id)
+    if (!handle.worker || handle.status === 'stopped' || handle.status === 'crashed') throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} is ${handle.status}`)
+    handle.status = 'crashed'
+    this.resumeSignal(handle)
+    await handle.worker.terminate()
+    await this.detach(handle)
+    this.publish({ source: 'cluster', type: 'broker-crashed', brokerId: id, timestamp: Date.now() })
+  }
+
+  /** Starts a stopped or crashed broker again on its data directory. */
+  async restartBroker(id: number): Promise<void> {
+    const handle = this.handle(id)
+    if (handle.status === 'running' || handle.status === 'paused') throw new KafkaError('INVALID_REQUEST', `Broker ${id} is already ${handle.status}`)
+    await this.startBroker(id)
+    this.publish({ source: 'cluster', type: 'broker-started', brokerId: id, timestamp: Date.now() })
+  }
+
+  /** Freezes the broker's whole thread (no heartbeats, fetches or answers), as a long GC pause. */
+  async pauseBroker(id: number): Promise<void> {
+    const handle = this.handle(id)
+    if (handle.status !== 'running') throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} is ${handle.status}`)
+    Atomics.store(new Int32Array(handle.pauseSignal), 0, 1)
+    await handle.client!.call('pause', {})
+    handle.status = 'paused'
+    this.publish({ source: 'cluster', type: 'broker-paused', brokerId: id, timestamp: Date.now() })
+  }
+
+  resumeBroker(id: number): void {
+    const handle = this.handle(id)
+    if (handle.status !== 'paused') throw new KafkaError('INVALID_REQUEST', `Broker ${id} is not paused`)
+    this.resumeSignal(handle)
+    handle.status = 'running'
+    this.publish({ source: 'cluster', type: 'broker-resumed', brokerId: id, timestamp: Date.now() })
+  }
+
+  private resumeSignal(handle: BrokerHandle): void {
+    const flag = new Int32Array(handle.pauseSignal)
+    Atomics.store(flag, 0, 0)
+    Atomics.notify(flag, 0)
+  }
+
+  /**
+   * Cuts or slows the link between broker `a` and broker `b` (or the controller), both ways;
+   * `HEALTHY` heals it. Faults persist across restarts of either broker.
+   */
+  async setLinkFault(a: number, b: number | 'controller', fault: LinkFault): Promise<void> {
+    const handleA = this.handle(a)
+    if (fault.mode === 'ok') handleA.faults.delete(b)
+    else handleA.faults.set(b, fault)
+    if (b !== 'controller') {
+      const handleB = this.handle(b)
+      if (fault.mode === 'ok') handleB.faults.delete(a)
+      else handleB.faults.set(a, fault)
+    }
+    await this.applyLinkFault(a, b, fault)
+    this.publish({ source: 'cluster', type: 'link-fault', a, b, fault, timestamp: Date.now() })
+  }
+
+  /** Isolates a broker from the controller and every other broker (a network partition). */
+  async isolateBroker(id: number, fault: LinkFault = { mode: 'cut' }): Promise<void> {
+    await this.setLinkFault(id, 'controller', fault)
+    for (const other of this.brokerIds) if (other !== id) await this.setLinkFault(id, other, fault)
+  }
+
+  async healAllLinks(): Promise<void> {
+    for (const handle of this.brokers.values()) {
+      for (const peer of [...handle.faults.keys()]) await this.setLinkFault(handle.id, peer, HEALTHY)
+    }
+  }
+
+  private async applyLinkFault(a: number, b: number | 'controller', fault: LinkFault): Promise<void> {
+    const tell = async (client: RpcClient<BrokerApi, BrokerEvent> | null, peer: number | 'controller') => {
+      if (client) await client.call('setLinkFault', { peer, fault }).catch(() => undefined)
+    }
+    const handleA = this.handle(a)
+    if (handleA.status === 'running') await tell(handleA.client, b)
+    if (b === 'controller') await this.controller.client.call('setLinkFault', { brokerId: a, fault })
+    else if (this.handle(b).status === 'running') await tell(this.handle(b).client, a)
+  }
+
+  private async shutdownWorker(handle: BrokerHandle, controlled: boolean): Promise<void> {
+    const worker = handle.worker!
+    const exited = new Promise((resolve) => worker.once('exit', resolve))
+    await handle.client!.call('shutdown', { controlled }).catch(() => undefined)
+    await Promise.race([exited, sleep(5000)])
+    await worker.terminate()
+    await this.detach(handle)
+  }
+
+  /** Forgets a broker's thread: its links to the others and to the controller go with it. */
+  private async detach(handle: BrokerHandle): Promise<void> {
+    handle.worker = null
+    handle.client = null
+    handle.wired = false
+    await this.controller.client.call('disconnectBroker', { brokerId: handle.id }).catch(() => undefined)
+    for (const other of this.brokers.values()) {
+      if (other.id !== handle.id && other.status === 'running') await other.client!.call('disconnectPeer', { brokerId: handle.id }).catch(() => undefined)
+    }
+  }
+
+  // ---- observability ------------------------------------------------------------------
+
+  /** Brokers, and every partition with its leader, ISR and each replica's log end and lag. */
+  async snapshot(): Promise<ClusterSnapshot> {
+    const logs = new Map<string, PartitionLogInfo>()
+    const bytes = new Map<number, number>()
+    await Promise.all(
+      [...this.brokers.values()]
+        .filter((h) => h.status === 'running' && h.client)
+        .map(async (h) => {
+          const dirs = await h.client!.call('describeLogDirs', {}, [], 2000).catch(() => null)
+          if (!dirs) return
+          bytes.set(h.id, dirs.partitions.reduce((n, p) => n + p.size, 0))
+          for (const p of dirs.partitions) logs.set(`${h.id}/${p.topic}-${p.partition}`, p)
+        }),
+    )
+    const liveBrokers = new Set(this.image.liveBrokerIds())
+    const topics = [...this.image.topicsByName.values()].map((t) => ({
+      name: t.name,
+      topicId: t.topicId,
+      partitions: t.partitions.map((reg, partition): PartitionSnapshot => {
+        const leaderLog = logs.get(`${reg.leader}/${t.name}-${partition}`)
+        const leaderEnd = leaderLog?.logEndOffset ?? null
+        return {
+          topic: t.name,
+          partition,
+          leader: reg.leader,
+          leaderEpoch: reg.leaderEpoch,
+          replicas: reg.replicas,
+          isr: reg.isr,
+          offlineReplicas: reg.replicas.filter((id) => !liveBrokers.has(id)),
+          logStartOffset: leaderLog?.logStartOffset ?? null,
+          highWatermark: leaderLog?.highWatermark ?? null,
+          logEndOffset: leaderEnd,
+          replicaStates: reg.replicas.map((brokerId) => {
+            const end = logs.get(`${brokerId}/${t.name}-${partition}`)?.logEndOffset ?? null
+            return {
+              brokerId,
+              logEndOffset: end,
+              lag: end !== null && leaderEnd !== null ? Math.max(leaderEnd - end, 0) : null,
+              inSync: reg.isr.includes(brokerId),
+              offline: !liveBrokers.has(brokerId),
+            }
+          }),
+        }
+      }),
+    }))
+    const brokers = [...this.brokers.values()].map((h): BrokerSnapshot => {
+      const registration = this.image.brokers.get(h.id)
+      let leaderOf = 0
+      let followerOf = 0
+      for (const t of this.image.topicsByName.values()) {
+        for (const p of t.partitions) {
+          if (p.leader === h.id) leaderOf++
+          else if (p.replicas.includes(h.id)) followerOf++
+        }
+      }
+      return { id: h.id, status: h.status, fenced: registration?.fenced ?? true, registered: !!registration, leaderOf, followerOf, bytes: bytes.get(h.id) ?? 0 }
+    })
+    return { controllerId: CONTROLLER_ID, metadataOffset: this.image.offset, brokers, topics }
+  }
+
+  /** Clean shutdown of every broker (logs flushed and closed), then of the controller. */
   async stop(): Promise<void> {
     await Promise.all(
-      [...this.brokers.values()].map(async (b) => {
-        const exited = new Promise((resolve) => b.worker.once('exit', resolve))
-        await b.client.call('shutdown', {}).catch(() => undefined)
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
-        await b.worker.terminate()
+      [...this.brokers.values()].map(async (h) => {
+        if (h.status === 'paused') this.resumeSignal(h)
+        if (h.worker) await this.shutdownWorker(h, false)
+        h.status = 'stopped'
       }),
     )
-    this.brokers.clear()
+    const exited = new Promise((resolve) => this.controller.worker.once('exit', resolve))
+    await this.controller.client.call('shutdown', {}).catch(() => undefined)
+    await Promise.race([exited, sleep(5000)])
+    await this.controller.worker.terminate()
   }
 }

@@ -5,7 +5,8 @@
 // Messages sent in the same turn of the event loop travel together as one postMessage: a
 // thread hop costs tens of microseconds on a busy machine, so a producer with 8 requests in
 // flight pays it once per round, not 8 times (VS Code's ipc buffers the same way).
-import type { TransferListItem } from 'node:worker_threads'
+import type { MessagePort, TransferListItem } from 'node:worker_threads'
+import { KafkaError } from './errors'
 import { deserializeError, serializeError, type SerializedError } from './errors'
 
 /** api name -> [request body, response body] */
@@ -25,11 +26,14 @@ export interface Port {
   on(event: 'message', listener: (message: RpcMessage | RpcMessage[]) => void): unknown
 }
 
-/** A response body and the ArrayBuffers it may hand over instead of copying. */
+/** What may be handed over to the other thread instead of copied: buffers and ports. */
+export type Transferable = ArrayBuffer | MessagePort
+
+/** A response body and what it hands over instead of copying. */
 export class Transfer<T> {
   constructor(
     readonly body: T,
-    readonly transfer: readonly ArrayBuffer[],
+    readonly transfer: readonly Transferable[],
   ) {}
 }
 
@@ -49,14 +53,14 @@ export function transferable(view: Uint8Array): { bytes: Uint8Array; buffer: Arr
 /** Queues messages and posts them as one array at the end of the current event-loop turn. */
 export class Outbox {
   private queue: RpcMessage[] = []
-  private transfer = new Set<ArrayBuffer>()
+  private transfer = new Set<Transferable>()
   private scheduled = false
 
   constructor(private readonly port: Port) {}
 
-  send(message: RpcMessage, transfer: readonly ArrayBuffer[] = []): void {
+  send(message: RpcMessage, transfer: readonly Transferable[] = []): void {
     this.queue.push(message)
-    for (const buffer of transfer) if (buffer.byteLength > 0) this.transfer.add(buffer)
+    for (const item of transfer) if (!(item instanceof ArrayBuffer) || item.byteLength > 0) this.transfer.add(item)
     if (!this.scheduled) {
       this.scheduled = true
       setImmediate(() => this.flush())
@@ -127,11 +131,31 @@ export class RpcClient<A extends ApiMap, E = unknown> {
     else call.reject(deserializeError(message.error))
   }
 
-  call<K extends keyof A & string>(api: K, body: A[K][0], transfer: readonly ArrayBuffer[] = []): Promise<A[K][1]> {
+  /**
+   * Sends a request; with `timeoutMs` the call fails with REQUEST_TIMED_OUT when no answer
+   * comes in time (a cut link drops messages, as a network partition would).
+   */
+  call<K extends keyof A & string>(
+    api: K,
+    body: A[K][0],
+    transfer: readonly Transferable[] = [],
+    timeoutMs?: number,
+  ): Promise<A[K][1]> {
     if (this.closedWith) return Promise.reject(this.closedWith)
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      let timer: NodeJS.Timeout | undefined
+      const settle = <T>(fn: (v: T) => void) => (v: T) => {
+        if (timer) clearTimeout(timer)
+        fn(v)
+      }
+      this.pending.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject) })
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.pending.delete(id)
+          reject(new KafkaError('REQUEST_TIMED_OUT', `No answer to ${api} within ${timeoutMs} ms`))
+        }, timeoutMs)
+      }
       this.outbox.send({ kind: 'request', id, api, body }, transfer)
     })
   }

@@ -5,15 +5,17 @@
 import { Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 
-export type WorkerKind = 'broker'
+export type WorkerKind = 'broker' | 'controller'
 
 const SOURCE_ENTRIES: Record<WorkerKind, string> = {
   broker: './broker/worker.ts',
+  controller: './controller/worker.ts',
 }
 
 /** File names of the bundled entries, as electron.vite.config.ts names them. */
 export const BUILT_ENTRIES: Record<WorkerKind, string> = {
   broker: 'brokerWorker.js',
+  controller: 'controllerWorker.js',
 }
 
 const runningFromSource = fileURLToPath(import.meta.url).endsWith('.ts')

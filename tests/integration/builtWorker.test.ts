@@ -29,7 +29,7 @@ it('boots from the build output, produces and fetches', async () => {
     worker!.once('error', reject)
   })
   expect(ready.brokerId).toBe(7)
-  const state = { topic: 't', topicId: 'id', partition: 0, leader: 7, leaderEpoch: 1, replicas: [7], isr: [7] }
+  const state = { topic: 't', topicId: 'id', partition: 0, leader: 7, leaderEpoch: 1, partitionEpoch: 0, replicas: [7], isr: [7] }
   await client.call('leaderAndIsr', { partitionStates: [state], topicConfigs: { t: {} } })
   const produced = await client.call('produce', { acks: -1, timeoutMs: 1000, topics: [{ name: 't', partitions: [{ index: 0, records: producerBatch({ count: 3 }) }] }] })
   expect(produced!.topics[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: 0 })

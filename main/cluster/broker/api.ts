@@ -2,13 +2,20 @@
 // of a broker. Bodies follow Kafka's own requests (ProduceRequest, FetchRequest,
 // ListOffsetsRequest, DeleteRecordsRequest, LeaderAndIsr, StopReplica, DescribeLogDirs),
 // trimmed to plain serialisable data; per-partition errors are Kafka error codes.
+import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
+import type { LinkFault } from '../faults'
 
 export interface BrokerInit {
   brokerId: number
   /** The broker's own directory: one folder per partition plus checkpoints.db. */
   dataDir: string
   configs: ConfigLayers
+  /**
+   * Four bytes the host sets to 1 to pause the broker (its whole thread stops, as in a long
+   * GC pause) and back to 0 to resume it.
+   */
+  pauseSignal?: SharedArrayBuffer
 }
 
 export interface BrokerReady {
@@ -29,6 +36,7 @@ export interface PartitionState {
   partition: number
   leader: number
   leaderEpoch: number
+  partitionEpoch: number
   replicas: number[]
   isr: number[]
 }
@@ -85,7 +93,16 @@ export interface FetchRequest {
   minBytes: number
   maxBytes: number
   isolationLevel: IsolationLevel
-  topics: Array<{ name: string; partitions: Array<{ index: number; fetchOffset: number; partitionMaxBytes: number }> }>
+  topics: Array<{
+    name: string
+    partitions: Array<{
+      index: number
+      fetchOffset: number
+      partitionMaxBytes: number
+      /** The leader epoch the fetcher knows: FENCED_LEADER_EPOCH if older, UNKNOWN_LEADER_EPOCH if newer. */
+      currentLeaderEpoch?: number
+    }>
+  }>
 }
 export interface FetchPartitionResponse extends PartitionError {
   index: number
@@ -130,11 +147,24 @@ export interface DeleteRecordsResponse {
   topics: Array<{ name: string; partitions: Array<{ index: number; lowWatermark: number } & PartitionError> }>
 }
 
+/** Kafka's OffsetForLeaderEpoch: where a leader epoch ended, for a follower to truncate to. */
+export interface OffsetForLeaderEpochRequest {
+  replicaId: number
+  topics: Array<{ name: string; partitions: Array<{ index: number; currentLeaderEpoch: number; leaderEpoch: number }> }>
+}
+export interface OffsetForLeaderEpochResponse {
+  topics: Array<{ name: string; partitions: Array<{ index: number; leaderEpoch: number; endOffset: number } & PartitionError> }>
+}
+
 export interface PartitionLogInfo {
   topic: string
   partition: number
   leader: number
   leaderEpoch: number
+  replicas: number[]
+  isr: number[]
+  /** As leader: each follower's log end offset as its last fetch told (-1: not yet). */
+  followerLogEndOffsets: Record<string, number>
   logStartOffset: number
   logEndOffset: number
   highWatermark: number
@@ -150,6 +180,17 @@ export interface DescribeLogDirsResponse {
 /** What a broker reports without being asked. */
 export type BrokerEvent =
   | { type: 'log-recovered'; topic: string; partition: number; truncatedBytes: number; timestamp: number }
+  | {
+      /** A follower cut its log to match a new leader: offsets [toOffset, fromOffset) are gone here. */
+      type: 'log-truncated'
+      topic: string
+      partition: number
+      fromOffset: number
+      toOffset: number
+      leader: number
+      leaderEpoch: number
+      timestamp: number
+    }
   | {
       type: 'segments-deleted'
       topic: string
@@ -167,9 +208,25 @@ export type BrokerApi = {
   updateConfigs: [UpdateConfigsRequest, void]
   produce: [ProduceRequest, ProduceResponse | null]
   fetch: [FetchRequest, FetchResponse]
+  offsetForLeaderEpoch: [OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse]
   listOffsets: [ListOffsetsRequest, ListOffsetsResponse]
   deleteRecords: [DeleteRecordsRequest, DeleteRecordsResponse]
   describeLogDirs: [Record<string, never>, DescribeLogDirsResponse]
-  /** Clean shutdown: flush and close every log; the worker exits after answering. */
-  shutdown: [Record<string, never>, void]
+  /** Kafka's InitProducerId without a transactional id: a new idempotent producer id, epoch 0. */
+  initProducerId: [Record<string, never>, { producerId: number; producerEpoch: number }]
+  /** The host hands over the broker's end of its link to the controller. */
+  connectController: [{ port: MessagePort }, void]
+  /** The host hands over this broker's end of its link to another broker. */
+  connectPeer: [{ brokerId: number; port: MessagePort }, void]
+  disconnectPeer: [{ brokerId: number }, void]
+  /** Cuts or slows this broker's side of its link to a peer or to the controller. */
+  setLinkFault: [{ peer: number | 'controller'; fault: LinkFault }, void]
+  /** Stops the whole thread until the host clears pauseSignal; answers before it stops. */
+  pause: [Record<string, never>, void]
+  /**
+   * Shutdown. Controlled: the controller first moves this broker's leaderships away, as a
+   * Kafka broker's controlled shutdown does. Then every log is flushed and closed, and the
+   * worker exits after answering.
+   */
+  shutdown: [{ controlled?: boolean }, void]
 }

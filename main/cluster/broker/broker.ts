@@ -1,32 +1,163 @@
-// One broker: its logs, its replica manager, and the handlers of the broker worker API.
-// It runs inside a worker thread (worker.ts) but holds no thread code itself.
-import { Transfer, type Handlers } from '../rpc'
+// One broker: its logs, replica manager and fetchers, its links to the controller and to
+// the other brokers, and the handlers of the broker worker API. It runs inside a worker
+// thread (worker.ts) but holds no thread code itself.
+import type { MessagePort } from 'node:worker_threads'
+import { GatedPort, type LinkFault } from '../faults'
+import type { ControllerApi, ControllerPush } from '../controller/api'
+import { KafkaError } from '../errors'
+import { RpcClient, serveRpc, Transfer, type Handlers } from '../rpc'
 import type { BrokerApi, BrokerEvent, BrokerInit, BrokerReady, FetchResponse } from './api'
+import { brokerConfigNumber } from './brokerConfig'
+import { BrokerLifecycle } from './lifecycle'
 import { LogManager } from './logManager'
+import type { Partition } from './partition'
+import { ReplicaFetcherManager } from './replicaFetcher'
+import { ProducerIdManager } from './producerIdManager'
 import { ReplicaManager } from './replicaManager'
+
+interface Link<A extends Record<string, [unknown, unknown]>, E = unknown> {
+  port: GatedPort
+  client: RpcClient<A, E>
+}
+
+/** How long a controlled shutdown waits for the controller to move leaderships away. */
+const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000
 
 export class Broker {
   readonly logManager: LogManager
   readonly replicaManager: ReplicaManager
+  readonly fetchers: ReplicaFetcherManager
+  readonly lifecycle: BrokerLifecycle
   readonly ready: BrokerReady
+  private controllerLink: Link<ControllerApi, ControllerPush> | null = null
+  private readonly peers = new Map<number, Link<BrokerApi>>()
+  private isrTimer: NodeJS.Timeout | null = null
+  private readonly producerIds = new ProducerIdManager(async () => {
+    const client = this.controllerLink?.client
+    if (!client) throw new Error('no link to the controller')
+    return client.call('allocateProducerIds', { brokerId: this.init.brokerId, brokerEpoch: this.lifecycle.brokerEpoch }, [], 5000)
+  })
 
   constructor(
     readonly init: BrokerInit,
-    emit: (event: BrokerEvent) => void,
+    private readonly emit: (event: BrokerEvent) => void,
   ) {
+    const brokerId = init.brokerId
     this.logManager = new LogManager(init.dataDir, init.configs, emit)
     const logs = this.logManager.loadLogs()
-    this.replicaManager = new ReplicaManager(init.brokerId, this.logManager)
+    this.replicaManager = new ReplicaManager({ brokerId, now: Date.now, alterIsr: (p, isr) => this.alterIsr(p, isr) }, this.logManager)
+    this.fetchers = new ReplicaFetcherManager({
+      brokerId,
+      peer: (id) => this.peers.get(id)?.client,
+      fetchConfig: () => ({ waitMaxMs: this.config('replica.fetch.wait.max.ms'), maxBytes: this.config('replica.fetch.max.bytes') }),
+      emit,
+    })
+    this.replicaManager.fetchers = this.fetchers
+    this.lifecycle = new BrokerLifecycle({
+      brokerId,
+      endPoints: [],
+      heartbeatIntervalMs: () => this.config('broker.heartbeat.interval.ms'),
+      onImage: (image) => {
+        this.logManager.setBrokerConfigs(image.brokerConfigLayers(brokerId, init.configs.static))
+        this.replicaManager.applyImage(image)
+      },
+      onRecords: (image, changes) => this.replicaManager.applyMetadataChanges(image, changes, init.configs.static),
+    })
     this.logManager.startTimers()
+    this.startIsrChecks()
     this.ready = {
-      brokerId: init.brokerId,
+      brokerId,
       loadedLogs: logs.map((l) => ({ topic: l.topic, partition: l.partition, logEndOffset: l.logEndOffset, logStartOffset: l.logStartOffset })),
     }
   }
 
+  private config(name: string): number {
+    return brokerConfigNumber(this.logManager.brokerConfigs, name)
+  }
+
+  /** Kafka checks the ISR every replica.lag.time.max.ms / 2. */
+  private startIsrChecks(): void {
+    const lag = this.config('replica.lag.time.max.ms')
+    this.isrTimer = setInterval(() => this.replicaManager.maybeShrinkIsr(this.config('replica.lag.time.max.ms')), Math.max(lag / 2, 10))
+    this.isrTimer.unref()
+  }
+
+  private async alterIsr(partition: Partition, newIsr: number[]) {
+    const client = this.controllerLink?.client
+    if (!client) throw new KafkaError('NOT_CONTROLLER', 'No link to the controller')
+    const response = await client.call(
+      'alterPartition',
+      {
+        brokerId: this.init.brokerId,
+        brokerEpoch: this.lifecycle.brokerEpoch,
+        topics: [
+          {
+            topicId: partition.topicId,
+            partitions: [{ partitionIndex: partition.partition, leaderEpoch: partition.leaderEpoch, newIsr, partitionEpoch: partition.partitionEpoch }],
+          },
+        ],
+      },
+      [],
+      5000,
+    )
+    const result = response.topics[0]?.partitions[0]
+    if (!result || result.errorCode !== 0) throw new Error(result?.errorMessage ?? 'AlterPartition failed')
+    return { isr: result.isr, leaderEpoch: result.leaderEpoch, partitionEpoch: result.partitionEpoch }
+  }
+
+  private connectController(port: MessagePort): void {
+    const gated = new GatedPort(port)
+    const client = new RpcClient<ControllerApi, ControllerPush>(gated)
+    this.controllerLink = { port: gated, client }
+    this.lifecycle.connect(client)
+  }
+
+  /** A link to another broker: we fetch from it as follower and answer its fetches as leader. */
+  private connectPeer(brokerId: number, port: MessagePort, handlers: Handlers<BrokerApi>): void {
+    this.disconnectPeer(brokerId)
+    const gated = new GatedPort(port)
+    serveRpc<BrokerApi>(gated, handlers)
+    this.peers.set(brokerId, { port: gated, client: new RpcClient<BrokerApi>(gated) })
+  }
+
+  private disconnectPeer(brokerId: number): void {
+    const link = this.peers.get(brokerId)
+    if (!link) return
+    link.client.close(new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${brokerId} is gone`))
+    link.port.close()
+    this.peers.delete(brokerId)
+  }
+
+  private setLinkFault(peer: number | 'controller', fault: LinkFault): void {
+    const link = peer === 'controller' ? this.controllerLink : this.peers.get(peer)
+    if (!link) throw new Error(`Broker ${this.init.brokerId} has no link to ${peer === 'controller' ? 'the controller' : `broker ${peer}`}`)
+    link.port.fault = fault
+  }
+
+  /** Blocks this thread until the host clears the pause signal, as a stop-the-world GC pause. */
+  private pauseThread(): void {
+    const signal = this.init.pauseSignal
+    if (!signal) throw new Error('This broker was started without a pause signal')
+    const flag = new Int32Array(signal)
+    // Let the answer to "pause" leave first (the outbox flushes on setImmediate).
+    setImmediate(() =>
+      setImmediate(() => {
+        while (Atomics.load(flag, 0) === 1) Atomics.wait(flag, 0, 1)
+      }),
+    )
+  }
+
+  private async shutdown(controlled: boolean): Promise<void> {
+    if (controlled && this.controllerLink) await this.lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS)
+    this.lifecycle.stop()
+    if (this.isrTimer) clearInterval(this.isrTimer)
+    this.fetchers.shutdown()
+    this.logManager.shutdown()
+  }
+
   handlers(onShutdown: () => void): Handlers<BrokerApi> {
     const rm = this.replicaManager
-    return {
+    const handlers: Handlers<BrokerApi> = {
       leaderAndIsr: (body) => rm.leaderAndIsr(body),
       stopReplica: (body) => rm.stopReplica(body),
       updateConfigs: (body) => {
@@ -35,14 +166,22 @@ export class Broker {
       },
       produce: (body) => rm.produce(body),
       fetch: async (body) => withRecordBuffers(await rm.fetch(body)),
+      offsetForLeaderEpoch: (body) => rm.offsetForLeaderEpoch(body),
       listOffsets: (body) => rm.listOffsets(body),
       deleteRecords: (body) => rm.deleteRecords(body),
       describeLogDirs: () => rm.describeLogDirs(),
-      shutdown: () => {
-        this.logManager.shutdown()
+      initProducerId: async () => ({ producerId: await this.producerIds.generateProducerId(), producerEpoch: 0 }),
+      connectController: ({ port }) => this.connectController(port),
+      connectPeer: ({ brokerId, port }) => this.connectPeer(brokerId, port, handlers),
+      disconnectPeer: ({ brokerId }) => this.disconnectPeer(brokerId),
+      setLinkFault: ({ peer, fault }) => this.setLinkFault(peer, fault),
+      pause: () => this.pauseThread(),
+      shutdown: async ({ controlled }) => {
+        await this.shutdown(controlled ?? false)
         onShutdown()
       },
     }
+    return handlers
   }
 }
 

@@ -25,7 +25,7 @@ export class LogManager {
 
   constructor(
     readonly dataDir: string,
-    private brokerConfigs: ConfigLayers,
+    public brokerConfigs: ConfigLayers,
     private readonly emit: (event: BrokerEvent) => void,
   ) {
     mkdirSync(dataDir, { recursive: true })

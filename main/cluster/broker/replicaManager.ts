@@ -1,7 +1,10 @@
-// Kafka's ReplicaManager: the partitions this broker hosts, and the produce, fetch,
-// list-offsets and delete-records paths through them, answering per partition with Kafka's
+// Kafka's ReplicaManager: the partitions this broker hosts, made leader or follower by the
+// metadata the controller publishes, and the produce, fetch, list-offsets, delete-records
+// and offset-for-leader-epoch paths through them, answering per partition with Kafka's
 // error codes.
 import { ErrorCode, KafkaError } from '../errors'
+import type { MetadataChange, MetadataImage, PartitionRegistration } from '../metadata/image'
+import { ConfigResourceType } from '../metadata/records'
 import {
   CONSUMER_REPLICA_ID,
   OffsetSpec,
@@ -16,14 +19,17 @@ import {
   type ListOffsetsPartitionResponse,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
+  type OffsetForLeaderEpochRequest,
+  type OffsetForLeaderEpochResponse,
   type PartitionError,
+  type PartitionState,
   type ProducePartitionResponse,
   type ProduceRequest,
   type ProduceResponse,
   type StopReplicaRequest,
 } from './api'
 import { LogManager, partitionKey } from './logManager'
-import { Partition } from './partition'
+import { Partition, type PartitionContext } from './partition'
 
 const NONE: PartitionError = { errorCode: ErrorCode.NONE, errorMessage: null }
 
@@ -48,15 +54,31 @@ async function perPartitionAsync<P extends { index: number }, R>(
   return Promise.all(topics.map(async (t) => ({ name: t.name, partitions: await Promise.all(t.partitions.map((p) => answer(t.name, p))) })))
 }
 
+/** What the replica manager asks of the follower side (the replica fetchers). */
+export interface FetcherControl {
+  /** Follow `leader` for these partitions, truncating to the leader's log first. */
+  follow(partition: Partition): void
+  unfollow(partition: Partition): void
+}
+
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>()
   /** Fetches waiting for data (Kafka's fetch purgatory), woken by every append. */
   private fetchWaiters = new Set<() => void>()
+  fetchers: FetcherControl | null = null
 
   constructor(
-    readonly brokerId: number,
+    private readonly context: PartitionContext,
     private readonly logManager: LogManager,
   ) {}
+
+  get brokerId(): number {
+    return this.context.brokerId
+  }
+
+  allPartitions(): IterableIterator<Partition> {
+    return this.partitions.values()
+  }
 
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(partitionKey(topic, partition))
@@ -68,26 +90,42 @@ export class ReplicaManager {
     return p
   }
 
-  private leaderPartition(topic: string, partition: number): Partition {
+  private leaderPartition(topic: string, partition: number, currentLeaderEpoch = -1): Partition {
     const p = this.partitionOrError(topic, partition)
+    if (currentLeaderEpoch >= 0 && currentLeaderEpoch < p.leaderEpoch) {
+      throw new KafkaError('FENCED_LEADER_EPOCH', `Leader epoch ${currentLeaderEpoch} of ${topic}-${partition} is older than the current ${p.leaderEpoch}`)
+    }
+    if (currentLeaderEpoch > p.leaderEpoch) {
+      throw new KafkaError('UNKNOWN_LEADER_EPOCH', `Leader epoch ${currentLeaderEpoch} of ${topic}-${partition} is newer than this broker knows (${p.leaderEpoch})`)
+    }
     if (!p.isLeader) {
       throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `Broker ${this.brokerId} is not the leader of ${topic}-${partition} (leader: ${p.leader})`)
     }
     return p
   }
 
-  /** Kafka's becomeLeaderOrFollower: creates logs as needed and applies each partition's state. */
+  /** Makes this broker leader or follower of one partition, as the controller decided. */
+  private applyPartitionState(state: PartitionState): void {
+    const key = partitionKey(state.topic, state.partition)
+    let partition = this.partitions.get(key)
+    if (!partition) {
+      partition = new Partition(this.context, this.logManager.getOrCreateLog(state.topic, state.partition))
+      this.partitions.set(key, partition)
+    }
+    const before = { leader: partition.leader, epoch: partition.leaderEpoch }
+    partition.applyState(state)
+    if (partition.isLeader) this.fetchers?.unfollow(partition)
+    else if (partition.leader < 0) this.fetchers?.unfollow(partition)
+    else if (before.leader !== partition.leader || before.epoch !== partition.leaderEpoch) this.fetchers?.follow(partition)
+    this.wakeFetches()
+  }
+
+  /** Kafka's becomeLeaderOrFollower, for a caller that is its own controller (tests, tools). */
   leaderAndIsr(request: LeaderAndIsrRequest): LeaderAndIsrResponse {
     for (const [topic, overrides] of Object.entries(request.topicConfigs)) this.logManager.setTopicConfig(topic, overrides)
     const partitions = request.partitionStates.map((state) => {
       try {
-        const key = partitionKey(state.topic, state.partition)
-        let partition = this.partitions.get(key)
-        if (!partition) {
-          partition = new Partition(this.brokerId, this.logManager.getOrCreateLog(state.topic, state.partition))
-          this.partitions.set(key, partition)
-        }
-        partition.applyState(state)
+        this.applyPartitionState(state)
         return { topic: state.topic, partition: state.partition, ...NONE }
       } catch (err) {
         return { topic: state.topic, partition: state.partition, ...partitionError(err) }
@@ -96,12 +134,57 @@ export class ReplicaManager {
     return { partitions }
   }
 
-  stopReplica(request: StopReplicaRequest): void {
-    for (const { topic, partition } of request.partitions) {
-      this.partitions.delete(partitionKey(topic, partition))
-      if (request.deletePartitions) this.logManager.deleteLog(topic, partition)
+  /** Acts on what a batch of metadata records changed (Kafka's applyDelta). */
+  applyMetadataChanges(image: MetadataImage, changes: MetadataChange[], staticConfigs: Record<string, string>): void {
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'config':
+          if (change.resourceType === ConfigResourceType.TOPIC) this.logManager.setTopicConfig(change.resourceName, image.topicConfigs(change.resourceName))
+          else this.logManager.setBrokerConfigs(image.brokerConfigLayers(this.brokerId, staticConfigs))
+          break
+        case 'topic-removed':
+          for (let p = 0; p < change.partitionCount; p++) this.stopPartition(change.topic, p, true)
+          break
+        case 'partition':
+          this.applyRegistration(change.topic, change.topicId, change.partition, change.current, change.previous)
+          break
+        default:
+          break
+      }
     }
+  }
+
+  /** Brings every hosted partition in line with a whole image (at start and after catching up). */
+  applyImage(image: MetadataImage): void {
+    for (const topic of image.topicsByName.values()) {
+      this.logManager.setTopicConfig(topic.name, image.topicConfigs(topic.name))
+      topic.partitions.forEach((registration, partition) => this.applyRegistration(topic.name, topic.topicId, partition, registration, null))
+    }
+  }
+
+  private applyRegistration(topic: string, topicId: string, partition: number, current: PartitionRegistration, previous: PartitionRegistration | null): void {
+    if (!current.replicas.includes(this.brokerId)) {
+      if (previous?.replicas.includes(this.brokerId)) this.stopPartition(topic, partition, true)
+      return
+    }
+    this.applyPartitionState({ topic, topicId, partition, ...current })
+  }
+
+  private stopPartition(topic: string, partition: number, deleteLog: boolean): void {
+    const p = this.getPartition(topic, partition)
+    if (p) this.fetchers?.unfollow(p)
+    this.partitions.delete(partitionKey(topic, partition))
+    if (deleteLog) this.logManager.deleteLog(topic, partition)
+  }
+
+  stopReplica(request: StopReplicaRequest): void {
+    for (const { topic, partition } of request.partitions) this.stopPartition(topic, partition, request.deletePartitions)
     this.wakeFetches()
+  }
+
+  /** The periodic ISR check of every partition this broker leads. */
+  maybeShrinkIsr(replicaLagTimeMaxMs: number): void {
+    for (const p of this.partitions.values()) p.maybeShrinkIsr(replicaLagTimeMaxMs)
   }
 
   async produce(request: ProduceRequest): Promise<ProduceResponse | null> {
@@ -114,18 +197,21 @@ export class ReplicaManager {
         const partition = this.partitionOrError(topic, p.index)
         const info = partition.appendRecordsToLeader(p.records, request.acks)
         logStartOffset = partition.log.logStartOffset
-        if (request.acks === -1) await partition.waitForHighWatermark(info.lastOffset + 1, request.timeoutMs)
+        this.wakeFetches()
+        if (request.acks === -1) {
+          await partition.waitForHighWatermark(info.lastOffset + 1, request.timeoutMs)
+          partition.checkEnoughReplicas()
+        }
         return { index: p.index, ...NONE, baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset }
       } catch (err) {
         return { index: p.index, ...partitionError(err), baseOffset: -1, logAppendTimeMs: -1, logStartOffset }
-      } finally {
-        this.wakeFetches()
       }
     })
     return request.acks === 0 ? null : { topics }
   }
 
-  private wakeFetches(): void {
+  /** Wakes long-polling fetches: new data, a new high watermark, or a leadership change. */
+  wakeFetches(): void {
     const waiters = this.fetchWaiters
     this.fetchWaiters = new Set()
     for (const wake of waiters) wake()
@@ -170,9 +256,9 @@ export class ReplicaManager {
     const topics = perPartition(request.topics, (topic, p): FetchPartitionResponse => {
       const empty = new Uint8Array(0)
       try {
-        const partition = this.leaderPartition(topic, p.index)
+        const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch)
         const log = partition.log
-        if (isFollower) partition.updateFollowerLogEndOffset(request.replicaId, p.fetchOffset)
+        if (isFollower) partition.updateFollowerFetchState(request.replicaId, p.fetchOffset)
         const maxOffset = isFollower ? log.logEndOffset : log.highWatermark
         const answer = { index: p.index, ...NONE, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset }
         // KIP-74: the first partition with data may exceed the budget by its first batch.
@@ -183,6 +269,19 @@ export class ReplicaManager {
         return { ...answer, records }
       } catch (err) {
         return { index: p.index, ...partitionError(err), highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: empty }
+      }
+    })
+    return { topics }
+  }
+
+  offsetForLeaderEpoch(request: OffsetForLeaderEpochRequest): OffsetForLeaderEpochResponse {
+    const topics = perPartition(request.topics, (topic, p) => {
+      try {
+        const log = this.leaderPartition(topic, p.index, p.currentLeaderEpoch).log
+        const { epoch, endOffset } = log.leaderEpochCache.endOffsetFor(p.leaderEpoch, log.logEndOffset)
+        return { index: p.index, ...NONE, leaderEpoch: epoch, endOffset }
+      } catch (err) {
+        return { index: p.index, ...partitionError(err), leaderEpoch: -1, endOffset: -1 }
       }
     })
     return { topics }
@@ -242,6 +341,9 @@ export class ReplicaManager {
         partition: log.partition,
         leader: p?.leader ?? -1,
         leaderEpoch: p?.leaderEpoch ?? -1,
+        replicas: p?.replicas ?? [],
+        isr: p?.isr ?? [],
+        followerLogEndOffsets: p ? Object.fromEntries(p.followerLogEndOffsets()) : {},
         logStartOffset: log.logStartOffset,
         logEndOffset: log.logEndOffset,
         highWatermark: log.highWatermark,

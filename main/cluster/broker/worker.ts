@@ -11,8 +11,9 @@ const port = parentPort as unknown as Port & { close(): void }
 const outbox = new Outbox(port)
 try {
   const broker = new Broker(workerData as BrokerInit, (event: BrokerEvent) => outbox.send({ kind: 'event', event }))
-  // Close after the outbox has posted the shutdown answer (it flushes on setImmediate too).
-  serveRpc<BrokerApi>(port, broker.handlers(() => setImmediate(() => setImmediate(() => port.close()))), outbox)
+  // Exit the thread once the outbox has posted the answer (it flushes on setImmediate too):
+  // process.exit in a worker ends the thread, whatever timers its components still hold.
+  serveRpc<BrokerApi>(port, broker.handlers(() => setImmediate(() => setImmediate(() => process.exit(0)))), outbox)
   outbox.send({ kind: 'ready', info: broker.ready })
 } catch (err) {
   outbox.send({ kind: 'init-failed', error: serializeError(err) })

@@ -179,3 +179,22 @@ export type ControllerApi = {
 export type ControllerPush =
   | { type: 'records'; entries: MetadataLogEntry[] }
   | { type: 'event'; event: ControllerEvent }
+
+/** What the controller worker starts from (workerData). */
+export interface ControllerInit {
+  controllerId: number
+  /** Holds metadata.db: the metadata log and its snapshots. */
+  dataDir: string
+  /** The cluster's static broker properties (delete.topic.enable, num.partitions, ...). */
+  staticConfigs: Record<string, string>
+}
+
+/** The controller worker's API to the host: ControllerApi plus the wiring of its links. */
+export type ControllerWorkerApi = ControllerApi & {
+  /** The host hands over the controller's end of its link to a broker. */
+  connectBroker: [{ brokerId: number; port: import('node:worker_threads').MessagePort }, void]
+  disconnectBroker: [{ brokerId: number }, void]
+  /** Cuts or slows the controller's side of its link to a broker. */
+  setLinkFault: [{ brokerId: number; fault: import('../faults').LinkFault }, void]
+  shutdown: [Record<string, never>, void]
+}
