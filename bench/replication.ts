@@ -2,6 +2,7 @@
 // foundation benchmark (1,000,000 records of 100 bytes in batches of 1,000, 8 requests in
 // flight) produced with acks=all to a replication-factor-3 topic on 3 brokers, and with
 // acks=1 to a replication-factor-1 topic, in the same run; their ratio is the cost.
+import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { Cluster } from '../main/cluster/cluster'
 import type { Acks } from '../main/cluster/broker/api'
@@ -39,11 +40,18 @@ export async function benchReplication(): Promise<BenchResult[]> {
   try {
     const acksAll: number[] = []
     const acksOne: number[] = []
+    // Each run gets a fresh topic, deleted after it, and starts with no dirty pages.
+    const run = async (topic: string, replicationFactor: number, acks: Acks) => {
+      await cluster.createTopic({ name: topic, partitions: 1, replicationFactor, configs: { 'min.insync.replicas': String(Math.min(2, replicationFactor)) } })
+      const batches = makeBatches()
+      execFileSync('sync')
+      const seconds = await produceAll(cluster, topic, batches, acks)
+      await cluster.deleteTopic(topic)
+      return seconds
+    }
     for (let round = 0; round < ROUNDS; round++) {
-      await cluster.createTopic({ name: `rf3-${round}`, partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })
-      await cluster.createTopic({ name: `rf1-${round}`, partitions: 1, replicationFactor: 1 })
-      acksOne.push(await produceAll(cluster, `rf1-${round}`, makeBatches(), 1))
-      acksAll.push(await produceAll(cluster, `rf3-${round}`, makeBatches(), -1))
+      acksOne.push(await run(`rf1-${round}`, 1, 1))
+      acksAll.push(await run(`rf3-${round}`, 3, -1))
     }
     const bytes = makeBatches().reduce((n, b) => n + b.length, 0)
     const [one, all] = [acksOne, acksAll].map((samples) => Math.min(...samples))
