@@ -57,13 +57,7 @@ export interface ReplicaSnapshot {
   offline: boolean
 }
 
-export interface PartitionSnapshot {
-  topic: string
-  partition: number
-  leader: number
-  leaderEpoch: number
-  replicas: number[]
-  isr: number[]
+export interface PartitionSnapshot extends Pick<PartitionLogInfo, 'topic' | 'partition' | 'leader' | 'leaderEpoch' | 'replicas' | 'isr'> {
   offlineReplicas: number[]
   logStartOffset: number | null
   highWatermark: number | null

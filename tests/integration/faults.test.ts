@@ -1,44 +1,12 @@
 // The faults an operator can cause from the console, on a real 3-broker cluster: a long
 // pause, a controlled shutdown, a slow link, and the preferred leader coming back.
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster, type ClusterEvent } from '../../main/cluster/cluster'
+import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../main/cluster/errors'
-import { producerBatch, tempDir } from '../helpers/batches'
+import { producerBatch } from '../helpers/batches'
+import { eventually, useCluster } from '../helpers/cluster'
 
-const FAST: Record<string, string> = {
-  'broker.heartbeat.interval.ms': '100',
-  'broker.session.timeout.ms': '1000',
-  'replica.lag.time.max.ms': '1000',
-  'replica.fetch.wait.max.ms': '100',
-}
-
-let cluster: Cluster | undefined
-let tmp: ReturnType<typeof tempDir> | undefined
-let events: ClusterEvent[] = []
-afterEach(async () => {
-  await cluster?.stop()
-  cluster = undefined
-  tmp?.remove()
-  tmp = undefined
-  events = []
-})
-
-async function start(): Promise<Cluster> {
-  tmp = tempDir()
-  cluster = await Cluster.start({ dataDir: tmp.dir, brokers: 3, brokerConfigs: FAST })
-  cluster.onEvent((e) => events.push(e))
-  return cluster
-}
-
-async function eventually<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const fixture = useCluster()
+const start = fixture.start
 
 describe('faults', () => {
   it('a paused leader is fenced and replaced, and follows again once resumed', async () => {
@@ -47,7 +15,7 @@ describe('faults', () => {
     const paused = c.topic('gc').partitions[0].leader
     await c.pauseBroker(paused)
     expect(c.brokerStatus(paused)).toBe('paused')
-    const fenced = await eventually('the paused broker is fenced', () => events.find((e) => e.type === 'broker-fenced' && e.brokerId === paused))
+    const fenced = await eventually('the paused broker is fenced', () => fixture.events.find((e) => e.type === 'broker-fenced' && e.brokerId === paused))
     expect(fenced).toMatchObject({ reason: 'session-timeout' })
     const leader = await eventually('a new leader', () => {
       const l = c.image.partition('gc', 0)!.leader
@@ -55,7 +23,7 @@ describe('faults', () => {
     })
     expect(await c.produce('gc', 0, producerBatch({ count: 3 }), -1)).toMatchObject({ errorCode: ErrorCode.NONE })
     c.resumeBroker(paused)
-    await eventually('the resumed broker is unfenced', () => events.find((e) => e.type === 'broker-unfenced' && e.brokerId === paused))
+    await eventually('the resumed broker is unfenced', () => fixture.events.find((e) => e.type === 'broker-unfenced' && e.brokerId === paused))
     await eventually('it rejoins the ISR as a follower', () => c.image.partition('gc', 0)!.isr.includes(paused))
     expect(c.image.partition('gc', 0)!.leader).toBe(leader)
   })
@@ -67,7 +35,7 @@ describe('faults', () => {
     const led = c.topic('cs').partitions.filter((p) => p.leader === victim).length
     await c.stopBroker(victim)
     expect(c.brokerStatus(victim)).toBe('stopped')
-    const moves = events.filter((e) => e.type === 'leader-elected' && e.previousLeader === victim)
+    const moves = fixture.events.filter((e) => e.type === 'leader-elected' && e.previousLeader === victim)
     expect(moves.length).toBe(led)
     for (const move of moves) expect(move).toMatchObject({ reason: 'controlled-shutdown' })
     for (let p = 0; p < 3; p++) {
@@ -85,7 +53,7 @@ describe('faults', () => {
     const follower = replicas.find((id) => id !== leader)!
     await c.setLinkFault(leader, follower, { mode: 'slow', delayMs: 1500 })
     const shrunk = await eventually('the slow follower leaves the ISR', () =>
-      events.find((e) => e.type === 'isr-shrunk' && !e.isr.includes(follower)),
+      fixture.events.find((e) => e.type === 'isr-shrunk' && !e.isr.includes(follower)),
     )
     expect(shrunk).toMatchObject({ topic: 'slow', partition: 0 })
     expect(await c.produce('slow', 0, producerBatch({ count: 2 }), -1)).toMatchObject({ errorCode: ErrorCode.NONE })
@@ -112,6 +80,6 @@ describe('faults', () => {
     const result = await c.electPreferredLeaders([{ topic: 'pref', partitions: [0] }])
     expect(result.replicaElectionResults[0].partitionResult[0]).toMatchObject({ partitionId: 0, errorCode: ErrorCode.NONE })
     await eventually('the preferred leader', () => c.image.partition('pref', 0)!.leader === preferred)
-    expect(events.some((e) => e.type === 'leader-elected' && e.leader === preferred && e.reason === 'preferred')).toBe(true)
+    expect(fixture.events.some((e) => e.type === 'leader-elected' && e.leader === preferred && e.reason === 'preferred')).toBe(true)
   })
 })

@@ -1,47 +1,15 @@
 // Issue "Multi-broker cluster" acceptance: a controller and three broker workers over real
 // files, replicating over MessagePorts, with brokers crashed, stopped, paused and cut off.
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster, type ClusterEvent } from '../../main/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../main/cluster/cluster'
 import { ErrorCode, isKafkaError } from '../../main/cluster/errors'
 import { decodeRecordBatches } from '../../main/cluster/protocol/recordBatch'
-import { producerBatch, tempDir } from '../helpers/batches'
+import { producerBatch } from '../helpers/batches'
+import { eventually, useCluster } from '../helpers/cluster'
 import { IdempotentProducer } from '../helpers/producer'
 
-/** Fast clocks, so failures are detected in about a second. */
-const FAST: Record<string, string> = {
-  'broker.heartbeat.interval.ms': '100',
-  'broker.session.timeout.ms': '1000',
-  'replica.lag.time.max.ms': '1000',
-  'replica.fetch.wait.max.ms': '100',
-}
-
-let cluster: Cluster | undefined
-let tmp: ReturnType<typeof tempDir> | undefined
-let events: ClusterEvent[] = []
-afterEach(async () => {
-  await cluster?.stop()
-  cluster = undefined
-  tmp?.remove()
-  tmp = undefined
-  events = []
-})
-
-async function start(configs: Record<string, string> = {}, brokers = 3): Promise<Cluster> {
-  tmp ??= tempDir()
-  cluster = await Cluster.start({ dataDir: tmp.dir, brokers, brokerConfigs: { ...FAST, ...configs } })
-  cluster.onEvent((e) => events.push(e))
-  return cluster
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const fixture = useCluster()
+const start = fixture.start
 
 /** Every record value of a partition, read from its current leader up to the high watermark. */
 async function readAll(c: Cluster, topic: string, partition: number): Promise<Array<{ offset: number; value: string }>> {
@@ -111,9 +79,9 @@ describe('replication', () => {
     expect(new Set(values).size).toBe(values.length) // exactly once
     const expected = producer.acked.flatMap((a) => a.values)
     expect(values.slice(0, expected.length)).toEqual(expected) // all acknowledged, in order
-    expect(events.some((e) => e.type === 'leader-elected' && e.partition === 0 && e.leader === newLeader)).toBe(true)
-    expect(events.some((e) => e.type === 'isr-shrunk')).toBe(true)
-    expect(events.some((e) => e.type === 'isr-expanded')).toBe(true)
+    expect(fixture.events.some((e) => e.type === 'leader-elected' && e.partition === 0 && e.leader === newLeader)).toBe(true)
+    expect(fixture.events.some((e) => e.type === 'isr-shrunk')).toBe(true)
+    expect(fixture.events.some((e) => e.type === 'isr-expanded')).toBe(true)
   })
 
   it('with 2 of 3 brokers down, acks=all gets NOT_ENOUGH_REPLICAS and acks=1 still works', async () => {
@@ -142,15 +110,15 @@ describe('replication', () => {
     await eventually('the partition is offline', () => (c.image.partition('u', 0)!.leader === -1 ? true : undefined))
     await new Promise((r) => setTimeout(r, 1500))
     expect(c.image.partition('u', 0)!.leader).toBe(-1)
-    expect(events.some((e) => e.type === 'partition-offline')).toBe(true)
+    expect(fixture.events.some((e) => e.type === 'partition-offline')).toBe(true)
 
     await c.alterConfigs({ topic: 'u' }, { 'unclean.leader.election.enable': 'true' })
     await eventually('an unclean leader', () => (c.image.partition('u', 0)!.leader === follower ? true : undefined))
-    expect(events.find((e) => e.type === 'unclean-election')).toMatchObject({ topic: 'u', partition: 0, leader: follower })
+    expect(fixture.events.find((e) => e.type === 'unclean-election')).toMatchObject({ topic: 'u', partition: 0, leader: follower })
     // The old leader comes back, follows, and reports the offsets it had to give up.
     await c.restartBroker(leader)
     const truncated = await eventually('the old leader truncates', () =>
-      events.find((e) => e.source === 'broker' && e.type === 'log-truncated' && e.brokerId === leader),
+      fixture.events.find((e) => e.source === 'broker' && e.type === 'log-truncated' && e.brokerId === leader),
     )
     expect(truncated).toMatchObject({ fromOffset: 10, toOffset: 4 })
   })
@@ -193,8 +161,7 @@ describe('replication', () => {
     let c = await start()
     await c.createTopic({ name: 'kept', partitions: 2, replicationFactor: 3, configs: { 'retention.ms': '3600000' } })
     for (let p = 0; p < 2; p++) await c.produce('kept', p, producerBatch({ count: 7, tag: `k${p}` }), -1)
-    await c.stop()
-    cluster = undefined
+    await fixture.stop()
     c = await start()
     expect(c.topic('kept').partitions.length).toBe(2)
     expect(c.image.topicConfigs('kept')).toEqual({ 'retention.ms': '3600000' })

@@ -4,8 +4,8 @@
 import type { ConfigLayers } from '../config'
 import {
   ConfigResourceType,
-  LeaderRecoveryState,
   type BrokerEndpoint,
+  type PartitionRecord,
   type MetadataLogEntry,
   type MetadataRecord,
 } from './records'
@@ -21,14 +21,8 @@ export interface BrokerRegistration {
   inControlledShutdown: boolean
 }
 
-export interface PartitionRegistration {
-  replicas: number[]
-  isr: number[]
-  leader: number
-  leaderRecoveryState: LeaderRecoveryState
-  leaderEpoch: number
-  partitionEpoch: number
-}
+/** A partition as the image holds it: its PartitionRecord without the record's own keys. */
+export type PartitionRegistration = Omit<PartitionRecord, 'type' | 'partitionId' | 'topicId'>
 
 export interface TopicImage {
   name: string
