@@ -65,7 +65,9 @@ describe('replication', () => {
       const leader = c.image.partition('orders', 0)!.leader
       return leader >= 0 && leader !== firstLeader ? leader : undefined
     })
-    expect(Date.now() - crashedAt).toBeLessThan(1000 + 1500)
+    // Fenced once its last heartbeat is broker.session.timeout.ms (1000) old; the slack is the
+    // controller's tick and the push to the host, on a busy 2-core machine.
+    expect(Date.now() - crashedAt).toBeLessThan(1000 + 500)
     await eventually('the ISR shrinks', () => (c.image.partition('orders', 0)!.isr.includes(firstLeader) ? undefined : true))
     const ackedBeforeRestart = producer.acked.length
     await eventually('more records acknowledged by the new leader', () => producer.acked.length >= ackedBeforeRestart + 20 || undefined)
