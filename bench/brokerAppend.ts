@@ -86,7 +86,7 @@ async function produceAll(cluster: Cluster, topic: string, batches: Buffer[]): P
   const start = performance.now()
   const producer = async () => {
     while (next < batches.length) {
-      const result = await cluster.produce(topic, 0, batches[next++], 1)
+      const result = await cluster.produce(topic, 0, batches[next++], 1, 30_000, { transfer: true })
       if (result?.errorCode !== 0) throw new Error(`produce failed: ${result?.errorMessage}`)
     }
   }

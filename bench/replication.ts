@@ -26,7 +26,7 @@ async function produceAll(cluster: Cluster, topic: string, batches: Buffer[], ac
   const start = performance.now()
   const producer = async () => {
     while (next < batches.length) {
-      const result = await cluster.produce(topic, 0, batches[next++], acks)
+      const result = await cluster.produce(topic, 0, batches[next++], acks, 30_000, { transfer: true })
       if (result?.errorCode !== 0) throw new Error(`produce failed: ${result?.errorMessage}`)
     }
   }

@@ -359,17 +359,25 @@ export class Cluster {
     return (this.image.configs.clusterDefaults['auto.create.topics.enable'] ?? this.staticConfigs['auto.create.topics.enable'] ?? 'true') === 'false'
   }
 
-  /** Produces record batches to one partition; the batches are transferred, not copied. */
-  async produce(topic: string, partition: number, batches: Uint8Array, acks: Acks = -1, timeoutMs = 30_000): Promise<ProducePartitionResponse | null> {
+  /**
+   * Produces record batches to one partition's leader, retrying as a client does while the
+   * partition has no leader or the broker is not (yet) its leader. With `transfer` the
+   * batches' memory is handed to the broker instead of copied (the caller must not use them
+   * again), and a first attempt that fails is returned rather than retried.
+   */
+  async produce(
+    topic: string,
+    partition: number,
+    batches: Uint8Array,
+    acks: Acks = -1,
+    timeoutMs = 30_000,
+    options: { transfer?: boolean } = {},
+  ): Promise<ProducePartitionResponse | null> {
     if (!this.image.topicsByName.has(topic)) await this.autoCreate(topic)
-    const { bytes, buffer } = transferable(batches)
-    let sent = false
-    const response = await this.onLeader(topic, partition, timeoutMs, async (client) => {
-      // A retry must send its own copy: the first attempt transferred the buffer away.
-      const records = sent ? Uint8Array.from(batches.byteLength ? batches : bytes) : bytes
-      const transfer = sent ? [] : [buffer]
-      sent = true
-      const answer = await client.call('produce', { acks, timeoutMs, topics: [{ name: topic, partitions: [{ index: partition, records }] }] }, transfer)
+    const handOver = options.transfer ? transferable(batches) : null
+    const response = await this.onLeader(topic, partition, handOver ? 0 : timeoutMs, async (client) => {
+      const records = handOver?.bytes ?? batches
+      const answer = await client.call('produce', { acks, timeoutMs, topics: [{ name: topic, partitions: [{ index: partition, records }] }] }, handOver ? [handOver.buffer] : [])
       return answer?.topics[0].partitions[0] ?? { index: partition, errorCode: 0, errorMessage: null, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }
     })
     return acks === 0 ? null : response

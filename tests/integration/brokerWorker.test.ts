@@ -44,6 +44,18 @@ describe('broker worker', () => {
     expect(await c.listOffsets('orders', 0, -1)).toMatchObject({ offset: 0 })
   })
 
+  it('copies the batches it produces unless told to hand them over', async () => {
+    const c = await startCluster()
+    await c.createTopic({ name: 'own' })
+    const kept = producerBatch({ count: 2 })
+    const size = kept.byteLength
+    expect(await c.produce('own', 0, kept, 1)).toMatchObject({ errorCode: 0, baseOffset: 0 })
+    expect(kept.byteLength).toBe(size)
+    const handed = producerBatch({ count: 2 })
+    expect(await c.produce('own', 0, handed, 1, 1000, { transfer: true })).toMatchObject({ errorCode: 0, baseOffset: 2 })
+    expect(handed.byteLength).toBe(0) // detached: its memory went to the broker
+  })
+
   it('answers acks=0 with nothing and still appends', async () => {
     const c = await startCluster()
     await c.createTopic({ name: 'fire' })
