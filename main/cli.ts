@@ -7,24 +7,45 @@ import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { version } from '../package.json'
 import { ensureBuilt, findProjectRoot } from './bin/build.js'
+import { runCluster, type ClusterCommandOptions } from './commands/cluster'
 
 export type Command = 'start' | 'serve' | 'cluster'
 
 export type Invocation =
-  | { kind: 'run'; command: Command }
+  | { kind: 'run'; command: Command; options: Record<string, string | boolean | string[] | undefined> }
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string }
 
 const COMMANDS: readonly Command[] = ['start', 'serve', 'cluster']
 
+/** The options each command takes (node:util parseArgs specs). */
+const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>> = {
+  start: {},
+  serve: {},
+  cluster: {
+    brokers: { type: 'string' },
+    'base-port': { type: 'string' },
+    'data-dir': { type: 'string' },
+    memory: { type: 'boolean' },
+    config: { type: 'string', multiple: true },
+  },
+}
+
 export const USAGE = `Usage: brokerlab <command> [options]
 
 Commands:
   start     open the desktop console (builds it first if needed)
   serve     run the console headless, in the browser (not yet available)
-  cluster   run the embedded Kafka cluster without a console (not yet available)
+  cluster   run the embedded Kafka cluster for Kafka clients, without a console
   help      show this help
+
+Options of cluster:
+  --brokers N          number of brokers (default 3)
+  --base-port P        broker N listens on 127.0.0.1:P+N-1 (default 9092)
+  --data-dir DIR       where the cluster lives (default ~/.brokerlab/cluster)
+  --memory             a throwaway cluster in a temporary directory
+  --config NAME=VALUE  a static broker config, e.g. --config num.partitions=6 (repeatable)
 
 Options:
   -h, --help     show this help
@@ -35,18 +56,18 @@ const EXIT_USAGE = 2
 
 /** Pure: what the command line asks for. */
 export function parseCommandLine(argv: readonly string[]): Invocation {
-  let parsed
+  let values: Record<string, string | boolean | string[] | undefined>
+  let positionals: string[]
   try {
-    parsed = parseArgs({
+    ;({ values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
-    })
+      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, ...Object.assign({}, ...Object.values(COMMAND_OPTIONS)) },
+    }) as { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] })
   } catch (err) {
     return { kind: 'usage-error', message: (err as Error).message }
   }
-  const { values, positionals } = parsed
   if (values.help) return { kind: 'help' }
   if (values.version) return { kind: 'version' }
   const [command, ...extra] = positionals
@@ -54,14 +75,15 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (command === 'help') return { kind: 'help' }
   if (!COMMANDS.includes(command as Command)) return { kind: 'usage-error', message: `unknown command "${command}"` }
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}"` }
-  return { kind: 'run', command: command as Command }
+  const { help: _help, version: _version, ...options } = values
+  const foreign = Object.keys(options).find((name) => !(name in COMMAND_OPTIONS[command as Command]))
+  if (foreign) return { kind: 'usage-error', message: `${command} takes no option --${foreign}` }
+  return { kind: 'run', command: command as Command, options }
 }
 
-const NOT_YET: Record<Exclude<Command, 'start'>, string> = {
+const NOT_YET: Record<'serve', string> = {
   serve:
-    'brokerlab serve: not yet available — the headless console arrives with its own issue; run `npm start` for the desktop console',
-  cluster:
-    "brokerlab cluster: not yet available — the Kafka listener arrives with the 'Kafka wire protocol' issue; run `npm test` to exercise the embedded broker",
+    'brokerlab serve: not yet available — the headless console arrives with its own issue; run `npm run cluster` for the cluster alone',
 }
 
 /** Runs the command line and resolves to the process exit code. */
@@ -79,6 +101,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       return EXIT_USAGE
     case 'run':
       if (invocation.command === 'start') return start()
+      if (invocation.command === 'cluster') return runCluster(invocation.options as ClusterCommandOptions)
       console.error(NOT_YET[invocation.command])
       return EXIT_USAGE
   }

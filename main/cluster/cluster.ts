@@ -7,6 +7,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads'
 import { HEALTHY, type LinkFault } from './faults'
 import { deserializeError, ErrorCode, KafkaError } from './errors'
 import { MetadataImage } from './metadata/image'
+import { loadOrCreateClusterId } from './metaProperties'
 import { onMessages, RpcClient, transferable } from './rpc'
 import { startWorker, type WorkerKind } from './workers'
 import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionLogInfo, ProducePartitionResponse } from './broker/api'
@@ -18,6 +19,11 @@ export interface ClusterOptions {
   brokers?: number
   /** Static broker properties (server.properties), the same for every broker and the controller. */
   brokerConfigs?: Record<string, string>
+  /**
+   * Kafka listeners: broker N listens on basePort + N - 1. Base port 0 (the default here; the
+   * CLI and the desktop app use 9092) gives every broker any free port.
+   */
+  listeners?: { host?: string; basePort?: number }
 }
 
 export type BrokerStatus = 'running' | 'stopped' | 'crashed' | 'paused'
@@ -105,6 +111,9 @@ async function launch<A extends Record<string, [unknown, unknown]>, E, R>(kind: 
     })
     worker.once('error', reject)
     worker.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)))
+  }).catch(async (err) => {
+    await worker.terminate()
+    throw err
   })
   worker.on('exit', (code) => client.close(new KafkaError('BROKER_NOT_AVAILABLE', `${name} is not running (its worker exited with code ${code})`)))
   return { worker, client, ready }
@@ -118,24 +127,42 @@ export class Cluster {
   private readonly listeners = new Set<(event: ClusterEvent) => void>()
   private readonly imageWaiters = new Set<() => void>()
   private readonly staticConfigs: Record<string, string>
+  /** meta.properties' cluster.id: made at the first start, read back at every later one. */
+  clusterId = ''
 
   private constructor(readonly options: Required<ClusterOptions>) {
     this.staticConfigs = options.brokerConfigs
   }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
-    const cluster = new Cluster({ brokers: 1, brokerConfigs: {}, ...options })
+    const cluster = new Cluster({ brokers: 1, brokerConfigs: {}, listeners: {}, ...options })
     mkdirSync(options.dataDir, { recursive: true })
+    cluster.clusterId = loadOrCreateClusterId(options.dataDir)
     await cluster.startController()
     const ids = Array.from({ length: cluster.options.brokers }, (_, i) => i + 1)
     for (const id of ids) {
       cluster.brokers.set(id, { id, status: 'stopped', worker: null, client: null, ready: null, wired: false, pauseSignal: new SharedArrayBuffer(4), faults: new Map() })
     }
-    // Threads boot in parallel; links are wired one broker at a time, so each pair gets one.
-    await Promise.all(ids.map((id) => cluster.launchBroker(id)))
-    for (const id of ids) await cluster.wireBroker(id)
-    await cluster.waitFor(() => ids.every((id) => cluster.image.brokers.get(id)?.fenced === false), 30_000, 'every broker registered and unfenced')
+    try {
+      // Threads boot in parallel; links are wired one broker at a time, so each pair gets one.
+      const launched = await Promise.allSettled(ids.map((id) => cluster.launchBroker(id)))
+      const failed = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (failed) throw failed.reason
+      for (const id of ids) await cluster.wireBroker(id)
+      await cluster.waitFor(() => ids.every((id) => cluster.image.brokers.get(id)?.fenced === false), 30_000, 'every broker registered and unfenced')
+    } catch (err) {
+      await cluster.stop()
+      throw err
+    }
     return cluster
+  }
+
+  /** host:port of every broker's Kafka listener, for a client's bootstrap.servers. */
+  get bootstrapServers(): string {
+    return [...this.brokers.values()]
+      .filter((h) => h.ready)
+      .map((h) => `${h.ready!.listener.host}:${h.ready!.listener.port}`)
+      .join(',')
   }
 
   private async startController(): Promise<void> {
@@ -213,11 +240,18 @@ export class Cluster {
 
   private async launchBroker(id: number): Promise<void> {
     const handle = this.handle(id)
+    // A restarted broker keeps the port it had, so clients' bootstrap lists stay valid.
+    const previousPort = handle.ready?.listener.port
     const init: BrokerInit = {
       brokerId: id,
+      clusterId: this.clusterId,
       dataDir: join(this.options.dataDir, `broker-${id}`),
       configs: { static: { ...this.staticConfigs, 'node.id': String(id) }, clusterDefaults: {}, perBroker: {} },
       pauseSignal: handle.pauseSignal,
+      listener: {
+        host: this.options.listeners.host ?? '127.0.0.1',
+        port: previousPort ?? (this.options.listeners.basePort ? this.options.listeners.basePort + id - 1 : 0),
+      },
     }
     const { worker, client, ready } = await launch<BrokerApi, BrokerEvent, BrokerReady>('broker', init, `broker-${id}`)
     Object.assign(handle, { worker, client, ready, status: 'running' as BrokerStatus })

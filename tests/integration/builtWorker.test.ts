@@ -21,7 +21,7 @@ afterEach(async () => {
 
 it('boots from the build output, produces and fetches', async () => {
   expect(existsSync(builtWorker), `${builtWorker} (built by tests/globalSetup.ts)`).toBe(true)
-  const init: BrokerInit = { brokerId: 7, dataDir: join(tmp.dir, 'broker-7'), configs: emptyConfigLayers() }
+  const init: BrokerInit = { brokerId: 7, clusterId: 'test-cluster', dataDir: join(tmp.dir, 'broker-7'), configs: emptyConfigLayers(), listener: { host: '127.0.0.1', port: 0 } }
   worker = new Worker(builtWorker, { workerData: init })
   const client = new RpcClient<BrokerApi>(worker)
   const ready = await new Promise<BrokerReady>((resolve, reject) => {

@@ -8,6 +8,8 @@ import type { LinkFault } from '../faults'
 
 export interface BrokerInit {
   brokerId: number
+  /** The cluster's id (meta.properties), as Metadata and DescribeCluster report it. */
+  clusterId: string
   /** The broker's own directory: one folder per partition plus checkpoints.db. */
   dataDir: string
   configs: ConfigLayers
@@ -16,10 +18,14 @@ export interface BrokerInit {
    * GC pause) and back to 0 to resume it.
    */
   pauseSignal?: SharedArrayBuffer
+  /** Where the Kafka listener binds; port 0 takes any free port. */
+  listener: { host: string; port: number }
 }
 
 export interface BrokerReady {
   brokerId: number
+  /** The Kafka listener as bound (the real port when 0 was asked for). */
+  listener: { host: string; port: number }
   /** Partitions found on disk at start, with what recovery did to them. */
   loadedLogs: Array<{ topic: string; partition: number; logEndOffset: number; logStartOffset: number }>
 }

@@ -14,12 +14,16 @@ import type { Partition } from './partition'
 import { ReplicaFetcherManager } from './replicaFetcher'
 import { ProducerIdManager } from './producerIdManager'
 import { ReplicaManager } from './replicaManager'
+import { KafkaListener } from '../net/listener'
+import { KafkaApis } from '../net/kafkaApis'
 
 interface Link<A extends Record<string, [unknown, unknown]>, E = unknown> {
   port: GatedPort
   client: RpcClient<A, E>
 }
 
+/** How long a request forwarded to the controller may take (Kafka's request.timeout.ms is 30 s). */
+const FORWARD_TIMEOUT_MS = 30_000
 /** How long a controlled shutdown waits for the controller to move leaderships away. */
 const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000
 
@@ -28,10 +32,12 @@ export class Broker {
   readonly replicaManager: ReplicaManager
   readonly fetchers: ReplicaFetcherManager
   readonly lifecycle: BrokerLifecycle
-  readonly ready: BrokerReady
+  private readonly loadedLogs: BrokerReady['loadedLogs']
+  private listener: KafkaListener | null = null
   private controllerLink: Link<ControllerApi, ControllerPush> | null = null
   private readonly peers = new Map<number, Link<BrokerApi>>()
   private isrTimer: NodeJS.Timeout | null = null
+  readonly kafkaApis: KafkaApis
   private readonly producerIds = new ProducerIdManager(async () => {
     const client = this.controllerLink?.client
     if (!client) throw new Error('no link to the controller')
@@ -55,7 +61,6 @@ export class Broker {
     this.replicaManager.fetchers = this.fetchers
     this.lifecycle = new BrokerLifecycle({
       brokerId,
-      endPoints: [],
       heartbeatIntervalMs: () => this.config('broker.heartbeat.interval.ms'),
       onImage: (image) => {
         this.logManager.setBrokerConfigs(image.brokerConfigLayers(brokerId, init.configs.static))
@@ -63,12 +68,40 @@ export class Broker {
       },
       onRecords: (image, changes) => this.replicaManager.applyMetadataChanges(image, changes, init.configs.static),
     })
+    this.kafkaApis = new KafkaApis({
+      brokerId,
+      clusterId: init.clusterId,
+      image: () => this.lifecycle.image,
+      brokerConfigs: () => this.logManager.brokerConfigs,
+      replicaManager: this.replicaManager,
+      forward: (api, body) => {
+        const client = this.controllerLink?.client
+        if (!client) return Promise.reject(new KafkaError('NOT_CONTROLLER', 'This broker has no link to the controller'))
+        return client.call(api, body, [], FORWARD_TIMEOUT_MS)
+      },
+      initProducerId: () => this.initProducerId(),
+      log: (message) => console.error(`[broker ${brokerId}] ${message}`),
+    })
     this.logManager.startTimers()
     this.startIsrChecks()
-    this.ready = {
-      brokerId,
-      loadedLogs: logs.map((l) => ({ topic: l.topic, partition: l.partition, logEndOffset: l.logEndOffset, logStartOffset: l.logStartOffset })),
-    }
+    this.loadedLogs = logs.map((l) => ({ topic: l.topic, partition: l.partition, logEndOffset: l.logEndOffset, logStartOffset: l.logStartOffset }))
+  }
+
+  /** Opens the Kafka listener; the broker registers with the address it is bound to. */
+  async start(): Promise<BrokerReady> {
+    const { host, port } = this.init.listener
+    this.listener = await KafkaListener.listen(host, port, (frame) => this.kafkaApis.handle(frame), {
+      maxFrameBytes: this.config('socket.request.max.bytes'),
+      log: (message) => console.error(`[broker ${this.init.brokerId}] ${message}`),
+    })
+    const bound = { host, port: this.listener.port }
+    this.lifecycle.endPoints = [{ name: 'PLAINTEXT', host: bound.host, port: bound.port, securityProtocol: 0 }]
+    return { brokerId: this.init.brokerId, listener: bound, loadedLogs: this.loadedLogs }
+  }
+
+  /** InitProducerId for an idempotent producer: a fresh id at epoch 0. */
+  private async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
+    return { producerId: await this.producerIds.generateProducerId(), producerEpoch: 0 }
   }
 
   private config(name: string): number {
@@ -152,6 +185,7 @@ export class Broker {
     this.lifecycle.stop()
     if (this.isrTimer) clearInterval(this.isrTimer)
     this.fetchers.shutdown()
+    await this.listener?.close()
     this.logManager.shutdown()
   }
 
@@ -170,7 +204,7 @@ export class Broker {
       listOffsets: (body) => rm.listOffsets(body),
       deleteRecords: (body) => rm.deleteRecords(body),
       describeLogDirs: () => rm.describeLogDirs(),
-      initProducerId: async () => ({ producerId: await this.producerIds.generateProducerId(), producerEpoch: 0 }),
+      initProducerId: () => this.initProducerId(),
       connectController: ({ port }) => this.connectController(port),
       connectPeer: ({ brokerId, port }) => this.connectPeer(brokerId, port, handlers),
       disconnectPeer: ({ brokerId }) => this.disconnectPeer(brokerId),

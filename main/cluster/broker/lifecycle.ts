@@ -13,7 +13,6 @@ export type BrokerState = 'starting' | 'fenced' | 'running' | 'shutting-down' | 
 
 export interface LifecycleOptions {
   brokerId: number
-  endPoints: BrokerEndpoint[]
   heartbeatIntervalMs(): number
   /** Called with the whole image after a (re)sync, then with each batch of changes. */
   onImage(image: MetadataImage): void
@@ -27,6 +26,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export class BrokerLifecycle {
   readonly incarnationId = randomUUID()
+  /** The listeners this broker registers with (set once they are bound). */
+  endPoints: BrokerEndpoint[] = []
   brokerEpoch = -1
   state: BrokerState = 'starting'
   image = new MetadataImage()
@@ -55,7 +56,7 @@ export class BrokerLifecycle {
         const { brokerEpoch } = await this.call('registerBroker', {
           brokerId: this.options.brokerId,
           incarnationId: this.incarnationId,
-          endPoints: this.options.endPoints,
+          endPoints: this.endPoints,
           rack: null,
         })
         this.brokerEpoch = brokerEpoch

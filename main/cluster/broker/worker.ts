@@ -14,7 +14,7 @@ try {
   // Exit the thread once the outbox has posted the answer (it flushes on setImmediate too):
   // process.exit in a worker ends the thread, whatever timers its components still hold.
   serveRpc<BrokerApi>(port, broker.handlers(() => setImmediate(() => setImmediate(() => process.exit(0)))), outbox)
-  outbox.send({ kind: 'ready', info: broker.ready })
+  outbox.send({ kind: 'ready', info: await broker.start() })
 } catch (err) {
   outbox.send({ kind: 'init-failed', error: serializeError(err) })
 }

@@ -4,7 +4,7 @@ import { parseCommandLine, USAGE } from '../../../main/cli'
 
 describe('parseCommandLine', () => {
   it.each(['start', 'serve', 'cluster'] as const)('runs the %s command', (command) => {
-    expect(parseCommandLine([command])).toEqual({ kind: 'run', command })
+    expect(parseCommandLine([command])).toEqual({ kind: 'run', command, options: {} })
   })
 
   it.each([['help'], ['--help'], ['-h'], ['cluster', '--help'], ['--help', 'bogus']])('asks for help with %j', (...argv) => {
@@ -13,6 +13,15 @@ describe('parseCommandLine', () => {
 
   it.each([['--version'], ['-v'], ['start', '-v']])('asks for the version with %j', (...argv) => {
     expect(parseCommandLine(argv)).toEqual({ kind: 'version' })
+  })
+
+  it('takes each command\'s own options', () => {
+    expect(parseCommandLine(['cluster', '--brokers', '5', '--base-port', '19092', '--memory', '--config', 'num.partitions=6', '--config', 'a=b'])).toEqual({
+      kind: 'run',
+      command: 'cluster',
+      options: { brokers: '5', 'base-port': '19092', memory: true, config: ['num.partitions=6', 'a=b'] },
+    })
+    expect(parseCommandLine(['start', '--brokers', '3'])).toEqual({ kind: 'usage-error', message: 'start takes no option --brokers' })
   })
 
   it('names what is wrong with a bad command line', () => {
@@ -40,10 +49,12 @@ describe('brokerlab command', () => {
     expect(unknown.stderr).toContain('brokerlab: unknown command "bogus"')
     expect(unknown.stderr).toContain(USAGE)
 
-    const cluster = brokerlab('cluster')
-    expect(cluster.status).toBe(2)
-    expect(cluster.stderr.trim()).toBe(
-      "brokerlab cluster: not yet available — the Kafka listener arrives with the 'Kafka wire protocol' issue; run `npm test` to exercise the embedded broker",
-    )
+    const serve = brokerlab('serve')
+    expect(serve.status).toBe(2)
+    expect(serve.stderr).toMatch(/^brokerlab serve: not yet available/)
+
+    const badPort = brokerlab('cluster', '--base-port', '70000')
+    expect(badPort.status).toBe(2)
+    expect(badPort.stderr.trim()).toBe('brokerlab cluster: --base-port must leave room for 3 port(s) between 1 and 65535, not "70000"')
   }, 180_000)
 })

@@ -281,7 +281,7 @@ class MessageEmitter {
       const present = versionTest(f.versions, within)
       if (f.ignorable || present === 'true') continue
       const nonDefault = this.nonDefault(f, v)
-      const fail = `unsupportedField('${this.path(struct, f)}', version, '${formatVersions(f.versions)}')`
+      const fail = `w.unsupportedField('${this.path(struct, f)}', version, '${formatVersions(f.versions)}')`
       if (present === 'false') body.push(`if (${nonDefault}) ${fail}`)
       else if (test !== present) body.push(`if (!(${present}) && ${nonDefault}) ${fail}`)
       else if (body[body.length - 1] === '}') body[body.length - 1] = `} else if (${nonDefault}) ${fail}`
@@ -367,7 +367,6 @@ const IO_NAMES = [
   'readInt64',
   'readString',
   'readUuid',
-  'unsupportedField',
 ]
 
 /** The generated source of one file holding `messages` (a request and its response, or the headers). */

@@ -78,14 +78,19 @@ export function decodeRequest(apiKey: number, version: number, frame: Buffer, of
 }
 
 /** A response frame, size prefix and header included. */
-export function encodeResponse<K extends keyof ApiResponses>(apiKey: K, version: number, correlationId: number, body: ApiResponses[K]): Buffer
-export function encodeResponse(apiKey: number, version: number, correlationId: number, body: unknown): Buffer
-export function encodeResponse(apiKey: number, version: number, correlationId: number, body: unknown): Buffer {
+export function encodeResponse<K extends keyof ApiResponses>(apiKey: K, version: number, correlationId: number, body: ApiResponses[K], options?: EncodeOptions): Buffer
+export function encodeResponse(apiKey: number, version: number, correlationId: number, body: unknown, options?: EncodeOptions): Buffer
+export function encodeResponse(apiKey: number, version: number, correlationId: number, body: unknown, options: EncodeOptions = {}): Buffer {
   const api = versionedCodec(apiKey, version)
-  const w = new Writer(256, true)
+  const w = new Writer(256, true, !options.dropUnsupportedFields)
   header.writeResponseHeader(w, api.responseHeaderVersion(version), { correlationId })
   api.response.write(w, version, body)
   return w.finish()
+}
+
+export interface EncodeOptions {
+  /** Leave out values the version has no field for, instead of refusing them (a broker's answers). */
+  dropUnsupportedFields?: boolean
 }
 
 /** A request frame, size prefix and header included (for clients and tests). */

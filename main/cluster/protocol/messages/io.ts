@@ -196,9 +196,20 @@ export class Writer {
   constructor(
     initialSize = 256,
     private readonly sizePrefixed = false,
+    /**
+     * Strict (the default) refuses a value the version being written cannot carry, as Kafka's
+     * generated code does. A broker's responses are written lenient: one answer is built for
+     * every version, and what an older client's version has no field for is left out.
+     */
+    private readonly strict = true,
   ) {
     this.buf = Buffer.allocUnsafe(initialSize)
     if (sizePrefixed) this.pos = 4
+  }
+
+  /** A value for a field that the message version being written cannot carry. */
+  unsupportedField(field: string, version: number, versions: string): void {
+    if (this.strict) unsupportedField(field, version, versions)
   }
 
   private ensure(n: number): void {

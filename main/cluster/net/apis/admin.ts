@@ -1,0 +1,101 @@
+// The admin requests a broker forwards to the controller (Kafka's ForwardingManager):
+// CreateTopics (19), DeleteTopics (20), CreatePartitions (37), ElectLeaders (43); and
+// InitProducerId (22), answered from this broker's producer id block.
+import { describeTopicConfigs } from '../../config'
+import { ErrorCode, KafkaError } from '../../errors'
+import type { BrokerContext } from '../context'
+import type * as M from '../../protocol/messages'
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+
+/** A forwarded request that could not reach the controller fails every item with why. */
+function unreachable(err: unknown): { errorCode: number; errorMessage: string } {
+  return {
+    errorCode: err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR,
+    errorMessage: `The controller did not answer: ${(err as Error).message}`,
+  }
+}
+
+export async function handleCreateTopics(context: BrokerContext, request: M.CreateTopicsRequest): Promise<M.CreateTopicsResponse> {
+  const topics = request.topics.map((t) => ({
+    name: t.name,
+    numPartitions: t.numPartitions,
+    replicationFactor: t.replicationFactor,
+    assignments: t.assignments.length ? t.assignments.map((a) => ({ partitionIndex: a.partitionIndex, brokerIds: a.brokerIds })) : undefined,
+    configs: Object.fromEntries(t.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value!])),
+  }))
+  const answer = await context.forward('createTopics', { topics, validateOnly: request.validateOnly }).catch((err) => {
+    const failure = unreachable(err)
+    return { topics: topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, numPartitions: -1, replicationFactor: -1, ...failure })) }
+  })
+  return {
+    throttleTimeMs: 0,
+    topics: answer.topics.map((t, i) => ({
+      name: t.name,
+      topicId: t.topicId || ZERO_UUID,
+      errorCode: t.errorCode,
+      errorMessage: t.errorMessage,
+      topicConfigErrorCode: 0,
+      numPartitions: t.numPartitions,
+      replicationFactor: t.replicationFactor,
+      configs:
+        t.errorCode === ErrorCode.NONE
+          ? describeTopicConfigs(topics[i].configs, context.brokerConfigs()).map((c) => ({
+              name: c.name,
+              value: c.value,
+              readOnly: c.readOnly,
+              configSource: c.source,
+              isSensitive: c.sensitive,
+            }))
+          : null,
+    })),
+  }
+}
+
+export async function handleDeleteTopics(context: BrokerContext, request: M.DeleteTopicsRequest, version: number): Promise<M.DeleteTopicsResponse> {
+  const image = context.image()
+  // v6 names topics by name or by id; earlier versions by name only.
+  const requested = version >= 6 ? request.topics.map((t) => ({ name: t.name ?? image.topicsById.get(t.topicId)?.name ?? null, topicId: t.topicId })) : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }))
+  const unknownIds = requested.filter((t) => t.name === null)
+  const names = requested.flatMap((t) => (t.name === null ? [] : [t.name]))
+  const answer = await context.forward('deleteTopics', { names }).catch((err) => ({ responses: names.map((name) => ({ name, topicId: ZERO_UUID, ...unreachable(err) })) }))
+  return {
+    throttleTimeMs: 0,
+    responses: [
+      ...answer.responses.map((r) => ({ name: r.name, topicId: r.topicId || ZERO_UUID, errorCode: r.errorCode, errorMessage: r.errorMessage })),
+      ...unknownIds.map((t) => ({ name: null, topicId: t.topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: `No topic has id ${t.topicId}` })),
+    ],
+  }
+}
+
+export async function handleCreatePartitions(context: BrokerContext, request: M.CreatePartitionsRequest): Promise<M.CreatePartitionsResponse> {
+  const topics = request.topics.map((t) => ({ name: t.name, count: t.count, assignments: t.assignments ?? undefined }))
+  const answer = await context.forward('createPartitions', { topics, validateOnly: request.validateOnly }).catch((err) => ({ results: topics.map((t) => ({ name: t.name, ...unreachable(err) })) }))
+  return { throttleTimeMs: 0, results: answer.results.map((r) => ({ name: r.name, errorCode: r.errorCode, errorMessage: r.errorMessage })) }
+}
+
+export async function handleElectLeaders(context: BrokerContext, request: M.ElectLeadersRequest): Promise<M.ElectLeadersResponse> {
+  const topicPartitions = request.topicPartitions?.map((t) => ({ topic: t.topic, partitions: t.partitions })) ?? null
+  const answer = await context.forward('electLeaders', { electionType: request.electionType === 1 ? 1 : 0, topicPartitions }).catch((err) => {
+    const failure = unreachable(err)
+    return { replicaElectionResults: (topicPartitions ?? []).map((t) => ({ topic: t.topic, partitionResult: t.partitions.map((partitionId) => ({ partitionId, ...failure })) })) }
+  })
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, replicaElectionResults: answer.replicaElectionResults }
+}
+
+/** Idempotent producers only: a transactional id needs a transaction coordinator, which Brokerlab has not. */
+export async function handleInitProducerId(context: BrokerContext, request: M.InitProducerIdRequest): Promise<M.InitProducerIdResponse> {
+  const fail = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 })
+  if (request.transactionalId !== null) return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+  // KIP-360: a producer that knows its id asks for the next epoch of it.
+  if (request.producerId >= 0n && request.producerEpoch >= 0) {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: request.producerId, producerEpoch: (request.producerEpoch + 1) & 0x7fff }
+  }
+  try {
+    const { producerId, producerEpoch } = await context.initProducerId()
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(producerId), producerEpoch }
+  } catch (err) {
+    return fail(err instanceof KafkaError ? err.errorCode : ErrorCode.COORDINATOR_NOT_AVAILABLE)
+  }
+}
+

@@ -1,0 +1,27 @@
+// What the Kafka API handlers need of their broker: its identity, its view of the metadata,
+// its replica manager, and a way to forward admin requests to the controller (as Kafka's
+// ForwardingManager does). Handlers see this interface, not the Broker class.
+import type { ConfigLayers } from '../config'
+import type { ControllerApi } from '../controller/api'
+import type { MetadataImage } from '../metadata/image'
+import type { ReplicaManager } from '../broker/replicaManager'
+
+export interface BrokerContext {
+  brokerId: number
+  clusterId: string
+  image(): MetadataImage
+  /** The broker's own config layers (static plus the dynamic ones from the image). */
+  brokerConfigs(): ConfigLayers
+  replicaManager: ReplicaManager
+  forward<K extends keyof ControllerApi & string>(api: K, body: ControllerApi[K][0]): Promise<ControllerApi[K][1]>
+  initProducerId(): Promise<{ producerId: number; producerEpoch: number }>
+  log(message: string): void
+}
+
+/**
+ * The controller id a client is told: a live broker's, since Brokerlab's controller has no
+ * Kafka listener of its own and clients send controller-bound requests to that id.
+ */
+export function advertisedControllerId(image: MetadataImage): number {
+  return image.liveBrokerIds()[0] ?? -1
+}

@@ -1,0 +1,83 @@
+// Kafka's KafkaApis: reads a request frame's header, checks that the API and version are
+// served, decodes the body with the generated codec, hands it to the API's handler and
+// encodes the answer. The versions below are those Brokerlab serves with their full
+// semantics (docs/protocol.md); ApiVersions advertises exactly them.
+import { KafkaError } from '../errors'
+import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/messages'
+import type * as M from '../protocol/messages'
+import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders, handleInitProducerId } from './apis/admin'
+import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './apis/configs'
+import { handleFetch } from './apis/fetch'
+import { handleDescribeCluster, handleMetadata } from './apis/metadata'
+import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } from './apis/offsets'
+import { handleProduce } from './apis/produce'
+import type { BrokerContext } from './context'
+
+type Handler = (context: BrokerContext, request: never, version: number) => unknown
+
+interface ServedApi {
+  name: string
+  minVersion: number
+  maxVersion: number
+  handle: Handler
+}
+
+export const API_VERSIONS_KEY = 18
+
+/**
+ * Served APIs by key. Produce starts at v3 and Fetch at v4: older versions carry the
+ * pre-0.11 message formats, which Brokerlab does not store (Kafka 4.0 dropped them too).
+ */
+export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, ServedApi>([
+  [0, { name: 'Produce', minVersion: 3, maxVersion: 11, handle: handleProduce as Handler }],
+  [1, { name: 'Fetch', minVersion: 4, maxVersion: 17, handle: handleFetch as Handler }],
+  [2, { name: 'ListOffsets', minVersion: 1, maxVersion: 10, handle: handleListOffsets as Handler }],
+  [3, { name: 'Metadata', minVersion: 0, maxVersion: 12, handle: handleMetadata as Handler }],
+  [18, { name: 'ApiVersions', minVersion: 0, maxVersion: 4, handle: handleApiVersions as Handler }],
+  [19, { name: 'CreateTopics', minVersion: 0, maxVersion: 7, handle: handleCreateTopics as Handler }],
+  [20, { name: 'DeleteTopics', minVersion: 0, maxVersion: 6, handle: handleDeleteTopics as Handler }],
+  [21, { name: 'DeleteRecords', minVersion: 0, maxVersion: 2, handle: handleDeleteRecords as Handler }],
+  [22, { name: 'InitProducerId', minVersion: 0, maxVersion: 5, handle: handleInitProducerId as Handler }],
+  [23, { name: 'OffsetForLeaderEpoch', minVersion: 0, maxVersion: 4, handle: handleOffsetForLeaderEpoch as Handler }],
+  [32, { name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, handle: handleDescribeConfigs as Handler }],
+  [33, { name: 'AlterConfigs', minVersion: 0, maxVersion: 2, handle: handleAlterConfigs as Handler }],
+  [37, { name: 'CreatePartitions', minVersion: 0, maxVersion: 3, handle: handleCreatePartitions as Handler }],
+  [43, { name: 'ElectLeaders', minVersion: 0, maxVersion: 2, handle: handleElectLeaders as Handler }],
+  [44, { name: 'IncrementalAlterConfigs', minVersion: 0, maxVersion: 1, handle: handleIncrementalAlterConfigs as Handler }],
+  [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
+])
+
+function apiKeys(): M.ApiVersionsResponse['apiKeys'] {
+  return [...SERVED_APIS].map(([apiKey, api]) => ({ apiKey, minVersion: api.minVersion, maxVersion: api.maxVersion }))
+}
+
+function handleApiVersions(): M.ApiVersionsResponse {
+  return { errorCode: 0, apiKeys: apiKeys(), throttleTimeMs: 0, supportedFeatures: [], finalizedFeaturesEpoch: -1n, finalizedFeatures: [], zkMigrationReady: false }
+}
+
+export class KafkaApis {
+  constructor(private readonly context: BrokerContext) {}
+
+  /** One request frame in, the response frame out (null for acks=0); throws to close the connection. */
+  async handle(frame: Buffer): Promise<Buffer | null> {
+    const header = decodeRequestHeader(frame)
+    const api = SERVED_APIS.get(header.apiKey)
+    if (!api) throw new KafkaError('INVALID_REQUEST', `unknown or unserved API key ${header.apiKey} (client ${header.clientId ?? '-'})`)
+    if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
+      if (header.apiKey === API_VERSIONS_KEY) return this.apiVersionsDowngrade(header.correlationId)
+      throw new KafkaError('UNSUPPORTED_VERSION', `${api.name} v${header.apiVersion} is not served (v${api.minVersion}-v${api.maxVersion})`)
+    }
+    const request = decodeRequest(header.apiKey, header.apiVersion, frame, header.headerSize)
+    const response = await api.handle(this.context, request as never, header.apiVersion)
+    if (response === null) return null
+    return encodeResponse(header.apiKey, header.apiVersion, header.correlationId, response, { dropUnsupportedFields: true })
+  }
+
+  /**
+   * A client asking ApiVersions in a version newer than ours gets UNSUPPORTED_VERSION in
+   * v0's format with our versions, and retries with the highest we serve (KIP-511).
+   */
+  private apiVersionsDowngrade(correlationId: number): Buffer {
+    return encodeResponse(API_VERSIONS_KEY, 0, correlationId, { ...handleApiVersions(), errorCode: 35 }, { dropUnsupportedFields: true })
+  }
+}
