@@ -15,6 +15,7 @@ import { ReplicaFetcherManager } from './replicaFetcher'
 import { ProducerIdManager } from './producerIdManager'
 import { ReplicaManager } from './replicaManager'
 import { KafkaListener } from '../net/listener'
+import { rateLimitedLog } from '../rateLimitedLog'
 import { KafkaApis } from '../net/kafkaApis'
 
 interface Link<A extends Record<string, [unknown, unknown]>, E = unknown> {
@@ -38,6 +39,7 @@ export class Broker {
   private readonly peers = new Map<number, Link<BrokerApi>>()
   private isrTimer: NodeJS.Timeout | null = null
   readonly kafkaApis: KafkaApis
+  private readonly log = rateLimitedLog((line) => console.error(`[broker ${this.init.brokerId}] ${line}`))
   private readonly producerIds = new ProducerIdManager(async () => {
     const client = this.controllerLink?.client
     if (!client) throw new Error('no link to the controller')
@@ -80,7 +82,7 @@ export class Broker {
         return client.call(api, body, [], FORWARD_TIMEOUT_MS)
       },
       initProducerId: () => this.initProducerId(),
-      log: (message) => console.error(`[broker ${brokerId}] ${message}`),
+      log: this.log,
     })
     this.logManager.startTimers()
     this.startIsrChecks()
@@ -92,7 +94,7 @@ export class Broker {
     const { host, port } = this.init.listener
     this.listener = await KafkaListener.listen(host, port, (frame) => this.kafkaApis.handle(frame), {
       maxFrameBytes: this.config('socket.request.max.bytes'),
-      log: (message) => console.error(`[broker ${this.init.brokerId}] ${message}`),
+      log: this.log,
     })
     const bound = { host, port: this.listener.port }
     this.lifecycle.endPoints = [{ name: 'PLAINTEXT', host: bound.host, port: bound.port, securityProtocol: 0 }]
