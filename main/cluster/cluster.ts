@@ -99,6 +99,8 @@ const RETRIABLE = new Set<number>([
   ErrorCode.BROKER_NOT_AVAILABLE,
 ])
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** A grace period that does not keep the process alive once everything else is done. */
+const grace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref())
 
 /** Starts a worker and waits for its ready (or init-failed) message. */
 async function launch<A extends Record<string, [unknown, unknown]>, E, R>(kind: WorkerKind, init: object, name: string) {
@@ -555,7 +557,7 @@ export class Cluster {
     const worker = handle.worker!
     const exited = new Promise((resolve) => worker.once('exit', resolve))
     await handle.client!.call('shutdown', { controlled }).catch(() => undefined)
-    await Promise.race([exited, sleep(5000)])
+    await Promise.race([exited, grace(5000)])
     await worker.terminate()
     await this.detach(handle)
   }
@@ -644,7 +646,7 @@ export class Cluster {
     )
     const exited = new Promise((resolve) => this.controller.worker.once('exit', resolve))
     await this.controller.client.call('shutdown', {}).catch(() => undefined)
-    await Promise.race([exited, sleep(5000)])
+    await Promise.race([exited, grace(5000)])
     await this.controller.worker.terminate()
   }
 }

@@ -58,3 +58,60 @@ describe('brokerlab command', () => {
     expect(badPort.stderr.trim()).toBe('brokerlab cluster: --base-port must leave room for 3 port(s) between 1 and 65535, not "70000"')
   }, 180_000)
 })
+
+describe('brokerlab cluster', () => {
+  const brokerlabBin = 'main/bin/brokerlab.js'
+
+  /** A free port with room after it: ask the OS for one, then release it. */
+  async function freePort(): Promise<number> {
+    const { createServer } = await import('node:net')
+    return new Promise((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number }
+        server.close(() => resolve(port))
+      })
+    })
+  }
+
+  it('prints the bootstrap list once every listener accepts, serves kcat, and stops cleanly on SIGINT', async () => {
+    const { spawn } = await import('node:child_process')
+    const { kcat, kcatAvailable } = await import('../../helpers/kcat')
+    const port = await freePort()
+    const child = spawn(process.execPath, [brokerlabBin, 'cluster', '--memory', '--brokers', '2', '--base-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const bootstrap = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += d
+        const match = /^bootstrap: (.+)$/m.exec(stdout)
+        if (match) resolve(match[1])
+      })
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)))
+    })
+    expect(bootstrap).toBe(`127.0.0.1:${port},127.0.0.1:${port + 1}`)
+    if (kcatAvailable) {
+      const listed = await kcat(['-b', bootstrap, '-L', '-J'])
+      expect(JSON.parse(listed.stdout).brokers.map((b: { id: number }) => b.id).sort()).toEqual([1, 2])
+    }
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(stderr).toContain('shutting down')
+  }, 120_000)
+
+  it('names the port in use and the flag to change it', async () => {
+    const { createServer } = await import('node:net')
+    const port = await freePort()
+    const blocker = createServer().listen(port, '127.0.0.1')
+    await new Promise((r) => blocker.once('listening', r))
+    try {
+      const result = spawnSync(process.execPath, [brokerlabBin, 'cluster', '--memory', '--brokers', '1', '--base-port', String(port)], { encoding: 'utf8', timeout: 60_000 })
+      expect(result.status).toBe(2)
+      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`)
+      expect(result.stderr).toContain('--base-port')
+    } finally {
+      blocker.close()
+    }
+  }, 120_000)
+})
