@@ -2,6 +2,7 @@
 import { cpus } from 'node:os'
 import { benchBrokerAppend } from './brokerAppend'
 import { benchReplication } from './replication'
+import { benchKcatPeer } from './kcatPeer'
 import { printTable } from './report'
 
 console.log(`# Brokerlab benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`)
@@ -9,6 +10,11 @@ const only = process.argv[2]
 let met = true
 if (!only || only === 'append') met = printTable('Broker append and read: 1,000,000 records of 100 bytes, batches of 1,000', await benchBrokerAppend()) && met
 if (!only || only === 'replication') met = printTable('Cost of replication: the same workload, acks=all RF=3 against acks=1 RF=1', await benchReplication()) && met
+if (!only || only === 'kcat') {
+  const { results, notes } = await benchKcatPeer()
+  met = printTable('kcat against Brokerlab (3 brokers, RF=3) and the librdkafka mock cluster: 1,000,000 messages of 100 bytes', results) && met
+  for (const note of notes) console.log(`- ${note}`)
+}
 if (!met) {
   console.log('\nA target was missed.')
   process.exitCode = 1
