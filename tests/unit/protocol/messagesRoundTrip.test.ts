@@ -4,8 +4,8 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { type ExampleMode, exampleData } from '../../../main/cluster/protocol/generator/examples'
-import { APIS, DEFAULT_SCHEMA_DIR, loadApi } from '../../../main/cluster/protocol/generator/generate'
-import type { Message } from '../../../main/cluster/protocol/generator/schema'
+import { APIS, DEFAULT_SCHEMA_DIR, RECORDS, loadApi } from '../../../main/cluster/protocol/generator/generate'
+import { type Message, buildMessage, readMessageJson } from '../../../main/cluster/protocol/generator/schema'
 import { type MessageCodec, Reader, apiCodec, decodeRequest, decodeRequestHeader, decodeResponse, encodeRequest, encodeResponse } from '../../../main/cluster/protocol/messages'
 
 const haveSchemas = existsSync(DEFAULT_SCHEMA_DIR)
@@ -51,6 +51,19 @@ describe.skipIf(!haveSchemas)(`round trips of every API and version (schemas fro
         })
       }
     })
+  }
+})
+
+describe.skipIf(!haveSchemas)('round trips of the generated data schemas (records of __consumer_offsets, consumer protocol)', () => {
+  for (const { file, schemas } of haveSchemas ? RECORDS : []) {
+    for (const schema of schemas) {
+      const message = buildMessage(readMessageJson(DEFAULT_SCHEMA_DIR, schema))
+      it(`${message.name}, every version`, async () => {
+        const module = (await import(`../../../main/cluster/protocol/messages/${file}`)) as Record<string, (...args: unknown[]) => unknown>
+        const codec = { encode: module[`encode${message.name}`], decode: module[`decode${message.name}`] } as unknown as MessageCodec<unknown>
+        for (const version of versions(message)) for (const mode of modes) roundTrip(codec, version, exampleData(message.root, version, mode))
+      })
+    }
   }
 })
 

@@ -46,6 +46,17 @@ export const APIS = [
   'DescribeCluster',
 ] as const
 
+/**
+ * Kafka's `data` schemas the broker writes or reads itself: the records of __consumer_offsets
+ * (from internal/, so tools that read that topic understand ours) and the consumer protocol's
+ * subscription and assignment, which the group coordinator looks into. One file per line.
+ */
+export const RECORDS = [
+  { file: 'groupMetadataRecord', schemas: ['internal/GroupMetadataKey', 'internal/GroupMetadataValue'] },
+  { file: 'offsetCommitRecord', schemas: ['internal/OffsetCommitKey', 'internal/OffsetCommitValue'] },
+  { file: 'consumerProtocol', schemas: ['ConsumerProtocolSubscription', 'ConsumerProtocolAssignment'] },
+] as const
+
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..')
 export const DEFAULT_SCHEMA_DIR = resolve(REPO_ROOT, '../shared/kafka-messages')
 export const DEFAULT_OUT_DIR = resolve(REPO_ROOT, 'main/cluster/protocol/messages')
@@ -172,6 +183,13 @@ export function generateFiles(schemaDir: string = DEFAULT_SCHEMA_DIR): Map<strin
   for (const api of apis) files.set(`${lowerCamel(api.name)}.ts`, emit([api.request, api.response]))
   files.set('header.ts', emit(headers))
   files.set('apis.ts', emitApiTable(apis))
+  // Records are named alongside the APIs, so a struct name they share gets its message's
+  // prefix; the APIs keep the names they get on their own, so their output does not change.
+  const records = RECORDS.map(({ file, schemas }) => ({ file, messages: schemas.map((s) => buildMessage(readMessageJson(schemaDir, s))) }))
+  const withRecords = structNames([...headers, ...apis.flatMap((api) => [api.request, api.response]), ...records.flatMap((r) => r.messages)])
+  for (const { file, messages } of records) {
+    files.set(`${file}.ts`, emitFile(messages, withRecords, messages.map((m) => `${m.name}.json`)))
+  }
   return files
 }
 
