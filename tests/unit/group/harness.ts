@@ -128,13 +128,14 @@ export class Consumer {
       this.memberId = first.memberId
       response = this.send()
     }
-    return { response: response.then((r) => {
+    const settled = response.then((r) => {
       if (r.errorCode === 0) {
         this.memberId = r.memberId
         this.generation = r.generationId
       }
       return r
-    }) }
+    })
+    return { response: settled }
   }
 
   send(): Promise<JoinGroupResponse> {
