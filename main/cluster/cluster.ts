@@ -8,6 +8,9 @@ import { HEALTHY, type LinkFault } from './faults'
 import { deserializeError, ErrorCode, KafkaError } from './errors'
 import { MetadataImage } from './metadata/image'
 import { loadOrCreateClusterId } from './metaProperties'
+import { deleteGroupError, groupSnapshots, planReset, requireInactive, type GroupSnapshot, type GroupSource, type ResetPlanEntry, type ResetTarget } from './groups'
+import { partitionFor } from './broker/group'
+import { OFFSETS_TOPIC } from './broker/coordinatorRuntime'
 import { onMessages, RpcClient, transferable } from './rpc'
 import { startWorker, type WorkerKind } from './workers'
 import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionLogInfo, ProducePartitionResponse } from './broker/api'
@@ -98,6 +101,8 @@ const RETRIABLE = new Set<number>([
   ErrorCode.UNKNOWN_LEADER_EPOCH,
   ErrorCode.BROKER_NOT_AVAILABLE,
 ])
+/** Lag history points kept per group: an hour at one point every 5 seconds. */
+const LAG_HISTORY_POINTS = 720
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** A grace period that does not keep the process alive once everything else is done. */
 const grace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref())
@@ -128,6 +133,7 @@ export class Cluster {
   image = new MetadataImage()
   private readonly listeners = new Set<(event: ClusterEvent) => void>()
   private readonly imageWaiters = new Set<() => void>()
+  private readonly lagHistory = new Map<string, Array<{ timestamp: number; totalLag: number }>>()
   private readonly staticConfigs: Record<string, string>
   /** meta.properties' cluster.id: made at the first start, read back at every later one. */
   clusterId = ''
@@ -457,6 +463,69 @@ export class Cluster {
       const response = await client.call('listOffsets', { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ index: partition, timestamp }] }] })
       return response.topics[0].partitions[0]
     })
+  }
+
+  // ---- consumer groups ----------------------------------------------------------------
+
+  private groupSource(): GroupSource {
+    return {
+      coordinatorGroups: async () =>
+        Promise.all(
+          [...this.brokers.values()]
+            .filter((h) => h.status === 'running' && h.client)
+            .map(async (h) => ({ coordinator: h.id, groups: await h.client!.call('listGroupViews', {}, [], 5000).catch(() => []) })),
+        ),
+      listOffset: async (topic, partition, spec) => (await this.listOffsets(topic, partition, spec)).offset,
+      partitionCount: (topic) => this.topic(topic).partitions.length,
+    }
+  }
+
+  /** Every group with its members, assignments, committed offsets and lag. */
+  async groups(): Promise<GroupSnapshot[]> {
+    const snapshots = await groupSnapshots(this.groupSource())
+    this.recordLag(snapshots)
+    return snapshots
+  }
+
+  private recordLag(snapshots: GroupSnapshot[]): void {
+    const now = Date.now()
+    for (const g of snapshots) {
+      const history = this.lagHistory.get(g.groupId) ?? []
+      history.push({ timestamp: now, totalLag: g.totalLag })
+      if (history.length > LAG_HISTORY_POINTS) history.splice(0, history.length - LAG_HISTORY_POINTS)
+      this.lagHistory.set(g.groupId, history)
+    }
+  }
+
+  /** Total lag over time, one point per groups() call (the console samples it every few seconds). */
+  groupLagHistory(groupId: string): Array<{ timestamp: number; totalLag: number }> {
+    return [...(this.lagHistory.get(groupId) ?? [])]
+  }
+
+  private coordinatorOf(groupId: string) {
+    const offsets = this.image.topicsByName.get(OFFSETS_TOPIC)
+    const leader = offsets?.partitions[partitionFor(groupId, offsets.partitions.length)]?.leader ?? -1
+    if (leader < 0) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `Group "${groupId}" has no coordinator yet`)
+    return this.broker(leader).client
+  }
+
+  /**
+   * Resets an inactive group's offsets on `topic` (every partition, or `partitions`). With
+   * dryRun the plan is returned and nothing changes; otherwise the plan is committed.
+   */
+  async resetGroupOffsets(groupId: string, topic: string, target: ResetTarget, options: { partitions?: number[]; dryRun?: boolean } = {}): Promise<ResetPlanEntry[]> {
+    const group = (await this.groups()).find((g) => g.groupId === groupId)
+    requireInactive(group, groupId)
+    const plan = await planReset(this.groupSource(), group, topic, options.partitions ?? null, target)
+    if (options.dryRun) return plan
+    await this.coordinatorOf(groupId).call('resetGroupOffsets', { groupId, plan: plan.map(({ topic: t, partition, newOffset }) => ({ topic: t, partition, offset: newOffset })) })
+    return plan
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    const { errorCode } = await this.coordinatorOf(groupId).call('deleteGroup', { groupId })
+    const error = deleteGroupError(groupId, errorCode)
+    if (error) throw error
   }
 
   // ---- faults -------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
 import type { LinkFault } from '../faults'
+import type { GroupView } from './group'
 
 export interface BrokerInit {
   brokerId: number
@@ -218,6 +219,12 @@ export type BrokerApi = {
   listOffsets: [ListOffsetsRequest, ListOffsetsResponse]
   deleteRecords: [DeleteRecordsRequest, DeleteRecordsResponse]
   describeLogDirs: [Record<string, never>, DescribeLogDirsResponse]
+  /** The groups this broker coordinates, as the console shows them. */
+  listGroupViews: [Record<string, never>, GroupView[]]
+  /** Commits offsets for an inactive group (the console's reset); refused for an active one. */
+  resetGroupOffsets: [{ groupId: string; plan: Array<{ topic: string; partition: number; offset: number }> }, void]
+  /** DeleteGroups of one group, through its coordinator: errorCode 0 or why not. */
+  deleteGroup: [{ groupId: string }, { errorCode: number }]
   /** Kafka's InitProducerId without a transactional id: a new idempotent producer id, epoch 0. */
   initProducerId: [Record<string, never>, { producerId: number; producerEpoch: number }]
   /** The host hands over the broker's end of its link to the controller. */

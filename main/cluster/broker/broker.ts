@@ -14,6 +14,7 @@ import type { Partition } from './partition'
 import { ReplicaFetcherManager } from './replicaFetcher'
 import { ProducerIdManager } from './producerIdManager'
 import { ReplicaManager } from './replicaManager'
+import { CoordinatorRuntime } from './coordinatorRuntime'
 import { KafkaListener } from '../net/listener'
 import { rateLimitedLog } from '../rateLimitedLog'
 import { KafkaApis } from '../net/kafkaApis'
@@ -39,6 +40,7 @@ export class Broker {
   private readonly peers = new Map<number, Link<BrokerApi>>()
   private isrTimer: NodeJS.Timeout | null = null
   readonly kafkaApis: KafkaApis
+  readonly coordinators: CoordinatorRuntime
   private readonly log = rateLimitedLog((line) => console.error(`[broker ${this.init.brokerId}] ${line}`))
   private readonly producerIds = new ProducerIdManager(async () => {
     const client = this.controllerLink?.client
@@ -70,12 +72,25 @@ export class Broker {
       },
       onRecords: (image, changes) => this.replicaManager.applyMetadataChanges(image, changes, init.configs.static),
     })
+    this.coordinators = new CoordinatorRuntime({
+      replicaManager: this.replicaManager,
+      config: () => ({
+        groupInitialRebalanceDelayMs: this.config('group.initial.rebalance.delay.ms'),
+        groupMinSessionTimeoutMs: this.config('group.min.session.timeout.ms'),
+        groupMaxSessionTimeoutMs: this.config('group.max.session.timeout.ms'),
+        offsetsRetentionMinutes: this.config('offsets.retention.minutes'),
+        offsetsRetentionCheckIntervalMs: this.config('offsets.retention.check.interval.ms'),
+        groupMaxSize: this.config('group.max.size'),
+      }),
+      log: this.log,
+    })
     this.kafkaApis = new KafkaApis({
       brokerId,
       clusterId: init.clusterId,
       image: () => this.lifecycle.image,
       brokerConfigs: () => this.logManager.brokerConfigs,
       replicaManager: this.replicaManager,
+      coordinators: this.coordinators,
       forward: (api, body) => {
         const client = this.controllerLink?.client
         if (!client) return Promise.reject(new KafkaError('NOT_CONTROLLER', 'This broker has no link to the controller'))
@@ -92,7 +107,7 @@ export class Broker {
   /** Opens the Kafka listener; the broker registers with the address it is bound to. */
   async start(): Promise<BrokerReady> {
     const { host, port } = this.init.listener
-    this.listener = await KafkaListener.listen(host, port, (frame) => this.kafkaApis.handle(frame), {
+    this.listener = await KafkaListener.listen(host, port, (frame, clientHost) => this.kafkaApis.handle(frame, clientHost), {
       maxFrameBytes: this.config('socket.request.max.bytes'),
       log: this.log,
     })
@@ -187,6 +202,7 @@ export class Broker {
     this.lifecycle.stop()
     if (this.isrTimer) clearInterval(this.isrTimer)
     this.fetchers.shutdown()
+    this.coordinators.shutdown()
     await this.listener?.close()
     this.logManager.shutdown()
   }
@@ -207,6 +223,13 @@ export class Broker {
       deleteRecords: (body) => rm.deleteRecords(body),
       describeLogDirs: () => rm.describeLogDirs(),
       initProducerId: () => this.initProducerId(),
+      listGroupViews: () => this.coordinators.readyShards().flatMap((shard) => shard.groups()),
+      resetGroupOffsets: ({ groupId, plan }) => this.coordinators.shardForGroup(groupId, this.lifecycle.image).resetOffsets(groupId, plan),
+      deleteGroup: async ({ groupId }) => {
+        const shard = this.coordinators.shardForGroup(groupId, this.lifecycle.image)
+        const { results } = await shard.deleteGroups({ groupsNames: [groupId] }, 2)
+        return { errorCode: results[0]?.errorCode ?? 0 }
+      },
       connectController: ({ port }) => this.connectController(port),
       connectPeer: ({ brokerId, port }) => this.connectPeer(brokerId, port, handlers),
       disconnectPeer: ({ brokerId }) => this.disconnectPeer(brokerId),

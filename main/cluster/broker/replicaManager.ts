@@ -66,6 +66,8 @@ export class ReplicaManager {
   /** Fetches waiting for data (Kafka's fetch purgatory), woken by every append. */
   private fetchWaiters = new Set<() => void>()
   fetchers: FetcherControl | null = null
+  /** Told when this broker becomes or stops being a partition's leader (the coordinators listen). */
+  private readonly leadershipListeners = new Set<(partition: Partition, isLeader: boolean) => void>()
 
   constructor(
     private readonly context: PartitionContext,
@@ -112,8 +114,11 @@ export class ReplicaManager {
       partition = new Partition(this.context, this.logManager.getOrCreateLog(state.topic, state.partition))
       this.partitions.set(key, partition)
     }
-    const before = { leader: partition.leader, epoch: partition.leaderEpoch }
+    const before = { leader: partition.leader, epoch: partition.leaderEpoch, wasLeader: partition.isLeader }
     partition.applyState(state)
+    if (before.wasLeader !== partition.isLeader || (partition.isLeader && before.epoch !== partition.leaderEpoch)) {
+      for (const listener of this.leadershipListeners) listener(partition, partition.isLeader)
+    }
     if (partition.isLeader) this.fetchers?.unfollow(partition)
     else if (partition.leader < 0) this.fetchers?.unfollow(partition)
     else if (before.leader !== partition.leader || before.epoch !== partition.leaderEpoch) this.fetchers?.follow(partition)
@@ -170,9 +175,15 @@ export class ReplicaManager {
     this.applyPartitionState({ topic, topicId, partition, ...current })
   }
 
+  onLeadershipChange(listener: (partition: Partition, isLeader: boolean) => void): () => void {
+    this.leadershipListeners.add(listener)
+    return () => this.leadershipListeners.delete(listener)
+  }
+
   private stopPartition(topic: string, partition: number, deleteLog: boolean): void {
     const p = this.getPartition(topic, partition)
     if (p) this.fetchers?.unfollow(p)
+    if (p?.isLeader) for (const listener of this.leadershipListeners) listener(p, false)
     this.partitions.delete(partitionKey(topic, partition))
     if (deleteLog) this.logManager.deleteLog(topic, partition)
   }

@@ -98,9 +98,11 @@ export class TopicControlManager {
 
   private defaults(name: string): { numPartitions: number; replicationFactor: number; configs: Record<string, string> } {
     const internal = name === CONSUMER_OFFSETS_TOPIC
+    const replicationFactor = this.configs.brokerValue(internal ? 'offsets.topic.replication.factor' : 'default.replication.factor') as number
     return {
       numPartitions: this.configs.brokerValue(internal ? 'offsets.topic.num.partitions' : 'num.partitions') as number,
-      replicationFactor: this.configs.brokerValue(internal ? 'offsets.topic.replication.factor' : 'default.replication.factor') as number,
+      // A sandbox of fewer brokers than offsets.topic.replication.factor still gets its groups.
+      replicationFactor: internal ? Math.max(1, Math.min(replicationFactor, this.usableBrokers().length)) : replicationFactor,
       configs: internal ? { 'cleanup.policy': 'compact' } : {},
     }
   }

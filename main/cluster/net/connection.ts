@@ -10,7 +10,7 @@ export interface FrameHandler {
    * prefix, null for a request that gets no answer (acks=0), or throws to close the
    * connection (malformed frame, unknown API key).
    */
-  (frame: Buffer): Promise<Buffer | null>
+  (frame: Buffer, clientHost: string): Promise<Buffer | null>
 }
 
 export interface ConnectionOptions {
@@ -76,7 +76,7 @@ export class KafkaConnection {
   }
 
   private enqueue(frame: Buffer): void {
-    const answer = this.handle(frame)
+    const answer = this.handle(frame, this.socket.remoteAddress ?? '')
     // Handled at once, written in order: a slow fetch holds back only what came after it.
     this.tail = this.tail.then(async () => {
       try {

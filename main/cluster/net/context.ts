@@ -5,6 +5,7 @@ import type { ConfigLayers } from '../config'
 import type { ControllerApi } from '../controller/api'
 import type { MetadataImage } from '../metadata/image'
 import type { ReplicaManager } from '../broker/replicaManager'
+import type { CoordinatorRuntime } from '../broker/coordinatorRuntime'
 
 export interface BrokerContext {
   brokerId: number
@@ -13,6 +14,8 @@ export interface BrokerContext {
   /** The broker's own config layers (static plus the dynamic ones from the image). */
   brokerConfigs(): ConfigLayers
   replicaManager: ReplicaManager
+  /** The group coordinator shards of the __consumer_offsets partitions this broker leads. */
+  coordinators: CoordinatorRuntime
   forward<K extends keyof ControllerApi & string>(api: K, body: ControllerApi[K][0]): Promise<ControllerApi[K][1]>
   initProducerId(): Promise<{ producerId: number; producerEpoch: number }>
   log(message: string): void

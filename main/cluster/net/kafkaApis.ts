@@ -11,9 +11,28 @@ import { handleFetch } from './apis/fetch'
 import { handleDescribeCluster, handleMetadata } from './apis/metadata'
 import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } from './apis/offsets'
 import { handleProduce } from './apis/produce'
+import {
+  handleDeleteGroups,
+  handleDescribeGroups,
+  handleFindCoordinator,
+  handleHeartbeat,
+  handleJoinGroup,
+  handleLeaveGroup,
+  handleListGroups,
+  handleOffsetCommit,
+  handleOffsetDelete,
+  handleOffsetFetch,
+  handleSyncGroup,
+} from './apis/groups'
 import type { BrokerContext } from './context'
 
-type Handler = (context: BrokerContext, request: never, version: number) => unknown
+/** Who sent a request, for the group coordinator's member records. */
+export interface ClientInfo {
+  clientId: string
+  clientHost: string
+}
+
+type Handler = (context: BrokerContext, request: never, version: number, client: ClientInfo) => unknown
 
 interface ServedApi {
   name: string
@@ -45,6 +64,19 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [43, { name: 'ElectLeaders', minVersion: 0, maxVersion: 2, handle: handleElectLeaders as Handler }],
   [44, { name: 'IncrementalAlterConfigs', minVersion: 0, maxVersion: 1, handle: handleIncrementalAlterConfigs as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
+  // The classic group protocol. OffsetCommit v9, OffsetFetch v9 and FindCoordinator v6 belong
+  // to KIP-848's consumer protocol and share groups, which Brokerlab does not run.
+  [8, { name: 'OffsetCommit', minVersion: 2, maxVersion: 8, handle: handleOffsetCommit as Handler }],
+  [9, { name: 'OffsetFetch', minVersion: 1, maxVersion: 8, handle: handleOffsetFetch as Handler }],
+  [10, { name: 'FindCoordinator', minVersion: 0, maxVersion: 5, handle: handleFindCoordinator as Handler }],
+  [11, { name: 'JoinGroup', minVersion: 0, maxVersion: 9, handle: handleJoinGroup as Handler }],
+  [12, { name: 'Heartbeat', minVersion: 0, maxVersion: 4, handle: handleHeartbeat as Handler }],
+  [13, { name: 'LeaveGroup', minVersion: 0, maxVersion: 5, handle: handleLeaveGroup as Handler }],
+  [14, { name: 'SyncGroup', minVersion: 0, maxVersion: 5, handle: handleSyncGroup as Handler }],
+  [15, { name: 'DescribeGroups', minVersion: 0, maxVersion: 5, handle: handleDescribeGroups as Handler }],
+  [16, { name: 'ListGroups', minVersion: 0, maxVersion: 5, handle: handleListGroups as Handler }],
+  [42, { name: 'DeleteGroups', minVersion: 0, maxVersion: 2, handle: handleDeleteGroups as Handler }],
+  [47, { name: 'OffsetDelete', minVersion: 0, maxVersion: 0, handle: handleOffsetDelete as Handler }],
 ])
 
 function apiKeys(): M.ApiVersionsResponse['apiKeys'] {
@@ -59,7 +91,7 @@ export class KafkaApis {
   constructor(private readonly context: BrokerContext) {}
 
   /** One request frame in, the response frame out (null for acks=0); throws to close the connection. */
-  async handle(frame: Buffer): Promise<Buffer | null> {
+  async handle(frame: Buffer, clientHost = ''): Promise<Buffer | null> {
     const header = decodeRequestHeader(frame)
     const api = SERVED_APIS.get(header.apiKey)
     if (!api) throw new KafkaError('INVALID_REQUEST', `unknown or unserved API key ${header.apiKey} (client ${header.clientId ?? '-'})`)
@@ -68,7 +100,7 @@ export class KafkaApis {
       throw new KafkaError('UNSUPPORTED_VERSION', `${api.name} v${header.apiVersion} is not served (v${api.minVersion}-v${api.maxVersion})`)
     }
     const request = decodeRequest(header.apiKey, header.apiVersion, frame, header.headerSize)
-    const response = await api.handle(this.context, request as never, header.apiVersion)
+    const response = await api.handle(this.context, request as never, header.apiVersion, { clientId: header.clientId ?? '', clientHost })
     if (response === null) return null
     return encodeResponse(header.apiKey, header.apiVersion, header.correlationId, response, { dropUnsupportedFields: true })
   }

@@ -1,0 +1,123 @@
+// Kafka's CoordinatorRuntime for consumer groups: one group coordinator shard for each
+// __consumer_offsets partition this broker leads. A shard is built by replaying its
+// partition's records (so a new leader after a failover carries on with the groups and
+// offsets its predecessor wrote) and writes through the partition with acks=all.
+import { ErrorCode, KafkaError } from '../errors'
+import { decodeRecordBatches, encodeRecordBatch } from '../protocol/recordBatch'
+import { GroupCoordinatorShard, partitionFor, type GroupCoordinatorConfig } from './group'
+import type { Partition } from './partition'
+import type { ReplicaManager } from './replicaManager'
+import type { MetadataImage } from '../metadata/image'
+
+export const OFFSETS_TOPIC = '__consumer_offsets'
+
+/** How often shards look at session, rebalance and retention timers. */
+const TICK_MS = 100
+/** Group metadata and offset writes wait this long for the ISR (Kafka: offsets.commit.timeout.ms). */
+const COMMIT_TIMEOUT_MS = 5000
+
+type ShardState = { kind: 'loading'; partition: Partition } | { kind: 'ready'; partition: Partition; shard: GroupCoordinatorShard }
+
+export interface CoordinatorRuntimeOptions {
+  replicaManager: ReplicaManager
+  config: () => GroupCoordinatorConfig
+  now?: () => number
+  log(message: string): void
+}
+
+export class CoordinatorRuntime {
+  private readonly shards = new Map<number, ShardState>()
+  private readonly timer: NodeJS.Timeout
+  private readonly now: () => number
+
+  constructor(private readonly options: CoordinatorRuntimeOptions) {
+    this.now = options.now ?? Date.now
+    options.replicaManager.onLeadershipChange((partition, isLeader) => {
+      if (partition.topic !== OFFSETS_TOPIC) return
+      if (isLeader) void this.load(partition)
+      else this.shards.delete(partition.partition)
+    })
+    this.timer = setInterval(() => {
+      const now = this.now()
+      for (const state of this.shards.values()) if (state.kind === 'ready') state.shard.tick(now)
+    }, TICK_MS)
+    this.timer.unref()
+  }
+
+  /** Replays the partition's log into a new shard; requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS. */
+  private async load(partition: Partition): Promise<void> {
+    const index = partition.partition
+    const loading: ShardState = { kind: 'loading', partition }
+    this.shards.set(index, loading)
+    const shard = new GroupCoordinatorShard({
+      partition: index,
+      now: this.now,
+      config: this.options.config,
+      append: (records) => this.append(partition, records),
+    })
+    try {
+      shard.load(this.readRecords(partition))
+    } catch (err) {
+      this.options.log(`loading groups from ${OFFSETS_TOPIC}-${index} failed: ${(err as Error).message}`)
+    }
+    // Leadership may have moved on while loading.
+    if (this.shards.get(index) === loading) this.shards.set(index, { kind: 'ready', partition, shard })
+  }
+
+  private *readRecords(partition: Partition) {
+    const log = partition.log
+    let offset = log.logStartOffset
+    while (offset < log.logEndOffset) {
+      const { records } = log.read(offset, 1 << 20)
+      if (records.length === 0) break
+      for (const batch of decodeRecordBatches(records)) {
+        offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1
+        if (batch.isControl) continue
+        for (const r of batch.records) yield { key: r.key, value: r.value, offset: Number(r.offset), timestamp: Number(r.timestamp) }
+      }
+    }
+  }
+
+  private async append(partition: Partition, records: Array<{ key: Buffer; value: Buffer | null }>): Promise<void> {
+    const batch = encodeRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value, timestamp: BigInt(this.now()) })) })
+    const response = await this.options.replicaManager.produce({
+      acks: -1,
+      timeoutMs: COMMIT_TIMEOUT_MS,
+      topics: [{ name: OFFSETS_TOPIC, partitions: [{ index: partition.partition, records: batch }] }],
+    })
+    const result = response!.topics[0].partitions[0]
+    if (result.errorCode === ErrorCode.NONE) return
+    // Kafka maps a failed write of group state to the coordinator errors a client retries on.
+    const retriable = result.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE'
+    throw new KafkaError(retriable, `Writing to ${OFFSETS_TOPIC}-${partition.partition} failed: ${result.errorMessage}`)
+  }
+
+  /** The shard that coordinates `groupId`, or Kafka's error telling the client to look again. */
+  shardFor(groupId: string, numPartitions: number): GroupCoordinatorShard {
+    const state = this.shards.get(partitionFor(groupId, numPartitions))
+    if (!state) throw new KafkaError('NOT_COORDINATOR', `This broker is not the coordinator of group "${groupId}"`)
+    if (state.kind === 'loading') throw new KafkaError('COORDINATOR_LOAD_IN_PROGRESS', `The coordinator of group "${groupId}" is still loading it`)
+    return state.shard
+  }
+
+  /** shardFor, with the partition count of __consumer_offsets taken from `image`. */
+  shardForGroup(groupId: string, image: MetadataImage): GroupCoordinatorShard {
+    const offsets = image.topicsByName.get(OFFSETS_TOPIC)
+    if (!offsets) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `${OFFSETS_TOPIC} does not exist yet`)
+    return this.shardFor(groupId, offsets.partitions.length)
+  }
+
+  /** Every ready shard, for listing groups. */
+  readyShards(): GroupCoordinatorShard[] {
+    return [...this.shards.values()].flatMap((s) => (s.kind === 'ready' ? [s.shard] : []))
+  }
+
+  get loading(): boolean {
+    return [...this.shards.values()].some((s) => s.kind === 'loading')
+  }
+
+  shutdown(): void {
+    clearInterval(this.timer)
+    this.shards.clear()
+  }
+}

@@ -1,0 +1,147 @@
+// FindCoordinator (10) and the classic group APIs: JoinGroup (11), Heartbeat (12),
+// LeaveGroup (13), SyncGroup (14), OffsetCommit (8), OffsetFetch (9), DescribeGroups (15),
+// ListGroups (16), DeleteGroups (42), OffsetDelete (47). Each group goes to the shard of its
+// __consumer_offsets partition; a broker that does not lead that partition answers
+// NOT_COORDINATOR (COORDINATOR_LOAD_IN_PROGRESS while it loads), and the client asks again.
+import { ErrorCode, KafkaError } from '../../errors'
+import type { GroupCoordinatorShard } from '../../broker/group'
+import { OFFSETS_TOPIC } from '../../broker/coordinatorRuntime'
+import { partitionFor } from '../../broker/group'
+import type * as M from '../../protocol/messages'
+import type { BrokerContext } from '../context'
+
+const GROUP_KEY_TYPE = 0
+
+function codeOf(err: unknown): number {
+  return err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR
+}
+
+/** The shard coordinating `groupId` here, or the error to answer with. */
+function route(context: BrokerContext, groupId: string): GroupCoordinatorShard | number {
+  const offsets = context.image().topicsByName.get(OFFSETS_TOPIC)
+  if (!offsets) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+  try {
+    return context.coordinators.shardFor(groupId, offsets.partitions.length)
+  } catch (err) {
+    return codeOf(err)
+  }
+}
+
+/** Groups of a multi-group request, by the shard that has them (or the error for them). */
+function byShard<T>(context: BrokerContext, items: T[], groupOf: (item: T) => string): Map<GroupCoordinatorShard | number, T[]> {
+  const groups = new Map<GroupCoordinatorShard | number, T[]>()
+  for (const item of items) {
+    const target = route(context, groupOf(item))
+    groups.set(target, [...(groups.get(target) ?? []), item])
+  }
+  return groups
+}
+
+export async function handleFindCoordinator(context: BrokerContext, request: M.FindCoordinatorRequest, version: number): Promise<M.FindCoordinatorResponse> {
+  const keys = version >= 4 ? request.coordinatorKeys : [request.key]
+  const image = context.image()
+  let offsets = image.topicsByName.get(OFFSETS_TOPIC)
+  if (!offsets && request.keyType === GROUP_KEY_TYPE) {
+    // __consumer_offsets is created on first use, with offsets.topic.* (the controller's defaults for it).
+    await context
+      .forward('createTopics', { topics: [{ name: OFFSETS_TOPIC, numPartitions: -1, replicationFactor: -1, configs: {} }], validateOnly: false })
+      .catch(() => undefined)
+    offsets = context.image().topicsByName.get(OFFSETS_TOPIC)
+  }
+  const coordinators = keys.map((key) => {
+    const none = { key, nodeId: -1, host: '', port: -1 }
+    if (request.keyType !== GROUP_KEY_TYPE) {
+      return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Brokerlab coordinates consumer groups only, not transactions' }
+    }
+    const leader = offsets ? offsets.partitions[partitionFor(key, offsets.partitions.length)]?.leader ?? -1 : -1
+    const endpoint = leader >= 0 ? context.image().brokers.get(leader)?.endPoints[0] : undefined
+    if (!endpoint) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `The coordinator of "${key}" is not available yet` }
+    return { key, nodeId: leader, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null }
+  })
+  const first = coordinators[0]
+  return {
+    throttleTimeMs: 0,
+    errorCode: first.errorCode,
+    errorMessage: first.errorMessage,
+    nodeId: first.nodeId,
+    host: first.host,
+    port: first.port,
+    coordinators: version >= 4 ? coordinators : [],
+  }
+}
+
+export async function handleJoinGroup(context: BrokerContext, request: M.JoinGroupRequest, version: number, client: { clientId: string; clientHost: string }): Promise<M.JoinGroupResponse> {
+  const shard = route(context, request.groupId)
+  if (typeof shard !== 'number') return shard.joinGroup(request, version, client)
+  return { throttleTimeMs: 0, errorCode: shard, generationId: -1, protocolType: null, protocolName: version >= 7 ? null : '', leader: '', skipAssignment: false, memberId: request.memberId, members: [] }
+}
+
+export async function handleSyncGroup(context: BrokerContext, request: M.SyncGroupRequest, version: number): Promise<M.SyncGroupResponse> {
+  const shard = route(context, request.groupId)
+  if (typeof shard !== 'number') return shard.syncGroup(request, version)
+  return { throttleTimeMs: 0, errorCode: shard, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
+}
+
+export function handleHeartbeat(context: BrokerContext, request: M.HeartbeatRequest, version: number): M.HeartbeatResponse {
+  const shard = route(context, request.groupId)
+  return typeof shard !== 'number' ? shard.heartbeat(request, version) : { throttleTimeMs: 0, errorCode: shard }
+}
+
+export function handleLeaveGroup(context: BrokerContext, request: M.LeaveGroupRequest, version: number): M.LeaveGroupResponse {
+  const shard = route(context, request.groupId)
+  return typeof shard !== 'number' ? shard.leaveGroup(request, version) : { throttleTimeMs: 0, errorCode: shard, members: [] }
+}
+
+export async function handleOffsetCommit(context: BrokerContext, request: M.OffsetCommitRequest, version: number): Promise<M.OffsetCommitResponse> {
+  const shard = route(context, request.groupId)
+  if (typeof shard !== 'number') return shard.offsetCommit(request, version)
+  return {
+    throttleTimeMs: 0,
+    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) })),
+  }
+}
+
+export async function handleOffsetDelete(context: BrokerContext, request: M.OffsetDeleteRequest, version: number): Promise<M.OffsetDeleteResponse> {
+  const shard = route(context, request.groupId)
+  return typeof shard !== 'number' ? shard.offsetDelete(request, version) : { errorCode: shard, throttleTimeMs: 0, topics: [] }
+}
+
+export function handleOffsetFetch(context: BrokerContext, request: M.OffsetFetchRequest, version: number): M.OffsetFetchResponse {
+  if (version <= 7) {
+    const shard = route(context, request.groupId)
+    if (typeof shard !== 'number') return shard.offsetFetch(request, version)
+    return { throttleTimeMs: 0, topics: [], errorCode: shard, groups: [] }
+  }
+  const groups: M.OffsetFetchResponse['groups'] = []
+  for (const [shard, items] of byShard(context, request.groups, (g) => g.groupId)) {
+    if (typeof shard === 'number') groups.push(...items.map((g) => ({ groupId: g.groupId, topics: [], errorCode: shard })))
+    else groups.push(...shard.offsetFetch({ ...request, groups: items }, version).groups)
+  }
+  return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups }
+}
+
+export function handleDescribeGroups(context: BrokerContext, request: M.DescribeGroupsRequest, version: number): M.DescribeGroupsResponse {
+  const groups: M.DescribeGroupsResponse['groups'] = []
+  for (const [shard, ids] of byShard(context, request.groups, (id) => id)) {
+    if (typeof shard !== 'number') {
+      groups.push(...shard.describeGroups({ ...request, groups: ids }, version).groups)
+      continue
+    }
+    groups.push(...ids.map((groupId) => ({ errorCode: shard, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648 })))
+  }
+  return { throttleTimeMs: 0, groups }
+}
+
+export function handleListGroups(context: BrokerContext, request: M.ListGroupsRequest, version: number): M.ListGroupsResponse {
+  const groups = context.coordinators.readyShards().flatMap((shard) => shard.listGroups(request, version).groups)
+  return { throttleTimeMs: 0, errorCode: context.coordinators.loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE, groups }
+}
+
+export async function handleDeleteGroups(context: BrokerContext, request: M.DeleteGroupsRequest, version: number): Promise<M.DeleteGroupsResponse> {
+  const results: M.DeleteGroupsResponse['results'] = []
+  for (const [shard, ids] of byShard(context, request.groupsNames, (id) => id)) {
+    if (typeof shard === 'number') results.push(...ids.map((groupId) => ({ groupId, errorCode: shard })))
+    else results.push(...(await shard.deleteGroups({ ...request, groupsNames: ids }, version)).results)
+  }
+  return { throttleTimeMs: 0, results }
+}

@@ -1,0 +1,93 @@
+// Consumer groups over the wire with real clients: kafkajs's consumer and kcat's balanced
+// consumer, against the group coordinator in the brokers.
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Cluster } from '../../main/cluster/cluster'
+import { eventually, useCluster } from '../helpers/cluster'
+import { kcat, kcatAvailable } from '../helpers/kcat'
+
+/** Quick rebalances: no initial delay, sessions as short as a second. */
+const GROUP_CLOCKS = { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500', 'offsets.topic.num.partitions': '6' }
+
+const fixture = useCluster()
+const clients: Array<Consumer | Producer> = []
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.disconnect().catch(() => undefined)
+})
+
+function kafka(c: Cluster): Kafka {
+  return new Kafka({ clientId: 'groups', brokers: c.bootstrapServers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100 } })
+}
+
+async function produce(c: Cluster, topic: string, count: number, partitions: number): Promise<void> {
+  const producer = kafka(c).producer()
+  await producer.connect()
+  clients.push(producer)
+  await producer.send({ topic, acks: -1, messages: Array.from({ length: count }, (_, i) => ({ value: `m${i}`, partition: i % partitions })) })
+}
+
+interface Member {
+  consumer: Consumer
+  assigned: () => number[]
+  seen: Array<{ partition: number; value: string }>
+}
+
+async function member(c: Cluster, groupId: string, topic: string, options: { sessionTimeout?: number } = {}): Promise<Member> {
+  const consumer = kafka(c).consumer({ groupId, sessionTimeout: options.sessionTimeout ?? 6000, heartbeatInterval: 300, rebalanceTimeout: 5000 })
+  await consumer.connect()
+  clients.push(consumer)
+  const seen: Member['seen'] = []
+  let assigned: number[] = []
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    assigned = ((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? []).slice().sort((a, b) => a - b)
+  })
+  await consumer.subscribe({ topic, fromBeginning: true })
+  await consumer.run({ eachMessage: async ({ partition, message }) => void seen.push({ partition, value: message.value!.toString() }) })
+  return { consumer, assigned: () => assigned, seen }
+}
+
+describe('consumer groups', () => {
+  it('a kafkajs consumer reads everything back in order', async () => {
+    const c = await fixture.start(GROUP_CLOCKS)
+    await c.createTopic({ name: 'ordered', partitions: 1, replicationFactor: 3 })
+    await produce(c, 'ordered', 200, 1)
+    const m = await member(c, 'readers', 'ordered')
+    await eventually('all 200 read', () => m.seen.length >= 200, 20_000)
+    expect(m.seen.map((s) => s.value)).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`))
+  })
+
+  it('three members share six partitions, two survive a leave, a restart resumes from committed offsets', async () => {
+    const c = await fixture.start(GROUP_CLOCKS)
+    await c.createTopic({ name: 'shared', partitions: 6, replicationFactor: 3 })
+    await produce(c, 'shared', 60, 6)
+    const members = await Promise.all([0, 1, 2].map(() => member(c, 'sharers', 'shared')))
+    await eventually('each member has two partitions', () => members.every((m) => m.assigned().length === 2), 20_000)
+    expect(members.flatMap((m) => m.assigned()).sort()).toEqual([0, 1, 2, 3, 4, 5])
+    await eventually('all 60 read', () => members.reduce((n, m) => n + m.seen.length, 0) >= 60, 20_000)
+
+    await members[2].consumer.disconnect()
+    await eventually('two members cover all six', () => members[0].assigned().length + members[1].assigned().length === 6, 20_000)
+    expect([...members[0].assigned(), ...members[1].assigned()].sort()).toEqual([0, 1, 2, 3, 4, 5])
+    for (const m of members.slice(0, 2)) await m.consumer.disconnect()
+
+    await produce(c, 'shared', 12, 6)
+    const again = await member(c, 'sharers', 'shared')
+    await eventually('only the new records', () => again.seen.length >= 12, 20_000)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(again.seen.length).toBe(12) // resumed from the committed offsets, nothing read twice
+  }, 60_000)
+
+  it.skipIf(!kcatAvailable)("kcat's balanced consumer joins, and lag is log end minus committed", async () => {
+    const c = await fixture.start(GROUP_CLOCKS)
+    await c.createTopic({ name: 'lagging', partitions: 2, replicationFactor: 3 })
+    await produce(c, 'lagging', 40, 2)
+    const consumed = await kcat(['-b', c.bootstrapServers, '-G', 'kcat-group', '-o', 'beginning', '-e', '-q', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100', 'lagging'], undefined, 60_000)
+    expect(consumed.status, consumed.stderr).toBe(0)
+    expect(consumed.stdout.split('\n').filter(Boolean).length).toBe(40)
+    await produce(c, 'lagging', 10, 2)
+    const groups = await c.groups()
+    const group = groups.find((g) => g.groupId === 'kcat-group')!
+    expect(group.totalLag).toBe(10)
+    for (const p of group.partitions) expect(p.lag).toBe(p.logEndOffset - p.committedOffset)
+  }, 90_000)
+})
