@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Cluster } from '../../main/cluster/cluster'
 import { eventually, useCluster } from '../helpers/cluster'
 import { kcat, kcatAvailable } from '../helpers/kcat'
+import { RawClient } from '../helpers/rawClient'
+import { ErrorCode } from '../../main/cluster/errors'
 
 /** Quick rebalances: no initial delay, sessions as short as a second. */
 const GROUP_CLOCKS = { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500', 'offsets.topic.num.partitions': '6' }
@@ -89,5 +91,73 @@ describe('consumer groups', () => {
     const group = groups.find((g) => g.groupId === 'kcat-group')!
     expect(group.totalLag).toBe(10)
     for (const p of group.partitions) expect(p.lag).toBe(p.logEndOffset - p.committedOffset)
+  }, 90_000)
+})
+
+describe('consumer groups through failures and admin actions', () => {
+  it('removes a member that stops heartbeating after its session timeout', async () => {
+    const c = await fixture.start(GROUP_CLOCKS)
+    // A bare client joins as a real consumer would, then never heartbeats.
+    const bootstrap = await RawClient.connect(c.bootstrapServers)
+    const coordinatorOf = async () => (await bootstrap.request(10, 4, { key: '', keyType: 0, coordinatorKeys: ['silent'] })).coordinators[0]
+    const found = await eventually('a coordinator', async () => {
+      const coordinator = await coordinatorOf()
+      return coordinator.errorCode === ErrorCode.NONE ? coordinator : undefined
+    })
+    bootstrap.close()
+    const client = await RawClient.connect(`${found.host}:${found.port}`)
+    const join = (memberId: string) =>
+      client.request(11, 9, {
+        groupId: 'silent',
+        sessionTimeoutMs: 1000,
+        rebalanceTimeoutMs: 1000,
+        memberId,
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+        reason: null,
+      })
+    const first = await join('')
+    expect(first.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED)
+    const joined = await join(first.memberId)
+    expect(joined).toMatchObject({ errorCode: ErrorCode.NONE, leader: first.memberId, generationId: 1 })
+    const synced = await client.request(14, 5, { groupId: 'silent', generationId: 1, memberId: first.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] })
+    expect(synced.errorCode).toBe(ErrorCode.NONE)
+    await eventually('a stable group of one', async () => (await c.groups()).find((g) => g.groupId === 'silent' && g.state === 'Stable' && g.members.length === 1))
+    const removed = await eventually('the silent member removed after its 1 s session', async () => (await c.groups()).find((g) => g.groupId === 'silent' && g.members.length === 0))
+    expect(removed.state).toBe('Empty')
+    const late = await client.request(12, 4, { groupId: 'silent', generationId: 1, memberId: first.memberId, groupInstanceId: null })
+    expect(late.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    client.close()
+  })
+
+  it('keeps offsets when the coordinator broker dies, and resets an inactive group with a faithful dry run', async () => {
+    const c = await fixture.start(GROUP_CLOCKS)
+    await c.createTopic({ name: 'kept', partitions: 2, replicationFactor: 3 })
+    await produce(c, 'kept', 20, 2)
+    const m = await member(c, 'keepers', 'kept')
+    await eventually('all 20 read and committed', async () => (await c.groups()).find((g) => g.groupId === 'keepers' && g.totalLag === 0 && g.partitions.length === 2))
+    // Resetting an active group is refused.
+    await expect(c.resetGroupOffsets('keepers', 'kept', { kind: 'earliest' })).rejects.toThrow(/inactive, but its state is Stable/)
+    await m.consumer.disconnect()
+    await eventually('the group is empty', async () => (await c.groups()).find((g) => g.groupId === 'keepers' && g.state === 'Empty'))
+
+    const coordinator = (await c.groups()).find((g) => g.groupId === 'keepers')!.coordinator
+    await c.crashBroker(coordinator)
+    const moved = await eventually('a new coordinator with the offsets', async () => {
+      const g = (await c.groups()).find((x) => x.groupId === 'keepers')
+      return g && g.coordinator !== coordinator ? g : undefined
+    }, 15_000)
+    expect(moved.partitions.map((p) => p.committedOffset)).toEqual([10, 10])
+
+    const dry = await c.resetGroupOffsets('keepers', 'kept', { kind: 'shift', by: -3 }, { dryRun: true })
+    expect(dry.map((p) => [p.partition, p.currentOffset, p.newOffset])).toEqual([[0, 10, 7], [1, 10, 7]])
+    expect((await c.groups()).find((g) => g.groupId === 'keepers')!.partitions.map((p) => p.committedOffset)).toEqual([10, 10])
+    const applied = await c.resetGroupOffsets('keepers', 'kept', { kind: 'shift', by: -3 })
+    expect(applied).toEqual(dry)
+    expect((await c.groups()).find((g) => g.groupId === 'keepers')!.partitions.map((p) => p.committedOffset)).toEqual([7, 7])
+
+    await c.deleteGroup('keepers')
+    expect((await c.groups()).find((g) => g.groupId === 'keepers')).toBeUndefined()
   }, 90_000)
 })
