@@ -18,6 +18,8 @@ export default defineConfig({
           cli: resolve(root, 'main/cli.ts'),
           brokerWorker: resolve(root, 'main/cluster/broker/worker.ts'),
           controllerWorker: resolve(root, 'main/cluster/controller/worker.ts'),
+          clientsWorker: resolve(root, 'main/cluster/clients/worker.ts'),
+          clientMemberWorker: resolve(root, 'main/cluster/clients/member.ts'),
         },
         // Flat out/main: workers.ts finds a worker as a sibling of the chunk that imports it
         // (new URL('./brokerWorker.js', import.meta.url)), so chunks must not go into a subfolder.

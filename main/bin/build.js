@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 /** What `electron-vite build` produces and the app needs. */
-const OUTPUTS = ['out/main/index.js', 'out/main/cli.js', 'out/main/brokerWorker.js', 'out/main/controllerWorker.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+const OUTPUTS = ['out/main/index.js', 'out/main/cli.js', 'out/main/brokerWorker.js', 'out/main/controllerWorker.js', 'out/main/clientsWorker.js', 'out/main/clientMemberWorker.js', 'out/preload/index.cjs', 'out/renderer/index.html']
 /** What the build reads. */
 const SOURCES = ['main', 'preload', 'renderer', 'resources', 'electron.vite.config.ts', 'package.json']
 

@@ -8,6 +8,7 @@ import { HEALTHY, type LinkFault } from './faults'
 import { deserializeError, ErrorCode, KafkaError } from './errors'
 import { MetadataImage } from './metadata/image'
 import { loadOrCreateClusterId } from './metaProperties'
+import type { ClientsApi } from './clients/api'
 import { deleteGroupError, groupSnapshots, planReset, requireInactive, type GroupSnapshot, type GroupSource, type ResetPlanEntry, type ResetTarget } from './groups'
 import { partitionFor } from './broker/group'
 import { OFFSETS_TOPIC } from './broker/coordinatorRuntime'
@@ -133,6 +134,8 @@ export class Cluster {
   image = new MetadataImage()
   private readonly listeners = new Set<(event: ClusterEvent) => void>()
   private readonly imageWaiters = new Set<() => void>()
+  private clients: Promise<RpcClient<ClientsApi>> | null = null
+  private clientsWorker: Worker | null = null
   private readonly lagHistory = new Map<string, Array<{ timestamp: number; totalLag: number }>>()
   private readonly staticConfigs: Record<string, string>
   /** meta.properties' cluster.id: made at the first start, read back at every later one. */
@@ -528,6 +531,17 @@ export class Cluster {
     if (error) throw error
   }
 
+  // ---- demo clients -------------------------------------------------------------------
+
+  /** The demo clients' worker (kafkajs consumers and producers), started on first use. */
+  async demoClients(): Promise<RpcClient<ClientsApi>> {
+    this.clients ??= launch<ClientsApi, unknown, unknown>('clients', {}, 'demo-clients').then(({ worker, client }) => {
+      this.clientsWorker = worker
+      return client
+    })
+    return this.clients
+  }
+
   // ---- faults -------------------------------------------------------------------------
 
   /** Controlled shutdown: the controller moves the broker's leaderships first, then it stops. */
@@ -706,6 +720,11 @@ export class Cluster {
 
   /** Clean shutdown of every broker (logs flushed and closed), then of the controller. */
   async stop(): Promise<void> {
+    if (this.clients) {
+      const client = await this.clients.catch(() => null)
+      await client?.call('shutdown', {}, [], 5000).catch(() => undefined)
+      await this.clientsWorker?.terminate()
+    }
     await Promise.all(
       [...this.brokers.values()].map(async (h) => {
         if (h.status === 'paused') this.resumeSignal(h)

@@ -5,17 +5,21 @@
 import { Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 
-export type WorkerKind = 'broker' | 'controller'
+export type WorkerKind = 'broker' | 'controller' | 'clients' | 'clientMember'
 
 const SOURCE_ENTRIES: Record<WorkerKind, string> = {
   broker: './broker/worker.ts',
   controller: './controller/worker.ts',
+  clients: './clients/worker.ts',
+  clientMember: './clients/member.ts',
 }
 
 /** File names of the bundled entries, as electron.vite.config.ts names them. */
 export const BUILT_ENTRIES: Record<WorkerKind, string> = {
   broker: 'brokerWorker.js',
   controller: 'controllerWorker.js',
+  clients: 'clientsWorker.js',
+  clientMember: 'clientMemberWorker.js',
 }
 
 const runningFromSource = fileURLToPath(import.meta.url).endsWith('.ts')
