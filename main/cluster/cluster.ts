@@ -102,7 +102,8 @@ const RETRIABLE = new Set<number>([
   ErrorCode.UNKNOWN_LEADER_EPOCH,
   ErrorCode.BROKER_NOT_AVAILABLE,
 ])
-/** Lag history points kept per group: an hour at one point every 5 seconds. */
+/** Lag history: a point every 5 seconds, an hour of them kept per group. */
+const LAG_SAMPLE_MS = 5000
 const LAG_HISTORY_POINTS = 720
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** A grace period that does not keep the process alive once everything else is done. */
@@ -135,6 +136,7 @@ export class Cluster {
   private readonly listeners = new Set<(event: ClusterEvent) => void>()
   private readonly imageWaiters = new Set<() => void>()
   private clients: Promise<RpcClient<ClientsApi>> | null = null
+  private lagSampler: NodeJS.Timeout | null = null
   private clientsWorker: Worker | null = null
   private readonly lagHistory = new Map<string, Array<{ timestamp: number; totalLag: number }>>()
   private readonly staticConfigs: Record<string, string>
@@ -161,6 +163,10 @@ export class Cluster {
       if (failed) throw failed.reason
       for (const id of ids) await cluster.wireBroker(id)
       await cluster.waitFor(() => ids.every((id) => cluster.image.brokers.get(id)?.fenced === false), 30_000, 'every broker registered and unfenced')
+      cluster.lagSampler = setInterval(() => {
+        if (cluster.image.topicsByName.has(OFFSETS_TOPIC)) void cluster.groups().catch(() => undefined)
+      }, LAG_SAMPLE_MS)
+      cluster.lagSampler.unref()
     } catch (err) {
       await cluster.stop()
       throw err
@@ -500,7 +506,7 @@ export class Cluster {
     }
   }
 
-  /** Total lag over time, one point per groups() call (the console samples it every few seconds). */
+  /** Total lag over time: a point every 5 seconds, and one at every groups() call. */
   groupLagHistory(groupId: string): Array<{ timestamp: number; totalLag: number }> {
     return [...(this.lagHistory.get(groupId) ?? [])]
   }
@@ -720,6 +726,7 @@ export class Cluster {
 
   /** Clean shutdown of every broker (logs flushed and closed), then of the controller. */
   async stop(): Promise<void> {
+    if (this.lagSampler) clearInterval(this.lagSampler)
     if (this.clients) {
       const client = await this.clients.catch(() => null)
       await client?.call('shutdown', {}, [], 5000).catch(() => undefined)

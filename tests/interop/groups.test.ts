@@ -91,6 +91,7 @@ describe('consumer groups', () => {
     const group = groups.find((g) => g.groupId === 'kcat-group')!
     expect(group.totalLag).toBe(10)
     for (const p of group.partitions) expect(p.lag).toBe(p.logEndOffset - p.committedOffset)
+    expect(c.groupLagHistory('kcat-group').at(-1)).toMatchObject({ totalLag: 10 })
   }, 90_000)
 })
 
@@ -156,6 +157,14 @@ describe('consumer groups through failures and admin actions', () => {
     const applied = await c.resetGroupOffsets('keepers', 'kept', { kind: 'shift', by: -3 })
     expect(applied).toEqual(dry)
     expect((await c.groups()).find((g) => g.groupId === 'keepers')!.partitions.map((p) => p.committedOffset)).toEqual([7, 7])
+
+    // A consumer finds the new coordinator and resumes from the reset offsets: 3 + 3 records.
+    const resumed = await member(c, 'keepers', 'kept')
+    await eventually('the six records after the reset', () => resumed.seen.length >= 6, 20_000)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(resumed.seen.map((s) => s.value).sort()).toEqual(['m14', 'm15', 'm16', 'm17', 'm18', 'm19'])
+    await resumed.consumer.disconnect()
+    await eventually('empty again', async () => (await c.groups()).find((g) => g.groupId === 'keepers' && g.state === 'Empty'))
 
     await c.deleteGroup('keepers')
     expect((await c.groups()).find((g) => g.groupId === 'keepers')).toBeUndefined()
