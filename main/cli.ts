@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { version } from '../package.json'
 import { ensureBuilt, findProjectRoot } from './bin/build.js'
 import { runCluster, type ClusterCommandOptions } from './commands/cluster'
+import { runServe, type ServeCommandOptions } from './commands/serve'
 
 export type Command = 'start' | 'serve' | 'cluster'
 
@@ -22,7 +23,15 @@ const COMMANDS: readonly Command[] = ['start', 'serve', 'cluster']
 /** The options each command takes (node:util parseArgs specs). */
 const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>> = {
   start: {},
-  serve: {},
+  serve: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    brokers: { type: 'string' },
+    'base-port': { type: 'string' },
+    'data-dir': { type: 'string' },
+    memory: { type: 'boolean' },
+    config: { type: 'string', multiple: true },
+  },
   cluster: {
     brokers: { type: 'string' },
     'base-port': { type: 'string' },
@@ -36,9 +45,13 @@ export const USAGE = `Usage: brokerlab <command> [options]
 
 Commands:
   start     open the desktop console (builds it first if needed)
-  serve     run the console headless, in the browser (not yet available)
+  serve     the console in a browser, on an embedded cluster (prints its URL)
   cluster   run the embedded Kafka cluster for Kafka clients, without a console
   help      show this help
+
+Options of serve (and those of cluster):
+  --port P             the console's port (default 7070)
+  --host H             the address to bind (default 127.0.0.1)
 
 Options of cluster:
   --brokers N          number of brokers (default 3)
@@ -81,10 +94,6 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   return { kind: 'run', command: command as Command, options }
 }
 
-const NOT_YET: Record<'serve', string> = {
-  serve:
-    'brokerlab serve: not yet available — the headless console arrives with its own issue; run `npm run cluster` for the cluster alone',
-}
 
 /** Runs the command line and resolves to the process exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
@@ -102,8 +111,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     case 'run':
       if (invocation.command === 'start') return start()
       if (invocation.command === 'cluster') return runCluster(invocation.options as ClusterCommandOptions)
-      console.error(NOT_YET[invocation.command])
-      return EXIT_USAGE
+      return runServe(invocation.options as ServeCommandOptions)
   }
 }
 

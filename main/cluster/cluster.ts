@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { MessageChannel, type Worker } from 'node:worker_threads'
 import { HEALTHY, type LinkFault } from './faults'
-import { deserializeError, ErrorCode, KafkaError } from './errors'
+import { deserializeError, ErrorCode, errorName, KafkaError, kafkaErrorFor } from './errors'
 import { MetadataImage } from './metadata/image'
 import { loadOrCreateClusterId } from './metaProperties'
 import type { ClientsApi } from './clients/api'
@@ -304,9 +304,7 @@ export class Cluster {
   /** Throws the first per-item error of a controller answer as a KafkaError. */
   private static raise(results: Array<{ errorCode: number; errorMessage: string | null }>): void {
     const failed = results.find((r) => r.errorCode !== ErrorCode.NONE)
-    if (!failed) return
-    const name = Object.entries(ErrorCode).find(([, code]) => code === failed.errorCode)?.[0] ?? 'UNKNOWN_SERVER_ERROR'
-    throw new KafkaError(name as keyof typeof ErrorCode, failed.errorMessage ?? name)
+    if (failed) throw kafkaErrorFor(failed.errorCode, failed.errorMessage ?? errorName(failed.errorCode))
   }
 
   /** Creates a topic and waits until every partition has a leader. */

@@ -118,6 +118,12 @@ export function errorName(code: number): ErrorName | `UNKNOWN_ERROR_CODE_${numbe
   return namesByCode.get(code) ?? `UNKNOWN_ERROR_CODE_${code}`
 }
 
+/** The KafkaError for an error code a response carried (an unknown code as UNKNOWN_SERVER_ERROR). */
+export function kafkaErrorFor(code: number, message: string): KafkaError {
+  const name = namesByCode.get(code) ?? 'UNKNOWN_SERVER_ERROR'
+  return new KafkaError(name, message)
+}
+
 /** An error a Kafka broker would answer with: its code travels, its message explains. */
 export class KafkaError extends Error {
   readonly errorCode: number

@@ -2,7 +2,7 @@
 // each group with its members and assignments, and per partition the committed offset, the
 // log end offset and the lag; lag history for charts; offset resets (with a dry run) and
 // group deletion, both through the group's coordinator.
-import { ErrorCode, KafkaError } from './errors'
+import { ErrorCode, errorName, KafkaError, kafkaErrorFor } from './errors'
 import { OffsetSpec } from './broker/api'
 import type { GroupMemberView, GroupView } from './broker/group'
 
@@ -122,7 +122,6 @@ export function requireInactive(group: GroupSnapshot | undefined, groupId: strin
 
 export function deleteGroupError(groupId: string, errorCode: number): KafkaError | null {
   if (errorCode === ErrorCode.NONE) return null
-  const name = (Object.entries(ErrorCode).find(([, code]) => code === errorCode)?.[0] ?? 'UNKNOWN_SERVER_ERROR') as keyof typeof ErrorCode
-  const why = errorCode === ErrorCode.NON_EMPTY_GROUP ? 'it still has members' : errorCode === ErrorCode.GROUP_ID_NOT_FOUND ? 'there is no such group' : name
-  return new KafkaError(name, `Group "${groupId}" cannot be deleted: ${why}`)
+  const why = errorCode === ErrorCode.NON_EMPTY_GROUP ? 'it still has members' : errorCode === ErrorCode.GROUP_ID_NOT_FOUND ? 'there is no such group' : errorName(errorCode)
+  return kafkaErrorFor(errorCode, `Group "${groupId}" cannot be deleted: ${why}`)
 }

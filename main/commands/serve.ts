@@ -1,0 +1,66 @@
+// `brokerlab serve`: the console in a browser, on the same host and embedded cluster as the
+// desktop app: the built renderer plus the contract over HTTP and WebSocket, on 127.0.0.1 by
+// default, behind a token printed in the URL.
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { Cluster } from '../cluster/cluster'
+import { ConsoleHost } from '../host/consoleHost'
+import { startHttpServer } from '../host/httpServer'
+import { findProjectRoot } from '../bin/build.js'
+import { clusterSettings, type ClusterCommandOptions } from './cluster'
+
+export interface ServeCommandOptions extends ClusterCommandOptions {
+  port?: string
+  host?: string
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
+
+export async function runServe(options: ServeCommandOptions): Promise<number> {
+  const settings = clusterSettings(options)
+  if (typeof settings === 'string') {
+    console.error(`brokerlab serve: ${settings}`)
+    return 2
+  }
+  const port = Number(options.port ?? 7070)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`brokerlab serve: --port must be a port number, not "${options.port}"`)
+    return 2
+  }
+  const host = options.host ?? '127.0.0.1'
+  if (!LOOPBACK.has(host)) console.error(`brokerlab serve: WARNING: listening on ${host}, not loopback: anyone who can reach it and has the token can drive this cluster`)
+  const cluster = await Cluster.start({
+    dataDir: settings.dataDir ?? join((await import('node:os')).tmpdir(), `brokerlab-serve-${process.pid}`),
+    brokers: settings.brokers,
+    brokerConfigs: settings.configs,
+    listeners: { host: '127.0.0.1', basePort: settings.basePort },
+  }).catch((err: Error) => {
+    console.error(`brokerlab serve: ${err.message}${/already in use/.test(err.message) ? '; choose other ports with --base-port' : ''}`)
+    return null
+  })
+  if (!cluster) return 2
+  const server = await startHttpServer({
+    host,
+    port,
+    token: randomBytes(24).toString('base64url'),
+    staticDir: join(findProjectRoot(import.meta.dirname), 'out', 'renderer'),
+    consoleHost: new ConsoleHost(cluster),
+  }).catch((err: NodeJS.ErrnoException) => {
+    console.error(`brokerlab serve: cannot listen on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use; choose another with --port' : err.message}`)
+    return null
+  })
+  if (!server) {
+    await cluster.stop()
+    return 2
+  }
+  console.log(`console: ${server.url}`)
+  console.log(`bootstrap: ${cluster.bootstrapServers}`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  console.error('brokerlab serve: shutting down...')
+  await server.close()
+  await cluster.stop()
+  return 0
+}

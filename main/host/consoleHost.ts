@@ -1,0 +1,66 @@
+// The application service behind the contract: each method a thin call into the embedded
+// Cluster, after validation. The IPC adapter (desktop) and the HTTP/WebSocket adapter
+// (headless console) both serve this one host.
+import { version } from '../../package.json'
+import type { Cluster } from '../cluster/cluster'
+import { KafkaError, kafkaErrorFor } from '../cluster/errors'
+import { encodeRecordBatch } from '../cluster/protocol/recordBatch'
+import type { ContractError, ContractEvent, MethodName, RequestOf, ResponseOf } from '../../preload/contract'
+import { ContractValidationError, validateRequest } from './validation'
+
+type Implementations = { [M in MethodName]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
+
+export class ConsoleHost {
+  private readonly methods: Implementations
+
+  constructor(readonly cluster: Cluster) {
+    const c = cluster
+    this.methods = {
+      'app:info': () => ({ version, clusterId: c.clusterId, bootstrapServers: c.bootstrapServers }),
+      'cluster:snapshot': () => c.snapshot(),
+      'topic:create': (r) => c.createTopic(r),
+      'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
+      'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),
+      'config:alter': async (r) => (await c.alterConfigs(r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs), null),
+      'broker:stop': async (r) => (await c.stopBroker(r.brokerId), null),
+      'broker:crash': async (r) => (await c.crashBroker(r.brokerId), null),
+      'broker:restart': async (r) => (await c.restartBroker(r.brokerId), null),
+      'broker:pause': async (r) => (await c.pauseBroker(r.brokerId), null),
+      'broker:resume': (r) => (c.resumeBroker(r.brokerId), null),
+      'link:setFault': async (r) => (await c.setLinkFault(r.a, r.b, r.fault), null),
+      'link:healAll': async () => (await c.healAllLinks(), null),
+      'message:produce': async (r) => {
+        const timestamp = Date.now()
+        const batch = encodeRecordBatch({
+          records: [{ key: r.key ?? null, value: r.value, timestamp: BigInt(timestamp), headers: Object.entries(r.headers ?? {}).map(([key, value]) => ({ key, value })) }],
+        })
+        const result = await c.produce(r.topic, r.partition, batch, r.acks ?? -1)
+        if (!result) return null
+        if (result.errorCode !== 0) throw kafkaErrorFor(result.errorCode, result.errorMessage ?? 'Produce failed')
+        return { partition: r.partition, offset: result.baseOffset, timestamp: result.logAppendTimeMs >= 0 ? result.logAppendTimeMs : timestamp }
+      },
+      'group:list': () => c.groups(),
+      'group:lagHistory': (r) => c.groupLagHistory(r.groupId),
+      'group:resetOffsets': (r) => c.resetGroupOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),
+      'group:delete': async (r) => (await c.deleteGroup(r.groupId), null),
+    }
+  }
+
+  /** Validates and runs one call; a failure comes back as a ContractError, never a throw. */
+  async call(method: unknown, request: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ContractError }> {
+    try {
+      const valid = validateRequest(method, request)
+      const implementation = this.methods[valid.method] as (r: unknown) => unknown
+      return { ok: true, result: await implementation(valid.request) }
+    } catch (err) {
+      if (err instanceof ContractValidationError) return { ok: false, error: err.detail }
+      if (err instanceof KafkaError) return { ok: false, error: { kind: 'kafka', message: err.message, errorName: err.errorName } }
+      return { ok: false, error: { kind: 'internal', message: err instanceof Error ? err.message : String(err) } }
+    }
+  }
+
+  onEvent(listener: (event: ContractEvent) => void): () => void {
+    return this.cluster.onEvent(listener)
+  }
+}
+

@@ -1,0 +1,68 @@
+// The one contract between the console (renderer) and the app (main): every method, with
+// its request and response, and the events main pushes. Plain serialisable data only. The
+// IPC adapter, the HTTP/WebSocket adapter, the preload and the renderer's client are all
+// typed from here; main validates every request against main/host/validation.ts.
+import type { ClusterEvent, ClusterSnapshot } from '../main/cluster/cluster'
+import type { GroupSnapshot, ResetPlanEntry, ResetTarget } from '../main/cluster/groups'
+import type { LinkFault } from '../main/cluster/faults'
+
+export interface AppInfo {
+  version: string
+  clusterId: string
+  bootstrapServers: string
+}
+
+export interface ProducedRecord {
+  partition: number
+  offset: number
+  timestamp: number
+}
+
+/** method name -> [request, response] */
+export interface ContractMethods {
+  'app:info': [Record<string, never>, AppInfo]
+  'cluster:snapshot': [Record<string, never>, ClusterSnapshot]
+  'topic:create': [{ name: string; partitions?: number; replicationFactor?: number; configs?: Record<string, string> }, { name: string; topicId: string }]
+  'topic:delete': [{ name: string }, null]
+  'topic:addPartitions': [{ name: string; count: number }, null]
+  'config:alter': [{ topic?: string; broker?: number | ''; configs: Record<string, string | null> }, null]
+  'broker:stop': [{ brokerId: number }, null]
+  'broker:crash': [{ brokerId: number }, null]
+  'broker:restart': [{ brokerId: number }, null]
+  'broker:pause': [{ brokerId: number }, null]
+  'broker:resume': [{ brokerId: number }, null]
+  'link:setFault': [{ a: number; b: number | 'controller'; fault: LinkFault }, null]
+  'link:healAll': [Record<string, never>, null]
+  'message:produce': [
+    { topic: string; partition: number; key?: string | null; value: string | null; headers?: Record<string, string>; acks?: -1 | 0 | 1 },
+    ProducedRecord | null,
+  ]
+  'group:list': [Record<string, never>, GroupSnapshot[]]
+  'group:lagHistory': [{ groupId: string }, Array<{ timestamp: number; totalLag: number }>]
+  'group:resetOffsets': [{ groupId: string; topic: string; target: ResetTarget; partitions?: number[]; dryRun?: boolean }, ResetPlanEntry[]]
+  'group:delete': [{ groupId: string }, null]
+}
+
+export type MethodName = keyof ContractMethods
+export type RequestOf<M extends MethodName> = ContractMethods[M][0]
+export type ResponseOf<M extends MethodName> = ContractMethods[M][1]
+
+/** What main pushes to every console: the cluster's event stream. */
+export type ContractEvent = ClusterEvent
+
+/** An error as it crosses the contract: what went wrong, Kafka's error name when there is one. */
+export interface ContractError {
+  kind: 'unknown-method' | 'invalid-request' | 'kafka' | 'internal'
+  message: string
+  errorName?: string
+  /** For validation errors: the path of the offending field, e.g. "partitions". */
+  field?: string
+}
+
+/** The API the preload exposes as window.brokerlab (and the WebSocket client mirrors). */
+export interface BrokerlabApi {
+  version: string
+  call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>>
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  onEvent(listener: (event: ContractEvent) => void): () => void
+}

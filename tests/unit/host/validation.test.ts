@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { ContractValidationError, REQUEST_SCHEMAS, validateRequest } from '../../../main/host/validation'
+
+function refusal(method: unknown, request: unknown) {
+  try {
+    validateRequest(method, request)
+  } catch (err) {
+    expect(err).toBeInstanceOf(ContractValidationError)
+    return (err as ContractValidationError).detail
+  }
+  throw new Error('accepted')
+}
+
+describe('contract validation', () => {
+  it('refuses unknown methods by name', () => {
+    expect(refusal('topic:explode', {})).toEqual({ kind: 'unknown-method', message: 'Unknown method "topic:explode"' })
+    expect(refusal(42, {})).toMatchObject({ kind: 'unknown-method' })
+  })
+
+  it('names the field of a wrong type, a missing field, an out-of-range value and an unknown field', () => {
+    expect(refusal('topic:create', { name: 'a', partitions: '3' })).toMatchObject({ kind: 'invalid-request', field: 'partitions' })
+    expect(refusal('topic:create', {})).toMatchObject({ field: 'name', message: expect.stringMatching(/^topic:create: name: /) })
+    expect(refusal('topic:create', { name: 'a', replicationFactor: 0 })).toMatchObject({ field: 'replicationFactor' })
+    expect(refusal('broker:crash', { brokerId: 1, extra: true })).toMatchObject({ kind: 'invalid-request' })
+    expect(refusal('link:setFault', { a: 1, b: 2, fault: { mode: 'slow' } })).toMatchObject({ field: 'fault.delayMs' })
+    expect(refusal('group:resetOffsets', { groupId: 'g', topic: 't', target: { kind: 'sideways' } })).toMatchObject({ field: 'target.kind' })
+    expect(refusal('config:alter', { topic: 't', broker: 1, configs: {} })).toMatchObject({ field: 'topic' })
+  })
+
+  it('accepts well-formed requests for every method', () => {
+    const good: Record<string, unknown> = {
+      'app:info': {},
+      'cluster:snapshot': {},
+      'topic:create': { name: 'orders', partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '1000' } },
+      'topic:delete': { name: 'orders' },
+      'topic:addPartitions': { name: 'orders', count: 6 },
+      'config:alter': { broker: '', configs: { 'log.retention.ms': null } },
+      'broker:stop': { brokerId: 1 },
+      'broker:crash': { brokerId: 1 },
+      'broker:restart': { brokerId: 1 },
+      'broker:pause': { brokerId: 1 },
+      'broker:resume': { brokerId: 1 },
+      'link:setFault': { a: 1, b: 'controller', fault: { mode: 'cut' } },
+      'link:healAll': {},
+      'message:produce': { topic: 'orders', partition: 0, key: null, value: 'hello', headers: { h: 'v' }, acks: -1 },
+      'group:list': {},
+      'group:lagHistory': { groupId: 'g' },
+      'group:resetOffsets': { groupId: 'g', topic: 't', target: { kind: 'shift', by: -3 }, dryRun: true },
+      'group:delete': { groupId: 'g' },
+    }
+    expect(Object.keys(good).sort()).toEqual(Object.keys(REQUEST_SCHEMAS).sort())
+    for (const [method, request] of Object.entries(good)) expect(validateRequest(method, request).method).toBe(method)
+  })
+})
