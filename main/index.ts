@@ -2,6 +2,9 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, nativeTheme, session, type WebContents } from 'electron'
+import { Cluster } from './cluster/cluster'
+import { ConsoleHost } from './host/consoleHost'
+import { serveContractOverIpc } from './host/ipc'
 
 const RENDERER_FILE = join(import.meta.dirname, '../renderer/index.html')
 const PRELOAD_FILE = join(import.meta.dirname, '../preload/index.cjs')
@@ -75,7 +78,32 @@ if (!app.requestSingleInstanceLock()) {
   await app.whenReady()
   // The console asks for no camera, microphone, notifications or the like.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  // The host (embedded cluster and the console contract over ipcMain) attaches here, before
-  // the first window, so the renderer finds the contract ready.
+  // The embedded cluster and the contract over ipcMain, before the first window, so the
+  // renderer finds the contract ready.
+  const cluster = await startLocalCluster()
+  const stopServing = serveContractOverIpc(new ConsoleHost(cluster), isAppPage)
+  let stopping = false
+  app.on('before-quit', (event) => {
+    if (stopping) return
+    // Quit waits for a clean shutdown: every log flushed and closed, checkpoints written.
+    event.preventDefault()
+    stopping = true
+    stopServing()
+    void cluster.stop().finally(() => app.quit())
+  })
   mainWindow = createWindow()
+}
+
+/**
+ * The default cluster "local": 3 brokers in the app's data folder, on 9092-9094 like a local
+ * Kafka, or on any free ports when those are taken (another Kafka may be running).
+ */
+async function startLocalCluster(): Promise<Cluster> {
+  const dataDir = join(app.getPath('userData'), 'clusters', 'local')
+  try {
+    return await Cluster.start({ dataDir, brokers: 3, listeners: { basePort: 9092 } })
+  } catch (err) {
+    console.error(`Brokerlab: ports 9092-9094 are not free (${(err as Error).message}); using free ports instead`)
+    return Cluster.start({ dataDir, brokers: 3 })
+  }
 }

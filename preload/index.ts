@@ -1,6 +1,28 @@
 // The renderer's only window onto the app. Sandboxed, so it may import electron and
-// nothing from Node; it exposes plain values and, later, the contract's domain functions.
-import { contextBridge } from 'electron'
+// nothing from Node; it exposes the contract's functions as window.brokerlab, never
+// ipcRenderer itself.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { version } from '../package.json'
+import type { BrokerlabApi, ContractError, ContractEvent } from './contract'
 
-contextBridge.exposeInMainWorld('brokerlab', { version })
+// The channel names of main/host/ipc.ts (a sandboxed preload cannot import main's modules).
+const CALL_CHANNEL = 'brokerlab:call'
+const EVENT_CHANNEL = 'brokerlab:event'
+
+type Outcome = { ok: true; result: unknown } | { ok: false; error: ContractError }
+
+const api: BrokerlabApi = {
+  version,
+  async call(method, request) {
+    const outcome = (await ipcRenderer.invoke(CALL_CHANNEL, method, request)) as Outcome
+    if (outcome.ok) return outcome.result as never
+    throw Object.assign(new Error(outcome.error.message), outcome.error)
+  },
+  onEvent(listener) {
+    const handler = (_event: IpcRendererEvent, event: ContractEvent) => listener(event)
+    ipcRenderer.on(EVENT_CHANNEL, handler)
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler)
+  },
+}
+
+contextBridge.exposeInMainWorld('brokerlab', api)
