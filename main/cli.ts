@@ -115,7 +115,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-const FALLBACK = 'the headless console (`npm run serve`) will take over once it lands'
+const FALLBACK = 'starting the headless console instead (brokerlab serve)'
 
 async function start(): Promise<number> {
   const root = findProjectRoot(import.meta.dirname)
@@ -127,12 +127,12 @@ async function start(): Promise<number> {
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     console.error(`brokerlab start: no display (DISPLAY and WAYLAND_DISPLAY are unset), so Electron cannot open a window; ${FALLBACK}`)
-    return EXIT_USAGE
+    return runServe({})
   }
   const electron = findElectron(root) ?? installElectron(root)
   if (typeof electron !== 'string') {
     console.error(`brokerlab start: the Electron binary is not installed and could not be downloaded (${electron.reason}); ${FALLBACK}`)
-    return EXIT_USAGE
+    return runServe({})
   }
   const env = { ...process.env }
   delete env.ELECTRON_RUN_AS_NODE // would make Electron behave as plain Node
