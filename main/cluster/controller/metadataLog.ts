@@ -3,7 +3,8 @@
 // records add up to, so a record is only ever stored together with having been applied.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { openDatabase } from '../sqlite'
 import { MetadataImage, type MetadataChange, type MetadataImageData } from '../metadata/image'
 import type { MetadataLogEntry, MetadataRecord } from '../metadata/records'
 
@@ -83,7 +84,7 @@ export class MetadataLog {
   /** Opens (or creates) `metadata.db` in `dir` and rebuilds the image: latest snapshot plus the records after it. */
   static open(dir: string, options: MetadataLogOptions = {}): MetadataLog {
     mkdirSync(dir, { recursive: true })
-    const db = new Database(join(dir, METADATA_DB_FILE))
+    const db = openDatabase(join(dir, METADATA_DB_FILE))
     db.pragma('journal_mode = WAL')
     // The metadata log is the cluster's source of truth: a committed record must survive a power cut.
     db.pragma('synchronous = FULL')

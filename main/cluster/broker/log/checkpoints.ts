@@ -2,7 +2,8 @@
 // replication-offset-checkpoint (high watermark), log-start-offset-checkpoint,
 // recovery-point-offset-checkpoint, and each partition's leader-epoch-checkpoint; producer
 // state snapshots (Kafka's <offset>.snapshot files) are rows here too.
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { openDatabase } from '../../sqlite'
 
 export interface PartitionCheckpoint {
   logStartOffset: number
@@ -29,7 +30,7 @@ export class CheckpointStore {
   private readonly statements
 
   constructor(path: string) {
-    this.db = new Database(path)
+    this.db = openDatabase(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     this.db.exec(`
