@@ -1,7 +1,8 @@
 // Electron entry: one instance, one hardened window showing the renderer.
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, nativeTheme, session, type WebContents } from 'electron'
+import { app, BrowserWindow, Menu, nativeTheme, screen, session, type WebContents } from 'electron'
+import { AppDatabase, DEFAULT_WINDOW, restoredBounds } from './host/appDatabase'
 import { Cluster } from './cluster/cluster'
 import { ConsoleHost } from './host/consoleHost'
 import { serveContractOverIpc } from './host/ipc'
@@ -12,6 +13,7 @@ const PRELOAD_FILE = join(import.meta.dirname, '../preload/index.cjs')
 const DEV_SERVER_URL = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
 
 let mainWindow: BrowserWindow | null = null
+let appDb: AppDatabase | null = null
 
 /** The one page the app shows; anything else (a link, a drag-and-dropped file) is refused. */
 function isAppPage(url: string): boolean {
@@ -32,10 +34,10 @@ function harden(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault())
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(appDb: AppDatabase): BrowserWindow {
+  const bounds = restoredBounds(appDb.get('window', DEFAULT_WINDOW), screen.getAllDisplays().map((d) => d.workArea))
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    ...bounds,
     minWidth: 800,
     minHeight: 500,
     title: 'Brokerlab',
@@ -51,7 +53,12 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   })
-  window.once('ready-to-show', () => window.show())
+  window.once('ready-to-show', () => {
+    if (bounds.maximized) window.maximize()
+    window.show()
+  })
+  // Where the window was, for the next start.
+  window.on('close', () => appDb.set('window', { ...window.getNormalBounds(), maximized: window.isMaximized() }))
   window.on('closed', () => (mainWindow = null))
   // The renderer's CSP is a <meta> in renderer/index.html, so it holds for file:// and the dev server alike.
   if (DEV_SERVER_URL) void window.loadURL(DEV_SERVER_URL)
@@ -72,7 +79,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit()
   })
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
+    if (BrowserWindow.getAllWindows().length === 0 && appDb) mainWindow = createWindow(appDb)
   })
 
   await app.whenReady()
@@ -80,6 +87,8 @@ if (!app.requestSingleInstanceLock()) {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
   // The embedded cluster and the contract over ipcMain, before the first window, so the
   // renderer finds the contract ready.
+  appDb = new AppDatabase(app.getPath('userData'))
+  Menu.setApplicationMenu(appMenu())
   const cluster = await startLocalCluster()
   const stopServing = serveContractOverIpc(new ConsoleHost(cluster), isAppPage)
   let stopping = false
@@ -89,9 +98,23 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault()
     stopping = true
     stopServing()
-    void cluster.stop().finally(() => app.quit())
+    void cluster.stop().finally(() => {
+      appDb?.close()
+      app.quit()
+    })
   })
-  mainWindow = createWindow()
+  mainWindow = createWindow(appDb)
+}
+
+/** The usual menus; no item opens anything outside the app. */
+function appMenu(): Menu {
+  return Menu.buildFromTemplate([
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { label: 'View', submenu: [{ role: 'reload' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
+    { role: 'windowMenu' },
+  ])
 }
 
 /**
