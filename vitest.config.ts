@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // real broker workers do not starve each other.
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/interop/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/interop/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
     globalSetup: ['tests/globalSetup.ts'],
     pool: 'forks',
     maxWorkers: 2,

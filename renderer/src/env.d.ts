@@ -6,11 +6,7 @@ declare module '*.vue' {
   export default component
 }
 
-/** What preload/index.ts exposes. Absent when the console runs in a plain browser (`serve`). */
-interface BrokerlabBridge {
-  readonly version: string
-}
-
 interface Window {
-  readonly brokerlab?: BrokerlabBridge
+  /** What preload/index.ts exposes in the desktop app. Absent in a plain browser (`serve`). */
+  readonly brokerlab?: import('../../preload/contract').BrokerlabApi
 }

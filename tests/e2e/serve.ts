@@ -1,0 +1,65 @@
+// Runs the real `brokerlab serve` (the built out/, as a user runs it) for browser tests.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+
+export interface Serve {
+  /** The console URL, token included. */
+  url: string
+  token: string
+  bootstrap: string
+  child: ChildProcess
+  /** Sends SIGINT and resolves with the exit code. */
+  stop(): Promise<number | null>
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/** `count` consecutive free ports: the OS picks the first, the rest are checked. */
+export async function freePorts(count: number): Promise<number> {
+  for (;;) {
+    const first = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number }
+        server.close(() => resolve(port))
+      })
+    })
+    if (first + count > 65536) continue
+    const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => canListen(first + i + 1)))
+    if (rest.every(Boolean)) return first
+  }
+}
+
+export async function startServe(brokers: number): Promise<Serve> {
+  const [port, basePort] = [await freePorts(1), await freePorts(brokers)]
+  const args = ['main/bin/brokerlab.js', 'serve', '--memory', '--brokers', String(brokers), '--port', String(port), '--base-port', String(basePort)]
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const [url, bootstrap] = await new Promise<[string, string]>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      stdout += d
+      const url = /^console: (\S+)$/m.exec(stdout)?.[1]
+      const bootstrap = /^bootstrap: (\S+)$/m.exec(stdout)?.[1]
+      if (url && bootstrap) resolve([url, bootstrap])
+    })
+    void exited.then((code) => reject(new Error(`brokerlab serve exited with ${code} before printing its URL:\n${stderr}`)))
+  })
+  return {
+    url,
+    bootstrap,
+    token: new URL(url).searchParams.get('token') ?? '',
+    child,
+    stop() {
+      if (child.exitCode === null) child.kill('SIGINT')
+      return exited
+    },
+  }
+}
