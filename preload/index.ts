@@ -16,7 +16,9 @@ const api: BrokerlabApi = {
   async call(method, request) {
     const outcome = (await ipcRenderer.invoke(CALL_CHANNEL, method, request)) as Outcome
     if (outcome.ok) return outcome.result as never
-    throw Object.assign(new Error(outcome.error.message), outcome.error)
+    // A plain object, not an Error: contextBridge passes an Error's message only, and the
+    // console needs the kind, the Kafka error and the field (renderer/src/api/errors.ts).
+    throw outcome.error
   },
   onEvent(listener) {
     const handler = (_event: IpcRendererEvent, event: ContractEvent) => listener(event)
