@@ -5,6 +5,8 @@
 import type { ClusterEvent, ClusterSnapshot } from '../main/cluster/cluster'
 import type { GroupSnapshot, ResetPlanEntry, ResetTarget } from '../main/cluster/groups'
 import type { LinkFault } from '../main/cluster/faults'
+import type { DescribedConfig } from '../main/cluster/config'
+import type { BrowseFrom, BrowsedRecord } from '../main/cluster/messages'
 
 export interface AppInfo {
   version: string
@@ -41,6 +43,10 @@ export interface ContractMethods {
   'group:lagHistory': [{ groupId: string }, Array<{ timestamp: number; totalLag: number }>]
   'group:resetOffsets': [{ groupId: string; topic: string; target: ResetTarget; partitions?: number[]; dryRun?: boolean }, ResetPlanEntry[]]
   'group:delete': [{ groupId: string }, null]
+  'events:recent': [{ limit?: number }, ContractEvent[]]
+  'config:describeTopic': [{ name: string }, DescribedConfig[]]
+  'config:describeBroker': [{ brokerId: number | '' }, DescribedConfig[]]
+  'message:browse': [{ topic: string; partition?: number; from: BrowseFrom; limit: number }, BrowsedRecord[]]
 }
 
 export type MethodName = keyof ContractMethods

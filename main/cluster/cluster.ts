@@ -7,6 +7,8 @@ import { MessageChannel, type Worker } from 'node:worker_threads'
 import { HEALTHY, type LinkFault } from './faults'
 import { deserializeError, ErrorCode, errorName, KafkaError, kafkaErrorFor } from './errors'
 import { MetadataImage } from './metadata/image'
+import { browsePartition, type BrowseFrom, type BrowsedRecord, type BrowseSource } from './messages'
+import { describeBrokerConfigs, describeClusterDefaultConfigs, describeTopicConfigs, type DescribedConfig } from './config'
 import { loadOrCreateClusterId } from './metaProperties'
 import type { ClientsApi } from './clients/api'
 import { deleteGroupError, groupSnapshots, planReset, requireInactive, type GroupSnapshot, type GroupSource, type ResetPlanEntry, type ResetTarget } from './groups'
@@ -102,6 +104,8 @@ const RETRIABLE = new Set<number>([
   ErrorCode.UNKNOWN_LEADER_EPOCH,
   ErrorCode.BROKER_NOT_AVAILABLE,
 ])
+/** Events kept for consoles that connect late. */
+const RECENT_EVENTS = 1000
 /** Lag history: a point every 5 seconds, an hour of them kept per group. */
 const LAG_SAMPLE_MS = 5000
 const LAG_HISTORY_POINTS = 720
@@ -134,6 +138,7 @@ export class Cluster {
   /** The host's own view of the metadata, from the controller's pushes. */
   image = new MetadataImage()
   private readonly listeners = new Set<(event: ClusterEvent) => void>()
+  private readonly recent: ClusterEvent[] = []
   private readonly imageWaiters = new Set<() => void>()
   private clients: Promise<RpcClient<ClientsApi>> | null = null
   private lagSampler: NodeJS.Timeout | null = null
@@ -201,7 +206,14 @@ export class Cluster {
   }
 
   private publish(event: ClusterEvent): void {
+    this.recent.push(event)
+    if (this.recent.length > RECENT_EVENTS) this.recent.splice(0, this.recent.length - RECENT_EVENTS)
     for (const listener of this.listeners) listener(event)
+  }
+
+  /** The latest events, oldest first, for a console that connects late. */
+  recentEvents(limit = RECENT_EVENTS): ClusterEvent[] {
+    return this.recent.slice(-limit)
   }
 
   onEvent(listener: (event: ClusterEvent) => void): () => void {
@@ -470,6 +482,32 @@ export class Cluster {
       const response = await client.call('listOffsets', { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ index: partition, timestamp }] }] })
       return response.topics[0].partitions[0]
     })
+  }
+
+  // ---- configs and records, for the console ----------------------------------------------
+
+  /** A topic's configs as DescribeConfigs shows them: every value with its source and synonyms. */
+  describeTopicConfigs(topic: string): DescribedConfig[] {
+    this.topic(topic)
+    return describeTopicConfigs(this.image.topicConfigs(topic), this.image.brokerConfigLayers(this.brokerIds[0], this.staticConfigs))
+  }
+
+  /** A broker's configs, or with '' the cluster-wide dynamic defaults. */
+  describeBrokerConfigs(brokerId: number | ''): DescribedConfig[] {
+    if (brokerId === '') return describeClusterDefaultConfigs(this.image.brokerConfigLayers(this.brokerIds[0], this.staticConfigs))
+    this.handle(brokerId)
+    return describeBrokerConfigs(this.image.brokerConfigLayers(brokerId, { ...this.staticConfigs, 'node.id': String(brokerId) }))
+  }
+
+  /** A page of records of one partition, or of every partition (merged by timestamp). */
+  async browseMessages(topic: string, from: BrowseFrom, limit: number, partition?: number): Promise<BrowsedRecord[]> {
+    const source: BrowseSource = {
+      listOffset: async (t, p, spec) => (await this.listOffsets(t, p, spec)).offset,
+      fetch: (t, p, offset) => this.fetch(t, p, offset),
+    }
+    const partitions = partition !== undefined ? [partition] : this.topic(topic).partitions.map((_, i) => i)
+    const pages = await Promise.all(partitions.map((p) => browsePartition(source, topic, p, from, limit)))
+    return pages.flat().sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset).slice(0, limit)
   }
 
   // ---- consumer groups ----------------------------------------------------------------

@@ -43,6 +43,10 @@ export class ConsoleHost {
       'group:lagHistory': (r) => c.groupLagHistory(r.groupId),
       'group:resetOffsets': (r) => c.resetGroupOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),
       'group:delete': async (r) => (await c.deleteGroup(r.groupId), null),
+      'events:recent': (r) => c.recentEvents(r.limit),
+      'config:describeTopic': (r) => c.describeTopicConfigs(r.name),
+      'config:describeBroker': (r) => c.describeBrokerConfigs(r.brokerId),
+      'message:browse': (r) => c.browseMessages(r.topic, r.from, r.limit, r.partition),
     }
   }
 

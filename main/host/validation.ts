@@ -59,6 +59,22 @@ export const REQUEST_SCHEMAS: Record<MethodName, z.ZodType> = {
     .object({ groupId: z.string().min(1), topic: topicName, target: resetTarget, partitions: z.array(z.number().int().nonnegative()).optional(), dryRun: z.boolean().optional() })
     .strict(),
   'group:delete': z.object({ groupId: z.string().min(1) }).strict(),
+  'events:recent': z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  'config:describeTopic': z.object({ name: topicName }).strict(),
+  'config:describeBroker': z.object({ brokerId: z.union([z.number().int().positive(), z.literal('')]) }).strict(),
+  'message:browse': z
+    .object({
+      topic: topicName,
+      partition: z.number().int().nonnegative().optional(),
+      from: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('earliest') }).strict(),
+        z.object({ kind: z.literal('latest') }).strict(),
+        z.object({ kind: z.literal('offset'), offset: z.number().int().nonnegative() }).strict(),
+        z.object({ kind: z.literal('timestamp'), timestamp: z.number().int().nonnegative() }).strict(),
+      ]),
+      limit: z.number().int().min(1).max(1000),
+    })
+    .strict(),
 }
 
 export class ContractValidationError extends Error {

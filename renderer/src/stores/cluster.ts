@@ -73,6 +73,12 @@ export const useClusterStore = defineStore('cluster', () => {
     info.value = await client.call('app:info', {}).catch(() => info.value)
   }
 
+  /** On (re)connect the timeline starts from what the host kept, not from an empty page. */
+  async function loadRecentEvents(): Promise<void> {
+    const recent = await client.call('events:recent', { limit: TIMELINE_LENGTH }).catch(() => null)
+    if (recent) timeline.value = recent.map((event) => ({ seq: seq++, event }))
+  }
+
   /** Starts following the cluster: on every (re)connect, then on events and on the poll. */
   function start(): void {
     if (stopWatching) return
@@ -83,6 +89,7 @@ export const useClusterStore = defineStore('cluster', () => {
         if (!connected) return
         void refresh()
         void loadInfo()
+        void loadRecentEvents()
       },
       { immediate: true },
     )

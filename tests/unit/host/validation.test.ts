@@ -47,6 +47,10 @@ describe('contract validation', () => {
       'group:lagHistory': { groupId: 'g' },
       'group:resetOffsets': { groupId: 'g', topic: 't', target: { kind: 'shift', by: -3 }, dryRun: true },
       'group:delete': { groupId: 'g' },
+      'events:recent': { limit: 50 },
+      'config:describeTopic': { name: 'orders' },
+      'config:describeBroker': { brokerId: '' },
+      'message:browse': { topic: 'orders', partition: 0, from: { kind: 'timestamp', timestamp: 1 }, limit: 100 },
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(REQUEST_SCHEMAS).sort())
     for (const [method, request] of Object.entries(good)) expect(validateRequest(method, request).method).toBe(method)

@@ -1,0 +1,49 @@
+// The console's read paths through the ConsoleHost on a real cluster: recent events for a
+// console that connects late, configs with their sources, and the message browser.
+import { describe, expect, it } from 'vitest'
+import { ConsoleHost } from '../../main/host/consoleHost'
+import { useCluster } from '../helpers/cluster'
+
+const fixture = useCluster()
+
+async function call<T>(host: ConsoleHost, method: string, request: unknown): Promise<T> {
+  const outcome = await host.call(method, request)
+  if (!outcome.ok) throw new Error(outcome.error.message)
+  return outcome.result as T
+}
+
+describe('console host', () => {
+  it('replays recent events, describes configs with their sources, and browses messages', async () => {
+    const c = await fixture.start({}, 1)
+    const host = new ConsoleHost(c)
+    await call(host, 'topic:create', { name: 'browsed', partitions: 2, configs: { 'retention.ms': '3600000' } })
+    const events = await call<Array<{ type: string; topic?: string }>>(host, 'events:recent', {})
+    expect(events.some((e) => e.type === 'topic-created' && e.topic === 'browsed')).toBe(true)
+
+    const configs = await call<Array<{ name: string; value: string; source: number }>>(host, 'config:describeTopic', { name: 'browsed' })
+    expect(configs.find((x) => x.name === 'retention.ms')).toMatchObject({ value: '3600000', source: 1 })
+    expect(configs.find((x) => x.name === 'cleanup.policy')).toMatchObject({ value: 'delete', source: 5 })
+    const broker = await call<Array<{ name: string; value: string }>>(host, 'config:describeBroker', { brokerId: 1 })
+    expect(broker.find((x) => x.name === 'node.id')).toMatchObject({ value: '1' })
+
+    for (let i = 0; i < 6; i++) {
+      await call(host, 'message:produce', { topic: 'browsed', partition: i % 2, key: `k${i}`, value: i === 5 ? null : `value ${i}`, headers: { n: String(i) } })
+    }
+    const first = await call<Array<{ partition: number; offset: number; key: { text: string } | null; value: { text: string } | null; headers: Array<{ key: string; value: { text: string } }> }>>(
+      host,
+      'message:browse',
+      { topic: 'browsed', partition: 0, from: { kind: 'earliest' }, limit: 10 },
+    )
+    expect(first.map((r) => [r.offset, r.key?.text, r.value?.text, r.headers[0].value.text])).toEqual([
+      [0, 'k0', 'value 0', '0'],
+      [1, 'k2', 'value 2', '2'],
+      [2, 'k4', 'value 4', '4'],
+    ])
+    const all = await call<Array<{ partition: number; value: { text: string } | null }>>(host, 'message:browse', { topic: 'browsed', from: { kind: 'latest' }, limit: 2 })
+    expect(all.length).toBe(2)
+    const tail = await call<Array<{ offset: number; value: unknown }>>(host, 'message:browse', { topic: 'browsed', partition: 1, from: { kind: 'latest' }, limit: 1 })
+    expect(tail).toEqual([expect.objectContaining({ offset: 2, value: null })])
+    const refused = await host.call('message:browse', { topic: 'browsed', from: { kind: 'offset', offset: -1 }, limit: 10 })
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'invalid-request', field: 'from.offset' } })
+  })
+})
