@@ -5,11 +5,20 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** The route's name in the navigation. */
     title: string
+    /** Reached from another view (a topic's detail), not listed in the navigation. */
+    hidden?: boolean
   }
 }
 
 // Hash history: the desktop app loads index.html from file://, where path URLs cannot resolve.
 export const router = createRouter({
   history: createWebHashHistory(),
-  routes: [{ path: '/', name: 'overview', component: OverviewView, meta: { title: 'Overview' } }],
+  routes: [
+    { path: '/', name: 'overview', component: OverviewView, meta: { title: 'Overview' } },
+    { path: '/brokers', name: 'brokers', component: () => import('./views/BrokersView.vue'), meta: { title: 'Brokers' } },
+    { path: '/topics', name: 'topics', component: () => import('./views/TopicsView.vue'), meta: { title: 'Topics' } },
+    { path: '/topics/:name', name: 'topic', component: () => import('./views/TopicDetailView.vue'), meta: { title: 'Topic', hidden: true } },
+    { path: '/groups', name: 'groups', component: () => import('./views/GroupsView.vue'), meta: { title: 'Consumer groups' } },
+    { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'Messages' } },
+  ],
 })
