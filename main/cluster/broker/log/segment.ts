@@ -19,6 +19,7 @@ import {
   isBatchCrcValid,
 } from '../../protocol/batchHeader'
 import { OffsetIndex, TimeIndex } from './indexes'
+import { FileHandle, fileHandles } from './fileHandles'
 
 /** Kafka's file names: the base offset zero-padded to 20 digits. */
 export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex'): string {
@@ -78,7 +79,7 @@ export class LogSegment {
   private constructor(
     readonly dir: string,
     readonly baseOffset: number,
-    private readonly fd: number,
+    private readonly file: FileHandle,
     public size: number,
     public offsetIndex: OffsetIndex,
     public timeIndex: TimeIndex,
@@ -86,6 +87,11 @@ export class LogSegment {
     readonly created: number,
   ) {
     this.nextOffset = baseOffset
+  }
+
+  /** The file's descriptor, opened on demand (fileHandles.ts). */
+  private get fd(): number {
+    return fileHandles.fd(this.file)
   }
 
   get logPath(): string {
@@ -101,8 +107,9 @@ export class LogSegment {
   }
 
   static create(dir: string, baseOffset: number, indexIntervalBytes: number, now = Date.now()): LogSegment {
-    const fd = openSync(join(dir, segmentFileName(baseOffset, '.log')), 'w+')
-    return new LogSegment(dir, baseOffset, fd, 0, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, now)
+    const path = join(dir, segmentFileName(baseOffset, '.log'))
+    closeSync(openSync(path, 'w+'))
+    return new LogSegment(dir, baseOffset, new FileHandle(path), 0, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, now)
   }
 
   /**
@@ -111,9 +118,8 @@ export class LogSegment {
    */
   static open(dir: string, baseOffset: number, indexIntervalBytes: number, trusted: boolean): { segment: LogSegment; needsRecovery: boolean } {
     const path = join(dir, segmentFileName(baseOffset, '.log'))
-    const fd = openSync(path, 'r+')
     const stat = statSync(path)
-    const segment = new LogSegment(dir, baseOffset, fd, stat.size, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, stat.mtimeMs)
+    const segment = new LogSegment(dir, baseOffset, new FileHandle(path), stat.size, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, stat.mtimeMs)
     if (!trusted) return { segment, needsRecovery: true }
     // The offset index first: finding the last batch then scans from its last entry only.
     const offsetIndex = OffsetIndex.load(segment.indexPath, baseOffset, stat.size)
@@ -293,7 +299,7 @@ export class LogSegment {
   }
 
   close(): void {
-    closeSync(this.fd)
+    fileHandles.close(this.file)
   }
 
   /** Removes the segment's files. Kafka delays this by file.delete.delay.ms for readers that
