@@ -1,0 +1,126 @@
+// The Topics views in a real browser: Debian's Chromium driven by playwright-core against the
+// real `brokerlab serve` with three brokers. A topic is created through the UI's dialog, an
+// impossible replication factor is refused inline without a call, and the detail's replica
+// matrix shows one leader per partition.
+import { existsSync, mkdirSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startServe, type Serve } from './serve'
+
+const CHROMIUM = '/usr/bin/chromium'
+const ARTIFACTS = 'test-results/e2e'
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+
+describe.skipIf(!existsSync(CHROMIUM))(`topics in Chromium (skipped without ${CHROMIUM}: apt-get install -y chromium)`, () => {
+  let serve: Serve
+  let browser: Browser
+  let page: Page
+  const consoleErrors: string[] = []
+  /** Contract methods the page sent over its WebSocket. */
+  const sent: string[] = []
+
+  async function api(method: string, request: object): Promise<void> {
+    const response = await fetch(new URL(`/api/${method}`, serve.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    })
+    expect(response.status, `${method}: ${await response.clone().text()}`).toBe(200)
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    serve = await startServe(3)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()))
+    page.on('pageerror', (error) => consoleErrors.push(error.message))
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const method = /"method":"([^"]+)"/.exec(String(payload))?.[1]
+        if (method) sent.push(method)
+      }),
+    )
+    // Some neighbours for the list: topics with messages and a retention override.
+    await api('topic:create', { name: 'orders', partitions: 12, replicationFactor: 3, configs: { 'retention.ms': '86400000' } })
+    await api('topic:create', { name: 'audit.log', partitions: 3, replicationFactor: 2 })
+    for (let i = 0; i < 20; i++) await api('message:produce', { topic: 'orders', partition: i % 12, key: `order-${i}`, value: `{"id":${i}}` })
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await serve?.stop()
+  })
+
+  it('creates a topic in the dialog and refuses an impossible replication factor inline', async () => {
+    await page.goto(`${serve.url}#/topics`)
+    await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })
+    await page.locator('[data-testid=topic-list-row][data-topic=orders]').waitFor({ timeout: 15_000 })
+
+    await page.getByTestId('create-topic').click()
+    const dialog = page.getByTestId('create-topic-dialog')
+    await dialog.getByTestId('topic-name').fill('payments')
+    await dialog.getByTestId('partitions').fill('6')
+    await dialog.getByTestId('replication-factor').fill('5')
+    await expect(dialog.getByTestId('replication-factor-error').textContent()).resolves.toBe('3 brokers are running: replication factor can be at most 3.')
+    await dialog.getByTestId('create-topic-submit').click({ force: true })
+    await page.waitForTimeout(300)
+    expect(sent).not.toContain('topic:create')
+
+    await dialog.getByTestId('replication-factor').fill('3')
+    await expect(dialog.getByTestId('replication-factor-error').count()).resolves.toBe(0)
+    await dialog.getByTestId('create-topic-submit').click()
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 })
+    expect(sent.filter((m) => m === 'topic:create')).toHaveLength(1)
+
+    const row = page.locator('[data-testid=topic-list-row][data-topic=payments]')
+    await row.waitFor({ timeout: 2000 })
+    await expect(row.locator('.num').allTextContents()).resolves.toEqual(expect.arrayContaining(['6', '3']))
+    // Internal topics stay last.
+    const names = await page.locator('[data-testid=topic-list-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-topic')))
+    const firstInternal = names.findIndex((n) => n?.startsWith('__'))
+    if (firstInternal >= 0) expect(names.slice(firstInternal).every((n) => n?.startsWith('__'))).toBe(true)
+    for (const topic of ['orders', 'payments']) {
+      await expect.poll(() => page.locator(`[data-testid=topic-list-row][data-topic=${topic}] .num`).last().textContent()).not.toBe('—')
+    }
+    await page.screenshot({ path: `${ARTIFACTS}/topics.png` })
+  }, 60_000)
+
+  it('a second create with the same name shows the server error inline', async () => {
+    await page.getByTestId('create-topic').click()
+    const dialog = page.getByTestId('create-topic-dialog')
+    await dialog.getByTestId('topic-name').fill('payments')
+    await dialog.getByTestId('create-topic-submit').click()
+    await expect(dialog.getByTestId('dialog-error').textContent({ timeout: 5000 })).resolves.toMatch(/already exists/i)
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+  }, 30_000)
+
+  it('shows the replica matrix of the new topic: 6 partitions by 3 brokers, one leader per row', async () => {
+    await page.locator('[data-testid=topic-list-row][data-topic=payments]').click()
+    await page.locator('[data-testid=topic-detail][data-topic=payments]').waitFor({ timeout: 5000 })
+    const matrix = page.getByTestId('replica-matrix')
+    await expect(matrix.getByTestId('matrix-broker').count()).resolves.toBe(3)
+    await expect(matrix.getByTestId('matrix-row').count()).resolves.toBe(6)
+    await expect
+      .poll(async () => matrix.getByTestId('matrix-row').evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[data-state=leader]').length)), { timeout: 10_000 })
+      .toEqual([1, 1, 1, 1, 1, 1])
+    for (const row of await matrix.getByTestId('matrix-row').all()) await expect(row.getByTestId('replica-cell').count()).resolves.toBe(3)
+    await expect(page.getByTestId('partition-row').count()).resolves.toBe(6)
+    await page.locator('[data-testid=config-row][data-config="retention.ms"]').waitFor({ timeout: 5000 })
+    await page.screenshot({ path: `${ARTIFACTS}/topic-detail.png`, fullPage: true })
+  }, 30_000)
+
+  it('follows the dark color scheme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+    await page.waitForTimeout(500) // the matrix cells' colour transition
+    await page.screenshot({ path: `${ARTIFACTS}/topic-detail-dark.png`, fullPage: true })
+    expect(consoleErrors).toEqual([])
+  })
+
+  it('stops cleanly on SIGINT', async () => {
+    await browser.close()
+    expect(await serve.stop()).toBe(0)
+  }, 60_000)
+})
