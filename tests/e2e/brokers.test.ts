@@ -2,7 +2,7 @@
 // real `brokerlab serve --memory --brokers 3`. Crashing and restarting a broker through its
 // card, and cutting and healing a link through the faults panel.
 import { existsSync, mkdirSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startServe, type Serve } from './serve'
 
@@ -11,13 +11,6 @@ const ARTIFACTS = 'test-results/e2e'
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 /** A crashed broker is fenced once its session times out: 1.5 s here instead of Kafka's 9 s. */
 const FAST_FENCING = ['--config', 'broker.session.timeout.ms=1500', '--config', 'broker.heartbeat.interval.ms=200']
-
-// startServe takes no extra arguments: its spawn of `brokerlab serve` gets the fast fencing configs appended.
-vi.mock('node:child_process', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:child_process')>()
-  const spawn = ((command: string, args: readonly string[], options: object) => actual.spawn(command, [...args, ...FAST_FENCING], options)) as typeof actual.spawn
-  return { ...actual, spawn }
-})
 
 describe.skipIf(!existsSync(CHROMIUM))(`brokers page in Chromium (skipped without ${CHROMIUM}: apt-get install -y chromium)`, () => {
   let serve: Serve
@@ -30,7 +23,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`brokers page in Chromium (skipped withou
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
-    serve = await startServe(3)
+    serve = await startServe(3, FAST_FENCING)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()))
