@@ -80,6 +80,8 @@ export interface PartitionSnapshot extends Pick<PartitionLogInfo, 'topic' | 'par
 export interface BrokerSnapshot {
   id: number
   status: BrokerStatus
+  /** host:port of its Kafka listener (kept across restarts); null before it first started. */
+  listener: string | null
   fenced: boolean
   registered: boolean
   leaderOf: number
@@ -755,7 +757,8 @@ export class Cluster {
           else if (p.replicas.includes(h.id)) followerOf++
         }
       }
-      return { id: h.id, status: h.status, fenced: registration?.fenced ?? true, registered: !!registration, leaderOf, followerOf, bytes: bytes.get(h.id) ?? 0 }
+      const listener = h.ready ? `${h.ready.listener.host}:${h.ready.listener.port}` : null
+      return { id: h.id, status: h.status, listener, fenced: registration?.fenced ?? true, registered: !!registration, leaderOf, followerOf, bytes: bytes.get(h.id) ?? 0 }
     })
     return { controllerId: CONTROLLER_ID, metadataOffset: this.image.offset, brokers, topics }
   }

@@ -6,7 +6,6 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import type { BrokerSnapshot, BrokerStatus } from '../../../main/cluster/cluster'
 import type { DescribedConfig } from '../../../main/cluster/config/types'
 import type { LinkFault } from '../../../main/cluster/faults'
-import type { AppInfo } from '../../../preload/contract'
 import { client } from '../api/client'
 import { useCallTracker } from '../composables/useCallTracker'
 import { useClusterStore } from './cluster'
@@ -35,16 +34,14 @@ export const BROKER_ACTIONS: readonly BrokerAction[] = [
  * host:port per broker id from app:info's bootstrap servers, which list the running brokers'
  * listeners in id order: only when every broker is in the list can the two be paired.
  */
-export function brokerAddresses(info: AppInfo | null, brokers: readonly BrokerSnapshot[]): Map<number, string> {
-  const servers = info?.bootstrapServers.split(',').filter(Boolean) ?? []
-  const ids = brokers.map((b) => b.id).sort((a, b) => a - b)
-  return new Map(servers.length === ids.length ? ids.map((id, i) => [id, servers[i]!]) : [])
+export function brokerAddresses(brokers: readonly BrokerSnapshot[]): Map<number, string> {
+  return new Map(brokers.flatMap((b) => (b.listener ? [[b.id, b.listener] as [number, string]] : [])))
 }
 
 export const useBrokersStore = defineStore('brokers', () => {
   const cluster = useClusterStore()
   const actions = useCallTracker<number>()
-  const addresses = computed(() => brokerAddresses(cluster.info, cluster.snapshot?.brokers ?? []))
+  const addresses = computed(() => brokerAddresses(cluster.snapshot?.brokers ?? []))
 
   async function runAction(brokerId: number, action: BrokerAction): Promise<void> {
     if (await actions.run(brokerId, action.name, () => client.call(action.method, { brokerId }))) void cluster.refresh()
