@@ -1,18 +1,15 @@
 // The Brokers page in a real browser: Debian's Chromium driven by playwright-core against the
 // real `brokerlab serve --memory --brokers 3`. Crashing and restarting a broker through its
 // card, and cutting and healing a link through the faults panel.
-import { existsSync, mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { startServe, type Serve } from './serve'
+import type { Browser, Page } from 'playwright-core'
+import type { Serve } from './serve'
+import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = 'test-results/e2e'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 /** A crashed broker is fenced once its session times out: 1.5 s here instead of Kafka's 9 s. */
 const FAST_FENCING = ['--config', 'broker.session.timeout.ms=1500', '--config', 'broker.heartbeat.interval.ms=200']
 
-describe.skipIf(!existsSync(CHROMIUM))(`brokers page in Chromium (skipped without ${CHROMIUM}: apt-get install -y chromium)`, () => {
+describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
   let serve: Serve
   let browser: Browser
   let page: Page
@@ -22,12 +19,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`brokers page in Chromium (skipped withou
   const state = (id: number, attributes: string) => card(id).locator(`[data-testid=broker-card]${attributes}`)
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    serve = await startServe(3, FAST_FENCING)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()))
-    page.on('pageerror', (error) => consoleErrors.push(error.message))
+    ;({ serve, browser, page } = await openConsole({ consoleErrors, serveArgs: FAST_FENCING }))
   }, 120_000)
 
   afterAll(async () => {
@@ -37,11 +29,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`brokers page in Chromium (skipped withou
 
   it('lists three running brokers with their addresses and the first one’s configs', async () => {
     // A topic, so that the brokers lead and follow partitions.
-    const created = await fetch(new URL('/api/topic:create', serve.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'orders', partitions: 6, replicationFactor: 3 }),
-    })
+    const created = await serve.api('topic:create', { name: 'orders', partitions: 6, replicationFactor: 3 })
     expect(created.status).toBe(200)
     await page.goto(`${serve.url}#/brokers`)
     await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })

@@ -1,39 +1,24 @@
 // The consumer groups page in Chromium against the real `brokerlab serve`: a kafkajs consumer's
 // group shows up Stable, a reset is refused while it is active, and once it has stopped a reset
 // to earliest runs as a dry run, then applied.
-import { existsSync, mkdirSync } from 'node:fs'
 import { Kafka, logLevel, type Consumer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { startServe, type Serve } from './serve'
+import type { Browser, Page } from 'playwright-core'
+import type { Serve } from './serve'
+import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = 'test-results/e2e'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 const TOPIC = 'payments'
 const RECORDS = 6
 
-describe.skipIf(!existsSync(CHROMIUM))(`consumer groups in Chromium (skipped without ${CHROMIUM}: apt-get install -y chromium)`, () => {
+describe.skipIf(chromiumMissing)(suiteTitle('consumer groups'), () => {
   let serve: Serve
   let browser: Browser
   let page: Page
   let consumer: Consumer | undefined
   const consoleErrors: string[] = []
 
-  const api = (method: string, body: unknown) =>
-    fetch(new URL(`/api/${method}`, serve.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    serve = await startServe(3)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()))
-    page.on('pageerror', (error) => consoleErrors.push(error.message))
+    ;({ serve, browser, page } = await openConsole({ consoleErrors, viewport: { width: 1280, height: 900 } }))
   }, 120_000)
 
   afterAll(async () => {
@@ -43,9 +28,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`consumer groups in Chromium (skipped wit
   })
 
   it('shows a kafkajs consumer group Stable with its member', async () => {
-    expect((await api('topic:create', { name: TOPIC, partitions: 3, replicationFactor: 3 })).status).toBe(200)
+    expect((await serve.api('topic:create', { name: TOPIC, partitions: 3, replicationFactor: 3 })).status).toBe(200)
     for (let i = 0; i < RECORDS; i++) {
-      const response = await api('message:produce', { topic: TOPIC, partition: i % 3, key: `k${i}`, value: `{"n":${i}}` })
+      const response = await serve.api('message:produce', { topic: TOPIC, partition: i % 3, key: `k${i}`, value: `{"n":${i}}` })
       expect(response.status).toBe(200)
     }
     const kafka = new Kafka({ clientId: 'e2e-ui', brokers: serve.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100 } })

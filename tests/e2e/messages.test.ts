@@ -1,27 +1,19 @@
 // The message browser in Chromium against the real `brokerlab serve`: produce a record in the
 // UI and find it in the browser, decoded as JSON.
-import { existsSync, mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { startServe, type Serve } from './serve'
+import type { Browser, Page } from 'playwright-core'
+import type { Serve } from './serve'
+import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = 'test-results/e2e'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 
-describe.skipIf(!existsSync(CHROMIUM))(`messages in Chromium (skipped without ${CHROMIUM}: apt-get install -y chromium)`, () => {
+describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
   let serve: Serve
   let browser: Browser
   let page: Page
   const consoleErrors: string[] = []
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    serve = await startServe(3)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()))
-    page.on('pageerror', (error) => consoleErrors.push(error.message))
+    ;({ serve, browser, page } = await openConsole({ consoleErrors }))
   }, 120_000)
 
   afterAll(async () => {
@@ -30,11 +22,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`messages in Chromium (skipped without ${
   })
 
   it('produces a record in the UI and shows it decoded as JSON', async () => {
-    const response = await fetch(new URL('/api/topic:create', serve.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'events', partitions: 3, replicationFactor: 3 }),
-    })
+    const response = await serve.api('topic:create', { name: 'events', partitions: 3, replicationFactor: 3 })
     expect(response.status).toBe(200)
 
     await page.goto(`${serve.url}#/messages`)

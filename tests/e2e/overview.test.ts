@@ -1,28 +1,19 @@
 // The console in a real browser: Debian's Chromium driven by playwright-core against the real
 // `brokerlab serve` with three brokers, over the WebSocket client.
-import { existsSync, mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { startServe, type Serve } from './serve'
+import type { Browser, Page } from 'playwright-core'
+import type { Serve } from './serve'
+import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = 'test-results/e2e'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 
-describe.skipIf(!existsSync(CHROMIUM))(`overview in Chromium (skipped without ${CHROMIUM}: apt-get install -y chromium)`, () => {
+describe.skipIf(chromiumMissing)(suiteTitle('overview'), () => {
   let serve: Serve
   let browser: Browser
   let page: Page
   const consoleErrors: string[] = []
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    serve = await startServe(3)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-    // A CSP violation or an uncaught error shows up here, not as a failed assertion.
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()))
-    page.on('pageerror', (error) => consoleErrors.push(error.message))
+    ;({ serve, browser, page } = await openConsole({ consoleErrors }))
   }, 120_000)
 
   afterAll(async () => {
@@ -43,11 +34,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`overview in Chromium (skipped without ${
   }, 30_000)
 
   it('shows a topic created through the API within a second', async () => {
-    const response = await fetch(new URL('/api/topic:create', serve.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'orders', partitions: 6, replicationFactor: 3 }),
-    })
+    const response = await serve.api('topic:create', { name: 'orders', partitions: 6, replicationFactor: 3 })
     expect(response.status).toBe(200)
     const row = page.locator('[data-testid=topic-row][data-topic=orders]')
     await row.waitFor({ timeout: 1000 })

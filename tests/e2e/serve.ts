@@ -8,6 +8,8 @@ export interface Serve {
   token: string
   bootstrap: string
   child: ChildProcess
+  /** POSTs a contract call to /api/<method> with the token, as a script would. */
+  api(method: string, request: unknown): Promise<Response>
   /** Sends SIGINT and resolves with the exit code. */
   stop(): Promise<number | null>
 }
@@ -53,11 +55,18 @@ export async function startServe(brokers: number, extraArgs: string[] = []): Pro
     })
     void exited.then((code) => reject(new Error(`brokerlab serve exited with ${code} before printing its URL:\n${stderr}`)))
   })
+  const token = new URL(url).searchParams.get('token') ?? ''
   return {
     url,
     bootstrap,
-    token: new URL(url).searchParams.get('token') ?? '',
+    token,
     child,
+    api: (method, request) =>
+      fetch(new URL(`/api/${method}`, url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      }),
     stop() {
       if (child.exitCode === null) child.kill('SIGINT')
       return exited

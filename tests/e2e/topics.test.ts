@@ -2,16 +2,13 @@
 // real `brokerlab serve` with three brokers. A topic is created through the UI's dialog, an
 // impossible replication factor is refused inline without a call, and the detail's replica
 // matrix shows one leader per partition.
-import { existsSync, mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { startServe, type Serve } from './serve'
+import type { Browser, Page } from 'playwright-core'
+import type { Serve } from './serve'
+import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = 'test-results/e2e'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 
-describe.skipIf(!existsSync(CHROMIUM))(`topics in Chromium (skipped without ${CHROMIUM}: apt-get install -y chromium)`, () => {
+describe.skipIf(chromiumMissing)(suiteTitle('topics'), () => {
   let serve: Serve
   let browser: Browser
   let page: Page
@@ -20,21 +17,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`topics in Chromium (skipped without ${CH
   const sent: string[] = []
 
   async function api(method: string, request: object): Promise<void> {
-    const response = await fetch(new URL(`/api/${method}`, serve.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-    })
+    const response = await serve.api(method, request)
     expect(response.status, `${method}: ${await response.clone().text()}`).toBe(200)
   }
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    serve = await startServe(3)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()))
-    page.on('pageerror', (error) => consoleErrors.push(error.message))
+    ;({ serve, browser, page } = await openConsole({ consoleErrors }))
     page.on('websocket', (socket) =>
       socket.on('framesent', ({ payload }) => {
         const method = /"method":"([^"]+)"/.exec(String(payload))?.[1]

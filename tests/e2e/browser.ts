@@ -1,0 +1,38 @@
+// The browser side of the console's e2e tests: Debian's Chromium driven by playwright-core
+// against a real `brokerlab serve`, with the page's console errors collected (a CSP
+// violation or an uncaught error shows up there, not as a failed assertion).
+import { existsSync, mkdirSync } from 'node:fs'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startServe, type Serve } from './serve'
+
+export const CHROMIUM = '/usr/bin/chromium'
+export const ARTIFACTS = 'test-results/e2e'
+export const chromiumMissing = !existsSync(CHROMIUM)
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+
+/** A describe title that says why the suite is skipped where Chromium is missing. */
+export function suiteTitle(name: string): string {
+  return `${name} in Chromium (skipped without ${CHROMIUM}: apt-get install -y chromium)`
+}
+
+export interface ConsoleSession {
+  serve: Serve
+  browser: Browser
+  page: Page
+}
+
+/** Starts `brokerlab serve` and a light-themed page on it; page errors go into `consoleErrors`. */
+export async function openConsole(options: {
+  consoleErrors: string[]
+  brokers?: number
+  serveArgs?: string[]
+  viewport?: { width: number; height: number }
+}): Promise<ConsoleSession> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  const serve = await startServe(options.brokers ?? 3, options.serveArgs)
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 }, colorScheme: 'light' })
+  page.on('console', (message) => message.type() === 'error' && options.consoleErrors.push(message.text()))
+  page.on('pageerror', (error) => options.consoleErrors.push(error.message))
+  return { serve, browser, page }
+}
