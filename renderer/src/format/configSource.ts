@@ -1,9 +1,9 @@
-// Kafka's ConfigSource ids (DescribeConfigs) as the operator reads them.
-import type { DescribedConfig } from '../../../../main/cluster/config/types'
-import type { Tone } from '../../format/events'
+// Kafka's ConfigSource ids (DescribeConfigs) as the operator reads them, for every configs table.
+import type { DescribedConfig } from '../../../main/cluster/config/types'
+import type { Tone } from './events'
 
 const SOURCES: Record<number, { label: string; tone: Tone | 'neutral' }> = {
-  1: { label: 'dynamic topic', tone: 'good' },
+  1: { label: 'topic override', tone: 'good' },
   2: { label: 'dynamic broker', tone: 'good' },
   3: { label: 'dynamic default', tone: 'good' },
   4: { label: 'static', tone: 'info' },
@@ -12,6 +12,9 @@ const SOURCES: Record<number, { label: string; tone: Tone | 'neutral' }> = {
 }
 
 export const configSource = (source: number) => SOURCES[source] ?? { label: 'unknown', tone: 'neutral' as const }
+
+/** DescribeConfigs' source of a topic's own override. */
+export const TOPIC_OVERRIDE = 1
 
 /** Anything but Kafka's own default: static properties and dynamic overrides. */
 export const isOverride = (config: DescribedConfig) => config.source !== 5
