@@ -27,7 +27,8 @@ export interface ContractMethods {
   'topic:create': [{ name: string; partitions?: number; replicationFactor?: number; configs?: Record<string, string> }, { name: string; topicId: string }]
   'topic:delete': [{ name: string }, null]
   'topic:addPartitions': [{ name: string; count: number }, null]
-  'config:alter': [{ topic?: string; broker?: number | ''; configs: Record<string, string | null> }, null]
+  /** configs: name -> new value, or null to delete the override (revert to the inherited value). */
+  'config:alter': [{ topic?: string; broker?: number | ''; configs: Record<string, string | null>; validateOnly?: boolean }, null]
   'broker:stop': [{ brokerId: number }, null]
   'broker:crash': [{ brokerId: number }, null]
   'broker:restart': [{ brokerId: number }, null]

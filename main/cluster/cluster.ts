@@ -356,8 +356,11 @@ export class Cluster {
     await this.waitForLeaders(name)
   }
 
-  /** IncrementalAlterConfigs SET (value) or DELETE (null) on a topic, a broker, or '' (every broker). */
-  async alterConfigs(resource: { topic: string } | { broker: number | '' }, configs: Record<string, string | null>): Promise<void> {
+  /**
+   * IncrementalAlterConfigs SET (value) or DELETE (null) on a topic, a broker, or '' (every
+   * broker). validateOnly checks every value as Kafka would and changes nothing.
+   */
+  async alterConfigs(resource: { topic: string } | { broker: number | '' }, configs: Record<string, string | null>, validateOnly = false): Promise<void> {
     const [resourceType, resourceName] = 'topic' in resource ? ([2, resource.topic] as const) : ([4, String(resource.broker)] as const)
     const { responses } = await this.controllerCall('incrementalAlterConfigs', {
       resources: [
@@ -367,7 +370,7 @@ export class Cluster {
           configs: Object.entries(configs).map(([name, value]) => ({ name, configOperation: value === null ? 1 : 0, value })),
         },
       ],
-      validateOnly: false,
+      validateOnly,
     })
     Cluster.raise(responses)
   }

@@ -21,7 +21,7 @@ export class ConsoleHost {
       'topic:create': (r) => c.createTopic(r),
       'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
       'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),
-      'config:alter': async (r) => (await c.alterConfigs(r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs), null),
+      'config:alter': async (r) => (await c.alterConfigs(r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs, r.validateOnly), null),
       'broker:stop': async (r) => (await c.stopBroker(r.brokerId), null),
       'broker:crash': async (r) => (await c.crashBroker(r.brokerId), null),
       'broker:restart': async (r) => (await c.restartBroker(r.brokerId), null),

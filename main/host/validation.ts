@@ -33,7 +33,7 @@ export const REQUEST_SCHEMAS: Record<MethodName, z.ZodType> = {
   'topic:delete': z.object({ name: topicName }).strict(),
   'topic:addPartitions': z.object({ name: topicName, count: z.number().int().min(1).max(10_000) }).strict(),
   'config:alter': z
-    .object({ topic: topicName.optional(), broker: z.union([z.number().int().positive(), z.literal('')]).optional(), configs: z.record(z.string(), z.string().nullable()) })
+    .object({ topic: topicName.optional(), broker: z.union([z.number().int().positive(), z.literal('')]).optional(), configs: z.record(z.string(), z.string().nullable()), validateOnly: z.boolean().optional() })
     .strict()
     .refine((r) => (r.topic === undefined) !== (r.broker === undefined), { message: 'name exactly one of topic or broker', path: ['topic'] }),
   'broker:stop': brokerId,

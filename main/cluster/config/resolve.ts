@@ -81,7 +81,8 @@ export function describeBrokerConfig(key: BrokerConfigKey, layers: ConfigLayers)
   const all = brokerSynonyms(brokerSynonymNames(key.name), layers)
   const start = all.findIndex((s) => s.name === key.name)
   const synonyms = start < 0 ? [] : all.slice(start)
-  return described(key, key.dynamicUpdateMode === 'read-only', synonyms[0]?.typedValue ?? key.defaultValue, synonyms)
+  const config = described(key, key.dynamicUpdateMode === 'read-only', synonyms[0]?.typedValue ?? key.defaultValue, synonyms)
+  return { ...config, dynamicUpdateMode: key.dynamicUpdateMode }
 }
 
 /** DescribeConfigs of a broker resource: every broker config Brokerlab supports. */

@@ -118,4 +118,10 @@ export interface DescribedConfig {
   documentation: string
   /** Highest precedence first, as Kafka orders them. */
   synonyms: ConfigSynonym[]
+  /**
+   * Broker configs only: where Kafka lets it change at runtime (read-only: server.properties
+   * and a restart; per-broker; cluster-wide: per broker or as the cluster default). Not on
+   * the wire: the console uses it to say why a config cannot change.
+   */
+  dynamicUpdateMode?: DynamicUpdateMode
 }
