@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Serve } from './serve'
-import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'
 
 
 describe.skipIf(chromiumMissing)(suiteTitle('overview'), () => {
@@ -40,13 +40,13 @@ describe.skipIf(chromiumMissing)(suiteTitle('overview'), () => {
     await row.waitFor({ timeout: 1000 })
     await expect(row.locator('td').allTextContents()).resolves.toEqual(['orders', '6', '3', '0'])
     await page.getByTestId('event-timeline').getByText('Topic orders created').waitFor({ timeout: 1000 })
-    await page.screenshot({ path: `${ARTIFACTS}/overview.png`, fullPage: true })
+    await saveScreenshot(page, 'overview')
   }, 30_000)
 
   it('follows the dark color scheme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
-    await page.screenshot({ path: `${ARTIFACTS}/overview-dark.png`, fullPage: true })
+    await saveScreenshot(page, 'overview-dark')
     expect(consoleErrors).toEqual([])
   })
 
