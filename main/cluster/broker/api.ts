@@ -6,6 +6,7 @@ import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
 import type { LinkFault } from '../faults'
 import type { GroupView } from './group'
+import type { BrokerTrafficTotals } from './brokerTopicMetrics'
 
 export interface BrokerInit {
   brokerId: number
@@ -219,6 +220,8 @@ export type BrokerApi = {
   listOffsets: [ListOffsetsRequest, ListOffsetsResponse]
   deleteRecords: [DeleteRecordsRequest, DeleteRecordsResponse]
   describeLogDirs: [Record<string, never>, DescribeLogDirsResponse]
+  /** Traffic totals since the broker started (Kafka's BrokerTopicMetrics, all topics). */
+  brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
   /** The groups this broker coordinates, as the console shows them. */
   listGroupViews: [Record<string, never>, GroupView[]]
   /** Commits offsets for an inactive group (the console's reset); refused for an active one. */
