@@ -187,6 +187,16 @@ export interface DescribeLogDirsResponse {
 
 /** What a broker reports without being asked. */
 export type BrokerEvent =
+  | {
+      /** A consumer group completed a rebalance on its coordinator: a new generation is Stable. */
+      type: 'group-rebalanced'
+      groupId: string
+      generationId: number
+      /** The assignor the members agreed on (e.g. range, roundrobin). */
+      protocol: string | null
+      members: number
+      timestamp: number
+    }
   | { type: 'log-recovered'; topic: string; partition: number; truncatedBytes: number; timestamp: number }
   | {
       /** A follower cut its log to match a new leader: offsets [toOffset, fromOffset) are gone here. */

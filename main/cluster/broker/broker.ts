@@ -84,6 +84,7 @@ export class Broker {
         groupMaxSize: this.config('group.max.size'),
       }),
       log: this.log,
+      emit,
     })
     this.kafkaApis = new KafkaApis({
       brokerId,
