@@ -112,7 +112,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('overview'), () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
     // The timeline's filter scrolled the page; the sticky header would land mid-screenshot.
-    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.evaluate('window.scrollTo(0, 0)')
     await page.screenshot({ path: `${ARTIFACTS}/overview-dark.png`, fullPage: true })
     expect(consoleErrors).toEqual([])
   })

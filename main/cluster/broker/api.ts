@@ -5,7 +5,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
 import type { LinkFault } from '../faults'
-import type { GroupView } from './group'
+import type { GroupRebalance, GroupView } from './group'
 import type { BrokerTrafficTotals } from './brokerTopicMetrics'
 
 export interface BrokerInit {
@@ -187,16 +187,8 @@ export interface DescribeLogDirsResponse {
 
 /** What a broker reports without being asked. */
 export type BrokerEvent =
-  | {
-      /** A consumer group completed a rebalance on its coordinator: a new generation is Stable. */
-      type: 'group-rebalanced'
-      groupId: string
-      generationId: number
-      /** The assignor the members agreed on (e.g. range, roundrobin). */
-      protocol: string | null
-      members: number
-      timestamp: number
-    }
+  /** A consumer group completed a rebalance on its coordinator: a new generation is Stable. */
+  | ({ type: 'group-rebalanced'; timestamp: number } & GroupRebalance)
   | { type: 'log-recovered'; topic: string; partition: number; truncatedBytes: number; timestamp: number }
   | {
       /** A follower cut its log to match a new leader: offsets [toOffset, fromOffset) are gone here. */

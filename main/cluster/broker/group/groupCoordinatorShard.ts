@@ -58,6 +58,7 @@ export interface GroupCoordinatorShardOptions {
 export interface GroupRebalance {
   groupId: string
   generationId: number
+  /** The assignor the members agreed on (e.g. range, RoundRobinAssigner). */
   protocol: string | null
   members: number
 }
