@@ -15,3 +15,10 @@ export function formatBytes(bytes: number): string {
 export function formatTime(timestamp: number): string {
   return new Date(timestamp).toLocaleTimeString(undefined, { hour12: false })
 }
+
+/** A per-second rate: one decimal below 10, whole numbers (grouped) above. */
+export function formatRate(perSecond: number): string {
+  return perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond).toLocaleString('en-US')
+}
+
+export const formatByteRate = (perSecond: number) => `${formatBytes(Math.round(perSecond))}/s`
