@@ -2,7 +2,7 @@
 // its request and response, and the events main pushes. Plain serialisable data only. The
 // IPC adapter, the HTTP/WebSocket adapter, the preload and the renderer's client are all
 // typed from here; main validates every request against main/host/validation.ts.
-import type { ClusterEvent, ClusterSnapshot } from '../main/cluster/cluster'
+import type { ClusterEvent, ClusterSnapshot, TopicDescription } from '../main/cluster/cluster'
 import type { GroupSnapshot, ResetPlanEntry, ResetTarget } from '../main/cluster/groups'
 import type { LinkFault } from '../main/cluster/faults'
 import type { DescribedConfig } from '../main/cluster/config'
@@ -26,7 +26,10 @@ export interface ProducedRecord {
 /** method name -> [request, response] */
 export interface ContractMethods {
   'app:info': [Record<string, never>, AppInfo]
+  /** Brokers and a summary line per topic: cheap enough to poll with 1,000 topics. */
   'cluster:snapshot': [Record<string, never>, ClusterSnapshot]
+  /** One topic's partitions, replica by replica. */
+  'topic:describe': [{ name: string }, TopicDescription]
   'topic:create': [{ name: string; partitions?: number; replicationFactor?: number; configs?: Record<string, string> }, { name: string; topicId: string }]
   'topic:delete': [{ name: string }, null]
   'topic:addPartitions': [{ name: string; count: number }, null]

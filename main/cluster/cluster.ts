@@ -7,6 +7,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads'
 import { HEALTHY, type LinkFault } from './faults'
 import { deserializeError, ErrorCode, errorName, KafkaError, kafkaErrorFor } from './errors'
 import { MetadataImage } from './metadata/image'
+import { describeTopicPartitions, LogOffsetIndex, summarizeTopic, type BrokerSnapshot, type BrokerStatus, type ClusterSnapshot, type TopicDescription } from './snapshot'
 import { browsePartition, type BrowseFrom, type BrowsedRecord, type BrowseSource } from './messages'
 import { describeBrokerConfigs, describeClusterDefaultConfigs, describeTopicConfigs, type DescribedConfig } from './config'
 import { loadOrCreateClusterId } from './metaProperties'
@@ -33,7 +34,7 @@ export interface ClusterOptions {
   listeners?: { host?: string; basePort?: number }
 }
 
-export type BrokerStatus = 'running' | 'stopped' | 'crashed' | 'paused'
+export type { BrokerSnapshot, BrokerStatus, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary } from './snapshot'
 
 interface BrokerHandle {
   id: number
@@ -60,44 +61,6 @@ export type ClusterEvent =
   | ({ source: 'broker'; brokerId: number } & BrokerEvent)
   | { source: 'cluster'; type: 'broker-stopped' | 'broker-crashed' | 'broker-paused' | 'broker-resumed' | 'broker-started'; brokerId: number; timestamp: number }
   | { source: 'cluster'; type: 'link-fault'; a: number; b: number | 'controller'; fault: LinkFault; timestamp: number }
-
-export interface ReplicaSnapshot {
-  brokerId: number
-  logEndOffset: number | null
-  /** Offsets behind the leader's log end; null when the replica's broker is not reachable. */
-  lag: number | null
-  inSync: boolean
-  offline: boolean
-}
-
-export interface PartitionSnapshot extends Pick<PartitionLogInfo, 'topic' | 'partition' | 'leader' | 'leaderEpoch' | 'replicas' | 'isr'> {
-  offlineReplicas: number[]
-  logStartOffset: number | null
-  highWatermark: number | null
-  logEndOffset: number | null
-  replicaStates: ReplicaSnapshot[]
-}
-
-export interface BrokerSnapshot {
-  id: number
-  status: BrokerStatus
-  /** host:port of its Kafka listener (kept across restarts); null before it first started. */
-  listener: string | null
-  fenced: boolean
-  registered: boolean
-  leaderOf: number
-  followerOf: number
-  bytes: number
-  /** Traffic counted since the broker's thread started; null when it did not answer (not running). */
-  traffic: BrokerTrafficTotals | null
-}
-
-export interface ClusterSnapshot {
-  controllerId: number
-  metadataOffset: number
-  brokers: BrokerSnapshot[]
-  topics: Array<{ name: string; topicId: string; partitions: PartitionSnapshot[] }>
-}
 
 /** Node id of the controller, apart from the brokers' ids as in a KRaft cluster with its own controller. */
 const CONTROLLER_ID = 3000
@@ -708,56 +671,18 @@ export class Cluster {
 
   // ---- observability ------------------------------------------------------------------
 
-  /** Brokers, and every partition with its leader, ISR and each replica's log end and lag. */
+  /** Brokers with their traffic, and a summary line per topic. */
   async snapshot(): Promise<ClusterSnapshot> {
-    const logs = new Map<string, PartitionLogInfo>()
-    const bytes = new Map<number, number>()
+    const running = [...this.brokers.values()].filter((h) => h.status === 'running' && h.client)
     const traffic = new Map<number, BrokerTrafficTotals>()
-    await Promise.all(
-      [...this.brokers.values()]
-        .filter((h) => h.status === 'running' && h.client)
-        .map(async (h) => {
-          const [dirs, totals] = await Promise.all([
-            h.client!.call('describeLogDirs', {}, [], 2000).catch(() => null),
-            h.client!.call('brokerTopicMetrics', {}, [], 2000).catch(() => null),
-          ])
-          if (totals) traffic.set(h.id, totals)
-          if (!dirs) return
-          bytes.set(h.id, dirs.partitions.reduce((n, p) => n + p.size, 0))
-          for (const p of dirs.partitions) logs.set(`${h.id}/${p.topic}-${p.partition}`, p)
-        }),
-    )
-    const liveBrokers = new Set(this.image.liveBrokerIds())
-    const topics = [...this.image.topicsByName.values()].map((t) => ({
-      name: t.name,
-      topicId: t.topicId,
-      partitions: t.partitions.map((reg, partition): PartitionSnapshot => {
-        const leaderLog = logs.get(`${reg.leader}/${t.name}-${partition}`)
-        const leaderEnd = leaderLog?.logEndOffset ?? null
-        return {
-          topic: t.name,
-          partition,
-          leader: reg.leader,
-          leaderEpoch: reg.leaderEpoch,
-          replicas: reg.replicas,
-          isr: reg.isr,
-          offlineReplicas: reg.replicas.filter((id) => !liveBrokers.has(id)),
-          logStartOffset: leaderLog?.logStartOffset ?? null,
-          highWatermark: leaderLog?.highWatermark ?? null,
-          logEndOffset: leaderEnd,
-          replicaStates: reg.replicas.map((brokerId) => {
-            const end = logs.get(`${brokerId}/${t.name}-${partition}`)?.logEndOffset ?? null
-            return {
-              brokerId,
-              logEndOffset: end,
-              lag: end !== null && leaderEnd !== null ? Math.max(leaderEnd - end, 0) : null,
-              inSync: reg.isr.includes(brokerId),
-              offline: !liveBrokers.has(brokerId),
-            }
-          }),
-        }
+    const [logs] = await Promise.all([
+      this.logOffsets(),
+      ...running.map(async (h) => {
+        const totals = await h.client!.call('brokerTopicMetrics', {}, [], 2000).catch(() => null)
+        if (totals) traffic.set(h.id, totals)
       }),
-    }))
+    ])
+    const topics = [...this.image.topicsByName.values()].map((t) => summarizeTopic(t, logs))
     const brokers = [...this.brokers.values()].map((h): BrokerSnapshot => {
       const registration = this.image.brokers.get(h.id)
       let leaderOf = 0
@@ -769,9 +694,39 @@ export class Cluster {
         }
       }
       const listener = h.ready ? `${h.ready.listener.host}:${h.ready.listener.port}` : null
-      return { id: h.id, status: h.status, listener, fenced: registration?.fenced ?? true, registered: !!registration, leaderOf, followerOf, bytes: bytes.get(h.id) ?? 0, traffic: traffic.get(h.id) ?? null }
+      return {
+        id: h.id,
+        status: h.status,
+        listener,
+        fenced: registration?.fenced ?? true,
+        registered: !!registration,
+        leaderOf,
+        followerOf,
+        bytes: logs.bytesByBroker.get(h.id) ?? 0,
+        traffic: traffic.get(h.id) ?? null,
+      }
     })
     return { controllerId: CONTROLLER_ID, metadataOffset: this.image.offset, brokers, topics }
+  }
+
+  /** One topic's partitions with their leader, ISR, offsets and each replica's log end and lag. */
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const topic = this.topic(name)
+    return describeTopicPartitions(topic, await this.logOffsets(name), new Set(this.image.liveBrokerIds()))
+  }
+
+  /** Every running broker's log offsets (of one topic, or all); a broker that does not answer in 2 s is left out. */
+  private async logOffsets(topic?: string): Promise<LogOffsetIndex> {
+    const logs = new LogOffsetIndex()
+    await Promise.all(
+      [...this.brokers.values()]
+        .filter((h) => h.status === 'running' && h.client)
+        .map(async (h) => {
+          const packed = await h.client!.call('logOffsets', topic === undefined ? {} : { topic }, [], 2000).catch(() => null)
+          if (packed) logs.add(h.id, packed)
+        }),
+    )
+    return logs
   }
 
   /** Clean shutdown of every broker (logs flushed and closed), then of the controller. */

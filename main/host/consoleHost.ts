@@ -21,6 +21,7 @@ export class ConsoleHost {
       'app:info': () => ({ version, clusterId: c.clusterId, bootstrapServers: c.bootstrapServers }),
       'cluster:snapshot': () => c.snapshot(),
       'topic:create': (r) => c.createTopic(r),
+      'topic:describe': (r) => c.describeTopic(r.name),
       'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
       'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),
       'config:alter': async (r) => (await c.alterConfigs(r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs, r.validateOnly), null),

@@ -30,6 +30,7 @@ export const REQUEST_SCHEMAS: Record<MethodName, z.ZodType> = {
       configs: z.record(z.string(), z.string()).optional(),
     })
     .strict(),
+  'topic:describe': z.object({ name: topicName }).strict(),
   'topic:delete': z.object({ name: topicName }).strict(),
   'topic:addPartitions': z.object({ name: topicName, count: z.number().int().min(1).max(10_000) }).strict(),
   'config:alter': z

@@ -7,7 +7,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import type { ClusterSnapshot } from '../../main/cluster/cluster'
+import type { TopicDescription } from '../../main/cluster/cluster'
 import type { Serve } from './serve'
 import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
 
@@ -95,7 +95,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('configuration page'), () => {
   it('lowers retention.ms on a topic with small segments: segments go and the log start offset moves', async () => {
     await api('topic:create', { name: 'clicks', partitions: 1, replicationFactor: 1, configs: { 'segment.bytes': '1024' } })
     for (let i = 0; i < 24; i++) await api('message:produce', { topic: 'clicks', partition: 0, key: `k${i}`, value: `click ${i} `.padEnd(120, '.') })
-    const logStart = async () => (await api<ClusterSnapshot>('cluster:snapshot', {})).topics.find((t) => t.name === 'clicks')?.partitions[0]?.logStartOffset
+    const logStart = async () => (await api<TopicDescription>('topic:describe', { name: 'clicks' })).partitions[0]?.logStartOffset
     await expect(logStart()).resolves.toBe(0)
 
     await page.locator('option[value="topic:clicks"]').waitFor({ state: 'attached', timeout: 5000 })

@@ -62,7 +62,7 @@ describe('faults', () => {
     const deadline = Date.now() + 5000
     let replica
     do {
-      replica = (await c.snapshot()).topics[0].partitions[0].replicaStates.find((r) => r.brokerId === follower)
+      replica = (await c.describeTopic('slow')).partitions[0].replicaStates.find((r) => r.brokerId === follower)
     } while (replica?.logEndOffset !== 2 && Date.now() < deadline)
     expect(replica).toMatchObject({ logEndOffset: 2, lag: 0, inSync: true })
   })

@@ -34,10 +34,10 @@ describe('replication', () => {
     expect(new Set(leaders).size).toBe(3) // leaders spread over the brokers
     for (let p = 0; p < 3; p++) expect(await c.produce('r3', p, producerBatch({ count: 5, tag: `p${p}` }), -1)).toMatchObject({ errorCode: 0 })
     const snapshot = await eventually('all replicas caught up', async () => {
-      const s = await c.snapshot()
-      return s.topics[0].partitions.every((p) => p.replicaStates.every((r) => r.logEndOffset === 5)) ? s : undefined
+      const s = await c.describeTopic('r3')
+      return s.partitions.every((p) => p.replicaStates.every((r) => r.logEndOffset === 5)) ? s : undefined
     })
-    for (const p of snapshot.topics[0].partitions) {
+    for (const p of snapshot.partitions) {
       expect(p.highWatermark).toBe(5)
       expect(p.isr.sort()).toEqual([1, 2, 3])
       expect(p.replicaStates.every((r) => r.lag === 0 && r.inSync)).toBe(true)
@@ -143,8 +143,7 @@ describe('replication', () => {
     for (let i = 5; i < 10; i++) expect(await producer.send(0, [`a${i}`], Date.now() + 5000)).toBe(true)
     await c.healAllLinks()
     await eventually('the old leader follows again and rejoins the ISR', async () => {
-      const s = await c.snapshot()
-      const p = s.topics[0].partitions[0]
+      const p = (await c.describeTopic('np')).partitions[0]
       return p.leader === newLeader && p.isr.length === 3 ? true : undefined
     }, 15_000)
     const values = (await readAll(c, 'np', 0)).map((r) => r.value)

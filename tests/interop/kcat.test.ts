@@ -21,7 +21,8 @@ describe.skipIf(!kcatAvailable)('kcat', () => {
     expect(metadata.brokers.map((b) => b.name).sort()).toEqual(c.bootstrapServers.split(',').sort())
     expect(metadata.brokers.map((b) => b.id).sort()).toEqual([1, 2, 3])
     const shown = (name: string) => metadata.topics.find((t) => t.topic === name)!
-    for (const topic of snapshot.topics) {
+    for (const { name } of snapshot.topics) {
+      const topic = await c.describeTopic(name)
       const listed = shown(topic.name).partitions.sort((a, b) => a.partition - b.partition)
       expect(listed.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas.map((r) => r.id), isr: p.isrs.map((r) => r.id) }))).toEqual(
         topic.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })),

@@ -212,6 +212,8 @@ export type BrokerEvent =
       timestamp: number
     }
 
+import type { PackedLogOffsets } from './logOffsets'
+
 export type BrokerApi = {
   leaderAndIsr: [LeaderAndIsrRequest, LeaderAndIsrResponse]
   stopReplica: [StopReplicaRequest, void]
@@ -222,6 +224,8 @@ export type BrokerApi = {
   listOffsets: [ListOffsetsRequest, ListOffsetsResponse]
   deleteRecords: [DeleteRecordsRequest, DeleteRecordsResponse]
   describeLogDirs: [Record<string, never>, DescribeLogDirsResponse]
+  /** Offsets and size of every local log, or of one topic's: what the console's snapshot needs, packed. */
+  logOffsets: [{ topic?: string }, PackedLogOffsets]
   /** Traffic totals since the broker started (Kafka's BrokerTopicMetrics, all topics). */
   brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
   /** The groups this broker coordinates, as the console shows them. */

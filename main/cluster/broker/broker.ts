@@ -10,6 +10,7 @@ import type { BrokerApi, BrokerEvent, BrokerInit, BrokerReady, FetchResponse } f
 import { brokerConfigNumber } from './brokerConfig'
 import { BrokerLifecycle } from './lifecycle'
 import { LogManager } from './logManager'
+import { packLogOffsets } from './logOffsets'
 import type { Partition } from './partition'
 import { ReplicaFetcherManager } from './replicaFetcher'
 import { ProducerIdManager } from './producerIdManager'
@@ -224,6 +225,7 @@ export class Broker {
       listOffsets: (body) => rm.listOffsets(body),
       deleteRecords: (body) => rm.deleteRecords(body),
       describeLogDirs: () => rm.describeLogDirs(),
+      logOffsets: ({ topic }) => packLogOffsets(topic === undefined ? this.logManager.allLogs() : this.logManager.logsOf(topic)),
       brokerTopicMetrics: () => rm.metrics.read(),
       initProducerId: () => this.initProducerId(),
       listGroupViews: () => this.coordinators.readyShards().flatMap((shard) => shard.groups()),

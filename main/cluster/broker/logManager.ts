@@ -76,11 +76,16 @@ export class LogManager {
     return this.logs.values()
   }
 
+  /** The topic's local logs. */
+  logsOf(topic: string): UnifiedLog[] {
+    return [...this.logs.values()].filter((log) => log.topic === topic)
+  }
+
   /** New topic overrides: every log of the topic takes them at once (Kafka's dynamic topic config). */
   setTopicConfig(topic: string, overrides: Record<string, string>): void {
     this.topicConfigs.set(topic, { ...overrides })
     const config = this.logConfig(topic)
-    for (const log of this.logs.values()) if (log.topic === topic) log.updateConfig(config)
+    for (const log of this.logsOf(topic)) log.updateConfig(config)
   }
 
   setBrokerConfigs(layers: ConfigLayers): void {

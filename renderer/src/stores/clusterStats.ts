@@ -1,20 +1,13 @@
-// Pure derivations of a ClusterSnapshot that the overview shows.
-import type { ClusterSnapshot, PartitionSnapshot } from '../../../main/cluster/cluster'
+// Pure derivations of a ClusterSnapshot (and of a topic's partitions) that the pages show.
+import type { ClusterSnapshot, PartitionSnapshot, TopicSummary } from '../../../main/cluster/cluster'
 
 /** Under-replicated: fewer in-sync replicas than assigned ones. */
 export const isUnderReplicated = (p: PartitionSnapshot) => p.isr.length < p.replicas.length
 /** Offline: no leader at all (-1). */
 export const isOffline = (p: PartitionSnapshot) => p.leader === -1
 
-export interface TopicRow {
-  name: string
-  partitions: number
-  replicationFactor: number
-  underReplicated: number
-  offline: number
-  /** Kafka's own topics (__consumer_offsets) */
-  internal: boolean
-}
+/** A topic list line: the snapshot's summary. */
+export type TopicRow = TopicSummary
 
 export interface ClusterStats {
   topics: number
@@ -23,17 +16,9 @@ export interface ClusterStats {
   offline: number
 }
 
+/** The operator's topics by name, Kafka's internal ones last. */
 export function topicRows(snapshot: ClusterSnapshot): TopicRow[] {
-  return snapshot.topics
-    .map((topic) => ({
-      name: topic.name,
-      partitions: topic.partitions.length,
-      replicationFactor: Math.max(0, ...topic.partitions.map((p) => p.replicas.length)),
-      underReplicated: topic.partitions.filter(isUnderReplicated).length,
-      offline: topic.partitions.filter(isOffline).length,
-      internal: topic.name.startsWith('__'),
-    }))
-    .sort((a, b) => Number(a.internal) - Number(b.internal) || a.name.localeCompare(b.name))
+  return [...snapshot.topics].sort((a, b) => Number(a.internal) - Number(b.internal) || a.name.localeCompare(b.name))
 }
 
 export function clusterStats(rows: TopicRow[]): ClusterStats {

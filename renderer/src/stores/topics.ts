@@ -4,28 +4,31 @@
 import { defineStore } from 'pinia'
 import { computed, reactive } from 'vue'
 import type { RequestOf } from '../../../preload/contract'
-import type { ClusterSnapshot } from '../../../main/cluster/cluster'
 import type { DescribedConfig } from '../../../main/cluster/config'
 import { client } from '../api/client'
+import type { GroupSnapshot } from '../../../main/cluster/groups'
 import { useClusterStore } from './cluster'
 import type { TopicRow } from './clusterStats'
+import { useGroupsStore } from './groups'
 
 export interface TopicListRow extends TopicRow {
-  /** Sum of highWatermark - logStartOffset over the partitions that report both; null when none does. */
-  messages: number | null
+  /** The consumer groups with committed offsets on the topic. */
+  groups: string[]
+  /** Their lag on it, summed; null when no group consumes it. */
+  lag: number | null
 }
 
-/** Messages per topic, from the partitions whose offsets are known. */
-export function messageCounts(snapshot: ClusterSnapshot): Map<string, number | null> {
-  const counts = new Map<string, number | null>()
-  for (const topic of snapshot.topics) {
-    let total: number | null = null
-    for (const p of topic.partitions) {
-      if (p.highWatermark !== null && p.logStartOffset !== null) total = (total ?? 0) + p.highWatermark - p.logStartOffset
+export function consumersByTopic(groups: readonly GroupSnapshot[]): Map<string, { groups: string[]; lag: number }> {
+  const byTopic = new Map<string, { groups: string[]; lag: number }>()
+  for (const group of groups) {
+    for (const p of group.partitions) {
+      let entry = byTopic.get(p.topic)
+      if (!entry) byTopic.set(p.topic, (entry = { groups: [], lag: 0 }))
+      if (!entry.groups.includes(group.groupId)) entry.groups.push(group.groupId)
+      entry.lag += p.lag
     }
-    counts.set(topic.name, total)
   }
-  return counts
+  return byTopic
 }
 
 export const useTopicsStore = defineStore('topics', () => {
@@ -34,9 +37,11 @@ export const useTopicsStore = defineStore('topics', () => {
   const retention = reactive(new Map<string, string | null>())
   const reading = new Set<string>()
 
+  const groups = useGroupsStore()
+  /** Each topic's list line, with the groups that commit offsets for it and their lag. */
   const rows = computed<TopicListRow[]>(() => {
-    const counts = cluster.snapshot ? messageCounts(cluster.snapshot) : new Map<string, number | null>()
-    return cluster.topics.map((row) => ({ ...row, messages: counts.get(row.name) ?? null }))
+    const consumers = consumersByTopic(groups.groups)
+    return cluster.topics.map((row) => ({ ...row, groups: consumers.get(row.name)?.groups ?? [], lag: consumers.get(row.name)?.lag ?? null }))
   })
   const liveBrokers = computed(() => cluster.snapshot?.brokers.filter((b) => b.status === 'running' && !b.fenced).length ?? 0)
 
@@ -74,5 +79,5 @@ export const useTopicsStore = defineStore('topics', () => {
     }
   }
 
-  return { rows, liveBrokers, retention, create, remove, addPartitions, describe, loadRetention }
+  return { rows, refreshGroups: groups.refresh, liveBrokers, retention, create, remove, addPartitions, describe, loadRetention }
 })

@@ -31,6 +31,7 @@ describe('contract validation', () => {
     const good: Record<string, unknown> = {
       'app:info': {},
       'cluster:snapshot': {},
+      'topic:describe': { name: 'orders' },
       'topic:create': { name: 'orders', partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '1000' } },
       'topic:delete': { name: 'orders' },
       'topic:addPartitions': { name: 'orders', count: 6 },

@@ -1,0 +1,166 @@
+// What the console sees of the cluster, built from the host's metadata image and the brokers'
+// log offsets. The snapshot, refreshed every few seconds, carries brokers and one summary line
+// per topic; a topic's partitions, replica by replica, come with describeTopic for the one
+// topic a page shows. With 1,000 topics of 12 partitions every partition in every snapshot
+// was 4.8 MB a refresh; the summaries are a few hundred kB.
+import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
+import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from './broker/logOffsets'
+import type { PartitionRegistration, TopicImage } from './metadata/image'
+
+export type BrokerStatus = 'running' | 'stopped' | 'crashed' | 'paused'
+
+export interface ReplicaSnapshot {
+  brokerId: number
+  logEndOffset: number | null
+  /** Offsets behind the leader's log end; null when the replica's broker is not reachable. */
+  lag: number | null
+  inSync: boolean
+  offline: boolean
+}
+
+export interface PartitionSnapshot {
+  topic: string
+  partition: number
+  leader: number
+  leaderEpoch: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas: number[]
+  logStartOffset: number | null
+  highWatermark: number | null
+  logEndOffset: number | null
+  /** The leader's log size in bytes. */
+  size: number | null
+  replicaStates: ReplicaSnapshot[]
+}
+
+export interface BrokerSnapshot {
+  id: number
+  status: BrokerStatus
+  /** host:port of its Kafka listener (kept across restarts); null before it first started. */
+  listener: string | null
+  fenced: boolean
+  registered: boolean
+  leaderOf: number
+  followerOf: number
+  bytes: number
+  /** Traffic counted since the broker's thread started; null when it did not answer (not running). */
+  traffic: BrokerTrafficTotals | null
+}
+
+/** One line of the topic list. */
+export interface TopicSummary {
+  name: string
+  topicId: string
+  /** Kafka's own topics (__consumer_offsets). */
+  internal: boolean
+  partitions: number
+  replicationFactor: number
+  /** Partitions whose ISR is smaller than their replica set. */
+  underReplicated: number
+  /** Partitions without a leader (-1). */
+  offline: number
+  /** Sum of high watermark - log start offset over the partitions whose leader answered; null when none did. */
+  messages: number | null
+  /** Bytes of one copy: the leaders' logs; null when no leader answered. */
+  size: number | null
+}
+
+/** A topic with every partition, replica by replica. */
+export interface TopicDescription {
+  name: string
+  topicId: string
+  partitions: PartitionSnapshot[]
+}
+
+export interface ClusterSnapshot {
+  controllerId: number
+  metadataOffset: number
+  brokers: BrokerSnapshot[]
+  topics: TopicSummary[]
+}
+
+/** The brokers' log offsets, by broker, topic and partition. */
+export class LogOffsetIndex {
+  private readonly logs = new Map<number, Map<string, LogOffsets[]>>()
+  /** Bytes of every local log, per broker. */
+  readonly bytesByBroker = new Map<number, number>()
+
+  add(brokerId: number, packed: PackedLogOffsets): void {
+    const byTopic = new Map<string, LogOffsets[]>()
+    let bytes = 0
+    for (const log of unpackLogOffsets(packed)) {
+      let partitions = byTopic.get(log.topic)
+      if (!partitions) byTopic.set(log.topic, (partitions = []))
+      partitions[log.partition] = log
+      bytes += log.size
+    }
+    this.logs.set(brokerId, byTopic)
+    this.bytesByBroker.set(brokerId, bytes)
+  }
+
+  get(brokerId: number, topic: string, partition: number): LogOffsets | undefined {
+    return this.logs.get(brokerId)?.get(topic)?.[partition]
+  }
+}
+
+const isUnderReplicated = (p: PartitionRegistration) => p.isr.length < p.replicas.length
+
+export function summarizeTopic(topic: TopicImage, logs: LogOffsetIndex): TopicSummary {
+  let messages: number | null = null
+  let size: number | null = null
+  let replicationFactor = 0
+  let underReplicated = 0
+  let offline = 0
+  topic.partitions.forEach((reg, partition) => {
+    replicationFactor = Math.max(replicationFactor, reg.replicas.length)
+    if (isUnderReplicated(reg)) underReplicated++
+    if (reg.leader === -1) offline++
+    const leaderLog = logs.get(reg.leader, topic.name, partition)
+    if (!leaderLog) return
+    messages = (messages ?? 0) + leaderLog.highWatermark - leaderLog.logStartOffset
+    size = (size ?? 0) + leaderLog.size
+  })
+  return {
+    name: topic.name,
+    topicId: topic.topicId,
+    internal: topic.name.startsWith('__'),
+    partitions: topic.partitions.length,
+    replicationFactor,
+    underReplicated,
+    offline,
+    messages,
+    size,
+  }
+}
+
+export function describeTopicPartitions(topic: TopicImage, logs: LogOffsetIndex, liveBrokers: ReadonlySet<number>): TopicDescription {
+  const partitions = topic.partitions.map((reg, partition): PartitionSnapshot => {
+    const leaderLog = logs.get(reg.leader, topic.name, partition)
+    const leaderEnd = leaderLog?.logEndOffset ?? null
+    return {
+      topic: topic.name,
+      partition,
+      leader: reg.leader,
+      leaderEpoch: reg.leaderEpoch,
+      replicas: reg.replicas,
+      isr: reg.isr,
+      offlineReplicas: reg.replicas.filter((id) => !liveBrokers.has(id)),
+      logStartOffset: leaderLog?.logStartOffset ?? null,
+      highWatermark: leaderLog?.highWatermark ?? null,
+      logEndOffset: leaderEnd,
+      size: leaderLog?.size ?? null,
+      replicaStates: reg.replicas.map((brokerId) => {
+        const end = logs.get(brokerId, topic.name, partition)?.logEndOffset ?? null
+        return {
+          brokerId,
+          logEndOffset: end,
+          lag: end !== null && leaderEnd !== null ? Math.max(leaderEnd - end, 0) : null,
+          inSync: reg.isr.includes(brokerId),
+          offline: !liveBrokers.has(brokerId),
+        }
+      }),
+    }
+  })
+  return { name: topic.name, topicId: topic.topicId, partitions }
+}
