@@ -4,6 +4,7 @@ import { benchBrokerAppend } from './brokerAppend'
 import { benchReplication } from './replication'
 import { benchKcatPeer } from './kcatPeer'
 import { printTable } from './report'
+import { benchConsoleLists, printFrames } from './consoleLists'
 
 console.log(`# Brokerlab benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`)
 const only = process.argv[2]
@@ -13,6 +14,11 @@ if (!only || only === 'replication') met = printTable('Cost of replication: the 
 if (!only || only === 'kcat') {
   const { results, notes } = await benchKcatPeer()
   met = printTable('kcat against Brokerlab (3 brokers, RF=3) and the librdkafka mock cluster: 1,000,000 messages of 100 bytes', results) && met
+  for (const note of notes) console.log(`- ${note}`)
+}
+if (!only || only === 'console') {
+  const { results, notes } = await benchConsoleLists()
+  met = printFrames('The console with 1,000 topics of 12 partitions (RF 3, 3 brokers) in Chromium at 1280x800', results) && met
   for (const note of notes) console.log(`- ${note}`)
 }
 if (!met) {

@@ -20,6 +20,9 @@ export interface ProducedRecord {
   partition: number
   offset: number
   timestamp: number
+  /** With idempotence: the producer id and the record's sequence number in its partition. */
+  producerId?: number
+  sequence?: number
 }
 
 /** method name -> [request, response] */
@@ -39,7 +42,17 @@ export interface ContractMethods {
   'link:setFault': [{ a: number; b: number | 'controller'; fault: LinkFault }, null]
   'link:healAll': [Record<string, never>, null]
   'message:produce': [
-    { topic: string; partition: number; key?: string | null; value: string | null; headers?: Record<string, string>; acks?: -1 | 0 | 1 },
+    {
+      topic: string
+      /** Absent: Kafka's built-in partitioner (murmur2 of the key, or a sticky partition without one). */
+      partition?: number
+      key?: string | null
+      value: string | null
+      headers?: Record<string, string>
+      acks?: -1 | 0 | 1
+      /** enable.idempotence: a producer id and sequence numbers; needs acks=all, as in Kafka. */
+      idempotent?: boolean
+    },
     ProducedRecord | null,
   ]
   'group:list': [Record<string, never>, GroupSnapshot[]]

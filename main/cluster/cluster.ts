@@ -18,6 +18,7 @@ import { OFFSETS_TOPIC } from './broker/coordinatorRuntime'
 import { onMessages, RpcClient, transferable } from './rpc'
 import { startWorker, type WorkerKind } from './workers'
 import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionLogInfo, ProducePartitionResponse } from './broker/api'
+import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
 import type { ControllerApi, ControllerEvent, ControllerInit, ControllerPush, ControllerWorkerApi, CreatableTopic } from './controller/api'
 export { validateTopicName } from './metadata/topicName'
 
@@ -88,6 +89,8 @@ export interface BrokerSnapshot {
   leaderOf: number
   followerOf: number
   bytes: number
+  /** Traffic counted since the broker's thread started; null when it did not answer (not running). */
+  traffic: BrokerTrafficTotals | null
 }
 
 export interface ClusterSnapshot {
@@ -710,11 +713,16 @@ export class Cluster {
   async snapshot(): Promise<ClusterSnapshot> {
     const logs = new Map<string, PartitionLogInfo>()
     const bytes = new Map<number, number>()
+    const traffic = new Map<number, BrokerTrafficTotals>()
     await Promise.all(
       [...this.brokers.values()]
         .filter((h) => h.status === 'running' && h.client)
         .map(async (h) => {
-          const dirs = await h.client!.call('describeLogDirs', {}, [], 2000).catch(() => null)
+          const [dirs, totals] = await Promise.all([
+            h.client!.call('describeLogDirs', {}, [], 2000).catch(() => null),
+            h.client!.call('brokerTopicMetrics', {}, [], 2000).catch(() => null),
+          ])
+          if (totals) traffic.set(h.id, totals)
           if (!dirs) return
           bytes.set(h.id, dirs.partitions.reduce((n, p) => n + p.size, 0))
           for (const p of dirs.partitions) logs.set(`${h.id}/${p.topic}-${p.partition}`, p)
@@ -762,7 +770,7 @@ export class Cluster {
         }
       }
       const listener = h.ready ? `${h.ready.listener.host}:${h.ready.listener.port}` : null
-      return { id: h.id, status: h.status, listener, fenced: registration?.fenced ?? true, registered: !!registration, leaderOf, followerOf, bytes: bytes.get(h.id) ?? 0 }
+      return { id: h.id, status: h.status, listener, fenced: registration?.fenced ?? true, registered: !!registration, leaderOf, followerOf, bytes: bytes.get(h.id) ?? 0, traffic: traffic.get(h.id) ?? null }
     })
     return { controllerId: CONTROLLER_ID, metadataOffset: this.image.offset, brokers, topics }
   }

@@ -3,18 +3,20 @@
 // (headless console) both serve this one host.
 import { version } from '../../package.json'
 import type { Cluster } from '../cluster/cluster'
-import { KafkaError, kafkaErrorFor } from '../cluster/errors'
-import { encodeRecordBatch } from '../cluster/protocol/recordBatch'
+import { KafkaError } from '../cluster/errors'
 import type { ContractError, ContractEvent, MethodName, RequestOf, ResponseOf } from '../../preload/contract'
+import { ConsoleProducer } from './consoleProducer'
 import { ContractValidationError, validateRequest } from './validation'
 
 type Implementations = { [M in MethodName]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
 
 export class ConsoleHost {
   private readonly methods: Implementations
+  private readonly producer: ConsoleProducer
 
   constructor(readonly cluster: Cluster) {
     const c = cluster
+    this.producer = new ConsoleProducer(cluster)
     this.methods = {
       'app:info': () => ({ version, clusterId: c.clusterId, bootstrapServers: c.bootstrapServers }),
       'cluster:snapshot': () => c.snapshot(),
@@ -29,16 +31,7 @@ export class ConsoleHost {
       'broker:resume': (r) => (c.resumeBroker(r.brokerId), null),
       'link:setFault': async (r) => (await c.setLinkFault(r.a, r.b, r.fault), null),
       'link:healAll': async () => (await c.healAllLinks(), null),
-      'message:produce': async (r) => {
-        const timestamp = Date.now()
-        const batch = encodeRecordBatch({
-          records: [{ key: r.key ?? null, value: r.value, timestamp: BigInt(timestamp), headers: Object.entries(r.headers ?? {}).map(([key, value]) => ({ key, value })) }],
-        })
-        const result = await c.produce(r.topic, r.partition, batch, r.acks ?? -1)
-        if (!result) return null
-        if (result.errorCode !== 0) throw kafkaErrorFor(result.errorCode, result.errorMessage ?? 'Produce failed')
-        return { partition: r.partition, offset: result.baseOffset, timestamp: result.logAppendTimeMs >= 0 ? result.logAppendTimeMs : timestamp }
-      },
+      'message:produce': (r) => this.producer.send(r),
       'group:list': () => c.groups(),
       'group:lagHistory': (r) => c.groupLagHistory(r.groupId),
       'group:resetOffsets': (r) => c.resetGroupOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),

@@ -48,13 +48,19 @@ export const REQUEST_SCHEMAS: Record<MethodName, z.ZodType> = {
   'message:produce': z
     .object({
       topic: topicName,
-      partition: z.number().int().nonnegative(),
+      partition: z.number().int().nonnegative().optional(),
       key: z.string().nullable().optional(),
       value: z.string().nullable(),
       headers: z.record(z.string(), z.string()).optional(),
       acks: z.union([z.literal(-1), z.literal(0), z.literal(1)]).optional(),
+      idempotent: z.boolean().optional(),
     })
-    .strict(),
+    .strict()
+    // The Java producer's ConfigException for enable.idempotence=true with acks other than all.
+    .refine((r) => !r.idempotent || (r.acks ?? -1) === -1, {
+      message: 'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.',
+      path: ['acks'],
+    }),
   'group:list': empty,
   'group:lagHistory': z.object({ groupId: z.string().min(1) }).strict(),
   'group:resetOffsets': z

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Serve } from './serve'
-import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'
 
 /** A crashed broker is fenced once its session times out: 1.5 s here instead of Kafka's 9 s. */
 const FAST_FENCING = ['--config', 'broker.session.timeout.ms=1500', '--config', 'broker.heartbeat.interval.ms=200']
@@ -70,7 +70,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
     await faults.getByTestId('fault-apply').click()
     await faults.locator('[data-testid=fault-row][data-link="1-3"][data-mode=cut]').waitFor({ timeout: 5000 })
     await expect(faults.getByTestId('fault-error').count()).resolves.toBe(0)
-    await page.screenshot({ path: `${ARTIFACTS}/brokers.png`, fullPage: true })
+    await saveScreenshot(page, 'brokers')
 
     await faults.getByTestId('fault-heal-all').click()
     await faults.getByTestId('faults-empty').waitFor({ timeout: 5000 })
@@ -84,7 +84,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
     await card(3).getByTestId('broker-pause').click()
     await state(3, '[data-status=paused]').waitFor({ timeout: 5000 })
     await expect(card(3).getByTestId('broker-resume').isEnabled()).resolves.toBe(true)
-    await page.screenshot({ path: `${ARTIFACTS}/brokers-dark.png`, fullPage: true })
+    await saveScreenshot(page, 'brokers-dark')
     await card(3).getByTestId('broker-resume').click()
     await state(3, '[data-status=running]').waitFor({ timeout: 5000 })
     await page.getByTestId('fault-heal').click()

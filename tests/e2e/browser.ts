@@ -36,3 +36,9 @@ export async function openConsole(options: {
   page.on('pageerror', (error) => options.consoleErrors.push(error.message))
   return { serve, browser, page }
 }
+
+/** Saves test-results/e2e/<name>.png: the whole page from the top, so the sticky top bar sits where it belongs. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate('window.scrollTo(0, 0)')
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true })
+}

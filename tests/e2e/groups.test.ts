@@ -5,7 +5,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Serve } from './serve'
-import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'
 
 const TOPIC = 'payments'
 const RECORDS = 6
@@ -76,13 +76,13 @@ describe.skipIf(chromiumMissing)(suiteTitle('consumer groups'), () => {
     await expect.poll(() => page.getByTestId('committed-offset').allTextContents(), { timeout: 10_000 }).toEqual(['0', '0', '0'])
     // The lag history samples every 5 s: wait for a point so the chart is in the screenshot.
     await page.locator('[data-testid=lag-chart] canvas').waitFor({ timeout: 15_000 })
-    await page.screenshot({ path: `${ARTIFACTS}/groups.png`, fullPage: true })
+    await saveScreenshot(page, 'groups')
   }, 90_000)
 
   it('follows the dark color scheme without console errors', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
-    await page.screenshot({ path: `${ARTIFACTS}/groups-dark.png`, fullPage: true })
+    await saveScreenshot(page, 'groups-dark')
     expect(consoleErrors).toEqual([])
   })
 })

@@ -1,10 +1,12 @@
 // The message browser in Chromium against the real `brokerlab serve`: produce a record in the
-// UI and find it in the browser, decoded as JSON.
+// UI (the built-in partitioner, idempotence, the send modes), find it in the browser decoded as
+// JSON, and read it back with kcat (librdkafka) over the Kafka listener.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { javaPartitionFor } from '../../main/cluster/producer/partitioner'
+import { kcat, kcatAvailable } from '../helpers/kcat'
 import type { Serve } from './serve'
-import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
-
+import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'
 
 describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
   let serve: Serve
@@ -33,11 +35,15 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
     await page.getByTestId('header-add').click()
     await page.getByTestId('header-key').fill('source')
     await page.getByTestId('header-value').fill('e2e')
+    await page.getByTestId('produce-idempotent').check()
     await page.getByTestId('produce-submit').click()
-    await expect.poll(() => page.getByTestId('produce-result').textContent(), { timeout: 10_000 }).toMatch(/events-0 at offset 0/)
+    // No partition chosen: the built-in partitioner puts key k1 where a Java client would.
+    const partition = javaPartitionFor('k1', 3)
+    const result = page.getByTestId('produce-result').first()
+    await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(new RegExp(`events-${partition} at offset 0 · producer \\d+, sequence 0`))
 
     await page.getByTestId('decode-mode').selectOption('json')
-    const row = page.locator('[data-testid=record-row][data-partition="0"][data-offset="0"]')
+    const row = page.locator(`[data-testid=record-row][data-partition="${partition}"][data-offset="0"]`)
     await row.waitFor({ timeout: 5000 })
     await expect(row.getByTestId('record-key').textContent()).resolves.toBe('k1')
     await expect(row.getByTestId('record-value').textContent()).resolves.toBe('{\n  "a": 1\n}')
@@ -48,13 +54,44 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
     await expect.poll(() => page.getByTestId('record-row').count()).toBe(0)
     await page.getByTestId('filter-text').fill('"a"')
     await expect.poll(() => page.getByTestId('record-row').count()).toBe(1)
-    await page.screenshot({ path: `${ARTIFACTS}/messages.png`, fullPage: true })
+    await saveScreenshot(page, 'messages')
   }, 60_000)
+
+  it.skipIf(!kcatAvailable)('shows what the UI produced to kcat -C over the Kafka listener', async () => {
+    const partition = javaPartitionFor('k1', 3)
+    const read = await kcat(['-b', serve.bootstrap, '-C', '-t', 'events', '-p', String(partition), '-o', 'beginning', '-e', '-q', '-f', '%k=%s %h\\n'])
+    expect(read.status, read.stderr).toBe(0)
+    expect(read.stdout.trim()).toBe('k1={"a":1} source=e2e')
+  })
+
+  it('sends asynchronously and fire-and-forget, to a chosen partition', async () => {
+    await page.getByTestId('produce-idempotent').uncheck()
+    await page.getByTestId('produce-partition').selectOption('1')
+    await page.getByTestId('produce-mode').selectOption('async')
+    for (const n of [1, 2, 3]) {
+      await page.getByTestId('produce-value').fill(`async ${n}`)
+      await page.getByTestId('produce-submit').click()
+    }
+    // Each result arrives as its callback would: newest first, offsets in the order sent.
+    await expect.poll(() => page.locator('[data-testid=produce-result][data-state=written]').allTextContents(), { timeout: 10_000 }).toEqual(
+      expect.arrayContaining([expect.stringMatching(/events-1 at offset 2/), expect.stringMatching(/events-1 at offset 1/), expect.stringMatching(/events-1 at offset 0/)]),
+    )
+    await page.getByTestId('produce-mode').selectOption('fire-and-forget')
+    await page.getByTestId('produce-value').fill('forgotten')
+    await page.getByTestId('produce-submit').click()
+    await expect.poll(() => page.getByTestId('produce-result').first().getAttribute('data-state')).toBe('sent')
+    // Not looked at, but written all the same: the live tail finds it.
+    await page.getByTestId('live-tail').check({ force: true }) // the label is the visible switch
+    await page.getByTestId('filter-text').fill('forgotten')
+    await expect.poll(() => page.locator('[data-testid=record-row][data-partition="1"]').count(), { timeout: 10_000 }).toBe(1)
+    await page.getByTestId('live-tail').uncheck({ force: true })
+    await page.getByTestId('filter-text').fill('')
+  })
 
   it('shows the dark theme without console errors', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
-    await page.screenshot({ path: `${ARTIFACTS}/messages-dark.png`, fullPage: true })
+    await saveScreenshot(page, 'messages-dark')
     expect(consoleErrors).toEqual([])
   })
 })

@@ -4,8 +4,9 @@
 // matrix shows one leader per partition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { kcat, kcatAvailable } from '../helpers/kcat'
 import type { Serve } from './serve'
-import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'
 
 
 describe.skipIf(chromiumMissing)(suiteTitle('topics'), () => {
@@ -71,7 +72,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('topics'), () => {
     for (const topic of ['orders', 'payments']) {
       await expect.poll(() => page.locator(`[data-testid=topic-list-row][data-topic=${topic}] .num`).last().textContent()).not.toBe('—')
     }
-    await page.screenshot({ path: `${ARTIFACTS}/topics.png` })
+    await saveScreenshot(page, 'topics')
   }, 60_000)
 
   it('a second create with the same name shows the server error inline', async () => {
@@ -96,14 +97,34 @@ describe.skipIf(chromiumMissing)(suiteTitle('topics'), () => {
     for (const row of await matrix.getByTestId('matrix-row').all()) await expect(row.getByTestId('replica-cell').count()).resolves.toBe(3)
     await expect(page.getByTestId('partition-row').count()).resolves.toBe(6)
     await page.locator('[data-testid=config-row][data-config="retention.ms"]').waitFor({ timeout: 5000 })
-    await page.screenshot({ path: `${ARTIFACTS}/topic-detail.png`, fullPage: true })
+    await saveScreenshot(page, 'topic-detail')
   }, 30_000)
 
+  it.skipIf(!kcatAvailable)('kcat -L shows the UI-created topic with the partitions, leaders and replicas the page shows', async () => {
+    const listed = await kcat(['-b', serve.bootstrap, '-L', '-J', '-t', 'payments', '-m', '10'])
+    expect(listed.status, listed.stderr).toBe(0)
+    const metadata = JSON.parse(listed.stdout) as { topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }> }> }> }
+    const fromKcat = metadata.topics[0].partitions
+      .sort((a, b) => a.partition - b.partition)
+      .map((p) => [String(p.partition), String(p.leader), p.replicas.map((r) => r.id).join(', ')])
+    const fromPage = await page.getByTestId('partition-row').evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute('data-partition'), r.querySelector('[data-testid=partition-leader]')?.textContent, r.querySelector('[data-testid=partition-replicas]')?.textContent]),
+    )
+    expect(metadata.topics[0].topic).toBe('payments')
+    expect(fromKcat).toHaveLength(6)
+    expect(fromKcat).toEqual(fromPage)
+  })
+
   it('follows the dark color scheme', async () => {
+    await page.goto(`${serve.url}#/topics`)
+    await page.locator('[data-testid=topic-list-row][data-topic=payments]').waitFor({ timeout: 5000 })
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+    await saveScreenshot(page, 'topics-dark')
+    await page.locator('[data-testid=topic-list-row][data-topic=payments]').click()
+    await page.getByTestId('replica-matrix').waitFor({ timeout: 5000 })
     await page.waitForTimeout(500) // the matrix cells' colour transition
-    await page.screenshot({ path: `${ARTIFACTS}/topic-detail-dark.png`, fullPage: true })
+    await saveScreenshot(page, 'topic-detail-dark')
     expect(consoleErrors).toEqual([])
   })
 

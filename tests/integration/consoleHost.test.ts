@@ -1,5 +1,6 @@
 // The console's read paths through the ConsoleHost on a real cluster: recent events for a
-// console that connects late, configs with their sources, and the message browser.
+// console that connects late, configs with their sources, the message browser, and config
+// changes checked with validateOnly before they are applied.
 import { describe, expect, it } from 'vitest'
 import { ConsoleHost } from '../../main/host/consoleHost'
 import { useCluster } from '../helpers/cluster'
@@ -45,5 +46,26 @@ describe('console host', () => {
     expect(tail).toEqual([expect.objectContaining({ offset: 2, value: null })])
     const refused = await host.call('message:browse', { topic: 'browsed', from: { kind: 'offset', offset: -1 }, limit: 10 })
     expect(refused).toMatchObject({ ok: false, error: { kind: 'invalid-request', field: 'from.offset' } })
+  })
+
+  it('checks config changes with validateOnly: Kafka’s error for an invalid value, nothing changed for a valid one', async () => {
+    const c = await fixture.start({}, 1)
+    const host = new ConsoleHost(c)
+    await call(host, 'topic:create', { name: 'checked', partitions: 1, configs: { 'retention.ms': '3600000' } })
+    const retention = async () => (await call<Array<{ name: string; value: string; source: number }>>(host, 'config:describeTopic', { name: 'checked' })).find((x) => x.name === 'retention.ms')
+
+    const invalid = await host.call('config:alter', { topic: 'checked', configs: { 'retention.ms': '-5' }, validateOnly: true })
+    expect(invalid).toMatchObject({ ok: false, error: { kind: 'kafka', errorName: 'INVALID_CONFIG', message: expect.stringMatching(/^Invalid value -5 for configuration retention\.ms: /) } })
+    await call(host, 'config:alter', { topic: 'checked', configs: { 'retention.ms': '60000' }, validateOnly: true })
+    await call(host, 'config:alter', { topic: 'checked', configs: { 'retention.ms': null }, validateOnly: true })
+    expect(await retention()).toMatchObject({ value: '3600000', source: 1 })
+
+    const readOnly = await host.call('config:alter', { broker: '', configs: { 'log.retention.check.interval.ms': '1000' }, validateOnly: true })
+    expect(readOnly).toMatchObject({ ok: false, error: { errorName: 'INVALID_REQUEST', message: 'Cannot update these configs dynamically: Set(log.retention.check.interval.ms)' } })
+    await call(host, 'config:alter', { broker: '', configs: { 'log.retention.bytes': '1048576' }, validateOnly: true })
+    expect(await call<unknown[]>(host, 'config:describeBroker', { brokerId: '' })).toEqual([])
+
+    await call(host, 'config:alter', { topic: 'checked', configs: { 'retention.ms': '60000' } })
+    expect(await retention()).toMatchObject({ value: '60000', source: 1 })
   })
 })

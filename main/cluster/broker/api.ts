@@ -5,7 +5,8 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
 import type { LinkFault } from '../faults'
-import type { GroupView } from './group'
+import type { GroupRebalance, GroupView } from './group'
+import type { BrokerTrafficTotals } from './brokerTopicMetrics'
 
 export interface BrokerInit {
   brokerId: number
@@ -186,6 +187,8 @@ export interface DescribeLogDirsResponse {
 
 /** What a broker reports without being asked. */
 export type BrokerEvent =
+  /** A consumer group completed a rebalance on its coordinator: a new generation is Stable. */
+  | ({ type: 'group-rebalanced'; timestamp: number } & GroupRebalance)
   | { type: 'log-recovered'; topic: string; partition: number; truncatedBytes: number; timestamp: number }
   | {
       /** A follower cut its log to match a new leader: offsets [toOffset, fromOffset) are gone here. */
@@ -219,6 +222,8 @@ export type BrokerApi = {
   listOffsets: [ListOffsetsRequest, ListOffsetsResponse]
   deleteRecords: [DeleteRecordsRequest, DeleteRecordsResponse]
   describeLogDirs: [Record<string, never>, DescribeLogDirsResponse]
+  /** Traffic totals since the broker started (Kafka's BrokerTopicMetrics, all topics). */
+  brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
   /** The groups this broker coordinates, as the console shows them. */
   listGroupViews: [Record<string, never>, GroupView[]]
   /** Commits offsets for an inactive group (the console's reset); refused for an active one. */

@@ -61,6 +61,7 @@ export class Broker {
       peer: (id) => this.peers.get(id)?.client,
       fetchConfig: () => ({ waitMaxMs: this.config('replica.fetch.wait.max.ms'), maxBytes: this.config('replica.fetch.max.bytes') }),
       emit,
+      markReplicated: (bytes) => this.replicaManager.metrics.markReplicated(bytes),
     })
     this.replicaManager.fetchers = this.fetchers
     this.lifecycle = new BrokerLifecycle({
@@ -83,6 +84,7 @@ export class Broker {
         groupMaxSize: this.config('group.max.size'),
       }),
       log: this.log,
+      emit,
     })
     this.kafkaApis = new KafkaApis({
       brokerId,
@@ -222,6 +224,7 @@ export class Broker {
       listOffsets: (body) => rm.listOffsets(body),
       deleteRecords: (body) => rm.deleteRecords(body),
       describeLogDirs: () => rm.describeLogDirs(),
+      brokerTopicMetrics: () => rm.metrics.read(),
       initProducerId: () => this.initProducerId(),
       listGroupViews: () => this.coordinators.readyShards().flatMap((shard) => shard.groups()),
       resetGroupOffsets: ({ groupId, plan }) => this.coordinators.shardForGroup(groupId, this.lifecycle.image).resetOffsets(groupId, plan),

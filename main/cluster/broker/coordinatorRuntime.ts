@@ -8,6 +8,7 @@ import { GroupCoordinatorShard, partitionFor, type GroupCoordinatorConfig } from
 import type { Partition } from './partition'
 import type { ReplicaManager } from './replicaManager'
 import type { MetadataImage } from '../metadata/image'
+import type { BrokerEvent } from './api'
 
 export const OFFSETS_TOPIC = '__consumer_offsets'
 
@@ -23,6 +24,8 @@ export interface CoordinatorRuntimeOptions {
   config: () => GroupCoordinatorConfig
   now?: () => number
   log(message: string): void
+  /** The broker's event stream: completed rebalances go on the console's timeline. */
+  emit?: (event: BrokerEvent) => void
 }
 
 export class CoordinatorRuntime {
@@ -54,6 +57,7 @@ export class CoordinatorRuntime {
       now: this.now,
       config: this.options.config,
       append: (records) => this.append(partition, records),
+      onRebalanced: (rebalance) => this.options.emit?.({ type: 'group-rebalanced', ...rebalance, timestamp: this.now() }),
     })
     try {
       shard.load(this.readRecords(partition))

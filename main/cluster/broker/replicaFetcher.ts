@@ -16,6 +16,8 @@ export interface FetcherOptions {
   /** replica.fetch.wait.max.ms and replica.fetch.max.bytes, read at each fetch (dynamic). */
   fetchConfig(): { waitMaxMs: number; maxBytes: number }
   emit(event: BrokerEvent): void
+  /** Counts the record bytes appended as follower (Kafka's ReplicationBytesInPerSec). */
+  markReplicated(bytes: number): void
 }
 
 /** Extra time a fetch may take beyond its long-poll wait before the link counts as down. */
@@ -192,7 +194,10 @@ class ReplicaFetcher {
       return
     }
     try {
-      if (answer.records.byteLength > 0) log.appendAsFollower(answer.records)
+      if (answer.records.byteLength > 0) {
+        log.appendAsFollower(answer.records)
+        this.options.markReplicated(answer.records.byteLength)
+      }
       p.partition.updateFollowerHighWatermark(answer.highWatermark)
       if (answer.logStartOffset > log.logStartOffset && answer.logStartOffset <= log.highWatermark) log.deleteRecordsBefore(answer.logStartOffset)
     } catch (err) {

@@ -28,6 +28,7 @@ import {
   type ProduceResponse,
   type StopReplicaRequest,
 } from './api'
+import { BrokerTopicMetrics } from './brokerTopicMetrics'
 import { LogManager, partitionKey } from './logManager'
 import { Partition, type PartitionContext } from './partition'
 
@@ -72,6 +73,8 @@ export class ReplicaManager {
   constructor(
     private readonly context: PartitionContext,
     private readonly logManager: LogManager,
+    /** Traffic counters (Kafka's BrokerTopicStats), shared with the replica fetchers. */
+    readonly metrics = new BrokerTopicMetrics(),
   ) {}
 
   get brokerId(): number {
@@ -207,6 +210,7 @@ export class ReplicaManager {
       try {
         const partition = this.partitionOrError(topic, p.index)
         const info = partition.appendRecordsToLeader(p.records, request.acks)
+        if (!info.duplicate) this.metrics.markProduced(info.recordCount, p.records.byteLength)
         logStartOffset = partition.log.logStartOffset
         this.wakeFetches()
         if (request.acks === -1) {
@@ -256,9 +260,18 @@ export class ReplicaManager {
         }
       }
       const remaining = deadline - Date.now()
-      if (bytes >= request.minBytes || failed || remaining <= 0) return response
+      if (bytes >= request.minBytes || failed || remaining <= 0) {
+        this.markFetched(request, response)
+        return response
+      }
       await this.waitForAppend(remaining)
     }
+  }
+
+  /** Counts an answer once, as it leaves: a long poll reads the logs more than once. */
+  private markFetched(request: FetchRequest, response: FetchResponse): void {
+    const isFollower = request.replicaId !== CONSUMER_REPLICA_ID
+    for (const t of response.topics) for (const p of t.partitions) this.metrics.markFetched(p.records, isFollower)
   }
 
   private readFromLocalLogs(request: FetchRequest): FetchResponse {

@@ -45,6 +45,8 @@ export function describeEvent(event: ContractEvent): EventLine {
       return { title: `Log ${tp(event)} truncated`, detail: `broker ${event.brokerId}: ${event.fromOffset} → ${event.toOffset}, leader ${event.leader}`, tone: 'warn' }
     case 'segments-deleted':
       return { title: `Segments of ${tp(event)} deleted`, detail: `broker ${event.brokerId}: ${event.deletedSegments} by ${event.reason}`, tone: 'info' }
+    case 'group-rebalanced':
+      return { title: `Group ${event.groupId} rebalanced`, detail: `generation ${event.generationId}, ${event.members} member${event.members === 1 ? '' : 's'}${event.protocol ? `, ${event.protocol}` : ''}, coordinator ${event.brokerId}`, tone: 'info' }
     case 'link-fault':
       return { title: `Link ${event.a} ↔ ${event.b}: ${event.fault.mode}`, detail: event.fault.mode === 'slow' ? `${event.fault.delayMs} ms delay` : '', tone: event.fault.mode === 'ok' ? 'good' : 'bad' }
     default:

@@ -1,15 +1,12 @@
 // The message browser's page: where it reads (topic, partition, seek position), the records
-// shown, paging from their offsets, a live tail; and producing a record.
+// shown, paging from their offsets, a live tail.
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { RequestOf } from '../../../preload/contract'
 import type { BrowseFrom, BrowsedRecord } from '../../../main/cluster/messages'
 import { client } from '../api/client'
 import { errorMessage } from '../composables/useSubmit'
 
 export const PAGE_SIZE = 50
-
-export type ProduceRequest = RequestOf<'message:produce'>
 
 export const useMessagesStore = defineStore('messages', () => {
   const topic = ref('')
@@ -60,9 +57,5 @@ export const useMessagesStore = defineStore('messages', () => {
     return browse({ kind: 'latest' })
   }
 
-  function produce(request: ProduceRequest) {
-    return client.call('message:produce', request)
-  }
-
-  return { topic, partition, from, records, error, loading, live, browse, nextPage, previousPage, tail, produce }
+  return { topic, partition, from, records, error, loading, live, browse, nextPage, previousPage, tail }
 })

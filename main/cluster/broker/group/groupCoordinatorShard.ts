@@ -51,6 +51,16 @@ export interface GroupCoordinatorShardOptions {
   append: (records: CoordinatorRecord[]) => Promise<void>
   /** Member ids are `${clientId or group.instance.id}-${uuid}`, as Kafka's; tests may pin the uuid. */
   uuid?: () => string
+  /** Told when a group completes a rebalance. */
+  onRebalanced?: (rebalance: GroupRebalance) => void
+}
+
+export interface GroupRebalance {
+  groupId: string
+  generationId: number
+  /** The assignor the members agreed on (e.g. range, RoundRobinAssigner). */
+  protocol: string | null
+  members: number
 }
 
 /** Kafka's offset.metadata.max.bytes default. */
@@ -84,6 +94,7 @@ export class GroupCoordinatorShard {
       config: options.config,
       write: (records) => (records.length === 0 ? Promise.resolve() : options.append(records).catch((err) => Promise.reject(appendError(err)))),
       newMemberId: (prefix) => `${prefix}-${uuid()}`,
+      onRebalanced: (group) => options.onRebalanced?.({ groupId: group.groupId, generationId: group.generationId, protocol: group.protocolName, members: group.members.size }),
     }
     this.classic = new GroupMetadataManager(this.ctx)
     this.nextOffsetsCleanupMs = options.now() + options.config().offsetsRetentionCheckIntervalMs

@@ -45,6 +45,8 @@ export interface CoordinatorContext {
   /** Resolves once the records are committed; rejects with the KafkaError to answer. */
   write(records: CoordinatorRecord[]): Promise<void>
   newMemberId(prefix: string): string
+  /** Told when a rebalance completes: the group is Stable in a new generation (the console's timeline). */
+  onRebalanced?(group: ClassicGroup): void
 }
 
 /** Who sent a JoinGroup: Kafka keeps it with the member and shows it in DescribeGroups. */
@@ -339,6 +341,7 @@ export class GroupMetadataManager {
     for (const m of group.members.values()) m.assignment = assignments.get(m.memberId) ?? EMPTY
     this.propagateAssignment(group, ErrorCode.NONE, false)
     group.transitionTo(S.Stable, this.ctx.now())
+    this.ctx.onRebalanced?.(group)
   }
 
   private propagateAssignment(group: ClassicGroup, errorCode: number, clear: boolean): void {
