@@ -7,6 +7,8 @@ import type { GroupSnapshot, ResetPlanEntry, ResetTarget } from '../main/cluster
 import type { LinkFault } from '../main/cluster/faults'
 import type { DescribedConfig } from '../main/cluster/config'
 import type { BrowseFrom, BrowsedRecord } from '../main/cluster/messages'
+import type { ProducerStats, RunStats } from '../main/cluster/clients/api'
+import type { DemoConsumersRequest, DemoProducerRequest } from '../main/cluster/clients/demoClients'
 
 export interface AppInfo {
   version: string
@@ -64,6 +66,18 @@ export interface ContractMethods {
   'config:describeTopic': [{ name: string }, DescribedConfig[]]
   'config:describeBroker': [{ brokerId: number | '' }, DescribedConfig[]]
   'message:browse': [{ topic: string; partition?: number; from: BrowseFrom; limit: number }, BrowsedRecord[]]
+  /** Demo consumers: a run of N kafkajs members in one group, with processed / twice / never counters. */
+  'demo:startConsumers': [DemoConsumersRequest, RunStats]
+  'demo:consumerRuns': [Record<string, never>, RunStats[]]
+  /** Kills the member's thread dead (no LeaveGroup, no commit), mid-batch when it has one within 3 s. */
+  'demo:killMember': [{ runId: string; member: number }, RunStats]
+  'demo:restartMember': [{ runId: string; member: number }, RunStats]
+  /** The members leave the group; answers the final counters. */
+  'demo:stopConsumers': [{ runId: string }, RunStats]
+  /** The load generator: a kafkajs producer at a steady rate. */
+  'demo:startProducer': [DemoProducerRequest, ProducerStats]
+  'demo:producers': [Record<string, never>, ProducerStats[]]
+  'demo:stopProducer': [{ producerId: string }, ProducerStats]
 }
 
 export type MethodName = keyof ContractMethods

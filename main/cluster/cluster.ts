@@ -12,6 +12,7 @@ import { browsePartition, type BrowseFrom, type BrowsedRecord, type BrowseSource
 import { describeBrokerConfigs, describeClusterDefaultConfigs, describeTopicConfigs, type DescribedConfig } from './config'
 import { loadOrCreateClusterId } from './metaProperties'
 import type { ClientsApi } from './clients/api'
+import { DemoClients } from './clients/demoClients'
 import { deleteGroupError, groupSnapshots, planReset, requireInactive, type GroupSnapshot, type GroupSource, type ResetPlanEntry, type ResetTarget } from './groups'
 import { partitionFor } from './broker/group'
 import { OFFSETS_TOPIC } from './broker/coordinatorRuntime'
@@ -108,9 +109,7 @@ export class Cluster {
   private readonly listeners = new Set<(event: ClusterEvent) => void>()
   private readonly recent: ClusterEvent[] = []
   private readonly imageWaiters = new Set<() => void>()
-  private clients: Promise<RpcClient<ClientsApi>> | null = null
   private lagSampler: NodeJS.Timeout | null = null
-  private clientsWorker: Worker | null = null
   private readonly lagHistory = new Map<string, Array<{ timestamp: number; totalLag: number }>>()
   private readonly staticConfigs: Record<string, string>
   /** meta.properties' cluster.id: made at the first start, read back at every later one. */
@@ -546,13 +545,15 @@ export class Cluster {
 
   // ---- demo clients -------------------------------------------------------------------
 
+  /** The console's demo consumer runs and load producers, on this cluster's listeners. */
+  readonly demo = new DemoClients(
+    () => launch<ClientsApi, unknown, unknown>('clients', {}, 'demo-clients'),
+    () => this.bootstrapServers,
+  )
+
   /** The demo clients' worker (kafkajs consumers and producers), started on first use. */
-  async demoClients(): Promise<RpcClient<ClientsApi>> {
-    this.clients ??= launch<ClientsApi, unknown, unknown>('clients', {}, 'demo-clients').then(({ worker, client }) => {
-      this.clientsWorker = worker
-      return client
-    })
-    return this.clients
+  demoClients(): Promise<RpcClient<ClientsApi>> {
+    return this.demo.client()
   }
 
   // ---- faults -------------------------------------------------------------------------
@@ -732,11 +733,7 @@ export class Cluster {
   /** Clean shutdown of every broker (logs flushed and closed), then of the controller. */
   async stop(): Promise<void> {
     if (this.lagSampler) clearInterval(this.lagSampler)
-    if (this.clients) {
-      const client = await this.clients.catch(() => null)
-      await client?.call('shutdown', {}, [], 5000).catch(() => undefined)
-      await this.clientsWorker?.terminate()
-    }
+    await this.demo.stop()
     await Promise.all(
       [...this.brokers.values()].map(async (h) => {
         if (h.status === 'paused') this.resumeSignal(h)

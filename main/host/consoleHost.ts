@@ -41,6 +41,14 @@ export class ConsoleHost {
       'config:describeTopic': (r) => c.describeTopicConfigs(r.name),
       'config:describeBroker': (r) => c.describeBrokerConfigs(r.brokerId),
       'message:browse': (r) => c.browseMessages(r.topic, r.from, r.limit, r.partition),
+      'demo:startConsumers': (r) => c.demo.startConsumers(r),
+      'demo:consumerRuns': () => c.demo.consumerRuns(),
+      'demo:killMember': (r) => c.demo.killMember(r.runId, r.member),
+      'demo:restartMember': (r) => c.demo.restartMember(r.runId, r.member),
+      'demo:stopConsumers': (r) => c.demo.stopConsumers(r.runId),
+      'demo:startProducer': (r) => c.demo.startProducer(r),
+      'demo:producers': () => c.demo.producerStats(),
+      'demo:stopProducer': (r) => c.demo.stopProducer(r.producerId),
     }
   }
 

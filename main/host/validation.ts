@@ -19,6 +19,8 @@ const resetTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('shift'), by: z.number().int() }).strict(),
 ])
 
+const runMember = z.object({ runId: z.string().min(1).max(64), member: z.number().int().nonnegative().max(63) }).strict()
+
 export const REQUEST_SCHEMAS: Record<MethodName, z.ZodType> = {
   'app:info': empty,
   'cluster:snapshot': empty,
@@ -82,6 +84,35 @@ export const REQUEST_SCHEMAS: Record<MethodName, z.ZodType> = {
       limit: z.number().int().min(1).max(1000),
     })
     .strict(),
+  'demo:startConsumers': z
+    .object({
+      groupId: z.string().min(1).max(249),
+      topic: topicName,
+      members: z.number().int().min(1).max(8),
+      processingDelayMs: z.number().int().min(0).max(10_000),
+      commitMode: z.enum(['auto', 'after-processing', 'before-processing']),
+      // The coordinator still holds it to group.min/max.session.timeout.ms, as Kafka does.
+      sessionTimeoutMs: z.number().int().min(1000).max(300_000).optional(),
+    })
+    .strict(),
+  'demo:consumerRuns': empty,
+  'demo:killMember': runMember,
+  'demo:restartMember': runMember,
+  'demo:stopConsumers': z.object({ runId: z.string().min(1).max(64) }).strict(),
+  'demo:startProducer': z
+    .object({
+      topic: topicName,
+      ratePerSec: z.number().int().min(1).max(20_000),
+      messageBytes: z.number().int().min(0).max(1_000_000),
+      keyCardinality: z.number().int().min(1).max(1_000_000).nullable(),
+      acks: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
+      idempotent: z.boolean(),
+    })
+    .strict()
+    // enable.idempotence requires acks=all, as in Kafka's producer.
+    .refine((r) => !r.idempotent || r.acks === -1, { message: 'an idempotent producer needs acks=all (-1)', path: ['acks'] }),
+  'demo:producers': empty,
+  'demo:stopProducer': z.object({ producerId: z.string().min(1).max(64) }).strict(),
 }
 
 export class ContractValidationError extends Error {

@@ -52,6 +52,14 @@ describe('contract validation', () => {
       'config:describeTopic': { name: 'orders' },
       'config:describeBroker': { brokerId: '' },
       'message:browse': { topic: 'orders', partition: 0, from: { kind: 'timestamp', timestamp: 1 }, limit: 100 },
+      'demo:startConsumers': { groupId: 'g', topic: 'orders', members: 2, processingDelayMs: 50, commitMode: 'after-processing', sessionTimeoutMs: 6000 },
+      'demo:consumerRuns': {},
+      'demo:killMember': { runId: 'r', member: 1 },
+      'demo:restartMember': { runId: 'r', member: 1 },
+      'demo:stopConsumers': { runId: 'r' },
+      'demo:startProducer': { topic: 'orders', ratePerSec: 100, messageBytes: 64, keyCardinality: null, acks: 0, idempotent: false },
+      'demo:producers': {},
+      'demo:stopProducer': { producerId: 'p' },
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(REQUEST_SCHEMAS).sort())
     for (const [method, request] of Object.entries(good)) expect(validateRequest(method, request).method).toBe(method)

@@ -1,0 +1,22 @@
+import type { CommitMode } from '../../../../main/cluster/clients/api'
+
+/** What each commit mode means when a member dies mid-batch: the point of the demo. */
+export const COMMIT_MODES: ReadonlyArray<{ mode: CommitMode; label: string; meaning: string }> = [
+  {
+    mode: 'auto',
+    label: 'Auto commit',
+    meaning: 'enable.auto.commit: the processed offsets are committed every 500 ms, so a killed member’s records since the last commit are processed again.',
+  },
+  {
+    mode: 'after-processing',
+    label: 'After processing (at least once)',
+    meaning: 'Each batch is committed once it is processed: a member killed mid-batch leaves the whole batch to be processed again. Duplicates, never a loss.',
+  },
+  {
+    mode: 'before-processing',
+    label: 'Before processing (at most once)',
+    meaning: 'Each batch is committed as it arrives: a member killed mid-batch loses the rest of its batch. Losses, never a duplicate.',
+  },
+]
+
+export const commitModeLabel = (mode: CommitMode) => COMMIT_MODES.find((m) => m.mode === mode)?.label ?? mode
