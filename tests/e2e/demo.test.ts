@@ -141,4 +141,13 @@ describe.skipIf(chromiumMissing)(suiteTitle('demo consumers and the load generat
     await expect.poll(() => page.getByTestId('load-generator').getByTestId('empty-load').count()).toBe(1)
     expect(consoleErrors).toEqual([])
   }, 90_000)
+
+  it('produces one record from the Produce page to the topic picked there', async () => {
+    await page.getByTestId('produce-topic').selectOption(TOPIC)
+    await page.getByTestId('produce-key').fill('order-one')
+    await page.getByTestId('produce-value').fill('{"one":true}')
+    await page.getByTestId('produce-submit').click()
+    await expect.poll(() => page.getByTestId('produce-result').first().textContent(), { timeout: 10_000 }).toMatch(new RegExp(`Written to ${TOPIC}-\\d+ at offset \\d+`))
+    expect(consoleErrors).toEqual([])
+  })
 })
