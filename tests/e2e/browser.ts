@@ -3,6 +3,7 @@
 // violation or an uncaught error shows up there, not as a failed assertion).
 import { existsSync, mkdirSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 import { startServe, type Serve } from './serve'
 
 export const CHROMIUM = '/usr/bin/chromium'
@@ -37,8 +38,21 @@ export async function openConsole(options: {
   return { serve, browser, page }
 }
 
-/** Saves test-results/e2e/<name>.png: the whole page from the top, so the sticky top bar sits where it belongs. */
-export async function saveScreenshot(page: Page, name: string): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)')
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true })
+/**
+ * Saves test-results/e2e/<name>.png with transitions finished. Whole page: from the top, so the
+ * sticky top bar sits where it belongs; `fullPage: false`: the 1280x800 viewport as scrolled.
+ */
+export async function saveScreenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+  if (fullPage) await page.evaluate('window.scrollTo(0, 0)')
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage, animations: 'disabled' })
+}
+
+/** The view as it is now in light, then dark (<name>-dark.png), then light again. */
+export async function saveThemeScreenshots(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await saveScreenshot(page, name, options)
+  for (const scheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(scheme)
+    if (scheme === 'dark') await saveScreenshot(page, `${name}-dark`, options)
+  }
 }

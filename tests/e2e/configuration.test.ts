@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { TopicDescription } from '../../main/cluster/cluster'
 import type { Serve } from './serve'
-import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, saveThemeScreenshots, suiteTitle } from './browser'
 
 /** Retention runs every 200 ms here instead of Kafka's 5 minutes, so deleted segments show at once. */
 const FAST_RETENTION = ['--config', 'log.retention.check.interval.ms=200']
@@ -138,10 +138,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('configuration page'), () => {
     await page.getByTestId('config-overrides').uncheck({ force: true })
     await row('segment.bytes').getByTestId('config-input').fill('-3')
     await row('segment.bytes').getByTestId('config-input-error').waitFor({ timeout: 5000 })
-    await page.screenshot({ path: `${ARTIFACTS}/configuration.png` })
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
-    await page.screenshot({ path: `${ARTIFACTS}/configuration-dark.png` })
+    await saveThemeScreenshots(page, 'configuration', { fullPage: false })
     await page.getByTestId('config-discard').click()
     await page.getByTestId('pending-empty').waitFor()
     expect(consoleErrors).toEqual([])

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Serve } from './serve'
-import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, saveThemeScreenshots, suiteTitle } from './browser'
 
 const TOPIC = 'orders'
 const RECORDS = 60
@@ -33,15 +33,6 @@ describe.skipIf(chromiumMissing)(suiteTitle('demo consumers and the load generat
   const run = () => page.locator(`[data-testid=demo-run][data-group=${GROUP}]`)
   const member = (index: number) => run().locator(`[data-testid=demo-member][data-member="${index}"]`)
 
-  /** Light, then dark (and back): the view as it is now, at 1280x800, with transitions finished. */
-  async function screenshots(name: string): Promise<void> {
-    await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true, animations: 'disabled' })
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
-    await page.screenshot({ path: `${ARTIFACTS}/${name}-dark.png`, fullPage: true, animations: 'disabled' })
-    await page.emulateMedia({ colorScheme: 'light' })
-    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light')
-  }
 
   it('starts two demo consumers: the group shows its members, assignments and lag; a killed member is rebalanced away', async () => {
     expect((await serve.api('topic:create', { name: TOPIC, partitions: 3, replicationFactor: 3 })).status).toBe(200)
@@ -88,7 +79,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('demo consumers and the load generat
     await expect.poll(() => page.getByTestId('committed-offset').allTextContents(), { timeout: 30_000 }).toEqual([perPartition, perPartition, perPartition])
     await expect.poll(() => counter('demo-processed')).toBe(RECORDS)
     await expect(counter('demo-lost')).resolves.toBe(0)
-    await screenshots('groups-demo')
+    await saveThemeScreenshots(page, 'groups-demo')
   }, 180_000)
 
   it('stops the run (its members leave the group) and resets the group with a dry run', async () => {
@@ -131,7 +122,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('demo consumers and the load generat
     expect(acked).toBeGreaterThan(0)
     await expect.poll(() => counter('load-acked'), { timeout: 10_000 }).toBeGreaterThan(acked)
     await expect(counter('load-failed')).resolves.toBe(0)
-    await screenshots('produce')
+    await saveThemeScreenshots(page, 'produce')
 
     // Main remembers what runs: a reloaded console lists the producer again.
     await page.reload()

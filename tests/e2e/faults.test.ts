@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Serve } from './serve'
-import { ARTIFACTS, chromiumMissing, openConsole, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, saveThemeScreenshots, suiteTitle } from './browser'
 
 const TOPIC = 'inventory'
 const SESSION_TIMEOUT_MS = 1500
@@ -84,12 +84,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('faults'), () => {
     await expect.poll(async () => (await isrs()).every((isr) => isr.length === 2 && !isr.includes(victim)), { timeout: CONSOLE_DELAY_MS }).toBe(true)
     console.log(`new leaders and shrunk ISRs shown ${Date.now() - crashedAt} ms after the crash (session timeout ${SESSION_TIMEOUT_MS} ms)`)
     await expect(page.getByTestId('topic-detail').getByText('3 under-replicated').count()).resolves.toBe(1)
-    await page.screenshot({ path: `${ARTIFACTS}/faults.png`, animations: 'disabled' })
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
-    // The cells' colour transition must end first.
-    await page.screenshot({ path: `${ARTIFACTS}/faults-dark.png`, animations: 'disabled' })
-    await page.emulateMedia({ colorScheme: 'light' })
+    await saveThemeScreenshots(page, 'faults', { fullPage: false })
 
     await page.goto(serve.url)
     const fencing = await timelineTypes('brokers', String(victim))
