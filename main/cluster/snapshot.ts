@@ -3,6 +3,7 @@
 // per topic; a topic's partitions, replica by replica, come with describeTopic for the one
 // topic a page shows. With 1,000 topics of 12 partitions every partition in every snapshot
 // was 4.8 MB a refresh; the summaries are a few hundred kB.
+import type { PartitionLogInfo } from './broker/api'
 import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
 import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from './broker/logOffsets'
 import type { PartitionRegistration, TopicImage } from './metadata/image'
@@ -18,13 +19,7 @@ export interface ReplicaSnapshot {
   offline: boolean
 }
 
-export interface PartitionSnapshot {
-  topic: string
-  partition: number
-  leader: number
-  leaderEpoch: number
-  replicas: number[]
-  isr: number[]
+export interface PartitionSnapshot extends Pick<PartitionLogInfo, 'topic' | 'partition' | 'leader' | 'leaderEpoch' | 'replicas' | 'isr'> {
   offlineReplicas: number[]
   logStartOffset: number | null
   highWatermark: number | null
