@@ -92,6 +92,18 @@ describe.skipIf(chromiumMissing)(suiteTitle('configuration page'), () => {
     await expect(topicConfig('orders', 'retention.ms')).resolves.toMatchObject({ configValue: '3600000', configSource: 1, isDefault: false })
   }, 40_000)
 
+  it('offers a closed set of values as a choice: compression.type', async () => {
+    const choice = row('compression.type').getByTestId('config-input')
+    await expect(choice.locator('option').allTextContents()).resolves.toEqual(['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'])
+    await expect(choice.inputValue()).resolves.toBe('producer')
+    await choice.selectOption('zstd')
+    await status('valid').waitFor({ timeout: 5000 })
+    await expect(pendingRow('compression.type').getByTestId('pending-diff').textContent()).resolves.toBe('producer → zstd')
+    await page.getByTestId('config-apply').click()
+    await page.getByTestId('pending-empty').waitFor({ timeout: 5000 })
+    await expect(topicConfig('orders', 'compression.type')).resolves.toMatchObject({ configValue: 'zstd', configSource: 1 })
+  }, 30_000)
+
   it('lowers retention.ms on a topic with small segments: segments go and the log start offset moves', async () => {
     await api('topic:create', { name: 'clicks', partitions: 1, replicationFactor: 1, configs: { 'segment.bytes': '1024' } })
     for (let i = 0; i < 24; i++) await api('message:produce', { topic: 'clicks', partition: 0, key: `k${i}`, value: `click ${i} `.padEnd(120, '.') })

@@ -62,6 +62,7 @@ function brokerSynonyms(names: readonly string[], layers: ConfigLayers): Synonym
 function described(key: ConfigKey, readOnly: boolean, typedValue: ConfigValue | null, synonyms: SynonymValue[]): DescribedConfig {
   const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG
   const hide = (value: string | null): string | null => (key.sensitive ? null : value)
+  const validValues = choicesOf(key)
   return {
     name: key.name,
     value: hide(formatConfigValue(key.type, typedValue)),
@@ -73,7 +74,14 @@ function described(key: ConfigKey, readOnly: boolean, typedValue: ConfigValue | 
     type: key.type,
     documentation: key.documentation,
     synonyms: synonyms.map(({ name, value, source }) => ({ name, value: hide(value), source })),
+    ...(validValues ? { validValues } : {}),
   }
+}
+
+/** The values a config can take when they are a closed set: a boolean, or one of a list. */
+function choicesOf(key: ConfigKey): string[] | undefined {
+  if (key.type === 'BOOLEAN') return ['true', 'false']
+  return key.validator?.kind === 'in' ? [...key.validator.values] : undefined
 }
 
 /** One broker config. A secondary name (log.retention.hours) starts its synonyms at itself, as Kafka's dropWhile does. */

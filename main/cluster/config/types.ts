@@ -124,4 +124,6 @@ export interface DescribedConfig {
    * the wire: the console uses it to say why a config cannot change.
    */
   dynamicUpdateMode?: DynamicUpdateMode
+  /** The whole set of values it accepts, when that is a closed set (booleans, compression.type...). Not on the wire. */
+  validValues?: string[]
 }

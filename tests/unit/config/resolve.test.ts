@@ -251,3 +251,16 @@ describe('the default broker resource', () => {
     ])
   })
 })
+
+describe('validValues', () => {
+  it('lists the closed set a config accepts (booleans and one-of lists), and nothing for open ones', () => {
+    const topic = describeTopicConfigs({}, layers({}))
+    const of = (name: string) => topic.find((c) => c.name === name)?.validValues
+    expect(of('unclean.leader.election.enable')).toEqual(['true', 'false'])
+    expect(of('compression.type')).toEqual(['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'])
+    expect(of('message.timestamp.type')).toEqual(['CreateTime', 'LogAppendTime'])
+    expect(of('retention.ms')).toBeUndefined()
+    // cleanup.policy takes a list (delete, compact or both): typed, not picked.
+    expect(of('cleanup.policy')).toBeUndefined()
+  })
+})
