@@ -1,29 +1,17 @@
-// One contract call behind a button (create, delete, add partitions, read configs): whether it
-// runs, and the server's message and Kafka's error name when it failed, for a dialog to show inline.
-import { ref } from 'vue'
-import { toCallError } from '../api/errors'
+// One contract call behind a button (create, delete, add partitions, read configs): useSubmit
+// with the call passed to run, which resolves true when it succeeded and false (with the
+// server's message and Kafka's error name kept) when it failed, for a dialog to show inline.
+import { useSubmit } from './useSubmit'
 
 export function useActionCall() {
-  const pending = ref(false)
-  const error = ref<string | null>(null)
-  const errorName = ref<string | null>(null)
-
-  /** Runs the call; resolves true when it succeeded, false (with the error kept) when it failed. */
-  async function run(call: () => Promise<unknown>): Promise<boolean> {
-    pending.value = true
-    error.value = errorName.value = null
-    try {
-      await call()
-      return true
-    } catch (reason) {
-      const failure = toCallError(reason)
-      error.value = failure.message
-      errorName.value = failure.errorName ?? null
-      return false
-    } finally {
-      pending.value = false
-    }
+  const { busy, error, errorName, run } = useSubmit((call: () => Promise<unknown>) => call())
+  return {
+    pending: busy,
+    error,
+    errorName,
+    run: async (call: () => Promise<unknown>): Promise<boolean> => {
+      await run(call)
+      return error.value === null
+    },
   }
-
-  return { pending, error, errorName, run }
 }
