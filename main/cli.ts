@@ -1,14 +1,11 @@
 // The `brokerlab` command. Runs under plain Node as well as next to Electron, so it never
 // imports electron: `start` launches the Electron binary as a child process.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { existsSync, realpathSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { version } from '../package.json'
-import { ensureBuilt, findProjectRoot } from './bin/build.js'
 import { runCluster, type ClusterCommandOptions } from './commands/cluster'
 import { runServe, type ServeCommandOptions } from './commands/serve'
+import { runStart } from './commands/start'
 
 export type Command = 'start' | 'serve' | 'cluster'
 
@@ -109,62 +106,10 @@ export async function run(argv: readonly string[]): Promise<number> {
       console.error(`brokerlab: ${invocation.message}\n\n${USAGE}`)
       return EXIT_USAGE
     case 'run':
-      if (invocation.command === 'start') return start()
+      if (invocation.command === 'start') return runStart()
       if (invocation.command === 'cluster') return runCluster(invocation.options as ClusterCommandOptions)
       return runServe(invocation.options as ServeCommandOptions)
   }
-}
-
-const FALLBACK = 'starting the headless console instead (brokerlab serve)'
-
-async function start(): Promise<number> {
-  const root = findProjectRoot(import.meta.dirname)
-  try {
-    ensureBuilt(root)
-  } catch (err) {
-    console.error((err as Error).message)
-    return 1
-  }
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    console.error(`brokerlab start: no display (DISPLAY and WAYLAND_DISPLAY are unset), so Electron cannot open a window; ${FALLBACK}`)
-    return runServe({})
-  }
-  const electron = findElectron(root) ?? installElectron(root)
-  if (typeof electron !== 'string') {
-    console.error(`brokerlab start: the Electron binary is not installed and could not be downloaded (${electron.reason}); ${FALLBACK}`)
-    return runServe({})
-  }
-  const env = { ...process.env }
-  delete env.ELECTRON_RUN_AS_NODE // would make Electron behave as plain Node
-  const child = spawn(electron, [root], { stdio: 'inherit', env })
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))))
-}
-
-function electronPackageDir(root: string): string {
-  return dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'))
-}
-
-/** The Electron executable that node_modules/electron/install.js put in place, if it is there. */
-function findElectron(root: string): string | null {
-  const dir = electronPackageDir(root)
-  const pathFile = join(dir, 'path.txt')
-  if (!existsSync(pathFile)) return null
-  const executable = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
-  return existsSync(executable) ? executable : null
-}
-
-/** npm install skips electron's download ("allowScripts"), so fetch the binary on first start. */
-function installElectron(root: string): string | { reason: string } {
-  console.error('brokerlab start: downloading the Electron binary...')
-  const install = spawnSync(process.execPath, [join(electronPackageDir(root), 'install.js')], { encoding: 'utf8', timeout: 300_000 })
-  const installed = findElectron(root)
-  if (installed) return installed
-  // The error's own line, not its stack trace, e.g. "TypeError: fetch failed".
-  const message = `${install.error?.message ?? ''}\n${install.stderr ?? ''}`
-    .split('\n')
-    .map((line) => line.trim())
-    .find((line) => line && !line.startsWith('at '))
-  return { reason: message || `install.js exited with code ${install.status}` }
 }
 
 function isProcessEntry(): boolean {

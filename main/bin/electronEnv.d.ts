@@ -1,0 +1,1 @@
+export function electronBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
