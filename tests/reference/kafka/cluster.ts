@@ -120,7 +120,7 @@ export class ReferenceCluster {
     const deadline = Date.now() + timeoutMs
     for (const node of this.nodes) {
       for (;;) {
-        const dead = await Promise.race([...this.nodes.map((n) => n.exited.then(() => n)), new Promise<undefined>((r) => setTimeout(r, 0))])
+        const dead = await Promise.race([...this.nodes.map((n) => n.exited.then(() => n)), new Promise<undefined>((r) => setTimeout(() => r(undefined), 0))])
         if (dead) throw new Error(`reference broker ${dead.id} exited while starting:\n${this.logTail(dead)}`)
         if ((await this.brokersSeenBy(node)) === this.nodes.length) break
         if (Date.now() > deadline) throw new Error(`reference broker ${node.id} not ready after ${timeoutMs} ms:\n${this.logTail(node)}`)
