@@ -47,7 +47,8 @@ export async function handleCreateTopics(context: BrokerContext, request: M.Crea
               configSource: c.source,
               isSensitive: c.sensitive,
             }))
-          : null,
+          : // Kafka answers a failed topic with no configs, as an empty list rather than null.
+            [],
     })),
   }
 }

@@ -1,0 +1,190 @@
+// A real Apache Kafka cluster on loopback, for comparing Brokerlab with the reference: three
+// KRaft brokers in three JVMs, the first also the (single) controller, so 2 cores carry three
+// JVMs rather than four and RF 3 still places a replica on every broker. Storage is formatted
+// with kafka-storage, every JVM's heap is bounded, and stop() shuts the brokers down cleanly.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { ApiKey } from '../../../main/cluster/protocol/messages'
+import { RawClient } from '../../helpers/rawClient'
+import { kafkaClasspath } from './jars'
+import { javaExecutable, jvmArgs } from './java'
+import { KAFKA_TOOLS, runKafkaTool } from './tools'
+
+export interface ReferenceClusterOptions {
+  /** Where each node keeps its properties, data and server.log. */
+  dir: string
+  brokers?: number
+  /** Static broker properties on every node, after the launcher's own. */
+  configs?: Record<string, string>
+  /** Each broker JVM's -Xmx. */
+  maxHeap?: string
+  startTimeoutMs?: number
+}
+
+interface ReferenceNode {
+  id: number
+  port: number
+  dir: string
+  process: ChildProcess
+  exited: Promise<number | null>
+  stderr: string[]
+}
+
+const CONTROLLER_ID = 1
+
+/** A port the OS reports free now (a race with other processes is possible but rare). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Kafka's Uuid text form: 16 random bytes in URL-safe base64 without padding. */
+function randomClusterId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+function properties(entries: Record<string, string | number>): string {
+  return Object.entries(entries).map(([k, v]) => `${k}=${v}`).join('\n') + '\n'
+}
+
+export class ReferenceCluster {
+  private constructor(
+    readonly clusterId: string,
+    readonly nodes: ReferenceNode[],
+  ) {}
+
+  get bootstrapServers(): string {
+    return this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',')
+  }
+
+  static async start(options: ReferenceClusterOptions): Promise<ReferenceCluster> {
+    const brokers = options.brokers ?? 3
+    const clusterId = randomClusterId()
+    const controllerPort = await freePort()
+    const ids = Array.from({ length: brokers }, (_, i) => i + 1)
+    const ports = await Promise.all(ids.map(() => freePort()))
+    const nodeFiles = ids.map((id, i) => {
+      const dir = join(options.dir, `node-${id}`)
+      mkdirSync(dir, { recursive: true })
+      const listeners = [`PLAINTEXT://127.0.0.1:${ports[i]}`, ...(id === CONTROLLER_ID ? [`CONTROLLER://127.0.0.1:${controllerPort}`] : [])]
+      const file = join(dir, 'server.properties')
+      writeFileSync(
+        file,
+        properties({
+          'process.roles': id === CONTROLLER_ID ? 'broker,controller' : 'broker',
+          'node.id': id,
+          'controller.quorum.voters': `${CONTROLLER_ID}@127.0.0.1:${controllerPort}`,
+          listeners: listeners.join(','),
+          'advertised.listeners': `PLAINTEXT://127.0.0.1:${ports[i]}`,
+          'controller.listener.names': 'CONTROLLER',
+          'inter.broker.listener.name': 'PLAINTEXT',
+          'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          'log.dirs': join(dir, 'data'),
+          ...options.configs,
+        }),
+      )
+      return { id, dir, file, port: ports[i] }
+    })
+    await Promise.all(nodeFiles.map((n) => formatStorage(clusterId, n.file)))
+
+    const classpath = kafkaClasspath()
+    const nodes = nodeFiles.map((n): ReferenceNode => {
+      const jvm = jvmArgs({ classpath, maxHeap: options.maxHeap ?? '512m', log4j: 'log4j2-broker.properties', systemProperties: { 'kafka.logs.dir': n.dir } })
+      const child = spawn(javaExecutable(), [...jvm, KAFKA_TOOLS['kafka-server-start'], n.file], { stdio: ['ignore', 'ignore', 'pipe'] })
+      const stderr: string[] = []
+      child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()))
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+      return { id: n.id, port: n.port, dir: n.dir, process: child, exited, stderr }
+    })
+    const cluster = new ReferenceCluster(clusterId, nodes)
+    try {
+      await cluster.waitReady(options.startTimeoutMs ?? 120_000)
+    } catch (err) {
+      await cluster.stop()
+      throw err
+    }
+    return cluster
+  }
+
+  /** Ready when every broker answers Metadata listing every broker, and none has exited. */
+  private async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (const node of this.nodes) {
+      for (;;) {
+        const dead = await Promise.race([...this.nodes.map((n) => n.exited.then(() => n)), new Promise<undefined>((r) => setTimeout(() => r(undefined), 0))])
+        if (dead) throw new Error(`reference broker ${dead.id} exited while starting:\n${this.logTail(dead)}`)
+        if ((await this.brokersSeenBy(node)) === this.nodes.length) break
+        if (Date.now() > deadline) throw new Error(`reference broker ${node.id} not ready after ${timeoutMs} ms:\n${this.logTail(node)}`)
+        await new Promise((r) => setTimeout(r, 250))
+      }
+    }
+  }
+
+  private async brokersSeenBy(node: ReferenceNode): Promise<number> {
+    let client: RawClient | undefined
+    try {
+      client = await RawClient.connect(`127.0.0.1:${node.port}`)
+      const metadata = await client.request(ApiKey.Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
+      return metadata.brokers.length
+    } catch {
+      return 0
+    } finally {
+      client?.close()
+    }
+  }
+
+  /** The last lines of a node's stderr and server.log, for a failure message. */
+  logTail(node: ReferenceNode, lines = 30): string {
+    let log = ''
+    try {
+      log = readFileSync(join(node.dir, 'server.log'), 'utf8')
+    } catch {
+      // not written yet
+    }
+    return [...node.stderr.join('').split('\n'), ...log.split('\n')].filter(Boolean).slice(-lines).join('\n')
+  }
+
+  /** Resident memory of all the cluster's JVMs, in bytes (Linux /proc). */
+  rssBytes(): number {
+    return this.nodes.reduce((sum, n) => {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${n.process.pid}/status`, 'utf8'))?.[1] ?? 0)
+        return sum + kb * 1024
+      } catch {
+        return sum
+      }
+    }, 0)
+  }
+
+  /**
+   * SIGTERM is Kafka's clean shutdown (controlled shutdown moves leaders away first): the
+   * plain brokers go first while the controller still runs, then the controller's node.
+   * Whatever has not exited in time is killed.
+   */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    const brokersFirst = [this.nodes.filter((n) => n.id !== CONTROLLER_ID), this.nodes.filter((n) => n.id === CONTROLLER_ID)]
+    for (const group of brokersFirst) await Promise.all(group.map((n) => stopNode(n, timeoutMs)))
+  }
+}
+
+async function stopNode(node: ReferenceNode, timeoutMs: number): Promise<void> {
+  if (node.process.exitCode !== null || node.process.signalCode !== null) return
+  node.process.kill('SIGTERM')
+  const timer = setTimeout(() => node.process.kill('SIGKILL'), timeoutMs)
+  await node.exited
+  clearTimeout(timer)
+}
+
+async function formatStorage(clusterId: string, propertiesFile: string): Promise<void> {
+  const result = await runKafkaTool('kafka-storage', ['format', '--cluster-id', clusterId, '--config', propertiesFile, '--ignore-formatted'])
+  if (result.status !== 0) throw new Error(`kafka-storage format failed (exit ${result.status}) for ${propertiesFile}:\n${result.stdout}${result.stderr}`)
+}
