@@ -79,6 +79,21 @@ describe.skipIf(chromiumMissing)(suiteTitle('consumer groups'), () => {
     await saveScreenshot(page, 'groups')
   }, 90_000)
 
+  it('plans a reset to an offset, and a shift by N, typed in the number field', async () => {
+    await page.getByTestId('reset-kind').selectOption('offset')
+    await page.getByTestId('reset-value').fill('1')
+    await page.getByTestId('reset-preview').click()
+    await expect.poll(() => page.getByTestId('plan-new').allTextContents(), { timeout: 10_000 }).toEqual(['1', '1', '1'])
+    await page.getByTestId('reset-cancel').click()
+
+    await page.getByTestId('reset-kind').selectOption('shift')
+    await page.getByTestId('reset-value').fill('2')
+    await page.getByTestId('reset-preview').click()
+    // From the committed 0, two on: each partition holds 2 records, so the end.
+    await expect.poll(() => page.getByTestId('plan-new').allTextContents(), { timeout: 10_000 }).toEqual(['2', '2', '2'])
+    await page.getByTestId('reset-cancel').click()
+  }, 60_000)
+
   it('follows the dark color scheme without console errors', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')

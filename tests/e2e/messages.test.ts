@@ -88,6 +88,31 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
     await page.getByTestId('filter-text').fill('')
   })
 
+  it.skipIf(!kcatAvailable)('seeks to an offset typed in the number field, on records kcat wrote', async () => {
+    expect((await serve.api('topic:create', { name: 'clicks', partitions: 1, replicationFactor: 3 })).status).toBe(200)
+    const lines = Array.from({ length: 150 }, (_, i) => `user-${i % 7}:click ${i}`).join('\n')
+    const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', 'clicks', '-p', '0', '-K', ':'], `${lines}\n`)
+    expect(produced.status, produced.stderr).toBe(0)
+
+    await page.getByTestId('browse-topic').selectOption('clicks')
+    await page.getByTestId('browse-partition').selectOption('0')
+    await page.getByTestId('seek-kind').selectOption('offset')
+    // Not the newest window (which "Latest" already shows), so the table has to move.
+    await page.getByTestId('seek-value').fill('40')
+    await page.getByTestId('seek').click()
+    const offsets = async () => (await page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-offset')))))
+    await expect.poll(async () => Math.min(...(await offsets())), { timeout: 10_000 }).toBe(40)
+    expect(Math.max(...(await offsets()))).toBeLessThan(100)
+    await expect(page.locator('[data-testid=record-row][data-offset="40"]').getByTestId('record-value').textContent()).resolves.toBe('click 40')
+    await expect(page.locator('.seek-error').count()).resolves.toBe(0)
+
+    // A negative offset: the field's own validation stops the seek, and the table stays.
+    await page.getByTestId('seek-value').fill('-3')
+    await page.getByTestId('seek').click()
+    await expect(page.getByTestId('seek-value').evaluate((input: HTMLInputElement) => input.validity.rangeUnderflow)).resolves.toBe(true)
+    expect(Math.min(...(await offsets()))).toBe(40)
+  }, 60_000)
+
   it('shows the dark theme without console errors', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')

@@ -1,3 +1,4 @@
+import { parseWholeNumber } from '../../format/wholeNumber'
 import type { ResetTarget } from '../../../../main/cluster/groups'
 
 export type TargetKind = ResetTarget['kind']
@@ -11,22 +12,20 @@ export const TARGET_KINDS: Array<{ kind: TargetKind; label: string }> = [
 ]
 
 /** The form's fields as a target; throws what the operator has to fix. */
-export function toTarget(kind: TargetKind, value: string): ResetTarget {
+export function toTarget(kind: TargetKind, value: string | number): ResetTarget {
   switch (kind) {
     case 'earliest':
     case 'latest':
       return { kind }
     case 'timestamp': {
-      const timestamp = Date.parse(value)
+      const timestamp = Date.parse(String(value))
       if (Number.isNaN(timestamp)) throw new Error('Choose a date and time')
       return { kind, timestamp }
     }
     case 'offset':
-    case 'shift': {
-      const n = Number(value)
-      if (value.trim() === '' || !Number.isInteger(n) || (kind === 'offset' && n < 0)) throw new Error(kind === 'offset' ? 'The offset is a whole number, 0 or more' : 'Shift by a whole number (negative moves back)')
-      return kind === 'offset' ? { kind, offset: n } : { kind, by: n }
-    }
+      return { kind, offset: parseWholeNumber(value, 'The offset is a whole number, 0 or more', 0) }
+    case 'shift':
+      return { kind, by: parseWholeNumber(value, 'Shift by a whole number (negative moves back)') }
   }
 }
 
