@@ -2,3 +2,4 @@
 export function findProjectRoot(from: string): string
 export function buildIsStale(root: string): boolean
 export function ensureBuilt(root: string): void
+export function builtProjectRoot(from: string): string

@@ -41,3 +41,15 @@ export function ensureBuilt(root) {
     throw new Error('brokerlab: the build failed (output above)')
   }
 }
+
+/** For the bin scripts: the project root with out/ up to date, or the process ends saying why. */
+export function builtProjectRoot(from) {
+  const root = findProjectRoot(from)
+  try {
+    ensureBuilt(root)
+  } catch (err) {
+    console.error(err.message)
+    process.exit(1)
+  }
+  return root
+}

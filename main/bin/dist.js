@@ -9,16 +9,10 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ensureBuilt, findProjectRoot } from './build.js'
+import { builtProjectRoot } from './build.js'
 import { electronBuildEnv } from './electronEnv.js'
 
-const root = findProjectRoot(import.meta.dirname)
-try {
-  ensureBuilt(root)
-} catch (err) {
-  console.error(err.message)
-  process.exit(1)
-}
+const root = builtProjectRoot(import.meta.dirname)
 
 const ELECTRON_BUILDER = 'electron-builder@26'
 
