@@ -1,5 +1,7 @@
 // Plain sockets to a broker's Kafka listener, for tests that send bytes no client would.
 import { connect, type Socket } from 'node:net'
+import { DIE_CLIENT_ID_PREFIX } from '../../main/cluster/net/testHooks'
+import { encodeRequest } from '../../main/cluster/protocol/messages'
 
 /** A connected socket to the first (or the `index`th) host:port of a bootstrap list. */
 export function openSocket(bootstrap: string, index = 0): Promise<Socket> {
@@ -26,4 +28,13 @@ export function readUntilClosed(socket: Socket, timeoutMs: number): Promise<Buff
       resolve(Buffer.concat(chunks))
     })
   })
+}
+
+/**
+ * Makes the `index`th broker's thread throw an uncaught error with `message`, through the
+ * test hook (main/cluster/net/testHooks.ts): the cluster must run with BROKERLAB_TEST_HOOKS=1.
+ */
+export async function injectBrokerDeath(bootstrap: string, index: number, message: string): Promise<void> {
+  const socket = await openSocket(bootstrap, index)
+  socket.end(encodeRequest(18, 0, 1, `${DIE_CLIENT_ID_PREFIX}${message}`, { clientSoftwareName: '', clientSoftwareVersion: '' }))
 }
