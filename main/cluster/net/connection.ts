@@ -34,12 +34,17 @@ export class KafkaConnection {
   private tail: Promise<void> = Promise.resolve()
   private inFlight = 0
   private closed = false
+  /** Kept from the start: a reset socket no longer knows its peer. */
+  private readonly clientHost: string
+  readonly remote: string
 
   constructor(
     private readonly socket: Socket,
     private readonly handle: FrameHandler,
     private readonly options: ConnectionOptions,
   ) {
+    this.clientHost = socket.remoteAddress ?? ''
+    this.remote = `${this.clientHost}:${socket.remotePort}`
     socket.setNoDelay(true)
     socket.on('data', (chunk) => this.receive(chunk))
     // A reset or a write to a closed peer: the connection ends, the broker does not.
@@ -47,9 +52,6 @@ export class KafkaConnection {
     socket.on('close', () => (this.closed = true))
   }
 
-  get remote(): string {
-    return `${this.socket.remoteAddress}:${this.socket.remotePort}`
-  }
 
   private receive(chunk: Buffer): void {
     this.buffered.push(chunk)
@@ -119,7 +121,7 @@ export class KafkaConnection {
    */
   private answer(frame: Buffer): Promise<Buffer | null | Error> {
     try {
-      return this.handle(frame, this.socket.remoteAddress ?? '').catch(asError)
+      return this.handle(frame, this.clientHost).catch(asError)
     } catch (err) {
       return Promise.resolve(asError(err))
     }
