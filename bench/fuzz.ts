@@ -49,6 +49,13 @@ try {
   })
   console.log(`frames sent:   ${report.frames}`)
   console.log(`connections:   ${report.connections} (closed by the broker after a read: ${report.closedByBroker})`)
+  const total = (pick: (r: (typeof report.rounds)[number]) => Record<string, number>) =>
+    Object.entries(report.rounds.reduce<Record<string, number>>((sum, r) => {
+      for (const [k, n] of Object.entries(pick(r))) sum[k] = (sum[k] ?? 0) + n
+      return sum
+    }, {})).map(([k, n]) => `${k} ${n}`).join(', ')
+  console.log(`endings:       ${total((r) => r.stats.endings)}`)
+  console.log(`mutations:     ${total((r) => r.stats.mutations)}`)
   console.log(`duration:      ${(report.durationMs / 1000).toFixed(1)} s`)
   console.log(`memory before: ${memory(report.before)}`)
   console.log(`memory after:  ${memory(report.after)}`)
