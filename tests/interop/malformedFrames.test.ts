@@ -2,7 +2,8 @@
 // header ends after the API key and version, in one write. The broker answers the first,
 // closes the connection on the second, and keeps serving.
 import { describe, expect, it } from 'vitest'
-import { decodeResponse } from '../../main/cluster/protocol/messages'
+import { MAX_IN_FLIGHT_REQUESTS } from '../../main/cluster/net/connection'
+import { decodeResponse, encodeRequest } from '../../main/cluster/protocol/messages'
 import { useCluster } from '../helpers/cluster'
 import { RawClient } from '../helpers/rawClient'
 import { openSocket, readUntilClosed } from '../helpers/socket'
@@ -30,5 +31,31 @@ describe('a malformed frame behind a pending request', () => {
     expect(metadata.brokers.map((b) => b.nodeId)).toEqual([1])
     client.close()
     expect(fixture.events.filter((e) => e.source === 'cluster')).toEqual([])
+  })
+})
+
+describe('pipelining', () => {
+  it('answers 500 requests sent in one write, in order: past 64 in flight the socket pauses, then resumes', async () => {
+    const c = await fixture.start({}, 1)
+    const count = 500
+    expect(count).toBeGreaterThan(MAX_IN_FLIGHT_REQUESTS * 4)
+    const socket = await openSocket(c.bootstrapServers)
+    const frames = Array.from({ length: count }, (_, i) => encodeRequest(18, 3, i, 'pipeliner', { clientSoftwareName: 'pipeliner', clientSoftwareVersion: '1' }))
+    let received = Buffer.alloc(0)
+    const ids: number[] = []
+    const all = new Promise<void>((resolve) =>
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk])
+        while (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
+          ids.push(decodeResponse(18, 3, received.subarray(4, 4 + received.readInt32BE(0))).correlationId)
+          received = received.subarray(4 + received.readInt32BE(0))
+        }
+        if (ids.length === count) resolve()
+      }),
+    )
+    socket.write(Buffer.concat(frames))
+    await all
+    expect(ids).toEqual(Array.from({ length: count }, (_, i) => i))
+    socket.destroy()
   })
 })
