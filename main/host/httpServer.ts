@@ -96,7 +96,8 @@ function methodOf(url: URL): string | null {
 function guarded(handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>, log: (line: string) => void) {
   return (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((err: Error) => {
-      log(`${request.method} ${request.url}: ${err.stack ?? err.message}`)
+      // The path only: the query may carry the token, which is never logged.
+      log(`${request.method} ${(request.url ?? '').split('?')[0]}: ${err.stack ?? err.message}`)
       if (!response.headersSent) send(response, 500, { error: { message: `Internal error: ${err.message}` } })
       else response.destroy()
     })
