@@ -285,7 +285,9 @@ export class Cluster {
         port: previousPort ?? (this.options.listeners.basePort ? this.options.listeners.basePort + id - 1 : 0),
       },
     }
-    const { worker, client, ready, watched } = await launch<BrokerApi, BrokerEvent, BrokerReady>('broker', init, `broker-${id}`, (death) => void this.brokerDied(handle, worker, death))
+    const { worker, client, ready, watched } = await launch<BrokerApi, BrokerEvent, BrokerReady>('broker', init, `broker-${id}`, (death) =>
+      this.brokerDied(handle, worker, death).catch((err: Error) => this.log(`brokerlab: after broker ${id} died: ${err.stack ?? err.message}`)),
+    )
     Object.assign(handle, { worker, client, ready, watched, status: 'running' as BrokerStatus })
     client.onEvent((event) => this.publish({ source: 'broker', brokerId: id, ...event }))
   }
