@@ -28,6 +28,7 @@ const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolea
     'data-dir': { type: 'string' },
     memory: { type: 'boolean' },
     config: { type: 'string', multiple: true },
+    'restart-on-failure': { type: 'boolean' },
   },
   cluster: {
     brokers: { type: 'string' },
@@ -35,6 +36,7 @@ const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolea
     'data-dir': { type: 'string' },
     memory: { type: 'boolean' },
     config: { type: 'string', multiple: true },
+    'restart-on-failure': { type: 'boolean' },
   },
 }
 
@@ -56,6 +58,8 @@ Options of cluster:
   --data-dir DIR       where the cluster lives (default ~/.brokerlab/cluster)
   --memory             a throwaway cluster in a temporary directory
   --config NAME=VALUE  a static broker config, e.g. --config num.partitions=6 (repeatable)
+  --restart-on-failure start a broker again when its thread dies of an error (as
+                       systemd's Restart=on-failure would; off by default)
 
 Options:
   -h, --help     show this help

@@ -18,6 +18,7 @@ import { partitionFor } from './broker/group'
 import { OFFSETS_TOPIC } from './broker/coordinatorRuntime'
 import { onMessages, RpcClient, transferable } from './rpc'
 import { startWorker, type WorkerKind } from './workers'
+import { describeDeath, logDeath, watchWorker, type WatchedWorker, type WorkerDeath } from './workerDeath'
 import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionLogInfo, ProducePartitionResponse } from './broker/api'
 import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
 import type { ControllerApi, ControllerEvent, ControllerInit, ControllerPush, ControllerWorkerApi, CreatableTopic } from './controller/api'
@@ -33,7 +34,18 @@ export interface ClusterOptions {
    * CLI and the desktop app use 9092) gives every broker any free port.
    */
   listeners?: { host?: string; basePort?: number }
+  /**
+   * A broker whose thread died unasked (a bug, not a crash the operator caused) is started
+   * again after a second, as a supervisor such as systemd restarts Kafka's process with
+   * Restart=on-failure. Off by default, so that the death stays on screen; never when it
+   * died within a minute of such a restart (a crash loop). See docs/reliability.md.
+   */
+  restartOnFailure?: boolean
+  /** Where worker deaths are logged with their stacks (default: stderr). */
+  log?: (line: string) => void
 }
+
+export type { WorkerDeath } from './workerDeath'
 
 export type { BrokerSnapshot, BrokerStatus, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary } from './snapshot'
 
@@ -48,6 +60,11 @@ interface BrokerHandle {
   wired: boolean
   /** Faults on this broker's links, by peer ('controller' or a broker id), to apply again after a restart. */
   faults: Map<number | 'controller', LinkFault>
+  watched: WatchedWorker | null
+  /** Its latest unasked death, kept after a restart. */
+  lastDeath: WorkerDeath | null
+  /** When restartOnFailure last restarted it. */
+  restartedOnFailureAt: number
 }
 
 export interface CreateTopicOptions {
@@ -62,6 +79,9 @@ export type ClusterEvent =
   | ({ source: 'broker'; brokerId: number } & BrokerEvent)
   | { source: 'cluster'; type: 'broker-stopped' | 'broker-crashed' | 'broker-paused' | 'broker-resumed' | 'broker-started'; brokerId: number; timestamp: number }
   | { source: 'cluster'; type: 'link-fault'; a: number; b: number | 'controller'; fault: LinkFault; timestamp: number }
+  /** A worker ended without being asked: `message` is its error ("MalformedMessageError: ..."), `death` the rest. */
+  | { source: 'cluster'; type: 'broker-died'; brokerId: number; message: string; death: WorkerDeath; restarting: boolean; timestamp: number }
+  | { source: 'cluster'; type: 'controller-died' | 'clients-died'; message: string; death: WorkerDeath; timestamp: number }
 
 /** Node id of the controller, apart from the brokers' ids as in a KRaft cluster with its own controller. */
 const CONTROLLER_ID = 3000
@@ -81,9 +101,12 @@ const LAG_HISTORY_POINTS = 720
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** A grace period that does not keep the process alive once everything else is done. */
 const grace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref())
+/** restartOnFailure waits this long, and gives up on a broker that dies again this soon after. */
+const RESTART_DELAY_MS = 1000
+const CRASH_LOOP_MS = 60_000
 
 /** Starts a worker and waits for its ready (or init-failed) message. */
-async function launch<A extends Record<string, [unknown, unknown]>, E, R>(kind: WorkerKind, init: object, name: string) {
+async function launch<A extends Record<string, [unknown, unknown]>, E, R>(kind: WorkerKind, init: object, name: string, onDeath: (death: WorkerDeath) => void) {
   const worker = startWorker(kind, init, name)
   const client = new RpcClient<A, E>(worker)
   const ready = await new Promise<R>((resolve, reject) => {
@@ -98,35 +121,48 @@ async function launch<A extends Record<string, [unknown, unknown]>, E, R>(kind: 
     throw err
   })
   worker.on('exit', (code) => client.close(new KafkaError('BROKER_NOT_AVAILABLE', `${name} is not running (its worker exited with code ${code})`)))
-  return { worker, client, ready }
+  return { worker, client, ready, watched: watchWorker(worker, onDeath) }
 }
 
 export class Cluster {
   private readonly brokers = new Map<number, BrokerHandle>()
-  private controller!: { worker: Worker; client: RpcClient<ControllerWorkerApi, ControllerPush> }
+  private controller!: { worker: Worker; client: RpcClient<ControllerWorkerApi, ControllerPush>; watched: WatchedWorker; exited: Promise<unknown> }
   /** The host's own view of the metadata, from the controller's pushes. */
   image = new MetadataImage()
   private readonly listeners = new Set<(event: ClusterEvent) => void>()
   private readonly recent: ClusterEvent[] = []
   private readonly imageWaiters = new Set<() => void>()
   private lagSampler: NodeJS.Timeout | null = null
+  private stopping = false
   private readonly lagHistory = new Map<string, Array<{ timestamp: number; totalLag: number }>>()
   private readonly staticConfigs: Record<string, string>
   /** meta.properties' cluster.id: made at the first start, read back at every later one. */
   clusterId = ''
 
-  private constructor(readonly options: Required<ClusterOptions>) {
+  private constructor(readonly options: Required<Omit<ClusterOptions, 'log'>> & Pick<ClusterOptions, 'log'>) {
     this.staticConfigs = options.brokerConfigs
   }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
-    const cluster = new Cluster({ brokers: 1, brokerConfigs: {}, listeners: {}, ...options })
+    const cluster = new Cluster({ brokers: 1, brokerConfigs: {}, listeners: {}, restartOnFailure: false, ...options })
     mkdirSync(options.dataDir, { recursive: true })
     cluster.clusterId = loadOrCreateClusterId(options.dataDir)
     await cluster.startController()
     const ids = Array.from({ length: cluster.options.brokers }, (_, i) => i + 1)
     for (const id of ids) {
-      cluster.brokers.set(id, { id, status: 'stopped', worker: null, client: null, ready: null, wired: false, pauseSignal: new SharedArrayBuffer(4), faults: new Map() })
+      cluster.brokers.set(id, {
+        id,
+        status: 'stopped',
+        worker: null,
+        client: null,
+        ready: null,
+        wired: false,
+        pauseSignal: new SharedArrayBuffer(4),
+        faults: new Map(),
+        watched: null,
+        lastDeath: null,
+        restartedOnFailureAt: 0,
+      })
     }
     try {
       // Threads boot in parallel; links are wired one broker at a time, so each pair gets one.
@@ -156,8 +192,8 @@ export class Cluster {
 
   private async startController(): Promise<void> {
     const init: ControllerInit = { controllerId: CONTROLLER_ID, dataDir: join(this.options.dataDir, 'controller'), staticConfigs: this.staticConfigs }
-    const { worker, client } = await launch<ControllerWorkerApi, ControllerPush, unknown>('controller', init, 'controller')
-    this.controller = { worker, client }
+    const { worker, client, watched } = await launch<ControllerWorkerApi, ControllerPush, unknown>('controller', init, 'controller', (death) => this.workerDied('controller', death))
+    this.controller = { worker, client, watched, exited: new Promise((resolve) => worker.once('exit', resolve)) }
     client.onEvent((push) => this.onControllerPush(push))
     const snapshot = await client.call('snapshot', {})
     this.image = MetadataImage.fromData(snapshot.image)
@@ -219,7 +255,7 @@ export class Cluster {
   /** The RPC client of a running broker. */
   broker(id: number): { id: number; client: RpcClient<BrokerApi, BrokerEvent>; ready: BrokerReady } {
     const handle = this.handle(id)
-    if (!handle.client || !handle.ready || handle.status === 'stopped' || handle.status === 'crashed') {
+    if (!handle.client || !handle.ready || handle.status === 'stopped' || handle.status === 'crashed' || handle.status === 'died') {
       throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} is ${handle.status}`)
     }
     return { id, client: handle.client, ready: handle.ready }
@@ -249,12 +285,44 @@ export class Cluster {
         port: previousPort ?? (this.options.listeners.basePort ? this.options.listeners.basePort + id - 1 : 0),
       },
     }
-    const { worker, client, ready } = await launch<BrokerApi, BrokerEvent, BrokerReady>('broker', init, `broker-${id}`)
-    Object.assign(handle, { worker, client, ready, status: 'running' as BrokerStatus })
+    const { worker, client, ready, watched } = await launch<BrokerApi, BrokerEvent, BrokerReady>('broker', init, `broker-${id}`, (death) =>
+      this.brokerDied(handle, worker, death).catch((err: Error) => this.log(`brokerlab: after broker ${id} died: ${err.stack ?? err.message}`)),
+    )
+    Object.assign(handle, { worker, client, ready, watched, status: 'running' as BrokerStatus })
     client.onEvent((event) => this.publish({ source: 'broker', brokerId: id, ...event }))
-    worker.on('exit', () => {
-      if (handle.worker === worker && handle.status === 'running') handle.status = 'crashed'
-    })
+  }
+
+  // ---- unasked worker deaths (docs/reliability.md) ------------------------------------
+
+  private log(line: string): void {
+    ;(this.options.log ?? console.error)(line)
+  }
+
+  /**
+   * A broker's thread ended without being asked: logged with its stack, published with its
+   * error, shown as "died" (not "crashed", which the operator causes), and its links are
+   * dropped as after a crash, so the controller fences it. Restarted with restartOnFailure.
+   */
+  private async brokerDied(handle: BrokerHandle, worker: Worker, death: WorkerDeath): Promise<void> {
+    if (handle.worker !== worker) return
+    const restarting = this.options.restartOnFailure && death.timestamp - handle.restartedOnFailureAt > CRASH_LOOP_MS
+    handle.status = 'died'
+    handle.lastDeath = death
+    logDeath(`broker ${handle.id}`, death, (line) => this.log(line))
+    this.publish({ source: 'cluster', type: 'broker-died', brokerId: handle.id, message: describeDeath(death), death, restarting, timestamp: death.timestamp })
+    await this.detach(handle)
+    if (!restarting) return
+    await sleep(RESTART_DELAY_MS)
+    // The operator may have restarted it meanwhile, or the cluster may be stopping.
+    if (handle.status !== 'died' || this.stopping) return
+    handle.restartedOnFailureAt = Date.now()
+    await this.restartBroker(handle.id).catch((err: Error) => this.log(`brokerlab: broker ${handle.id} could not be restarted after it died: ${err.message}`))
+  }
+
+  /** The controller or the demo clients' worker ended unasked: logged and published. */
+  private workerDied(kind: 'controller' | 'clients', death: WorkerDeath): void {
+    logDeath(kind === 'controller' ? 'the controller' : 'the demo clients worker', death, (line) => this.log(line))
+    this.publish({ source: 'cluster', type: kind === 'controller' ? 'controller-died' : 'clients-died', message: describeDeath(death), death, timestamp: death.timestamp })
   }
 
   /** The broker's link to the controller, then one to every other wired broker. */
@@ -546,8 +614,12 @@ export class Cluster {
   // ---- demo clients -------------------------------------------------------------------
 
   /** The console's demo consumer runs and load producers, on this cluster's listeners. */
-  readonly demo = new DemoClients(
-    () => launch<ClientsApi, unknown, unknown>('clients', {}, 'demo-clients'),
+  readonly demo: DemoClients = new DemoClients(
+    () =>
+      launch<ClientsApi, unknown, unknown>('clients', {}, 'demo-clients', (death) => {
+        this.demo.died()
+        this.workerDied('clients', death)
+      }),
     () => this.bootstrapServers,
   )
 
@@ -571,9 +643,10 @@ export class Cluster {
   /** Kills the broker's thread at once: no controlled shutdown, nothing flushed. */
   async crashBroker(id: number): Promise<void> {
     const handle = this.handle(id)
-    if (!handle.worker || handle.status === 'stopped' || handle.status === 'crashed') throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} is ${handle.status}`)
+    if (!handle.worker || handle.status === 'stopped' || handle.status === 'crashed' || handle.status === 'died') throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} is ${handle.status}`)
     handle.status = 'crashed'
     this.resumeSignal(handle)
+    handle.watched?.expectExit()
     await handle.worker.terminate()
     await this.detach(handle)
     this.publish({ source: 'cluster', type: 'broker-crashed', brokerId: id, timestamp: Date.now() })
@@ -652,6 +725,7 @@ export class Cluster {
 
   private async shutdownWorker(handle: BrokerHandle, controlled: boolean): Promise<void> {
     const worker = handle.worker!
+    handle.watched?.expectExit()
     const exited = new Promise((resolve) => worker.once('exit', resolve))
     await handle.client!.call('shutdown', { controlled }).catch(() => undefined)
     await Promise.race([exited, grace(5000)])
@@ -666,7 +740,8 @@ export class Cluster {
     handle.wired = false
     await this.controller.client.call('disconnectBroker', { brokerId: handle.id }).catch(() => undefined)
     for (const other of this.brokers.values()) {
-      if (other.id !== handle.id && other.status === 'running') await other.client!.call('disconnectPeer', { brokerId: handle.id }).catch(() => undefined)
+      // During stop() the others are being detached at the same time: skip a client already gone.
+      if (other.id !== handle.id && other.status === 'running' && other.client) await other.client.call('disconnectPeer', { brokerId: handle.id }).catch(() => undefined)
     }
   }
 
@@ -698,6 +773,7 @@ export class Cluster {
       return {
         id: h.id,
         status: h.status,
+        lastDeath: h.lastDeath,
         listener,
         fenced: registration?.fenced ?? true,
         registered: !!registration,
@@ -732,6 +808,7 @@ export class Cluster {
 
   /** Clean shutdown of every broker (logs flushed and closed), then of the controller. */
   async stop(): Promise<void> {
+    this.stopping = true
     if (this.lagSampler) clearInterval(this.lagSampler)
     await this.demo.stop()
     await Promise.all(
@@ -741,9 +818,9 @@ export class Cluster {
         h.status = 'stopped'
       }),
     )
-    const exited = new Promise((resolve) => this.controller.worker.once('exit', resolve))
+    this.controller.watched.expectExit()
     await this.controller.client.call('shutdown', {}).catch(() => undefined)
-    await Promise.race([exited, grace(5000)])
+    await Promise.race([this.controller.exited, grace(5000)])
     await this.controller.worker.terminate()
   }
 }

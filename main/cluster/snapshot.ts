@@ -7,8 +7,10 @@ import type { PartitionLogInfo } from './broker/api'
 import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
 import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from './broker/logOffsets'
 import type { PartitionRegistration, TopicImage } from './metadata/image'
+import type { WorkerDeath } from './workerDeath'
 
-export type BrokerStatus = 'running' | 'stopped' | 'crashed' | 'paused'
+/** 'crashed' is a crash the operator caused; 'died' is a thread that ended unasked (a bug). */
+export type BrokerStatus = 'running' | 'stopped' | 'crashed' | 'paused' | 'died'
 
 export interface ReplicaSnapshot {
   brokerId: number
@@ -32,6 +34,8 @@ export interface PartitionSnapshot extends Pick<PartitionLogInfo, 'topic' | 'par
 export interface BrokerSnapshot {
   id: number
   status: BrokerStatus
+  /** Its latest unasked death (the error, exit code and time), kept after a restart; null if none. */
+  lastDeath: WorkerDeath | null
   /** host:port of its Kafka listener (kept across restarts); null before it first started. */
   listener: string | null
   fenced: boolean

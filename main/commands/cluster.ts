@@ -12,6 +12,7 @@ export interface ClusterCommandOptions {
   'data-dir'?: string
   memory?: boolean
   config?: string[]
+  'restart-on-failure'?: boolean
 }
 
 export const DEFAULT_BASE_PORT = 9092
@@ -19,7 +20,7 @@ export const DEFAULT_DATA_DIR = join(homedir(), '.brokerlab', 'cluster')
 
 /** The options checked and typed; a string names what is wrong. */
 export function clusterSettings(options: ClusterCommandOptions):
-  | { brokers: number; basePort: number; dataDir: string | null; configs: Record<string, string> }
+  | { brokers: number; basePort: number; dataDir: string | null; configs: Record<string, string>; restartOnFailure: boolean }
   | string {
   const brokers = Number(options.brokers ?? 3)
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > 32) return `--brokers must be a whole number from 1 to 32, not "${options.brokers}"`
@@ -34,7 +35,7 @@ export function clusterSettings(options: ClusterCommandOptions):
     if (at <= 0) return `--config takes name=value, not "${entry}"`
     configs[entry.slice(0, at)] = entry.slice(at + 1)
   }
-  return { brokers, basePort, dataDir: options.memory ? null : (options['data-dir'] ?? DEFAULT_DATA_DIR), configs }
+  return { brokers, basePort, dataDir: options.memory ? null : (options['data-dir'] ?? DEFAULT_DATA_DIR), configs, restartOnFailure: options['restart-on-failure'] ?? false }
 }
 
 export async function runCluster(options: ClusterCommandOptions): Promise<number> {
@@ -51,6 +52,7 @@ export async function runCluster(options: ClusterCommandOptions): Promise<number
       brokers: settings.brokers,
       brokerConfigs: settings.configs,
       listeners: { host: '127.0.0.1', basePort: settings.basePort },
+      restartOnFailure: settings.restartOnFailure,
     })
   } catch (err) {
     const message = (err as Error).message

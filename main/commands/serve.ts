@@ -34,6 +34,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     brokers: settings.brokers,
     brokerConfigs: settings.configs,
     listeners: { host: '127.0.0.1', basePort: settings.basePort },
+    restartOnFailure: settings.restartOnFailure,
   }).catch((err: Error) => {
     console.error(`brokerlab serve: ${err.message}${/already in use/.test(err.message) ? '; choose other ports with --base-port' : ''}`)
     return null

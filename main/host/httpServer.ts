@@ -7,9 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer } from 'ws'
 import type { ConsoleHost } from './consoleHost'
 import type { ContractError } from '../../preload/contract'
+import { MAX_MESSAGE_BYTES, serveSocket } from './consoleSocket'
 
 export interface HttpServerOptions {
   host: string
@@ -18,6 +19,8 @@ export interface HttpServerOptions {
   /** The built renderer (out/renderer). */
   staticDir: string
   consoleHost: ConsoleHost
+  /** Where failures of single requests and sockets are logged (default: stderr). */
+  log?: (line: string) => void
 }
 
 export interface RunningServer {
@@ -38,7 +41,7 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 /** A request body larger than this is refused (a contract request is small). */
-const MAX_BODY_BYTES = 1 << 20
+const MAX_BODY_BYTES = MAX_MESSAGE_BYTES
 
 function sameToken(given: string | null | undefined, token: string): boolean {
   if (!given || given.length !== token.length) return false
@@ -71,10 +74,42 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 
 const STATUS: Record<ContractError['kind'], number> = { 'unknown-method': 404, 'invalid-request': 400, kafka: 409, internal: 500 }
 
+/** The request's target as a URL, or null when it does not parse (e.g. `//host:99999/`). */
+function targetOf(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost')
+  } catch {
+    return null
+  }
+}
+
+/** The contract method named in /api/<method>, or null for a malformed percent-escape. */
+function methodOf(url: URL): string | null {
+  try {
+    return decodeURIComponent(url.pathname.slice('/api/'.length))
+  } catch {
+    return null
+  }
+}
+
+/** Runs an async request handler so that nothing it throws escapes as an unhandled rejection (which ends the process). */
+function guarded(handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>, log: (line: string) => void) {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    handle(request, response).catch((err: Error) => {
+      // The path only: the query may carry the token, which is never logged.
+      log(`${request.method} ${(request.url ?? '').split('?')[0]}: ${err.stack ?? err.message}`)
+      if (!response.headersSent) send(response, 500, { error: { message: `Internal error: ${err.message}` } })
+      else response.destroy()
+    })
+  }
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { consoleHost, token } = options
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost')
+  const log = options.log ?? ((line: string) => console.error(`brokerlab serve: ${line}`))
+  const server = createServer(guarded(async (request, response) => {
+    const url = targetOf(request)
+    if (!url) return send(response, 400, { error: { message: `Invalid request target: ${request.url}` } })
     if (!sameToken(tokenOf(request, url), token)) {
       send(response, 401, { error: { message: 'A valid token is required: open the URL `brokerlab serve` printed' } })
       return
@@ -88,7 +123,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       } catch (err) {
         return send(response, 400, { error: { message: `Invalid request body: ${(err as Error).message}` } })
       }
-      const outcome = await consoleHost.call(decodeURIComponent(url.pathname.slice('/api/'.length)), body)
+      const method = methodOf(url)
+      if (method === null) return send(response, 400, { error: { message: `Invalid method name in ${url.pathname}: a malformed %-escape` } })
+      const outcome = await consoleHost.call(method, body)
       return outcome.ok ? send(response, 200, { result: outcome.result }) : send(response, STATUS[outcome.error.kind], { error: outcome.error })
     }
     // Static files of the built console; anything else is the single-page app's index.
@@ -102,22 +139,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     } catch {
       send(response, 500, { error: { message: `The console is not built: no ${options.staticDir}/index.html (run npm run build)` } })
     }
+  }, log))
+  // Bad HTTP from a client (Node's parser rejects it): answer 400 and close, as Node does by default, but say so.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    log(`bad request from a client: ${err.code ?? err.message}`)
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n')
+    else socket.destroy()
   })
 
-  const sockets = new WebSocketServer({ noServer: true })
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://localhost')
+    // A reset while upgrading ends this socket only.
+    socket.on('error', () => socket.destroy())
+    const url = targetOf(request)
     const own = `http://${request.headers.host}`
     const origin = request.headers.origin
     const refuse = (status: string) => {
       socket.write(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`)
       socket.destroy()
     }
+    if (!url) return refuse('400 Bad Request')
     if (url.pathname !== '/ws') return refuse('404 Not Found')
     if (!sameToken(tokenOf(request, url), token)) return refuse('401 Unauthorized')
     // A page elsewhere must not drive the sandbox through the operator's browser.
     if (origin !== undefined && origin !== own) return refuse('403 Forbidden')
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, consoleHost))
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, consoleHost, log))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -136,24 +182,4 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         server.closeAllConnections()
       }),
   }
-}
-
-/** One console over a WebSocket: {id, method, request} in, {id, result | error} out, events pushed. */
-function serveSocket(ws: WebSocket, consoleHost: ConsoleHost): void {
-  const unsubscribe = consoleHost.onEvent((event) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event }))
-  })
-  ws.on('close', unsubscribe)
-  ws.on('message', async (data) => {
-    let message: { id?: unknown; method?: unknown; request?: unknown }
-    try {
-      message = JSON.parse(data.toString())
-    } catch {
-      ws.send(JSON.stringify({ id: null, error: { message: 'Messages must be JSON: {"id", "method", "request"}' } }))
-      return
-    }
-    const outcome = await consoleHost.call(message.method, message.request)
-    if (ws.readyState !== ws.OPEN) return
-    ws.send(JSON.stringify(outcome.ok ? { id: message.id, result: outcome.result } : { id: message.id, error: outcome.error }))
-  })
 }

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Serve } from './serve'
-import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'
+import { chromiumMissing, openConsole, suiteTitle, saveScreenshot, timelineLines } from './browser'
+import { injectBrokerDeath } from '../helpers/socket'
 
 /** A crashed broker is fenced once its session times out: 1.5 s here instead of Kafka's 9 s. */
 const FAST_FENCING = ['--config', 'broker.session.timeout.ms=1500', '--config', 'broker.heartbeat.interval.ms=200']
@@ -19,6 +20,8 @@ describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
   const state = (id: number, attributes: string) => card(id).locator(`[data-testid=broker-card]${attributes}`)
 
   beforeAll(async () => {
+    // `brokerlab serve` inherits it: a test can make a broker's thread throw (main/cluster/net/testHooks.ts).
+    process.env.BROKERLAB_TEST_HOOKS = '1'
     ;({ serve, browser, page } = await openConsole({ consoleErrors, serveArgs: FAST_FENCING }))
   }, 120_000)
 
@@ -55,6 +58,29 @@ describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
     await card(2).getByTestId('broker-restart').click()
     await state(2, '[data-status=running][data-fenced=false]').waitFor({ timeout: 15_000 })
     await expect(card(2).getByTestId('broker-action-error').count()).resolves.toBe(0)
+  }, 40_000)
+
+  it('shows a broker whose thread died unasked as died, with its error, apart from a crash, and restarts it', async () => {
+    await injectBrokerDeath(serve.bootstrap, 2, 'an injected bug')
+    await state(3, '[data-status=died]').waitFor({ timeout: 5000 })
+    await expect(card(3).getByTestId('broker-death').textContent()).resolves.toMatch(/^Died at .+: InjectedFault: an injected bug$/)
+    await expect(card(2).getByTestId('broker-death').count()).resolves.toBe(0)
+    await expect(card(3).getByTestId('broker-restart').isEnabled()).resolves.toBe(true)
+    await expect(card(3).getByTestId('broker-crash').isDisabled()).resolves.toBe(true)
+    await saveScreenshot(page, 'brokers-died')
+
+    await page.goto(serve.url)
+    await page.locator('[data-testid=broker-card][data-broker-id="3"][data-status=died]').waitFor({ timeout: 5000 })
+    const lines = await timelineLines(page, 'brokers', '3')
+    expect(lines).toContainEqual(expect.stringMatching(/^broker-died Broker 3 died.*InjectedFault: an injected bug/))
+    expect(lines.filter((line) => line.startsWith('broker-crashed'))).toEqual([])
+    // Broker 2 was crashed by the operator earlier: the two read differently.
+    expect(await timelineLines(page, 'brokers', '2')).toContainEqual(expect.stringMatching(/^broker-crashed Broker 2 crashed/))
+
+    await page.goto(`${serve.url}#/brokers`)
+    await card(3).getByTestId('broker-restart').click()
+    await state(3, '[data-status=running][data-fenced=false]').waitFor({ timeout: 15_000 })
+    await expect(card(3).getByTestId('broker-death').textContent()).resolves.toMatch(/^Restarted after it died at .+: InjectedFault: an injected bug$/)
   }, 40_000)
 
   it('shows a failed fault call inline, cuts the link 1 ↔ 3 and heals it', async () => {

@@ -56,3 +56,17 @@ export async function saveThemeScreenshots(page: Page, name: string, options: { 
     if (scheme === 'dark') await saveScreenshot(page, `${name}-dark`, options)
   }
 }
+
+/**
+ * The Overview's timeline lines ("<type> <text>") of one kind (every other kind toggled off)
+ * that match `text`. The page must show the Overview.
+ */
+export async function timelineLines(page: Page, kind: string, text: string): Promise<string[]> {
+  const timeline = page.getByTestId('event-timeline')
+  await timeline.getByTestId('timeline-filter').fill(text)
+  for (const other of ['elections', 'isr', 'brokers', 'groups', 'configs', 'topics', 'logs']) {
+    const chip = timeline.getByTestId(`timeline-kind-${other}`)
+    if ((await chip.getAttribute('aria-pressed')) !== String(other === kind)) await chip.click()
+  }
+  return timeline.getByTestId('timeline-event').evaluateAll((lines) => lines.map((l) => `${l.getAttribute('data-type')} ${l.textContent}`))
+}

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Serve } from './serve'
-import { chromiumMissing, openConsole, saveThemeScreenshots, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, saveThemeScreenshots, suiteTitle, timelineLines } from './browser'
 
 const TOPIC = 'inventory'
 const SESSION_TIMEOUT_MS = 1500
@@ -46,15 +46,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('faults'), () => {
     await page.locator(`[data-testid=broker-control][data-broker-id="${id}"]`).getByTestId(`broker-${action}`).click()
   }
   /** The Overview's timeline narrowed to one kind and a text; the event types it then lists. */
-  const timelineTypes = async (kind: string, text: string) => {
-    const timeline = page.getByTestId('event-timeline')
-    await timeline.getByTestId('timeline-filter').fill(text)
-    for (const other of ['elections', 'isr', 'brokers', 'groups', 'configs', 'topics', 'logs']) {
-      const chip = timeline.getByTestId(`timeline-kind-${other}`)
-      if ((await chip.getAttribute('aria-pressed')) !== String(other === kind)) await chip.click()
-    }
-    return timeline.getByTestId('timeline-event').evaluateAll((lines) => lines.map((l) => `${l.getAttribute('data-type')} ${l.textContent}`))
-  }
+  const timelineTypes = (kind: string, text: string) => timelineLines(page, kind, text)
 
   beforeAll(async () => {
     ;({ serve, browser, page } = await openConsole({ consoleErrors, serveArgs: FAST_FAILURE_DETECTION }))

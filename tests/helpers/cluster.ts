@@ -1,7 +1,7 @@
 // A real cluster (controller + broker workers) in a temporary directory for integration
 // tests, with fast clocks so failures are detected in about a second, and its events kept.
 import { afterEach } from 'vitest'
-import { Cluster, type ClusterEvent } from '../../main/cluster/cluster'
+import { Cluster, type ClusterEvent, type ClusterOptions } from '../../main/cluster/cluster'
 import { tempDir } from './batches'
 
 export const FAST_CLOCKS: Record<string, string> = {
@@ -30,9 +30,9 @@ export function useCluster() {
     get events() {
       return state.events
     },
-    async start(configs: Record<string, string> = {}, brokers = 3): Promise<Cluster> {
+    async start(configs: Record<string, string> = {}, brokers = 3, options: Omit<ClusterOptions, 'dataDir' | 'brokers' | 'brokerConfigs'> = {}): Promise<Cluster> {
       state.tmp ??= tempDir()
-      state.cluster = await Cluster.start({ dataDir: state.tmp.dir, brokers, brokerConfigs: { ...FAST_CLOCKS, ...configs } })
+      state.cluster = await Cluster.start({ dataDir: state.tmp.dir, brokers, brokerConfigs: { ...FAST_CLOCKS, ...configs }, ...options })
       state.cluster.onEvent((e) => state.events.push(e))
       return state.cluster
     },

@@ -4,14 +4,10 @@
 import { describe, expect, it } from 'vitest'
 import { ConsoleHost } from '../../main/host/consoleHost'
 import { useCluster } from '../helpers/cluster'
+import { call } from '../helpers/contract'
 
 const fixture = useCluster()
 
-async function call<T>(host: ConsoleHost, method: string, request: unknown): Promise<T> {
-  const outcome = await host.call(method, request)
-  if (!outcome.ok) throw new Error(outcome.error.message)
-  return outcome.result as T
-}
 
 describe('console host', () => {
   it('replays recent events, describes configs with their sources, and browses messages', async () => {

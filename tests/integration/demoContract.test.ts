@@ -6,15 +6,10 @@ import type { ProducerStats, RunStats } from '../../main/cluster/clients/api'
 import type { GroupSnapshot } from '../../main/cluster/groups'
 import { ConsoleHost } from '../../main/host/consoleHost'
 import { eventually, useCluster } from '../helpers/cluster'
+import { call } from '../helpers/contract'
 
 const fixture = useCluster()
 const CONFIGS = { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500', 'offsets.topic.num.partitions': '4' }
-
-async function call<T>(host: ConsoleHost, method: string, request: unknown): Promise<T> {
-  const outcome = await host.call(method, request)
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error.message}`)
-  return outcome.result as T
-}
 
 describe('demo clients over the contract', () => {
   it('starts, lists, kills a member of and stops a consumer run; runs a load producer', async () => {

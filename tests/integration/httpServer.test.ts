@@ -1,5 +1,6 @@
 // The headless console's server: the contract over HTTP and WebSocket, behind a token, with
 // Origin checked on WebSocket upgrades, on a real cluster.
+import { connect } from 'node:net'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -80,5 +81,37 @@ describe('headless console server', () => {
     ws.send('not json')
     await expect.poll(() => messages.find((m) => m.id === null), { timeout: 5000 }).toBeDefined()
     ws.close()
+  })
+
+  it('answers malformed HTTP and WebSocket input with an error and keeps serving', async () => {
+    const { base } = await serve()
+    const port = Number(new URL(base).port)
+    // Raw requests no fetch() would send: a bad percent-escape, a target URL cannot parse.
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(text))
+        let answer = ''
+        socket.on('data', (d) => (answer += d.toString()))
+        socket.on('error', () => undefined)
+        socket.on('close', () => resolve(answer))
+      })
+    expect(await raw(`POST /api/%E0%A4%A?token=${TOKEN} HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}`)).toMatch(/^HTTP\/1.1 400/)
+    expect(await raw(`GET //x:99999/ HTTP/1.1\r\nhost: x\r\n\r\n`)).toMatch(/^HTTP\/1.1 400/)
+    expect(await raw(`GET //x:99999/ws HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`)).toMatch(/^HTTP\/1.1 400/)
+
+    const ws = await openSocket(base, `?token=${TOKEN}`, base)
+    const messages: Array<{ id?: unknown; error?: { message: string } }> = []
+    ws.on('message', (data) => messages.push(JSON.parse(data.toString())))
+    // JSON that is not a call object gets an error answer.
+    for (const text of ['null', '42', '[1]', '{"id": 1, "method": {}}']) ws.send(text)
+    await expect.poll(() => messages.length, { timeout: 5000 }).toBe(4)
+    expect(messages.every((m) => typeof m.error?.message === 'string')).toBe(true)
+    // A frame with reserved bits set is a protocol error: that socket closes, the server stays.
+    const closed = new Promise((resolve) => ws.once('close', resolve))
+    ;(ws as unknown as { _socket: import('node:net').Socket })._socket.write(Buffer.from([0xf1, 0x80, 0, 0, 0, 0]))
+    await closed
+    expect((await post(base, 'app:info', {})).status).toBe(200)
+    const again = await openSocket(base, `?token=${TOKEN}`, base)
+    again.close()
   })
 })

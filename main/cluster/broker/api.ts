@@ -228,6 +228,8 @@ export type BrokerApi = {
   logOffsets: [{ topic?: string }, PackedLogOffsets]
   /** Traffic totals since the broker started (Kafka's BrokerTopicMetrics, all topics). */
   brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
+  /** The broker thread's own V8 heap (a worker's heap is its own; process RSS counts every thread). */
+  heapStatistics: [Record<string, never>, { usedHeapBytes: number; totalHeapBytes: number; externalBytes: number }]
   /** The groups this broker coordinates, as the console shows them. */
   listGroupViews: [Record<string, never>, GroupView[]]
   /** Commits offsets for an inactive group (the console's reset); refused for an active one. */

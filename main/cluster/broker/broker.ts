@@ -1,6 +1,7 @@
 // One broker: its logs, replica manager and fetchers, its links to the controller and to
 // the other brokers, and the handlers of the broker worker API. It runs inside a worker
 // thread (worker.ts) but holds no thread code itself.
+import { getHeapStatistics } from 'node:v8'
 import type { MessagePort } from 'node:worker_threads'
 import { GatedPort, type LinkFault } from '../faults'
 import type { ControllerApi, ControllerPush } from '../controller/api'
@@ -227,6 +228,10 @@ export class Broker {
       describeLogDirs: () => rm.describeLogDirs(),
       logOffsets: ({ topic }) => packLogOffsets(topic === undefined ? this.logManager.allLogs() : this.logManager.logsOf(topic)),
       brokerTopicMetrics: () => rm.metrics.read(),
+      heapStatistics: () => {
+        const heap = getHeapStatistics()
+        return { usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory }
+      },
       initProducerId: () => this.initProducerId(),
       listGroupViews: () => this.coordinators.readyShards().flatMap((shard) => shard.groups()),
       resetGroupOffsets: ({ groupId, plan }) => this.coordinators.shardForGroup(groupId, this.lifecycle.image).resetOffsets(groupId, plan),

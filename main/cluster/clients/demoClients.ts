@@ -4,7 +4,10 @@
 import type { Worker } from 'node:worker_threads'
 import { KafkaError } from '../errors'
 import type { RpcClient } from '../rpc'
+import type { WatchedWorker } from '../workerDeath'
 import type { ClientsApi, ConsumerRunOptions, ProducerOptions, ProducerStats, RunStats } from './api'
+
+type LaunchedClients = { worker: Worker; client: RpcClient<ClientsApi>; watched: WatchedWorker }
 
 export type DemoConsumersRequest = Omit<ConsumerRunOptions, 'bootstrap'>
 export type DemoProducerRequest = Omit<ProducerOptions, 'bootstrap'>
@@ -16,13 +19,13 @@ export const MAX_DEMO_PRODUCERS = 4
 const KILL_MID_BATCH_WAIT_MS = 3000
 
 export class DemoClients {
-  private worker: Promise<{ worker: Worker; client: RpcClient<ClientsApi> }> | null = null
+  private worker: Promise<LaunchedClients> | null = null
   /** Run ids and producer ids in the order they started. */
   private readonly runs = new Set<string>()
   private readonly producers = new Set<string>()
 
   constructor(
-    private readonly launch: () => Promise<{ worker: Worker; client: RpcClient<ClientsApi> }>,
+    private readonly launch: () => Promise<LaunchedClients>,
     private readonly bootstrapServers: () => string,
   ) {}
 
@@ -88,14 +91,20 @@ export class DemoClients {
     if (!this.runs.has(runId)) throw new KafkaError('INVALID_REQUEST', `There is no demo consumer run "${runId}": it was stopped, or never started`)
   }
 
-  /** Ends every run and producer and the worker itself (the cluster is stopping). */
-  async stop(): Promise<void> {
-    const started = this.worker
+  /** The worker ended unasked: its runs and producers went with it; the next use starts a new one. */
+  died(): void {
     this.worker = null
     this.runs.clear()
     this.producers.clear()
+  }
+
+  /** Ends every run and producer and the worker itself (the cluster is stopping). */
+  async stop(): Promise<void> {
+    const started = this.worker
+    this.died()
     if (!started) return
     const running = await started.catch(() => null)
+    running?.watched.expectExit()
     await running?.client.call('shutdown', {}, [], 5000).catch(() => undefined)
     await running?.worker.terminate()
   }

@@ -1,14 +1,15 @@
 // One client connection to a broker's Kafka listener: splits the byte stream into
 // size-prefixed frames, hands each to the request handler, and writes the answers back in
 // request order (Kafka's per-connection ordering: a response never overtakes an earlier
-// one). Frames that are too large or malformed close this connection only.
+// one). Frames that are too large or malformed close this connection only: nothing a client
+// sends may throw out of the socket's handlers, or it would end the broker's whole thread.
 import type { Socket } from 'node:net'
 
 export interface FrameHandler {
   /**
    * Answers one request frame (without its size prefix): the response frame with its size
-   * prefix, null for a request that gets no answer (acks=0), or throws to close the
-   * connection (malformed frame, unknown API key).
+   * prefix, null for a request that gets no answer (acks=0), or throws (or rejects) to close
+   * the connection (malformed frame, unknown API key).
    */
   (frame: Buffer, clientHost: string): Promise<Buffer | null>
 }
@@ -19,42 +20,63 @@ export interface ConnectionOptions {
 }
 
 const SIZE_PREFIX = 4
+/**
+ * Requests of one connection handled at once. Beyond this the socket is paused until
+ * answers go out, so a client that pipelines without reading cannot make the broker hold
+ * unbounded requests and answers (Kafka goes further and reads one request at a time).
+ */
+export const MAX_IN_FLIGHT_REQUESTS = 64
 
 export class KafkaConnection {
   private buffered: Buffer[] = []
   private bufferedBytes = 0
   /** The answers in request order; each settles when its handler does. */
   private tail: Promise<void> = Promise.resolve()
+  private inFlight = 0
   private closed = false
+  /** Kept from the start: a reset socket no longer knows its peer. */
+  private readonly clientHost: string
+  readonly remote: string
 
   constructor(
     private readonly socket: Socket,
     private readonly handle: FrameHandler,
     private readonly options: ConnectionOptions,
   ) {
+    this.clientHost = socket.remoteAddress ?? ''
+    this.remote = `${this.clientHost}:${socket.remotePort}`
     socket.setNoDelay(true)
     socket.on('data', (chunk) => this.receive(chunk))
+    // A reset or a write to a closed peer: the connection ends, the broker does not.
     socket.on('error', () => this.close())
     socket.on('close', () => (this.closed = true))
   }
 
-  get remote(): string {
-    return `${this.socket.remoteAddress}:${this.socket.remotePort}`
-  }
 
   private receive(chunk: Buffer): void {
     this.buffered.push(chunk)
     this.bufferedBytes += chunk.length
-    while (!this.closed && this.bufferedBytes >= SIZE_PREFIX) {
-      const head = this.peek(SIZE_PREFIX)
-      const size = head.readInt32BE(0)
-      if (size < 0 || size > this.options.maxFrameBytes) {
-        this.fail(`a frame of ${size} bytes is ${size < 0 ? 'invalid' : `above socket.request.max.bytes (${this.options.maxFrameBytes})`}`)
-        return
+    this.readFrames()
+  }
+
+  /** Takes every whole frame buffered, as long as fewer than MAX_IN_FLIGHT_REQUESTS are open. */
+  private readFrames(): void {
+    try {
+      while (!this.closed && this.bufferedBytes >= SIZE_PREFIX) {
+        if (this.inFlight >= MAX_IN_FLIGHT_REQUESTS) {
+          this.socket.pause()
+          return
+        }
+        const size = this.peek(SIZE_PREFIX).readInt32BE(0)
+        if (size < 0 || size > this.options.maxFrameBytes) {
+          this.fail(`a frame of ${size} bytes is ${size < 0 ? 'invalid' : `above socket.request.max.bytes (${this.options.maxFrameBytes})`}`)
+          return
+        }
+        if (this.bufferedBytes < SIZE_PREFIX + size) return
+        this.enqueue(this.take(SIZE_PREFIX + size).subarray(SIZE_PREFIX))
       }
-      if (this.bufferedBytes < SIZE_PREFIX + size) return
-      const frame = this.take(SIZE_PREFIX + size).subarray(SIZE_PREFIX)
-      this.enqueue(frame)
+    } catch (err) {
+      this.fail(`unexpected ${(err as Error).name}: ${(err as Error).message}`)
     }
   }
 
@@ -76,16 +98,33 @@ export class KafkaConnection {
   }
 
   private enqueue(frame: Buffer): void {
-    const answer = this.handle(frame, this.socket.remoteAddress ?? '')
+    this.inFlight++
+    const answer = this.answer(frame)
     // Handled at once, written in order: a slow fetch holds back only what came after it.
     this.tail = this.tail.then(async () => {
-      try {
-        const response = await answer
-        if (response && !this.closed) this.socket.write(response)
-      } catch (err) {
-        this.fail((err as Error).message)
+      const outcome = await answer
+      this.inFlight--
+      if (this.closed) return
+      if (outcome instanceof Error) return this.fail(`${outcome.name}: ${outcome.message}`)
+      if (outcome) this.socket.write(outcome)
+      if (this.socket.isPaused() && this.inFlight < MAX_IN_FLIGHT_REQUESTS) {
+        this.socket.resume()
+        this.readFrames()
       }
     })
+  }
+
+  /**
+   * The handler's answer, or its error as a value. The promise must never reject: while an
+   * earlier answer is pending nobody awaits this one yet, and an unhandled rejection ends
+   * the thread (issue 21). A handler that throws synchronously is caught the same way.
+   */
+  private answer(frame: Buffer): Promise<Buffer | null | Error> {
+    try {
+      return this.handle(frame, this.clientHost).catch(asError)
+    } catch (err) {
+      return Promise.resolve(asError(err))
+    }
   }
 
   private fail(reason: string): void {
@@ -98,4 +137,8 @@ export class KafkaConnection {
     this.closed = true
     this.socket.destroy()
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err))
 }

@@ -25,6 +25,7 @@ import {
   handleSyncGroup,
 } from './apis/groups'
 import type { BrokerContext } from './context'
+import { testHook } from './testHooks'
 
 /** Who sent a request, for the group coordinator's member records. */
 export interface ClientInfo {
@@ -93,6 +94,7 @@ export class KafkaApis {
   /** One request frame in, the response frame out (null for acks=0); throws to close the connection. */
   async handle(frame: Buffer, clientHost = ''): Promise<Buffer | null> {
     const header = decodeRequestHeader(frame)
+    testHook(header.clientId)
     const api = SERVED_APIS.get(header.apiKey)
     if (!api) throw new KafkaError('INVALID_REQUEST', `unknown or unserved API key ${header.apiKey} (client ${header.clientId ?? '-'})`)
     if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {

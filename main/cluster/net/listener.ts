@@ -20,6 +20,11 @@ export class KafkaListener {
     })
   }
 
+  /** Once listening, a server error (e.g. out of file descriptors on accept) is logged, never thrown. */
+  private keepListeningOnError(log: (message: string) => void): void {
+    this.server.on('error', (err) => log(`Kafka listener on ${this.host}:${this.port}: ${err.message}`))
+  }
+
   static listen(host: string, port: number, handle: FrameHandler, options: ConnectionOptions): Promise<KafkaListener> {
     const listener = new KafkaListener(host, port, handle, options)
     return new Promise((resolve, reject) => {
@@ -30,6 +35,8 @@ export class KafkaListener {
       listener.server.listen(port, host, () => {
         const address = listener.server.address()
         if (address && typeof address === 'object') listener.port = address.port
+        listener.server.removeAllListeners('error')
+        listener.keepListeningOnError(options.log)
         resolve(listener)
       })
     })

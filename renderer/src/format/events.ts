@@ -49,6 +49,12 @@ export function describeEvent(event: ContractEvent): EventLine {
       return { title: `Group ${event.groupId} rebalanced`, detail: `generation ${event.generationId}, ${event.members} member${event.members === 1 ? '' : 's'}${event.protocol ? `, ${event.protocol}` : ''}, coordinator ${event.brokerId}`, tone: 'info' }
     case 'link-fault':
       return { title: `Link ${event.a} ↔ ${event.b}: ${event.fault.mode}`, detail: event.fault.mode === 'slow' ? `${event.fault.delayMs} ms delay` : '', tone: event.fault.mode === 'ok' ? 'good' : 'bad' }
+    case 'broker-died':
+      return { title: `Broker ${event.brokerId} died`, detail: `${event.message}${event.restarting ? '; restarting it' : ''}`, tone: 'bad' }
+    case 'controller-died':
+      return { title: 'Controller died', detail: event.message, tone: 'bad' }
+    case 'clients-died':
+      return { title: 'Demo clients died', detail: `${event.message}; their runs and producers ended`, tone: 'bad' }
     default:
       // The remaining cluster events say what happened to a broker: broker-stopped, broker-crashed...
       return { title: `Broker ${event.brokerId} ${event.type.slice('broker-'.length)}`, detail: '', tone: event.type === 'broker-crashed' ? 'bad' : event.type === 'broker-started' || event.type === 'broker-resumed' ? 'good' : 'warn' }

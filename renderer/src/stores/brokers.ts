@@ -27,7 +27,7 @@ export const BROKER_ACTIONS: readonly BrokerAction[] = [
   { name: 'crash', label: 'Crash', pendingLabel: 'Crashing…', method: 'broker:crash', enabledIn: ['running', 'paused'], hint: 'Kill the broker without a shutdown', danger: true },
   { name: 'pause', label: 'Pause', pendingLabel: 'Pausing…', method: 'broker:pause', enabledIn: ['running'], hint: 'Freeze the broker, as a long GC pause' },
   { name: 'resume', label: 'Resume', pendingLabel: 'Resuming…', method: 'broker:resume', enabledIn: ['paused'], hint: 'Unfreeze a paused broker' },
-  { name: 'restart', label: 'Restart', pendingLabel: 'Starting…', method: 'broker:restart', enabledIn: ['stopped', 'crashed'], hint: 'Start the broker again on its data' },
+  { name: 'restart', label: 'Restart', pendingLabel: 'Starting…', method: 'broker:restart', enabledIn: ['stopped', 'crashed', 'died'], hint: 'Start the broker again on its data' },
 ]
 
 /**

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine, USAGE } from '../../../main/cli'
+import { clusterSettings } from '../../../main/commands/cluster'
 
 describe('parseCommandLine', () => {
   it.each(['start', 'serve', 'cluster'] as const)('runs the %s command', (command) => {
@@ -21,6 +22,9 @@ describe('parseCommandLine', () => {
       command: 'cluster',
       options: { brokers: '5', 'base-port': '19092', memory: true, config: ['num.partitions=6', 'a=b'] },
     })
+    expect(parseCommandLine(['serve', '--restart-on-failure'])).toEqual({ kind: 'run', command: 'serve', options: { 'restart-on-failure': true } })
+    expect(clusterSettings({ 'restart-on-failure': true })).toMatchObject({ restartOnFailure: true })
+    expect(clusterSettings({})).toMatchObject({ restartOnFailure: false })
     expect(parseCommandLine(['start', '--brokers', '3'])).toEqual({ kind: 'usage-error', message: 'start takes no option --brokers' })
   })
 

@@ -9,6 +9,8 @@ const shrunk: ContractEvent = { source: 'controller', type: 'isr-shrunk', topic:
 const crashed: ContractEvent = { source: 'cluster', type: 'broker-crashed', brokerId: 2, ...at }
 const cut: ContractEvent = { source: 'cluster', type: 'link-fault', a: 1, b: 'controller', fault: { mode: 'cut' }, ...at }
 const rebalanced: ContractEvent = { source: 'broker', brokerId: 1, type: 'group-rebalanced', groupId: 'billing', generationId: 2, protocol: 'range', members: 2, ...at }
+const death = { error: { name: 'MalformedMessageError', message: 'Truncated int32 at byte 4', stack: null }, exitCode: 1, timestamp: 0 }
+const died: ContractEvent = { source: 'cluster', type: 'broker-died', brokerId: 1, message: 'MalformedMessageError: Truncated int32 at byte 4', death, restarting: false, ...at }
 const all = new Set(Object.keys(EVENT_KINDS) as EventKind[])
 const matches = (event: ContractEvent, filter: { kinds?: Set<EventKind>; text?: string }) =>
   matchesFilter(event, describeEvent(event), { kinds: filter.kinds ?? all, text: filter.text ?? '' })
@@ -32,6 +34,15 @@ describe('the timeline filter', () => {
     expect(matches(elected, { text: 'ORDERS' })).toBe(true)
     expect(matches(rebalanced, { text: 'billing' })).toBe(true)
     expect(matches(shrunk, { text: 'orders' })).toBe(false)
+  })
+
+  it('tells a broker that died unasked from one the operator crashed, with its error', () => {
+    expect(describeEvent(died)).toEqual({ title: 'Broker 1 died', detail: 'MalformedMessageError: Truncated int32 at byte 4', tone: 'bad' })
+    expect(describeEvent(crashed).title).toBe('Broker 2 crashed')
+    expect(describeEvent({ ...died, restarting: true } as ContractEvent).detail).toMatch(/; restarting it$/)
+    expect(eventKind(died)).toBe('brokers')
+    expect(matches(died, { text: '1' })).toBe(true)
+    expect(matches(died, { text: 'malformed' })).toBe(true)
   })
 
   it('keeps only the chosen kinds', () => {
