@@ -29,15 +29,22 @@ async function idempotentProducers(to: Record<Side, RawClient>) {
     ids[side] = r.producerId
   }
   const sequences = new Map<string, number>()
-  /** Sends `count` records to the partition's leader on each side with acks=all: every replica then has them. */
+  /**
+   * Sends `count` records to the partition's leader on each side with acks=all: every replica
+   * then has them. A leader that has not yet heard it leads answers NOT_LEADER_OR_FOLLOWER
+   * (6): the batch is retried with its sequence, so it is written once.
+   */
   return async (topicName: string, partition: number, count: number) => {
-    const leaders = await diff.connect(await brokerOf(to, topicName, partition, leader))
     const baseSequence = sequences.get(`${topicName}-${partition}`) ?? 0
     for (const side of SIDES) {
       const records = producerBatch({ count, tag: `${topicName}-${partition}`, timestamp: TIMESTAMP, producerId: Number(ids[side]), producerEpoch: 0, baseSequence })
-      const r = await leaders[side].request(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topicName, partitionData: [{ index: partition, records }] }] })
-      const code = r.responses[0].partitionResponses[0].errorCode
-      if (code !== 0) throw new Error(`Produce to ${topicName}-${partition} on ${side}: error ${code}`)
+      await eventually(`produce to ${topicName}-${partition} on ${side}`, async () => {
+        const leaders = await diff.connect(await brokerOf(to, topicName, partition, leader))
+        const r = await leaders[side].request(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topicName, partitionData: [{ index: partition, records }] }] })
+        const code = r.responses[0].partitionResponses[0].errorCode
+        if (code !== 0 && code !== 6) throw new Error(`Produce to ${topicName}-${partition} on ${side}: error ${code}`)
+        return code === 0
+      }, 30_000)
     }
     sequences.set(`${topicName}-${partition}`, baseSequence + count)
   }
