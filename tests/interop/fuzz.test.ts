@@ -26,9 +26,6 @@ function validFrames(): Buffer[] {
     encodeRequest(3, 12, 2, 'fuzz', { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'fuzzed' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }),
     encodeRequest(0, 9, 3, 'fuzz', { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'fuzzed', partitionData: [{ index: 0, records: producerBatch({ count: 3 }) }] }] }),
     encodeRequest(2, 7, 4, 'fuzz', { replicaId: -1, isolationLevel: 0, topics: [{ name: 'fuzzed', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }], timeoutMs: 1000 }),
-    encodeRequest(35, 4, 5, 'fuzz', { topics: [{ topic: 'fuzzed', partitions: [0, 1] }] }),
-    encodeRequest(61, 0, 6, 'fuzz', { topics: [{ name: 'fuzzed', partitionIndexes: [0, -1] }] }),
-    encodeRequest(75, 0, 7, 'fuzz', { topics: [{ name: 'fuzzed' }], responsePartitionLimit: 1, cursor: { topicName: 'fuzzed', partitionIndex: 0 } }),
   ]
 }
 
