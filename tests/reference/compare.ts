@@ -11,6 +11,9 @@ export const ALLOWED_DIFFERENCES: ReadonlyArray<{ field: string; why: string }> 
   { field: 'port', why: 'each cluster listens on its own ports' },
   { field: 'errorMessage', why: 'free text; only "none" versus "some" is compared (error codes are compared exactly)' },
   { field: 'finalizedFeaturesEpoch', why: 'the metadata offset at which features were finalised, a timestamp-like counter' },
+  { field: 'producerId', why: 'each cluster allocates its own producer ids; only "none" (-1) versus "set" is compared' },
+  { field: 'logDir', why: 'each broker has its own directory; only whether it is an absolute path is compared' },
+  { field: 'totalBytes/usableBytes', why: "the log directory's volume, shared with other processes; only \"unknown\" (-1) versus \"known\" is compared" },
   { field: 'brokerId/nodeId/leaderId/replicaNodes/isrNodes', why: 'replica placement starts at a random broker in Kafka; partitions are compared by shape (replica and ISR counts, leader is the first replica)' },
 ]
 
@@ -21,6 +24,10 @@ const MASKED: Record<string, (value: unknown) => unknown> = {
   port: () => '<port>',
   errorMessage: (v) => (v === null || v === '' ? v : '<message>'),
   finalizedFeaturesEpoch: () => '<epoch>',
+  producerId: (v) => (v === -1n || v === -1 ? v : '<producer id>'),
+  logDir: (v) => (typeof v === 'string' && v.startsWith('/') ? '<absolute path>' : v),
+  totalBytes: (v) => (v === -1n ? '-1' : '<bytes>'),
+  usableBytes: (v) => (v === -1n ? '-1' : '<bytes>'),
   brokerId: () => '<node id>',
   nodeId: () => '<node id>',
 }

@@ -1,48 +1,16 @@
 // The same raw requests to Apache Kafka and to Brokerlab, answers compared field by field:
 // ApiVersions, Metadata, DescribeCluster and CreateTopics with good and bad input.
 import { describe, it } from 'vitest'
-import { ApiKey, ZERO_UUID, type CreatableTopic, type MetadataResponse } from '../../main/cluster/protocol/messages'
-import { eventually } from '../helpers/cluster'
+import { ApiKey, type CreatableTopic, type MetadataResponse } from '../../main/cluster/protocol/messages'
 import { apiName } from './apiNames'
-import { partitionShape } from './compare'
 import { answered, SIDES, useDifferential, type Side } from './differential'
-import type { RawClient } from '../helpers/rawClient'
+import { metadataOf, partitionsByShape, topic, waitForLeaders } from './requests'
 
 const diff = useDifferential({ name: 'protocol' })
 
-function topic(name: string, numPartitions: number, replicationFactor: number, extra: Partial<CreatableTopic> = {}): CreatableTopic {
-  return { name, numPartitions, replicationFactor, assignments: [], configs: [], ...extra }
-}
-
-const metadataOf = (names: string[] | null, allowAutoTopicCreation = false) => ({
-  topics: names && names.map((name) => ({ topicId: ZERO_UUID, name })),
-  allowAutoTopicCreation,
-  includeClusterAuthorizedOperations: false,
-  includeTopicAuthorizedOperations: false,
-})
-
 /** Metadata as compared: brokers sorted, partitions by index and by shape (see compare.ts). */
 function comparableMetadata(m: MetadataResponse) {
-  return {
-    ...m,
-    brokers: [...m.brokers].sort((a, b) => a.nodeId - b.nodeId),
-    topics: m.topics.map((t) => ({
-      ...t,
-      partitions: [...t.partitions]
-        .sort((a, b) => a.partitionIndex - b.partitionIndex)
-        .map(({ leaderId: _, replicaNodes: __, isrNodes: ___, ...rest }, i, all) => ({ ...rest, ...partitionShape(t.partitions.find((p) => p.partitionIndex === all[i].partitionIndex)!) })),
-    })),
-  }
-}
-
-/** Waits until both clusters' metadata shows every partition of `names` with a leader. */
-async function waitForLeaders(to: Record<Side, RawClient>, names: string[]): Promise<void> {
-  for (const side of SIDES) {
-    await eventually(`leaders of ${names.join(', ')} on ${side}`, async () => {
-      const m = await to[side].request(ApiKey.Metadata, 12, metadataOf(names))
-      return m.topics.every((t) => t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leaderId >= 0))
-    }, 30_000)
-  }
+  return { ...m, brokers: [...m.brokers].sort((a, b) => a.nodeId - b.nodeId), topics: m.topics.map((t) => ({ ...t, partitions: partitionsByShape(t.partitions) })) }
 }
 
 describe('ApiVersions', () => {

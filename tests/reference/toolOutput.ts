@@ -57,3 +57,26 @@ export function reportedException(stderr: string): string | undefined {
 export function toolOutcome<T>(result: JavaResult, parse: (stdout: string) => T) {
   return { status: result.status, stdout: parse(result.stdout), exception: reportedException(result.stderr) }
 }
+
+/** kafka-log-dirs --describe: its JSON line, brokers and partitions sorted, log dirs masked as in compare.ts. */
+export function parseLogDirsDescribe(stdout: string) {
+  const json = stdout.split('\n').find((l) => l.startsWith('{'))
+  if (!json) return stdout.trim().split('\n')
+  const parsed = JSON.parse(json) as { version: number; brokers: Array<{ broker: number; logDirs: Array<{ logDir: string; error: string | null; partitions: Array<{ partition: string }> }> }> }
+  return {
+    ...parsed,
+    brokers: [...parsed.brokers]
+      .sort((a, b) => a.broker - b.broker)
+      .map((b) => ({
+        ...b,
+        logDirs: b.logDirs.map((d) => ({ ...d, logDir: d.logDir.startsWith('/') ? '<absolute path>' : d.logDir, partitions: [...d.partitions].sort((x, y) => x.partition.localeCompare(y.partition)) })),
+      })),
+  }
+}
+
+/** A table as Kafka's tools print one (a header row, then rows, columns padded by spaces), producer ids masked. */
+export function parseTable(stdout: string) {
+  const [header, ...rows] = stdout.split('\n').filter((l) => l.trim()).map((l) => l.trim().split(/\s+/))
+  if (!header) return []
+  return rows.map((row) => Object.fromEntries(header.map((name, i) => [name, name === 'ProducerId' && row[i] !== '-1' ? '<producer id>' : row[i]])))
+}

@@ -1,9 +1,9 @@
 // Kafka's own command-line tools (Kafka 4.4's classes, run by main class) with the same
 // arguments against Apache Kafka and against Brokerlab, their parsed outputs compared.
 import { describe, it } from 'vitest'
-import { SIDES, useDifferential, type Side } from './differential'
-import { runKafkaTool, type KafkaToolName } from './kafka/tools'
-import { parseConfigsDescribe, parseTopicsDescribe, toolOutcome } from './toolOutput'
+import { useDifferential } from './differential'
+import type { KafkaToolName } from './kafka/tools'
+import { parseConfigsDescribe, parseTopicsDescribe } from './toolOutput'
 
 const diff = useDifferential({ name: 'tools' })
 
@@ -12,12 +12,7 @@ const text = (stdout: string) => stdout.trim().split('\n').filter(Boolean)
 describe('Kafka CLI tools', () => {
   it('kafka-topics and kafka-configs print the same for both clusters', async () => {
     const bootstraps = await diff.start()
-    /** Runs the tool against both clusters (one after the other: 2 cores) and compares. */
-    const compare = async <T>(tool: KafkaToolName, check: string, args: string[], parse: (stdout: string) => T) => {
-      const outcomes = {} as Record<Side, ReturnType<typeof toolOutcome<T>>>
-      for (const side of SIDES) outcomes[side] = toolOutcome(await runKafkaTool(tool, ['--bootstrap-server', bootstraps[side], ...args]), parse)
-      diff.check(tool, check, `${tool} ${args.join(' ')}`, outcomes.kafka, outcomes.brokerlab)
-    }
+    const compare = <T>(tool: KafkaToolName, check: string, args: string[], parse: (stdout: string) => T) => diff.compareTool(bootstraps, tool, check, args, parse)
     const topic = ['--topic', 'tool-topic']
     await compare('kafka-topics', 'create a topic of 3 partitions, RF 3, with a config', ['--create', ...topic, '--partitions', '3', '--replication-factor', '3', '--config', 'retention.ms=3600000'], text)
     await compare('kafka-topics', 'create it again', ['--create', ...topic, '--partitions', '3', '--replication-factor', '3'], text)

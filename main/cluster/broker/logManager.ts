@@ -1,7 +1,7 @@
 // Kafka's LogManager: the broker's partition logs under one data directory, their config,
 // the periodic retention pass and high-watermark checkpoint.
-import { mkdirSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readdirSync, statfsSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { logConfigFor, type ConfigLayers, type LogConfig } from '../config'
 import type { BrokerEvent } from './api'
 import { brokerConfigNumber } from './brokerConfig'
@@ -14,6 +14,16 @@ const HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5000
 
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}-${partition}`
+}
+
+/** The broker's one log directory as DescribeLogDirs reports it. */
+export interface LogDirDescription {
+  /** Absolute, as Kafka reports it. */
+  path: string
+  /** The volume's total and usable bytes (Java's FileStore getTotalSpace and getUsableSpace). */
+  totalBytes: bigint
+  usableBytes: bigint
+  logs: Array<{ topic: string; partition: number; size: number; offsetLag: number }>
 }
 
 export class LogManager {
@@ -30,6 +40,20 @@ export class LogManager {
   ) {
     mkdirSync(dataDir, { recursive: true })
     this.checkpoints = new CheckpointStore(join(dataDir, 'checkpoints.db'))
+  }
+
+  /**
+   * Kafka's describeLogDirs: a log's size is the bytes of its segment files, and its offset
+   * lag how far its end trails the high watermark (0 on any current log, as in Kafka).
+   */
+  describeLogDir(): LogDirDescription {
+    const volume = statfsSync(this.dataDir, { bigint: true })
+    return {
+      path: resolve(this.dataDir),
+      totalBytes: volume.bsize * volume.blocks,
+      usableBytes: volume.bsize * volume.bavail,
+      logs: [...this.allLogs()].map((log) => ({ topic: log.topic, partition: log.partition, size: log.size, offsetLag: Math.max(log.highWatermark - log.logEndOffset, 0) })),
+    }
   }
 
   /** Opens every partition folder found on disk (Kafka's loadLogs at start-up). */

@@ -29,7 +29,7 @@ import {
   type StopReplicaRequest,
 } from './api'
 import { BrokerTopicMetrics } from './brokerTopicMetrics'
-import { LogManager, partitionKey } from './logManager'
+import { LogManager, partitionKey, type LogDirDescription } from './logManager'
 import { Partition, type PartitionContext } from './partition'
 
 const NONE: PartitionError = { errorCode: ErrorCode.NONE, errorMessage: null }
@@ -355,6 +355,21 @@ export class ReplicaManager {
       }
     })
     return { topics }
+  }
+
+  /** The log directory for Kafka's DescribeLogDirs. */
+  describeLogDir(): LogDirDescription {
+    return this.logManager.describeLogDir()
+  }
+
+  /**
+   * Kafka's activeProducerState: the idempotent producers this replica's log remembers,
+   * leader or follower alike; a partition not hosted here is NOT_LEADER_OR_FOLLOWER.
+   */
+  activeProducerState(topic: string, partition: number): Array<{ producerId: number; producerEpoch: number; lastSequence: number; lastTimestamp: number }> {
+    const p = this.getPartition(topic, partition)
+    if (!p) throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `Broker ${this.brokerId} hosts no replica of ${topic}-${partition}`)
+    return [...p.log.producerStateManager.activeProducers.values()].map((e) => ({ producerId: e.producerId, producerEpoch: e.producerEpoch, lastSequence: e.lastSeq, lastTimestamp: e.lastTimestamp }))
   }
 
   describeLogDirs(): DescribeLogDirsResponse {

@@ -80,7 +80,8 @@ export interface CreatableTopic {
   replicationFactor: number
   /** Manual placement: replicas per partition (then numPartitions and replicationFactor are -1). */
   assignments?: Array<{ partitionIndex: number; brokerIds: number[] }>
-  configs: Record<string, string>
+  /** A null value is refused with INVALID_CONFIG, as Kafka does. */
+  configs: Record<string, string | null>
 }
 export interface CreateTopicsRequest {
   topics: CreatableTopic[]

@@ -27,7 +27,7 @@ export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
 
 const invalidAssignment = (message: string) => new KafkaError('INVALID_REPLICA_ASSIGNMENT', message)
 
-/** Each name once per request: Kafka refuses a name given twice. */
+/** Names given more than once in one request: Kafka acts on none of them. */
 function duplicatesOf(names: readonly string[]): Set<string> {
   return new Set(names.filter((n, i) => names.indexOf(n) !== i))
 }
@@ -111,18 +111,22 @@ export class TopicControlManager {
     const records: MetadataRecord[] = []
     const duplicates = duplicatesOf(request.topics.map((t) => t.name))
     const created = new Map<string, string>()
-    const topics = request.topics.map((topic) => {
-      try {
-        refuseDuplicate(topic.name, duplicates)
-        const { topicRecords, topicId, numPartitions, replicationFactor } = this.createTopic(topic, created)
-        if (!request.validateOnly) records.push(...topicRecords)
-        created.set(unifyCollisionChars(topic.name), topic.name)
-        return { name: topic.name, topicId: request.validateOnly ? '' : topicId, numPartitions, replicationFactor, ...NO_ERROR }
-      } catch (error) {
-        return { name: topic.name, topicId: '', numPartitions: -1, replicationFactor: -1, ...errorOf(error) }
-      }
-    })
-    return { records, response: { topics }, cause: { text: 'CreateTopics' } }
+    const topics = request.topics
+      .filter((topic) => !duplicates.has(topic.name))
+      .map((topic) => {
+        try {
+          const { topicRecords, topicId, numPartitions, replicationFactor } = this.createTopic(topic, created)
+          if (!request.validateOnly) records.push(...topicRecords)
+          created.set(unifyCollisionChars(topic.name), topic.name)
+          // validateOnly answers the id the topic would have had, as Kafka 4 does.
+          return { name: topic.name, topicId, numPartitions, replicationFactor, ...NO_ERROR }
+        } catch (error) {
+          return { name: topic.name, topicId: '', numPartitions: -1, replicationFactor: -1, ...errorOf(error) }
+        }
+      })
+    // As Kafka's ControllerApis: one result per duplicated name, after the others.
+    const refused = [...duplicates].map((name) => ({ name, topicId: '', numPartitions: -1, replicationFactor: -1, ...errorOf(new KafkaError('INVALID_REQUEST', 'Duplicate topic name.')) }))
+    return { records, response: { topics: [...topics, ...refused] }, cause: { text: 'CreateTopics' } }
   }
 
   private createTopic(topic: CreatableTopic, createdInRequest: Map<string, string>) {
@@ -134,7 +138,9 @@ export class TopicControlManager {
     const collision = createdInRequest.get(unified) ?? [...image.topicsByName.keys()].find((t) => unifyCollisionChars(t) === unified)
     if (collision) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic '${name}' collides with existing topic: ${collision}`)
     const defaults = this.defaults(name)
-    const configs = { ...defaults.configs, ...topic.configs }
+    const nullConfig = Object.keys(topic.configs).find((key) => topic.configs[key] === null)
+    if (nullConfig !== undefined) throw new KafkaError('INVALID_CONFIG', `Null value not supported for topic configs: ${nullConfig}`)
+    const configs = { ...defaults.configs, ...(topic.configs as Record<string, string>) }
     validateTopicConfigs(configs)
     const assignments = topic.assignments?.length ? this.manualAssignments(topic) : this.placeTopic(topic, defaults)
     const topicId = randomUUID()

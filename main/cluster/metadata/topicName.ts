@@ -5,6 +5,11 @@ import { KafkaError } from '../errors'
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/
 export const MAX_TOPIC_NAME_LENGTH = 249
 
+/** Kafka's Topic.isInternal: the topics of its own coordinators. */
+export function isInternalTopic(name: string): boolean {
+  return name === '__consumer_offsets' || name === '__transaction_state'
+}
+
 /** Kafka's Topic.validate: the reasons a topic name is refused. */
 export function validateTopicName(name: string): void {
   const problem =

@@ -7,10 +7,13 @@ import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/
 import type * as M from '../protocol/messages'
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders, handleInitProducerId } from './apis/admin'
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './apis/configs'
+import { handleDescribeTopicPartitions } from './apis/describeTopicPartitions'
 import { handleFetch } from './apis/fetch'
+import { handleDescribeLogDirs } from './apis/logDirs'
 import { handleDescribeCluster, handleMetadata } from './apis/metadata'
 import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } from './apis/offsets'
 import { handleProduce } from './apis/produce'
+import { handleDescribeProducers } from './apis/producers'
 import {
   handleDeleteGroups,
   handleDescribeGroups,
@@ -61,10 +64,14 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [23, { name: 'OffsetForLeaderEpoch', minVersion: 0, maxVersion: 4, handle: handleOffsetForLeaderEpoch as Handler }],
   [32, { name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, handle: handleDescribeConfigs as Handler }],
   [33, { name: 'AlterConfigs', minVersion: 0, maxVersion: 2, handle: handleAlterConfigs as Handler }],
+  // v0 was removed by Kafka 4.0 (KIP-896); Kafka 4.4 also serves v5, newer than our definitions.
+  [35, { name: 'DescribeLogDirs', minVersion: 1, maxVersion: 4, handle: handleDescribeLogDirs as Handler }],
   [37, { name: 'CreatePartitions', minVersion: 0, maxVersion: 3, handle: handleCreatePartitions as Handler }],
   [43, { name: 'ElectLeaders', minVersion: 0, maxVersion: 2, handle: handleElectLeaders as Handler }],
   [44, { name: 'IncrementalAlterConfigs', minVersion: 0, maxVersion: 1, handle: handleIncrementalAlterConfigs as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
+  [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
+  [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],
   // The classic group protocol. OffsetCommit v9, OffsetFetch v9 and FindCoordinator v6 belong
   // to KIP-848's consumer protocol and share groups, which Brokerlab does not run.
   [8, { name: 'OffsetCommit', minVersion: 2, maxVersion: 8, handle: handleOffsetCommit as Handler }],

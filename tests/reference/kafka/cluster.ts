@@ -47,9 +47,15 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Kafka's Uuid text form: 16 random bytes in URL-safe base64 without padding. */
+/**
+ * Kafka's Uuid text form: 16 random bytes in URL-safe base64 without padding, never starting
+ * with "-" (as Kafka's Uuid.randomUuid), which kafka-storage would read as an option.
+ */
 function randomClusterId(): string {
-  return randomBytes(16).toString('base64url')
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
 
 function properties(entries: Record<string, string | number>): string {

@@ -22,6 +22,7 @@ export const KAFKA_TOOLS = {
   'kafka-leader-election': 'org.apache.kafka.tools.LeaderElectionCommand',
   'kafka-reassign-partitions': 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
   'kafka-log-dirs': 'org.apache.kafka.tools.LogDirsCommand',
+  'kafka-transactions': 'org.apache.kafka.tools.TransactionsCommand',
   'kafka-producer-perf-test': 'org.apache.kafka.tools.ProducerPerformance',
   'kafka-consumer-perf-test': 'org.apache.kafka.tools.ConsumerPerformance',
 } as const

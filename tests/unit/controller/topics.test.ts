@@ -96,13 +96,36 @@ describe('CreateTopics', () => {
     expect([...h.controller.image.topicsByName.keys()]).toEqual(['a.b', 'ok'])
   })
 
-  it('validates only, committing nothing', () => {
+  it('validates only, committing nothing but answering a topic id as Kafka 4 does', () => {
     const h = new Harness()
     h.startBrokers(1)
     const offset = h.controller.image.offset
     const [result] = h.controller.createTopics({ topics: [{ name: 'dry', numPartitions: 2, replicationFactor: 1, configs: {} }], validateOnly: true }).topics
-    expect(result).toMatchObject({ errorCode: 0, numPartitions: 2, replicationFactor: 1, topicId: '' })
+    expect(result).toMatchObject({ errorCode: 0, numPartitions: 2, replicationFactor: 1 })
+    expect(result.topicId).toMatch(/^[0-9a-f-]{36}$/)
     expect(h.controller.image.offset).toBe(offset)
+    expect(h.controller.image.topicsByName.has('dry')).toBe(false)
+  })
+
+  it('answers a name given twice once, with INVALID_REQUEST after the others, and a null config with INVALID_CONFIG', () => {
+    const h = new Harness()
+    h.startBrokers(1)
+    const { topics } = h.controller.createTopics({
+      topics: [
+        { name: 'twice', numPartitions: 1, replicationFactor: 1, configs: {} },
+        { name: 'nulled', numPartitions: 1, replicationFactor: 1, configs: { 'retention.ms': null } },
+        { name: 'twice', numPartitions: 1, replicationFactor: 1, configs: {} },
+        { name: 'once', numPartitions: 1, replicationFactor: 1, configs: {} },
+      ],
+      validateOnly: false,
+    })
+    expect(topics.map((t) => [t.name, t.errorCode, t.numPartitions])).toEqual([
+      ['nulled', ErrorCode.INVALID_CONFIG, -1],
+      ['once', 0, 1],
+      ['twice', ErrorCode.INVALID_REQUEST, -1],
+    ])
+    expect(topics[0].errorMessage).toBe('Null value not supported for topic configs: retention.ms')
+    expect([...h.controller.image.topicsByName.keys()]).toEqual(['once'])
   })
 
   it('accepts a manual assignment and checks it as Kafka does', () => {

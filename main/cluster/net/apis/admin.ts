@@ -16,13 +16,18 @@ function unreachable(err: unknown): { errorCode: number; errorMessage: string } 
   }
 }
 
+/** A created topic's own configs (the controller refused any null value). */
+function requestedConfigs(topics: Array<{ name: string; configs: Record<string, string | null> }>, name: string): Record<string, string> {
+  return (topics.find((t) => t.name === name)?.configs ?? {}) as Record<string, string>
+}
+
 export async function handleCreateTopics(context: BrokerContext, request: M.CreateTopicsRequest): Promise<M.CreateTopicsResponse> {
   const topics = request.topics.map((t) => ({
     name: t.name,
     numPartitions: t.numPartitions,
     replicationFactor: t.replicationFactor,
     assignments: t.assignments.length ? t.assignments.map((a) => ({ partitionIndex: a.partitionIndex, brokerIds: a.brokerIds })) : undefined,
-    configs: Object.fromEntries(t.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value!])),
+    configs: Object.fromEntries(t.configs.map((c) => [c.name, c.value])),
   }))
   const answer = await context.forward('createTopics', { topics, validateOnly: request.validateOnly }).catch((err) => {
     const failure = unreachable(err)
@@ -30,7 +35,7 @@ export async function handleCreateTopics(context: BrokerContext, request: M.Crea
   })
   return {
     throttleTimeMs: 0,
-    topics: answer.topics.map((t, i) => ({
+    topics: answer.topics.map((t) => ({
       name: t.name,
       topicId: t.topicId || ZERO_UUID,
       errorCode: t.errorCode,
@@ -40,7 +45,7 @@ export async function handleCreateTopics(context: BrokerContext, request: M.Crea
       replicationFactor: t.replicationFactor,
       configs:
         t.errorCode === ErrorCode.NONE
-          ? describeTopicConfigs(topics[i].configs, context.brokerConfigs()).map((c) => ({
+          ? describeTopicConfigs(requestedConfigs(topics, t.name), context.brokerConfigs()).map((c) => ({
               name: c.name,
               value: c.value,
               readOnly: c.readOnly,

@@ -5,11 +5,9 @@
 import { describeBrokerConfig, brokerConfigKey } from '../../config'
 import { ErrorCode, KafkaError } from '../../errors'
 import type { MetadataImage, TopicImage } from '../../metadata/image'
-import { validateTopicName } from '../../metadata/topicName'
+import { isInternalTopic, validateTopicName } from '../../metadata/topicName'
 import { advertisedControllerId, type BrokerContext } from '../context'
 import type * as M from '../../protocol/messages'
-
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state'])
 
 function liveBrokers(image: MetadataImage) {
   return image.liveBrokerIds().flatMap((id) => {
@@ -24,7 +22,7 @@ function topicMetadata(image: MetadataImage, topic: TopicImage): M.MetadataRespo
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: topic.topicId,
-    isInternal: INTERNAL_TOPICS.has(topic.name),
+    isInternal: isInternalTopic(topic.name),
     partitions: topic.partitions.map((p, partitionIndex) => ({
       errorCode: p.leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
       partitionIndex,

@@ -44,6 +44,8 @@ export const APIS = [
   'IncrementalAlterConfigs',
   'OffsetDelete',
   'DescribeCluster',
+  'DescribeProducers',
+  'DescribeTopicPartitions',
 ] as const
 
 /**

@@ -30,6 +30,8 @@ import * as electLeaders from './electLeaders'
 import * as incrementalAlterConfigs from './incrementalAlterConfigs'
 import * as offsetDelete from './offsetDelete'
 import * as describeCluster from './describeCluster'
+import * as describeProducers from './describeProducers'
+import * as describeTopicPartitions from './describeTopicPartitions'
 
 export * from './produce'
 export * from './fetch'
@@ -60,6 +62,8 @@ export * from './electLeaders'
 export * from './incrementalAlterConfigs'
 export * from './offsetDelete'
 export * from './describeCluster'
+export * from './describeProducers'
+export * from './describeTopicPartitions'
 
 /** Kafka's API keys of the APIs this codec covers. */
 export const ApiKey = {
@@ -92,6 +96,8 @@ export const ApiKey = {
   IncrementalAlterConfigs: 44,
   OffsetDelete: 47,
   DescribeCluster: 60,
+  DescribeProducers: 61,
+  DescribeTopicPartitions: 75,
 } as const
 
 export interface MessageCodec<T> {
@@ -142,6 +148,8 @@ export interface ApiRequests {
   [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigs.IncrementalAlterConfigsRequest
   [ApiKey.OffsetDelete]: offsetDelete.OffsetDeleteRequest
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterRequest
+  [ApiKey.DescribeProducers]: describeProducers.DescribeProducersRequest
+  [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsRequest
 }
 
 export interface ApiResponses {
@@ -174,6 +182,8 @@ export interface ApiResponses {
   [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigs.IncrementalAlterConfigsResponse
   [ApiKey.OffsetDelete]: offsetDelete.OffsetDeleteResponse
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterResponse
+  [ApiKey.DescribeProducers]: describeProducers.DescribeProducersResponse
+  [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsResponse
 }
 
 export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec>([
@@ -553,5 +563,31 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<describeCluster.DescribeClusterRequest, describeCluster.DescribeClusterResponse>,
+  ],
+  [
+    ApiKey.DescribeProducers,
+    {
+      apiKey: 61,
+      name: 'DescribeProducers',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: describeProducers.encodeDescribeProducersRequest, write: describeProducers.writeDescribeProducersRequest, decode: describeProducers.decodeDescribeProducersRequest },
+      response: { encode: describeProducers.encodeDescribeProducersResponse, write: describeProducers.writeDescribeProducersResponse, decode: describeProducers.decodeDescribeProducersResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<describeProducers.DescribeProducersRequest, describeProducers.DescribeProducersResponse>,
+  ],
+  [
+    ApiKey.DescribeTopicPartitions,
+    {
+      apiKey: 75,
+      name: 'DescribeTopicPartitions',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: describeTopicPartitions.encodeDescribeTopicPartitionsRequest, write: describeTopicPartitions.writeDescribeTopicPartitionsRequest, decode: describeTopicPartitions.decodeDescribeTopicPartitionsRequest },
+      response: { encode: describeTopicPartitions.encodeDescribeTopicPartitionsResponse, write: describeTopicPartitions.writeDescribeTopicPartitionsResponse, decode: describeTopicPartitions.decodeDescribeTopicPartitionsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<describeTopicPartitions.DescribeTopicPartitionsRequest, describeTopicPartitions.DescribeTopicPartitionsResponse>,
   ],
 ])

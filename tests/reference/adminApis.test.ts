@@ -1,0 +1,144 @@
+// The admin APIs of issue 14, item 3, sent alike to Apache Kafka and to Brokerlab:
+// DescribeLogDirs (35), DescribeTopicPartitions (75) and DescribeProducers (61), plus the
+// Kafka tools built on them (kafka-log-dirs, kafka-topics --describe, kafka-transactions
+// describe-producers). One test, so both clusters hold the same topics throughout: the
+// reference Kafka lives for the whole file, a Brokerlab cluster for one test.
+import { describe, it } from 'vitest'
+import { ApiKey, type DescribeLogDirsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse } from '../../main/cluster/protocol/messages'
+import { producerBatch } from '../helpers/batches'
+import { eventually } from '../helpers/cluster'
+import type { RawClient } from '../helpers/rawClient'
+import { answered, SIDES, useDifferential, type Side } from './differential'
+import { brokerOf, follower, leader, partitionsByShape, topic, waitForLeaders } from './requests'
+import { parseLogDirsDescribe, parseTable, parseTopicsDescribe } from './toolOutput'
+
+const diff = useDifferential({ name: 'adminApis' })
+
+/** One timestamp for every batch, so both clusters store the same bytes (and sizes). */
+const TIMESTAMP = Date.now()
+
+/** An idempotent producer per side: a producer id from that side, the same batches to both. */
+async function idempotentProducers(to: Record<Side, RawClient>) {
+  const ids = {} as Record<Side, bigint>
+  for (const side of SIDES) {
+    // Kafka answers COORDINATOR_LOAD_IN_PROGRESS until its first block of producer ids arrives.
+    const r = await eventually(`a producer id from ${side}`, async () => {
+      const answer = await to[side].request(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })
+      return answer.errorCode === 0 && answer
+    }, 30_000)
+    ids[side] = r.producerId
+  }
+  const sequences = new Map<string, number>()
+  /**
+   * Sends `count` records to the partition's leader on each side with acks=all: every replica
+   * then has them. A leader that has not yet heard it leads answers NOT_LEADER_OR_FOLLOWER
+   * (6): the batch is retried with its sequence, so it is written once.
+   */
+  return async (topicName: string, partition: number, count: number) => {
+    const baseSequence = sequences.get(`${topicName}-${partition}`) ?? 0
+    for (const side of SIDES) {
+      const records = producerBatch({ count, tag: `${topicName}-${partition}`, timestamp: TIMESTAMP, producerId: Number(ids[side]), producerEpoch: 0, baseSequence })
+      await eventually(`produce to ${topicName}-${partition} on ${side}`, async () => {
+        const leaders = await diff.connect(await brokerOf(to, topicName, partition, leader))
+        const r = await leaders[side].request(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topicName, partitionData: [{ index: partition, records }] }] })
+        const code = r.responses[0].partitionResponses[0].errorCode
+        if (code !== 0 && code !== 6) throw new Error(`Produce to ${topicName}-${partition} on ${side}: error ${code}`)
+        return code === 0
+      }, 30_000)
+    }
+    sequences.set(`${topicName}-${partition}`, baseSequence + count)
+  }
+}
+
+async function createBoth(to: Record<Side, RawClient>, topics: ReturnType<typeof topic>[]) {
+  await diff.requestBoth(to, ApiKey.CreateTopics, { topics, timeoutMs: 30_000, validateOnly: false })
+  await waitForLeaders(to, topics.map((t) => t.name))
+}
+
+/** Log dirs as compared: topics by name, partitions by index (Kafka groups them in hash order). */
+function comparableLogDirs(r: DescribeLogDirsResponse) {
+  return {
+    ...r,
+    results: r.results.map((d) => ({
+      ...d,
+      topics: [...d.topics].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ ...t, partitions: [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex) })),
+    })),
+  }
+}
+
+function comparableTopicPartitions(r: DescribeTopicPartitionsResponse) {
+  return { ...r, topics: r.topics.map((t) => ({ ...t, partitions: partitionsByShape(t.partitions) })) }
+}
+
+describe('admin APIs', () => {
+  it('DescribeLogDirs, DescribeTopicPartitions and DescribeProducers answer as Kafka does', async () => {
+    const bootstraps = await diff.start()
+    const to = await diff.connect(bootstraps)
+    const produce = await idempotentProducers(to)
+
+    // DescribeLogDirs first, while the only topic is one that every broker holds (RF 3).
+    await createBoth(to, [topic('ld-three', 3, 3)])
+    await produce('ld-three', 0, 3)
+    await produce('ld-three', 1, 1)
+    await produce('ld-three', 1, 20)
+    const logDirCases: Array<[string, { topic: string; partitions: number[] }[] | null]> = [
+      ['every partition (topics = null)', null],
+      ['the partitions of one topic', [{ topic: 'ld-three', partitions: [0, 1, 2] }]],
+      ['one partition of it', [{ topic: 'ld-three', partitions: [1] }]],
+      ['an unknown topic and a partition past the last', [{ topic: 'ld-missing', partitions: [0] }, { topic: 'ld-three', partitions: [7] }]],
+    ]
+    for (const [check, topics] of logDirCases) {
+      const { version, answers } = await diff.requestBoth(to, ApiKey.DescribeLogDirs, { topics })
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableLogDirs(answers[side].value) : answered(answers[side])))
+      diff.check('DescribeLogDirs', check, `DescribeLogDirs v${version} topics=${JSON.stringify(topics)}`, kafka, lab)
+    }
+    await diff.compareTool(bootstraps, 'kafka-log-dirs', 'describe the log dirs of a topic on every broker', ['--describe', '--topic-list', 'ld-three'], parseLogDirsDescribe)
+
+    await createBoth(to, [topic('dtp-three', 3, 3), topic('dtp-one', 1, 1), topic('dtp-two', 2, 2)])
+    const page = (topics: string[], responsePartitionLimit = 2000, cursor: DescribeTopicPartitionsRequest['cursor'] = null): DescribeTopicPartitionsRequest => ({
+      topics: topics.map((name) => ({ name })),
+      responsePartitionLimit,
+      cursor,
+    })
+    const dtpCases: Array<[string, DescribeTopicPartitionsRequest]> = [
+      ['one topic of 3 partitions, RF 3', page(['dtp-three'])],
+      ['topics out of order, one named twice', page(['dtp-two', 'dtp-one', 'dtp-two'])],
+      ['an unknown topic and an invalid name', page(['dtp-missing', 'bad name!'])],
+      ['every topic (an empty list)', page([])],
+      ['a limit of 2 partitions: the first page', page(['dtp-one', 'dtp-three', 'dtp-two'], 2)],
+      ['a limit of 2 partitions: from a cursor inside a topic', page(['dtp-one', 'dtp-three', 'dtp-two'], 2, { topicName: 'dtp-three', partitionIndex: 1 })],
+      ['a limit of 2 partitions: from a cursor at a topic', page(['dtp-one', 'dtp-three', 'dtp-two'], 2, { topicName: 'dtp-two', partitionIndex: 0 })],
+      ['a limit of 0 (taken as 1)', page(['dtp-three'], 0)],
+      ['a cursor on a topic not asked for', page(['dtp-one'], 2000, { topicName: 'dtp-two', partitionIndex: 0 })],
+      ['a cursor with a negative partition', page(['dtp-one'], 2000, { topicName: 'dtp-one', partitionIndex: -1 })],
+    ]
+    for (const [check, body] of dtpCases) {
+      const { version, answers } = await diff.requestBoth(to, ApiKey.DescribeTopicPartitions, body)
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableTopicPartitions(answers[side].value) : answered(answers[side])))
+      diff.check('DescribeTopicPartitions', check, `DescribeTopicPartitions v${version} ${JSON.stringify(body)}`, kafka, lab)
+    }
+    await diff.compareTool(bootstraps, 'kafka-topics', 'describe through DescribeTopicPartitions (ELR columns)', ['--describe', '--topic', 'dtp-three'], parseTopicsDescribe)
+
+    // A partition with an idempotent producer, one without, and one on broker 2 only.
+    await createBoth(to, [topic('dp-two', 2, 3), topic('dp-placed', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [2] }] })])
+    await produce('dp-two', 0, 3)
+    await produce('dp-two', 0, 2)
+    const producersOf = (partitionIndexes: number[], name = 'dp-two') => ({ topics: [{ name, partitionIndexes }] })
+    const producerCases: Array<[string, () => Promise<Record<Side, string>>, ReturnType<typeof producersOf>]> = [
+      ['the leader of a partition with one idempotent producer', () => brokerOf(to, 'dp-two', 0, leader), producersOf([0])],
+      ['a follower of that partition', () => brokerOf(to, 'dp-two', 0, follower), producersOf([0])],
+      ['a partition no producer wrote to', () => brokerOf(to, 'dp-two', 1, leader), producersOf([1])],
+      ['a partition this broker has no replica of', () => brokerOf(to, 'dp-placed', 0, () => 1), producersOf([0], 'dp-placed')],
+      [
+        'an unknown topic, an invalid name, a partition past the last',
+        async () => bootstraps,
+        { topics: [{ name: 'dp-missing', partitionIndexes: [0] }, { name: 'bad name!', partitionIndexes: [0] }, { name: 'dp-two', partitionIndexes: [5, 0] }] },
+      ],
+    ]
+    for (const [check, broker, body] of producerCases) {
+      const { version, answers } = await diff.requestBoth(await diff.connect(await broker()), ApiKey.DescribeProducers, body)
+      diff.check('DescribeProducers', check, `DescribeProducers v${version} ${JSON.stringify(body.topics)}`, answered(answers.kafka), answered(answers.brokerlab))
+    }
+    await diff.compareTool(bootstraps, 'kafka-transactions', 'describe the producers of a partition', ['describe-producers', '--topic', 'dp-two', '--partition', '0'], parseTable)
+  })
+})

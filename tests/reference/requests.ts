@@ -1,0 +1,59 @@
+// Requests and answers the differential scenarios share: topics to create, Metadata to ask,
+// waiting for leaders, finding a given broker or a partition's leader on each side, and
+// partitions made comparable by shape (see compare.ts).
+import { ApiKey, ZERO_UUID, type CreatableTopic } from '../../main/cluster/protocol/messages'
+import { eventually } from '../helpers/cluster'
+import type { RawClient } from '../helpers/rawClient'
+import { partitionShape } from './compare'
+import { SIDES, type Side } from './differential'
+
+export function topic(name: string, numPartitions: number, replicationFactor: number, extra: Partial<CreatableTopic> = {}): CreatableTopic {
+  return { name, numPartitions, replicationFactor, assignments: [], configs: [], ...extra }
+}
+
+export const metadataOf = (names: string[] | null, allowAutoTopicCreation = false) => ({
+  topics: names && names.map((name) => ({ topicId: ZERO_UUID, name })),
+  allowAutoTopicCreation,
+  includeClusterAuthorizedOperations: false,
+  includeTopicAuthorizedOperations: false,
+})
+
+/** Waits until both clusters' metadata shows every partition of `names` with a leader. */
+export async function waitForLeaders(to: Record<Side, RawClient>, names: string[]): Promise<void> {
+  for (const side of SIDES) {
+    await eventually(`leaders of ${names.join(', ')} on ${side}`, async () => {
+      const m = await to[side].request(ApiKey.Metadata, 12, metadataOf(names))
+      return m.topics.every((t) => t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leaderId >= 0))
+    }, 30_000)
+  }
+}
+
+/**
+ * Each side's `host:port` of a broker that `choose` picks from a partition's leader and
+ * replicas (node ids are placed differently on each side), from that side's Metadata.
+ */
+export async function brokerOf(
+  to: Record<Side, RawClient>,
+  topicName: string,
+  partition: number,
+  choose: (p: { leaderId: number; replicaNodes: number[] }) => number,
+): Promise<Record<Side, string>> {
+  const out = {} as Record<Side, string>
+  for (const side of SIDES) {
+    const m = await to[side].request(ApiKey.Metadata, 12, metadataOf([topicName]))
+    const p = m.topics[0].partitions.find((x) => x.partitionIndex === partition)!
+    const broker = m.brokers.find((b) => b.nodeId === choose(p))!
+    out[side] = `${broker.host}:${broker.port}`
+  }
+  return out
+}
+
+export const leader = (p: { leaderId: number }) => p.leaderId
+export const follower = (p: { leaderId: number; replicaNodes: number[] }) => p.replicaNodes.find((id) => id !== p.leaderId)!
+
+/** Partitions sorted by index, their node ids replaced by their shape (compare.ts). */
+export function partitionsByShape<P extends { partitionIndex: number; leaderId: number; replicaNodes: number[]; isrNodes: number[] }>(partitions: P[]) {
+  return [...partitions]
+    .sort((a, b) => a.partitionIndex - b.partitionIndex)
+    .map(({ leaderId, replicaNodes, isrNodes, ...rest }) => ({ ...rest, ...partitionShape({ leaderId, replicaNodes, isrNodes }) }))
+}
