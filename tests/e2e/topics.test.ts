@@ -89,8 +89,9 @@ describe.skipIf(chromiumMissing)(suiteTitle('topics'), () => {
     await page.locator('[data-testid=topic-list-row][data-topic=payments]').click()
     await page.locator('[data-testid=topic-detail][data-topic=payments]').waitFor({ timeout: 5000 })
     const matrix = page.getByTestId('replica-matrix')
-    await expect(matrix.getByTestId('matrix-broker').count()).resolves.toBe(3)
-    await expect(matrix.getByTestId('matrix-row').count()).resolves.toBe(6)
+    // The partitions come from topic:describe after the page opens: wait for them, not the first paint.
+    await expect.poll(() => matrix.getByTestId('matrix-broker').count(), { timeout: 10_000 }).toBe(3)
+    await expect.poll(() => matrix.getByTestId('matrix-row').count(), { timeout: 10_000 }).toBe(6)
     await expect
       .poll(async () => matrix.getByTestId('matrix-row').evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[data-state=leader]').length)), { timeout: 10_000 })
       .toEqual([1, 1, 1, 1, 1, 1])
