@@ -16,7 +16,7 @@ const MESSAGES = 1_000_000
 const MESSAGE_BYTES = 100
 const PARTITIONS = 4
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number }
@@ -26,7 +26,7 @@ function freePort(): Promise<number> {
 }
 
 /** Starts a process and resolves with the first stdout line matching `pattern`. */
-function startAndWaitFor(command: string, args: string[], pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+export function startAndWaitFor(command: string, args: string[], pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
@@ -42,7 +42,7 @@ function startAndWaitFor(command: string, args: string[], pattern: RegExp): Prom
 }
 
 /** Auto-creates a topic through Metadata and produces one record with acks=all. */
-async function firstAcknowledgedProduce(bootstrap: string): Promise<void> {
+export async function firstAcknowledgedProduce(bootstrap: string): Promise<void> {
   const client = await RawClient.connect(bootstrap)
   try {
     for (;;) {
@@ -62,7 +62,7 @@ async function firstAcknowledgedProduce(bootstrap: string): Promise<void> {
   }
 }
 
-async function createTopic(bootstrap: string, name: string): Promise<void> {
+export async function createTopic(bootstrap: string, name: string): Promise<void> {
   const client = await RawClient.connect(bootstrap)
   const answer = await client.request(19, 7, { topics: [{ name, numPartitions: PARTITIONS, replicationFactor: 3, assignments: [], configs: [{ name: 'min.insync.replicas', value: '2' }] }], timeoutMs: 10_000, validateOnly: false })
   client.close()

@@ -5,6 +5,7 @@ import { benchReplication } from './replication'
 import { benchKcatPeer } from './kcatPeer'
 import { printTable } from './report'
 import { benchConsoleLists, printFrames } from './consoleLists'
+import { benchKafkaReference } from './kafkaReference'
 
 console.log(`# Brokerlab benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`)
 const only = process.argv[2]
@@ -20,6 +21,10 @@ if (!only || only === 'console') {
   const { results, notes } = await benchConsoleLists()
   met = printFrames('The console with 1,000 topics of 12 partitions (RF 3, 3 brokers) in Chromium at 1280x800', results) && met
   for (const note of notes) console.log(`- ${note}`)
+}
+if (!only || only === 'kafka') {
+  console.log('\n## Brokerlab and Apache Kafka 4.4 (3 brokers each, alternately): Kafka\'s perf tools, 1,000,000 × 100 B, acks=all, RF 3, min.insync.replicas 2, 4 partitions\n')
+  for (const line of await benchKafkaReference()) console.log(line)
 }
 if (!met) {
   console.log('\nA target was missed.')

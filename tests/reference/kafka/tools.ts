@@ -44,12 +44,14 @@ export interface JavaRunOptions {
   input?: string
   timeoutMs?: number
   maxHeap?: string
+  /** False for a long, hot run (the perf tools): full JIT instead of a quick start. */
+  shortLived?: boolean
 }
 
 /** Runs a short-lived JVM (a tool or a client program) to completion and collects its output. */
 export function runJava(main: string, args: string[], options: JavaRunOptions = {}): Promise<JavaResult> {
   const started = Date.now()
-  const jvm = jvmArgs({ classpath: kafkaClasspath(), maxHeap: options.maxHeap ?? '256m', log4j: 'log4j2-tools.properties', shortLived: true })
+  const jvm = jvmArgs({ classpath: kafkaClasspath(), maxHeap: options.maxHeap ?? '256m', log4j: 'log4j2-tools.properties', shortLived: options.shortLived ?? true })
   return new Promise((resolve, reject) => {
     const child = spawn(javaExecutable(), [...jvm, main, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
     const out: Buffer[] = []
