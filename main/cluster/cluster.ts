@@ -23,6 +23,7 @@ import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionLo
 import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
 import type { ControllerApi, ControllerEvent, ControllerInit, ControllerPush, ControllerWorkerApi, CreatableTopic } from './controller/api'
 export { validateTopicName } from './metadata/topicName'
+import type { ClusterEvent } from '../../preload/contract'
 
 export interface ClusterOptions {
   dataDir: string
@@ -74,14 +75,7 @@ export interface CreateTopicOptions {
   configs?: Record<string, string>
 }
 
-export type ClusterEvent =
-  | ({ source: 'controller' } & ControllerEvent)
-  | ({ source: 'broker'; brokerId: number } & BrokerEvent)
-  | { source: 'cluster'; type: 'broker-stopped' | 'broker-crashed' | 'broker-paused' | 'broker-resumed' | 'broker-started'; brokerId: number; timestamp: number }
-  | { source: 'cluster'; type: 'link-fault'; a: number; b: number | 'controller'; fault: LinkFault; timestamp: number }
-  /** A worker ended without being asked: `message` is its error ("MalformedMessageError: ..."), `death` the rest. */
-  | { source: 'cluster'; type: 'broker-died'; brokerId: number; message: string; death: WorkerDeath; restarting: boolean; timestamp: number }
-  | { source: 'cluster'; type: 'controller-died' | 'clients-died'; message: string; death: WorkerDeath; timestamp: number }
+export type { ClusterEvent }
 
 /** Node id of the controller, apart from the brokers' ids as in a KRaft cluster with its own controller. */
 const CONTROLLER_ID = 3000

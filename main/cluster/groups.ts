@@ -4,43 +4,10 @@
 // group deletion, both through the group's coordinator.
 import { ErrorCode, errorName, KafkaError, kafkaErrorFor } from './errors'
 import { OffsetSpec } from './broker/api'
-import type { GroupMemberView, GroupView } from './broker/group'
+import type { GroupView } from './broker/group'
+import type { GroupPartitionLag, GroupSnapshot, ResetPlanEntry, ResetTarget } from '../../preload/contract'
 
-export interface GroupPartitionLag {
-  topic: string
-  partition: number
-  committedOffset: number
-  /** The partition's end as consumers see it (the high watermark). */
-  logEndOffset: number
-  lag: number
-}
-
-export interface GroupSnapshot {
-  groupId: string
-  state: string
-  protocolType: string | null
-  protocol: string | null
-  generation: number
-  coordinator: number
-  members: GroupMemberView[]
-  partitions: GroupPartitionLag[]
-  totalLag: number
-}
-
-/** Where an offset reset goes (kafka-consumer-groups' --to-earliest, --to-latest, ...). */
-export type ResetTarget =
-  | { kind: 'earliest' }
-  | { kind: 'latest' }
-  | { kind: 'timestamp'; timestamp: number }
-  | { kind: 'offset'; offset: number }
-  | { kind: 'shift'; by: number }
-
-export interface ResetPlanEntry {
-  topic: string
-  partition: number
-  currentOffset: number | null
-  newOffset: number
-}
+export type { GroupPartitionLag, GroupSnapshot, ResetPlanEntry, ResetTarget }
 
 /** What the group view needs of the cluster. */
 export interface GroupSource {

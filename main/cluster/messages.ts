@@ -3,22 +3,9 @@
 // values as text when they are UTF-8, else base64), forwards or backwards.
 import { decodeRecordBatches } from './protocol/recordBatch'
 import { OffsetSpec } from './broker/api'
+import type { BrowseFrom, BrowsedRecord, ShownBytes } from '../../preload/contract'
 
-export type BrowseFrom = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: number } | { kind: 'timestamp'; timestamp: number }
-
-export interface ShownBytes {
-  text: string
-  encoding: 'utf8' | 'base64'
-}
-
-export interface BrowsedRecord {
-  partition: number
-  offset: number
-  timestamp: number
-  key: ShownBytes | null
-  value: ShownBytes | null
-  headers: Array<{ key: string; value: ShownBytes | null }>
-}
+export type { BrowseFrom, BrowsedRecord, ShownBytes }
 
 export interface BrowseSource {
   listOffset(topic: string, partition: number, spec: number): Promise<number>

@@ -7,77 +7,9 @@ import type { PartitionLogInfo } from './broker/api'
 import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
 import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from './broker/logOffsets'
 import type { PartitionRegistration, TopicImage } from './metadata/image'
-import type { WorkerDeath } from './workerDeath'
+import type { BrokerSnapshot, BrokerStatus, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary } from '../../preload/contract'
 
-/** 'crashed' is a crash the operator caused; 'died' is a thread that ended unasked (a bug). */
-export type BrokerStatus = 'running' | 'stopped' | 'crashed' | 'paused' | 'died'
-
-export interface ReplicaSnapshot {
-  brokerId: number
-  logEndOffset: number | null
-  /** Offsets behind the leader's log end; null when the replica's broker is not reachable. */
-  lag: number | null
-  inSync: boolean
-  offline: boolean
-}
-
-export interface PartitionSnapshot extends Pick<PartitionLogInfo, 'topic' | 'partition' | 'leader' | 'leaderEpoch' | 'replicas' | 'isr'> {
-  offlineReplicas: number[]
-  logStartOffset: number | null
-  highWatermark: number | null
-  logEndOffset: number | null
-  /** The leader's log size in bytes. */
-  size: number | null
-  replicaStates: ReplicaSnapshot[]
-}
-
-export interface BrokerSnapshot {
-  id: number
-  status: BrokerStatus
-  /** Its latest unasked death (the error, exit code and time), kept after a restart; null if none. */
-  lastDeath: WorkerDeath | null
-  /** host:port of its Kafka listener (kept across restarts); null before it first started. */
-  listener: string | null
-  fenced: boolean
-  registered: boolean
-  leaderOf: number
-  followerOf: number
-  bytes: number
-  /** Traffic counted since the broker's thread started; null when it did not answer (not running). */
-  traffic: BrokerTrafficTotals | null
-}
-
-/** One line of the topic list. */
-export interface TopicSummary {
-  name: string
-  topicId: string
-  /** Kafka's own topics (__consumer_offsets). */
-  internal: boolean
-  partitions: number
-  replicationFactor: number
-  /** Partitions whose ISR is smaller than their replica set. */
-  underReplicated: number
-  /** Partitions without a leader (-1). */
-  offline: number
-  /** Sum of high watermark - log start offset over the partitions whose leader answered; null when none did. */
-  messages: number | null
-  /** Bytes of one copy: the leaders' logs; null when no leader answered. */
-  size: number | null
-}
-
-/** A topic with every partition, replica by replica. */
-export interface TopicDescription {
-  name: string
-  topicId: string
-  partitions: PartitionSnapshot[]
-}
-
-export interface ClusterSnapshot {
-  controllerId: number
-  metadataOffset: number
-  brokers: BrokerSnapshot[]
-  topics: TopicSummary[]
-}
+export type { BrokerSnapshot, BrokerStatus, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary }
 
 /** The brokers' log offsets, by broker, topic and partition. */
 export class LogOffsetIndex {

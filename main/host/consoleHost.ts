@@ -4,9 +4,8 @@
 import { version } from '../../package.json'
 import type { Cluster } from '../cluster/cluster'
 import { KafkaError } from '../cluster/errors'
-import type { ContractError, ContractEvent, MethodName, RequestOf, ResponseOf } from '../../preload/contract'
+import { ContractValidationError, parseRequest, type CallOutcome, type ContractEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
 import { ConsoleProducer } from './consoleProducer'
-import { ContractValidationError, validateRequest } from './validation'
 
 type Implementations = { [M in MethodName]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
 
@@ -53,9 +52,9 @@ export class ConsoleHost {
   }
 
   /** Validates and runs one call; a failure comes back as a ContractError, never a throw. */
-  async call(method: unknown, request: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ContractError }> {
+  async call(method: unknown, request: unknown): Promise<CallOutcome> {
     try {
-      const valid = validateRequest(method, request)
+      const valid = parseRequest(method, request)
       const implementation = this.methods[valid.method] as (r: unknown) => unknown
       return { ok: true, result: await implementation(valid.request) }
     } catch (err) {

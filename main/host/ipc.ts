@@ -3,13 +3,14 @@
 // validatedIpcMain does); the request itself is validated by the ConsoleHost.
 import { ipcMain, type WebContents } from 'electron'
 import type { ConsoleHost } from './consoleHost'
+import type { CallOutcome } from '../../preload/contract'
 
 export const CALL_CHANNEL = 'brokerlab:call'
 export const EVENT_CHANNEL = 'brokerlab:event'
 
 export function serveContractOverIpc(consoleHost: ConsoleHost, isAppPage: (url: string) => boolean): () => void {
   const windows = new Set<WebContents>()
-  ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, request: unknown) => {
+  ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, request: unknown): Promise<CallOutcome> => {
     const frameUrl = event.senderFrame?.url ?? ''
     if (!isAppPage(frameUrl)) return { ok: false, error: { kind: 'invalid-request', message: `Calls from ${frameUrl || 'an unknown frame'} are refused` } }
     if (!windows.has(event.sender)) {

@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { AppInfo, ContractEvent } from '../../../preload/contract'
-import type { ClusterSnapshot } from '../../../main/cluster/cluster'
+import type { ClusterSnapshot } from '../../../preload/contract'
 import { client } from '../api/client'
 import { clusterStats, topicRows } from './clusterStats'
 import { useConnectionStore } from './connection'

@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { RequestOf } from '../../../preload/contract'
-import type { RunStats } from '../../../main/cluster/clients/api'
+import type { RunStats } from '../../../preload/contract'
 import { client } from '../api/client'
 import { useCallTracker } from '../composables/useCallTracker'
 import { usePolledCall } from '../composables/usePolledCall'

@@ -2,7 +2,7 @@
 // Produce page is open, and starting and stopping them. Views never call the contract.
 import { defineStore } from 'pinia'
 import type { RequestOf } from '../../../preload/contract'
-import type { ProducerStats } from '../../../main/cluster/clients/api'
+import type { ProducerStats } from '../../../preload/contract'
 import { client } from '../api/client'
 import { useCallTracker } from '../composables/useCallTracker'
 import { usePolledCall } from '../composables/usePolledCall'
