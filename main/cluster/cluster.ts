@@ -1,29 +1,22 @@
 // The embedded cluster as the host sees it: a controller worker and one worker per broker,
 // the MessagePort links between them, the faults an operator can cause, a metadata image
-// kept from the controller's pushes, and a snapshot plus an event stream for the console.
+// kept from the controller's pushes, and the event stream (the console's views: main/console).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { MessageChannel, type Worker } from 'node:worker_threads'
 import { HEALTHY, type LinkFault } from './faults'
 import { deserializeError, ErrorCode, errorName, KafkaError, kafkaErrorFor } from './errors'
 import { MetadataImage } from './metadata/image'
-import { describeTopicPartitions, LogOffsetIndex, summarizeTopic, type BrokerSnapshot, type BrokerStatus, type ClusterSnapshot, type TopicDescription } from './snapshot'
-import { browsePartition, type BrowseFrom, type BrowsedRecord, type BrowseSource } from './messages'
-import { describeBrokerConfigs, describeClusterDefaultConfigs, describeTopicConfigs, type DescribedConfig } from './config'
 import { loadOrCreateClusterId } from './metaProperties'
 import type { ClientsApi } from './clients/api'
 import { DemoClients } from './clients/demoClients'
-import { deleteGroupError, groupSnapshots, planReset, requireInactive, type GroupSnapshot, type GroupSource, type ResetPlanEntry, type ResetTarget } from './groups'
-import { partitionFor } from './broker/group'
-import { OFFSETS_TOPIC } from './broker/coordinatorRuntime'
 import { onMessages, RpcClient, transferable } from './rpc'
 import { startWorker, type WorkerKind } from './workers'
 import { describeDeath, logDeath, watchWorker, type WatchedWorker, type WorkerDeath } from './workerDeath'
 import type { Acks, BrokerApi, BrokerEvent, BrokerInit, BrokerReady, PartitionLogInfo, ProducePartitionResponse } from './broker/api'
-import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
 import type { ControllerApi, ControllerEvent, ControllerInit, ControllerPush, ControllerWorkerApi, CreatableTopic } from './controller/api'
 export { validateTopicName } from './metadata/topicName'
-import type { ClusterEvent } from '../../preload/contract'
+import type { BrokerStatus, ClusterEvent } from '../../preload/contract'
 
 export interface ClusterOptions {
   dataDir: string
@@ -48,8 +41,6 @@ export interface ClusterOptions {
 
 export type { WorkerDeath } from './workerDeath'
 
-export type { BrokerSnapshot, BrokerStatus, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary } from './snapshot'
-
 interface BrokerHandle {
   id: number
   status: BrokerStatus
@@ -66,6 +57,16 @@ interface BrokerHandle {
   lastDeath: WorkerDeath | null
   /** When restartOnFailure last restarted it. */
   restartedOnFailureAt: number
+}
+
+/** A broker as supervision sees it (the console's snapshot adds the metadata's view). */
+export interface BrokerState {
+  id: number
+  status: BrokerStatus
+  /** Its latest unasked death, kept after a restart; null if none. */
+  lastDeath: WorkerDeath | null
+  /** host:port of its Kafka listener (kept across restarts); null before it first started. */
+  listener: string | null
 }
 
 export interface CreateTopicOptions {
@@ -89,9 +90,6 @@ const RETRIABLE = new Set<number>([
 ])
 /** Events kept for consoles that connect late. */
 const RECENT_EVENTS = 1000
-/** Lag history: a point every 5 seconds, an hour of them kept per group. */
-const LAG_SAMPLE_MS = 5000
-const LAG_HISTORY_POINTS = 720
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** A grace period that does not keep the process alive once everything else is done. */
 const grace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref())
@@ -126,10 +124,10 @@ export class Cluster {
   private readonly listeners = new Set<(event: ClusterEvent) => void>()
   private readonly recent: ClusterEvent[] = []
   private readonly imageWaiters = new Set<() => void>()
-  private lagSampler: NodeJS.Timeout | null = null
   private stopping = false
-  private readonly lagHistory = new Map<string, Array<{ timestamp: number; totalLag: number }>>()
-  private readonly staticConfigs: Record<string, string>
+  /** The brokers' static properties (server.properties). */
+  readonly staticConfigs: Record<string, string>
+  readonly controllerId = CONTROLLER_ID
   /** meta.properties' cluster.id: made at the first start, read back at every later one. */
   clusterId = ''
 
@@ -165,10 +163,6 @@ export class Cluster {
       if (failed) throw failed.reason
       for (const id of ids) await cluster.wireBroker(id)
       await cluster.waitFor(() => ids.every((id) => cluster.image.brokers.get(id)?.fenced === false), 30_000, 'every broker registered and unfenced')
-      cluster.lagSampler = setInterval(() => {
-        if (cluster.image.topicsByName.has(OFFSETS_TOPIC)) void cluster.groups().catch(() => undefined)
-      }, LAG_SAMPLE_MS)
-      cluster.lagSampler.unref()
     } catch (err) {
       await cluster.stop()
       throw err
@@ -257,6 +251,21 @@ export class Cluster {
 
   brokerStatus(id: number): BrokerStatus {
     return this.handle(id).status
+  }
+
+  /** Every broker as supervision sees it: status, listener and latest unasked death. */
+  brokerStates(): BrokerState[] {
+    return [...this.brokers.values()].map((h) => ({
+      id: h.id,
+      status: h.status,
+      lastDeath: h.lastDeath,
+      listener: h.ready ? `${h.ready.listener.host}:${h.ready.listener.port}` : null,
+    }))
+  }
+
+  /** The RPC clients of the running brokers (not paused ones: they would not answer). */
+  runningBrokers(): Array<{ id: number; client: RpcClient<BrokerApi, BrokerEvent> }> {
+    return [...this.brokers.values()].filter((h) => h.status === 'running' && h.client).map((h) => ({ id: h.id, client: h.client! }))
   }
 
   private async startBroker(id: number): Promise<void> {
@@ -516,95 +525,6 @@ export class Cluster {
     })
   }
 
-  // ---- configs and records, for the console ----------------------------------------------
-
-  /** A topic's configs as DescribeConfigs shows them: every value with its source and synonyms. */
-  describeTopicConfigs(topic: string): DescribedConfig[] {
-    this.topic(topic)
-    return describeTopicConfigs(this.image.topicConfigs(topic), this.image.brokerConfigLayers(this.brokerIds[0], this.staticConfigs))
-  }
-
-  /** A broker's configs, or with '' the cluster-wide dynamic defaults. */
-  describeBrokerConfigs(brokerId: number | ''): DescribedConfig[] {
-    if (brokerId === '') return describeClusterDefaultConfigs(this.image.brokerConfigLayers(this.brokerIds[0], this.staticConfigs))
-    this.handle(brokerId)
-    return describeBrokerConfigs(this.image.brokerConfigLayers(brokerId, { ...this.staticConfigs, 'node.id': String(brokerId) }))
-  }
-
-  /** A page of records of one partition, or of every partition (merged by timestamp). */
-  async browseMessages(topic: string, from: BrowseFrom, limit: number, partition?: number): Promise<BrowsedRecord[]> {
-    const source: BrowseSource = {
-      listOffset: async (t, p, spec) => (await this.listOffsets(t, p, spec)).offset,
-      fetch: (t, p, offset) => this.fetch(t, p, offset),
-    }
-    const partitions = partition !== undefined ? [partition] : this.topic(topic).partitions.map((_, i) => i)
-    const pages = await Promise.all(partitions.map((p) => browsePartition(source, topic, p, from, limit)))
-    return pages.flat().sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset).slice(0, limit)
-  }
-
-  // ---- consumer groups ----------------------------------------------------------------
-
-  private groupSource(): GroupSource {
-    return {
-      coordinatorGroups: async () =>
-        Promise.all(
-          [...this.brokers.values()]
-            .filter((h) => h.status === 'running' && h.client)
-            .map(async (h) => ({ coordinator: h.id, groups: await h.client!.call('listGroupViews', {}, [], 5000).catch(() => []) })),
-        ),
-      listOffset: async (topic, partition, spec) => (await this.listOffsets(topic, partition, spec)).offset,
-      partitionCount: (topic) => this.topic(topic).partitions.length,
-    }
-  }
-
-  /** Every group with its members, assignments, committed offsets and lag. */
-  async groups(): Promise<GroupSnapshot[]> {
-    const snapshots = await groupSnapshots(this.groupSource())
-    this.recordLag(snapshots)
-    return snapshots
-  }
-
-  private recordLag(snapshots: GroupSnapshot[]): void {
-    const now = Date.now()
-    for (const g of snapshots) {
-      const history = this.lagHistory.get(g.groupId) ?? []
-      history.push({ timestamp: now, totalLag: g.totalLag })
-      if (history.length > LAG_HISTORY_POINTS) history.splice(0, history.length - LAG_HISTORY_POINTS)
-      this.lagHistory.set(g.groupId, history)
-    }
-  }
-
-  /** Total lag over time: a point every 5 seconds, and one at every groups() call. */
-  groupLagHistory(groupId: string): Array<{ timestamp: number; totalLag: number }> {
-    return [...(this.lagHistory.get(groupId) ?? [])]
-  }
-
-  private coordinatorOf(groupId: string) {
-    const offsets = this.image.topicsByName.get(OFFSETS_TOPIC)
-    const leader = offsets?.partitions[partitionFor(groupId, offsets.partitions.length)]?.leader ?? -1
-    if (leader < 0) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `Group "${groupId}" has no coordinator yet`)
-    return this.broker(leader).client
-  }
-
-  /**
-   * Resets an inactive group's offsets on `topic` (every partition, or `partitions`). With
-   * dryRun the plan is returned and nothing changes; otherwise the plan is committed.
-   */
-  async resetGroupOffsets(groupId: string, topic: string, target: ResetTarget, options: { partitions?: number[]; dryRun?: boolean } = {}): Promise<ResetPlanEntry[]> {
-    const group = (await this.groups()).find((g) => g.groupId === groupId)
-    requireInactive(group, groupId)
-    const plan = await planReset(this.groupSource(), group, topic, options.partitions ?? null, target)
-    if (options.dryRun) return plan
-    await this.coordinatorOf(groupId).call('resetGroupOffsets', { groupId, plan: plan.map(({ topic: t, partition, newOffset }) => ({ topic: t, partition, offset: newOffset })) })
-    return plan
-  }
-
-  async deleteGroup(groupId: string): Promise<void> {
-    const { errorCode } = await this.coordinatorOf(groupId).call('deleteGroup', { groupId })
-    const error = deleteGroupError(groupId, errorCode)
-    if (error) throw error
-  }
-
   // ---- demo clients -------------------------------------------------------------------
 
   /** The console's demo consumer runs and load producers, on this cluster's listeners. */
@@ -739,71 +659,9 @@ export class Cluster {
     }
   }
 
-  // ---- observability ------------------------------------------------------------------
-
-  /** Brokers with their traffic, and a summary line per topic. */
-  async snapshot(): Promise<ClusterSnapshot> {
-    const running = [...this.brokers.values()].filter((h) => h.status === 'running' && h.client)
-    const traffic = new Map<number, BrokerTrafficTotals>()
-    const [logs] = await Promise.all([
-      this.logOffsets(),
-      ...running.map(async (h) => {
-        const totals = await h.client!.call('brokerTopicMetrics', {}, [], 2000).catch(() => null)
-        if (totals) traffic.set(h.id, totals)
-      }),
-    ])
-    const topics = [...this.image.topicsByName.values()].map((t) => summarizeTopic(t, logs))
-    const brokers = [...this.brokers.values()].map((h): BrokerSnapshot => {
-      const registration = this.image.brokers.get(h.id)
-      let leaderOf = 0
-      let followerOf = 0
-      for (const t of this.image.topicsByName.values()) {
-        for (const p of t.partitions) {
-          if (p.leader === h.id) leaderOf++
-          else if (p.replicas.includes(h.id)) followerOf++
-        }
-      }
-      const listener = h.ready ? `${h.ready.listener.host}:${h.ready.listener.port}` : null
-      return {
-        id: h.id,
-        status: h.status,
-        lastDeath: h.lastDeath,
-        listener,
-        fenced: registration?.fenced ?? true,
-        registered: !!registration,
-        leaderOf,
-        followerOf,
-        bytes: logs.bytesByBroker.get(h.id) ?? 0,
-        traffic: traffic.get(h.id) ?? null,
-      }
-    })
-    return { controllerId: CONTROLLER_ID, metadataOffset: this.image.offset, brokers, topics }
-  }
-
-  /** One topic's partitions with their leader, ISR, offsets and each replica's log end and lag. */
-  async describeTopic(name: string): Promise<TopicDescription> {
-    const topic = this.topic(name)
-    return describeTopicPartitions(topic, await this.logOffsets(name), new Set(this.image.liveBrokerIds()))
-  }
-
-  /** Every running broker's log offsets (of one topic, or all); a broker that does not answer in 2 s is left out. */
-  private async logOffsets(topic?: string): Promise<LogOffsetIndex> {
-    const logs = new LogOffsetIndex()
-    await Promise.all(
-      [...this.brokers.values()]
-        .filter((h) => h.status === 'running' && h.client)
-        .map(async (h) => {
-          const packed = await h.client!.call('logOffsets', topic === undefined ? {} : { topic }, [], 2000).catch(() => null)
-          if (packed) logs.add(h.id, packed)
-        }),
-    )
-    return logs
-  }
-
   /** Clean shutdown of every broker (logs flushed and closed), then of the controller. */
   async stop(): Promise<void> {
     this.stopping = true
-    if (this.lagSampler) clearInterval(this.lagSampler)
     await this.demo.stop()
     await Promise.all(
       [...this.brokers.values()].map(async (h) => {

@@ -1,53 +1,50 @@
-// The application service behind the contract: each method a thin call into the embedded
-// Cluster, after validation. The IPC adapter (desktop) and the HTTP/WebSocket adapter
-// (headless console) both serve this one host.
+// The application service behind the contract: each method validated with the contract's
+// schema, then a thin call into a view (snapshot, groups, messages, configs) or into the
+// connection (today the embedded cluster; its lab-only capabilities in connections/lab.ts).
+// The IPC adapter (desktop) and the HTTP/WebSocket adapter (headless console) in main/host
+// both serve this one service.
 import { version } from '../../package.json'
 import type { Cluster } from '../cluster/cluster'
 import { KafkaError } from '../cluster/errors'
 import { ContractValidationError, parseRequest, type CallOutcome, type ContractEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
 import { ConsoleProducer } from './consoleProducer'
+import { labMethods } from './connections/lab'
+import { brokerConfigs, topicConfigs } from './views/configs'
+import { GroupsView } from './views/groups'
+import { browseMessages } from './views/messages'
+import { clusterSnapshot, describeTopic } from './views/snapshot'
 
 type Implementations = { [M in MethodName]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
 
-export class ConsoleHost {
+export class ConsoleService {
   private readonly methods: Implementations
   private readonly producer: ConsoleProducer
+  readonly groups: GroupsView
 
   constructor(readonly cluster: Cluster) {
     const c = cluster
     this.producer = new ConsoleProducer(cluster)
+    this.groups = new GroupsView(cluster)
+    this.groups.startSampling()
+    const groups = this.groups
     this.methods = {
       'app:info': () => ({ version, clusterId: c.clusterId, bootstrapServers: c.bootstrapServers }),
-      'cluster:snapshot': () => c.snapshot(),
+      'cluster:snapshot': () => clusterSnapshot(c),
       'topic:create': (r) => c.createTopic(r),
-      'topic:describe': (r) => c.describeTopic(r.name),
+      'topic:describe': (r) => describeTopic(c, r.name),
       'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
       'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),
       'config:alter': async (r) => (await c.alterConfigs(r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs, r.validateOnly), null),
-      'broker:stop': async (r) => (await c.stopBroker(r.brokerId), null),
-      'broker:crash': async (r) => (await c.crashBroker(r.brokerId), null),
-      'broker:restart': async (r) => (await c.restartBroker(r.brokerId), null),
-      'broker:pause': async (r) => (await c.pauseBroker(r.brokerId), null),
-      'broker:resume': (r) => (c.resumeBroker(r.brokerId), null),
-      'link:setFault': async (r) => (await c.setLinkFault(r.a, r.b, r.fault), null),
-      'link:healAll': async () => (await c.healAllLinks(), null),
       'message:produce': (r) => this.producer.send(r),
-      'group:list': () => c.groups(),
-      'group:lagHistory': (r) => c.groupLagHistory(r.groupId),
-      'group:resetOffsets': (r) => c.resetGroupOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),
-      'group:delete': async (r) => (await c.deleteGroup(r.groupId), null),
+      'group:list': () => groups.groups(),
+      'group:lagHistory': (r) => groups.lagHistoryOf(r.groupId),
+      'group:resetOffsets': (r) => groups.resetOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),
+      'group:delete': async (r) => (await groups.deleteGroup(r.groupId), null),
       'events:recent': (r) => c.recentEvents(r.limit),
-      'config:describeTopic': (r) => c.describeTopicConfigs(r.name),
-      'config:describeBroker': (r) => c.describeBrokerConfigs(r.brokerId),
-      'message:browse': (r) => c.browseMessages(r.topic, r.from, r.limit, r.partition),
-      'demo:startConsumers': (r) => c.demo.startConsumers(r),
-      'demo:consumerRuns': () => c.demo.consumerRuns(),
-      'demo:killMember': (r) => c.demo.killMember(r.runId, r.member),
-      'demo:restartMember': (r) => c.demo.restartMember(r.runId, r.member),
-      'demo:stopConsumers': (r) => c.demo.stopConsumers(r.runId),
-      'demo:startProducer': (r) => c.demo.startProducer(r),
-      'demo:producers': () => c.demo.producerStats(),
-      'demo:stopProducer': (r) => c.demo.stopProducer(r.producerId),
+      'config:describeTopic': (r) => topicConfigs(c, r.name),
+      'config:describeBroker': (r) => brokerConfigs(c, r.brokerId),
+      'message:browse': (r) => browseMessages(c, r.topic, r.from, r.limit, r.partition),
+      ...labMethods(c),
     }
   }
 
@@ -67,5 +64,9 @@ export class ConsoleHost {
   onEvent(listener: (event: ContractEvent) => void): () => void {
     return this.cluster.onEvent(listener)
   }
-}
 
+  /** Stops the lag sampling; the cluster itself is its owner's to stop. */
+  close(): void {
+    this.groups.stopSampling()
+  }
+}

@@ -3,13 +3,10 @@
 // per topic; a topic's partitions, replica by replica, come with describeTopic for the one
 // topic a page shows. With 1,000 topics of 12 partitions every partition in every snapshot
 // was 4.8 MB a refresh; the summaries are a few hundred kB.
-import type { PartitionLogInfo } from './broker/api'
-import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
-import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from './broker/logOffsets'
-import type { PartitionRegistration, TopicImage } from './metadata/image'
-import type { BrokerSnapshot, BrokerStatus, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary } from '../../preload/contract'
-
-export type { BrokerSnapshot, BrokerStatus, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary }
+import type { Cluster } from '../../cluster/cluster'
+import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from '../../cluster/broker/logOffsets'
+import type { PartitionRegistration, TopicImage } from '../../cluster/metadata/image'
+import type { BrokerSnapshot, BrokerTrafficTotals, ClusterSnapshot, PartitionSnapshot, TopicDescription, TopicSummary } from '../../../preload/contract'
 
 /** The brokers' log offsets, by broker, topic and partition. */
 export class LogOffsetIndex {
@@ -94,4 +91,57 @@ export function describeTopicPartitions(topic: TopicImage, logs: LogOffsetIndex,
     }
   })
   return { name: topic.name, topicId: topic.topicId, partitions }
+}
+
+/** Brokers with their traffic, and a summary line per topic. */
+export async function clusterSnapshot(cluster: Cluster): Promise<ClusterSnapshot> {
+  const traffic = new Map<number, BrokerTrafficTotals>()
+  const [logs] = await Promise.all([
+    logOffsets(cluster),
+    ...cluster.runningBrokers().map(async ({ id, client }) => {
+      const totals = await client.call('brokerTopicMetrics', {}, [], 2000).catch(() => null)
+      if (totals) traffic.set(id, totals)
+    }),
+  ])
+  const image = cluster.image
+  const topics = [...image.topicsByName.values()].map((t) => summarizeTopic(t, logs))
+  const brokers = cluster.brokerStates().map((b): BrokerSnapshot => {
+    const registration = image.brokers.get(b.id)
+    let leaderOf = 0
+    let followerOf = 0
+    for (const t of image.topicsByName.values()) {
+      for (const p of t.partitions) {
+        if (p.leader === b.id) leaderOf++
+        else if (p.replicas.includes(b.id)) followerOf++
+      }
+    }
+    return {
+      ...b,
+      fenced: registration?.fenced ?? true,
+      registered: !!registration,
+      leaderOf,
+      followerOf,
+      bytes: logs.bytesByBroker.get(b.id) ?? 0,
+      traffic: traffic.get(b.id) ?? null,
+    }
+  })
+  return { controllerId: cluster.controllerId, metadataOffset: image.offset, brokers, topics }
+}
+
+/** One topic's partitions with their leader, ISR, offsets and each replica's log end and lag. */
+export async function describeTopic(cluster: Cluster, name: string): Promise<TopicDescription> {
+  const topic = cluster.topic(name)
+  return describeTopicPartitions(topic, await logOffsets(cluster, name), new Set(cluster.image.liveBrokerIds()))
+}
+
+/** Every running broker's log offsets (of one topic, or all); a broker that does not answer in 2 s is left out. */
+async function logOffsets(cluster: Cluster, topic?: string): Promise<LogOffsetIndex> {
+  const logs = new LogOffsetIndex()
+  await Promise.all(
+    cluster.runningBrokers().map(async ({ id, client }) => {
+      const packed = await client.call('logOffsets', topic === undefined ? {} : { topic }, [], 2000).catch(() => null)
+      if (packed) logs.add(id, packed)
+    }),
+  )
+  return logs
 }
