@@ -28,7 +28,7 @@ const died = (events: ClusterEvent[], type: string) => events.find((e) => e.type
 
 /** The controller's thread, to end it behind the cluster's back. */
 function controllerWorker(c: Cluster): Worker {
-  return (c as unknown as { controller: { worker: Worker } }).controller.worker
+  return (c as unknown as { supervisor: { controller: { worker: Worker } } }).supervisor.controller.worker
 }
 
 describe('an unasked worker death', () => {
