@@ -28,6 +28,7 @@ import {
 } from './schemas/data'
 import { ClusterEvent } from './schemas/events'
 
+export * from './schemas/rules'
 export * from './schemas/data'
 export * from './schemas/events'
 

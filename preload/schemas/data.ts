@@ -2,22 +2,7 @@
 // zod schema, its TypeScript type inferred from it. Main and the renderer both take their
 // types from here; this module imports nothing of theirs.
 import { z } from 'zod'
-
-// ---- names and rules ---------------------------------------------------------------------
-
-/** Kafka's topic name rules (org.apache.kafka.common.internals.Topic). */
-export const MAX_TOPIC_NAME_LENGTH = 249
-const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/
-export type TopicNameProblem = 'empty' | 'reserved' | 'too-long' | 'illegal-characters'
-
-/** Why Kafka's Topic.validate refuses the name, or null when it does not: each side words it for its reader. */
-export function topicNameProblem(name: string): TopicNameProblem | null {
-  if (name.length === 0) return 'empty'
-  if (name === '.' || name === '..') return 'reserved'
-  if (name.length > MAX_TOPIC_NAME_LENGTH) return 'too-long'
-  if (!LEGAL_TOPIC_NAME.test(name)) return 'illegal-characters'
-  return null
-}
+import { ConfigSource, MAX_TOPIC_NAME_LENGTH } from './rules'
 
 // Where a request enters, only the length is checked: a name Kafka refuses for its
 // characters is the cluster's INVALID_TOPIC_EXCEPTION, as from any Kafka client.
@@ -266,20 +251,7 @@ export const BrowsedRecord = z.object({
 })
 export type BrowsedRecord = z.infer<typeof BrowsedRecord>
 
-/** DescribeConfigsResponse.ConfigSource ids (Kafka's ConfigEntry.ConfigSource). */
-export const ConfigSource = {
-  UNKNOWN: 0,
-  DYNAMIC_TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
-  CLIENT_METRICS_CONFIG: 7,
-  GROUP_CONFIG: 8,
-} as const
 const ConfigSourceSchema = z.enum(ConfigSource)
-export type ConfigSource = z.infer<typeof ConfigSourceSchema>
 
 /** Kafka's ConfigDef.Type. */
 export const ConfigType = z.enum(['BOOLEAN', 'STRING', 'INT', 'SHORT', 'LONG', 'DOUBLE', 'LIST', 'CLASS', 'PASSWORD'])

@@ -1,7 +1,8 @@
 // Shapes of Brokerlab's config model, named as Kafka names them (ConfigDef, ConfigSource,
 // DescribeConfigs). Everything here is plain data so it can cross worker boundaries and be
 // persisted as-is.
-import { ConfigSource, type ConfigSynonym, type ConfigType, type ConfigValue, type DescribedConfig, type DynamicUpdateMode } from '../../../preload/contract'
+import { ConfigSource } from '../../../preload/schemas/rules'
+import type { ConfigSynonym, ConfigType, ConfigValue, DescribedConfig, DynamicUpdateMode } from '../../../preload/contract'
 
 // The shapes a console shows are the contract's.
 export { ConfigSource, type ConfigSynonym, type ConfigType, type ConfigValue, type DescribedConfig, type DynamicUpdateMode }

@@ -1,7 +1,7 @@
 // Kafka's topic name rules (the contract's topicNameProblem, org.apache.kafka.common.internals.Topic)
 // as the controller and the Kafka listener refuse a name: with INVALID_TOPIC_EXCEPTION.
 import { KafkaError } from '../errors'
-import { MAX_TOPIC_NAME_LENGTH, topicNameProblem, type TopicNameProblem } from '../../../preload/contract'
+import { MAX_TOPIC_NAME_LENGTH, topicNameProblem, type TopicNameProblem } from '../../../preload/schemas/rules'
 
 export { MAX_TOPIC_NAME_LENGTH }
 
