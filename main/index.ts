@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, Menu, nativeTheme, screen, session, type WebContents } from 'electron'
 import { AppDatabase, DEFAULT_WINDOW, restoredBounds } from './host/appDatabase'
 import { Cluster } from './cluster/cluster'
-import { ConsoleHost } from './host/consoleHost'
+import { ConsoleService } from './console/consoleService'
 import { serveContractOverIpc } from './host/ipc'
 
 const RENDERER_FILE = join(import.meta.dirname, '../renderer/index.html')
@@ -90,7 +90,8 @@ if (!app.requestSingleInstanceLock()) {
   appDb = new AppDatabase(app.getPath('userData'))
   Menu.setApplicationMenu(appMenu())
   const cluster = await startLocalCluster()
-  const stopServing = serveContractOverIpc(new ConsoleHost(cluster), isAppPage)
+  const service = new ConsoleService(cluster)
+  const stopServing = serveContractOverIpc(service, isAppPage)
   let stopping = false
   app.on('before-quit', (event) => {
     if (stopping) return
@@ -98,6 +99,7 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault()
     stopping = true
     stopServing()
+    service.close()
     void cluster.stop().finally(() => {
       appDb?.close()
       app.quit()

@@ -1,88 +1,133 @@
-// The one contract between the console (renderer) and the app (main): every method, with
-// its request and response, and the events main pushes. Plain serialisable data only. The
-// IPC adapter, the HTTP/WebSocket adapter, the preload and the renderer's client are all
-// typed from here; main validates every request against main/host/validation.ts.
-import type { ClusterEvent, ClusterSnapshot, TopicDescription } from '../main/cluster/cluster'
-import type { GroupSnapshot, ResetPlanEntry, ResetTarget } from '../main/cluster/groups'
-import type { LinkFault } from '../main/cluster/faults'
-import type { DescribedConfig } from '../main/cluster/config'
-import type { BrowseFrom, BrowsedRecord } from '../main/cluster/messages'
-import type { ProducerStats, RunStats } from '../main/cluster/clients/api'
-import type { DemoConsumersRequest, DemoProducerRequest } from '../main/cluster/clients/demoClients'
+// The one contract between the console (renderer) and the app (main): every method, with the
+// schema of its request and of its response, and the events main pushes. Every type is
+// inferred from a schema (preload/schemas/), so none is written twice; main, the preload and
+// the renderer all import their types from here, and this module imports nothing of theirs.
+// Main validates every request with parseRequest where it enters.
+import { z } from 'zod'
+import {
+  AppInfo,
+  BrokerId,
+  BrowseFrom,
+  BrowsedRecord,
+  ClusterSnapshot,
+  DemoConsumersRequest,
+  DemoProducerOptions,
+  DescribedConfig,
+  GroupId,
+  GroupSnapshot,
+  LagPoint,
+  LinkFault,
+  ProducedRecord,
+  ProducerStats,
+  ResetPlanEntry,
+  ResetTarget,
+  RunStats,
+  TopicDescription,
+  TopicName,
+  Acks,
+} from './schemas/data'
+import { ClusterEvent } from './schemas/events'
 
-export interface AppInfo {
-  version: string
-  clusterId: string
-  bootstrapServers: string
-}
+export * from './schemas/rules'
+export * from './schemas/data'
+export * from './schemas/events'
 
-export interface ProducedRecord {
-  partition: number
-  offset: number
-  timestamp: number
-  /** With idempotence: the producer id and the record's sequence number in its partition. */
-  producerId?: number
-  sequence?: number
-}
+const empty = z.object({}).strict()
+const brokerRequest = z.object({ brokerId: BrokerId }).strict()
+const runMember = z.object({ runId: z.string().min(1).max(64), member: z.number().int().nonnegative().max(63) }).strict()
+const done = z.null()
+const method = <Q extends z.ZodType, R extends z.ZodType>(request: Q, response: R) => ({ request, response })
 
-/** method name -> [request, response] */
-export interface ContractMethods {
-  'app:info': [Record<string, never>, AppInfo]
+/** Every method by its `domain:verb` name: the schema of its request and of its response. */
+export const METHODS = {
+  'app:info': method(empty, AppInfo),
   /** Brokers and a summary line per topic: cheap enough to poll with 1,000 topics. */
-  'cluster:snapshot': [Record<string, never>, ClusterSnapshot]
+  'cluster:snapshot': method(empty, ClusterSnapshot),
   /** One topic's partitions, replica by replica. */
-  'topic:describe': [{ name: string }, TopicDescription]
-  'topic:create': [{ name: string; partitions?: number; replicationFactor?: number; configs?: Record<string, string> }, { name: string; topicId: string }]
-  'topic:delete': [{ name: string }, null]
-  'topic:addPartitions': [{ name: string; count: number }, null]
+  'topic:describe': method(z.object({ name: TopicName }).strict(), TopicDescription),
+  'topic:create': method(
+    z
+      .object({
+        name: TopicName,
+        partitions: z.number().int().min(1).max(10_000).optional(),
+        replicationFactor: z.number().int().min(1).max(32).optional(),
+        configs: z.record(z.string(), z.string()).optional(),
+      })
+      .strict(),
+    z.object({ name: z.string(), topicId: z.string() }),
+  ),
+  'topic:delete': method(z.object({ name: TopicName }).strict(), done),
+  'topic:addPartitions': method(z.object({ name: TopicName, count: z.number().int().min(1).max(10_000) }).strict(), done),
   /** configs: name -> new value, or null to delete the override (revert to the inherited value). */
-  'config:alter': [{ topic?: string; broker?: number | ''; configs: Record<string, string | null>; validateOnly?: boolean }, null]
-  'broker:stop': [{ brokerId: number }, null]
-  'broker:crash': [{ brokerId: number }, null]
-  'broker:restart': [{ brokerId: number }, null]
-  'broker:pause': [{ brokerId: number }, null]
-  'broker:resume': [{ brokerId: number }, null]
-  'link:setFault': [{ a: number; b: number | 'controller'; fault: LinkFault }, null]
-  'link:healAll': [Record<string, never>, null]
-  'message:produce': [
-    {
-      topic: string
-      /** Absent: Kafka's built-in partitioner (murmur2 of the key, or a sticky partition without one). */
-      partition?: number
-      key?: string | null
-      value: string | null
-      headers?: Record<string, string>
-      acks?: -1 | 0 | 1
-      /** enable.idempotence: a producer id and sequence numbers; needs acks=all, as in Kafka. */
-      idempotent?: boolean
-    },
-    ProducedRecord | null,
-  ]
-  'group:list': [Record<string, never>, GroupSnapshot[]]
-  'group:lagHistory': [{ groupId: string }, Array<{ timestamp: number; totalLag: number }>]
-  'group:resetOffsets': [{ groupId: string; topic: string; target: ResetTarget; partitions?: number[]; dryRun?: boolean }, ResetPlanEntry[]]
-  'group:delete': [{ groupId: string }, null]
-  'events:recent': [{ limit?: number }, ContractEvent[]]
-  'config:describeTopic': [{ name: string }, DescribedConfig[]]
-  'config:describeBroker': [{ brokerId: number | '' }, DescribedConfig[]]
-  'message:browse': [{ topic: string; partition?: number; from: BrowseFrom; limit: number }, BrowsedRecord[]]
+  'config:alter': method(
+    z
+      .object({ topic: TopicName.optional(), broker: z.union([BrokerId, z.literal('')]).optional(), configs: z.record(z.string(), z.string().nullable()), validateOnly: z.boolean().optional() })
+      .strict()
+      .refine((r) => (r.topic === undefined) !== (r.broker === undefined), { message: 'name exactly one of topic or broker', path: ['topic'] }),
+    done,
+  ),
+  'broker:stop': method(brokerRequest, done),
+  'broker:crash': method(brokerRequest, done),
+  'broker:restart': method(brokerRequest, done),
+  'broker:pause': method(brokerRequest, done),
+  'broker:resume': method(brokerRequest, done),
+  'link:setFault': method(z.object({ a: BrokerId, b: z.union([BrokerId, z.literal('controller')]), fault: LinkFault }).strict(), done),
+  'link:healAll': method(empty, done),
+  'message:produce': method(
+    z
+      .object({
+        topic: TopicName,
+        /** Absent: Kafka's built-in partitioner (murmur2 of the key, or a sticky partition without one). */
+        partition: z.number().int().nonnegative().optional(),
+        key: z.string().nullable().optional(),
+        value: z.string().nullable(),
+        headers: z.record(z.string(), z.string()).optional(),
+        acks: Acks.optional(),
+        /** enable.idempotence: a producer id and sequence numbers; needs acks=all, as in Kafka. */
+        idempotent: z.boolean().optional(),
+      })
+      .strict()
+      // The Java producer's ConfigException for enable.idempotence=true with acks other than all.
+      .refine((r) => !r.idempotent || (r.acks ?? -1) === -1, {
+        message: 'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.',
+        path: ['acks'],
+      }),
+    ProducedRecord.nullable(),
+  ),
+  'group:list': method(empty, z.array(GroupSnapshot)),
+  'group:lagHistory': method(z.object({ groupId: GroupId }).strict(), z.array(LagPoint)),
+  'group:resetOffsets': method(
+    z.object({ groupId: GroupId, topic: TopicName, target: ResetTarget, partitions: z.array(z.number().int().nonnegative()).optional(), dryRun: z.boolean().optional() }).strict(),
+    z.array(ResetPlanEntry),
+  ),
+  'group:delete': method(z.object({ groupId: GroupId }).strict(), done),
+  'events:recent': method(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(), z.array(ClusterEvent)),
+  'config:describeTopic': method(z.object({ name: TopicName }).strict(), z.array(DescribedConfig)),
+  'config:describeBroker': method(z.object({ brokerId: z.union([BrokerId, z.literal('')]) }).strict(), z.array(DescribedConfig)),
+  'message:browse': method(
+    z.object({ topic: TopicName, partition: z.number().int().nonnegative().optional(), from: BrowseFrom, limit: z.number().int().min(1).max(1000) }).strict(),
+    z.array(BrowsedRecord),
+  ),
   /** Demo consumers: a run of N kafkajs members in one group, with processed / twice / never counters. */
-  'demo:startConsumers': [DemoConsumersRequest, RunStats]
-  'demo:consumerRuns': [Record<string, never>, RunStats[]]
+  'demo:startConsumers': method(DemoConsumersRequest, RunStats),
+  'demo:consumerRuns': method(empty, z.array(RunStats)),
   /** Kills the member's thread dead (no LeaveGroup, no commit), mid-batch when it has one within 3 s. */
-  'demo:killMember': [{ runId: string; member: number }, RunStats]
-  'demo:restartMember': [{ runId: string; member: number }, RunStats]
+  'demo:killMember': method(runMember, RunStats),
+  'demo:restartMember': method(runMember, RunStats),
   /** The members leave the group; answers the final counters. */
-  'demo:stopConsumers': [{ runId: string }, RunStats]
-  /** The load generator: a kafkajs producer at a steady rate. */
-  'demo:startProducer': [DemoProducerRequest, ProducerStats]
-  'demo:producers': [Record<string, never>, ProducerStats[]]
-  'demo:stopProducer': [{ producerId: string }, ProducerStats]
+  'demo:stopConsumers': method(z.object({ runId: z.string().min(1).max(64) }).strict(), RunStats),
+  /** The load generator: a kafkajs producer at a steady rate. enable.idempotence requires acks=all, as in Kafka's producer. */
+  'demo:startProducer': method(
+    DemoProducerOptions.refine((r) => !r.idempotent || r.acks === -1, { message: 'an idempotent producer needs acks=all (-1)', path: ['acks'] }),
+    ProducerStats,
+  ),
+  'demo:producers': method(empty, z.array(ProducerStats)),
+  'demo:stopProducer': method(z.object({ producerId: z.string().min(1).max(64) }).strict(), ProducerStats),
 }
 
-export type MethodName = keyof ContractMethods
-export type RequestOf<M extends MethodName> = ContractMethods[M][0]
-export type ResponseOf<M extends MethodName> = ContractMethods[M][1]
+export type MethodName = keyof typeof METHODS
+export type RequestOf<M extends MethodName> = z.infer<(typeof METHODS)[M]['request']>
+export type ResponseOf<M extends MethodName> = z.infer<(typeof METHODS)[M]['response']>
 
 /** What main pushes to every console: the cluster's event stream. */
 export type ContractEvent = ClusterEvent
@@ -94,6 +139,33 @@ export interface ContractError {
   errorName?: string
   /** For validation errors: the path of the offending field, e.g. "partitions". */
   field?: string
+}
+
+/** How every call's outcome travels from main to a console (IPC, HTTP and WebSocket alike). */
+export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ContractError }
+
+/** A request main refused before running it: the error names the method and the field. */
+export class ContractValidationError extends Error {
+  constructor(readonly detail: ContractError) {
+    super(detail.message)
+    this.name = 'ContractValidationError'
+  }
+}
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(METHODS, name)
+}
+
+/** The request, checked against its method's schema: throws a ContractValidationError naming the method and the field. */
+export function parseRequest(method: unknown, request: unknown): { method: MethodName; request: unknown } {
+  if (!isMethodName(method)) throw new ContractValidationError({ kind: 'unknown-method', message: `Unknown method ${JSON.stringify(method)}` })
+  const parsed = METHODS[method].request.safeParse(request ?? {})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue.path.join('.') || undefined
+    throw new ContractValidationError({ kind: 'invalid-request', message: `${method}: ${field ? `${field}: ` : ''}${issue.message}`, field })
+  }
+  return { method, request: parsed.data }
 }
 
 /** The API the preload exposes as window.brokerlab (and the WebSocket client mirrors). */

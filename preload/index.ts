@@ -3,18 +3,16 @@
 // ipcRenderer itself.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { version } from '../package.json'
-import type { BrokerlabApi, ContractError, ContractEvent } from './contract'
+import type { BrokerlabApi, CallOutcome, ContractEvent } from './contract'
 
 // The channel names of main/host/ipc.ts (a sandboxed preload cannot import main's modules).
 const CALL_CHANNEL = 'brokerlab:call'
 const EVENT_CHANNEL = 'brokerlab:event'
 
-type Outcome = { ok: true; result: unknown } | { ok: false; error: ContractError }
-
 const api: BrokerlabApi = {
   version,
   async call(method, request) {
-    const outcome = (await ipcRenderer.invoke(CALL_CHANNEL, method, request)) as Outcome
+    const outcome = (await ipcRenderer.invoke(CALL_CHANNEL, method, request)) as CallOutcome
     if (outcome.ok) return outcome.result as never
     // A plain object, not an Error: contextBridge passes an Error's message only, and the
     // console needs the kind, the Kafka error and the field (renderer/src/api/errors.ts).

@@ -4,8 +4,9 @@
 // the host tells both ends of a link.
 import type { MessagePort, TransferListItem } from 'node:worker_threads'
 import type { Port, RpcMessage } from './rpc'
+import type { LinkFault } from '../../preload/contract'
 
-export type LinkFault = { mode: 'ok' } | { mode: 'cut' } | { mode: 'slow'; delayMs: number }
+export type { LinkFault }
 
 export const HEALTHY: LinkFault = { mode: 'ok' }
 

@@ -3,14 +3,10 @@
 // worker and reports such an exit with the error that caused it. Exits the host asked for
 // (stop, crash, shutdown) are announced first with expectExit() and not reported.
 import type { Worker } from 'node:worker_threads'
+import type { WorkerDeath } from '../../preload/contract'
 
-/** Why a worker died, as plain data for events, the snapshot and the log. */
-export interface WorkerDeath {
-  /** The uncaught error; null when the thread exited without one (e.g. process.exit). */
-  error: { name: string; message: string; stack: string | null } | null
-  exitCode: number
-  timestamp: number
-}
+/** Why a worker died: the contract's WorkerDeath. */
+export type { WorkerDeath }
 
 export interface WatchedWorker {
   /** The coming exit is asked for: do not report it. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { Cluster } from '../cluster/cluster'
-import { ConsoleHost } from '../host/consoleHost'
+import { ConsoleService } from '../console/consoleService'
 import { startHttpServer } from '../host/httpServer'
 import { findProjectRoot } from '../bin/build.js'
 import { clusterSettings, type ClusterCommandOptions } from './cluster'
@@ -40,17 +40,19 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     return null
   })
   if (!cluster) return 2
+  const service = new ConsoleService(cluster)
   const server = await startHttpServer({
     host,
     port,
     token: randomBytes(24).toString('base64url'),
     staticDir: join(findProjectRoot(import.meta.dirname), 'out', 'renderer'),
-    consoleHost: new ConsoleHost(cluster),
+    service,
   }).catch((err: NodeJS.ErrnoException) => {
     console.error(`brokerlab serve: cannot listen on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use; choose another with --port' : err.message}`)
     return null
   })
   if (!server) {
+    service.close()
     await cluster.stop()
     return 2
   }
@@ -62,6 +64,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   })
   console.error('brokerlab serve: shutting down...')
   await server.close()
+  service.close()
   await cluster.stop()
   return 0
 }

@@ -2,15 +2,15 @@
 // cluster's events pushed. Whatever a client sends (bad JSON, JSON that is not a call, a
 // frame ws refuses) gets an error answer or closes this socket only, never the process.
 import type { WebSocket } from 'ws'
-import type { ConsoleHost } from './consoleHost'
+import type { ConsoleService } from '../console/consoleService'
 
 /** The largest request body or WebSocket message accepted: contract requests are small. */
 export const MAX_MESSAGE_BYTES = 1 << 20
 
 const CALL_SHAPE = 'Messages must be JSON objects: {"id", "method", "request"}'
 
-export function serveSocket(ws: WebSocket, consoleHost: ConsoleHost, log: (line: string) => void): void {
-  const unsubscribe = consoleHost.onEvent((event) => {
+export function serveSocket(ws: WebSocket, service: ConsoleService, log: (line: string) => void): void {
+  const unsubscribe = service.onEvent((event) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event }))
   })
   ws.on('close', unsubscribe)
@@ -18,14 +18,14 @@ export function serveSocket(ws: WebSocket, consoleHost: ConsoleHost, log: (line:
   // closes the socket; unheard, that event would be thrown and end the process.
   ws.on('error', (err) => log(`WebSocket closed: ${err.message}`))
   ws.on('message', (data) => {
-    answer(ws, consoleHost, data.toString()).catch((err: Error) => {
+    answer(ws, service, data.toString()).catch((err: Error) => {
       log(`WebSocket message: ${err.stack ?? err.message}`)
       ws.terminate()
     })
   })
 }
 
-async function answer(ws: WebSocket, consoleHost: ConsoleHost, text: string): Promise<void> {
+async function answer(ws: WebSocket, service: ConsoleService, text: string): Promise<void> {
   let message: unknown
   try {
     message = JSON.parse(text)
@@ -37,7 +37,7 @@ async function answer(ws: WebSocket, consoleHost: ConsoleHost, text: string): Pr
     return
   }
   const { id, method, request } = message as { id?: unknown; method?: unknown; request?: unknown }
-  const outcome = await consoleHost.call(method, request)
+  const outcome = await service.call(method, request)
   if (ws.readyState !== ws.OPEN) return
   ws.send(JSON.stringify(outcome.ok ? { id, result: outcome.result } : { id, error: outcome.error }))
 }

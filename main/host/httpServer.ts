@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
 import { WebSocketServer } from 'ws'
-import type { ConsoleHost } from './consoleHost'
+import type { ConsoleService } from '../console/consoleService'
 import type { ContractError } from '../../preload/contract'
 import { MAX_MESSAGE_BYTES, serveSocket } from './consoleSocket'
 
@@ -18,7 +18,7 @@ export interface HttpServerOptions {
   token: string
   /** The built renderer (out/renderer). */
   staticDir: string
-  consoleHost: ConsoleHost
+  service: ConsoleService
   /** Where failures of single requests and sockets are logged (default: stderr). */
   log?: (line: string) => void
 }
@@ -105,7 +105,7 @@ function guarded(handle: (request: IncomingMessage, response: ServerResponse) =>
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-  const { consoleHost, token } = options
+  const { service, token } = options
   const log = options.log ?? ((line: string) => console.error(`brokerlab serve: ${line}`))
   const server = createServer(guarded(async (request, response) => {
     const url = targetOf(request)
@@ -125,7 +125,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
       const method = methodOf(url)
       if (method === null) return send(response, 400, { error: { message: `Invalid method name in ${url.pathname}: a malformed %-escape` } })
-      const outcome = await consoleHost.call(method, body)
+      const outcome = await service.call(method, body)
       return outcome.ok ? send(response, 200, { result: outcome.result }) : send(response, STATUS[outcome.error.kind], { error: outcome.error })
     }
     // Static files of the built console; anything else is the single-page app's index.
@@ -163,7 +163,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (!sameToken(tokenOf(request, url), token)) return refuse('401 Unauthorized')
     // A page elsewhere must not drive the sandbox through the operator's browser.
     if (origin !== undefined && origin !== own) return refuse('403 Forbidden')
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, consoleHost, log))
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, service, log))
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import type { TopicDescription } from '../../main/cluster/cluster'
+import type { TopicDescription } from '../../preload/contract'
 import type { Serve } from './serve'
 import { chromiumMissing, openConsole, saveThemeScreenshots, suiteTitle } from './browser'
 

@@ -1,14 +1,15 @@
-// Kafka's BrokerTopicMetrics on a real 2-broker cluster, as cluster.snapshot() reports them:
+// Kafka's BrokerTopicMetrics on a real 2-broker cluster, as the console's snapshot reports them:
 // produce counts on the leader, consumer fetches as client traffic, follower fetches as
 // replication on both ends, and counters that start again at 0 when a broker restarts.
 import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../main/cluster/cluster'
 import { ErrorCode } from '../../main/cluster/errors'
+import { clusterSnapshot } from '../../main/console/views/snapshot'
 import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
 
 const fixture = useCluster()
-const trafficOf = async (c: Cluster, id: number) => (await c.snapshot()).brokers.find((b) => b.id === id)!.traffic
+const trafficOf = async (c: Cluster, id: number) => (await clusterSnapshot(c)).brokers.find((b) => b.id === id)!.traffic
 
 describe('broker traffic counters', () => {
   it('count produce, consumer fetches and replication apart, and restart at 0 with the broker', async () => {

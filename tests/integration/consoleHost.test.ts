@@ -1,8 +1,8 @@
-// The console's read paths through the ConsoleHost on a real cluster: recent events for a
+// The console's read paths through the ConsoleService on a real cluster: recent events for a
 // console that connects late, configs with their sources, the message browser, and config
 // changes checked with validateOnly before they are applied.
 import { describe, expect, it } from 'vitest'
-import { ConsoleHost } from '../../main/host/consoleHost'
+import { ConsoleService } from '../../main/console/consoleService'
 import { useCluster } from '../helpers/cluster'
 import { call } from '../helpers/contract'
 
@@ -12,7 +12,7 @@ const fixture = useCluster()
 describe('console host', () => {
   it('replays recent events, describes configs with their sources, and browses messages', async () => {
     const c = await fixture.start({}, 1)
-    const host = new ConsoleHost(c)
+    const host = new ConsoleService(c)
     await call(host, 'topic:create', { name: 'browsed', partitions: 2, configs: { 'retention.ms': '3600000' } })
     const events = await call<Array<{ type: string; topic?: string }>>(host, 'events:recent', {})
     expect(events.some((e) => e.type === 'topic-created' && e.topic === 'browsed')).toBe(true)
@@ -46,7 +46,7 @@ describe('console host', () => {
 
   it('checks config changes with validateOnly: Kafka’s error for an invalid value, nothing changed for a valid one', async () => {
     const c = await fixture.start({}, 1)
-    const host = new ConsoleHost(c)
+    const host = new ConsoleService(c)
     await call(host, 'topic:create', { name: 'checked', partitions: 1, configs: { 'retention.ms': '3600000' } })
     const retention = async () => (await call<Array<{ name: string; value: string; source: number }>>(host, 'config:describeTopic', { name: 'checked' })).find((x) => x.name === 'retention.ms')
 

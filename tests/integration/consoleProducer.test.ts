@@ -2,7 +2,7 @@
 // partition is given, and idempotence with a producer id and per-partition sequences that the
 // brokers check.
 import { describe, expect, it } from 'vitest'
-import { ConsoleHost } from '../../main/host/consoleHost'
+import { ConsoleService } from '../../main/console/consoleService'
 import { javaPartitionFor } from '../../main/cluster/producer/partitioner'
 import { readBatchHeader } from '../../main/cluster/protocol/batchHeader'
 import type { ProducedRecord } from '../../preload/contract'
@@ -10,7 +10,7 @@ import { eventually, useCluster } from '../helpers/cluster'
 
 const fixture = useCluster()
 
-async function produce(host: ConsoleHost, request: Record<string, unknown>): Promise<ProducedRecord> {
+async function produce(host: ConsoleService, request: Record<string, unknown>): Promise<ProducedRecord> {
   const outcome = await host.call('message:produce', request)
   if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error)
   return outcome.result as ProducedRecord
@@ -19,7 +19,7 @@ async function produce(host: ConsoleHost, request: Record<string, unknown>): Pro
 describe('console producer', () => {
   it('partitions keyed records as the Java client does and sticks unkeyed ones to one partition', async () => {
     const c = await fixture.start({}, 1)
-    const host = new ConsoleHost(c)
+    const host = new ConsoleService(c)
     await c.createTopic({ name: 'keyed', partitions: 6 })
     for (const key of ['alpha', 'beta', 'gamma', 'delta', 'epsilon']) {
       const first = await produce(host, { topic: 'keyed', key, value: 'v' })
@@ -36,7 +36,7 @@ describe('console producer', () => {
 
   it('sends idempotently with sequences per partition, and starts over with a new producer id after a failure', async () => {
     const c = await fixture.start({}, 1)
-    const host = new ConsoleHost(c)
+    const host = new ConsoleService(c)
     await c.createTopic({ name: 'exactly', partitions: 2 })
     const sent = await Promise.all(Array.from({ length: 6 }, (_, i) => produce(host, { topic: 'exactly', partition: i % 2, value: `r${i}`, idempotent: true })))
     const producerId = sent[0].producerId!

@@ -3,8 +3,8 @@
 // counters and series grow; bad payloads and unknown ids answer clear errors.
 import { describe, expect, it } from 'vitest'
 import type { ProducerStats, RunStats } from '../../main/cluster/clients/api'
-import type { GroupSnapshot } from '../../main/cluster/groups'
-import { ConsoleHost } from '../../main/host/consoleHost'
+import type { GroupSnapshot } from '../../preload/contract'
+import { ConsoleService } from '../../main/console/consoleService'
 import { eventually, useCluster } from '../helpers/cluster'
 import { call } from '../helpers/contract'
 
@@ -14,7 +14,7 @@ const CONFIGS = { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.ti
 describe('demo clients over the contract', () => {
   it('starts, lists, kills a member of and stops a consumer run; runs a load producer', async () => {
     const c = await fixture.start(CONFIGS, 1)
-    const host = new ConsoleHost(c)
+    const host = new ConsoleService(c)
     await call(host, 'topic:create', { name: 'work', partitions: 2 })
 
     const started = await call<ProducerStats>(host, 'demo:startProducer', { topic: 'work', ratePerSec: 200, messageBytes: 64, keyCardinality: 10, acks: -1, idempotent: true })
@@ -80,7 +80,7 @@ describe('demo clients over the contract', () => {
 
   it('answers invalid payloads and unknown ids with clear errors', async () => {
     const c = await fixture.start({}, 1)
-    const host = new ConsoleHost(c)
+    const host = new ConsoleService(c)
     const start = { groupId: 'g', topic: 'work', members: 2, processingDelayMs: 10, commitMode: 'auto' }
     expect(await host.call('demo:startConsumers', { ...start, members: 0 })).toMatchObject({ ok: false, error: { kind: 'invalid-request', field: 'members' } })
     expect(await host.call('demo:startConsumers', { ...start, commitMode: 'sometimes' })).toMatchObject({ ok: false, error: { kind: 'invalid-request', field: 'commitMode' } })

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { ConsoleHost } from '../../main/host/consoleHost'
+import { ConsoleService } from '../../main/console/consoleService'
 import { startHttpServer, type RunningServer } from '../../main/host/httpServer'
 import { useCluster } from '../helpers/cluster'
 
@@ -23,7 +23,7 @@ async function serve() {
   const c = await fixture.start({}, 1)
   const staticDir = mkdtempSync(join(tmpdir(), 'brokerlab-static-'))
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Brokerlab</title>')
-  server = await startHttpServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticDir, consoleHost: new ConsoleHost(c) })
+  server = await startHttpServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticDir, service: new ConsoleService(c) })
   return { c, base: `http://127.0.0.1:${server.port}` }
 }
 

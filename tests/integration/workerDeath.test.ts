@@ -4,8 +4,9 @@
 // restartOnFailure the cluster starts it again, as a supervisor restarts Kafka's process.
 import type { Worker } from 'node:worker_threads'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { BrokerSnapshot, Cluster, ClusterEvent, ClusterSnapshot } from '../../main/cluster/cluster'
-import { ConsoleHost } from '../../main/host/consoleHost'
+import type { Cluster } from '../../main/cluster/cluster'
+import type { BrokerSnapshot, ClusterEvent, ClusterSnapshot } from '../../preload/contract'
+import { ConsoleService } from '../../main/console/consoleService'
 import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
 import { call } from '../helpers/contract'
@@ -18,7 +19,7 @@ beforeAll(() => {
   process.env.BROKERLAB_TEST_HOOKS = '1'
 })
 
-async function broker(host: ConsoleHost, id: number): Promise<BrokerSnapshot> {
+async function broker(host: ConsoleService, id: number): Promise<BrokerSnapshot> {
   const snapshot = await call<ClusterSnapshot>(host, 'cluster:snapshot', {})
   return snapshot.brokers.find((b) => b.id === id)!
 }
@@ -27,14 +28,14 @@ const died = (events: ClusterEvent[], type: string) => events.find((e) => e.type
 
 /** The controller's thread, to end it behind the cluster's back. */
 function controllerWorker(c: Cluster): Worker {
-  return (c as unknown as { controller: { worker: Worker } }).controller.worker
+  return (c as unknown as { supervisor: { controller: { worker: Worker } } }).supervisor.controller.worker
 }
 
 describe('an unasked worker death', () => {
   it('of a broker is logged with its stack, published with its error, and shown as died until restarted', async () => {
     const logged: string[] = []
     const c = await fixture.start({}, 2, { log: (line) => logged.push(line) })
-    const host = new ConsoleHost(c)
+    const host = new ConsoleService(c)
     await injectBrokerDeath(c.bootstrapServers, 0, 'a bug in broker 1')
 
     const event = await eventually('the broker-died event', async () => died(await call<ClusterEvent[]>(host, 'events:recent', {}), 'broker-died'))

@@ -7,6 +7,7 @@ import { eventually, useCluster } from '../helpers/cluster'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import { RawClient } from '../helpers/rawClient'
 import { ErrorCode } from '../../main/cluster/errors'
+import { GroupsView } from '../../main/console/views/groups'
 
 /** Quick rebalances: no initial delay, sessions as short as a second. */
 const GROUP_CLOCKS = { 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '500', 'offsets.topic.num.partitions': '6' }
@@ -81,23 +82,25 @@ describe('consumer groups', () => {
 
   it.skipIf(!kcatAvailable)("kcat's balanced consumer joins, and lag is log end minus committed", async () => {
     const c = await fixture.start(GROUP_CLOCKS)
+    const view = new GroupsView(c)
     await c.createTopic({ name: 'lagging', partitions: 2, replicationFactor: 3 })
     await produce(c, 'lagging', 40, 2)
     const consumed = await kcat(['-b', c.bootstrapServers, '-G', 'kcat-group', '-o', 'beginning', '-e', '-q', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100', 'lagging'], undefined, 60_000)
     expect(consumed.status, consumed.stderr).toBe(0)
     expect(consumed.stdout.split('\n').filter(Boolean).length).toBe(40)
     await produce(c, 'lagging', 10, 2)
-    const groups = await c.groups()
+    const groups = await view.groups()
     const group = groups.find((g) => g.groupId === 'kcat-group')!
     expect(group.totalLag).toBe(10)
     for (const p of group.partitions) expect(p.lag).toBe(p.logEndOffset - p.committedOffset)
-    expect(c.groupLagHistory('kcat-group').at(-1)).toMatchObject({ totalLag: 10 })
+    expect(view.lagHistoryOf('kcat-group').at(-1)).toMatchObject({ totalLag: 10 })
   }, 90_000)
 })
 
 describe('consumer groups through failures and admin actions', () => {
   it('removes a member that stops heartbeating after its session timeout', async () => {
     const c = await fixture.start(GROUP_CLOCKS)
+    const view = new GroupsView(c)
     // A bare client joins as a real consumer would, then never heartbeats.
     const bootstrap = await RawClient.connect(c.bootstrapServers)
     const coordinatorOf = async () => (await bootstrap.request(10, 4, { key: '', keyType: 0, coordinatorKeys: ['silent'] })).coordinators[0]
@@ -124,8 +127,8 @@ describe('consumer groups through failures and admin actions', () => {
     expect(joined).toMatchObject({ errorCode: ErrorCode.NONE, leader: first.memberId, generationId: 1 })
     const synced = await client.request(14, 5, { groupId: 'silent', generationId: 1, memberId: first.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] })
     expect(synced.errorCode).toBe(ErrorCode.NONE)
-    await eventually('a stable group of one', async () => (await c.groups()).find((g) => g.groupId === 'silent' && g.state === 'Stable' && g.members.length === 1))
-    const removed = await eventually('the silent member removed after its 1 s session', async () => (await c.groups()).find((g) => g.groupId === 'silent' && g.members.length === 0))
+    await eventually('a stable group of one', async () => (await view.groups()).find((g) => g.groupId === 'silent' && g.state === 'Stable' && g.members.length === 1))
+    const removed = await eventually('the silent member removed after its 1 s session', async () => (await view.groups()).find((g) => g.groupId === 'silent' && g.members.length === 0))
     expect(removed.state).toBe('Empty')
     const late = await client.request(12, 4, { groupId: 'silent', generationId: 1, memberId: first.memberId, groupInstanceId: null })
     expect(late.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
@@ -134,29 +137,30 @@ describe('consumer groups through failures and admin actions', () => {
 
   it('keeps offsets when the coordinator broker dies, and resets an inactive group with a faithful dry run', async () => {
     const c = await fixture.start(GROUP_CLOCKS)
+    const view = new GroupsView(c)
     await c.createTopic({ name: 'kept', partitions: 2, replicationFactor: 3 })
     await produce(c, 'kept', 20, 2)
     const m = await member(c, 'keepers', 'kept')
-    await eventually('all 20 read and committed', async () => (await c.groups()).find((g) => g.groupId === 'keepers' && g.totalLag === 0 && g.partitions.length === 2))
+    await eventually('all 20 read and committed', async () => (await view.groups()).find((g) => g.groupId === 'keepers' && g.totalLag === 0 && g.partitions.length === 2))
     // Resetting an active group is refused.
-    await expect(c.resetGroupOffsets('keepers', 'kept', { kind: 'earliest' })).rejects.toThrow(/inactive, but its state is Stable/)
+    await expect(view.resetOffsets('keepers', 'kept', { kind: 'earliest' })).rejects.toThrow(/inactive, but its state is Stable/)
     await m.consumer.disconnect()
-    await eventually('the group is empty', async () => (await c.groups()).find((g) => g.groupId === 'keepers' && g.state === 'Empty'))
+    await eventually('the group is empty', async () => (await view.groups()).find((g) => g.groupId === 'keepers' && g.state === 'Empty'))
 
-    const coordinator = (await c.groups()).find((g) => g.groupId === 'keepers')!.coordinator
+    const coordinator = (await view.groups()).find((g) => g.groupId === 'keepers')!.coordinator
     await c.crashBroker(coordinator)
     const moved = await eventually('a new coordinator with the offsets', async () => {
-      const g = (await c.groups()).find((x) => x.groupId === 'keepers')
+      const g = (await view.groups()).find((x) => x.groupId === 'keepers')
       return g && g.coordinator !== coordinator ? g : undefined
     }, 15_000)
     expect(moved.partitions.map((p) => p.committedOffset)).toEqual([10, 10])
 
-    const dry = await c.resetGroupOffsets('keepers', 'kept', { kind: 'shift', by: -3 }, { dryRun: true })
+    const dry = await view.resetOffsets('keepers', 'kept', { kind: 'shift', by: -3 }, { dryRun: true })
     expect(dry.map((p) => [p.partition, p.currentOffset, p.newOffset])).toEqual([[0, 10, 7], [1, 10, 7]])
-    expect((await c.groups()).find((g) => g.groupId === 'keepers')!.partitions.map((p) => p.committedOffset)).toEqual([10, 10])
-    const applied = await c.resetGroupOffsets('keepers', 'kept', { kind: 'shift', by: -3 })
+    expect((await view.groups()).find((g) => g.groupId === 'keepers')!.partitions.map((p) => p.committedOffset)).toEqual([10, 10])
+    const applied = await view.resetOffsets('keepers', 'kept', { kind: 'shift', by: -3 })
     expect(applied).toEqual(dry)
-    expect((await c.groups()).find((g) => g.groupId === 'keepers')!.partitions.map((p) => p.committedOffset)).toEqual([7, 7])
+    expect((await view.groups()).find((g) => g.groupId === 'keepers')!.partitions.map((p) => p.committedOffset)).toEqual([7, 7])
 
     // A consumer finds the new coordinator and resumes from the reset offsets: 3 + 3 records.
     const resumed = await member(c, 'keepers', 'kept')
@@ -164,9 +168,9 @@ describe('consumer groups through failures and admin actions', () => {
     await new Promise((r) => setTimeout(r, 300))
     expect(resumed.seen.map((s) => s.value).sort()).toEqual(['m14', 'm15', 'm16', 'm17', 'm18', 'm19'])
     await resumed.consumer.disconnect()
-    await eventually('empty again', async () => (await c.groups()).find((g) => g.groupId === 'keepers' && g.state === 'Empty'))
+    await eventually('empty again', async () => (await view.groups()).find((g) => g.groupId === 'keepers' && g.state === 'Empty'))
 
-    await c.deleteGroup('keepers')
-    expect((await c.groups()).find((g) => g.groupId === 'keepers')).toBeUndefined()
+    await view.deleteGroup('keepers')
+    expect((await view.groups()).find((g) => g.groupId === 'keepers')).toBeUndefined()
   }, 90_000)
 })

@@ -5,7 +5,8 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
 import type { LinkFault } from '../faults'
-import type { GroupRebalance, GroupView } from './group'
+import type { GroupView } from './group'
+import type { BrokerEvent } from '../../../preload/contract'
 import type { BrokerTrafficTotals } from './brokerTopicMetrics'
 
 export interface BrokerInit {
@@ -186,31 +187,7 @@ export interface DescribeLogDirsResponse {
 }
 
 /** What a broker reports without being asked. */
-export type BrokerEvent =
-  /** A consumer group completed a rebalance on its coordinator: a new generation is Stable. */
-  | ({ type: 'group-rebalanced'; timestamp: number } & GroupRebalance)
-  | { type: 'log-recovered'; topic: string; partition: number; truncatedBytes: number; timestamp: number }
-  | {
-      /** A follower cut its log to match a new leader: offsets [toOffset, fromOffset) are gone here. */
-      type: 'log-truncated'
-      topic: string
-      partition: number
-      fromOffset: number
-      toOffset: number
-      leader: number
-      leaderEpoch: number
-      timestamp: number
-    }
-  | {
-      type: 'segments-deleted'
-      topic: string
-      partition: number
-      reason: 'retention.ms' | 'retention.bytes' | 'log-start-offset'
-      deletedSegments: number
-      deletedBytes: number
-      logStartOffset: number
-      timestamp: number
-    }
+export type { BrokerEvent }
 
 import type { PackedLogOffsets } from './logOffsets'
 

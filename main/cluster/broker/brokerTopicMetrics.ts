@@ -3,23 +3,9 @@
 // fetched (ReplicaFetcher). They are monotonic from the broker thread's start; the console
 // turns the differences between two snapshots into per-second rates (docs/metrics.md).
 import { ATTRIBUTES, BATCH_LENGTH, CONTROL_FLAG_MASK, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD, RECORDS_COUNT } from '../protocol/batchHeader'
+import type { BrokerTrafficTotals } from '../../../preload/contract'
 
-export interface BrokerTrafficTotals {
-  /** When these counters started at 0 (the broker thread's start): a new value means a restart. */
-  since: number
-  /** MessagesInPerSec: records appended by produce requests to partitions this broker leads. */
-  messagesIn: number
-  /** BytesInPerSec: bytes of those produce requests' record batches. */
-  bytesIn: number
-  /** Brokerlab's addition: records returned to consumer fetches (not to followers). */
-  messagesOut: number
-  /** BytesOutPerSec: record bytes returned to consumer fetches. */
-  bytesOut: number
-  /** ReplicationBytesInPerSec: record bytes this broker appended as a follower. */
-  replicationBytesIn: number
-  /** ReplicationBytesOutPerSec: record bytes returned to followers' fetches. */
-  replicationBytesOut: number
-}
+export type { BrokerTrafficTotals }
 
 export class BrokerTopicMetrics {
   private readonly totals: BrokerTrafficTotals

@@ -5,12 +5,12 @@ import type { Worker } from 'node:worker_threads'
 import { KafkaError } from '../errors'
 import type { RpcClient } from '../rpc'
 import type { WatchedWorker } from '../workerDeath'
-import type { ClientsApi, ConsumerRunOptions, ProducerOptions, ProducerStats, RunStats } from './api'
+import type { ClientsApi, ProducerStats, RunStats } from './api'
+import type { DemoConsumersRequest, DemoProducerRequest } from '../../../preload/contract'
 
 type LaunchedClients = { worker: Worker; client: RpcClient<ClientsApi>; watched: WatchedWorker }
 
-export type DemoConsumersRequest = Omit<ConsumerRunOptions, 'bootstrap'>
-export type DemoProducerRequest = Omit<ProducerOptions, 'bootstrap'>
+export type { DemoConsumersRequest, DemoProducerRequest }
 
 /** Each member and producer is a kafkajs client in this process: a few at a time is plenty for a demo. */
 export const MAX_DEMO_RUNS = 4

@@ -1,9 +1,11 @@
 // Shapes of Brokerlab's config model, named as Kafka names them (ConfigDef, ConfigSource,
 // DescribeConfigs). Everything here is plain data so it can cross worker boundaries and be
 // persisted as-is.
+import { ConfigSource } from '../../../preload/schemas/rules'
+import type { ConfigSynonym, ConfigType, ConfigValue, DescribedConfig, DynamicUpdateMode } from '../../../preload/contract'
 
-/** Kafka's ConfigDef.Type. */
-export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST' | 'CLASS' | 'PASSWORD'
+// The shapes a console shows are the contract's.
+export { ConfigSource, type ConfigSynonym, type ConfigType, type ConfigValue, type DescribedConfig, type DynamicUpdateMode }
 
 /** DescribeConfigsResponse.ConfigType ids, the ConfigType field of DescribeConfigs v3+. */
 export const CONFIG_TYPE_ID: Readonly<Record<ConfigType, number>> = {
@@ -17,12 +19,6 @@ export const CONFIG_TYPE_ID: Readonly<Record<ConfigType, number>> = {
   CLASS: 8,
   PASSWORD: 9,
 }
-
-/** A parsed value: numbers for INT/SHORT/LONG/DOUBLE, string[] for LIST, string for the rest. */
-export type ConfigValue = boolean | number | string | string[]
-
-/** How Kafka lets a broker config change at runtime (the "Update Mode" column of Kafka's docs). */
-export type DynamicUpdateMode = 'read-only' | 'per-broker' | 'cluster-wide'
 
 export type ConfigScope = 'broker' | 'topic'
 
@@ -69,20 +65,6 @@ export interface TopicConfigKey extends ConfigKey {
   negativeMeansUnlimited?: boolean
 }
 
-/** DescribeConfigsResponse.ConfigSource ids (Kafka's ConfigEntry.ConfigSource). */
-export const ConfigSource = {
-  UNKNOWN: 0,
-  DYNAMIC_TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
-  CLIENT_METRICS_CONFIG: 7,
-  GROUP_CONFIG: 8,
-} as const
-export type ConfigSource = (typeof ConfigSource)[keyof typeof ConfigSource]
-
 /**
  * A broker's config as Kafka layers it. Values are the strings an operator typed (server
  * properties or AlterConfigs), so each map persists as rows of (name, value).
@@ -94,36 +76,4 @@ export interface ConfigLayers {
   clusterDefaults: Record<string, string>
   /** Dynamic config of this broker's resource (DYNAMIC_BROKER_CONFIG). */
   perBroker: Record<string, string>
-}
-
-export interface ConfigSynonym {
-  name: string
-  /** null for sensitive configs. */
-  value: string | null
-  source: ConfigSource
-}
-
-/** One entry of a DescribeConfigs answer, plus the parsed value and the key's metadata. */
-export interface DescribedConfig {
-  name: string
-  /** As Kafka shows it (ConfigDef.convertToString); null when sensitive or unset without default. */
-  value: string | null
-  typedValue: ConfigValue | null
-  source: ConfigSource
-  readOnly: boolean
-  sensitive: boolean
-  /** True when nothing overrides Kafka's default (IsDefault of DescribeConfigs v0). */
-  isDefault: boolean
-  type: ConfigType
-  documentation: string
-  /** Highest precedence first, as Kafka orders them. */
-  synonyms: ConfigSynonym[]
-  /**
-   * Broker configs only: where Kafka lets it change at runtime (read-only: server.properties
-   * and a restart; per-broker; cluster-wide: per broker or as the cluster default). Not on
-   * the wire: the console uses it to say why a config cannot change.
-   */
-  dynamicUpdateMode?: DynamicUpdateMode
-  /** The whole set of values it accepts, when that is a closed set (booleans, compression.type...). Not on the wire. */
-  validValues?: string[]
 }

@@ -5,6 +5,7 @@
 import type { MetadataImageData } from '../metadata/image'
 import type { BrokerEndpoint, LeaderRecoveryState, MetadataLogEntry } from '../metadata/records'
 import type { PartitionError } from '../broker/api'
+import type { ControllerEvent } from '../../../preload/contract'
 
 export interface RegisterBrokerRequest {
   brokerId: number
@@ -139,28 +140,7 @@ export interface ControllerSnapshot {
 }
 
 /** Why the controller did what it did, for the console's timeline. */
-export type ControllerEvent = { timestamp: number } & (
-  | { type: 'broker-registered'; brokerId: number; brokerEpoch: number }
-  | { type: 'broker-fenced'; brokerId: number; reason: 'session-timeout' | 'controlled-shutdown' | 'requested' }
-  | { type: 'broker-unfenced'; brokerId: number }
-  | { type: 'broker-unregistered'; brokerId: number }
-  | {
-      type: 'leader-elected'
-      topic: string
-      partition: number
-      leader: number
-      previousLeader: number
-      leaderEpoch: number
-      reason: 'broker-fenced' | 'controlled-shutdown' | 'preferred' | 'unclean' | 'offline-recovered'
-    }
-  | { type: 'isr-shrunk' | 'isr-expanded'; topic: string; partition: number; isr: number[]; previousIsr: number[]; cause: string }
-  | { type: 'partition-offline'; topic: string; partition: number; lastLeader: number; cause: string }
-  | { type: 'unclean-election'; topic: string; partition: number; leader: number; previousIsr: number[]; cause: string }
-  | { type: 'topic-created'; topic: string; topicId: string; partitions: number; replicationFactor: number }
-  | { type: 'topic-deleted'; topic: string; topicId: string }
-  | { type: 'partitions-created'; topic: string; from: number; to: number }
-  | { type: 'config-changed'; resourceType: 2 | 4; resourceName: string; name: string; value: string | null }
-)
+export type { ControllerEvent }
 
 export type ControllerApi = {
   registerBroker: [RegisterBrokerRequest, RegisterBrokerResponse]

@@ -1,24 +1,26 @@
-// Kafka's topic name rules (org.apache.kafka.common.internals.Topic), shared by the
-// controller, which refuses bad names, and whoever wants to check a name before asking.
+// Kafka's topic name rules (the contract's topicNameProblem, org.apache.kafka.common.internals.Topic)
+// as the controller and the Kafka listener refuse a name: with INVALID_TOPIC_EXCEPTION.
 import { KafkaError } from '../errors'
+import { MAX_TOPIC_NAME_LENGTH, topicNameProblem, type TopicNameProblem } from '../../../preload/schemas/rules'
 
-const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/
-export const MAX_TOPIC_NAME_LENGTH = 249
+export { MAX_TOPIC_NAME_LENGTH }
 
 /** Kafka's Topic.isInternal: the topics of its own coordinators. */
 export function isInternalTopic(name: string): boolean {
   return name === '__consumer_offsets' || name === '__transaction_state'
 }
 
-/** Kafka's Topic.validate: the reasons a topic name is refused. */
+const WHY: Record<TopicNameProblem, (name: string) => string> = {
+  empty: () => 'it is empty',
+  reserved: (name) => `"${name}" is reserved`,
+  'too-long': () => `it is longer than ${MAX_TOPIC_NAME_LENGTH} characters`,
+  'illegal-characters': () => 'it contains characters other than ASCII letters, digits, ".", "_" and "-"',
+}
+
+/** Kafka's Topic.validate: a refused name is INVALID_TOPIC_EXCEPTION, with the reason. */
 export function validateTopicName(name: string): void {
-  const problem =
-    name.length === 0 ? 'it is empty'
-    : name === '.' || name === '..' ? `"${name}" is reserved`
-    : name.length > MAX_TOPIC_NAME_LENGTH ? `it is longer than ${MAX_TOPIC_NAME_LENGTH} characters`
-    : !LEGAL_TOPIC_NAME.test(name) ? 'it contains characters other than ASCII letters, digits, ".", "_" and "-"'
-    : null
-  if (problem) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name "${name}" is illegal: ${problem}`)
+  const problem = topicNameProblem(name)
+  if (problem) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name "${name}" is illegal: ${WHY[problem](name)}`)
 }
 
 /**

@@ -1,5 +1,5 @@
 // Kafka's ConfigSource ids (DescribeConfigs) as the operator reads them, for every configs table.
-import type { DescribedConfig } from '../../../main/cluster/config/types'
+import type { DescribedConfig } from '../../../preload/contract'
 import type { Tone } from './events'
 
 const SOURCES: Record<number, { label: string; tone: Tone | 'neutral' }> = {

@@ -3,9 +3,7 @@
 // useClusterStore: after an action the page simply follows it.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { BrokerSnapshot, BrokerStatus } from '../../../main/cluster/cluster'
-import type { DescribedConfig } from '../../../main/cluster/config/types'
-import type { LinkFault } from '../../../main/cluster/faults'
+import type { BrokerSnapshot, BrokerStatus, DescribedConfig, LinkFault } from '../../../preload/contract'
 import { client } from '../api/client'
 import { useCallTracker } from '../composables/useCallTracker'
 import { useClusterStore } from './cluster'

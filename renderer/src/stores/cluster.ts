@@ -3,8 +3,7 @@
 // (debounced) refetch, and a slow poll catches what events do not announce (bytes, lag).
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { AppInfo, ContractEvent } from '../../../preload/contract'
-import type { ClusterSnapshot } from '../../../main/cluster/cluster'
+import type { AppInfo, ClusterSnapshot, ContractEvent } from '../../../preload/contract'
 import { client } from '../api/client'
 import { clusterStats, topicRows } from './clusterStats'
 import { useConnectionStore } from './connection'

@@ -1,5 +1,5 @@
 // Pure derivations of a ClusterSnapshot (and of a topic's partitions) that the pages show.
-import type { ClusterSnapshot, PartitionSnapshot, TopicSummary } from '../../../main/cluster/cluster'
+import type { ClusterSnapshot, PartitionSnapshot, TopicSummary } from '../../../preload/contract'
 
 /** Under-replicated: fewer in-sync replicas than assigned ones. */
 export const isUnderReplicated = (p: PartitionSnapshot) => p.isr.length < p.replicas.length

@@ -1,8 +1,7 @@
 // The Configuration page's rules, as Kafka applies them: the three levels a config can be set
 // at (cluster-wide default, one broker, one topic), what cannot change at a level and why, and
 // what a config falls back to once its override there is removed.
-import type { DescribedConfig } from '../../../main/cluster/config/types'
-import { ConfigSource } from '../../../main/cluster/config/types'
+import { ConfigSource, type DescribedConfig } from '../../../preload/contract'
 import { configSource } from '../format/configSource'
 
 /** Kafka's config resources: the default broker resource (''), a broker, a topic. */

@@ -3,7 +3,7 @@
 // with validateOnly, debounced while typing) and applying them all in one config:alter.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { DescribedConfig } from '../../../main/cluster/config/types'
+import type { DescribedConfig } from '../../../preload/contract'
 import { client } from '../api/client'
 import { toCallError } from '../api/errors'
 import { useActionCall } from '../composables/useActionCall'

@@ -3,8 +3,7 @@
 // member, stop a run (whose final counters stay shown). Views never call the contract.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { RequestOf } from '../../../preload/contract'
-import type { RunStats } from '../../../main/cluster/clients/api'
+import type { RequestOf, RunStats } from '../../../preload/contract'
 import { client } from '../api/client'
 import { useCallTracker } from '../composables/useCallTracker'
 import { usePolledCall } from '../composables/usePolledCall'

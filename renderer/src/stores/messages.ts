@@ -2,7 +2,7 @@
 // shown, paging from their offsets, a live tail.
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { BrowseFrom, BrowsedRecord } from '../../../main/cluster/messages'
+import type { BrowseFrom, BrowsedRecord } from '../../../preload/contract'
 import { client } from '../api/client'
 import { errorMessage } from '../composables/useSubmit'
 

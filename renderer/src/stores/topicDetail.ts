@@ -3,7 +3,7 @@
 // without every snapshot carrying every partition of every topic.
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { TopicDescription } from '../../../main/cluster/cluster'
+import type { TopicDescription } from '../../../preload/contract'
 import { client } from '../api/client'
 import { errorMessage } from '../composables/useSubmit'
 

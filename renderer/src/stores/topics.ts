@@ -3,10 +3,8 @@
 // views show its result at once rather than at the next poll.
 import { defineStore } from 'pinia'
 import { computed, reactive } from 'vue'
-import type { RequestOf } from '../../../preload/contract'
-import type { DescribedConfig } from '../../../main/cluster/config'
+import type { DescribedConfig, GroupSnapshot, RequestOf } from '../../../preload/contract'
 import { client } from '../api/client'
-import type { GroupSnapshot } from '../../../main/cluster/groups'
 import { useClusterStore } from './cluster'
 import type { TopicRow } from './clusterStats'
 import { useGroupsStore } from './groups'

@@ -1,7 +1,6 @@
 // Per-second traffic rates from the brokers' monotonic totals (BrokerSnapshot.traffic): the
 // difference between two snapshots over the time between them. Pure, so the store stays thin.
-import type { BrokerSnapshot } from '../../../main/cluster/cluster'
-import type { BrokerTrafficTotals } from '../../../main/cluster/broker/brokerTopicMetrics'
+import type { BrokerSnapshot, BrokerTrafficTotals } from '../../../preload/contract'
 
 type Totals = Omit<BrokerTrafficTotals, 'since'>
 export type Rates = Record<keyof Totals, number>

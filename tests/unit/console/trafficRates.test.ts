@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { BrokerSnapshot } from '../../../main/cluster/cluster'
+import type { BrokerSnapshot } from '../../../preload/contract'
 import type { BrokerTrafficTotals } from '../../../main/cluster/broker/brokerTopicMetrics'
 import { emptyBaseline, MIN_INTERVAL_MS, nextTrafficPoint } from '../../../renderer/src/stores/trafficRates'
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { ContractValidationError, REQUEST_SCHEMAS, validateRequest } from '../../../main/host/validation'
+import { ContractValidationError, METHODS, parseRequest } from '../../../preload/contract'
 
 function refusal(method: unknown, request: unknown) {
   try {
-    validateRequest(method, request)
+    parseRequest(method, request)
   } catch (err) {
     expect(err).toBeInstanceOf(ContractValidationError)
     return (err as ContractValidationError).detail
@@ -61,7 +61,7 @@ describe('contract validation', () => {
       'demo:producers': {},
       'demo:stopProducer': { producerId: 'p' },
     }
-    expect(Object.keys(good).sort()).toEqual(Object.keys(REQUEST_SCHEMAS).sort())
-    for (const [method, request] of Object.entries(good)) expect(validateRequest(method, request).method).toBe(method)
+    expect(Object.keys(good).sort()).toEqual(Object.keys(METHODS).sort())
+    for (const [method, request] of Object.entries(good)) expect(parseRequest(method, request).method).toBe(method)
   })
 })

@@ -29,6 +29,7 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from '../../protocol/messages'
+import type { GroupRebalance } from '../../../../preload/contract'
 import { type ClassicGroup, ClassicGroupState as S } from './classicGroup'
 import { type CoordinatorRecord, decodeCoordinatorRecord, groupMetadataRecord, type GroupMetadataValue } from './coordinatorRecords'
 import { type GroupView, groupView } from './groupView'
@@ -55,13 +56,7 @@ export interface GroupCoordinatorShardOptions {
   onRebalanced?: (rebalance: GroupRebalance) => void
 }
 
-export interface GroupRebalance {
-  groupId: string
-  generationId: number
-  /** The assignor the members agreed on (e.g. range, RoundRobinAssigner). */
-  protocol: string | null
-  members: number
-}
+export type { GroupRebalance }
 
 /** Kafka's offset.metadata.max.bytes default. */
 const OFFSET_METADATA_MAX_BYTES = 4096

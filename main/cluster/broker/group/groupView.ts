@@ -3,16 +3,10 @@
 import { decodeConsumerProtocolAssignment } from '../../protocol/messages/consumerProtocol'
 import { Reader } from '../../protocol/messages'
 import { type ClassicGroup, CONSUMER_PROTOCOL_TYPE, type ClassicGroupState } from './classicGroup'
+import type { GroupMemberView } from '../../../../preload/contract'
 import type { TopicPartitionOffset } from './offsetMetadataManager'
 
-export interface GroupMemberView {
-  memberId: string
-  groupInstanceId: string | null
-  clientId: string
-  clientHost: string
-  /** The consumer protocol's assignment; null for another protocol type, or before the first assignment. */
-  assignment: { topic: string; partitions: number[] }[] | null
-}
+export type { GroupMemberView }
 
 export interface GroupView {
   groupId: string

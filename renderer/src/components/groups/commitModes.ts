@@ -1,4 +1,4 @@
-import type { CommitMode } from '../../../../main/cluster/clients/api'
+import type { CommitMode } from '../../../../preload/contract'
 
 /** What each commit mode means when a member dies mid-batch: the point of the demo. */
 export const COMMIT_MODES: ReadonlyArray<{ mode: CommitMode; label: string; meaning: string }> = [

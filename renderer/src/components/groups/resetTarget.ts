@@ -1,5 +1,5 @@
 import { parseWholeNumber } from '../../format/wholeNumber'
-import type { ResetTarget } from '../../../../main/cluster/groups'
+import type { ResetTarget } from '../../../../preload/contract'
 
 export type TargetKind = ResetTarget['kind']
 

@@ -1,5 +1,5 @@
 // Showing a record's bytes: the API gives UTF-8 text, or base64 when the bytes are not UTF-8.
-import type { ShownBytes } from '../../../../main/cluster/messages'
+import type { ShownBytes } from '../../../../preload/contract'
 
 export type DecodeMode = 'text' | 'json' | 'hex'
 

@@ -1,5 +1,5 @@
 // What one broker is for one partition, as the replica matrix colours it.
-import type { BrokerSnapshot, PartitionSnapshot } from '../../../../main/cluster/cluster'
+import type { BrokerSnapshot, PartitionSnapshot } from '../../../../preload/contract'
 
 export type ReplicaState = 'leader' | 'in-sync' | 'lagging' | 'offline' | 'none'
 

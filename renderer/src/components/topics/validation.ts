@@ -1,6 +1,5 @@
 // Checks of the create-topic form before anything is sent, as Kafka would reject it.
-const LEGAL_NAME = /^[a-zA-Z0-9._-]+$/
-export const MAX_NAME_LENGTH = 249
+import { MAX_TOPIC_NAME_LENGTH, topicNameProblem, type TopicNameProblem } from '../../../../preload/contract'
 
 export interface TopicForm {
   name: string
@@ -11,12 +10,16 @@ export interface TopicForm {
 
 export type TopicFormErrors = Partial<Record<'name' | 'partitions' | 'replicationFactor' | 'configs', string>>
 
+const NAME_ERROR: Record<TopicNameProblem, (name: string) => string> = {
+  empty: () => 'A topic needs a name.',
+  reserved: () => 'A topic cannot be named "." or "..".',
+  'too-long': (name) => `A topic name has at most ${MAX_TOPIC_NAME_LENGTH} characters (this one has ${name.length}).`,
+  'illegal-characters': () => 'Only letters, digits, ".", "_" and "-" are allowed.',
+}
+
 export function topicNameError(name: string): string | undefined {
-  if (!name) return 'A topic needs a name.'
-  if (name === '.' || name === '..') return 'A topic cannot be named "." or "..".'
-  if (name.length > MAX_NAME_LENGTH) return `A topic name has at most ${MAX_NAME_LENGTH} characters (this one has ${name.length}).`
-  if (!LEGAL_NAME.test(name)) return 'Only letters, digits, ".", "_" and "-" are allowed.'
-  return undefined
+  const problem = topicNameProblem(name)
+  return problem ? NAME_ERROR[problem](name) : undefined
 }
 
 export function replicationFactorError(value: number, liveBrokers: number): string | undefined {

@@ -3,81 +3,10 @@
 // per topic; a topic's partitions, replica by replica, come with describeTopic for the one
 // topic a page shows. With 1,000 topics of 12 partitions every partition in every snapshot
 // was 4.8 MB a refresh; the summaries are a few hundred kB.
-import type { PartitionLogInfo } from './broker/api'
-import type { BrokerTrafficTotals } from './broker/brokerTopicMetrics'
-import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from './broker/logOffsets'
-import type { PartitionRegistration, TopicImage } from './metadata/image'
-import type { WorkerDeath } from './workerDeath'
-
-/** 'crashed' is a crash the operator caused; 'died' is a thread that ended unasked (a bug). */
-export type BrokerStatus = 'running' | 'stopped' | 'crashed' | 'paused' | 'died'
-
-export interface ReplicaSnapshot {
-  brokerId: number
-  logEndOffset: number | null
-  /** Offsets behind the leader's log end; null when the replica's broker is not reachable. */
-  lag: number | null
-  inSync: boolean
-  offline: boolean
-}
-
-export interface PartitionSnapshot extends Pick<PartitionLogInfo, 'topic' | 'partition' | 'leader' | 'leaderEpoch' | 'replicas' | 'isr'> {
-  offlineReplicas: number[]
-  logStartOffset: number | null
-  highWatermark: number | null
-  logEndOffset: number | null
-  /** The leader's log size in bytes. */
-  size: number | null
-  replicaStates: ReplicaSnapshot[]
-}
-
-export interface BrokerSnapshot {
-  id: number
-  status: BrokerStatus
-  /** Its latest unasked death (the error, exit code and time), kept after a restart; null if none. */
-  lastDeath: WorkerDeath | null
-  /** host:port of its Kafka listener (kept across restarts); null before it first started. */
-  listener: string | null
-  fenced: boolean
-  registered: boolean
-  leaderOf: number
-  followerOf: number
-  bytes: number
-  /** Traffic counted since the broker's thread started; null when it did not answer (not running). */
-  traffic: BrokerTrafficTotals | null
-}
-
-/** One line of the topic list. */
-export interface TopicSummary {
-  name: string
-  topicId: string
-  /** Kafka's own topics (__consumer_offsets). */
-  internal: boolean
-  partitions: number
-  replicationFactor: number
-  /** Partitions whose ISR is smaller than their replica set. */
-  underReplicated: number
-  /** Partitions without a leader (-1). */
-  offline: number
-  /** Sum of high watermark - log start offset over the partitions whose leader answered; null when none did. */
-  messages: number | null
-  /** Bytes of one copy: the leaders' logs; null when no leader answered. */
-  size: number | null
-}
-
-/** A topic with every partition, replica by replica. */
-export interface TopicDescription {
-  name: string
-  topicId: string
-  partitions: PartitionSnapshot[]
-}
-
-export interface ClusterSnapshot {
-  controllerId: number
-  metadataOffset: number
-  brokers: BrokerSnapshot[]
-  topics: TopicSummary[]
-}
+import type { Cluster } from '../../cluster/cluster'
+import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from '../../cluster/broker/logOffsets'
+import type { PartitionRegistration, TopicImage } from '../../cluster/metadata/image'
+import type { BrokerSnapshot, BrokerTrafficTotals, ClusterSnapshot, PartitionSnapshot, TopicDescription, TopicSummary } from '../../../preload/contract'
 
 /** The brokers' log offsets, by broker, topic and partition. */
 export class LogOffsetIndex {
@@ -162,4 +91,57 @@ export function describeTopicPartitions(topic: TopicImage, logs: LogOffsetIndex,
     }
   })
   return { name: topic.name, topicId: topic.topicId, partitions }
+}
+
+/** Brokers with their traffic, and a summary line per topic. */
+export async function clusterSnapshot(cluster: Cluster): Promise<ClusterSnapshot> {
+  const traffic = new Map<number, BrokerTrafficTotals>()
+  const [logs] = await Promise.all([
+    logOffsets(cluster),
+    ...cluster.runningBrokers().map(async ({ id, client }) => {
+      const totals = await client.call('brokerTopicMetrics', {}, [], 2000).catch(() => null)
+      if (totals) traffic.set(id, totals)
+    }),
+  ])
+  const image = cluster.image
+  const topics = [...image.topicsByName.values()].map((t) => summarizeTopic(t, logs))
+  const brokers = cluster.brokerStates().map((b): BrokerSnapshot => {
+    const registration = image.brokers.get(b.id)
+    let leaderOf = 0
+    let followerOf = 0
+    for (const t of image.topicsByName.values()) {
+      for (const p of t.partitions) {
+        if (p.leader === b.id) leaderOf++
+        else if (p.replicas.includes(b.id)) followerOf++
+      }
+    }
+    return {
+      ...b,
+      fenced: registration?.fenced ?? true,
+      registered: !!registration,
+      leaderOf,
+      followerOf,
+      bytes: logs.bytesByBroker.get(b.id) ?? 0,
+      traffic: traffic.get(b.id) ?? null,
+    }
+  })
+  return { controllerId: cluster.controllerId, metadataOffset: image.offset, brokers, topics }
+}
+
+/** One topic's partitions with their leader, ISR, offsets and each replica's log end and lag. */
+export async function describeTopic(cluster: Cluster, name: string): Promise<TopicDescription> {
+  const topic = cluster.topic(name)
+  return describeTopicPartitions(topic, await logOffsets(cluster, name), new Set(cluster.image.liveBrokerIds()))
+}
+
+/** Every running broker's log offsets (of one topic, or all); a broker that does not answer in 2 s is left out. */
+async function logOffsets(cluster: Cluster, topic?: string): Promise<LogOffsetIndex> {
+  const logs = new LogOffsetIndex()
+  await Promise.all(
+    cluster.runningBrokers().map(async ({ id, client }) => {
+      const packed = await client.call('logOffsets', topic === undefined ? {} : { topic }, [], 2000).catch(() => null)
+      if (packed) logs.add(id, packed)
+    }),
+  )
+  return logs
 }

@@ -1,24 +1,10 @@
 // Reading records for the console's message browser: from a partition's earliest, latest,
 // an offset or a timestamp, a page of records decoded for display (keys, values and header
 // values as text when they are UTF-8, else base64), forwards or backwards.
-import { decodeRecordBatches } from './protocol/recordBatch'
-import { OffsetSpec } from './broker/api'
-
-export type BrowseFrom = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: number } | { kind: 'timestamp'; timestamp: number }
-
-export interface ShownBytes {
-  text: string
-  encoding: 'utf8' | 'base64'
-}
-
-export interface BrowsedRecord {
-  partition: number
-  offset: number
-  timestamp: number
-  key: ShownBytes | null
-  value: ShownBytes | null
-  headers: Array<{ key: string; value: ShownBytes | null }>
-}
+import { decodeRecordBatches } from '../../cluster/protocol/recordBatch'
+import { OffsetSpec } from '../../cluster/broker/api'
+import type { Cluster } from '../../cluster/cluster'
+import type { BrowseFrom, BrowsedRecord, ShownBytes } from '../../../preload/contract'
 
 export interface BrowseSource {
   listOffset(topic: string, partition: number, spec: number): Promise<number>
@@ -79,4 +65,15 @@ export async function browsePartition(source: BrowseSource, topic: string, parti
     }
   }
   return out
+}
+
+/** A page of records of one partition, or of every partition (merged by timestamp). */
+export async function browseMessages(cluster: Cluster, topic: string, from: BrowseFrom, limit: number, partition?: number): Promise<BrowsedRecord[]> {
+  const source: BrowseSource = {
+    listOffset: async (t, p, spec) => (await cluster.listOffsets(t, p, spec)).offset,
+    fetch: (t, p, offset) => cluster.fetch(t, p, offset),
+  }
+  const partitions = partition !== undefined ? [partition] : cluster.topic(topic).partitions.map((_, i) => i)
+  const pages = await Promise.all(partitions.map((p) => browsePartition(source, topic, p, from, limit)))
+  return pages.flat().sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset).slice(0, limit)
 }
