@@ -44,7 +44,8 @@ export class KafkaConnection {
     private readonly options: ConnectionOptions,
   ) {
     this.clientHost = socket.remoteAddress ?? ''
-    this.remote = `${this.clientHost}:${socket.remotePort}`
+    // A peer that reset before the listener saw it has no address left to log.
+    this.remote = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'a peer already gone'
     socket.setNoDelay(true)
     socket.on('data', (chunk) => this.receive(chunk))
     // A reset or a write to a closed peer: the connection ends, the broker does not.
