@@ -27,10 +27,12 @@ import {
   Acks,
 } from './schemas/data'
 import { ClusterEvent } from './schemas/events'
+import { ConnectionSettings, ConnectionTestResult } from './schemas/connections'
 
 export * from './schemas/rules'
 export * from './schemas/data'
 export * from './schemas/events'
+export * from './schemas/connections'
 
 const empty = z.object({}).strict()
 const brokerRequest = z.object({ brokerId: BrokerId }).strict()
@@ -41,6 +43,8 @@ const method = <Q extends z.ZodType, R extends z.ZodType>(request: Q, response: 
 /** Every method by its `domain:verb` name: the schema of its request and of its response. */
 export const METHODS = {
   'app:info': method(empty, AppInfo),
+  /** ApiVersions then Metadata at a cluster the console is not connected to, naming what failed. */
+  'connection:test': method(ConnectionSettings, ConnectionTestResult),
   /** Brokers and a summary line per topic: cheap enough to poll with 1,000 topics. */
   'cluster:snapshot': method(empty, ClusterSnapshot),
   /** One topic's partitions, replica by replica. */

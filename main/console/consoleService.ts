@@ -8,6 +8,7 @@ import type { Cluster } from '../cluster/cluster'
 import { KafkaError } from '../cluster/errors'
 import { ContractValidationError, parseRequest, type CallOutcome, type ContractEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
 import { ConsoleProducer } from './consoleProducer'
+import { testConnection } from './connections/connectionTest'
 import { labMethods } from './connections/lab'
 import { brokerConfigs, topicConfigs } from './views/configs'
 import { GroupsView } from './views/groups'
@@ -31,6 +32,7 @@ export class ConsoleService {
       'app:info': () => ({ version, clusterId: c.clusterId, bootstrapServers: c.bootstrapServers }),
       'cluster:snapshot': () => clusterSnapshot(c),
       'topic:create': (r) => c.createTopic(r),
+      'connection:test': (r) => testConnection(r),
       'topic:describe': (r) => describeTopic(c, r.name),
       'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
       'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),

@@ -1,6 +1,8 @@
 // The same raw requests to Apache Kafka and to Brokerlab, answers compared field by field:
 // ApiVersions, Metadata, DescribeCluster and CreateTopics with good and bad input.
-import { describe, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { ConnectionSettings } from '../../preload/contract'
+import { testConnection } from '../../main/console/connections/connectionTest'
 import { ApiKey, type CreatableTopic, type MetadataResponse } from '../../main/cluster/protocol/messages'
 import { apiName } from './apiNames'
 import { answered, SIDES, useDifferential, type Side } from './differential'
@@ -113,5 +115,19 @@ describe('CreateTopics', () => {
     const { answers } = await diff.requestBoth(to, ApiKey.Metadata, metadataOf(['ct-validate-only']))
     const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? answers[side].value.topics.map((t) => ({ name: t.name, errorCode: t.errorCode })) : answered(answers[side])))
     diff.check('CreateTopics', 'validateOnly created nothing', 'Metadata v12 of the validated topic', kafka, lab)
+  })
+})
+
+describe("The console's Test connection", () => {
+  it('finds both clusters through the client library: every broker at its address, the cluster id', async () => {
+    const bootstraps = await diff.start()
+    for (const side of SIDES) {
+      const result = await testConnection(ConnectionSettings.parse({ bootstrap: bootstraps[side].split(',')[0] }))
+      expect(result.ok, `${side}: ${JSON.stringify(result)}`).toBe(true)
+      if (!result.ok) continue
+      expect(result.brokers.map((b) => `${b.host}:${b.port}`).join(','), side).toBe(bootstraps[side])
+      if (side === 'kafka') expect(result.clusterId).toBe(diff.reference.clusterId)
+      expect(result.apis, side).toBeGreaterThan(20)
+    }
   })
 })

@@ -1,0 +1,77 @@
+// A connection to a Kafka cluster, as an operator describes one: Kafka's client settings
+// (bootstrap.servers, security.protocol, sasl.mechanism, ssl.*), defined once as schemas.
+import { z } from 'zod'
+
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9._-]+):(\d{1,5})$/
+
+/** bootstrap.servers: "host:port,host:port", as Kafka's clients take it. */
+export const BootstrapServers = z
+  .string()
+  .trim()
+  .min(1, 'give at least one host:port')
+  .superRefine((list, ctx) => {
+    for (const entry of list.split(',').map((e) => e.trim())) {
+      const match = HOST_PORT.exec(entry)
+      const port = Number(match?.[2])
+      if (!match || port < 1 || port > 65535) ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port (a port from 1 to 65535)` })
+    }
+  })
+
+export const SecurityProtocol = z.enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'])
+export type SecurityProtocol = z.infer<typeof SecurityProtocol>
+
+export const SaslSettings = z
+  .object({
+    mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
+    username: z.string().min(1),
+    password: z.string(),
+  })
+  .strict()
+
+/** PEM text, as Kafka's ssl.truststore.certificates / ssl.keystore.certificate.chain and key take it. */
+export const TlsSettings = z
+  .object({
+    ca: z.string().min(1).optional(),
+    cert: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    /** ssl.endpoint.identification.algorithm=https (Kafka's default) or empty. */
+    checkHostname: z.boolean().default(true),
+  })
+  .strict()
+  .refine((t) => !t.cert === !t.key, { message: 'a client certificate needs its key, and a key its certificate', path: ['cert'] })
+
+export const ConnectionSettings = z
+  .object({
+    bootstrap: BootstrapServers,
+    securityProtocol: SecurityProtocol.default('PLAINTEXT'),
+    sasl: SaslSettings.optional(),
+    tls: TlsSettings.optional(),
+    clientId: z.string().min(1).max(255).default('brokerlab'),
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  })
+  .strict()
+  .refine((c) => !c.securityProtocol.startsWith('SASL_') || c.sasl, { message: 'SASL_PLAINTEXT and SASL_SSL need a mechanism, username and password', path: ['sasl'] })
+  .refine((c) => c.securityProtocol.startsWith('SASL_') || !c.sasl, { message: 'SASL settings need security protocol SASL_PLAINTEXT or SASL_SSL', path: ['sasl'] })
+export type ConnectionSettings = z.infer<typeof ConnectionSettings>
+
+/** What "Test connection" found: the cluster, or the first step that failed and why. */
+export const ConnectionTestResult = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    ms: z.number(),
+    /** How many APIs ApiVersions listed. */
+    apis: z.number().int(),
+    clusterId: z.string().nullable(),
+    controllerId: z.number().int(),
+    brokers: z.array(z.object({ nodeId: z.number().int(), host: z.string(), port: z.number().int() })),
+  }),
+  z.object({
+    ok: z.literal(false),
+    ms: z.number(),
+    /** The request that failed: ApiVersions first, then Metadata, as a Kafka client starts. */
+    step: z.enum(['ApiVersions', 'Metadata']),
+    failure: z.enum(['unreachable', 'not-kafka', 'tls', 'authentication', 'timeout', 'error']),
+    message: z.string(),
+  }),
+])
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>
