@@ -4,9 +4,8 @@
 // 4 partitions), kafka-consumer-perf-test on what it wrote, the cold start of each cluster to
 // its first acknowledged produce, and each cluster's idle RSS.
 import type { ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ReferenceCluster } from '../tests/reference/kafka/cluster'
+import { ReferenceCluster, rssBytesOf } from '../tests/reference/kafka/cluster'
 import { runKafkaTool } from '../tests/reference/kafka/tools'
 import { createTopic, firstAcknowledgedProduce, freePort, startAndWaitFor } from './kcatPeer'
 import { tempDir } from './report'
@@ -62,11 +61,6 @@ function stopProcess(child: ChildProcess): Promise<void> {
   })
 }
 
-function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return kb ? Number(kb[1]) / 1024 : NaN
-}
-
 /** "1000000 records sent, 181554.1 records/sec (17.31 MB/sec), 151.65 ms avg latency, ..." */
 export function parseProducerPerf(stdout: string): { recordsPerSec: number; avgLatencyMs: number } {
   const summary = /(\d+) records sent, ([\d.]+) records\/sec \([\d.]+ MB\/sec\), ([\d.]+) ms avg latency/.exec(stdout.split('\n').filter(Boolean).at(-1) ?? '')
@@ -92,7 +86,7 @@ async function round(start: () => Promise<Running>): Promise<Round> {
     await firstAcknowledgedProduce(cluster.bootstrap)
     const coldStartSeconds = (performance.now() - started) / 1000
     await new Promise((r) => setTimeout(r, 5000)) // settle, then read idle memory
-    const idleRssMb = cluster.pids.reduce((sum, pid) => sum + rssMb(pid), 0)
+    const idleRssMb = rssBytesOf(cluster.pids) / 2 ** 20
 
     await createTopic(cluster.bootstrap, TOPIC) // 4 partitions, RF 3, min.insync.replicas 2
     const produce = await runKafkaTool(

@@ -100,6 +100,8 @@ async function explain(err: Error, step: Step, settings: ConnectionSettings): Pr
     // Some TLS listeners hang up on plaintext without an alert: a handshake tells.
     if (heard === 'nothing' && !usesTls(settings) && (await completesTlsHandshake(address, settings.timeoutMs))) heard = 'tls'
     if (settings.sasl && heard === 'kafka') return { failure: 'authentication', message: `${where} closed the connection during the SASL handshake: is it a ${settings.securityProtocol} listener?` }
+    // A SASL listener answers ApiVersions to anyone (KIP-35), then hangs up on what needs a login.
+    if (!settings.sasl && heard === 'kafka') return { failure: 'authentication', message: `${where} answered ApiVersions, then closed the connection on ${step}: the listener may need SASL (choose SASL_PLAINTEXT or SASL_SSL)` }
     if (heard === 'tls') return { failure: 'not-kafka', message: `${where} expects TLS: choose security protocol SSL or SASL_SSL` }
     if (heard === 'http') return { failure: 'not-kafka', message: `${where} is not Kafka: an HTTP server answered the ApiVersions request` }
     if (heard !== 'kafka') return { failure: 'not-kafka', message: `${where} is not Kafka: it closed the connection on an ApiVersions request${usesTls(settings) ? ' after the TLS handshake' : ''}` }

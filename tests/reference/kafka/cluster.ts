@@ -22,11 +22,22 @@ export interface ReferenceClusterOptions {
   /** Each broker JVM's -Xmx. */
   maxHeap?: string
   startTimeoutMs?: number
+  /** A second listener on every broker, SASL_SSL with SCRAM-SHA-512, beside the PLAINTEXT one the tests use. */
+  saslSsl?: SaslSslListener
+}
+
+export interface SaslSslListener {
+  /** A PKCS12 keystore holding the broker's key and certificate (certificates.ts makes one). */
+  keystore: string
+  password: string
+  /** SCRAM-SHA-512 users and their passwords, written into the metadata at format time. */
+  users: Record<string, string>
 }
 
 interface ReferenceNode {
   id: number
   port: number
+  saslSslPort?: number
   dir: string
   process: ChildProcess
   exited: Promise<number | null>
@@ -72,16 +83,23 @@ export class ReferenceCluster {
     return this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',')
   }
 
+  /** The SASL_SSL listeners, where the cluster was started with one. */
+  get saslSslBootstrapServers(): string {
+    return this.nodes.map((n) => `localhost:${n.saslSslPort}`).join(',')
+  }
+
   static async start(options: ReferenceClusterOptions): Promise<ReferenceCluster> {
     const brokers = options.brokers ?? 3
     const clusterId = randomClusterId()
     const controllerPort = await freePort()
     const ids = Array.from({ length: brokers }, (_, i) => i + 1)
     const ports = await Promise.all(ids.map(() => freePort()))
+    const saslSslPorts = options.saslSsl ? await Promise.all(ids.map(() => freePort())) : []
     const nodeFiles = ids.map((id, i) => {
       const dir = join(options.dir, `node-${id}`)
       mkdirSync(dir, { recursive: true })
-      const listeners = [`PLAINTEXT://127.0.0.1:${ports[i]}`, ...(id === CONTROLLER_ID ? [`CONTROLLER://127.0.0.1:${controllerPort}`] : [])]
+      const saslSsl = saslSslPorts[i] ? [`SASL_SSL://localhost:${saslSslPorts[i]}`] : []
+      const listeners = [`PLAINTEXT://127.0.0.1:${ports[i]}`, ...saslSsl, ...(id === CONTROLLER_ID ? [`CONTROLLER://127.0.0.1:${controllerPort}`] : [])]
       const file = join(dir, 'server.properties')
       writeFileSync(
         file,
@@ -90,17 +108,18 @@ export class ReferenceCluster {
           'node.id': id,
           'controller.quorum.voters': `${CONTROLLER_ID}@127.0.0.1:${controllerPort}`,
           listeners: listeners.join(','),
-          'advertised.listeners': `PLAINTEXT://127.0.0.1:${ports[i]}`,
+          'advertised.listeners': [`PLAINTEXT://127.0.0.1:${ports[i]}`, ...saslSsl].join(','),
           'controller.listener.names': 'CONTROLLER',
           'inter.broker.listener.name': 'PLAINTEXT',
-          'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
           'log.dirs': join(dir, 'data'),
+          ...(options.saslSsl && saslSslProperties(options.saslSsl)),
           ...options.configs,
         }),
       )
-      return { id, dir, file, port: ports[i] }
+      return { id, dir, file, port: ports[i], saslSslPort: saslSslPorts[i] }
     })
-    await Promise.all(nodeFiles.map((n) => formatStorage(clusterId, n.file)))
+    await Promise.all(nodeFiles.map((n) => formatStorage(clusterId, n.file, options.saslSsl?.users)))
 
     const classpath = kafkaClasspath()
     const nodes = nodeFiles.map((n): ReferenceNode => {
@@ -109,7 +128,7 @@ export class ReferenceCluster {
       const stderr: string[] = []
       child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()))
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-      return { id: n.id, port: n.port, dir: n.dir, process: child, exited, stderr }
+      return { id: n.id, port: n.port, saslSslPort: n.saslSslPort, dir: n.dir, process: child, exited, stderr }
     })
     const cluster = new ReferenceCluster(clusterId, nodes)
     try {
@@ -161,14 +180,7 @@ export class ReferenceCluster {
 
   /** Resident memory of all the cluster's JVMs, in bytes (Linux /proc). */
   rssBytes(): number {
-    return this.nodes.reduce((sum, n) => {
-      try {
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${n.process.pid}/status`, 'utf8'))?.[1] ?? 0)
-        return sum + kb * 1024
-      } catch {
-        return sum
-      }
-    }, 0)
+    return rssBytesOf(this.nodes.map((n) => n.process.pid!))
   }
 
   /**
@@ -182,6 +194,17 @@ export class ReferenceCluster {
   }
 }
 
+/** Resident memory of processes, in bytes, from Linux's /proc; a process gone counts 0. */
+export function rssBytesOf(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      return sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024
+    } catch {
+      return sum
+    }
+  }, 0)
+}
+
 async function stopNode(node: ReferenceNode, timeoutMs: number): Promise<void> {
   if (node.process.exitCode !== null || node.process.signalCode !== null) return
   node.process.kill('SIGTERM')
@@ -190,7 +213,21 @@ async function stopNode(node: ReferenceNode, timeoutMs: number): Promise<void> {
   clearTimeout(timer)
 }
 
-async function formatStorage(clusterId: string, propertiesFile: string): Promise<void> {
-  const result = await runKafkaTool('kafka-storage', ['format', '--cluster-id', clusterId, '--config', propertiesFile, '--ignore-formatted'])
+/** Kafka's settings for a SASL_SSL listener with SCRAM-SHA-512 (the listener name is SASL_SSL). */
+function saslSslProperties(listener: SaslSslListener): Record<string, string> {
+  return {
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': listener.keystore,
+    'ssl.keystore.password': listener.password,
+    'ssl.key.password': listener.password,
+  }
+}
+
+/** SCRAM users are metadata records in KRaft: kafka-storage writes them at format time (--add-scram). */
+async function formatStorage(clusterId: string, propertiesFile: string, scramUsers: Record<string, string> = {}): Promise<void> {
+  const scram = Object.entries(scramUsers).flatMap(([name, password]) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${password}]`])
+  const result = await runKafkaTool('kafka-storage', ['format', '--cluster-id', clusterId, '--config', propertiesFile, '--ignore-formatted', ...scram])
   if (result.status !== 0) throw new Error(`kafka-storage format failed (exit ${result.status}) for ${propertiesFile}:\n${result.stdout}${result.stderr}`)
 }
