@@ -23,6 +23,7 @@ const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolea
   serve: {
     port: { type: 'string' },
     host: { type: 'string' },
+    'state-dir': { type: 'string' },
     brokers: { type: 'string' },
     'base-port': { type: 'string' },
     'data-dir': { type: 'string' },
@@ -51,6 +52,8 @@ Commands:
 Options of serve (and those of cluster):
   --port P             the console's port (default 7070)
   --host H             the address to bind (default 127.0.0.1)
+  --state-dir DIR      the console's saved connections and their secrets key
+                       (default ~/.brokerlab; with --memory, a temporary directory)
 
 Options of cluster:
   --brokers N          number of brokers (default 3)

@@ -1,10 +1,12 @@
 // Electron entry: one instance, one hardened window showing the renderer.
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, Menu, nativeTheme, screen, session, type WebContents } from 'electron'
+import { app, BrowserWindow, Menu, nativeTheme, safeStorage, screen, session, type WebContents } from 'electron'
 import { AppDatabase, DEFAULT_WINDOW, restoredBounds } from './host/appDatabase'
 import { Cluster } from './cluster/cluster'
 import { ConsoleService } from './console/consoleService'
+import { ConnectionProfiles } from './console/connections/profiles'
+import { KeyFileSecretBox, type SecretBox } from './console/connections/secretBox'
 import { serveContractOverIpc } from './host/ipc'
 
 const RENDERER_FILE = join(import.meta.dirname, '../renderer/index.html')
@@ -90,7 +92,8 @@ if (!app.requestSingleInstanceLock()) {
   appDb = new AppDatabase(app.getPath('userData'))
   Menu.setApplicationMenu(appMenu())
   const cluster = await startLocalCluster()
-  const service = new ConsoleService(cluster)
+  const profiles = new ConnectionProfiles(join(app.getPath('userData'), 'connections.db'), secretBox())
+  const service = new ConsoleService(cluster, { profiles })
   const stopServing = serveContractOverIpc(service, isAppPage)
   let stopping = false
   app.on('before-quit', (event) => {
@@ -101,11 +104,23 @@ if (!app.requestSingleInstanceLock()) {
     stopServing()
     service.close()
     void cluster.stop().finally(() => {
+      profiles.close()
       appDb?.close()
       app.quit()
     })
   })
   mainWindow = createWindow(appDb)
+}
+
+/**
+ * Connection secrets are sealed by the OS keychain through safeStorage. On Linux without a
+ * keyring safeStorage falls back to 'basic_text', a fixed key in Chromium's source, so there
+ * a key file only this user can read does it instead, as in `brokerlab serve`.
+ */
+function secretBox(): SecretBox {
+  const weak = !safeStorage.isEncryptionAvailable() || (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
+  if (weak) return new KeyFileSecretBox(join(app.getPath('userData'), 'secrets.key'))
+  return { seal: (plain) => safeStorage.encryptString(plain), open: (sealed) => safeStorage.decryptString(sealed) }
 }
 
 /** The usual menus; no item opens anything outside the app. */

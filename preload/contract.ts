@@ -27,7 +27,7 @@ import {
   Acks,
 } from './schemas/data'
 import { ClusterEvent } from './schemas/events'
-import { ConnectionSettings, ConnectionTestResult } from './schemas/connections'
+import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionTestResult } from './schemas/connections'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -45,6 +45,13 @@ export const METHODS = {
   'app:info': method(empty, AppInfo),
   /** ApiVersions then Metadata at a cluster the console is not connected to, naming what failed. */
   'connection:test': method(ConnectionSettings, ConnectionTestResult),
+  /** Saved connections, without their secrets (whether a password or key is stored, never its value). */
+  'connection:list': method(empty, z.array(ConnectionProfile)),
+  /** Adds or replaces a saved connection; its secrets are stored sealed. */
+  'connection:save': method(z.object({ name: ConnectionName, settings: ConnectionSettings }).strict(), done),
+  'connection:delete': method(z.object({ name: ConnectionName }).strict(), done),
+  /** connection:test with a saved connection's settings and secrets. */
+  'connection:testSaved': method(z.object({ name: ConnectionName }).strict(), ConnectionTestResult),
   /** Brokers and a summary line per topic: cheap enough to poll with 1,000 topics. */
   'cluster:snapshot': method(empty, ClusterSnapshot),
   /** One topic's partitions, replica by replica. */

@@ -2,9 +2,12 @@
 // desktop app: the built renderer plus the contract over HTTP and WebSocket, on 127.0.0.1 by
 // default, behind a token printed in the URL.
 import { randomBytes } from 'node:crypto'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cluster } from '../cluster/cluster'
 import { ConsoleService } from '../console/consoleService'
+import { ConnectionProfiles } from '../console/connections/profiles'
+import { KeyFileSecretBox } from '../console/connections/secretBox'
 import { startHttpServer } from '../host/httpServer'
 import { findProjectRoot } from '../bin/build.js'
 import { clusterSettings, type ClusterCommandOptions } from './cluster'
@@ -12,6 +15,16 @@ import { clusterSettings, type ClusterCommandOptions } from './cluster'
 export interface ServeCommandOptions extends ClusterCommandOptions {
   port?: string
   host?: string
+  'state-dir'?: string
+}
+
+/** Saved connections, their secrets sealed with a key file only this user can read (DESIGN.md, Security). */
+function openProfiles(stateDir: string): ConnectionProfiles | string {
+  try {
+    return new ConnectionProfiles(join(stateDir, 'connections.db'), new KeyFileSecretBox(join(stateDir, 'secrets.key')))
+  } catch (err) {
+    return (err as Error).message
+  }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
@@ -29,8 +42,14 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   }
   const host = options.host ?? '127.0.0.1'
   if (!LOOPBACK.has(host)) console.error(`brokerlab serve: WARNING: listening on ${host}, not loopback: anyone who can reach it and has the token can drive this cluster`)
+  const dataDir = settings.dataDir ?? join(tmpdir(), `brokerlab-serve-${process.pid}`)
+  const profiles = openProfiles(options['state-dir'] ?? (settings.dataDir ? join(homedir(), '.brokerlab') : join(dataDir, 'console')))
+  if (typeof profiles === 'string') {
+    console.error(`brokerlab serve: ${profiles}`)
+    return 2
+  }
   const cluster = await Cluster.start({
-    dataDir: settings.dataDir ?? join((await import('node:os')).tmpdir(), `brokerlab-serve-${process.pid}`),
+    dataDir,
     brokers: settings.brokers,
     brokerConfigs: settings.configs,
     listeners: { host: '127.0.0.1', basePort: settings.basePort },
@@ -39,8 +58,11 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     console.error(`brokerlab serve: ${err.message}${/already in use/.test(err.message) ? '; choose other ports with --base-port' : ''}`)
     return null
   })
-  if (!cluster) return 2
-  const service = new ConsoleService(cluster)
+  if (!cluster) {
+    profiles.close()
+    return 2
+  }
+  const service = new ConsoleService(cluster, { profiles })
   const server = await startHttpServer({
     host,
     port,
@@ -53,6 +75,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   })
   if (!server) {
     service.close()
+    profiles.close()
     await cluster.stop()
     return 2
   }
@@ -65,6 +88,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   console.error('brokerlab serve: shutting down...')
   await server.close()
   service.close()
+  profiles.close()
   await cluster.stop()
   return 0
 }

@@ -9,11 +9,16 @@ import { KafkaError } from '../cluster/errors'
 import { ContractValidationError, parseRequest, type CallOutcome, type ContractEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
 import { ConsoleProducer } from './consoleProducer'
 import { testConnection } from './connections/connectionTest'
+import type { ConnectionProfiles } from './connections/profiles'
 import { labMethods } from './connections/lab'
 import { brokerConfigs, topicConfigs } from './views/configs'
 import { GroupsView } from './views/groups'
 import { browseMessages } from './views/messages'
 import { clusterSnapshot, describeTopic } from './views/snapshot'
+
+function noSuchConnection(method: MethodName, name: string): ContractValidationError {
+  return new ContractValidationError({ kind: 'invalid-request', message: `${method}: name: no saved connection is named "${name}"`, field: 'name' })
+}
 
 type Implementations = { [M in MethodName]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
 
@@ -22,7 +27,10 @@ export class ConsoleService {
   private readonly producer: ConsoleProducer
   readonly groups: GroupsView
 
-  constructor(readonly cluster: Cluster) {
+  constructor(
+    readonly cluster: Cluster,
+    private readonly options: { profiles?: ConnectionProfiles } = {},
+  ) {
     const c = cluster
     this.producer = new ConsoleProducer(cluster)
     this.groups = new GroupsView(cluster)
@@ -33,6 +41,17 @@ export class ConsoleService {
       'cluster:snapshot': () => clusterSnapshot(c),
       'topic:create': (r) => c.createTopic(r),
       'connection:test': (r) => testConnection(r),
+      'connection:list': () => this.profiles().list(),
+      'connection:save': (r) => (this.profiles().save(r.name, r.settings), null),
+      'connection:delete': (r) => {
+        if (!this.profiles().delete(r.name)) throw noSuchConnection('connection:delete', r.name)
+        return null
+      },
+      'connection:testSaved': (r) => {
+        const settings = this.profiles().settings(r.name)
+        if (!settings) throw noSuchConnection('connection:testSaved', r.name)
+        return testConnection(settings)
+      },
       'topic:describe': (r) => describeTopic(c, r.name),
       'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
       'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),
@@ -61,6 +80,11 @@ export class ConsoleService {
       if (err instanceof KafkaError) return { ok: false, error: { kind: 'kafka', message: err.message, errorName: err.errorName } }
       return { ok: false, error: { kind: 'internal', message: err instanceof Error ? err.message : String(err) } }
     }
+  }
+
+  private profiles(): ConnectionProfiles {
+    if (!this.options.profiles) throw new Error('saved connections are not kept by this host')
+    return this.options.profiles
   }
 
   onEvent(listener: (event: ContractEvent) => void): () => void {

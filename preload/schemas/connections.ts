@@ -75,3 +75,18 @@ export const ConnectionTestResult = z.discriminatedUnion('ok', [
   }),
 ])
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>
+
+/** A saved connection's name, as the header's picker shows it. */
+export const ConnectionName = z.string().trim().min(1).max(64)
+
+/** A saved connection as the console shows it: its settings without the secrets, which are never sent back. */
+export const ConnectionProfile = z.object({
+  name: z.string(),
+  bootstrap: z.string(),
+  securityProtocol: SecurityProtocol,
+  sasl: z.object({ mechanism: SaslSettings.shape.mechanism, username: z.string(), hasPassword: z.boolean() }).optional(),
+  tls: z.object({ ca: z.string().optional(), cert: z.string().optional(), hasKey: z.boolean(), checkHostname: z.boolean() }).optional(),
+  clientId: z.string(),
+  timeoutMs: z.number().int(),
+})
+export type ConnectionProfile = z.infer<typeof ConnectionProfile>

@@ -10,6 +10,8 @@ export interface Serve {
   child: ChildProcess
   /** POSTs a contract call to /api/<method> with the token, as a script would. */
   api(method: string, request: unknown): Promise<Response>
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string
   /** Sends SIGINT and resolves with the exit code. */
   stop(): Promise<number | null>
 }
@@ -61,6 +63,7 @@ export async function startServe(brokers: number, extraArgs: string[] = []): Pro
     bootstrap,
     token,
     child,
+    output: () => stdout + stderr,
     api: (method, request) =>
       fetch(new URL(`/api/${method}`, url), {
         method: 'POST',

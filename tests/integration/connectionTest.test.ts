@@ -59,6 +59,11 @@ describe('connection:test', () => {
       expect(otherName).toMatchObject({ ok: false, failure: 'tls', message: expect.stringContaining('ERR_TLS_CERT_ALTNAME_INVALID') })
     })
 
+    it('names TLS settings that are not PEM before connecting', async () => {
+      const result = await testConnection(settings({ bootstrap: '127.0.0.1:1', securityProtocol: 'SSL', tls: { cert: 'not pem', key: 'not pem either' } }))
+      expect(result).toMatchObject({ ok: false, failure: 'tls', message: expect.stringMatching(/^the TLS settings cannot be used \(a CA, certificate or key that is not valid PEM\): /) })
+    })
+
     it('past a good handshake (trusted CA, host name check off), a listener that hangs up is not Kafka', async () => {
       const tls = await serve(tlsServer(certificate))
       const result = await testConnection(settings({ bootstrap: tls.address, securityProtocol: 'SSL', tls: { ca: certificate.cert, checkHostname: false } }))

@@ -84,6 +84,9 @@ async function explain(err: Error, step: Step, settings: ConnectionSettings): Pr
   }
   const all = causes(err)
   const code = (e: Error) => (e as NodeJS.ErrnoException).code ?? ''
+  // OpenSSL refusing the profile's own PEM (CA, certificate or key), before any connection.
+  const pem = all.find((e) => /^ERR_OSSL_/.test(code(e)) || /PEM routines|bad base64|no start line/i.test(e.message))
+  if (pem) return { failure: 'tls', message: `the TLS settings cannot be used (a CA, certificate or key that is not valid PEM): ${pem.message}` }
   const tls = all.find((e) => TLS_CODE.test(code(e)))
   if (tls) return { failure: 'tls', message: `TLS handshake with ${where} failed: ${tls.message} (${code(tls)})` }
   const auth = all.find((e) => e.constructor.name === 'AuthenticationError')
