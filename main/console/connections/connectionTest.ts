@@ -79,10 +79,10 @@ function causes(err: unknown, depth = 0): Error[] {
 
 async function explain(err: Error, step: Step, settings: ConnectionSettings): Promise<Pick<Failure, 'failure' | 'message'>> {
   const where = settings.bootstrap
-  if (err instanceof DeadlineError || causes(err).some((e) => e.constructor.name === 'TimeoutError')) {
+  const all = causes(err)
+  if (err instanceof DeadlineError || all.some((e) => e.constructor.name === 'TimeoutError')) {
     return { failure: 'timeout', message: `no answer to ${step} from ${where} within ${settings.timeoutMs} ms` }
   }
-  const all = causes(err)
   const code = (e: Error) => (e as NodeJS.ErrnoException).code ?? ''
   // OpenSSL refusing the profile's own PEM (CA, certificate or key), before any connection.
   const pem = all.find((e) => /^ERR_OSSL_/.test(code(e)) || /PEM routines|bad base64|no start line/i.test(e.message))
@@ -107,7 +107,7 @@ async function explain(err: Error, step: Step, settings: ConnectionSettings): Pr
     if (!settings.sasl && heard === 'kafka') return { failure: 'authentication', message: `${where} answered ApiVersions, then closed the connection on ${step}: the listener may need SASL (choose SASL_PLAINTEXT or SASL_SSL)` }
     if (heard === 'tls') return { failure: 'not-kafka', message: `${where} expects TLS: choose security protocol SSL or SASL_SSL` }
     if (heard === 'http') return { failure: 'not-kafka', message: `${where} is not Kafka: an HTTP server answered the ApiVersions request` }
-    if (heard !== 'kafka') return { failure: 'not-kafka', message: `${where} is not Kafka: it closed the connection on an ApiVersions request${usesTls(settings) ? ' after the TLS handshake' : ''}` }
+    return { failure: 'not-kafka', message: `${where} is not Kafka: it closed the connection on an ApiVersions request${usesTls(settings) ? ' after the TLS handshake' : ''}` }
   }
   return { failure: 'error', message: all.map((e) => e.message).filter(Boolean).join(': ') || String(err) }
 }
