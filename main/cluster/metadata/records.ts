@@ -79,6 +79,10 @@ export interface PartitionRecord {
   leaderRecoveryState: LeaderRecoveryState
   leaderEpoch: number
   partitionEpoch: number
+  /** KIP-455: during a reassignment, the replicas being added (absent or empty otherwise). */
+  addingReplicas?: number[]
+  /** KIP-455: during a reassignment, the replicas being removed (absent or empty otherwise). */
+  removingReplicas?: number[]
 }
 
 /**
@@ -92,6 +96,9 @@ export interface PartitionChangeRecord {
   isr?: number[]
   leader?: number
   replicas?: number[]
+  /** A reassignment's replicas being added; [] ends the reassignment. */
+  addingReplicas?: number[]
+  removingReplicas?: number[]
   leaderRecoveryState?: LeaderRecoveryState
 }
 
