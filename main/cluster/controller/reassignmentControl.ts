@@ -5,7 +5,7 @@
 // leader and join the ISR through the leader's AlterPartition; the change that finds every
 // target replica in sync completes it (partitionChange.ts). Cancelling reverts to the
 // replicas from before, minus those being added.
-import { KafkaError } from '../errors'
+import { ErrorCode, KafkaError } from '../errors'
 import { isReassigning, type PartitionRegistration, type TopicImage } from '../metadata/image'
 import type { PartitionChangeRecord } from '../metadata/records'
 import type {
@@ -59,7 +59,10 @@ export class ReassignmentControlManager {
           if (record) records.push(record)
           return { partitionIndex, ...NO_ERROR }
         } catch (error) {
-          return { partitionIndex, ...errorOf(error) }
+          const answer = errorOf(error)
+          // Kafka answers this one with its error code alone (a null message).
+          if (answer.errorCode === ErrorCode.NO_REASSIGNMENT_IN_PROGRESS) answer.errorMessage = null
+          return { partitionIndex, ...answer }
         }
       }),
     }))
