@@ -123,6 +123,29 @@ describe('partition reassignment on real brokers', () => {
     expect((await reassign(client, 'undo', null)).responses[0].partitions[0].errorCode).toBe(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS)
   }, 60_000)
 
+  it('a reassignment in progress survives a restart of the whole cluster and completes after it', async () => {
+    let cluster = await lab.start({}, 3)
+    await cluster.createTopic({ name: 'resume', partitions: 1, replicationFactor: 1 })
+    const [original] = cluster.image.partition('resume', 0)!.replicas
+    const [down] = cluster.brokerIds.filter((id) => id !== original)
+    const values = lines(200, 'resume')
+    await produceLines(cluster, 'resume', values)
+    await cluster.crashBroker(down)
+    const client = await connect(cluster, original)
+    expect((await reassign(client, 'resume', [down, original])).responses[0].partitions[0].errorCode).toBe(0)
+    await eventually('the reassignment to start', () => cluster.image.partition('resume', 0)!.addingReplicas !== undefined)
+    client.close()
+
+    await lab.stop()
+    cluster = await lab.start({}, 3)
+    const done = await eventually('the reassignment to complete after the restart', () => {
+      const p = cluster.image.partition('resume', 0)!
+      return p.addingReplicas === undefined && p.isr.length === 2 && p
+    }, 20_000)
+    expect(done.replicas).toEqual([down, original])
+    expect(await consumeLines(cluster.bootstrapServers, 'resume')).toEqual(values)
+  }, 90_000)
+
   it('answers bad input with Kafka error codes', async () => {
     const cluster = await lab.start({}, 3)
     await cluster.createTopic({ name: 'bad', partitions: 1, replicationFactor: 1 })
