@@ -35,6 +35,12 @@ export interface ContractMethods {
   'topic:create': [{ name: string; partitions?: number; replicationFactor?: number; configs?: Record<string, string> }, { name: string; topicId: string }]
   'topic:delete': [{ name: string }, null]
   'topic:addPartitions': [{ name: string; count: number }, null]
+  /**
+   * Partition reassignment (KIP-455): new replicas per partition (the first is the preferred
+   * leader), or null to cancel that partition's reassignment. Returns once the controller has
+   * started it; the snapshot then shows the target replicas until the new ones are in sync.
+   */
+  'topic:reassign': [{ name: string; partitions: Array<{ partition: number; replicas: number[] | null }> }, null]
   /** configs: name -> new value, or null to delete the override (revert to the inherited value). */
   'config:alter': [{ topic?: string; broker?: number | ''; configs: Record<string, string | null>; validateOnly?: boolean }, null]
   'broker:stop': [{ brokerId: number }, null]

@@ -408,6 +408,14 @@ export class Cluster {
     Cluster.raise(responses)
   }
 
+  /** AlterPartitionReassignments for one topic: replicas per partition, null to cancel; the first refusal is thrown. */
+  async reassignPartitions(topic: string, partitions: Array<{ partition: number; replicas: number[] | null }>): Promise<void> {
+    const { responses } = await this.controllerCall('alterPartitionReassignments', {
+      topics: [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p.partition, replicas: p.replicas })) }],
+    })
+    Cluster.raise(responses.flatMap((r) => r.partitions))
+  }
+
   async electPreferredLeaders(topicPartitions: Array<{ topic: string; partitions: number[] }> | null = null) {
     return this.controllerCall('electLeaders', { electionType: 0, topicPartitions })
   }

@@ -24,6 +24,7 @@ export class ConsoleHost {
       'topic:describe': (r) => c.describeTopic(r.name),
       'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
       'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),
+      'topic:reassign': async (r) => (await c.reassignPartitions(r.name, r.partitions), null),
       'config:alter': async (r) => (await c.alterConfigs(r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs, r.validateOnly), null),
       'broker:stop': async (r) => (await c.stopBroker(r.brokerId), null),
       'broker:crash': async (r) => (await c.crashBroker(r.brokerId), null),

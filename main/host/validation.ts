@@ -35,6 +35,15 @@ export const REQUEST_SCHEMAS: Record<MethodName, z.ZodType> = {
   'topic:describe': z.object({ name: topicName }).strict(),
   'topic:delete': z.object({ name: topicName }).strict(),
   'topic:addPartitions': z.object({ name: topicName, count: z.number().int().min(1).max(10_000) }).strict(),
+  'topic:reassign': z
+    .object({
+      name: topicName,
+      partitions: z
+        .array(z.object({ partition: z.number().int().nonnegative(), replicas: z.array(z.number().int().positive()).min(1).max(32).nullable() }).strict())
+        .min(1)
+        .max(10_000),
+    })
+    .strict(),
   'config:alter': z
     .object({ topic: topicName.optional(), broker: z.union([z.number().int().positive(), z.literal('')]).optional(), configs: z.record(z.string(), z.string().nullable()), validateOnly: z.boolean().optional() })
     .strict()
