@@ -4,11 +4,11 @@
 // AlterPartitionReassignments (45) and ListPartitionReassignments (46) for bad input.
 // Topics are placed by hand on node ids 1-3, which both clusters have, so the tools' JSON
 // compares exactly.
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'vitest'
 import { ApiKey } from '../../main/cluster/protocol/messages'
-import { tempDir } from '../helpers/batches'
 import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
 import { answered, SIDES, useDifferential, type Side } from './differential'
@@ -60,9 +60,12 @@ describe('partition reassignment', () => {
   it('kafka-reassign-partitions --generate, --execute and --verify, and the reassignment APIs, answer as Kafka does', async () => {
     const bootstraps = await diff.start()
     const to = await diff.connect(bootstraps)
-    const dir = tempDir('brokerlab-reassign-')
+    // One fixed directory (reference tests run one at a time), so the requests docs/compatibility.md records stay the same.
+    const dir = join(tmpdir(), 'brokerlab-reassign')
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir)
     const file = (name: string, json: unknown) => {
-      const path = join(dir.dir, name)
+      const path = join(dir, name)
       writeFileSync(path, JSON.stringify(json))
       return path
     }
@@ -127,7 +130,7 @@ describe('partition reassignment', () => {
       const listNamed = await diff.requestBoth(to, ApiKey.ListPartitionReassignments, { timeoutMs: 30_000, topics: [{ name: 'ra-grow', partitionIndexes: [0, 1, 5] }, { name: 'ra-missing', partitionIndexes: [0] }] })
       diff.check('reassign', 'ListPartitionReassignments of named partitions, unknown ones included', `ListPartitionReassignments v${listNamed.version}`, answered(listNamed.answers.kafka), answered(listNamed.answers.brokerlab))
     } finally {
-      dir.remove()
+      rmSync(dir, { recursive: true, force: true })
     }
   }, 300_000)
 })
