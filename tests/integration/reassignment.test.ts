@@ -101,6 +101,31 @@ describe('partition reassignment on real brokers', () => {
     expect(await consumeLines(cluster.bootstrapServers, 'move')).toEqual(values)
   }, 60_000)
 
+  it('RF 3 -> 2 under the same leader: a new leader epoch, the removed follower deletes its log, the leader goes on', async () => {
+    const cluster = await lab.start({}, 3)
+    await cluster.createTopic({ name: 'shrink', partitions: 1, replicationFactor: 3 })
+    const before = cluster.image.partition('shrink', 0)!
+    const removed = before.replicas.find((id) => id !== before.leader)!
+    const first = lines(100, 'first')
+    await produceLines(cluster, 'shrink', first)
+
+    const client = await connect(cluster, removed)
+    const target = [before.leader, ...before.replicas.filter((id) => id !== before.leader && id !== removed)]
+    expect((await reassign(client, 'shrink', target)).responses[0].partitions[0].errorCode).toBe(0)
+    const after = await eventually('the replica to be removed', () => {
+      const p = cluster.image.partition('shrink', 0)!
+      return p.replicas.length === 2 && p
+    })
+    expect(after).toMatchObject({ replicas: target, leader: before.leader, leaderEpoch: before.leaderEpoch + 1 })
+    await eventually('the removed follower to delete its log', async () => {
+      const dirs = await client.request(ApiKey.DescribeLogDirs, 4, { topics: null })
+      return !dirs.results[0].topics.some((t) => t.name === 'shrink')
+    })
+    const second = lines(100, 'second')
+    await produceLines(cluster, 'shrink', second)
+    expect(await consumeLines(cluster.bootstrapServers, 'shrink')).toEqual([...first, ...second])
+  }, 60_000)
+
   it('lists a reassignment in progress and cancels it back to the original replicas', async () => {
     const cluster = await lab.start({}, 3)
     await cluster.createTopic({ name: 'undo', partitions: 1, replicationFactor: 1 })

@@ -71,30 +71,32 @@ describe('partition reassignment', () => {
     }
     try {
       const manual = (name: string, replicas: number[][]) => topic(name, -1, -1, { assignments: replicas.map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds })) })
-      await diff.requestBoth(to, ApiKey.CreateTopics, { topics: [manual('ra-grow', [[1], [2]]), manual('ra-move', [[1]]), topic('ra-errors', 2, 1)], timeoutMs: 30_000, validateOnly: false })
-      await waitForLeaders(to, ['ra-grow', 'ra-move', 'ra-errors'])
+      await diff.requestBoth(to, ApiKey.CreateTopics, { topics: [manual('ra-grow', [[1], [2]]), manual('ra-move', [[1]]), manual('ra-shrink', [[1, 2, 3]]), topic('ra-errors', 2, 1)], timeoutMs: 30_000, validateOnly: false })
+      await waitForLeaders(to, ['ra-grow', 'ra-move', 'ra-shrink', 'ra-errors'])
       const compare = <T>(check: string, args: string[], parse: (stdout: string) => T) => diff.compareTool(bootstraps, 'kafka-reassign-partitions', check, args, parse)
 
       const topicsToMove = file('topics.json', { version: 1, topics: [{ topic: 'ra-grow' }, { topic: 'ra-move' }] })
       await compare('generate a proposal for two topics on brokers 1-3', ['--generate', '--topics-to-move-json-file', topicsToMove, '--broker-list', '1,2,3'], parseGenerate)
 
-      // RF 1 -> 3 for ra-grow (both partitions) and ra-move moved off broker 1 entirely.
+      // RF 1 -> 3 for ra-grow (both partitions), ra-move moved off broker 1 entirely, and
+      // ra-shrink from RF 3 to 2 under the same leader (a new leader epoch, in Kafka).
       const plan = file('plan.json', {
         version: 1,
         partitions: [
           { topic: 'ra-grow', partition: 0, replicas: [1, 2, 3] },
           { topic: 'ra-grow', partition: 1, replicas: [3, 1, 2] },
           { topic: 'ra-move', partition: 0, replicas: [2] },
+          { topic: 'ra-shrink', partition: 0, replicas: [1, 2] },
         ],
       })
-      await compare('execute: RF 1 -> 3, and a partition moved off broker 1', ['--execute', '--reassignment-json-file', plan], parseReassign)
+      await compare('execute: RF 1 -> 3, a partition moved off broker 1, RF 3 -> 2', ['--execute', '--reassignment-json-file', plan], parseReassign)
       for (const side of SIDES) {
         await eventually(`the reassignments to complete on ${side}`, async () => (await to[side].request(ApiKey.ListPartitionReassignments, 0, { timeoutMs: 30_000, topics: null })).topics.length === 0, 60_000)
       }
       await compare('verify once complete', ['--verify', '--reassignment-json-file', plan], parseReassign)
       await compare('execute the same plan again', ['--execute', '--reassignment-json-file', plan], parseReassign)
 
-      for (const name of ['ra-grow', 'ra-move']) {
+      for (const name of ['ra-grow', 'ra-move', 'ra-shrink']) {
         const answers = {} as Record<Side, unknown>
         for (const side of SIDES) {
           // The ISR catches up a moment after the reassignment completes on a follower's side.
@@ -102,9 +104,9 @@ describe('partition reassignment', () => {
             const ps = await partitions(to, side, name)
             return ps.every((p) => p.isrNodes.length === p.replicaNodes.length) && ps
           }, 30_000)
-          answers[side] = settled.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: p.errorCode, leaderId: p.leaderId, replicaNodes: p.replicaNodes, isrNodes: [...p.isrNodes].sort() }))
+          answers[side] = settled.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: p.errorCode, leaderId: p.leaderId, leaderEpoch: p.leaderEpoch, replicaNodes: p.replicaNodes, isrNodes: [...p.isrNodes].sort() }))
         }
-        diff.check('reassign', `${name}: leader, replicas and ISR after the reassignment`, `Metadata ${name}`, answers.kafka, answers.brokerlab)
+        diff.check('reassign', `${name}: leader, leader epoch, replicas and ISR after the reassignment`, `Metadata ${name}`, answers.kafka, answers.brokerlab)
       }
 
       const alter = await diff.requestBoth(to, ApiKey.AlterPartitionReassignments, {

@@ -73,7 +73,10 @@ export function buildPartitionChange(
   const { leader, isr, recovering } = elect(partition, replicas, targetIsr, options)
   const recoveryState = recovering ? LeaderRecoveryState.RECOVERING : (options.targetLeaderRecoveryState ?? partition.leaderRecoveryState)
   const record: PartitionChangeRecord = { type: 'PartitionChangeRecord', partitionId, topicId }
-  if (leader !== partition.leader) record.leader = leader
+  // Kafka's triggerLeaderEpochBumpForReplicaReassignmentIfNeeded: removing replicas starts a
+  // new leader epoch, so the removed ones are fenced.
+  const replicasRemoved = partition.replicas.some((id) => !replicas.includes(id))
+  if (leader !== partition.leader || (replicasRemoved && leader !== NO_LEADER)) record.leader = leader
   if (!sameMembers(isr, partition.isr)) record.isr = [...isr]
   if (!sameMembers(replicas, partition.replicas)) record.replicas = [...replicas]
   if (!sameMembers(adding, partition.addingReplicas ?? [])) record.addingReplicas = [...adding]

@@ -215,7 +215,9 @@ export class MetadataImage {
         const topic = this.topicById(record.topicId)
         const previous = topic.partitions[record.partitionId]
         if (!previous) throw new Error(`PartitionChangeRecord names unknown partition ${topic.name}-${record.partitionId}`)
-        const leaderChanged = record.leader !== undefined && record.leader !== previous.leader
+        // As Kafka: a record that names the leader starts a new leader epoch, even for the same
+        // leader (a reassignment removing replicas does that to fence them).
+        const leaderChanged = record.leader !== undefined
         const current: PartitionRegistration = {
           replicas: record.replicas ? [...record.replicas] : [...previous.replicas],
           isr: record.isr ? [...record.isr] : [...previous.isr],

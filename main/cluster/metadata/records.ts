@@ -87,7 +87,8 @@ export interface PartitionRecord {
 
 /**
  * Kafka's PartitionChangeRecord: absent fields are unchanged. Applying one bumps the
- * partition epoch, and the leader epoch too when the leader changes.
+ * partition epoch, and the leader epoch too when it names a leader, even the same one (as
+ * Kafka's NO_LEADER_CHANGE sentinel does: the controller names it when replicas are removed).
  */
 export interface PartitionChangeRecord {
   type: 'PartitionChangeRecord'

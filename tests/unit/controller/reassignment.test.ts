@@ -61,6 +61,17 @@ describe('partition reassignment (KIP-455)', () => {
     expect(h.partition('t', 0)).toMatchObject({ replicas: [2], isr: [2], leader: 2 })
   })
 
+  it('removing replicas starts a new leader epoch under the same leader, as Kafka does to fence them', () => {
+    const { h, reassign, alterIsr } = setup([1, 2])
+    expect(h.partition('t', 0).leaderEpoch).toBe(0)
+    reassign([1, 3])
+    expect(h.partition('t', 0)).toMatchObject({ replicas: [1, 3, 2], leader: 1, leaderEpoch: 0 })
+    // The leader's AlterPartition completes it: answered NEW_LEADER_ELECTED, as Kafka answers a record naming the leader.
+    expect(alterIsr([1, 2, 3]).errorCode).toBe(ErrorCode.NEW_LEADER_ELECTED)
+    expect(h.partition('t', 0)).toMatchObject({ replicas: [1, 3], isr: [1, 3], leader: 1, leaderEpoch: 1 })
+    expect(h.eventsOf('leader-elected')).toEqual([])
+  })
+
   it('cancels: reverts to the replicas from before, without those being added', () => {
     const { h, reassign, alterIsr, list } = setup([1])
     reassign([2, 3])
@@ -68,7 +79,7 @@ describe('partition reassignment (KIP-455)', () => {
     expect(h.partition('t', 0)).toMatchObject({ replicas: [2, 3, 1], isr: [1, 2], addingReplicas: [2, 3], removingReplicas: [1] })
     expect(reassign(null)).toMatchObject({ errorCode: 0 })
     const p = h.partition('t', 0)
-    expect(p).toMatchObject({ replicas: [1], isr: [1], leader: 1 })
+    expect(p).toMatchObject({ replicas: [1], isr: [1], leader: 1, leaderEpoch: 1 })
     expect(p.addingReplicas).toBeUndefined()
     expect(list()).toEqual([])
     expect(reassign(null)).toMatchObject({ errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS })
