@@ -69,6 +69,19 @@ export const METHODS = {
   ),
   'topic:delete': method(z.object({ name: TopicName }).strict(), done),
   'topic:addPartitions': method(z.object({ name: TopicName, count: z.number().int().min(1).max(10_000) }).strict(), done),
+  /** Partition reassignment (kafka-reassign-partitions --execute): new replicas per partition, null to cancel. */
+  'topic:reassign': method(
+    z
+      .object({
+        name: TopicName,
+        partitions: z
+          .array(z.object({ partition: z.number().int().nonnegative(), replicas: z.array(BrokerId).min(1).max(32).nullable() }).strict())
+          .min(1)
+          .max(10_000),
+      })
+      .strict(),
+    done,
+  ),
   /** configs: name -> new value, or null to delete the override (revert to the inherited value). */
   'config:alter': method(
     z

@@ -61,6 +61,14 @@ export class ClusterAdmin {
     await this.waitForLeaders(name)
   }
 
+  /** AlterPartitionReassignments for one topic: replicas per partition, null to cancel; the first refusal is thrown. */
+  async reassignPartitions(topic: string, partitions: Array<{ partition: number; replicas: number[] | null }>): Promise<void> {
+    const { responses } = await this.controllerCall('alterPartitionReassignments', {
+      topics: [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p.partition, replicas: p.replicas })) }],
+    })
+    raise(responses.flatMap((r) => r.partitions))
+  }
+
   /**
    * IncrementalAlterConfigs SET (value) or DELETE (null) on a topic, a broker, or '' (every
    * broker). validateOnly checks every value as Kafka would and changes nothing.

@@ -168,6 +168,11 @@ export class Cluster {
     return this.admin.createPartitions(name, count)
   }
 
+  /** AlterPartitionReassignments (KIP-455): replicas per partition, null to cancel. */
+  reassignPartitions(topic: string, partitions: Array<{ partition: number; replicas: number[] | null }>) {
+    return this.admin.reassignPartitions(topic, partitions)
+  }
+
   /** IncrementalAlterConfigs SET (value) or DELETE (null); validateOnly changes nothing. */
   alterConfigs(resource: { topic: string } | { broker: number | '' }, configs: Record<string, string | null>, validateOnly = false) {
     return this.admin.alterConfigs(resource, configs, validateOnly)

@@ -55,6 +55,7 @@ export class ConsoleService {
       'topic:describe': (r) => describeTopic(c, r.name),
       'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
       'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),
+      'topic:reassign': async (r) => (await c.reassignPartitions(r.name, r.partitions), null),
       'config:alter': async (r) => (await c.alterConfigs(r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs, r.validateOnly), null),
       'message:produce': (r) => this.producer.send(r),
       'group:list': () => groups.groups(),

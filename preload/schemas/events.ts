@@ -19,7 +19,7 @@ export const ControllerEvent = z.union([
     leader: z.number(),
     previousLeader: z.number(),
     leaderEpoch: z.number(),
-    reason: z.enum(['broker-fenced', 'controlled-shutdown', 'preferred', 'unclean', 'offline-recovered']),
+    reason: z.enum(['broker-fenced', 'controlled-shutdown', 'preferred', 'unclean', 'offline-recovered', 'reassignment']),
   }),
   z.object({ ...at, ...partitionOf, type: z.enum(['isr-shrunk', 'isr-expanded']), isr: z.array(z.number()), previousIsr: z.array(z.number()), cause: z.string() }),
   z.object({ ...at, ...partitionOf, type: z.literal('partition-offline'), lastLeader: z.number(), cause: z.string() }),

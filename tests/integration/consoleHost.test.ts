@@ -3,11 +3,10 @@
 // changes checked with validateOnly before they are applied.
 import { describe, expect, it } from 'vitest'
 import { ConsoleService } from '../../main/console/consoleService'
-import { useCluster } from '../helpers/cluster'
+import { eventually, useCluster } from '../helpers/cluster'
 import { call } from '../helpers/contract'
 
 const fixture = useCluster()
-
 
 describe('console host', () => {
   it('replays recent events, describes configs with their sources, and browses messages', async () => {
@@ -63,5 +62,21 @@ describe('console host', () => {
 
     await call(host, 'config:alter', { topic: 'checked', configs: { 'retention.ms': '60000' } })
     expect(await retention()).toMatchObject({ value: '60000', source: 1 })
+  })
+
+  it('reassigns a topic\'s partition (topic:reassign): RF 1 -> 3 in the snapshot once in sync, and Kafka\'s errors for bad replicas', async () => {
+    const c = await fixture.start({}, 3)
+    const host = new ConsoleService(c)
+    await call(host, 'topic:create', { name: 'moved', partitions: 1, replicationFactor: 1 })
+    await call(host, 'topic:reassign', { name: 'moved', partitions: [{ partition: 0, replicas: [3, 2, 1] }] })
+    await eventually('the reassignment to complete', () => {
+      const p = c.image.partition('moved', 0)!
+      return p.isr.length === 3 && p.addingReplicas === undefined
+    })
+    expect(c.image.partition('moved', 0)!.replicas).toEqual([3, 2, 1])
+    const refused = await host.call('topic:reassign', { name: 'moved', partitions: [{ partition: 0, replicas: [1, 9] }] })
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'kafka', errorName: 'INVALID_REPLICA_ASSIGNMENT' } })
+    const cancelled = await host.call('topic:reassign', { name: 'moved', partitions: [{ partition: 0, replicas: null }] })
+    expect(cancelled).toMatchObject({ ok: false, error: { kind: 'kafka', errorName: 'NO_REASSIGNMENT_IN_PROGRESS' } })
   })
 })

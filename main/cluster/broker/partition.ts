@@ -86,6 +86,7 @@ export class Partition {
     this.pendingIsr = null
     if (this.isLeader) {
       if (newEpoch || !wasLeader) this.becomeLeader()
+      else this.updateFollowers()
       this.maybeIncrementHighWatermark()
     } else {
       this.followers.clear()
@@ -104,6 +105,18 @@ export class Partition {
       // ISR members keep their place for replica.lag.time.max.ms from now, as in Kafka.
       const lastCaughtUpTimeMs = this.isr.includes(id) ? now : 0
       this.followers.set(id, { logEndOffset: -1, lastCaughtUpTimeMs, lastFetchLeaderLogEndOffset: -1, lastFetchTimeMs: 0 })
+    }
+  }
+
+  /**
+   * The replica set changed under the same leader epoch (a reassignment started, completed or
+   * was cancelled): replicas being added start unknown and out of sync; removed ones are forgotten.
+   */
+  private updateFollowers(): void {
+    for (const id of this.followers.keys()) if (!this.replicas.includes(id)) this.followers.delete(id)
+    for (const id of this.replicas) {
+      if (id === this.brokerId || this.followers.has(id)) continue
+      this.followers.set(id, { logEndOffset: -1, lastCaughtUpTimeMs: 0, lastFetchLeaderLogEndOffset: -1, lastFetchTimeMs: 0 })
     }
   }
 

@@ -349,6 +349,27 @@ const DEFINITIONS: readonly BrokerDefinition[] = [
     doc: 'The maximum number of consumers that a single consumer group can accommodate.',
   }),
 
+  // Replication throttles (DynamicConfig.Broker, QuotaConfig): stored and described so that
+  // kafka-reassign-partitions can set and clear them; DEVIATION: no fetch is throttled by them.
+  define('leader.replication.throttled.rate', 'LONG', LONG_MAX_VALUE, {
+    validator: atLeast(0),
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'A long representing the upper bound (bytes/sec) on replication traffic for leaders enumerated in the property leader.replication.throttled.replicas (for each topic). Brokerlab stores it but does not throttle.',
+  }),
+  define('follower.replication.throttled.rate', 'LONG', LONG_MAX_VALUE, {
+    validator: atLeast(0),
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'A long representing the upper bound (bytes/sec) on replication traffic for followers enumerated in the property follower.replication.throttled.replicas (for each topic). Brokerlab stores it but does not throttle.',
+  }),
+  define('replica.alter.log.dirs.io.max.bytes.per.second', 'LONG', LONG_MAX_VALUE, {
+    validator: atLeast(0),
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'A long representing the upper bound (bytes/sec) on disk IO used for moving replica between log directories on the same broker. Brokerlab has one log directory per broker.',
+  }),
+
   // Security (a per-broker, sensitive config; stored and described, no TLS listener uses it yet)
   define('ssl.keystore.password', 'PASSWORD', null, {
     mode: 'per-broker',
@@ -380,8 +401,20 @@ function topicKey(primary: BrokerDefinition, topic: TopicSpec): TopicConfigKey {
   }
 }
 
-/** Topic configs (Kafka's LogConfig), each fed by its broker synonyms. */
-export const TOPIC_CONFIGS: readonly TopicConfigKey[] = DEFINITIONS.flatMap((d) => (d.topic ? [topicKey(d, d.topic)] : []))
+/** A topic config with no broker synonym (Kafka's LogConfig defines it for topics only). */
+function topicOnly(name: string, type: TopicConfigKey['type'], defaultValue: ConfigValue, documentation: string): TopicConfigKey {
+  return { name, scope: 'topic', type, defaultValue, documentation, sensitive: false, brokerSynonyms: [] }
+}
+
+const THROTTLED_REPLICAS_DOC = (role: string) =>
+  `A list of replicas for which log replication should be throttled on the ${role} side. The list should describe a set of replicas in the form [PartitionId]:[BrokerId],[PartitionId]:[BrokerId]:... or alternatively the wildcard '*' can be used to throttle all replicas for this topic. Brokerlab stores it but does not throttle.`
+
+/** Topic configs (Kafka's LogConfig), each fed by its broker synonyms, then the topic-only ones. */
+export const TOPIC_CONFIGS: readonly TopicConfigKey[] = [
+  ...DEFINITIONS.flatMap((d) => (d.topic ? [topicKey(d, d.topic)] : [])),
+  topicOnly('leader.replication.throttled.replicas', 'LIST', [], THROTTLED_REPLICAS_DOC('leader')),
+  topicOnly('follower.replication.throttled.replicas', 'LIST', [], THROTTLED_REPLICAS_DOC('follower')),
+]
 
 const BROKER_BY_NAME = new Map(BROKER_CONFIGS.map((k) => [k.name, k]))
 const TOPIC_BY_NAME = new Map(TOPIC_CONFIGS.map((k) => [k.name, k]))

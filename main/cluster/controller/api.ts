@@ -1,6 +1,7 @@
 // The controller's API: what brokers and the host ask of it (Kafka's BrokerRegistration,
 // BrokerHeartbeat, AlterPartition, AllocateProducerIds, and the admin requests CreateTopics,
-// DeleteTopics, CreatePartitions, IncrementalAlterConfigs, ElectLeaders), and what it
+// DeleteTopics, CreatePartitions, IncrementalAlterConfigs, ElectLeaders,
+// AlterPartitionReassignments, ListPartitionReassignments), and what it
 // pushes: committed metadata records and events for the console's timeline.
 import type { MetadataImageData } from '../metadata/image'
 import type { BrokerEndpoint, LeaderRecoveryState, MetadataLogEntry } from '../metadata/records'
@@ -134,6 +135,28 @@ export interface ElectLeadersResponse {
   replicaElectionResults: Array<{ topic: string; partitionResult: Array<{ partitionId: number } & PartitionError> }>
 }
 
+export interface AlterPartitionReassignmentsRequest {
+  /** `replicas` null cancels the partition's reassignment. */
+  topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; replicas: number[] | null }> }>
+}
+export interface AlterPartitionReassignmentsResponse {
+  responses: Array<{ name: string; partitions: Array<{ partitionIndex: number } & PartitionError> }>
+}
+
+export interface ListPartitionReassignmentsRequest {
+  /** null: every partition being reassigned. */
+  topics: Array<{ name: string; partitionIndexes: number[] }> | null
+}
+export interface OngoingPartitionReassignment {
+  partitionIndex: number
+  replicas: number[]
+  addingReplicas: number[]
+  removingReplicas: number[]
+}
+export interface ListPartitionReassignmentsResponse {
+  topics: Array<{ name: string; partitions: OngoingPartitionReassignment[] }>
+}
+
 export interface ControllerSnapshot {
   controllerId: number
   image: MetadataImageData
@@ -152,6 +175,8 @@ export type ControllerApi = {
   createPartitions: [CreatePartitionsRequest, CreatePartitionsResponse]
   incrementalAlterConfigs: [IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse]
   electLeaders: [ElectLeadersRequest, ElectLeadersResponse]
+  alterPartitionReassignments: [AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse]
+  listPartitionReassignments: [ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse]
   /** The whole image, and the records after it arrive as pushes. */
   snapshot: [Record<string, never>, ControllerSnapshot]
 }

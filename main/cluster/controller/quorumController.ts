@@ -27,6 +27,7 @@ import { eventsFor } from './events'
 import { MetadataLog, type MetadataCatchUp } from './metadataLog'
 import { StripedReplicaPlacer, type Random } from './placement'
 import { ProducerIdControlManager } from './producerIdControl'
+import { ReassignmentControlManager } from './reassignmentControl'
 import { ReplicationControlManager } from './replicationControl'
 import type { ControllerResult } from './result'
 import { TopicControlManager } from './topicControl'
@@ -75,6 +76,7 @@ export class QuorumController implements ControllerHandlers {
   private readonly eventListeners = new Set<ControllerEventListener>()
   private readonly configs: ConfigurationControlManager
   private readonly replication: ReplicationControlManager
+  private readonly reassignments: ReassignmentControlManager
   private readonly topics: TopicControlManager
   private readonly cluster: ClusterControlManager
   private readonly producerIds: ProducerIdControlManager
@@ -95,6 +97,7 @@ export class QuorumController implements ControllerHandlers {
     this.now = options.now ?? Date.now
     this.configs = new ConfigurationControlManager(log, { ...options.staticConfigs })
     this.replication = new ReplicationControlManager(log, this.configs)
+    this.reassignments = new ReassignmentControlManager(log, this.configs)
     this.topics = new TopicControlManager(log, this.configs, new StripedReplicaPlacer(options.random))
     this.heartbeats = new BrokerHeartbeatManager(this.sessionTimeoutMs)
     this.cluster = new ClusterControlManager(log, this.replication, this.heartbeats)
@@ -187,6 +190,14 @@ export class QuorumController implements ControllerHandlers {
 
   electLeaders(request: ControllerApi['electLeaders'][0]): ControllerApi['electLeaders'][1] {
     return this.commit(this.replication.electLeaders(request))
+  }
+
+  alterPartitionReassignments(request: ControllerApi['alterPartitionReassignments'][0]): ControllerApi['alterPartitionReassignments'][1] {
+    return this.commit(this.reassignments.alterPartitionReassignments(request))
+  }
+
+  listPartitionReassignments(request: ControllerApi['listPartitionReassignments'][0]): ControllerApi['listPartitionReassignments'][1] {
+    return this.reassignments.listPartitionReassignments(request)
   }
 
   snapshot(): ControllerSnapshot {

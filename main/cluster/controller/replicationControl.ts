@@ -129,7 +129,10 @@ export class ReplicationControlManager {
         }),
       })),
     })
-    return { records, response, cause: { election: 'broker-fenced', text: `AlterPartition from leader ${request.brokerId}` } }
+    // An ISR that now holds every target replica completes a reassignment (partitionChange.ts).
+    const reassigned = records.some((r) => r.replicas !== undefined)
+    const text = `AlterPartition from leader ${request.brokerId}${reassigned ? '; partition reassignment completed' : ''}`
+    return { records, response, cause: { election: reassigned ? 'reassignment' : 'broker-fenced', text } }
   }
 
   private alterPartitionError(brokerId: number, topic: TopicImage, data: AlterPartitionData) {

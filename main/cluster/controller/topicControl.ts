@@ -37,7 +37,7 @@ function refuseDuplicate(name: string, duplicates: Set<string>): void {
 }
 
 /** Kafka's validateManualPartitionAssignment: distinct registered brokers, as many as the other partitions have. */
-function checkManualAssignment(image: MetadataImage, partitionId: number, replicas: readonly number[], replicationFactor?: number): void {
+export function checkManualAssignment(image: MetadataImage, partitionId: number, replicas: readonly number[], replicationFactor?: number): void {
   if (replicas.length === 0) throw invalidAssignment('The manual partition assignment includes an empty replica list.')
   const repeated = replicas.find((id, i) => replicas.indexOf(id) !== i)
   if (repeated !== undefined) throw invalidAssignment(`The manual partition assignment includes the broker ${repeated} more than once.`)

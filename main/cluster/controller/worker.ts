@@ -37,6 +37,8 @@ try {
     createPartitions: (body) => controller.createPartitions(body),
     incrementalAlterConfigs: (body) => controller.incrementalAlterConfigs(body),
     electLeaders: (body) => controller.electLeaders(body),
+    alterPartitionReassignments: (body) => controller.alterPartitionReassignments(body),
+    listPartitionReassignments: (body) => controller.listPartitionReassignments(body),
     snapshot: () => controller.snapshot(),
   }
 

@@ -21,7 +21,11 @@ export interface BrokerRegistration {
   inControlledShutdown: boolean
 }
 
-/** A partition as the image holds it: its PartitionRecord without the record's own keys. */
+/**
+ * A partition as the image holds it: its PartitionRecord without the record's own keys.
+ * During a reassignment `replicas` is the target set (the new replicas first, then those
+ * being removed) and `addingReplicas` / `removingReplicas` are present and not empty.
+ */
 export type PartitionRegistration = Omit<PartitionRecord, 'type' | 'partitionId' | 'topicId'>
 
 export interface TopicImage {
@@ -65,6 +69,17 @@ export type MetadataChange =
 function setConfig(map: Record<string, string>, name: string, value: string | null): void {
   if (value === null) delete map[name]
   else map[name] = value
+}
+
+/** Keeps a reassignment's adding and removing replicas only while one is in progress. */
+function setReassignment(partition: PartitionRegistration, adding: number[] | undefined, removing: number[] | undefined): void {
+  if (adding?.length) partition.addingReplicas = [...adding]
+  if (removing?.length) partition.removingReplicas = [...removing]
+}
+
+/** Whether a partition is being reassigned (Kafka's isReassignmentInProgress). */
+export function isReassigning(partition: PartitionRegistration): boolean {
+  return (partition.addingReplicas?.length ?? 0) > 0 || (partition.removingReplicas?.length ?? 0) > 0
 }
 
 export class MetadataImage {
@@ -192,6 +207,7 @@ export class MetadataImage {
           leaderEpoch: record.leaderEpoch,
           partitionEpoch: record.partitionEpoch,
         }
+        setReassignment(current, record.addingReplicas, record.removingReplicas)
         topic.partitions[record.partitionId] = current
         return { kind: 'partition', topic: topic.name, topicId: topic.topicId, partition: record.partitionId, previous, current }
       }
@@ -199,7 +215,9 @@ export class MetadataImage {
         const topic = this.topicById(record.topicId)
         const previous = topic.partitions[record.partitionId]
         if (!previous) throw new Error(`PartitionChangeRecord names unknown partition ${topic.name}-${record.partitionId}`)
-        const leaderChanged = record.leader !== undefined && record.leader !== previous.leader
+        // As Kafka: a record that names the leader starts a new leader epoch, even for the same
+        // leader (a reassignment removing replicas does that to fence them).
+        const leaderChanged = record.leader !== undefined
         const current: PartitionRegistration = {
           replicas: record.replicas ? [...record.replicas] : [...previous.replicas],
           isr: record.isr ? [...record.isr] : [...previous.isr],
@@ -208,6 +226,7 @@ export class MetadataImage {
           leaderEpoch: leaderChanged ? previous.leaderEpoch + 1 : previous.leaderEpoch,
           partitionEpoch: previous.partitionEpoch + 1,
         }
+        setReassignment(current, record.addingReplicas ?? previous.addingReplicas, record.removingReplicas ?? previous.removingReplicas)
         topic.partitions[record.partitionId] = current
         return { kind: 'partition', topic: topic.name, topicId: topic.topicId, partition: record.partitionId, previous, current }
       }

@@ -79,11 +79,16 @@ export interface PartitionRecord {
   leaderRecoveryState: LeaderRecoveryState
   leaderEpoch: number
   partitionEpoch: number
+  /** KIP-455: during a reassignment, the replicas being added (absent or empty otherwise). */
+  addingReplicas?: number[]
+  /** KIP-455: during a reassignment, the replicas being removed (absent or empty otherwise). */
+  removingReplicas?: number[]
 }
 
 /**
  * Kafka's PartitionChangeRecord: absent fields are unchanged. Applying one bumps the
- * partition epoch, and the leader epoch too when the leader changes.
+ * partition epoch, and the leader epoch too when it names a leader, even the same one (as
+ * Kafka's NO_LEADER_CHANGE sentinel does: the controller names it when replicas are removed).
  */
 export interface PartitionChangeRecord {
   type: 'PartitionChangeRecord'
@@ -92,6 +97,9 @@ export interface PartitionChangeRecord {
   isr?: number[]
   leader?: number
   replicas?: number[]
+  /** A reassignment's replicas being added; [] ends the reassignment. */
+  addingReplicas?: number[]
+  removingReplicas?: number[]
   leaderRecoveryState?: LeaderRecoveryState
 }
 

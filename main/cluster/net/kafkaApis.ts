@@ -13,6 +13,7 @@ import { handleDescribeLogDirs } from './apis/logDirs'
 import { handleDescribeCluster, handleMetadata } from './apis/metadata'
 import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } from './apis/offsets'
 import { handleProduce } from './apis/produce'
+import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './apis/reassignments'
 import { handleDescribeProducers } from './apis/producers'
 import {
   handleDeleteGroups,
@@ -69,6 +70,9 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [37, { name: 'CreatePartitions', minVersion: 0, maxVersion: 3, handle: handleCreatePartitions as Handler }],
   [43, { name: 'ElectLeaders', minVersion: 0, maxVersion: 2, handle: handleElectLeaders as Handler }],
   [44, { name: 'IncrementalAlterConfigs', minVersion: 0, maxVersion: 1, handle: handleIncrementalAlterConfigs as Handler }],
+  // Kafka 4.4 also serves AlterPartitionReassignments v1 (allowReplicationFactorChange), newer than our definitions.
+  [45, { name: 'AlterPartitionReassignments', minVersion: 0, maxVersion: 0, handle: handleAlterPartitionReassignments as Handler }],
+  [46, { name: 'ListPartitionReassignments', minVersion: 0, maxVersion: 0, handle: handleListPartitionReassignments as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
   [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],

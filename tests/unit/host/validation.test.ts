@@ -25,6 +25,8 @@ describe('contract validation', () => {
     expect(refusal('link:setFault', { a: 1, b: 2, fault: { mode: 'slow' } })).toMatchObject({ field: 'fault.delayMs' })
     expect(refusal('group:resetOffsets', { groupId: 'g', topic: 't', target: { kind: 'sideways' } })).toMatchObject({ field: 'target.kind' })
     expect(refusal('config:alter', { topic: 't', broker: 1, configs: {} })).toMatchObject({ field: 'topic' })
+    expect(refusal('topic:reassign', { name: 't', partitions: [{ partition: 0, replicas: [0] }] })).toMatchObject({ field: 'partitions.0.replicas.0' })
+    expect(refusal('topic:reassign', { name: 't', partitions: [] })).toMatchObject({ field: 'partitions' })
   })
 
   it('accepts well-formed requests for every method', () => {
@@ -35,6 +37,7 @@ describe('contract validation', () => {
       'topic:create': { name: 'orders', partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '1000' } },
       'topic:delete': { name: 'orders' },
       'topic:addPartitions': { name: 'orders', count: 6 },
+      'topic:reassign': { name: 'orders', partitions: [{ partition: 0, replicas: [1, 2, 3] }, { partition: 1, replicas: null }] },
       'config:alter': { broker: '', configs: { 'log.retention.ms': null } },
       'broker:stop': { brokerId: 1 },
       'broker:crash': { brokerId: 1 },

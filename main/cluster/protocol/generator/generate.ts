@@ -42,6 +42,8 @@ export const APIS = [
   'DeleteGroups',
   'ElectLeaders',
   'IncrementalAlterConfigs',
+  'AlterPartitionReassignments',
+  'ListPartitionReassignments',
   'OffsetDelete',
   'DescribeCluster',
   'DescribeProducers',

@@ -28,6 +28,8 @@ import * as createPartitions from './createPartitions'
 import * as deleteGroups from './deleteGroups'
 import * as electLeaders from './electLeaders'
 import * as incrementalAlterConfigs from './incrementalAlterConfigs'
+import * as alterPartitionReassignments from './alterPartitionReassignments'
+import * as listPartitionReassignments from './listPartitionReassignments'
 import * as offsetDelete from './offsetDelete'
 import * as describeCluster from './describeCluster'
 import * as describeProducers from './describeProducers'
@@ -60,6 +62,8 @@ export * from './createPartitions'
 export * from './deleteGroups'
 export * from './electLeaders'
 export * from './incrementalAlterConfigs'
+export * from './alterPartitionReassignments'
+export * from './listPartitionReassignments'
 export * from './offsetDelete'
 export * from './describeCluster'
 export * from './describeProducers'
@@ -94,6 +98,8 @@ export const ApiKey = {
   DeleteGroups: 42,
   ElectLeaders: 43,
   IncrementalAlterConfigs: 44,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
   OffsetDelete: 47,
   DescribeCluster: 60,
   DescribeProducers: 61,
@@ -146,6 +152,8 @@ export interface ApiRequests {
   [ApiKey.DeleteGroups]: deleteGroups.DeleteGroupsRequest
   [ApiKey.ElectLeaders]: electLeaders.ElectLeadersRequest
   [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigs.IncrementalAlterConfigsRequest
+  [ApiKey.AlterPartitionReassignments]: alterPartitionReassignments.AlterPartitionReassignmentsRequest
+  [ApiKey.ListPartitionReassignments]: listPartitionReassignments.ListPartitionReassignmentsRequest
   [ApiKey.OffsetDelete]: offsetDelete.OffsetDeleteRequest
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterRequest
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersRequest
@@ -180,6 +188,8 @@ export interface ApiResponses {
   [ApiKey.DeleteGroups]: deleteGroups.DeleteGroupsResponse
   [ApiKey.ElectLeaders]: electLeaders.ElectLeadersResponse
   [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigs.IncrementalAlterConfigsResponse
+  [ApiKey.AlterPartitionReassignments]: alterPartitionReassignments.AlterPartitionReassignmentsResponse
+  [ApiKey.ListPartitionReassignments]: listPartitionReassignments.ListPartitionReassignmentsResponse
   [ApiKey.OffsetDelete]: offsetDelete.OffsetDeleteResponse
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterResponse
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersResponse
@@ -537,6 +547,32 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 1 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 1 ? 1 : 0),
     } satisfies ApiCodec<incrementalAlterConfigs.IncrementalAlterConfigsRequest, incrementalAlterConfigs.IncrementalAlterConfigsResponse>,
+  ],
+  [
+    ApiKey.AlterPartitionReassignments,
+    {
+      apiKey: 45,
+      name: 'AlterPartitionReassignments',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: alterPartitionReassignments.encodeAlterPartitionReassignmentsRequest, write: alterPartitionReassignments.writeAlterPartitionReassignmentsRequest, decode: alterPartitionReassignments.decodeAlterPartitionReassignmentsRequest },
+      response: { encode: alterPartitionReassignments.encodeAlterPartitionReassignmentsResponse, write: alterPartitionReassignments.writeAlterPartitionReassignmentsResponse, decode: alterPartitionReassignments.decodeAlterPartitionReassignmentsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<alterPartitionReassignments.AlterPartitionReassignmentsRequest, alterPartitionReassignments.AlterPartitionReassignmentsResponse>,
+  ],
+  [
+    ApiKey.ListPartitionReassignments,
+    {
+      apiKey: 46,
+      name: 'ListPartitionReassignments',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: listPartitionReassignments.encodeListPartitionReassignmentsRequest, write: listPartitionReassignments.writeListPartitionReassignmentsRequest, decode: listPartitionReassignments.decodeListPartitionReassignmentsRequest },
+      response: { encode: listPartitionReassignments.encodeListPartitionReassignmentsResponse, write: listPartitionReassignments.writeListPartitionReassignmentsResponse, decode: listPartitionReassignments.decodeListPartitionReassignmentsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<listPartitionReassignments.ListPartitionReassignmentsRequest, listPartitionReassignments.ListPartitionReassignmentsResponse>,
   ],
   [
     ApiKey.OffsetDelete,
