@@ -9,7 +9,7 @@ import { RawClient } from '../helpers/rawClient'
 import { differences, normalize } from './compare'
 import { checkId, differingPaths, knownDifferences, updatingRecord, writeResults, type CheckResult } from './checks'
 import { ReferenceCluster } from './kafka/cluster'
-import { runKafkaTool, type KafkaToolName } from './kafka/tools'
+import { runKafkaTool, type JavaRunOptions, type KafkaToolName } from './kafka/tools'
 import { toolOutcome } from './toolOutput'
 
 export type Side = 'kafka' | 'brokerlab'
@@ -88,11 +88,12 @@ export function useDifferential(options: DifferentialOptions) {
 
     /**
      * Runs one of Kafka's tools with the same arguments against both clusters (one after the
-     * other: 2 cores) and compares their outcomes, stdout parsed by `parse`.
+     * other: 2 cores) and compares their outcomes, stdout parsed by `parse`. `options.input`
+     * is the tool's stdin (kafka-console-producer's lines).
      */
-    async compareTool<T>(bootstraps: Record<Side, string>, tool: KafkaToolName, check: string, args: string[], parse: (stdout: string) => T): Promise<void> {
+    async compareTool<T>(bootstraps: Record<Side, string>, tool: KafkaToolName, check: string, args: string[], parse: (stdout: string) => T, options?: JavaRunOptions): Promise<void> {
       const outcomes = {} as Record<Side, ReturnType<typeof toolOutcome<T>>>
-      for (const side of SIDES) outcomes[side] = toolOutcome(await runKafkaTool(tool, ['--bootstrap-server', bootstraps[side], ...args]), parse)
+      for (const side of SIDES) outcomes[side] = toolOutcome(await runKafkaTool(tool, ['--bootstrap-server', bootstraps[side], ...args], options), parse)
       this.check(tool, check, `${tool} ${args.join(' ')}`, outcomes.kafka, outcomes.brokerlab)
     },
 
