@@ -136,7 +136,8 @@ export const OffsetSpec = {
 export interface ListOffsetsRequest {
   replicaId: number
   isolationLevel: IsolationLevel
-  topics: Array<{ name: string; partitions: Array<{ index: number; timestamp: number }> }>
+  /** currentLeaderEpoch: the leader epoch the client knows (-1 or absent: unchecked), as in Fetch. */
+  topics: Array<{ name: string; partitions: Array<{ index: number; timestamp: number; currentLeaderEpoch?: number }> }>
 }
 export interface ListOffsetsPartitionResponse extends PartitionError {
   index: number

@@ -314,7 +314,7 @@ export class ReplicaManager {
   listOffsets(request: ListOffsetsRequest): ListOffsetsResponse {
     const topics = perPartition(request.topics, (topic, p): ListOffsetsPartitionResponse => {
       try {
-        const partition = this.leaderPartition(topic, p.index)
+        const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch)
         const log = partition.log
         const fetchable = request.replicaId === CONSUMER_REPLICA_ID ? log.highWatermark : log.logEndOffset
         const found = (offset: number, timestamp = -1, leaderEpoch = partition.leaderEpoch) => ({ index: p.index, ...NONE, timestamp, offset, leaderEpoch })
