@@ -32,4 +32,31 @@ describe('Kafka answers at the edges', () => {
     expect((await list(0)).topics[0].partitions[0]).toMatchObject({ errorCode: 0, offset: 3n })
     expect((await list(5)).topics[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, offset: -1n, timestamp: -1n, leaderEpoch: -1 })
   })
+  it('Fetch answers null aborted transactions for read_uncommitted, a list for read_committed, as Kafka does', async () => {
+    const { client } = await started()
+    const topicId = (await client.request(ApiKey.Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'edges' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })).topics[0].topicId
+    const fetch = (version: number, isolationLevel: number, fetchOffset = 0n, partition = 0) =>
+      client.request(ApiKey.Fetch, version, {
+        clusterId: null,
+        replicaId: -1,
+        replicaState: { replicaId: -1, replicaEpoch: -1n },
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 1 << 20,
+        isolationLevel,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topic: version >= 13 ? '' : 'edges', topicId: version >= 13 ? topicId : '00000000-0000-0000-0000-000000000000', partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: '00000000-0000-0000-0000-000000000000' }] }],
+        forgottenTopicsData: [],
+        rackId: '',
+      })
+    for (const version of [4, 12, 17]) {
+      const uncommitted = (await fetch(version, 0)).responses[0].partitions[0]
+      expect(uncommitted).toMatchObject({ errorCode: 0, abortedTransactions: null })
+      expect(uncommitted.records!.length).toBeGreaterThan(0)
+      expect((await fetch(version, 1)).responses[0].partitions[0]).toMatchObject({ errorCode: 0, abortedTransactions: [] })
+      expect((await fetch(version, 0, 100n)).responses[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, abortedTransactions: null })
+      expect((await fetch(version, 0, 0n, 5)).responses[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, abortedTransactions: [] })
+    }
+  })
 })
