@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiKey } from '../../main/cluster/protocol/messages'
 import { ErrorCode } from '../../main/cluster/errors'
 import { producerBatch } from '../helpers/batches'
-import { useCluster } from '../helpers/cluster'
+import { eventually, useCluster } from '../helpers/cluster'
 import { RawClient } from '../helpers/rawClient'
 
 const lab = useCluster()
@@ -58,5 +58,33 @@ describe('Kafka answers at the edges', () => {
       expect((await fetch(version, 0, 100n)).responses[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, abortedTransactions: null })
       expect((await fetch(version, 0, 0n, 5)).responses[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, abortedTransactions: [] })
     }
+  })
+  it('OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION for partitions the metadata does not know, and commits the rest', async () => {
+    const { client } = await started()
+    await eventually('a loaded group coordinator', async () => {
+      const found = await client.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['g'] })
+      if (found.coordinators[0].errorCode !== 0) return false
+      const offsets = await client.request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
+      return offsets.groups[0].errorCode === 0
+    }, 20_000)
+    const partition = (partitionIndex: number) => ({ partitionIndex, committedOffset: 2n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null })
+    const committed = await client.request(ApiKey.OffsetCommit, 8, {
+      groupId: 'g',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      topics: [
+        { name: 'edges', partitions: [partition(0), partition(9)] },
+        { name: 'nope', partitions: [partition(0)] },
+      ],
+    })
+    const UNKNOWN = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+    expect(committed.topics).toEqual([
+      { name: 'edges', partitions: [{ partitionIndex: 9, errorCode: UNKNOWN }, { partitionIndex: 0, errorCode: 0 }] },
+      { name: 'nope', partitions: [{ partitionIndex: 0, errorCode: UNKNOWN }] },
+    ])
+    const fetched = await client.request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
+    expect(fetched.groups[0].topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])])).toEqual([['edges', [[0, 2n]]]])
   })
 })
