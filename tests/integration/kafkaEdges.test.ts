@@ -10,13 +10,23 @@ import { RawClient } from '../helpers/rawClient'
 const lab = useCluster()
 const clients: RawClient[] = []
 
-async function started(topic = 'edges') {
-  const cluster = await lab.start({}, 1)
+async function started(configs: Record<string, string> = {}, topic = 'edges') {
+  const cluster = await lab.start(configs, 1)
   await cluster.createTopic({ name: topic, partitions: 1 })
   await cluster.produce(topic, 0, producerBatch({ count: 3 }), -1)
   const client = await RawClient.connect(cluster.bootstrapServers)
   clients.push(client)
   return { cluster, client }
+}
+
+/** Waits until the (only) broker coordinates `groupId`, __consumer_offsets created and loaded. */
+async function coordinatorLoaded(client: RawClient, groupId: string) {
+  await eventually('a loaded group coordinator', async () => {
+    const found = await client.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: [groupId] })
+    if (found.coordinators[0].errorCode !== 0) return false
+    const offsets = await client.request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId, memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
+    return offsets.groups[0].errorCode === 0
+  }, 20_000)
 }
 
 describe('Kafka answers at the edges', () => {
@@ -61,12 +71,7 @@ describe('Kafka answers at the edges', () => {
   })
   it('OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION for partitions the metadata does not know, and commits the rest', async () => {
     const { client } = await started()
-    await eventually('a loaded group coordinator', async () => {
-      const found = await client.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['g'] })
-      if (found.coordinators[0].errorCode !== 0) return false
-      const offsets = await client.request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
-      return offsets.groups[0].errorCode === 0
-    }, 20_000)
+    await coordinatorLoaded(client, 'g')
     const partition = (partitionIndex: number) => ({ partitionIndex, committedOffset: 2n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null })
     const committed = await client.request(ApiKey.OffsetCommit, 8, {
       groupId: 'g',
@@ -86,5 +91,16 @@ describe('Kafka answers at the edges', () => {
     ])
     const fetched = await client.request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
     expect(fetched.groups[0].topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])])).toEqual([['edges', [[0, 2n]]]])
+  })
+  it("DescribeGroups shows a member's host as Kafka does, \"/127.0.0.1\"", async () => {
+    const { client } = await started({ 'group.initial.rebalance.delay.ms': '0' })
+    await coordinatorLoaded(client, 'g')
+    const join = (memberId: string) =>
+      client.request(ApiKey.JoinGroup, 9, { groupId: 'g', sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null })
+    const required = await join('')
+    expect(required.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED)
+    expect((await join(required.memberId)).errorCode).toBe(0)
+    const described = await client.request(ApiKey.DescribeGroups, 5, { groups: ['g'], includeAuthorizedOperations: false })
+    expect(described.groups[0].members).toEqual([expect.objectContaining({ memberId: required.memberId, clientId: 'raw-client', clientHost: '/127.0.0.1' })])
   })
 })

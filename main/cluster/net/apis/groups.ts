@@ -72,7 +72,8 @@ export async function handleFindCoordinator(context: BrokerContext, request: M.F
 
 export async function handleJoinGroup(context: BrokerContext, request: M.JoinGroupRequest, version: number, client: { clientId: string; clientHost: string }): Promise<M.JoinGroupResponse> {
   const shard = route(context, request.groupId)
-  if (typeof shard !== 'number') return shard.joinGroup(request, version, client)
+  // The member's host as Kafka keeps it: Java's InetAddress.toString(), "/127.0.0.1".
+  if (typeof shard !== 'number') return shard.joinGroup(request, version, { ...client, clientHost: `/${client.clientHost}` })
   return { throttleTimeMs: 0, errorCode: shard, generationId: -1, protocolType: null, protocolName: version >= 7 ? null : '', leader: '', skipAssignment: false, memberId: request.memberId, members: [] }
 }
 
