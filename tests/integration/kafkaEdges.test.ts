@@ -72,6 +72,8 @@ describe('Kafka answers at the edges', () => {
   it('OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION for partitions the metadata does not know, and commits the rest', async () => {
     const { client } = await started()
     await coordinatorLoaded(client, 'g')
+    const found = await client.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['g'] })
+    expect(found.coordinators).toEqual([expect.objectContaining({ key: 'g', nodeId: 1, errorCode: 0, errorMessage: '' })])
     const partition = (partitionIndex: number) => ({ partitionIndex, committedOffset: 2n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null })
     const committed = await client.request(ApiKey.OffsetCommit, 8, {
       groupId: 'g',

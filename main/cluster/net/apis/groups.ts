@@ -56,7 +56,8 @@ export async function handleFindCoordinator(context: BrokerContext, request: M.F
     const leader = offsets ? offsets.partitions[partitionFor(key, offsets.partitions.length)]?.leader ?? -1 : -1
     const endpoint = leader >= 0 ? context.image().brokers.get(leader)?.endPoints[0] : undefined
     if (!endpoint) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `The coordinator of "${key}" is not available yet` }
-    return { key, nodeId: leader, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null }
+    // Kafka leaves a found coordinator's message at its default, "" (from v4, where coordinators are listed).
+    return { key, nodeId: leader, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: version >= 4 ? '' : null }
   })
   const first = coordinators[0]
   return {
