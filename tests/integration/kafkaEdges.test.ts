@@ -105,4 +105,29 @@ describe('Kafka answers at the edges', () => {
     const described = await client.request(ApiKey.DescribeGroups, 5, { groups: ['g'], includeAuthorizedOperations: false })
     expect(described.groups[0].members).toEqual([expect.objectContaining({ memberId: required.memberId, clientId: 'raw-client', clientHost: '/127.0.0.1' })])
   })
+  it('Produce errors carry no message (as Kafka: only record validation errors do), and a follower names the leader with its endpoint', async () => {
+    const cluster = await lab.start({}, 2)
+    await cluster.createTopic({ name: 'two', partitions: 1, replicationFactor: 2 })
+    const metadata = async (client: RawClient) => client.request(ApiKey.Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'two' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
+    const first = await RawClient.connect(cluster.bootstrapServers)
+    clients.push(first)
+    const m = await eventually('a leader of two-0', async () => {
+      const answer = await metadata(first)
+      return answer.topics[0].partitions[0]?.leaderId >= 0 && answer
+    })
+    const { leaderId, leaderEpoch } = m.topics[0].partitions[0]
+    const brokerOf = (id: number) => m.brokers.find((b) => b.nodeId === id)!
+    const followerBroker = m.brokers.find((b) => b.nodeId !== leaderId)!
+    const follower = await RawClient.connect(`${followerBroker.host}:${followerBroker.port}`)
+    clients.push(follower)
+    const produce = (client: RawClient, acks: number, index = 0) =>
+      client.request(ApiKey.Produce, 11, { transactionalId: null, acks, timeoutMs: 10_000, topicData: [{ name: 'two', partitionData: [{ index, records: producerBatch({ count: 1 }) }] }] })
+
+    const atFollower = await produce(follower, -1)
+    expect(atFollower.responses[0].partitionResponses[0]).toMatchObject({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, errorMessage: null, currentLeader: { leaderId, leaderEpoch } })
+    expect(atFollower.nodeEndpoints).toEqual([{ nodeId: leaderId, host: brokerOf(leaderId).host, port: brokerOf(leaderId).port, rack: null }])
+    expect((await produce(follower, 2)).responses[0].partitionResponses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: null })
+    expect((await produce(follower, -1, 7)).responses[0].partitionResponses[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null })
+    expect((await produce(follower, -1, 7)).nodeEndpoints).toEqual([])
+  })
 })
