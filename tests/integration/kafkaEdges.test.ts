@@ -130,4 +130,37 @@ describe('Kafka answers at the edges', () => {
     expect((await produce(follower, -1, 7)).responses[0].partitionResponses[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null })
     expect((await produce(follower, -1, 7)).nodeEndpoints).toEqual([])
   })
+  it('a consumer reads from a follower from Fetch v11 (KIP-392), up to its high watermark; before v11 only from the leader', async () => {
+    const cluster = await lab.start({}, 2)
+    await cluster.createTopic({ name: 'two', partitions: 1, replicationFactor: 2 })
+    await cluster.produce('two', 0, producerBatch({ count: 3 }), -1)
+    const first = await RawClient.connect(cluster.bootstrapServers)
+    clients.push(first)
+    const m = await first.request(ApiKey.Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'two' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
+    const followerBroker = m.brokers.find((b) => b.nodeId !== m.topics[0].partitions[0].leaderId)!
+    const follower = await RawClient.connect(`${followerBroker.host}:${followerBroker.port}`)
+    clients.push(follower)
+    const fetch = (version: number) =>
+      follower.request(ApiKey.Fetch, version, {
+        clusterId: null,
+        replicaId: -1,
+        replicaState: { replicaId: -1, replicaEpoch: -1n },
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topic: 'two', topicId: '00000000-0000-0000-0000-000000000000', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: '00000000-0000-0000-0000-000000000000' }] }],
+        forgottenTopicsData: [],
+        rackId: '',
+      })
+    expect((await fetch(10)).responses[0].partitions[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER)
+    const read = await eventually("the follower's high watermark at 3", async () => {
+      const p = (await fetch(12)).responses[0].partitions[0]
+      return p.highWatermark === 3n && p
+    })
+    expect(read).toMatchObject({ errorCode: 0, logStartOffset: 0n })
+    expect(read.records!.length).toBeGreaterThan(0)
+  })
 })

@@ -97,6 +97,11 @@ export const CONSUMER_REPLICA_ID = -1
 export interface FetchRequest {
   /** CONSUMER_REPLICA_ID for consumers; a broker id for followers (reads past the HW). */
   replicaId: number
+  /**
+   * A consumer may read from a follower (KIP-392: Kafka allows it from Fetch v11, where a
+   * client names its rack), up to that follower's high watermark; absent or true: leaders only.
+   */
+  fetchOnlyFromLeader?: boolean
   maxWaitMs: number
   minBytes: number
   maxBytes: number

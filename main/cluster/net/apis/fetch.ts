@@ -19,6 +19,7 @@ export async function handleFetch(context: BrokerContext, request: M.FetchReques
   const replicaId = version >= 15 ? request.replicaState.replicaId : request.replicaId
   const fetched = await context.replicaManager.fetch({
     replicaId,
+    fetchOnlyFromLeader: version < 11,
     maxWaitMs: request.maxWaitMs,
     minBytes: request.minBytes,
     maxBytes: request.maxBytes,
