@@ -5,6 +5,7 @@
 import { describe, it } from 'vitest'
 import { ApiKey, type ApiRequests, type ApiResponses, type FetchRequest, type ListOffsetsRequest, type OffsetForLeaderEpochRequest, type ProduceRequest } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
+import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
 import { answered, SIDES, useDifferential, type Side } from './differential'
 import { brokerOf, follower, leader, metadataOf, topic, waitForLeaders } from './requests'
@@ -92,6 +93,13 @@ describe('records at their edges', () => {
       ['a partition past the last', leaders, fetch(0n, { partition: 5 }), 'rec-one-5'],
       ['an unknown topic id', leaders, fetch(0n, { id: () => '0123456789abcdef0123456789abcdef'.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5') }), 'a random topic id'],
     ]
+    // A follower learns the high watermark on its next fetch: wait for it on each side, so the answers do not race.
+    for (const side of SIDES) {
+      await eventually(`the high watermark of rec-one-0 at a follower on ${side}`, async () => {
+        const p = (await followers[side].request(ApiKey.Fetch, 17, fetch(0n)(side))).responses[0].partitions[0]
+        return p.errorCode !== 0 || p.highWatermark === 5n
+      }, 30_000)
+    }
     for (const [check, at, body, described] of fetchCases) await send('Fetch', check, at, ApiKey.Fetch, body, described)
 
     const listOffsets = (timestamp: bigint, { partition = 0, currentLeaderEpoch = -1, isolationLevel = 0 } = {}): ListOffsetsRequest => ({
