@@ -30,6 +30,7 @@ const MASKED: Record<string, (value: unknown) => unknown> = {
   usableBytes: (v) => (v === -1n ? '-1' : '<bytes>'),
   brokerId: () => '<node id>',
   nodeId: () => '<node id>',
+  leaderId: (v) => (typeof v === 'number' && v >= 0 ? '<node id>' : v),
 }
 
 /** Masks the allowed differences anywhere in a (decoded response) value. */

@@ -9,7 +9,7 @@ import { RawClient } from '../helpers/rawClient'
 import { differences, normalize } from './compare'
 import { checkId, differingPaths, knownDifferences, updatingRecord, writeResults, type CheckResult } from './checks'
 import { ReferenceCluster } from './kafka/cluster'
-import { runKafkaTool, type KafkaToolName } from './kafka/tools'
+import { runKafkaTool, type JavaRunOptions, type KafkaToolName } from './kafka/tools'
 import { toolOutcome } from './toolOutput'
 
 export type Side = 'kafka' | 'brokerlab'
@@ -67,12 +67,13 @@ export function useDifferential(options: DifferentialOptions) {
     /**
      * Sends the same request to both clusters, at the highest version that both serve and
      * our codec knows, so both get identical bytes. A side that does not serve the API gets
-     * nothing and answers `{ ok: false }`.
+     * nothing and answers `{ ok: false }`. A body given as a function of the side is for
+     * what differs by design (a topic id: Fetch from v13 names topics by id).
      */
     async requestBoth<K extends keyof ApiRequests & keyof ApiResponses>(
       to: Record<Side, RawClient>,
       apiKey: K,
-      body: ApiRequests[K],
+      body: ApiRequests[K] | ((side: Side) => ApiRequests[K]),
     ): Promise<{ version: number; answers: Record<Side, Answer<ApiResponses[K]>> }> {
       const ranges = await Promise.all(SIDES.map((side) => servedRange(to[side], apiKey)))
       const version = Math.min(apiCodec(apiKey).validVersions.max, ...ranges.map((r) => r?.maxVersion ?? Infinity))
@@ -80,7 +81,7 @@ export function useDifferential(options: DifferentialOptions) {
       await Promise.all(
         SIDES.map(async (side, i) => {
           if (!ranges[i]) answers[side] = { ok: false, error: `${apiCodec(apiKey).name} not served` }
-          else answers[side] = await to[side].request(apiKey, version, body).then((value) => ({ ok: true as const, value }), (err: Error) => ({ ok: false as const, error: err.message }))
+          else answers[side] = await to[side].request(apiKey, version, typeof body === 'function' ? body(side) : body).then((value) => ({ ok: true as const, value }), (err: Error) => ({ ok: false as const, error: err.message }))
         }),
       )
       return { version, answers }
@@ -88,11 +89,12 @@ export function useDifferential(options: DifferentialOptions) {
 
     /**
      * Runs one of Kafka's tools with the same arguments against both clusters (one after the
-     * other: 2 cores) and compares their outcomes, stdout parsed by `parse`.
+     * other: 2 cores) and compares their outcomes, stdout parsed by `parse`. `options.input`
+     * is the tool's stdin (kafka-console-producer's lines).
      */
-    async compareTool<T>(bootstraps: Record<Side, string>, tool: KafkaToolName, check: string, args: string[], parse: (stdout: string) => T): Promise<void> {
+    async compareTool<T>(bootstraps: Record<Side, string>, tool: KafkaToolName, check: string, args: string[], parse: (stdout: string) => T, options?: JavaRunOptions): Promise<void> {
       const outcomes = {} as Record<Side, ReturnType<typeof toolOutcome<T>>>
-      for (const side of SIDES) outcomes[side] = toolOutcome(await runKafkaTool(tool, ['--bootstrap-server', bootstraps[side], ...args]), parse)
+      for (const side of SIDES) outcomes[side] = toolOutcome(await runKafkaTool(tool, ['--bootstrap-server', bootstraps[side], ...args], options), parse)
       this.check(tool, check, `${tool} ${args.join(' ')}`, outcomes.kafka, outcomes.brokerlab)
     },
 

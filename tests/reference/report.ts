@@ -10,7 +10,7 @@ import { kafkaVersion } from './kafka/jars'
 const DOC = join(import.meta.dirname, '../../docs/compatibility.md')
 
 const cell = (v: unknown) => {
-  const text = typeof v === 'string' ? v : JSON.stringify(v)
+  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))
   return (text.length > 120 ? `${text.slice(0, 117)}…` : text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
 }
 

@@ -80,3 +80,31 @@ export function parseTable(stdout: string) {
   if (!header) return []
   return rows.map((row) => Object.fromEntries(header.map((name, i) => [name, name === 'ProducerId' && row[i] !== '-1' ? '<producer id>' : row[i]])))
 }
+
+/** Non-empty lines, sorted: for outputs whose order is the order partitions were fetched in. */
+export const sortedLines = (stdout: string) => stdout.split('\n').filter((l) => l.trim()).sort()
+
+/**
+ * kafka-consumer-groups: its notes (lines outside a table) and each table, a table starting at
+ * a header row whose first column is GROUP; rows sorted, the COORDINATOR column (host:port
+ * and node id) masked as in compare.ts.
+ */
+export function parseGroupTables(stdout: string) {
+  const notes: string[] = []
+  const tables: Array<Array<Record<string, string>>> = []
+  let header: string[] | undefined
+  for (const line of stdout.split('\n')) {
+    const cells = line.trim().split(/\s+/)
+    if (!line.trim()) header = undefined
+    else if (cells[0] === 'GROUP') {
+      // "COORDINATOR (ID)" is one column of two words, as its values are ("host:port (id)").
+      header = line.trim().replace('COORDINATOR (ID)', 'COORDINATOR').split(/\s+/)
+      tables.push([])
+    } else if (header) {
+      const h = header
+      const values = (h[1] === 'COORDINATOR' ? line.trim().replace(/^(\S+\s+\S+)\s+\(\d+\)/, '$1') : line.trim()).split(/\s+/)
+      tables.at(-1)!.push(Object.fromEntries(h.map((name, i) => [name, name === 'COORDINATOR' ? '<host:port (node id)>' : (values[i] ?? '')])))
+    } else notes.push(line.trim())
+  }
+  return { notes, tables: tables.map((rows) => rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))) }
+}

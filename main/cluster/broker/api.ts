@@ -98,6 +98,11 @@ export const CONSUMER_REPLICA_ID = -1
 export interface FetchRequest {
   /** CONSUMER_REPLICA_ID for consumers; a broker id for followers (reads past the HW). */
   replicaId: number
+  /**
+   * A consumer may read from a follower (KIP-392: Kafka allows it from Fetch v11, where a
+   * client names its rack), up to that follower's high watermark; absent or true: leaders only.
+   */
+  fetchOnlyFromLeader?: boolean
   maxWaitMs: number
   minBytes: number
   maxBytes: number
@@ -137,7 +142,8 @@ export const OffsetSpec = {
 export interface ListOffsetsRequest {
   replicaId: number
   isolationLevel: IsolationLevel
-  topics: Array<{ name: string; partitions: Array<{ index: number; timestamp: number }> }>
+  /** currentLeaderEpoch: the leader epoch the client knows (-1 or absent: unchecked), as in Fetch. */
+  topics: Array<{ name: string; partitions: Array<{ index: number; timestamp: number; currentLeaderEpoch?: number }> }>
 }
 export interface ListOffsetsPartitionResponse extends PartitionError {
   index: number

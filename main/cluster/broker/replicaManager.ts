@@ -95,7 +95,7 @@ export class ReplicaManager {
     return p
   }
 
-  private leaderPartition(topic: string, partition: number, currentLeaderEpoch = -1): Partition {
+  private leaderPartition(topic: string, partition: number, currentLeaderEpoch = -1, leaderOnly = true): Partition {
     const p = this.partitionOrError(topic, partition)
     if (currentLeaderEpoch >= 0 && currentLeaderEpoch < p.leaderEpoch) {
       throw new KafkaError('FENCED_LEADER_EPOCH', `Leader epoch ${currentLeaderEpoch} of ${topic}-${partition} is older than the current ${p.leaderEpoch}`)
@@ -103,7 +103,7 @@ export class ReplicaManager {
     if (currentLeaderEpoch > p.leaderEpoch) {
       throw new KafkaError('UNKNOWN_LEADER_EPOCH', `Leader epoch ${currentLeaderEpoch} of ${topic}-${partition} is newer than this broker knows (${p.leaderEpoch})`)
     }
-    if (!p.isLeader) {
+    if (leaderOnly && !p.isLeader) {
       throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `Broker ${this.brokerId} is not the leader of ${topic}-${partition} (leader: ${p.leader})`)
     }
     return p
@@ -280,7 +280,7 @@ export class ReplicaManager {
     const topics = perPartition(request.topics, (topic, p): FetchPartitionResponse => {
       const empty = new Uint8Array(0)
       try {
-        const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch)
+        const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch, isFollower || request.fetchOnlyFromLeader !== false)
         const log = partition.log
         if (isFollower) partition.updateFollowerFetchState(request.replicaId, p.fetchOffset)
         const maxOffset = isFollower ? log.logEndOffset : log.highWatermark
@@ -314,7 +314,7 @@ export class ReplicaManager {
   listOffsets(request: ListOffsetsRequest): ListOffsetsResponse {
     const topics = perPartition(request.topics, (topic, p): ListOffsetsPartitionResponse => {
       try {
-        const partition = this.leaderPartition(topic, p.index)
+        const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch)
         const log = partition.log
         const fetchable = request.replicaId === CONSUMER_REPLICA_ID ? log.highWatermark : log.logEndOffset
         const found = (offset: number, timestamp = -1, leaderEpoch = partition.leaderEpoch) => ({ index: p.index, ...NONE, timestamp, offset, leaderEpoch })

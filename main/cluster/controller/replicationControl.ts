@@ -190,7 +190,9 @@ export class ReplicationControlManager {
     const topic = this.metadata.image.topicsByName.get(topicName)
     const partition = topic?.partitions[partitionId]
     const name = `${topicName}-${partitionId}`
-    if (!topic || !partition) return partitionError('UNKNOWN_TOPIC_OR_PARTITION', `No such partition as ${name}`)
+    // Kafka's words (ReplicationControlManager.electLeader), which kafka-leader-election prints.
+    if (!topic) return partitionError('UNKNOWN_TOPIC_OR_PARTITION', `No such topic as ${topicName}`)
+    if (!partition) return partitionError('UNKNOWN_TOPIC_OR_PARTITION', `No such partition as ${name}`)
     const preferred = type === ElectionType.PREFERRED
     if (preferred ? partition.leader === partition.replicas[0] : partition.leader !== NO_LEADER) {
       return partitionError('ELECTION_NOT_NEEDED', `${name} already has ${preferred ? 'its preferred' : 'a'} leader (${partition.leader})`)

@@ -103,6 +103,15 @@ describe('preferred leader election', () => {
     expect(h.eventsOf('leader-elected').at(-1)).toMatchObject({ leader: 1, reason: 'preferred' })
   })
 
+  it('answers an unknown topic and a partition past the last in Kafka\'s words', () => {
+    const h = movedLeader()
+    const { replicaElectionResults } = h.controller.electLeaders({ electionType: ElectionType.PREFERRED, topicPartitions: [{ topic: 'missing', partitions: [0] }, { topic: 't', partitions: [7] }] })
+    expect(replicaElectionResults.map((t) => t.partitionResult[0])).toEqual([
+      { partitionId: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'No such topic as missing' },
+      { partitionId: 7, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'No such partition as t-7' },
+    ])
+  })
+
   it('leaves out partitions that need no election when asked for all', () => {
     const h = movedLeader()
     const { replicaElectionResults } = h.controller.electLeaders({ electionType: ElectionType.PREFERRED, topicPartitions: null })

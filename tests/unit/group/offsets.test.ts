@@ -123,6 +123,8 @@ describe('admin APIs', () => {
       { groupId: 'missing', errorCode: E.GROUP_ID_NOT_FOUND },
     ])
     expect(list([])).toEqual([['g', 'Stable']])
+    // Its offsets went with it, on this leader too (Kafka's OffsetFetch answers nothing for it).
+    expect(h.shard.offsetFetch({ groupId: 'tool', topics: null, groups: [], requireStable: false }, 7).topics).toEqual([])
     // Deleted for good: a new leader replaying the log does not bring it back.
     expect(h.failover().groups().map((g) => g.groupId)).toEqual(['g'])
   })

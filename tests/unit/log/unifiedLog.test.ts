@@ -129,6 +129,10 @@ describe('UnifiedLog append and read', () => {
     expect(log.leaderEpochCache.endOffsetFor(1, log.logEndOffset)).toEqual({ epoch: 1, endOffset: 36 })
     expect(log.leaderEpochCache.endOffsetFor(2, log.logEndOffset)).toEqual({ epoch: 1, endOffset: 36 })
     expect(log.leaderEpochCache.endOffsetFor(3, log.logEndOffset)).toEqual({ epoch: 3, endOffset: 37 })
+    // As Kafka: an epoch newer than the latest is unknown; one older than the first ends where the first starts.
+    expect(log.leaderEpochCache.endOffsetFor(4, log.logEndOffset)).toEqual({ epoch: -1, endOffset: -1 })
+    expect(log.leaderEpochCache.endOffsetFor(0, log.logEndOffset)).toEqual({ epoch: 0, endOffset: 0 })
+    expect(log.leaderEpochCache.endOffsetFor(-1, log.logEndOffset)).toEqual({ epoch: -1, endOffset: -1 })
   })
 
   it('keeps data, offsets, epochs and checkpoints across a clean close and reopen', () => {

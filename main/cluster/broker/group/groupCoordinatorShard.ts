@@ -289,11 +289,14 @@ export class GroupCoordinatorShard {
     const group = this.groupMap.get(groupId)
     if (!group || group.is(S.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
     if (!group.is(S.Empty)) return ErrorCode.NON_EMPTY_GROUP
+    const offsets = this.offsets.list(groupId)
     try {
       await this.ctx.write([...this.offsets.deleteAllRecords(groupId), groupMetadataRecord(groupId, null)])
     } catch (err) {
       return errorCodeOf(err)
     }
+    // The tombstones are written; the offsets go from memory too, as after a replay of them.
+    for (const { topic, partition } of offsets) this.offsets.remove(groupId, topic, partition)
     this.removeGroup(group)
     return ErrorCode.NONE
   }

@@ -32,16 +32,18 @@ export class LeaderEpochCache {
   }
 
   /**
-   * Kafka's endOffsetFor: the largest epoch <= `requested`, and where it ended (the start of
-   * the next epoch, or the log end for the latest one). Unknown earlier epochs give -1, -1.
+   * Kafka's endOffsetFor (LeaderEpochFileCache): the latest epoch ends at the log end; an
+   * earlier one ends where the next known epoch starts, answered with the largest known epoch
+   * <= `requested` (or `requested` itself when it is older than every known epoch). An epoch
+   * newer than the latest, or none known, gives -1, -1.
    */
   endOffsetFor(requested: number, logEndOffset: number): { epoch: number; endOffset: number } {
-    if (requested === this.latestEpoch) return { epoch: requested, endOffset: logEndOffset }
-    let i = this.entries.length - 1
-    while (i >= 0 && this.entries[i].epoch > requested) i--
-    if (i < 0) return { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET }
-    const next = this.entries[i + 1]
-    return { epoch: this.entries[i].epoch, endOffset: next ? next.startOffset : logEndOffset }
+    const undefinedEpoch = { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET }
+    if (requested === UNDEFINED_EPOCH) return undefinedEpoch
+    if (this.entries.length && requested === this.latestEpoch) return { epoch: requested, endOffset: logEndOffset }
+    const higher = this.entries.findIndex((e) => e.epoch > requested)
+    if (higher < 0) return undefinedEpoch
+    return { epoch: higher > 0 ? this.entries[higher - 1].epoch : requested, endOffset: this.entries[higher].startOffset }
   }
 
   /** After the log is truncated to `endOffset`, epochs that started at or after it are gone. */

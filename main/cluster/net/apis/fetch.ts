@@ -19,6 +19,7 @@ export async function handleFetch(context: BrokerContext, request: M.FetchReques
   const replicaId = version >= 15 ? request.replicaState.replicaId : request.replicaId
   const fetched = await context.replicaManager.fetch({
     replicaId,
+    fetchOnlyFromLeader: version < 11,
     maxWaitMs: request.maxWaitMs,
     minBytes: request.minBytes,
     maxBytes: request.maxBytes,
@@ -49,6 +50,7 @@ export async function handleFetch(context: BrokerContext, request: M.FetchReques
           highWatermark: BigInt(p.highWatermark),
           lastStableOffset: BigInt(p.lastStableOffset),
           logStartOffset: BigInt(p.logStartOffset),
+          abortedTransactions: abortedTransactions(p.errorCode, request.isolationLevel),
           records: Buffer.from(p.records.buffer, p.records.byteOffset, p.records.byteLength),
         })),
       })),
@@ -56,6 +58,16 @@ export async function handleFetch(context: BrokerContext, request: M.FetchReques
     ],
     nodeEndpoints: [],
   }
+}
+
+/**
+ * As Kafka: a partition it knows and read (or failed to read) carries aborted transactions only
+ * for read_committed (an empty list here: Brokerlab has no transactions), null otherwise; a
+ * partition unknown to the metadata is answered before reading, with an empty list.
+ */
+function abortedTransactions(errorCode: number, isolationLevel: number): M.AbortedTransaction[] | null {
+  if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) return []
+  return errorCode === ErrorCode.NONE && isolationLevel === 1 ? [] : null
 }
 
 function partitionError(partitionIndex: number, errorCode: number): M.PartitionData {

@@ -56,7 +56,8 @@ export async function handleFindCoordinator(context: BrokerContext, request: M.F
     const leader = offsets ? offsets.partitions[partitionFor(key, offsets.partitions.length)]?.leader ?? -1 : -1
     const endpoint = leader >= 0 ? context.image().brokers.get(leader)?.endPoints[0] : undefined
     if (!endpoint) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `The coordinator of "${key}" is not available yet` }
-    return { key, nodeId: leader, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null }
+    // Kafka leaves a found coordinator's message at its default, "" (from v4, where coordinators are listed).
+    return { key, nodeId: leader, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: version >= 4 ? '' : null }
   })
   const first = coordinators[0]
   return {
@@ -72,7 +73,8 @@ export async function handleFindCoordinator(context: BrokerContext, request: M.F
 
 export async function handleJoinGroup(context: BrokerContext, request: M.JoinGroupRequest, version: number, client: { clientId: string; clientHost: string }): Promise<M.JoinGroupResponse> {
   const shard = route(context, request.groupId)
-  if (typeof shard !== 'number') return shard.joinGroup(request, version, client)
+  // The member's host as Kafka keeps it: Java's InetAddress.toString(), "/127.0.0.1".
+  if (typeof shard !== 'number') return shard.joinGroup(request, version, { ...client, clientHost: `/${client.clientHost}` })
   return { throttleTimeMs: 0, errorCode: shard, generationId: -1, protocolType: null, protocolName: version >= 7 ? null : '', leader: '', skipAssignment: false, memberId: request.memberId, members: [] }
 }
 
@@ -92,13 +94,29 @@ export function handleLeaveGroup(context: BrokerContext, request: M.LeaveGroupRe
   return typeof shard !== 'number' ? shard.leaveGroup(request, version) : { throttleTimeMs: 0, errorCode: shard, members: [] }
 }
 
+/**
+ * As Kafka's KafkaApis: partitions the metadata does not know answer UNKNOWN_TOPIC_OR_PARTITION
+ * and never reach the coordinator; their topics come first in the answer, then the coordinator's
+ * (a topic in both keeps one entry).
+ */
 export async function handleOffsetCommit(context: BrokerContext, request: M.OffsetCommitRequest, version: number): Promise<M.OffsetCommitResponse> {
-  const shard = route(context, request.groupId)
-  if (typeof shard !== 'number') return shard.offsetCommit(request, version)
-  return {
-    throttleTimeMs: 0,
-    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) })),
+  const image = context.image()
+  const answered = new Map<string, M.OffsetCommitResponse['topics'][number]['partitions']>()
+  const known: M.OffsetCommitRequest['topics'] = []
+  for (const t of request.topics) {
+    const partitions = image.topicsByName.get(t.name)?.partitions
+    const unknown = t.partitions.filter((p) => !partitions?.[p.partitionIndex])
+    if (unknown.length) answered.set(t.name, [...(answered.get(t.name) ?? []), ...unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }))])
+    if (unknown.length < t.partitions.length) known.push({ ...t, partitions: t.partitions.filter((p) => partitions?.[p.partitionIndex]) })
   }
+  const shard = route(context, request.groupId)
+  const committed: M.OffsetCommitResponse['topics'] = !known.length
+    ? []
+    : typeof shard !== 'number'
+      ? (await shard.offsetCommit({ ...request, topics: known }, version)).topics
+      : known.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) }))
+  for (const t of committed) answered.set(t.name, [...(answered.get(t.name) ?? []), ...t.partitions])
+  return { throttleTimeMs: 0, topics: [...answered].map(([name, partitions]) => ({ name, partitions })) }
 }
 
 export async function handleOffsetDelete(context: BrokerContext, request: M.OffsetDeleteRequest, version: number): Promise<M.OffsetDeleteResponse> {

@@ -8,7 +8,7 @@ export function handleListOffsets(context: BrokerContext, request: M.ListOffsets
   const answer = context.replicaManager.listOffsets({
     replicaId: request.replicaId,
     isolationLevel: request.isolationLevel as IsolationLevel,
-    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.partitionIndex, timestamp: Number(p.timestamp) })) })),
+    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.partitionIndex, timestamp: Number(p.timestamp), currentLeaderEpoch: p.currentLeaderEpoch })) })),
   })
   return {
     throttleTimeMs: 0,

@@ -31,16 +31,28 @@ export async function handleProduce(context: BrokerContext, request: M.ProduceRe
     return { topics: request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => ({ index: p.index, errorCode, errorMessage: err.message })) })) }
   })
   if (acks === 0 || response === null) return null
-  return respond(
+  const answer = respond(
     response.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
         const leader = image.partition(t.name, p.index)
-        return { ...p, currentLeader: p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && leader ? { leaderId: leader.leader, leaderEpoch: leader.leaderEpoch } : undefined }
+        // Kafka sends a message only with a record validation error (it names the records); other errors go without.
+        const errorMessage = MESSAGE_CARRYING.has(p.errorCode) ? p.errorMessage : null
+        return { ...p, errorMessage, currentLeader: p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && leader ? { leaderId: leader.leader, leaderEpoch: leader.leaderEpoch } : undefined }
       }),
     })),
   )
+  // KIP-951: the endpoints of the current leaders named above, so the client can go there at once.
+  const leaders = new Set(answer.responses.flatMap((t) => t.partitionResponses.map((p) => p.currentLeader.leaderId)).filter((id) => id >= 0))
+  for (const id of [...leaders].sort((a, b) => a - b)) {
+    const broker = image.brokers.get(id)
+    const endpoint = broker?.endPoints[0]
+    if (broker && endpoint) answer.nodeEndpoints.push({ nodeId: id, host: endpoint.host, port: endpoint.port, rack: broker.rack })
+  }
+  return answer
 }
+
+const MESSAGE_CARRYING = new Set<number>([ErrorCode.INVALID_RECORD, ErrorCode.INVALID_TIMESTAMP])
 
 interface PartitionAnswer {
   index: number
