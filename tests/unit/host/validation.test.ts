@@ -32,6 +32,11 @@ describe('contract validation', () => {
   it('accepts well-formed requests for every method', () => {
     const good: Record<string, unknown> = {
       'app:info': {},
+      'connection:test': { bootstrap: 'kafka-1:9093,kafka-2:9093', securityProtocol: 'SASL_SSL', sasl: { mechanism: 'SCRAM-SHA-256', username: 'u', password: 'p' }, tls: { checkHostname: false } },
+      'connection:list': {},
+      'connection:save': { name: 'staging', settings: { bootstrap: 'kafka:9092' } },
+      'connection:delete': { name: 'staging' },
+      'connection:testSaved': { name: 'staging' },
       'cluster:snapshot': {},
       'topic:describe': { name: 'orders' },
       'topic:create': { name: 'orders', partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '1000' } },
