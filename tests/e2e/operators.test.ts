@@ -175,7 +175,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('issue 20: the con
     await page.getByTestId('load-start').click()
     await page.getByTestId('load-producer').waitFor({ timeout: 10_000 })
     // A minute of points: the axis spans it, with a label every few seconds if nothing stops it.
-    await expect.poll(() => page.locator('[data-testid=throughput-chart] [data-points]').getAttribute('data-points').then(Number), { timeout: 90_000, intervals: [2000] }).toBeGreaterThanOrEqual(60)
+    await expect.poll(() => page.locator('[data-testid=throughput-chart] [data-points]').getAttribute('data-points').then(Number), { timeout: 90_000, interval: 2000 }).toBeGreaterThanOrEqual(60)
     for (const chart of ['throughput-chart', 'latency-chart']) {
       const boxes = await xAxisLabelBoxes(page, chart)
       expect(boxes.length, `${chart}: labels drawn`).toBeGreaterThanOrEqual(2)
@@ -186,7 +186,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('issue 20: the con
 
     await page.goto(`${serve.url}#/groups`)
     await page.locator('[data-testid=group-row][data-group=slow-readers]').click()
-    await expect.poll(() => page.locator('[data-testid=lag-chart] [data-points]').getAttribute('data-points').then(Number), { timeout: 30_000, intervals: [2000] }).toBeGreaterThanOrEqual(8)
+    await expect.poll(() => page.locator('[data-testid=lag-chart] [data-points]').getAttribute('data-points').then(Number), { timeout: 30_000, interval: 2000 }).toBeGreaterThanOrEqual(8)
     const boxes = await xAxisLabelBoxes(page, 'lag-chart')
     expect(boxes.length, 'lag chart: labels drawn').toBeGreaterThanOrEqual(2)
     expect(overlaps(boxes), boxes.map((b) => b.text).join(', ')).toEqual([])
