@@ -27,6 +27,7 @@ import {
   Acks,
 } from './schemas/data'
 import { ClusterEvent } from './schemas/events'
+import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -49,8 +50,8 @@ export const METHODS = {
     z
       .object({
         name: TopicName,
-        partitions: z.number().int().min(1).max(10_000).optional(),
-        replicationFactor: z.number().int().min(1).max(32).optional(),
+        partitions: z.number().int().min(1).max(MAX_TOPIC_PARTITIONS).optional(),
+        replicationFactor: z.number().int().min(1).max(MAX_REPLICATION_FACTOR).optional(),
         configs: z.record(z.string(), z.string()).optional(),
       })
       .strict(),
