@@ -45,6 +45,18 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('issue 20: the con
     await serve?.stop()
   })
 
+  it('rough edges: the empty Overview points to the Create topic button, and one topic is "1 topic"', async () => {
+    await page.goto(`${serve.url}#/`)
+    const empty = page.getByTestId('topics-empty')
+    await empty.waitFor({ timeout: 10_000 })
+    await expect(empty.textContent()).resolves.not.toMatch(/topic:create/)
+    await expect(empty.textContent()).resolves.toMatch(/Create topic/)
+    const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', 'first'], 'x\n')
+    expect(produced.status, produced.stderr).toBe(0)
+    await page.goto(`${serve.url}#/topics`)
+    await expect.poll(() => page.getByTestId('topics-count').textContent(), { timeout: 10_000 }).toMatch(/^1 topic · \d+ partitions?$/)
+  }, 60_000)
+
   it('bug 4: shows JSON from kcat losslessly: big integers, 1.10 and 99.0 as written', async () => {
     expect((await serve.api('topic:create', { name: 'ledger', partitions: 1, replicationFactor: 3 })).status).toBe(200)
     const value = '{"id":12345678901234567890,"price":1.10,"total":99.0,"rate":-2.50e+3,"tags":["a\\"b",null,true],"nested":{"empty":{},"list":[]}}'
@@ -199,4 +211,14 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('issue 20: the con
     await saveScreenshot(page, 'operators-lag-chart')
     expect(consoleErrors).toEqual([])
   }, 180_000)
+
+  it('rough edges: the Overview names the broker that crashed', async () => {
+    await page.goto(`${serve.url}#/brokers`)
+    await page.locator('[data-testid=broker-control][data-broker-id="3"]').getByTestId('broker-crash').click()
+    await page.goto(`${serve.url}#/`)
+    const tile = page.getByTestId('stat-brokers')
+    await expect.poll(() => tile.locator('.value').textContent(), { timeout: 15_000 }).toBe('2 / 3')
+    await expect.poll(() => tile.locator('.hint').textContent(), { timeout: 15_000 }).toMatch(/^broker 3 crashed/)
+    await saveThemeScreenshots(page, 'operators-overview', { fullPage: false })
+  }, 60_000)
 })
