@@ -183,6 +183,9 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('issue 20: the con
     await expect(retired.first().textContent()).resolves.toMatch(/topic deleted/)
     await expect(retired.first().getByTestId('partition-lag').textContent()).resolves.not.toBe('0')
     await expect(page.getByTestId('reset-topic').locator('option').allTextContents()).resolves.not.toContain('retired')
+    // Every offset it holds is on the deleted topic: no lag to speak of, not a lag of 0.
+    await expect(row.getByTestId('group-total-lag').textContent()).resolves.toBe('—')
+    await expect(page.getByTestId('detail-total-lag').textContent()).resolves.toBe('—')
     await saveThemeScreenshots(page, 'operators-deleted-topic')
   }, 90_000)
 
