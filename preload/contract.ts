@@ -58,7 +58,7 @@ export const METHODS = {
     z.object({ name: z.string(), topicId: z.string() }),
   ),
   'topic:delete': method(z.object({ name: TopicName }).strict(), done),
-  'topic:addPartitions': method(z.object({ name: TopicName, count: z.number().int().min(1).max(10_000) }).strict(), done),
+  'topic:addPartitions': method(z.object({ name: TopicName, count: z.number().int().min(1).max(MAX_TOPIC_PARTITIONS) }).strict(), done),
   /** configs: name -> new value, or null to delete the override (revert to the inherited value). */
   'config:alter': method(
     z

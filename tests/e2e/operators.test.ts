@@ -115,6 +115,19 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('issue 20: the con
     await expect.poll(shown, { timeout: 2000 }).toBe('')
     await dialog.getByTestId('create-topic-submit').click()
     await dialog.waitFor({ state: 'detached', timeout: 10_000 })
+
+    // Add partitions has the same limit, and words it the same way.
+    await page.goto(`${serve.url}#/topics/not-too-many`)
+    await page.getByTestId('add-partitions').click()
+    const adding = page.getByTestId('add-partitions-dialog')
+    await adding.getByTestId('partition-count').fill('20000')
+    await adding.getByTestId('add-partitions-submit').click({ force: true })
+    const said = async () => (await adding.locator('[role=alert], [data-testid=dialog-error]').allTextContents()).join(' | ')
+    await expect.poll(said, { timeout: 5000 }).toBe('A topic has at most 10,000 partitions.')
+    await adding.getByTestId('partition-count').fill('4')
+    await expect.poll(said, { timeout: 2000 }).toBe('')
+    await adding.getByTestId('add-partitions-submit').click()
+    await adding.waitFor({ state: 'detached', timeout: 10_000 })
   }, 60_000)
 
   it('bug 7: lists every assigned partition, those without a commit with their lag from the log start', async () => {
