@@ -28,6 +28,7 @@ import {
 } from './schemas/data'
 import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionTestResult } from './schemas/connections'
+import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -60,24 +61,24 @@ export const METHODS = {
     z
       .object({
         name: TopicName,
-        partitions: z.number().int().min(1).max(10_000).optional(),
-        replicationFactor: z.number().int().min(1).max(32).optional(),
+        partitions: z.number().int().min(1).max(MAX_TOPIC_PARTITIONS).optional(),
+        replicationFactor: z.number().int().min(1).max(MAX_REPLICATION_FACTOR).optional(),
         configs: z.record(z.string(), z.string()).optional(),
       })
       .strict(),
     z.object({ name: z.string(), topicId: z.string() }),
   ),
   'topic:delete': method(z.object({ name: TopicName }).strict(), done),
-  'topic:addPartitions': method(z.object({ name: TopicName, count: z.number().int().min(1).max(10_000) }).strict(), done),
+  'topic:addPartitions': method(z.object({ name: TopicName, count: z.number().int().min(1).max(MAX_TOPIC_PARTITIONS) }).strict(), done),
   /** Partition reassignment (kafka-reassign-partitions --execute): new replicas per partition, null to cancel. */
   'topic:reassign': method(
     z
       .object({
         name: TopicName,
         partitions: z
-          .array(z.object({ partition: z.number().int().nonnegative(), replicas: z.array(BrokerId).min(1).max(32).nullable() }).strict())
+          .array(z.object({ partition: z.number().int().nonnegative(), replicas: z.array(BrokerId).min(1).max(MAX_REPLICATION_FACTOR).nullable() }).strict())
           .min(1)
-          .max(10_000),
+          .max(MAX_TOPIC_PARTITIONS),
       })
       .strict(),
     done,

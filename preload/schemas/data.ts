@@ -211,10 +211,18 @@ export type GroupMemberView = z.infer<typeof GroupMemberView>
 export const GroupPartitionLag = z.object({
   topic: z.string(),
   partition: z.number(),
-  committedOffset: z.number(),
-  /** The partition's end as consumers see it (the high watermark). */
-  logEndOffset: z.number(),
-  lag: z.number(),
+  /**
+   * committed: the group committed an offset; no-commit: a member is assigned the partition but
+   * the group has no offset for it (the lag counts from the log start); topic-deleted: an offset
+   * committed on a topic that no longer exists (no lag).
+   */
+  status: z.enum(['committed', 'no-commit', 'topic-deleted']),
+  committedOffset: z.number().nullable(),
+  /** The log start offset the lag counts from when there is no committed offset; null otherwise. */
+  logStartOffset: z.number().nullable(),
+  /** The partition's end as consumers see it (the high watermark); null when unknown or the topic is deleted. */
+  logEndOffset: z.number().nullable(),
+  lag: z.number().nullable(),
 })
 export type GroupPartitionLag = z.infer<typeof GroupPartitionLag>
 

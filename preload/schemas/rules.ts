@@ -16,6 +16,10 @@ export function topicNameProblem(name: string): TopicNameProblem | null {
   return null
 }
 
+/** The most partitions and replicas a topic:create request may ask for. */
+export const MAX_TOPIC_PARTITIONS = 10_000
+export const MAX_REPLICATION_FACTOR = 32
+
 /** DescribeConfigsResponse.ConfigSource ids (Kafka's ConfigEntry.ConfigSource). */
 export const ConfigSource = {
   UNKNOWN: 0,

@@ -75,7 +75,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('consumer groups'), () => {
     await page.getByTestId('reset-applied').waitFor({ timeout: 10_000 })
     await expect.poll(() => page.getByTestId('committed-offset').allTextContents(), { timeout: 10_000 }).toEqual(['0', '0', '0'])
     // The lag history samples every 5 s: wait for a point so the chart is in the screenshot.
-    await page.locator('[data-testid=lag-chart] canvas').waitFor({ timeout: 15_000 })
+    await page.locator('[data-testid=lag-chart] svg').waitFor({ timeout: 15_000 })
     await saveScreenshot(page, 'groups')
   }, 90_000)
 

@@ -76,7 +76,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('overview'), () => {
       const rate = async (name: string) => Number((await chart().getAttribute(name)) || 0)
       await expect.poll(async () => Math.min(await rate('data-messages-in'), await rate('data-messages-out')), { timeout: 10_000 }).toBeGreaterThan(0)
       expect(Number(await chart().getAttribute('data-points'))).toBeGreaterThan(0)
-      await expect(chart().locator('canvas').count()).resolves.toBe(1)
+      await expect(chart().locator('svg').count()).resolves.toBe(1)
       await expect(chart().getByTestId('traffic-bytes-in').locator('.value').textContent()).resolves.toMatch(/\/s$/)
       // Each broker's card counts its own share: the leaders of orders' six partitions are all three.
       await expect.poll(async () => (await page.getByTestId('broker-messages-in').allTextContents()).filter((t) => Number(t.replace(/,/g, '')) > 0).length).toBe(3)

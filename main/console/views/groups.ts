@@ -7,7 +7,7 @@ import { OffsetSpec } from '../../cluster/broker/api'
 import { partitionFor, type GroupView } from '../../cluster/broker/group'
 import { OFFSETS_TOPIC } from '../../cluster/broker/coordinatorRuntime'
 import type { Cluster } from '../../cluster/cluster'
-import type { GroupSnapshot, LagPoint, ResetPlanEntry, ResetTarget } from '../../../preload/contract'
+import type { GroupPartitionLag, GroupSnapshot, LagPoint, ResetPlanEntry, ResetTarget } from '../../../preload/contract'
 
 /** Lag history: a point every 5 seconds, an hour of them kept per group. */
 const LAG_SAMPLE_MS = 5000
@@ -18,19 +18,41 @@ export interface GroupSource {
   coordinatorGroups(): Promise<Array<{ coordinator: number; groups: GroupView[] }>>
   listOffset(topic: string, partition: number, spec: number): Promise<number>
   partitionCount(topic: string): number
+  topicExists(topic: string): boolean
+}
+
+/**
+ * One partition of a group: its committed offset and lag, or, for an assigned partition with
+ * no commit yet, the lag from the log start (all a consumer starting from the earliest offset
+ * has to read); a committed offset on a topic that no longer exists has no lag.
+ */
+async function partitionLag(source: GroupSource, topic: string, partition: number, committed: number | null): Promise<GroupPartitionLag> {
+  if (!source.topicExists(topic)) return { topic, partition, status: 'topic-deleted', committedOffset: committed, logStartOffset: null, logEndOffset: null, lag: null }
+  const logEndOffset = await source.listOffset(topic, partition, OffsetSpec.LATEST).catch(() => null)
+  if (committed !== null) {
+    return { topic, partition, status: 'committed', committedOffset: committed, logStartOffset: null, logEndOffset, lag: logEndOffset === null ? null : Math.max(0, logEndOffset - committed) }
+  }
+  const logStartOffset = await source.listOffset(topic, partition, OffsetSpec.EARLIEST).catch(() => null)
+  const lag = logEndOffset === null || logStartOffset === null ? null : Math.max(0, logEndOffset - logStartOffset)
+  return { topic, partition, status: 'no-commit', committedOffset: null, logStartOffset, logEndOffset, lag }
 }
 
 export async function groupSnapshots(source: GroupSource): Promise<GroupSnapshot[]> {
   const out: GroupSnapshot[] = []
   for (const { coordinator, groups } of await source.coordinatorGroups()) {
     for (const g of groups) {
-      const partitions = await Promise.all(
-        g.offsets.map(async (o) => {
-          const committedOffset = Number(o.offset)
-          const logEndOffset = await source.listOffset(o.topic, o.partition, OffsetSpec.LATEST).catch(() => committedOffset)
-          return { topic: o.topic, partition: o.partition, committedOffset, logEndOffset, lag: Math.max(0, logEndOffset - committedOffset) }
-        }),
-      )
+      // Every partition with a commit, and every partition a member is assigned, committed or not.
+      const committed = new Map<string, { topic: string; partition: number; offset: number | null }>()
+      for (const o of g.offsets) committed.set(`${o.topic}\0${o.partition}`, { topic: o.topic, partition: o.partition, offset: Number(o.offset) })
+      for (const m of g.members) {
+        for (const a of m.assignment ?? []) {
+          for (const partition of a.partitions) {
+            const key = `${a.topic}\0${partition}`
+            if (!committed.has(key)) committed.set(key, { topic: a.topic, partition, offset: null })
+          }
+        }
+      }
+      const partitions = await Promise.all([...committed.values()].map((p) => partitionLag(source, p.topic, p.partition, p.offset)))
       partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
       out.push({
         groupId: g.groupId,
@@ -41,7 +63,7 @@ export async function groupSnapshots(source: GroupSource): Promise<GroupSnapshot
         coordinator,
         members: g.members,
         partitions,
-        totalLag: partitions.reduce((n, p) => n + p.lag, 0),
+        totalLag: partitions.reduce((n, p) => n + (p.lag ?? 0), 0),
       })
     }
   }
@@ -124,6 +146,7 @@ export class GroupsView {
         Promise.all(cluster.runningBrokers().map(async ({ id, client }) => ({ coordinator: id, groups: await client.call('listGroupViews', {}, [], 5000).catch(() => []) }))),
       listOffset: async (topic, partition, spec) => (await cluster.listOffsets(topic, partition, spec)).offset,
       partitionCount: (topic) => cluster.topic(topic).partitions.length,
+      topicExists: (topic) => cluster.image.topicsByName.has(topic),
     }
   }
 

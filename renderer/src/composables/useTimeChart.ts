@@ -1,14 +1,16 @@
 // An ECharts line chart over time in the console's theme: axes, grid and tooltip from
 // base.css's colours (read again when the theme changes), and no animation under WebDriver
 // so screenshots are stable. Only the ECharts parts used are registered, to keep the bundle small.
+// Drawn as SVG (the only renderer registered, so ECharts picks it): a few small line charts
+// cost little as SVG, and their axis labels are then text in the page, which tests can measure.
 import { LineChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import { use } from 'echarts/core'
-import { CanvasRenderer } from 'echarts/renderers'
+import { SVGRenderer } from 'echarts/renderers'
 import { computed } from 'vue'
 import { useThemeColors } from './useThemeColors'
 
-use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
+use([LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer])
 
 const COLORS = ['accent', 'good', 'warn', 'bad', 'text-muted', 'border', 'surface', 'text'] as const
 export type SeriesColor = 'accent' | 'good' | 'warn' | 'bad'
@@ -48,7 +50,17 @@ export function useTimeChart(series: () => TimeSeries[], options: TimeChartOptio
       grid: { left: 48, right: 20, top: options.legend ? 36 : 16, bottom: 28 },
       legend: options.legend ? { top: 4, textStyle: { color: c['text-muted'] } } : undefined,
       tooltip: { trigger: 'axis', backgroundColor: c.surface, borderColor: c.border, textStyle: { color: c.text } },
-      xAxis: { type: 'time', ...timeRange(all, options.minSpanMs ?? 0), ...axis, splitLine: { show: false } },
+      // A time axis places a label at every tick whatever the chart's width: in a half-width
+      // chart 10 s apart they ran into one another. Fewer ticks, and ECharts drops any label
+      // that would still touch its neighbour.
+      xAxis: {
+        type: 'time',
+        ...timeRange(all, options.minSpanMs ?? 0),
+        ...axis,
+        splitNumber: 4,
+        axisLabel: { ...axis.axisLabel, hideOverlap: true },
+        splitLine: { show: false },
+      },
       yAxis: { type: 'value', minInterval: options.minInterval, ...axis },
       series: all.map((s) => ({
         name: s.name,

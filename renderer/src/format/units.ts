@@ -61,3 +61,8 @@ export function configUnitHint(name: string, value: string | null | undefined): 
   const hint = formatDuration(n * unit[1])
   return hint === `${n} ${unit[2]}` ? null : hint
 }
+
+/** "1 topic", "3 topics": a count with its noun, singular for one. */
+export function countOf(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`
+}

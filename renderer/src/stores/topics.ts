@@ -20,10 +20,11 @@ export function consumersByTopic(groups: readonly GroupSnapshot[]): Map<string, 
   const byTopic = new Map<string, { groups: string[]; lag: number }>()
   for (const group of groups) {
     for (const p of group.partitions) {
+      if (p.status === 'topic-deleted') continue
       let entry = byTopic.get(p.topic)
       if (!entry) byTopic.set(p.topic, (entry = { groups: [], lag: 0 }))
       if (!entry.groups.includes(group.groupId)) entry.groups.push(group.groupId)
-      entry.lag += p.lag
+      entry.lag += p.lag ?? 0
     }
   }
   return byTopic

@@ -1,5 +1,6 @@
 // Showing a record's bytes: the API gives UTF-8 text, or base64 when the bytes are not UTF-8.
 import type { ShownBytes } from '../../../../preload/contract'
+import { prettyJson } from '../../format/prettyJson'
 
 export type DecodeMode = 'text' | 'json' | 'hex'
 
@@ -16,9 +17,7 @@ export function decode(shown: ShownBytes | null, mode: DecodeMode): { text: stri
   if (mode === 'hex') return { text: hex(bytesOf(shown)), ok: true }
   const text = shown.encoding === 'utf8' ? shown.text : `base64:${shown.text}`
   if (mode === 'text' || shown.encoding !== 'utf8') return { text, ok: mode === 'text' }
-  try {
-    return { text: JSON.stringify(JSON.parse(shown.text), null, 2), ok: true }
-  } catch {
-    return { text, ok: false }
-  }
+  // Re-indented with every number as written: JSON.parse would round 12345678901234567890.
+  const pretty = prettyJson(shown.text)
+  return pretty === null ? { text, ok: false } : { text: pretty, ok: true }
 }

@@ -1,5 +1,5 @@
 // Checks of the create-topic form before anything is sent, as Kafka would reject it.
-import { MAX_TOPIC_NAME_LENGTH, topicNameProblem, type TopicNameProblem } from '../../../../preload/contract'
+import { MAX_REPLICATION_FACTOR, MAX_TOPIC_NAME_LENGTH, MAX_TOPIC_PARTITIONS, topicNameProblem, type TopicNameProblem } from '../../../../preload/contract'
 
 export interface TopicForm {
   name: string
@@ -24,6 +24,7 @@ export function topicNameError(name: string): string | undefined {
 
 export function replicationFactorError(value: number, liveBrokers: number): string | undefined {
   if (!Number.isInteger(value) || value < 1) return 'The replication factor is at least 1.'
+  if (value > MAX_REPLICATION_FACTOR) return `The replication factor is at most ${MAX_REPLICATION_FACTOR}.`
   if (value > liveBrokers) {
     const running = liveBrokers === 1 ? '1 broker is running' : `${liveBrokers} brokers are running`
     return `${running}: replication factor can be at most ${liveBrokers}.`
@@ -35,6 +36,7 @@ export function validateTopicForm(form: TopicForm, liveBrokers: number): TopicFo
   const errors: TopicFormErrors = {}
   errors.name = topicNameError(form.name)
   if (!Number.isInteger(form.partitions) || form.partitions < 1) errors.partitions = 'A topic has at least 1 partition.'
+  else if (form.partitions > MAX_TOPIC_PARTITIONS) errors.partitions = `A topic has at most ${MAX_TOPIC_PARTITIONS.toLocaleString('en-US')} partitions.`
   errors.replicationFactor = replicationFactorError(form.replicationFactor, liveBrokers)
   const keys = form.configs.map((c) => c.key.trim()).filter(Boolean)
   if (form.configs.some((c) => !c.key.trim() && c.value.trim())) errors.configs = 'Every value needs a config name.'
