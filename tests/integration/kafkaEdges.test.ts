@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiKey } from '../../main/cluster/protocol/messages'
 import { ErrorCode } from '../../main/cluster/errors'
 import { producerBatch } from '../helpers/batches'
+import { consumerFetch } from '../helpers/fetchRequest'
 import { eventually, useCluster } from '../helpers/cluster'
 import { RawClient } from '../helpers/rawClient'
 
@@ -46,20 +47,7 @@ describe('Kafka answers at the edges', () => {
     const { client } = await started()
     const topicId = (await client.request(ApiKey.Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'edges' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })).topics[0].topicId
     const fetch = (version: number, isolationLevel: number, fetchOffset = 0n, partition = 0) =>
-      client.request(ApiKey.Fetch, version, {
-        clusterId: null,
-        replicaId: -1,
-        replicaState: { replicaId: -1, replicaEpoch: -1n },
-        maxWaitMs: 0,
-        minBytes: 0,
-        maxBytes: 1 << 20,
-        isolationLevel,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [{ topic: version >= 13 ? '' : 'edges', topicId: version >= 13 ? topicId : '00000000-0000-0000-0000-000000000000', partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: '00000000-0000-0000-0000-000000000000' }] }],
-        forgottenTopicsData: [],
-        rackId: '',
-      })
+      client.request(ApiKey.Fetch, version, consumerFetch(version >= 13 ? { topic: '', topicId, partition, fetchOffset, isolationLevel } : { topic: 'edges', partition, fetchOffset, isolationLevel }))
     for (const version of [4, 12, 17]) {
       const uncommitted = (await fetch(version, 0)).responses[0].partitions[0]
       expect(uncommitted).toMatchObject({ errorCode: 0, abortedTransactions: null })
@@ -140,21 +128,7 @@ describe('Kafka answers at the edges', () => {
     const followerBroker = m.brokers.find((b) => b.nodeId !== m.topics[0].partitions[0].leaderId)!
     const follower = await RawClient.connect(`${followerBroker.host}:${followerBroker.port}`)
     clients.push(follower)
-    const fetch = (version: number) =>
-      follower.request(ApiKey.Fetch, version, {
-        clusterId: null,
-        replicaId: -1,
-        replicaState: { replicaId: -1, replicaEpoch: -1n },
-        maxWaitMs: 0,
-        minBytes: 0,
-        maxBytes: 1 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [{ topic: 'two', topicId: '00000000-0000-0000-0000-000000000000', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: '00000000-0000-0000-0000-000000000000' }] }],
-        forgottenTopicsData: [],
-        rackId: '',
-      })
+    const fetch = (version: number) => follower.request(ApiKey.Fetch, version, consumerFetch({ topic: 'two' }))
     expect((await fetch(10)).responses[0].partitions[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER)
     const read = await eventually("the follower's high watermark at 3", async () => {
       const p = (await fetch(12)).responses[0].partitions[0]

@@ -3,6 +3,7 @@
 // invalid acks, unknown topics and partitions, a follower asked as if it led, offsets out of
 // range, every ListOffsets spec, and leader epochs ahead of the leader's.
 import { describe, it } from 'vitest'
+import { consumerFetch } from '../helpers/fetchRequest'
 import { ApiKey, type ApiRequests, type ApiResponses, type FetchRequest, type ListOffsetsRequest, type OffsetForLeaderEpochRequest, type ProduceRequest } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
 import { eventually } from '../helpers/cluster'
@@ -70,20 +71,8 @@ describe('records at their edges', () => {
     ]
     for (const [check, at, body, described] of produceCases) await send('Produce', check, at, ApiKey.Produce, body, described)
 
-    const fetch = (fetchOffset: bigint, { partition = 0, id = (side: Side) => topicIds[side] } = {}) => (side: Side): FetchRequest => ({
-      clusterId: null,
-      replicaId: -1,
-      replicaState: { replicaId: -1, replicaEpoch: -1n },
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 1 << 20,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [{ topic: 'rec-one', topicId: id(side), partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: '00000000-0000-0000-0000-000000000000' }] }],
-      forgottenTopicsData: [],
-      rackId: '',
-    })
+    const fetch = (fetchOffset: bigint, { partition = 0, id = (side: Side) => topicIds[side] } = {}) => (side: Side): FetchRequest =>
+      consumerFetch({ topic: 'rec-one', topicId: id(side), partition, fetchOffset })
     const fetchCases: Array<[string, Record<Side, RawClient>, ReturnType<typeof fetch>, string]> = [
       ['from offset 0', leaders, fetch(0n), 'rec-one-0 offset 0'],
       ['from offset 3 (inside the log)', leaders, fetch(3n), 'rec-one-0 offset 3'],
