@@ -126,7 +126,7 @@ export const METHODS = {
     z.array(ResetPlanEntry),
   ),
   'group:delete': method(z.object({ groupId: GroupId }).strict(), done),
-  'events:recent': method(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(), z.array(ClusterEvent)),
+  'events:recent': method(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(), z.array(ClusterEvent)),
   'config:describeTopic': method(z.object({ name: TopicName }).strict(), z.array(DescribedConfig)),
   'config:describeBroker': method(z.object({ brokerId: z.union([BrokerId, z.literal('')]) }).strict(), z.array(DescribedConfig)),
   'message:browse': method(

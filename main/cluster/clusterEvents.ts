@@ -4,7 +4,7 @@
 import type { ClusterEvent } from '../../preload/contract'
 
 /** Events kept for consoles that connect late. */
-const RECENT_EVENTS = 1000
+const RECENT_EVENTS = 5000
 
 export class ClusterEventLog {
   private readonly listeners = new Set<(event: ClusterEvent) => void>()

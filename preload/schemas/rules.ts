@@ -4,6 +4,11 @@
 
 /** Kafka's topic name rules (org.apache.kafka.common.internals.Topic). */
 export const MAX_TOPIC_NAME_LENGTH = 249
+
+/** Kafka's Topic.isInternal: the topics of its own coordinators. */
+export function isInternalTopic(name: string): boolean {
+  return name === '__consumer_offsets' || name === '__transaction_state'
+}
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/
 export type TopicNameProblem = 'empty' | 'reserved' | 'too-long' | 'illegal-characters'
 

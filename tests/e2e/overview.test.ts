@@ -106,6 +106,16 @@ describe.skipIf(chromiumMissing)(suiteTitle('overview'), () => {
     await timeline().getByTestId('timeline-none').waitFor()
     for (const kind of ['elections', 'isr', 'brokers', 'configs', 'topics', 'logs', 'groups']) await timeline().getByTestId(`timeline-kind-${kind}`).click()
     await expect.poll(shownCount).toBeGreaterThanOrEqual(all)
+
+    // The group's commits created __consumer_offsets: its events go with "Hide internal topics".
+    const lines = () => timeline().getByTestId('timeline-event').allTextContents()
+    await expect.poll(async () => (await lines()).some((l) => l.includes('__consumer_offsets'))).toBe(true)
+    const withInternal = await shownCount()
+    await timeline().getByTestId('timeline-hide-internal').click()
+    await expect.poll(shownCount).toBeLessThan(withInternal)
+    for (const line of await lines()) expect(line).not.toContain('__consumer_offsets')
+    await timeline().getByTestId('timeline-hide-internal').click()
+    await expect.poll(shownCount).toBeGreaterThanOrEqual(withInternal)
   }, 30_000)
 
   it('follows the dark color scheme', async () => {

@@ -1,14 +1,10 @@
 // Kafka's topic name rules (the contract's topicNameProblem, org.apache.kafka.common.internals.Topic)
 // as the controller and the Kafka listener refuse a name: with INVALID_TOPIC_EXCEPTION.
 import { KafkaError } from '../errors'
-import { MAX_TOPIC_NAME_LENGTH, topicNameProblem, type TopicNameProblem } from '../../../preload/schemas/rules'
+import { isInternalTopic, MAX_TOPIC_NAME_LENGTH, topicNameProblem, type TopicNameProblem } from '../../../preload/schemas/rules'
 
-export { MAX_TOPIC_NAME_LENGTH }
+export { isInternalTopic, MAX_TOPIC_NAME_LENGTH }
 
-/** Kafka's Topic.isInternal: the topics of its own coordinators. */
-export function isInternalTopic(name: string): boolean {
-  return name === '__consumer_offsets' || name === '__transaction_state'
-}
 
 const WHY: Record<TopicNameProblem, (name: string) => string> = {
   empty: () => 'it is empty',

@@ -1,6 +1,6 @@
 // The timeline's filter: each cluster event's kind, the brokers it involves, and a match on
 // kinds plus a text (a broker id, or any part of a topic, group or the event's words).
-import type { ContractEvent } from '../../../preload/contract'
+import { isInternalTopic, type ContractEvent } from '../../../preload/contract'
 import type { EventLine } from './events'
 
 export const EVENT_KINDS = {
@@ -50,14 +50,24 @@ export function brokersOf(event: ContractEvent): number[] {
   return ids.filter((id): id is number => typeof id === 'number' && id >= 0)
 }
 
+/** The topic an event is about: a partition's, a created or deleted topic's, or a topic config's. */
+export function topicOf(event: ContractEvent): string | undefined {
+  if ('topic' in event && typeof event.topic === 'string') return event.topic
+  if (event.type === 'config-changed' && event.resourceType === 2) return event.resourceName
+  return undefined
+}
+
 export interface EventFilter {
   kinds: ReadonlySet<EventKind>
   /** A whole number matches the events that involve that broker; other text matches the line's words. */
   text: string
+  /** Leaves out the events of Kafka's internal topics (__consumer_offsets churns as groups commit). */
+  hideInternal?: boolean
 }
 
 export function matchesFilter(event: ContractEvent, line: EventLine, filter: EventFilter): boolean {
   if (!filter.kinds.has(eventKind(event))) return false
+  if (filter.hideInternal && isInternalTopic(topicOf(event) ?? '')) return false
   const text = filter.text.trim().toLowerCase()
   if (!text) return true
   if (/^\d+$/.test(text)) return brokersOf(event).includes(Number(text))

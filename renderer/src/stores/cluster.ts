@@ -10,7 +10,8 @@ import { useConnectionStore } from './connection'
 
 const EVENT_DEBOUNCE_MS = 100
 const POLL_MS = 2000
-const TIMELINE_LENGTH = 500
+/** Enough that __consumer_offsets churn under busy groups does not push the rest out. */
+const TIMELINE_LENGTH = 5000
 
 export interface TimelineEntry {
   /** A key for lists: arrival order. */

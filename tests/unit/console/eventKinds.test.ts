@@ -12,8 +12,8 @@ const rebalanced: ContractEvent = { source: 'broker', brokerId: 1, type: 'group-
 const death = { error: { name: 'MalformedMessageError', message: 'Truncated int32 at byte 4', stack: null }, exitCode: 1, timestamp: 0 }
 const died: ContractEvent = { source: 'cluster', type: 'broker-died', brokerId: 1, message: 'MalformedMessageError: Truncated int32 at byte 4', death, restarting: false, ...at }
 const all = new Set(Object.keys(EVENT_KINDS) as EventKind[])
-const matches = (event: ContractEvent, filter: { kinds?: Set<EventKind>; text?: string }) =>
-  matchesFilter(event, describeEvent(event), { kinds: filter.kinds ?? all, text: filter.text ?? '' })
+const matches = (event: ContractEvent, filter: { kinds?: Set<EventKind>; text?: string; hideInternal?: boolean }) =>
+  matchesFilter(event, describeEvent(event), { kinds: filter.kinds ?? all, text: filter.text ?? '', hideInternal: filter.hideInternal })
 
 describe('the timeline filter', () => {
   it('sorts events into kinds', () => {
@@ -34,6 +34,17 @@ describe('the timeline filter', () => {
     expect(matches(elected, { text: 'ORDERS' })).toBe(true)
     expect(matches(rebalanced, { text: 'billing' })).toBe(true)
     expect(matches(shrunk, { text: 'orders' })).toBe(false)
+  })
+
+  it('hides the events of Kafka\'s internal topics when asked, and only those', () => {
+    const offsetsShrunk: ContractEvent = { ...shrunk, topic: '__consumer_offsets' } as ContractEvent
+    const txnElected: ContractEvent = { ...elected, topic: '__transaction_state' } as ContractEvent
+    const lookalike: ContractEvent = { ...shrunk, topic: '_consumer_offsets' } as ContractEvent
+    const offsetsConfig: ContractEvent = { source: 'controller', type: 'config-changed', resourceType: 2, resourceName: '__consumer_offsets', name: 'cleanup.policy', value: 'compact', ...at }
+    const brokerConfig: ContractEvent = { source: 'controller', type: 'config-changed', resourceType: 4, resourceName: '__consumer_offsets', name: 'x', value: null, ...at }
+    expect([offsetsConfig, brokerConfig].map((e) => matches(e, { hideInternal: true }))).toEqual([false, true])
+    expect([offsetsShrunk, txnElected, lookalike, shrunk, crashed].map((e) => matches(e, { hideInternal: true }))).toEqual([false, false, true, true, true])
+    expect([offsetsShrunk, txnElected].map((e) => matches(e, {}))).toEqual([true, true])
   })
 
   it('tells a broker that died unasked from one the operator crashed, with its error', () => {
