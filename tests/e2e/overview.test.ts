@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { Serve } from './serve'
 import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'
+import { kcat, kcatAvailable } from '../helpers/kcat'
 
 /** The group joins at once instead of after Kafka's 3 s initial rebalance delay. */
 const FAST_GROUPS = ['--config', 'group.initial.rebalance.delay.ms=0']
@@ -41,6 +42,12 @@ describe.skipIf(chromiumMissing)(suiteTitle('overview'), () => {
     await expect(page.locator('[data-testid=broker-card]').count()).resolves.toBe(3)
     await expect(page.locator('[data-testid=stat-brokers] .value').textContent()).resolves.toBe('3 / 3')
     await expect(page.locator('[data-testid=controller-id] .value').textContent()).resolves.toMatch(/^\d+$/)
+    // Why kcat -L names another controller: it is told a live broker's id, as Kafka's clients are.
+    await expect(page.getByTestId('controller-id').getAttribute('title')).resolves.toMatch(/is the KRaft controller, a node of its own and not a broker.*kcat -L shows broker 1\.$/)
+    if (kcatAvailable) {
+      const listed = await kcat(['-b', serve.bootstrap, '-L', '-J'])
+      expect(JSON.parse(listed.stdout).controllerid, listed.stderr).toBe(1)
+    }
     await expect(page.locator('[data-testid=bootstrap]').textContent()).resolves.toBe(serve.bootstrap)
   }, 30_000)
 

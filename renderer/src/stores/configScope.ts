@@ -38,7 +38,7 @@ const LEVEL_SOURCE = {
 } as const
 
 /** Kafka's own refusals (ConfigAdminManager), followed by what they mean for the operator. */
-export const READ_ONLY_REASON = 'Cannot update these configs dynamically: Kafka reads it from server.properties at startup; change it there and restart the broker.'
+export const READ_ONLY_REASON = 'Cannot update these configs dynamically: Kafka reads it from server.properties at startup. Here that is the cluster\'s static config: start it with --config name=value (brokerlab cluster or serve), then restart.'
 export const PER_BROKER_REASON = 'Cannot update these configs at default cluster level, broker id must be specified: set it on each broker.'
 
 /** Why the config cannot change at this level, in Kafka's words; null when it can. Every topic config is dynamic. */
