@@ -104,6 +104,10 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
     await expect.poll(async () => Math.min(...(await offsets())), { timeout: 10_000 }).toBe(40)
     expect(Math.max(...(await offsets()))).toBeLessThan(100)
     await expect(page.locator('[data-testid=record-row][data-offset="40"]').getByTestId('record-value').textContent()).resolves.toBe('click 40')
+    // The time to the millisecond, with the zone; the exact instant on hover.
+    const time = page.locator('[data-testid=record-row][data-offset="40"]').getByTestId('record-time')
+    await expect(time.textContent()).resolves.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3} \S+$/)
+    await expect(time.getAttribute('title')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z \(\d{13} ms\)$/)
     await expect(page.locator('.seek-error').count()).resolves.toBe(0)
 
     // A negative offset: the field's own validation stops the seek, and the table stays.

@@ -16,6 +16,11 @@ export function formatTime(timestamp: number): string {
   return new Date(timestamp).toLocaleTimeString(undefined, { hour12: false })
 }
 
+/** A record's timestamp as an operator compares it with logs: to the millisecond, with the time zone. */
+export function formatRecordTime(timestamp: number): string {
+  return new Date(timestamp).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, timeZoneName: 'short' })
+}
+
 /** A per-second rate: one decimal below 10, whole numbers (grouped) above. */
 export function formatRate(perSecond: number): string {
   return perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond).toLocaleString('en-US')
