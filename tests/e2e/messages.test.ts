@@ -117,6 +117,29 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
     expect(Math.min(...(await offsets()))).toBe(40)
   }, 60_000)
 
+  it.skipIf(!kcatAvailable)('shows the start of a large value, all of it on request, and copies it whole', async () => {
+    expect((await serve.api('topic:create', { name: 'blobs', partitions: 1, replicationFactor: 1 })).status).toBe(200)
+    const big = `${'x'.repeat(8000)}END`
+    const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', 'blobs', '-p', '0'], `${big}\n`)
+    expect(produced.status, produced.stderr).toBe(0)
+    await page.getByTestId('browse-topic').selectOption('blobs')
+    await page.getByTestId('seek-kind').selectOption('earliest')
+    await page.getByTestId('seek').click()
+    const row = page.locator('[data-testid=record-row][data-offset="0"]')
+    await row.waitFor({ timeout: 10_000 })
+    const value = () => row.getByTestId('record-value').textContent()
+    await expect(value()).resolves.toBe(`${'x'.repeat(500)}…`)
+    await expect(row.getByTestId('value-more').textContent()).resolves.toContain('Show all (8,003 characters)')
+    await row.getByTestId('value-more').click()
+    await expect.poll(value).toBe(big)
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await row.getByTestId('value-copy').click()
+    await expect.poll(() => row.getByTestId('value-copied').textContent()).toBe('Copied')
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(big)
+    await row.getByTestId('value-more').click()
+    await expect.poll(value).toBe(`${'x'.repeat(500)}…`)
+  }, 60_000)
+
   it('shows the dark theme without console errors', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
