@@ -3,7 +3,7 @@
 // replicas dialog. The links between the brokers are cut first so the new replicas visibly
 // wait in the matrix ("Being added"); healed, they catch up, join the ISR, and kcat then sees
 // 3 replicas and 3 in-sync per partition and reads every record. A broker id that does not
-// exist gets Kafka's refusal inline.
+// exist gets Kafka's refusal inline, and a reassignment cancelled in progress reverts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { kcat, kcatAvailable } from '../helpers/kcat'
@@ -30,6 +30,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('reassign'), () =>
   beforeAll(async () => {
     ;({ serve, browser, page } = await openConsole({ consoleErrors }))
     await api('topic:create', { name: 'grow', partitions: 2, replicationFactor: 1 })
+    await api('topic:create', { name: 'undo', partitions: 1, replicationFactor: 1 })
     for (const partition of [0, 1]) {
       const lines = Array.from({ length: RECORDS / 2 }, (_, i) => `p${partition}-record-${i}`).join('\n')
       const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', 'grow', '-p', String(partition)], `${lines}\n`)
@@ -59,7 +60,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('reassign'), () =>
     expect(await refusal.textContent()).toContain('INVALID_REPLICA_ASSIGNMENT')
     await saveThemeScreenshots(page, 'reassign-refused')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
-    await expect(page.getByTestId('reassign-dialog').count()).resolves.toBe(0)
+    await page.getByTestId('reassign-dialog').waitFor({ state: 'detached', timeout: 10_000 })
   })
 
   it('reassigns RF 1 to RF 3 and the matrix shows the new replicas catching up, then in sync', async () => {
@@ -73,7 +74,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('reassign'), () =>
     const targets = await dialog.getByTestId('reassign-target').evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value))
     for (const list of targets) expect(new Set(list.split(',').map(Number))).toEqual(new Set([1, 2, 3]))
     await dialog.getByTestId('reassign-submit').click()
-    await expect(page.getByTestId('reassign-dialog').count()).resolves.toBe(0)
+    await page.getByTestId('reassign-dialog').waitFor({ state: 'detached', timeout: 10_000 })
 
     // In progress: each partition's leader plus two replicas being added, and the cancel action offered.
     for (const partition of [0, 1]) {
@@ -109,4 +110,28 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('reassign'), () =>
     expect(values).toEqual([0, 1].flatMap((p) => Array.from({ length: RECORDS / 2 }, (_, i) => `p${p}-record-${i}`)).sort())
     expect(consoleErrors).toEqual([])
   }, 120_000)
+
+  it('cancels a reassignment in progress: the partition goes back to its original replica', async () => {
+    for (const [a, b] of [[1, 2], [1, 3], [2, 3]]) await api('link:setFault', { a, b, fault: { mode: 'cut' } })
+    await page.goto(`${serve.url}#/topics/undo`)
+    await page.locator('[data-testid=matrix-row][data-partition="0"]').waitFor({ timeout: 15_000 })
+    const before = await rowStates(0)
+    expect(before.filter((s) => s !== 'none')).toEqual(['leader'])
+
+    await page.getByTestId('reassign').click()
+    const dialog = page.getByTestId('reassign-dialog')
+    await dialog.getByTestId('reassign-factor').fill('2')
+    await dialog.getByTestId('reassign-propose').click()
+    await dialog.getByTestId('reassign-submit').click()
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 })
+    await expect.poll(() => rowStates(0), { timeout: 15_000 }).toEqual(expect.arrayContaining(['leader', 'adding']))
+
+    await page.getByTestId('cancel-reassignment').click()
+    await expect.poll(() => rowStates(0), { timeout: 15_000 }).toEqual(before)
+    await expect(page.getByTestId('cancel-reassignment').count()).resolves.toBe(0)
+    await expect(page.getByTestId('cancel-reassignment-error').count()).resolves.toBe(0)
+    await expect(page.locator('[data-testid=partition-row][data-partition="0"] [data-testid=partition-replicas]').textContent()).resolves.toBe(String(before.indexOf('leader') + 1))
+    await api('link:healAll', {})
+    expect(consoleErrors).toEqual([])
+  }, 60_000)
 })
