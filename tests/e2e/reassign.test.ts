@@ -3,7 +3,8 @@
 // replicas dialog. The links between the brokers are cut first so the new replicas visibly
 // wait in the matrix ("Being added"); healed, they catch up, join the ISR, and kcat then sees
 // 3 replicas and 3 in-sync per partition and reads every record. A broker id that does not
-// exist gets Kafka's refusal inline, and a reassignment cancelled in progress reverts.
+// exist gets Kafka's refusal inline, and a move in progress shows the
+// replica being removed and is cancelled back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { kcat, kcatAvailable } from '../helpers/kcat'
@@ -111,26 +112,30 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('reassign'), () =>
     expect(consoleErrors).toEqual([])
   }, 120_000)
 
-  it('cancels a reassignment in progress: the partition goes back to its original replica', async () => {
+  it('shows a move in progress (being added, leader being removed) and cancels it: back to the original replica', async () => {
     for (const [a, b] of [[1, 2], [1, 3], [2, 3]]) await api('link:setFault', { a, b, fault: { mode: 'cut' } })
     await page.goto(`${serve.url}#/topics/undo`)
     await page.locator('[data-testid=matrix-row][data-partition="0"]').waitFor({ timeout: 15_000 })
     const before = await rowStates(0)
     expect(before.filter((s) => s !== 'none')).toEqual(['leader'])
 
+    // Move the replica to another broker: the new one waits (being added), the old one leads until then (being removed).
+    const from = before.indexOf('leader') + 1
+    const to = (from % 3) + 1
     await page.getByTestId('reassign').click()
     const dialog = page.getByTestId('reassign-dialog')
-    await dialog.getByTestId('reassign-factor').fill('2')
-    await dialog.getByTestId('reassign-propose').click()
+    await dialog.getByTestId('reassign-target').fill(String(to))
     await dialog.getByTestId('reassign-submit').click()
     await dialog.waitFor({ state: 'detached', timeout: 10_000 })
-    await expect.poll(() => rowStates(0), { timeout: 15_000 }).toEqual(expect.arrayContaining(['leader', 'adding']))
+    await expect.poll(() => rowStates(0), { timeout: 15_000 }).toEqual(before.map((_, i) => (i + 1 === from ? 'removing' : i + 1 === to ? 'adding' : 'none')))
+    await expect(page.locator(`[data-testid=matrix-row][data-partition="0"] [data-broker="${from}"]`).textContent()).resolves.toBe('Leader, removing')
+    await saveThemeScreenshots(page, 'reassign-move')
 
     await page.getByTestId('cancel-reassignment').click()
     await expect.poll(() => rowStates(0), { timeout: 15_000 }).toEqual(before)
     await expect(page.getByTestId('cancel-reassignment').count()).resolves.toBe(0)
     await expect(page.getByTestId('cancel-reassignment-error').count()).resolves.toBe(0)
-    await expect(page.locator('[data-testid=partition-row][data-partition="0"] [data-testid=partition-replicas]').textContent()).resolves.toBe(String(before.indexOf('leader') + 1))
+    await expect(page.locator('[data-testid=partition-row][data-partition="0"] [data-testid=partition-replicas]').textContent()).resolves.toBe(String(from))
     await api('link:healAll', {})
     expect(consoleErrors).toEqual([])
   }, 60_000)
