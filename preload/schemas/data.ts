@@ -157,6 +157,9 @@ export const PartitionSnapshot = z.object({
   replicas: z.array(z.number()),
   isr: z.array(z.number()),
   offlineReplicas: z.array(z.number()),
+  /** While a reassignment is in progress (KIP-455): the target's new replicas, still catching up, and the ones it drops. Empty otherwise. */
+  addingReplicas: z.array(z.number()),
+  removingReplicas: z.array(z.number()),
   logStartOffset: z.number().nullable(),
   highWatermark: z.number().nullable(),
   logEndOffset: z.number().nullable(),

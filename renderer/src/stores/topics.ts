@@ -1,5 +1,5 @@
 // The Topics views' data: list rows with message counts, the topic actions (create, delete,
-// add partitions) and topic configs. Each action refetches the snapshot once it is done so the
+// add partitions, reassign replicas) and topic configs. Each action refetches the snapshot once it is done so the
 // views show its result at once rather than at the next poll.
 import { defineStore } from 'pinia'
 import { computed, reactive } from 'vue'
@@ -60,6 +60,12 @@ export const useTopicsStore = defineStore('topics', () => {
     await cluster.refresh()
   }
 
+  /** Partition reassignment (topic:reassign): target replicas per partition, null to cancel one in progress. */
+  async function reassign(name: string, partitions: RequestOf<'topic:reassign'>['partitions']): Promise<void> {
+    await client.call('topic:reassign', { name, partitions })
+    await cluster.refresh()
+  }
+
   /** The topic's configs; their retention.ms also refreshes the list's column. */
   async function describe(name: string): Promise<DescribedConfig[]> {
     const configs = await client.call('config:describeTopic', { name })
@@ -78,5 +84,5 @@ export const useTopicsStore = defineStore('topics', () => {
     }
   }
 
-  return { rows, refreshGroups: groups.refresh, liveBrokers, retention, create, remove, addPartitions, describe, loadRetention }
+  return { rows, refreshGroups: groups.refresh, liveBrokers, retention, create, remove, addPartitions, reassign, describe, loadRetention }
 })
