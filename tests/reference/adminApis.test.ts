@@ -32,7 +32,9 @@ async function idempotentProducers(to: Record<Side, RawClient>) {
   /**
    * Sends `count` records to the partition's leader on each side with acks=all: every replica
    * then has them. A leader that has not yet heard it leads answers NOT_LEADER_OR_FOLLOWER
-   * (6): the batch is retried with its sequence, so it is written once.
+   * (6), and one whose metadata cache has not yet heard of the topic (Kafka's, right after
+   * CreateTopics) UNKNOWN_TOPIC_OR_PARTITION (3): both are retriable, as in Kafka's producer,
+   * and the batch is retried with its sequence, so it is written once.
    */
   return async (topicName: string, partition: number, count: number) => {
     const baseSequence = sequences.get(`${topicName}-${partition}`) ?? 0
@@ -42,7 +44,7 @@ async function idempotentProducers(to: Record<Side, RawClient>) {
         const leaders = await diff.connect(await brokerOf(to, topicName, partition, leader))
         const r = await leaders[side].request(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topicName, partitionData: [{ index: partition, records }] }] })
         const code = r.responses[0].partitionResponses[0].errorCode
-        if (code !== 0 && code !== 6) throw new Error(`Produce to ${topicName}-${partition} on ${side}: error ${code}`)
+        if (code !== 0 && code !== 6 && code !== 3) throw new Error(`Produce to ${topicName}-${partition} on ${side}: error ${code}`)
         return code === 0
       }, 30_000)
     }
