@@ -5,6 +5,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { Admin, type BaseOptions } from '@platformatic/kafka'
+import { ApiKey, encodeRequest } from '../../cluster/protocol/messages'
 import type { ConnectionSettings, ConnectionTestResult } from '../../../preload/contract'
 
 type Failure = Extract<ConnectionTestResult, { ok: false }>
@@ -112,19 +113,8 @@ async function explain(err: Error, step: Step, settings: ConnectionSettings): Pr
   return { failure: 'error', message: all.map((e) => e.message).filter(Boolean).join(': ') || String(err) }
 }
 
-/** ApiVersions v0 with client id "brokerlab", framed: what every Kafka client says first. */
-const API_VERSIONS_V0 = (() => {
-  const clientId = Buffer.from('brokerlab')
-  const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length)
-  body.writeInt16BE(18, 0)
-  body.writeInt16BE(0, 2)
-  body.writeInt32BE(1, 4)
-  body.writeInt16BE(clientId.length, 8)
-  clientId.copy(body, 10)
-  const size = Buffer.alloc(4)
-  size.writeInt32BE(body.length)
-  return Buffer.concat([size, body])
-})()
+/** ApiVersions v0, framed: what every Kafka client says first. */
+const API_VERSIONS_V0 = encodeRequest(ApiKey.ApiVersions, 0, 1, 'brokerlab', {})
 
 function hostAndPort(address: string): { host: string; port: number } {
   const separator = address.lastIndexOf(':')
