@@ -7,7 +7,8 @@ import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { ReferenceCluster, rssBytesOf } from '../tests/reference/kafka/cluster'
 import { runKafkaTool } from '../tests/reference/kafka/tools'
-import { createTopic, firstAcknowledgedProduce, freePort, startAndWaitFor } from './kcatPeer'
+import { freePort } from '../tests/helpers/ports'
+import { createTopic, firstAcknowledgedProduce, startAndWaitFor } from './kcatPeer'
 import { tempDir } from './report'
 
 const RECORDS = 1_000_000

@@ -4,10 +4,10 @@
 // run; and the time from `brokerlab cluster` starting to its first acknowledged produce.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { kcat } from '../tests/helpers/kcat'
+import { freePort } from '../tests/helpers/ports'
 import { RawClient } from '../tests/helpers/rawClient'
 import { encodeRecordBatch } from '../main/cluster/protocol/recordBatch'
 import type { BenchResult } from './report'
@@ -15,15 +15,6 @@ import type { BenchResult } from './report'
 const MESSAGES = 1_000_000
 const MESSAGE_BYTES = 100
 const PARTITIONS = 4
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Starts a process and resolves with the first stdout line matching `pattern`. */
 export function startAndWaitFor(command: string, args: string[], pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {

@@ -1,6 +1,7 @@
 // Runs the real `brokerlab serve` (the built out/, as a user runs it) for browser tests.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import { freePort } from '../helpers/ports'
 
 export interface Serve {
   /** The console URL, token included. */
@@ -27,12 +28,7 @@ function canListen(port: number): Promise<boolean> {
 /** `count` consecutive free ports: the OS picks the first, the rest are checked. */
 export async function freePorts(count: number): Promise<number> {
   for (;;) {
-    const first = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number }
-        server.close(() => resolve(port))
-      })
-    })
+    const first = await freePort()
     if (first + count > 65536) continue
     const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => canListen(first + i + 1)))
     if (rest.every(Boolean)) return first

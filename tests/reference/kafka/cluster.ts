@@ -5,9 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { ApiKey } from '../../../main/cluster/protocol/messages'
+import { freePort } from '../../helpers/ports'
 import { RawClient } from '../../helpers/rawClient'
 import { kafkaClasspath } from './jars'
 import { javaExecutable, jvmArgs } from './java'
@@ -45,18 +45,6 @@ interface ReferenceNode {
 }
 
 const CONTROLLER_ID = 1
-
-/** A port the OS reports free now (a race with other processes is possible but rare). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /**
  * Kafka's Uuid text form: 16 random bytes in URL-safe base64 without padding, never starting

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine, USAGE } from '../../../main/cli'
+import { freePort } from '../../helpers/ports'
 import { clusterSettings } from '../../../main/commands/cluster'
 
 describe('parseCommandLine', () => {
@@ -65,17 +66,6 @@ describe('brokerlab command', () => {
 
 describe('brokerlab cluster', () => {
   const brokerlabBin = 'main/bin/brokerlab.js'
-
-  /** A free port with room after it: ask the OS for one, then release it. */
-  async function freePort(): Promise<number> {
-    const { createServer } = await import('node:net')
-    return new Promise((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number }
-        server.close(() => resolve(port))
-      })
-    })
-  }
 
   it('prints the bootstrap list once every listener accepts, serves kcat, and stops cleanly on SIGINT', async () => {
     const { spawn } = await import('node:child_process')
