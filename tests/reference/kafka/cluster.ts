@@ -166,11 +166,6 @@ export class ReferenceCluster {
     return [...node.stderr.join('').split('\n'), ...log.split('\n')].filter(Boolean).slice(-lines).join('\n')
   }
 
-  /** Resident memory of all the cluster's JVMs, in bytes (Linux /proc). */
-  rssBytes(): number {
-    return rssBytesOf(this.nodes.map((n) => n.process.pid!))
-  }
-
   /**
    * SIGTERM is Kafka's clean shutdown (controlled shutdown moves leaders away first): the
    * plain brokers go first while the controller still runs, then the controller's node.
