@@ -27,7 +27,7 @@ import {
   Acks,
 } from './schemas/data'
 import { ClusterEvent } from './schemas/events'
-import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionTestResult } from './schemas/connections'
+import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 
 export * from './schemas/rules'
@@ -53,6 +53,8 @@ export const METHODS = {
   'connection:delete': method(z.object({ name: ConnectionName }).strict(), done),
   /** connection:test with a saved connection's settings and secrets. */
   'connection:testSaved': method(z.object({ name: ConnectionName }).strict(), ConnectionTestResult),
+  /** The embedded cluster and every saved connection, with whether each is open and reachable. */
+  'connection:status': method(empty, z.array(ConnectionStatus)),
   /** Brokers and a summary line per topic: cheap enough to poll with 1,000 topics. */
   'cluster:snapshot': method(empty, ClusterSnapshot),
   /** One topic's partitions, replica by replica. */
@@ -154,8 +156,12 @@ export type MethodName = keyof typeof METHODS
 export type RequestOf<M extends MethodName> = z.infer<(typeof METHODS)[M]['request']>
 export type ResponseOf<M extends MethodName> = z.infer<(typeof METHODS)[M]['response']>
 
-/** What main pushes to every console: the cluster's event stream. */
-export type ContractEvent = ClusterEvent
+/**
+ * What main pushes to every console: the clusters' event streams. An event of a connection
+ * other than the embedded cluster names it in `connection`; the console shows the events of
+ * the connection it looks at.
+ */
+export type ContractEvent = ClusterEvent & { connection?: string }
 
 /** An error as it crosses the contract: what went wrong, Kafka's error name when there is one. */
 export interface ContractError {
@@ -196,7 +202,8 @@ export function parseRequest(method: unknown, request: unknown): { method: Metho
 /** The API the preload exposes as window.brokerlab (and the WebSocket client mirrors). */
 export interface BrokerlabApi {
   version: string
-  call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>>
+  /** `connection` names the cluster the call is for: "local" (the default) or a saved connection. */
+  call<M extends MethodName>(method: M, request: RequestOf<M>, connection?: string): Promise<ResponseOf<M>>
   /** Subscribes to pushed events; returns the unsubscribe function. */
   onEvent(listener: (event: ContractEvent) => void): () => void
 }

@@ -11,8 +11,8 @@ const EVENT_CHANNEL = 'brokerlab:event'
 
 const api: BrokerlabApi = {
   version,
-  async call(method, request) {
-    const outcome = (await ipcRenderer.invoke(CALL_CHANNEL, method, request)) as CallOutcome
+  async call(method, request, connection) {
+    const outcome = (await ipcRenderer.invoke(CALL_CHANNEL, method, request, connection)) as CallOutcome
     if (outcome.ok) return outcome.result as never
     // A plain object, not an Error: contextBridge passes an Error's message only, and the
     // console needs the kind, the Kafka error and the field (renderer/src/api/errors.ts).

@@ -1,50 +1,61 @@
-// The application service behind the contract: each method validated with the contract's
-// schema, then a thin call into a view (snapshot, groups, messages, configs) or into the
-// connection (today the embedded cluster; its lab-only capabilities in connections/lab.ts).
-// The IPC adapter (desktop) and the HTTP/WebSocket adapter (headless console) in main/host
-// both serve this one service.
-import { version } from '../../package.json'
+// The application service behind the contract: each call validated with the contract's
+// schema, then run against the connection it names (the embedded cluster "local" by default,
+// or a saved connection, opened on first use and kept open), or, for connection:* methods,
+// against the saved connections themselves. The IPC adapter (desktop) and the HTTP/WebSocket
+// adapter (headless console) in main/host both serve this one service.
 import type { Cluster } from '../cluster/cluster'
 import { KafkaError } from '../cluster/errors'
-import { ContractValidationError, parseRequest, type CallOutcome, type ContractEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
-import { ConsoleProducer } from './consoleProducer'
+import {
+  ConnectionName,
+  ContractValidationError,
+  parseRequest,
+  type CallOutcome,
+  type ConnectionStatus,
+  type ContractEvent,
+  type MethodName,
+  type RequestOf,
+  type ResponseOf,
+} from '../../preload/contract'
+import { ClusterConsole, type ClusterMethod } from './clusterConsole'
 import { testConnection } from './connections/connectionTest'
+import { LOCAL } from './connections/consoleConnection'
+import { KafkaConnection } from './connections/kafkaConnection'
+import { labConnection } from './connections/lab'
 import type { ConnectionProfiles } from './connections/profiles'
-import { labMethods } from './connections/lab'
-import { brokerConfigs, topicConfigs } from './views/configs'
-import { GroupsView } from './views/groups'
-import { browseMessages } from './views/messages'
-import { clusterSnapshot, describeTopic } from './views/snapshot'
 
-function noSuchConnection(method: MethodName, name: string): ContractValidationError {
-  return new ContractValidationError({ kind: 'invalid-request', message: `${method}: name: no saved connection is named "${name}"`, field: 'name' })
+type ConnectionMethod = Extract<MethodName, `connection:${string}`>
+type ConnectionMethods = { [M in ConnectionMethod]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
+
+function noSuchConnection(method: string, name: string, field = 'name'): ContractValidationError {
+  return new ContractValidationError({ kind: 'invalid-request', message: `${method}: ${field}: no saved connection is named "${name}"`, field })
 }
 
-type Implementations = { [M in MethodName]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
+const isConnectionMethod = (method: MethodName): method is ConnectionMethod => method.startsWith('connection:')
 
 export class ConsoleService {
-  private readonly methods: Implementations
-  private readonly producer: ConsoleProducer
-  readonly groups: GroupsView
+  private readonly local: ClusterConsole
+  /** Saved connections opened so far, by name: each stays connected until deleted or replaced. */
+  private readonly external = new Map<string, ClusterConsole>()
+  private readonly methods: ConnectionMethods
+  private readonly listeners = new Set<(event: ContractEvent) => void>()
+  private readonly unsubscribes: Array<() => void> = []
 
   constructor(
     readonly cluster: Cluster,
     private readonly options: { profiles?: ConnectionProfiles } = {},
   ) {
-    const c = cluster
-    this.producer = new ConsoleProducer(cluster)
-    this.groups = new GroupsView(cluster)
-    this.groups.startSampling()
-    const groups = this.groups
+    this.local = this.attach(new ClusterConsole(labConnection(cluster)))
     this.methods = {
-      'app:info': () => ({ version, clusterId: c.clusterId, bootstrapServers: c.bootstrapServers }),
-      'cluster:snapshot': () => clusterSnapshot(c),
-      'topic:create': (r) => c.createTopic(r),
       'connection:test': (r) => testConnection(r),
       'connection:list': () => this.profiles().list(),
-      'connection:save': (r) => (this.profiles().save(r.name, r.settings), null),
-      'connection:delete': (r) => {
+      'connection:save': async (r) => {
+        this.profiles().save(r.name, r.settings)
+        await this.disconnect(r.name)
+        return null
+      },
+      'connection:delete': async (r) => {
         if (!this.profiles().delete(r.name)) throw noSuchConnection('connection:delete', r.name)
+        await this.disconnect(r.name)
         return null
       },
       'connection:testSaved': (r) => {
@@ -52,35 +63,74 @@ export class ConsoleService {
         if (!settings) throw noSuchConnection('connection:testSaved', r.name)
         return testConnection(settings)
       },
-      'topic:describe': (r) => describeTopic(c, r.name),
-      'topic:delete': async (r) => (await c.deleteTopic(r.name), null),
-      'topic:addPartitions': async (r) => (await c.createPartitions(r.name, r.count), null),
-      'topic:reassign': async (r) => (await c.reassignPartitions(r.name, r.partitions), null),
-      'config:alter': async (r) => (await c.alterConfigs(r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs, r.validateOnly), null),
-      'message:produce': (r) => this.producer.send(r),
-      'group:list': () => groups.groups(),
-      'group:lagHistory': (r) => groups.lagHistoryOf(r.groupId),
-      'group:resetOffsets': (r) => groups.resetOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),
-      'group:delete': async (r) => (await groups.deleteGroup(r.groupId), null),
-      'events:recent': (r) => c.recentEvents(r.limit),
-      'config:describeTopic': (r) => topicConfigs(c, r.name),
-      'config:describeBroker': (r) => brokerConfigs(c, r.brokerId),
-      'message:browse': (r) => browseMessages(c, r.topic, r.from, r.limit, r.partition),
-      ...labMethods(c),
+      'connection:status': () => this.statuses(),
     }
   }
 
-  /** Validates and runs one call; a failure comes back as a ContractError, never a throw. */
-  async call(method: unknown, request: unknown): Promise<CallOutcome> {
+  /** The embedded cluster's console (its groups view samples lag for the lab). */
+  get groups() {
+    return this.local.groups
+  }
+
+  /**
+   * Validates and runs one call on the connection named (the embedded cluster by default); a
+   * failure comes back as a ContractError, never a throw.
+   */
+  async call(method: unknown, request: unknown, connection: unknown = LOCAL): Promise<CallOutcome> {
     try {
       const valid = parseRequest(method, request)
-      const implementation = this.methods[valid.method] as (r: unknown) => unknown
-      return { ok: true, result: await implementation(valid.request) }
+      if (isConnectionMethod(valid.method)) {
+        return { ok: true, result: await (this.methods[valid.method] as (r: unknown) => unknown)(valid.request) }
+      }
+      const target = this.consoleFor(valid.method, connection)
+      return { ok: true, result: await target.run(valid.method as ClusterMethod, valid.request) }
     } catch (err) {
       if (err instanceof ContractValidationError) return { ok: false, error: err.detail }
       if (err instanceof KafkaError) return { ok: false, error: { kind: 'kafka', message: err.message, errorName: err.errorName } }
       return { ok: false, error: { kind: 'internal', message: err instanceof Error ? err.message : String(err) } }
     }
+  }
+
+  /** The console of the connection a call names: "local", or a saved connection (opened on first use). */
+  private consoleFor(method: MethodName, connection: unknown): ClusterConsole {
+    const parsed = ConnectionName.safeParse(connection)
+    if (!parsed.success) throw new ContractValidationError({ kind: 'invalid-request', message: `${method}: connection: give a connection name ("local" or a saved connection)`, field: 'connection' })
+    const name = parsed.data
+    if (name === LOCAL) return this.local
+    const open = this.external.get(name)
+    if (open) return open
+    const settings = this.options.profiles?.settings(name)
+    if (!settings) throw noSuchConnection(method, name, 'connection')
+    const opened = this.attach(new ClusterConsole({ name, kafka: new KafkaConnection(settings), lab: null }))
+    this.external.set(name, opened)
+    return opened
+  }
+
+  /** Forwards a cluster console's events to every console, tagged with its connection. */
+  private attach(console: ClusterConsole): ClusterConsole {
+    const connection = console.connection.name
+    this.unsubscribes.push(
+      console.onEvent((event) => {
+        const tagged: ContractEvent = connection === LOCAL ? event : { ...event, connection }
+        for (const listener of this.listeners) listener(tagged)
+      }),
+    )
+    return console
+  }
+
+  private async disconnect(name: string): Promise<void> {
+    const open = this.external.get(name)
+    this.external.delete(name)
+    await open?.close()
+  }
+
+  /** Every connection the console knows, the embedded one first, with whether it is open and how its last call went. */
+  private statuses(): ConnectionStatus[] {
+    const saved = this.options.profiles?.list() ?? []
+    return [
+      { name: LOCAL, lab: true, bootstrap: this.local.connection.kafka.bootstrapServers, ...this.local.health() },
+      ...saved.map((p) => ({ name: p.name, lab: false, bootstrap: p.bootstrap, ...(this.external.get(p.name)?.health() ?? { state: 'idle' as const, error: null }) })),
+    ]
   }
 
   private profiles(): ConnectionProfiles {
@@ -89,11 +139,13 @@ export class ConsoleService {
   }
 
   onEvent(listener: (event: ContractEvent) => void): () => void {
-    return this.cluster.onEvent(listener)
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
-  /** Stops the lag sampling; the cluster itself is its owner's to stop. */
-  close(): void {
-    this.groups.stopSampling()
+  /** Closes every connection and stops the lag sampling; the cluster itself is its owner's to stop. */
+  async close(): Promise<void> {
+    for (const unsubscribe of this.unsubscribes) unsubscribe()
+    await Promise.all([this.local.close(), ...[...this.external.keys()].map((name) => this.disconnect(name))])
   }
 }

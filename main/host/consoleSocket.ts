@@ -1,4 +1,4 @@
-// One console over a WebSocket: {id, method, request} in, {id, result | error} out, and the
+// One console over a WebSocket: {id, method, request, connection?} in, {id, result | error} out, and the
 // cluster's events pushed. Whatever a client sends (bad JSON, JSON that is not a call, a
 // frame ws refuses) gets an error answer or closes this socket only, never the process.
 import type { WebSocket } from 'ws'
@@ -7,7 +7,7 @@ import type { ConsoleService } from '../console/consoleService'
 /** The largest request body or WebSocket message accepted: contract requests are small. */
 export const MAX_MESSAGE_BYTES = 1 << 20
 
-const CALL_SHAPE = 'Messages must be JSON objects: {"id", "method", "request"}'
+const CALL_SHAPE = 'Messages must be JSON objects: {"id", "method", "request", "connection"?}'
 
 export function serveSocket(ws: WebSocket, service: ConsoleService, log: (line: string) => void): void {
   const unsubscribe = service.onEvent((event) => {
@@ -36,8 +36,8 @@ async function answer(ws: WebSocket, service: ConsoleService, text: string): Pro
     ws.send(JSON.stringify({ id: null, error: { message: CALL_SHAPE } }))
     return
   }
-  const { id, method, request } = message as { id?: unknown; method?: unknown; request?: unknown }
-  const outcome = await service.call(method, request)
+  const { id, method, request, connection } = message as { id?: unknown; method?: unknown; request?: unknown; connection?: unknown }
+  const outcome = await service.call(method, request, connection ?? undefined)
   if (ws.readyState !== ws.OPEN) return
   ws.send(JSON.stringify(outcome.ok ? { id, result: outcome.result } : { id, error: outcome.error }))
 }

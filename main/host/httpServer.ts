@@ -1,5 +1,5 @@
 // The contract over HTTP and WebSocket, for the headless console (`brokerlab serve`) and for
-// scripts: the built renderer as static files, `POST /api/<method>` with a JSON body, and a
+// scripts: the built renderer as static files, `POST /api/<method>[?connection=<name>]` with a JSON body, and a
 // WebSocket at /ws carrying calls and pushed events. Every request needs the per-run token
 // (a `token` query parameter, a Bearer header, or the cookie the first page load sets), and
 // a WebSocket upgrade from another origin is refused.
@@ -125,7 +125,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
       const method = methodOf(url)
       if (method === null) return send(response, 400, { error: { message: `Invalid method name in ${url.pathname}: a malformed %-escape` } })
-      const outcome = await service.call(method, body)
+      // The cluster the call is for: ?connection=<name>, the embedded cluster when absent.
+      const outcome = await service.call(method, body, url.searchParams.get('connection') ?? undefined)
       return outcome.ok ? send(response, 200, { result: outcome.result }) : send(response, STATUS[outcome.error.kind], { error: outcome.error })
     }
     // Static files of the built console; anything else is the single-page app's index.

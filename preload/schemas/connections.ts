@@ -90,3 +90,16 @@ export const ConnectionProfile = z.object({
   timeoutMs: z.number().int(),
 })
 export type ConnectionProfile = z.infer<typeof ConnectionProfile>
+
+/** A connection as the header's picker shows it: the embedded cluster ("local") or a saved one, and how it is doing. */
+export const ConnectionStatus = z.object({
+  name: z.string(),
+  /** True for the embedded cluster, whose lab (faults, replica internals, events, demo clients) the console also has. */
+  lab: z.boolean(),
+  bootstrap: z.string(),
+  /** idle: not opened yet; connected: its latest call reached the cluster; disconnected: its latest call could not. */
+  state: z.enum(['idle', 'connected', 'disconnected']),
+  /** Why it is disconnected, in the client's words; null otherwise. */
+  error: z.string().nullable(),
+})
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>

@@ -77,7 +77,15 @@ export type DemoProducerRequest = z.infer<typeof DemoProducerOptions>
 
 // ---- answers' types ----------------------------------------------------------------------
 
-export const AppInfo = z.object({ version: z.string(), clusterId: z.string(), bootstrapServers: z.string() })
+export const AppInfo = z.object({
+  version: z.string(),
+  /** The connection the call went to: "local" (the embedded cluster) or a saved connection's name. */
+  connection: z.string(),
+  /** Whether the cluster has the embedded cluster's lab (faults, replica internals, controller events, demo clients). */
+  lab: z.boolean(),
+  clusterId: z.string(),
+  bootstrapServers: z.string(),
+})
 export type AppInfo = z.infer<typeof AppInfo>
 
 export const ProducedRecord = z.object({
@@ -118,8 +126,11 @@ export const BrokerTrafficTotals = z.object({
 })
 export type BrokerTrafficTotals = z.infer<typeof BrokerTrafficTotals>
 
-/** 'crashed' is a crash the operator caused; 'died' is a thread that ended unasked (a bug). */
-export const BrokerStatus = z.enum(['running', 'stopped', 'crashed', 'paused', 'died'])
+/**
+ * 'crashed' is a crash the operator caused; 'died' is a thread that ended unasked (a bug).
+ * 'offline' is for clusters other than the embedded one: a replica's broker that Metadata does not list.
+ */
+export const BrokerStatus = z.enum(['running', 'stopped', 'crashed', 'paused', 'died', 'offline'])
 export type BrokerStatus = z.infer<typeof BrokerStatus>
 
 export const BrokerSnapshot = z.object({
@@ -195,7 +206,8 @@ export type TopicDescription = z.infer<typeof TopicDescription>
 /** Brokers and a summary line per topic: cheap enough to poll with 1,000 topics. */
 export const ClusterSnapshot = z.object({
   controllerId: z.number(),
-  metadataOffset: z.number(),
+  /** The embedded cluster's metadata log offset; null for other clusters, whose metadata log a client cannot read. */
+  metadataOffset: z.number().nullable(),
   brokers: z.array(BrokerSnapshot),
   topics: z.array(TopicSummary),
 })
@@ -234,7 +246,8 @@ export const GroupSnapshot = z.object({
   state: z.string(),
   protocolType: z.string().nullable(),
   protocol: z.string().nullable(),
-  generation: z.number(),
+  /** The group's generation; null where the cluster does not say (DescribeGroups carries none). */
+  generation: z.number().nullable(),
   coordinator: z.number(),
   members: z.array(GroupMemberView),
   partitions: z.array(GroupPartitionLag),

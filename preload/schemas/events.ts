@@ -19,7 +19,8 @@ export const ControllerEvent = z.union([
     leader: z.number(),
     previousLeader: z.number(),
     leaderEpoch: z.number(),
-    reason: z.enum(['broker-fenced', 'controlled-shutdown', 'preferred', 'unclean', 'offline-recovered', 'reassignment']),
+        /** observed: seen between two Metadata answers of a cluster without a lab, whose controller does not say why. */
+    reason: z.enum(['broker-fenced', 'controlled-shutdown', 'preferred', 'unclean', 'offline-recovered', 'reassignment', 'observed']),
   }),
   z.object({ ...at, ...partitionOf, type: z.enum(['isr-shrunk', 'isr-expanded']), isr: z.array(z.number()), previousIsr: z.array(z.number()), cause: z.string() }),
   z.object({ ...at, ...partitionOf, type: z.literal('partition-offline'), lastLeader: z.number(), cause: z.string() }),
@@ -62,6 +63,8 @@ export type BrokerEvent = z.infer<typeof BrokerEvent>
 /** What main pushes to every console: the controller's, the brokers' and the cluster's own events. */
 export const ClusterEvent = z.union([
   z.intersection(z.object({ source: z.literal('controller') }), ControllerEvent),
+  /** A change the console saw between two polls of a cluster without a lab (external clusters). */
+  z.intersection(z.object({ source: z.literal('observed') }), ControllerEvent),
   z.intersection(z.object({ source: z.literal('broker'), brokerId: z.number() }), BrokerEvent),
   z.object({ ...at, source: z.literal('cluster'), type: z.enum(['broker-stopped', 'broker-crashed', 'broker-paused', 'broker-resumed', 'broker-started']), brokerId: z.number() }),
   z.object({ ...at, source: z.literal('cluster'), type: z.literal('link-fault'), a: z.number(), b: z.union([z.number(), z.literal('controller')]), fault: LinkFault }),

@@ -3,7 +3,7 @@
 // JSON, and read it back with kcat (librdkafka) over the Kafka listener.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { javaPartitionFor } from '../../main/cluster/producer/partitioner'
+import { javaPartitionFor } from '../helpers/javaPartitioner'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import type { Serve } from './serve'
 import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'

@@ -2,6 +2,8 @@
 // tests, with fast clocks so failures are detected in about a second, and its events kept.
 import { afterEach } from 'vitest'
 import { Cluster, type ClusterEvent, type ClusterOptions } from '../../main/cluster/cluster'
+import type { ConsoleConnection } from '../../main/console/connections/consoleConnection'
+import { labConnection } from '../../main/console/connections/lab'
 import { tempDir } from './batches'
 
 export const FAST_CLOCKS: Record<string, string> = {
@@ -9,6 +11,19 @@ export const FAST_CLOCKS: Record<string, string> = {
   'broker.session.timeout.ms': '1000',
   'replica.lag.time.max.ms': '1000',
   'replica.fetch.wait.max.ms': '100',
+}
+
+const labs = new Map<Cluster, ConsoleConnection>()
+afterEach(async () => {
+  await Promise.all([...labs.values()].map((lab) => lab.kafka.close()))
+  labs.clear()
+})
+
+/** The console's connection to an embedded cluster (its Kafka listeners and its lab), closed after the test. */
+export function lab(cluster: Cluster): ConsoleConnection {
+  let connection = labs.get(cluster)
+  if (!connection) labs.set(cluster, (connection = labConnection(cluster)))
+  return connection
 }
 
 /**

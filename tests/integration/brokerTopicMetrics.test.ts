@@ -6,10 +6,10 @@ import type { Cluster } from '../../main/cluster/cluster'
 import { ErrorCode } from '../../main/cluster/errors'
 import { clusterSnapshot } from '../../main/console/views/snapshot'
 import { producerBatch } from '../helpers/batches'
-import { eventually, useCluster } from '../helpers/cluster'
+import { eventually, lab, useCluster } from '../helpers/cluster'
 
 const fixture = useCluster()
-const trafficOf = async (c: Cluster, id: number) => (await clusterSnapshot(c)).brokers.find((b) => b.id === id)!.traffic
+const trafficOf = async (c: Cluster, id: number) => (await clusterSnapshot(lab(c))).brokers.find((b) => b.id === id)!.traffic
 
 describe('broker traffic counters', () => {
   it('count produce, consumer fetches and replication apart, and restart at 0 with the broker', async () => {

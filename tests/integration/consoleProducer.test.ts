@@ -3,7 +3,7 @@
 // brokers check.
 import { describe, expect, it } from 'vitest'
 import { ConsoleService } from '../../main/console/consoleService'
-import { javaPartitionFor } from '../../main/cluster/producer/partitioner'
+import { javaPartitionFor } from '../helpers/javaPartitioner'
 import { readBatchHeader } from '../../main/cluster/protocol/batchHeader'
 import type { ProducedRecord } from '../../preload/contract'
 import { eventually, useCluster } from '../helpers/cluster'
@@ -17,7 +17,7 @@ async function produce(host: ConsoleService, request: Record<string, unknown>): 
 }
 
 describe('console producer', () => {
-  it('partitions keyed records as the Java client does and sticks unkeyed ones to one partition', async () => {
+  it('partitions keyed records as the Java client does and spreads unkeyed ones one partition after another', async () => {
     const c = await fixture.start({}, 1)
     const host = new ConsoleService(c)
     await c.createTopic({ name: 'keyed', partitions: 6 })
@@ -27,9 +27,12 @@ describe('console producer', () => {
       expect([first.partition, again.partition]).toEqual([javaPartitionFor(key, 6), javaPartitionFor(key, 6)])
       expect(again.offset).toBe(first.offset + 1)
     }
-    // Small records without a key: one partition until batch.size (16 KiB) went there.
-    const unkeyed = await Promise.all(Array.from({ length: 5 }, (_, i) => produce(host, { topic: 'keyed', value: `u${i}` })))
-    expect(new Set(unkeyed.map((r) => r.partition)).size).toBe(1)
+    // Records without a key: the client library's round robin, each to the next partition.
+    const unkeyed: ProducedRecord[] = []
+    for (let i = 0; i < 5; i++) unkeyed.push(await produce(host, { topic: 'keyed', value: `u${i}` }))
+    const partitions = unkeyed.map((r) => r.partition)
+    expect(new Set(partitions).size).toBe(5)
+    for (let i = 1; i < 5; i++) expect(partitions[i]).toBe((partitions[i - 1] + 1) % 6)
     // An explicit partition outside the topic is refused before anything is sent.
     await expect(produce(host, { topic: 'keyed', partition: 6, value: 'x' })).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' })
   })

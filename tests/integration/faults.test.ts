@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../main/cluster/errors'
 import { describeTopic } from '../../main/console/views/snapshot'
 import { producerBatch } from '../helpers/batches'
-import { eventually, useCluster } from '../helpers/cluster'
+import { eventually, lab, useCluster } from '../helpers/cluster'
 
 const fixture = useCluster()
 const start = fixture.start
@@ -63,7 +63,7 @@ describe('faults', () => {
     const deadline = Date.now() + 5000
     let replica
     do {
-      replica = (await describeTopic(c, 'slow')).partitions[0].replicaStates.find((r) => r.brokerId === follower)
+      replica = (await describeTopic(lab(c), 'slow')).partitions[0].replicaStates.find((r) => r.brokerId === follower)
     } while (replica?.logEndOffset !== 2 && Date.now() < deadline)
     expect(replica).toMatchObject({ logEndOffset: 2, lag: 0, inSync: true })
   })

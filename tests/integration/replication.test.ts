@@ -6,7 +6,7 @@ import { ErrorCode, isKafkaError } from '../../main/cluster/errors'
 import { describeTopic } from '../../main/console/views/snapshot'
 import { decodeRecordBatches } from '../../main/cluster/protocol/recordBatch'
 import { producerBatch } from '../helpers/batches'
-import { eventually, useCluster } from '../helpers/cluster'
+import { eventually, lab, useCluster } from '../helpers/cluster'
 import { IdempotentProducer } from '../helpers/producer'
 
 const fixture = useCluster()
@@ -35,7 +35,7 @@ describe('replication', () => {
     expect(new Set(leaders).size).toBe(3) // leaders spread over the brokers
     for (let p = 0; p < 3; p++) expect(await c.produce('r3', p, producerBatch({ count: 5, tag: `p${p}` }), -1)).toMatchObject({ errorCode: 0 })
     const snapshot = await eventually('all replicas caught up', async () => {
-      const s = await describeTopic(c, 'r3')
+      const s = await describeTopic(lab(c), 'r3')
       return s.partitions.every((p) => p.replicaStates.every((r) => r.logEndOffset === 5)) ? s : undefined
     })
     for (const p of snapshot.partitions) {
@@ -144,7 +144,7 @@ describe('replication', () => {
     for (let i = 5; i < 10; i++) expect(await producer.send(0, [`a${i}`], Date.now() + 5000)).toBe(true)
     await c.healAllLinks()
     await eventually('the old leader follows again and rejoins the ISR', async () => {
-      const p = (await describeTopic(c, 'np')).partitions[0]
+      const p = (await describeTopic(lab(c), 'np')).partitions[0]
       return p.leader === newLeader && p.isr.length === 3 ? true : undefined
     }, 15_000)
     const values = (await readAll(c, 'np', 0)).map((r) => r.value)

@@ -3,7 +3,7 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Cluster } from '../../main/cluster/cluster'
-import { eventually, useCluster } from '../helpers/cluster'
+import { eventually, lab, useCluster } from '../helpers/cluster'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import { RawClient } from '../helpers/rawClient'
 import { ErrorCode } from '../../main/cluster/errors'
@@ -82,7 +82,7 @@ describe('consumer groups', () => {
 
   it.skipIf(!kcatAvailable)("kcat's balanced consumer joins, and lag is log end minus committed", async () => {
     const c = await fixture.start(GROUP_CLOCKS)
-    const view = new GroupsView(c)
+    const view = new GroupsView(lab(c).kafka)
     await c.createTopic({ name: 'lagging', partitions: 2, replicationFactor: 3 })
     await produce(c, 'lagging', 40, 2)
     const consumed = await kcat(['-b', c.bootstrapServers, '-G', 'kcat-group', '-o', 'beginning', '-e', '-q', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100', 'lagging'], undefined, 60_000)
@@ -100,7 +100,7 @@ describe('consumer groups', () => {
 describe('consumer groups through failures and admin actions', () => {
   it('removes a member that stops heartbeating after its session timeout', async () => {
     const c = await fixture.start(GROUP_CLOCKS)
-    const view = new GroupsView(c)
+    const view = new GroupsView(lab(c).kafka)
     // A bare client joins as a real consumer would, then never heartbeats.
     const bootstrap = await RawClient.connect(c.bootstrapServers)
     const coordinatorOf = async () => (await bootstrap.request(10, 4, { key: '', keyType: 0, coordinatorKeys: ['silent'] })).coordinators[0]
@@ -137,7 +137,7 @@ describe('consumer groups through failures and admin actions', () => {
 
   it('keeps offsets when the coordinator broker dies, and resets an inactive group with a faithful dry run', async () => {
     const c = await fixture.start(GROUP_CLOCKS)
-    const view = new GroupsView(c)
+    const view = new GroupsView(lab(c).kafka)
     await c.createTopic({ name: 'kept', partitions: 2, replicationFactor: 3 })
     await produce(c, 'kept', 20, 2)
     const m = await member(c, 'keepers', 'kept')

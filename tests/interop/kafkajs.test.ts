@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { decodeRecordBatches } from '../../main/cluster/protocol/recordBatch'
 import type { Cluster } from '../../main/cluster/cluster'
 import { eventually, useCluster } from '../helpers/cluster'
-import { javaPartitionFor } from '../../main/cluster/producer/partitioner'
+import { javaPartitionFor } from '../helpers/javaPartitioner'
 import { RawClient } from '../helpers/rawClient'
 
 const fixture = useCluster()

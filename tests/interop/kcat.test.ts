@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../main/cluster/errors'
 import { clusterSnapshot, describeTopic } from '../../main/console/views/snapshot'
-import { useCluster } from '../helpers/cluster'
+import { lab, useCluster } from '../helpers/cluster'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 
 const fixture = useCluster()
@@ -18,12 +18,12 @@ describe.skipIf(!kcatAvailable)('kcat', () => {
       brokers: Array<{ id: number; name: string }>
       topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }> }>
     }
-    const snapshot = await clusterSnapshot(c)
+    const snapshot = await clusterSnapshot(lab(c))
     expect(metadata.brokers.map((b) => b.name).sort()).toEqual(c.bootstrapServers.split(',').sort())
     expect(metadata.brokers.map((b) => b.id).sort()).toEqual([1, 2, 3])
     const shown = (name: string) => metadata.topics.find((t) => t.topic === name)!
     for (const { name } of snapshot.topics) {
-      const topic = await describeTopic(c, name)
+      const topic = await describeTopic(lab(c), name)
       const listed = shown(topic.name).partitions.sort((a, b) => a.partition - b.partition)
       expect(listed.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas.map((r) => r.id), isr: p.isrs.map((r) => r.id) }))).toEqual(
         topic.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })),

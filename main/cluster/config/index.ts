@@ -35,6 +35,7 @@ export {
   describeClusterDefaultConfigs,
   describeTopicConfig,
   describeTopicConfigs,
+  choicesOf,
 } from './resolve'
 export { AlterConfigOpType, alterTopicConfigs, alterBrokerConfigs, type AlterConfigOp } from './alter'
 export { DEFAULT_LOG_CONFIG, LOG_CONFIG_TOPIC_NAMES, logConfigFrom, logConfigFor, type LogConfig } from './logConfig'

@@ -79,7 +79,7 @@ function described(key: ConfigKey, readOnly: boolean, typedValue: ConfigValue | 
 }
 
 /** The values a config can take when they are a closed set: a boolean, or one of a list. */
-function choicesOf(key: ConfigKey): string[] | undefined {
+export function choicesOf(key: ConfigKey): string[] | undefined {
   if (key.type === 'BOOLEAN') return ['true', 'false']
   return key.validator?.kind === 'in' ? [...key.validator.values] : undefined
 }

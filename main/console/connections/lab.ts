@@ -1,11 +1,32 @@
 // The embedded cluster's own capabilities, which a connection to another Kafka cluster does
 // not have: faults on brokers and links, and the demo clients. The console offers these
-// controls only where its connection is the lab.
+// controls only where its connection is the lab. The lab's Kafka connection is the same kind
+// every other cluster gets, to the embedded cluster's listeners.
 import type { Cluster } from '../../cluster/cluster'
-import type { MethodName, RequestOf, ResponseOf } from '../../../preload/contract'
+import { ConnectionSettings, type MethodName, type RequestOf, type ResponseOf } from '../../../preload/contract'
+import { LOCAL, type ConsoleConnection } from './consoleConnection'
+import { KafkaConnection } from './kafkaConnection'
 
-type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}`>
+export type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}`>
 export type LabMethods = { [M in LabMethod]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
+
+export function isLabMethod(method: MethodName): method is LabMethod {
+  return method.startsWith('broker:') || method.startsWith('link:') || method.startsWith('demo:')
+}
+
+/** The embedded cluster as a connection: its Kafka listeners, with its running brokers asked first. */
+export function labConnection(cluster: Cluster): ConsoleConnection {
+  const settings = ConnectionSettings.parse({ bootstrap: cluster.bootstrapServers, clientId: 'brokerlab-console', timeoutMs: 5000 })
+  const running = () => cluster.brokerStates().filter((b) => b.status === 'running')
+  return {
+    name: LOCAL,
+    kafka: new KafkaConnection(settings, {
+      bootstrap: () => running().flatMap((b) => (b.listener ? [b.listener] : [])),
+      running: (nodeId) => running().some((b) => b.id === nodeId),
+    }),
+    lab: cluster,
+  }
+}
 
 export function labMethods(c: Cluster): LabMethods {
   return {

@@ -1,21 +1,33 @@
-// The console's view of consumer groups, built on the host from what the coordinators report:
-// each group with its members and assignments, and per partition the committed offset, the
-// log end offset and the lag; lag history for charts; offset resets (with a dry run) and
-// group deletion, both through the group's coordinator.
+// The console's view of consumer groups, over the Kafka protocol: ListGroups, FindCoordinator,
+// DescribeGroups and OffsetFetch for each group with its members, assignments and committed
+// offsets; ListOffsets for each partition's end, and the lag. Lag history for charts; offset
+// resets (with a dry run, as kafka-consumer-groups --reset-offsets) and group deletion.
 import { ErrorCode, errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
 import { OffsetSpec } from '../../cluster/broker/api'
-import { partitionFor, type GroupView } from '../../cluster/broker/group'
-import { OFFSETS_TOPIC } from '../../cluster/broker/coordinatorRuntime'
-import type { Cluster } from '../../cluster/cluster'
-import type { GroupPartitionLag, GroupSnapshot, LagPoint, ResetPlanEntry, ResetTarget } from '../../../preload/contract'
+import { readAssignment } from '../../cluster/broker/group/groupView'
+import type { ClusterMetadata, KafkaConnection } from '../connections/kafkaConnection'
+import { kafkaCall } from '../connections/kafkaErrors'
+import type { GroupMemberView, GroupPartitionLag, GroupSnapshot, LagPoint, ResetPlanEntry, ResetTarget } from '../../../preload/contract'
 
 /** Lag history: a point every 5 seconds, an hour of them kept per group. */
 const LAG_SAMPLE_MS = 5000
 const LAG_HISTORY_POINTS = 720
 
+/** A group as its coordinator describes it, with its committed offsets. */
+export interface DescribedGroup {
+  groupId: string
+  state: string
+  protocolType: string | null
+  protocol: string | null
+  /** DescribeGroups carries no generation: null unless the source knows it. */
+  generation: number | null
+  members: GroupMemberView[]
+  offsets: Array<{ topic: string; partition: number; offset: bigint | number }>
+}
+
 /** What the group view needs of the cluster. */
 export interface GroupSource {
-  coordinatorGroups(): Promise<Array<{ coordinator: number; groups: GroupView[] }>>
+  coordinatorGroups(): Promise<Array<{ coordinator: number; groups: DescribedGroup[] }>>
   listOffset(topic: string, partition: number, spec: number): Promise<number>
   partitionCount(topic: string): number
   topicExists(topic: string): boolean
@@ -119,18 +131,41 @@ export function deleteGroupError(groupId: string, errorCode: number): KafkaError
   return kafkaErrorFor(errorCode, `Group "${groupId}" cannot be deleted: ${why}`)
 }
 
+/** The group states as Kafka names them (DescribeGroups' GroupState). */
+const GROUP_STATES = ['Empty', 'Stable', 'PreparingRebalance', 'CompletingRebalance', 'Dead']
+
+/**
+ * Groups over the Kafka protocol, as kafka-consumer-groups finds them: each live broker lists
+ * the groups it coordinates (ListGroups), then describes them (DescribeGroups) and answers
+ * their committed offsets (OffsetFetch). A broker that does not answer is left out, so one
+ * broker down does not hide every other broker's groups.
+ */
+export function kafkaGroupSource(kafka: KafkaConnection, metadata: ClusterMetadata): GroupSource {
+  return {
+    coordinatorGroups: async () => {
+      const answers = await Promise.all([...metadata.brokers.keys()].map((coordinator) => coordinatorGroups(kafka, coordinator).catch(() => null)))
+      return answers.filter((a) => a !== null)
+    },
+    listOffset: (topic, partition, spec) => kafka.listOffset(topic, partition, spec),
+    partitionCount: (topic) => {
+      const t = metadata.topics.get(topic)
+      if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" does not exist`)
+      return t.partitions.length
+    },
+    topicExists: (topic) => metadata.topics.has(topic),
+  }
+}
+
 /** The groups of one cluster, through their coordinators, with each group's lag over time. */
 export class GroupsView {
   private readonly lagHistory = new Map<string, LagPoint[]>()
   private lagSampler: NodeJS.Timeout | null = null
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(private readonly kafka: KafkaConnection) {}
 
-  /** Samples every group's lag every 5 seconds, once the cluster has __consumer_offsets. */
+  /** Samples every group's lag every 5 seconds. */
   startSampling(): void {
-    this.lagSampler ??= setInterval(() => {
-      if (this.cluster.image.topicsByName.has(OFFSETS_TOPIC)) void this.groups().catch(() => undefined)
-    }, LAG_SAMPLE_MS)
+    this.lagSampler ??= setInterval(() => void this.groups().catch(() => undefined), LAG_SAMPLE_MS)
     this.lagSampler.unref()
   }
 
@@ -139,20 +174,14 @@ export class GroupsView {
     this.lagSampler = null
   }
 
-  private source(): GroupSource {
-    const cluster = this.cluster
-    return {
-      coordinatorGroups: async () =>
-        Promise.all(cluster.runningBrokers().map(async ({ id, client }) => ({ coordinator: id, groups: await client.call('listGroupViews', {}, [], 5000).catch(() => []) }))),
-      listOffset: async (topic, partition, spec) => (await cluster.listOffsets(topic, partition, spec)).offset,
-      partitionCount: (topic) => cluster.topic(topic).partitions.length,
-      topicExists: (topic) => cluster.image.topicsByName.has(topic),
-    }
+  /** A source over one Metadata answer, so topic lookups are synchronous. */
+  private async source(): Promise<GroupSource> {
+    return kafkaGroupSource(this.kafka, await this.kafka.metadata())
   }
 
   /** Every group with its members, assignments, committed offsets and lag. */
   async groups(): Promise<GroupSnapshot[]> {
-    const snapshots = await groupSnapshots(this.source())
+    const snapshots = await groupSnapshots(await this.source())
     this.recordLag(snapshots)
     return snapshots
   }
@@ -172,29 +201,69 @@ export class GroupsView {
     return [...(this.lagHistory.get(groupId) ?? [])]
   }
 
-  private coordinatorOf(groupId: string) {
-    const offsets = this.cluster.image.topicsByName.get(OFFSETS_TOPIC)
-    const leader = offsets?.partitions[partitionFor(groupId, offsets.partitions.length)]?.leader ?? -1
-    if (leader < 0) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `Group "${groupId}" has no coordinator yet`)
-    return this.cluster.broker(leader).client
-  }
-
   /**
    * Resets an inactive group's offsets on `topic` (every partition, or `partitions`). With
-   * dryRun the plan is returned and nothing changes; otherwise the plan is committed.
+   * dryRun the plan is returned and nothing changes; otherwise the plan is committed
+   * (OffsetCommit through the group's coordinator, as kafka-consumer-groups --execute).
    */
   async resetOffsets(groupId: string, topic: string, target: ResetTarget, options: { partitions?: number[]; dryRun?: boolean } = {}): Promise<ResetPlanEntry[]> {
     const group = (await this.groups()).find((g) => g.groupId === groupId)
     requireInactive(group, groupId)
-    const plan = await planReset(this.source(), group, topic, options.partitions ?? null, target)
+    const plan = await planReset(await this.source(), group, topic, options.partitions ?? null, target)
     if (options.dryRun) return plan
-    await this.coordinatorOf(groupId).call('resetGroupOffsets', { groupId, plan: plan.map(({ topic: t, partition, newOffset }) => ({ topic: t, partition, offset: newOffset })) })
+    await kafkaCall(() =>
+      this.kafka.admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionOffsets: plan.map((p) => ({ partition: p.partition, offset: BigInt(p.newOffset) })) }] }),
+    )
     return plan
   }
 
   async deleteGroup(groupId: string): Promise<void> {
-    const { errorCode } = await this.coordinatorOf(groupId).call('deleteGroup', { groupId })
-    const error = deleteGroupError(groupId, errorCode)
-    if (error) throw error
+    try {
+      await kafkaCall(() => this.kafka.admin.deleteGroups({ groups: [groupId] }))
+    } catch (err) {
+      throw (err instanceof KafkaError && deleteGroupError(groupId, err.errorCode)) || err
+    }
   }
 }
+
+/** The groups one broker coordinates, described, with their committed offsets. */
+async function coordinatorGroups(kafka: KafkaConnection, coordinator: number): Promise<{ coordinator: number; groups: DescribedGroup[] }> {
+  const listed = await kafka.send<ListGroupsResponse>(coordinator, 'ListGroups', [4, 5], (version) => (version >= 5 ? [[], []] : [[]]))
+  const ids = listed.response.groups.map((g) => g.groupId).sort()
+  if (ids.length === 0) return { coordinator, groups: [] }
+  const [described, fetched] = await Promise.all([
+    kafka.send<DescribeGroupsResponse>(coordinator, 'DescribeGroups', [5], () => [ids, false]),
+    kafka.send<OffsetFetchResponse>(coordinator, 'OffsetFetch', [8, 9], () => [ids.map((groupId) => ({ groupId, memberId: null, memberEpoch: -1, topics: null })), false]),
+  ])
+  const committed = new Map(
+    fetched.response.groups.map((g) => [
+      g.groupId,
+      g.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode === 0 && p.committedOffset >= 0n).map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset }))),
+    ]),
+  )
+  const groups = described.response.groups
+    .filter((g) => g.errorCode === 0)
+    .map((g): DescribedGroup => {
+      const consumer = g.protocolType === 'consumer'
+      return {
+        groupId: g.groupId,
+        state: GROUP_STATES.find((s) => s.toLowerCase() === g.groupState.toLowerCase()) ?? g.groupState,
+        protocolType: g.protocolType || null,
+        protocol: g.protocolData || null,
+        generation: null,
+        members: g.members.map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId ?? null,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          assignment: consumer ? readAssignment(Buffer.from(m.memberAssignment)) : null,
+        })),
+        offsets: committed.get(g.groupId) ?? [],
+      }
+    })
+  return { coordinator, groups }
+}
+
+type ListGroupsResponse = import('@platformatic/kafka').listGroupsV5.ListGroupsResponse
+type DescribeGroupsResponse = import('@platformatic/kafka').describeGroupsV5.DescribeGroupsResponse
+type OffsetFetchResponse = import('@platformatic/kafka').offsetFetchV8.OffsetFetchResponse

@@ -1,14 +1,30 @@
 // Reading records for the console's message browser: from a partition's earliest, latest,
 // an offset or a timestamp, a page of records decoded for display (keys, values and header
-// values as text when they are UTF-8, else base64), forwards or backwards.
-import { decodeRecordBatches } from '../../cluster/protocol/recordBatch'
+// values as text when they are UTF-8, else base64), forwards or backwards. The records come
+// over the Kafka protocol (ListOffsets, then Fetch from the partition's leader).
 import { OffsetSpec } from '../../cluster/broker/api'
-import type { Cluster } from '../../cluster/cluster'
+import { errorName } from '../../cluster/errors'
+import type { FetchedBatch, KafkaConnection } from '../connections/kafkaConnection'
 import type { BrowseFrom, BrowsedRecord, ShownBytes } from '../../../preload/contract'
 
 export interface BrowseSource {
   listOffset(topic: string, partition: number, spec: number): Promise<number>
-  fetch(topic: string, partition: number, offset: number): Promise<{ errorCode: number; errorMessage: string | null; records: Uint8Array }>
+  /** Record batches of one partition from `offset`, decoded. */
+  fetch(topic: string, partition: number, offset: number): Promise<{ errorCode: number; errorMessage: string | null; batches: FetchedBatch[] }>
+  /** How many partitions the topic has. */
+  partitions(topic: string): Promise<number>
+}
+
+/** The browser's source over a Kafka connection. */
+export function kafkaBrowseSource(kafka: KafkaConnection): BrowseSource {
+  return {
+    listOffset: (topic, partition, spec) => kafka.listOffset(topic, partition, spec),
+    fetch: async (topic, partition, offset) => {
+      const fetched = await kafka.fetch(topic, partition, offset)
+      return { errorCode: fetched.errorCode, errorMessage: fetched.errorCode ? `Fetch of ${topic}-${partition} failed: ${errorName(fetched.errorCode)}` : null, batches: fetched.batches }
+    },
+    partitions: async (topic) => (await kafka.topic(topic)).partitions.length,
+  }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -47,8 +63,8 @@ export async function browsePartition(source: BrowseSource, topic: string, parti
   while (out.length < limit) {
     const fetched = await source.fetch(topic, partition, offset)
     if (fetched.errorCode !== 0) throw new Error(fetched.errorMessage ?? `fetch failed with error ${fetched.errorCode}`)
-    if (fetched.records.byteLength === 0) break
-    for (const batch of decodeRecordBatches(fetched.records)) {
+    if (fetched.batches.length === 0) break
+    for (const batch of fetched.batches) {
       if (batch.isControl) continue
       for (const r of batch.records) {
         if (Number(r.offset) < offset || out.length >= limit) continue
@@ -68,12 +84,8 @@ export async function browsePartition(source: BrowseSource, topic: string, parti
 }
 
 /** A page of records of one partition, or of every partition (merged by timestamp). */
-export async function browseMessages(cluster: Cluster, topic: string, from: BrowseFrom, limit: number, partition?: number): Promise<BrowsedRecord[]> {
-  const source: BrowseSource = {
-    listOffset: async (t, p, spec) => (await cluster.listOffsets(t, p, spec)).offset,
-    fetch: (t, p, offset) => cluster.fetch(t, p, offset),
-  }
-  const partitions = partition !== undefined ? [partition] : cluster.topic(topic).partitions.map((_, i) => i)
+export async function browseMessages(source: BrowseSource, topic: string, from: BrowseFrom, limit: number, partition?: number): Promise<BrowsedRecord[]> {
+  const partitions = partition !== undefined ? [partition] : Array.from({ length: await source.partitions(topic) }, (_, i) => i)
   const pages = await Promise.all(partitions.map((p) => browsePartition(source, topic, p, from, limit)))
   return pages.flat().sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset).slice(0, limit)
 }

@@ -1,58 +1,79 @@
-// What the console sees of the cluster, built from the host's metadata image and the brokers'
-// log offsets. The snapshot, refreshed every few seconds, carries brokers and one summary line
-// per topic; a topic's partitions, replica by replica, come with describeTopic for the one
-// topic a page shows. With 1,000 topics of 12 partitions every partition in every snapshot
-// was 4.8 MB a refresh; the summaries are a few hundred kB.
+// What the console sees of a cluster, over the Kafka protocol: Metadata for brokers, leaders,
+// replicas and ISR; ListOffsets for each partition's log start and high watermark; and
+// DescribeLogDirs for sizes. The embedded cluster adds what only its lab knows: brokers that
+// are stopped or paused, their traffic, and each replica's own log end offset.
+// The snapshot, polled every few seconds, carries one summary line per topic; a topic's
+// partitions, replica by replica, come with describeTopic for the one topic a page shows.
 import type { Cluster } from '../../cluster/cluster'
 import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from '../../cluster/broker/logOffsets'
-import type { PartitionRegistration, TopicImage } from '../../cluster/metadata/image'
-import type { BrokerSnapshot, BrokerTrafficTotals, ClusterSnapshot, PartitionSnapshot, TopicDescription, TopicSummary } from '../../../preload/contract'
+import { OffsetSpec } from '../../cluster/broker/api'
+import type { ClusterMetadata, KafkaConnection, LogDirs, TopicMetadata, TopicPartition } from '../connections/kafkaConnection'
+import type { ConsoleConnection } from '../connections/consoleConnection'
+import type { BrokerSnapshot, BrokerTrafficTotals, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary } from '../../../preload/contract'
 
-/** The brokers' log offsets, by broker, topic and partition. */
-export class LogOffsetIndex {
-  private readonly logs = new Map<number, Map<string, LogOffsets[]>>()
-  /** Bytes of every local log, per broker. */
+const key = (topic: string, partition: number) => `${topic}\0${partition}`
+
+/** Each replica's size and lag behind the high watermark, by broker, from DescribeLogDirs. */
+export class ReplicaLogs {
   readonly bytesByBroker = new Map<number, number>()
+  private readonly replicas = new Map<number, Map<string, { size: number; offsetLag: number }>>()
 
-  add(brokerId: number, packed: PackedLogOffsets): void {
-    const byTopic = new Map<string, LogOffsets[]>()
-    let bytes = 0
-    for (const log of unpackLogOffsets(packed)) {
-      let partitions = byTopic.get(log.topic)
-      if (!partitions) byTopic.set(log.topic, (partitions = []))
-      partitions[log.partition] = log
-      bytes += log.size
+  constructor(logDirs: Map<number, LogDirs[]>) {
+    for (const [brokerId, dirs] of logDirs) {
+      const byPartition = new Map<string, { size: number; offsetLag: number }>()
+      let bytes = 0
+      for (const dir of dirs) {
+        for (const t of dir.topics) {
+          for (const p of t.partitions) {
+            if (p.isFutureKey) continue
+            byPartition.set(key(t.name, p.partitionIndex), { size: Number(p.partitionSize), offsetLag: Number(p.offsetLag) })
+            bytes += Number(p.partitionSize)
+          }
+        }
+      }
+      this.replicas.set(brokerId, byPartition)
+      this.bytesByBroker.set(brokerId, bytes)
     }
-    this.logs.set(brokerId, byTopic)
-    this.bytesByBroker.set(brokerId, bytes)
   }
 
-  get(brokerId: number, topic: string, partition: number): LogOffsets | undefined {
-    return this.logs.get(brokerId)?.get(topic)?.[partition]
+  get(brokerId: number, topic: string, partition: number) {
+    return this.replicas.get(brokerId)?.get(key(topic, partition))
   }
 }
 
-const isUnderReplicated = (p: PartitionRegistration) => p.isr.length < p.replicas.length
+/** Every partition's log start offset and high watermark, as ListOffsets answers them. */
+interface PartitionOffsets {
+  earliest: Map<string, number>
+  latest: Map<string, number>
+}
 
-export function summarizeTopic(topic: TopicImage, logs: LogOffsetIndex): TopicSummary {
+async function partitionOffsets(kafka: KafkaConnection, metadata: ClusterMetadata, topics: Iterable<TopicMetadata>): Promise<PartitionOffsets> {
+  const partitions: TopicPartition[] = []
+  for (const t of topics) for (const p of t.partitions) partitions.push({ topic: t.name, partition: p.partition })
+  const [earliest, latest] = await Promise.all([kafka.listOffsets(partitions, OffsetSpec.EARLIEST, metadata), kafka.listOffsets(partitions, OffsetSpec.LATEST, metadata)])
+  return { earliest, latest }
+}
+
+export function summarizeTopic(topic: TopicMetadata, offsets: PartitionOffsets, logs: ReplicaLogs): TopicSummary {
   let messages: number | null = null
   let size: number | null = null
   let replicationFactor = 0
   let underReplicated = 0
   let offline = 0
-  topic.partitions.forEach((reg, partition) => {
-    replicationFactor = Math.max(replicationFactor, reg.replicas.length)
-    if (isUnderReplicated(reg)) underReplicated++
-    if (reg.leader === -1) offline++
-    const leaderLog = logs.get(reg.leader, topic.name, partition)
-    if (!leaderLog) return
-    messages = (messages ?? 0) + leaderLog.highWatermark - leaderLog.logStartOffset
-    size = (size ?? 0) + leaderLog.size
-  })
+  for (const p of topic.partitions) {
+    replicationFactor = Math.max(replicationFactor, p.replicas.length)
+    if (p.isr.length < p.replicas.length) underReplicated++
+    if (p.leader < 0) offline++
+    const start = offsets.earliest.get(key(topic.name, p.partition))
+    const end = offsets.latest.get(key(topic.name, p.partition))
+    if (start !== undefined && end !== undefined) messages = (messages ?? 0) + end - start
+    const leaderLog = logs.get(p.leader, topic.name, p.partition)
+    if (leaderLog) size = (size ?? 0) + leaderLog.size
+  }
   return {
     name: topic.name,
     topicId: topic.topicId,
-    internal: topic.name.startsWith('__'),
+    internal: topic.internal || topic.name.startsWith('__'),
     partitions: topic.partitions.length,
     replicationFactor,
     underReplicated,
@@ -62,88 +83,112 @@ export function summarizeTopic(topic: TopicImage, logs: LogOffsetIndex): TopicSu
   }
 }
 
-export function describeTopicPartitions(topic: TopicImage, logs: LogOffsetIndex, liveBrokers: ReadonlySet<number>): TopicDescription {
-  const partitions = topic.partitions.map((reg, partition): PartitionSnapshot => {
-    const leaderLog = logs.get(reg.leader, topic.name, partition)
-    const leaderEnd = leaderLog?.logEndOffset ?? null
-    return {
-      topic: topic.name,
-      partition,
-      leader: reg.leader,
-      leaderEpoch: reg.leaderEpoch,
-      replicas: reg.replicas,
-      isr: reg.isr,
-      offlineReplicas: reg.replicas.filter((id) => !liveBrokers.has(id)),
-      addingReplicas: reg.addingReplicas ?? [],
-      removingReplicas: reg.removingReplicas ?? [],
-      logStartOffset: leaderLog?.logStartOffset ?? null,
-      highWatermark: leaderLog?.highWatermark ?? null,
-      logEndOffset: leaderEnd,
-      size: leaderLog?.size ?? null,
-      replicaStates: reg.replicas.map((brokerId) => {
-        const end = logs.get(brokerId, topic.name, partition)?.logEndOffset ?? null
-        return {
-          brokerId,
-          logEndOffset: end,
-          lag: end !== null && leaderEnd !== null ? Math.max(leaderEnd - end, 0) : null,
-          inSync: reg.isr.includes(brokerId),
-          offline: !liveBrokers.has(brokerId),
-        }
-      }),
-    }
+/** Brokers of any cluster: the live ones in Metadata, and any replica's broker missing from it (offline). */
+function metadataBrokers(metadata: ClusterMetadata): BrokerSnapshot[] {
+  const ids = new Set(metadata.brokers.keys())
+  for (const t of metadata.topics.values()) for (const p of t.partitions) for (const id of p.replicas) ids.add(id)
+  return [...ids].sort((a, b) => a - b).map((id) => {
+    const broker = metadata.brokers.get(id)
+    return { id, status: broker ? 'running' : 'offline', lastDeath: null, listener: broker ? `${broker.host}:${broker.port}` : null, fenced: false, registered: !!broker, leaderOf: 0, followerOf: 0, bytes: 0, traffic: null }
   })
-  return { name: topic.name, topicId: topic.topicId, partitions }
 }
 
-/** Brokers with their traffic, and a summary line per topic. */
-export async function clusterSnapshot(cluster: Cluster): Promise<ClusterSnapshot> {
+/** The embedded cluster's brokers as its lab knows them: stopped, crashed and paused ones too, fenced or not, with traffic. */
+async function labBrokers(lab: Cluster): Promise<BrokerSnapshot[]> {
   const traffic = new Map<number, BrokerTrafficTotals>()
-  const [logs] = await Promise.all([
-    logOffsets(cluster),
-    ...cluster.runningBrokers().map(async ({ id, client }) => {
+  await Promise.all(
+    lab.runningBrokers().map(async ({ id, client }) => {
       const totals = await client.call('brokerTopicMetrics', {}, [], 2000).catch(() => null)
       if (totals) traffic.set(id, totals)
     }),
+  )
+  return lab.brokerStates().map((b) => {
+    const registration = lab.image.brokers.get(b.id)
+    return { ...b, fenced: registration?.fenced ?? true, registered: !!registration, leaderOf: 0, followerOf: 0, bytes: 0, traffic: traffic.get(b.id) ?? null }
+  })
+}
+
+/** Brokers with their partition counts and bytes, and a summary line per topic. */
+export async function clusterSnapshot(conn: ConsoleConnection, answered?: ClusterMetadata): Promise<ClusterSnapshot> {
+  const metadata = answered ?? (await conn.kafka.metadata())
+  const [offsets, logDirs, brokers] = await Promise.all([
+    partitionOffsets(conn.kafka, metadata, metadata.topics.values()),
+    conn.kafka.logDirs(metadata),
+    conn.lab ? labBrokers(conn.lab) : metadataBrokers(metadata),
   ])
-  const image = cluster.image
-  const topics = [...image.topicsByName.values()].map((t) => summarizeTopic(t, logs))
-  const brokers = cluster.brokerStates().map((b): BrokerSnapshot => {
-    const registration = image.brokers.get(b.id)
-    let leaderOf = 0
-    let followerOf = 0
-    for (const t of image.topicsByName.values()) {
-      for (const p of t.partitions) {
-        if (p.leader === b.id) leaderOf++
-        else if (p.replicas.includes(b.id)) followerOf++
+  const logs = new ReplicaLogs(logDirs)
+  const byId = new Map(brokers.map((b) => [b.id, b]))
+  for (const t of metadata.topics.values()) {
+    for (const p of t.partitions) {
+      for (const id of p.replicas) {
+        const broker = byId.get(id)
+        if (broker && id === p.leader) broker.leaderOf++
+        else if (broker) broker.followerOf++
       }
     }
-    return {
-      ...b,
-      fenced: registration?.fenced ?? true,
-      registered: !!registration,
-      leaderOf,
-      followerOf,
-      bytes: logs.bytesByBroker.get(b.id) ?? 0,
-      traffic: traffic.get(b.id) ?? null,
-    }
-  })
-  return { controllerId: cluster.controllerId, metadataOffset: image.offset, brokers, topics }
+  }
+  for (const b of brokers) b.bytes = logs.bytesByBroker.get(b.id) ?? 0
+  return {
+    controllerId: conn.lab ? conn.lab.controllerId : metadata.controllerId,
+    metadataOffset: conn.lab ? conn.lab.image.offset : null,
+    brokers,
+    topics: [...metadata.topics.values()].map((t) => summarizeTopic(t, offsets, logs)),
+  }
+}
+
+/** The lab's own view of each replica's log end offset, from the brokers' logs. */
+async function labLogEnds(lab: Cluster, topic: string): Promise<Map<number, LogOffsets[]>> {
+  const out = new Map<number, LogOffsets[]>()
+  await Promise.all(
+    lab.runningBrokers().map(async ({ id, client }) => {
+      const packed: PackedLogOffsets | null = await client.call('logOffsets', { topic }, [], 2000).catch(() => null)
+      if (!packed) return
+      const logs: LogOffsets[] = []
+      for (const log of unpackLogOffsets(packed)) logs[log.partition] = log
+      out.set(id, logs)
+    }),
+  )
+  return out
 }
 
 /** One topic's partitions with their leader, ISR, offsets and each replica's log end and lag. */
-export async function describeTopic(cluster: Cluster, name: string): Promise<TopicDescription> {
-  const topic = cluster.topic(name)
-  return describeTopicPartitions(topic, await logOffsets(cluster, name), new Set(cluster.image.liveBrokerIds()))
-}
-
-/** Every running broker's log offsets (of one topic, or all); a broker that does not answer in 2 s is left out. */
-async function logOffsets(cluster: Cluster, topic?: string): Promise<LogOffsetIndex> {
-  const logs = new LogOffsetIndex()
-  await Promise.all(
-    cluster.runningBrokers().map(async ({ id, client }) => {
-      const packed = await client.call('logOffsets', topic === undefined ? {} : { topic }, [], 2000).catch(() => null)
-      if (packed) logs.add(id, packed)
-    }),
-  )
-  return logs
+export async function describeTopic(conn: ConsoleConnection, name: string): Promise<TopicDescription> {
+  const metadata = await conn.kafka.metadata([name])
+  const topic = conn.kafka.topicOf(metadata, name)
+  const [offsets, logDirs, labEnds, reassigning] = await Promise.all([
+    partitionOffsets(conn.kafka, metadata, [topic]),
+    conn.kafka.logDirs(metadata),
+    conn.lab ? labLogEnds(conn.lab, name) : null,
+    conn.kafka.reassignments(topic),
+  ])
+  const logs = new ReplicaLogs(logDirs)
+  const live = conn.lab ? new Set(conn.lab.image.liveBrokerIds()) : new Set(metadata.brokers.keys())
+  const partitions = topic.partitions.map((p): PartitionSnapshot => {
+    const leaderEnd = labEnds?.get(p.leader)?.[p.partition]?.logEndOffset ?? null
+    const highWatermark = offsets.latest.get(key(name, p.partition)) ?? null
+    const replicaStates = p.replicas.map((brokerId): ReplicaSnapshot => {
+      const replica = logs.get(brokerId, name, p.partition)
+      // The lab reads each replica's log end; any other cluster tells the lag behind the high watermark (DescribeLogDirs).
+      const end = labEnds ? (labEnds.get(brokerId)?.[p.partition]?.logEndOffset ?? null) : null
+      const lag = labEnds ? (end !== null && leaderEnd !== null ? Math.max(leaderEnd - end, 0) : null) : (replica?.offsetLag ?? null)
+      return { brokerId, logEndOffset: end, lag, inSync: p.isr.includes(brokerId), offline: !live.has(brokerId) || p.offlineReplicas.includes(brokerId) }
+    })
+    return {
+      topic: name,
+      partition: p.partition,
+      leader: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      replicas: p.replicas,
+      isr: p.isr,
+      offlineReplicas: p.replicas.filter((id) => !live.has(id) || p.offlineReplicas.includes(id)),
+      addingReplicas: reassigning.get(p.partition)?.addingReplicas ?? [],
+      removingReplicas: reassigning.get(p.partition)?.removingReplicas ?? [],
+      logStartOffset: offsets.earliest.get(key(name, p.partition)) ?? null,
+      highWatermark,
+      logEndOffset: leaderEnd,
+      size: logs.get(p.leader, name, p.partition)?.size ?? null,
+      replicaStates,
+    }
+  })
+  return { name, topicId: topic.topicId, partitions }
 }

@@ -74,9 +74,9 @@ export function createWebSocketClient(url = defaultUrl(), version = 'web'): Cons
     get state() {
       return state
     },
-    call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>> {
+    call<M extends MethodName>(method: M, request: RequestOf<M>, connection?: string): Promise<ResponseOf<M>> {
       const id = nextId++
-      const text = JSON.stringify({ id, method, request })
+      const text = JSON.stringify({ id, method, request, connection })
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (result: unknown) => void, reject })
         if (socket?.readyState === WebSocket.OPEN) socket.send(text)

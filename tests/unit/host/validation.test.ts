@@ -34,6 +34,7 @@ describe('contract validation', () => {
       'app:info': {},
       'connection:test': { bootstrap: 'kafka-1:9093,kafka-2:9093', securityProtocol: 'SASL_SSL', sasl: { mechanism: 'SCRAM-SHA-256', username: 'u', password: 'p' }, tls: { checkHostname: false } },
       'connection:list': {},
+      'connection:status': {},
       'connection:save': { name: 'staging', settings: { bootstrap: 'kafka:9092' } },
       'connection:delete': { name: 'staging' },
       'connection:testSaved': { name: 'staging' },

@@ -93,10 +93,11 @@ export async function handleElectLeaders(context: BrokerContext, request: M.Elec
 export async function handleInitProducerId(context: BrokerContext, request: M.InitProducerIdRequest): Promise<M.InitProducerIdResponse> {
   const fail = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 })
   if (request.transactionalId !== null) return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
-  // KIP-360: a producer that knows its id asks for the next epoch of it.
-  if (request.producerId >= 0n && request.producerEpoch >= 0) {
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: request.producerId, producerEpoch: (request.producerEpoch + 1) & 0x7fff }
-  }
+  // As Kafka's KafkaApis: a producer id without an epoch (or the reverse) is malformed.
+  if ((request.producerId === -1n) !== (request.producerEpoch === -1)) return fail(ErrorCode.INVALID_REQUEST)
+  // Without a transactional id Kafka's TransactionCoordinator always hands out a new producer
+  // id at epoch 0, whatever id and epoch the request names: an idempotent producer bumps its
+  // epoch on its own (KIP-360), and clients that send 0/0 here get a fresh id.
   try {
     const { producerId, producerEpoch } = await context.initProducerId()
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(producerId), producerEpoch }

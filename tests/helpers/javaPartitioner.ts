@@ -1,6 +1,6 @@
-// Kafka's built-in partitioner (the Java client's BuiltInPartitioner, KIP-794): a keyed record
-// goes to murmur2(key) mod the partition count, so it lands where a Java client would put it;
-// a record without a key sticks to one partition until batch.size bytes went there, then moves.
+// The tests' oracle for where a Java client puts a keyed record (BuiltInPartitioner, KIP-794):
+// murmur2(key) & 0x7fffffff mod the partition count, written out from Java's Utils.murmur2, so
+// the console's producer (the client library's) and other clients are checked against it.
 
 /** Java's Utils.murmur2, written out from its definition. */
 export function murmur2(data: Uint8Array): number {
@@ -39,23 +39,3 @@ export function javaPartitionFor(key: string | Uint8Array, partitions: number): 
   return (murmur2(typeof key === 'string' ? Buffer.from(key) : key) & 0x7fffffff) % partitions
 }
 
-/** The producer's batch.size default: how many bytes go to a sticky partition before it moves. */
-export const BATCH_SIZE = 16_384
-
-/** The sticky partition per topic for records without a key. */
-export class StickyPartitioner {
-  private readonly sticky = new Map<string, { partition: number; bytes: number }>()
-
-  constructor(private readonly random: () => number = Math.random) {}
-
-  /** `available`: the partitions that have a leader (all of them when none has). */
-  partition(topic: string, available: readonly number[], recordBytes: number): number {
-    let current = this.sticky.get(topic)
-    if (!current || current.bytes >= BATCH_SIZE || !available.includes(current.partition)) {
-      current = { partition: available[Math.floor(this.random() * available.length)], bytes: 0 }
-      this.sticky.set(topic, current)
-    }
-    current.bytes += recordBytes
-    return current.partition
-  }
-}

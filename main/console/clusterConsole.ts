@@ -1,0 +1,115 @@
+// Everything the console does with one connected cluster: every contract method that reads or
+// changes a cluster, over that cluster's Kafka connection, and for the embedded cluster its
+// lab's methods too. The ConsoleService keeps one of these per connection.
+import { version } from '../../package.json'
+import { KafkaError } from '../cluster/errors'
+import { ContractValidationError, METHODS, type ClusterEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
+import type { ConsoleConnection } from './connections/consoleConnection'
+import type { ClusterMetadata } from './connections/kafkaConnection'
+import { isLabMethod, labMethods, type LabMethod, type LabMethods } from './connections/lab'
+import { alterConfigs, brokerConfigs, topicConfigs, topicOverrides } from './views/configs'
+import { GroupsView } from './views/groups'
+import { browseMessages, kafkaBrowseSource } from './views/messages'
+import { produceRecord } from './views/produce'
+import { clusterSnapshot, describeTopic } from './views/snapshot'
+import { ObservedTimeline } from './views/timeline'
+import { addPartitions, createTopic, deleteTopic } from './views/topics'
+
+const CONFIG_OBSERVE_MS = 30_000
+
+export type ClusterMethod = Exclude<MethodName, `connection:${string}`>
+type Implementations = { [M in ClusterMethod]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
+
+export class ClusterConsole {
+  readonly groups: GroupsView
+  /** For a cluster without a lab: the changes seen between snapshots, as its event timeline. */
+  private readonly timeline: ObservedTimeline | null
+  private readonly methods: Implementations
+  private configsObservedAt = 0
+  private lastError: string | null = null
+
+  constructor(readonly connection: ConsoleConnection) {
+    const { kafka, lab } = connection
+    this.groups = new GroupsView(kafka)
+    this.groups.startSampling()
+    this.timeline = lab ? null : new ObservedTimeline()
+    const groups = this.groups
+    const browse = kafkaBrowseSource(kafka)
+    const unsupported = (method: LabMethod) => () => {
+      throw new ContractValidationError({
+        kind: 'invalid-request',
+        message: `${method} needs the embedded cluster's lab: "${connection.name}" is a Kafka cluster the console reaches over the Kafka protocol only`,
+      })
+    }
+    const lab_ = lab ? labMethods(lab) : null
+    this.methods = {
+      'app:info': async () => ({
+        version,
+        connection: connection.name,
+        lab: lab !== null,
+        clusterId: lab?.clusterId ?? (await kafka.metadata([])).clusterId ?? '',
+        bootstrapServers: kafka.bootstrapServers,
+      }),
+      'cluster:snapshot': async () => {
+        const metadata = await kafka.metadata()
+        const snapshot = await clusterSnapshot(connection, metadata)
+        if (this.timeline) this.observe(metadata)
+        return snapshot
+      },
+      'topic:create': (r) => createTopic(kafka, r),
+      'topic:describe': (r) => describeTopic(connection, r.name),
+      'topic:delete': async (r) => (await deleteTopic(kafka, r.name), null),
+      'topic:addPartitions': async (r) => (await addPartitions(kafka, r.name, r.count), null),
+      'topic:reassign': async (r) => (await kafka.reassign(r.name, r.partitions), null),
+      'config:alter': async (r) => (await alterConfigs(kafka, r.topic !== undefined ? { topic: r.topic } : { broker: r.broker! }, r.configs, r.validateOnly), null),
+      'config:describeTopic': (r) => topicConfigs(kafka, r.name),
+      'config:describeBroker': (r) => brokerConfigs(kafka, r.brokerId),
+      'message:produce': (r) => produceRecord(kafka, r),
+      'message:browse': (r) => browseMessages(browse, r.topic, r.from, r.limit, r.partition),
+      'group:list': () => groups.groups(),
+      'group:lagHistory': (r) => groups.lagHistoryOf(r.groupId),
+      'group:resetOffsets': (r) => groups.resetOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),
+      'group:delete': async (r) => (await groups.deleteGroup(r.groupId), null),
+      'events:recent': (r) => (lab ? lab.recentEvents(r.limit) : this.timeline!.recent(r.limit)),
+      ...(lab_ ?? (Object.fromEntries((Object.keys(METHODS) as MethodName[]).filter(isLabMethod).map((m) => [m, unsupported(m)])) as unknown as LabMethods)),
+    }
+  }
+
+  /** Records what changed since the last snapshot, and every 30 s which topic configs did. */
+  private observe(metadata: ClusterMetadata): void {
+    const timeline = this.timeline!
+    timeline.observe(metadata)
+    if (Date.now() - this.configsObservedAt < CONFIG_OBSERVE_MS) return
+    this.configsObservedAt = Date.now()
+    void topicOverrides(this.connection.kafka, [...metadata.topics.keys()])
+      .then((overrides) => timeline.observeTopicConfigs(overrides))
+      .catch(() => undefined)
+  }
+
+  onEvent(listener: (event: ClusterEvent) => void): () => void {
+    return this.connection.lab ? this.connection.lab.onEvent(listener) : this.timeline!.onEvent(listener)
+  }
+
+  /** Runs one method; a failure that is not the cluster's answer (a refused connection, a timeout) marks the connection disconnected. */
+  async run(method: ClusterMethod, request: unknown): Promise<unknown> {
+    try {
+      const result = await (this.methods[method] as (r: unknown) => unknown)(request)
+      this.lastError = null
+      return result
+    } catch (err) {
+      this.lastError = err instanceof KafkaError || err instanceof ContractValidationError ? null : err instanceof Error ? err.message : String(err)
+      throw err
+    }
+  }
+
+  /** Whether the latest call reached the cluster. */
+  health(): { state: 'connected' | 'disconnected'; error: string | null } {
+    return this.lastError === null ? { state: 'connected', error: null } : { state: 'disconnected', error: this.lastError }
+  }
+
+  async close(): Promise<void> {
+    this.groups.stopSampling()
+    await this.connection.kafka.close()
+  }
+}
+

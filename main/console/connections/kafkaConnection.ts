@@ -1,0 +1,427 @@
+// One Kafka cluster, reached over the Kafka protocol through the console's client library
+// (@platformatic/kafka, docs/kafka-client.md): the embedded cluster and any external one alike.
+// The library's Admin does what it does whole (topics, configs, groups, records); for the
+// rest this module sends the library's own request codecs over its connection pool, to the
+// broker Kafka routes the request to (a partition's leader, any broker), at the highest
+// version both the library and the broker speak. Its Metadata is read here rather than
+// through the library's cache, which leaves out internal topics such as __consumer_offsets.
+import * as library from '@platformatic/kafka'
+import { Admin, Producer, compatibilityPartitioner, type Broker, type Connection } from '@platformatic/kafka'
+import { errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
+import type { ConnectionSettings } from '../../../preload/contract'
+import { bootstrapList, clientOptions } from './connectionTest'
+import { kafkaCall } from './kafkaErrors'
+
+export interface PartitionMetadata {
+  partition: number
+  errorCode: number
+  leader: number
+  leaderEpoch: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas: number[]
+}
+
+export interface TopicMetadata {
+  name: string
+  topicId: string
+  internal: boolean
+  errorCode: number
+  partitions: PartitionMetadata[]
+}
+
+/** A Metadata answer: the live brokers, the controller, and every topic with its partitions. */
+export interface ClusterMetadata {
+  clusterId: string | null
+  controllerId: number
+  brokers: Map<number, Broker & { rack: string | null }>
+  topics: Map<string, TopicMetadata>
+}
+
+export interface TopicPartition {
+  topic: string
+  partition: number
+}
+
+/** A fetched batch, decoded by the library, in the field names of Kafka's RecordBatch (offsets and timestamps as numbers). */
+export interface FetchedBatch {
+  baseOffset: number
+  lastOffsetDelta: number
+  isControl: boolean
+  /** -1 unless an idempotent or transactional producer wrote it. */
+  producerId: number
+  baseSequence: number
+  records: Array<{ offset: number; timestamp: number; key: Buffer | null; value: Buffer | null; headers: Array<{ key: string; value: Buffer | null }> }>
+}
+
+export interface FetchedPartition {
+  errorCode: number
+  highWatermark: number
+  logStartOffset: number
+  batches: FetchedBatch[]
+}
+
+// The answers' shapes, the same in every version the console uses.
+type MetadataResponse = library.metadataV12.MetadataResponse
+type ListOffsetsRequestPartition = library.listOffsetsV9.ListOffsetsRequestPartition
+type ListOffsetsResponse = library.listOffsetsV9.ListOffsetsResponse
+type FetchResponse = library.fetchV17.FetchResponse
+type DescribeLogDirsResponse = library.describeLogDirsV4.DescribeLogDirsResponse
+type ListPartitionReassignmentsResponse = library.listPartitionReassignmentsV0.ListPartitionReassignmentsResponse
+type AlterPartitionReassignmentsResponse = library.alterPartitionReassignmentsV0.AlterPartitionReassignmentsResponse
+export type LogDirs = library.describeLogDirsV4.DescribeLogDirsResponseResult
+
+interface OffsetAsk {
+  topic: string
+  partition: number
+  timestamp: number
+  resolve(offset: number): void
+  reject(err: unknown): void
+}
+
+interface ApiRange {
+  name: string
+  minVersion: number
+  maxVersion: number
+}
+
+type RawApi = { async: (connection: Connection, ...args: never[]) => Promise<unknown> }
+
+const key = (topic: string, partition: number) => `${topic}\0${partition}`
+const CONTROL_BIT = 0x20
+
+/** The library's answer even when some partitions carried an error: those are the caller's to read. */
+async function answered<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (err) {
+    const response = (err as { response?: unknown }).response
+    if (response && typeof response === 'object') return response as T
+    throw err
+  }
+}
+
+export class KafkaConnection {
+  readonly admin: Admin
+  private apis: Promise<ApiRange[]> | null = null
+  private lastMetadata: ClusterMetadata | null = null
+  private readonly producers = new Map<boolean, Producer>()
+  private readonly offsetQueue: OffsetAsk[] = []
+
+  /**
+   * The embedded cluster knows which of its brokers run: `lab.bootstrap` names them for
+   * requests any broker may answer, and `lab.running` refuses at once a request to one that
+   * does not run. A paused broker accepts a TCP connection and then never answers, so
+   * without this every view would wait out the timeout on it.
+   */
+  constructor(
+    readonly settings: ConnectionSettings,
+    private readonly lab?: { bootstrap(): string[]; running(nodeId: number): boolean },
+  ) {
+    this.admin = new Admin({ ...clientOptions(settings), retries: 1, retryDelay: 200 })
+  }
+
+  get bootstrapServers(): string {
+    return this.settings.bootstrap
+  }
+
+  /** ApiVersions of the cluster (asked once per connection). */
+  async apiVersions(): Promise<ApiRange[]> {
+    this.apis ??= kafkaCall(() => this.admin.listApis()).catch((err) => {
+      this.apis = null
+      throw err
+    })
+    return this.apis
+  }
+
+  /** The broker's range of an API, or null when it does not serve it. */
+  async apiRange(name: string): Promise<ApiRange | null> {
+    return (await this.apiVersions()).find((api) => api.name === name) ?? null
+  }
+
+  /** The library's codec for an API at the highest version both sides speak. */
+  private async codec(name: string, usable: readonly number[]): Promise<{ version: number; api: RawApi }> {
+    const range = await this.apiRange(name)
+    const exports = library as unknown as Record<string, { api?: RawApi } | undefined>
+    const prefix = name[0].toLowerCase() + name.slice(1)
+    for (const version of [...usable].sort((a, b) => b - a)) {
+      if (!range || version < range.minVersion || version > range.maxVersion) continue
+      const api = exports[`${prefix}V${version}`]?.api
+      if (api) return { version, api }
+    }
+    throw new KafkaError(
+      'UNSUPPORTED_VERSION',
+      range ? `${name} v${range.minVersion}-${range.maxVersion} on this cluster; the console speaks v${usable.join(', v')}` : `This cluster does not serve ${name}`,
+    )
+  }
+
+  private async connectionTo(nodeId: number | 'any'): Promise<Connection> {
+    if (nodeId === 'any') {
+      const live = this.lab?.bootstrap() ?? []
+      return this.admin.connections.getFirstAvailable((live.length ? live : bootstrapList(this.settings)).map(toBroker))
+    }
+    if (this.lab && !this.lab.running(nodeId)) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${nodeId} is not running`)
+    const broker = (this.lastMetadata ?? (await this.metadata([]))).brokers.get(nodeId)
+    if (!broker) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${nodeId} is not in the cluster's metadata`)
+    return this.admin.connections.get(broker)
+  }
+
+  /** Sends one request with the library's codec to a broker (or any), answering even with per-partition errors. */
+  async send<T>(nodeId: number | 'any', name: string, usable: readonly number[], args: (version: number) => unknown[]): Promise<{ version: number; response: T }> {
+    return kafkaCall(async () => {
+      const { version, api } = await this.codec(name, usable)
+      const connection = await this.connectionTo(nodeId)
+      const response = (await answered(api.async(connection, ...(args(version) as never[])))) as T
+      return { version, response }
+    })
+  }
+
+  /** Metadata of every topic (internal ones included), or of `topics`. */
+  async metadata(topics: string[] | null = null): Promise<ClusterMetadata> {
+    const { response } = await this.send<MetadataResponse>('any', 'Metadata', [9, 10, 11, 12], () => [topics, false, false])
+    const metadata: ClusterMetadata = {
+      clusterId: response.clusterId ?? null,
+      controllerId: response.controllerId,
+      brokers: new Map(response.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port, rack: b.rack ?? null }])),
+      topics: new Map(),
+    }
+    for (const t of response.topics) {
+      if (!t.name) continue
+      const name = t.name
+      const partitions = t.partitions
+        .map((p): PartitionMetadata => ({
+          partition: p.partitionIndex,
+          errorCode: p.errorCode,
+          leader: p.leaderId,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicaNodes,
+          isr: p.isrNodes,
+          offlineReplicas: p.offlineReplicas,
+        }))
+        .sort((a, b) => a.partition - b.partition)
+      metadata.topics.set(name, { name, topicId: t.topicId, internal: t.isInternal, errorCode: t.errorCode, partitions })
+    }
+    this.lastMetadata = topics === null || !this.lastMetadata ? metadata : { ...metadata, topics: new Map([...this.lastMetadata.topics, ...metadata.topics]) }
+    return metadata
+  }
+
+  /** One topic's metadata: UNKNOWN_TOPIC_OR_PARTITION when the cluster has no such topic. */
+  async topic(name: string): Promise<TopicMetadata> {
+    return this.topicOf(await this.metadata([name]), name)
+  }
+
+  topicOf(metadata: ClusterMetadata, name: string): TopicMetadata {
+    const topic = metadata.topics.get(name)
+    if (!topic || topic.errorCode === 3) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${name}" does not exist`)
+    return topic
+  }
+
+  /**
+   * ListOffsets of many partitions, one request per leader: the offset for `timestamp`
+   * (-1 latest, -2 earliest, or a time), by "topic\0partition"; a partition whose leader did
+   * not answer or that answered an error is left out.
+   */
+  async listOffsets(partitions: TopicPartition[], timestamp: number, metadata?: ClusterMetadata): Promise<Map<string, number>> {
+    const meta = metadata ?? (await this.metadata([...new Set(partitions.map((p) => p.topic))]))
+    const byLeader = new Map<number, Map<string, ListOffsetsRequestPartition[]>>()
+    for (const { topic, partition } of partitions) {
+      const p = meta.topics.get(topic)?.partitions[partition]
+      if (!p || p.leader < 0) continue
+      let topics = byLeader.get(p.leader)
+      if (!topics) byLeader.set(p.leader, (topics = new Map()))
+      let list = topics.get(topic)
+      if (!list) topics.set(topic, (list = []))
+      list.push({ partitionIndex: partition, currentLeaderEpoch: p.leaderEpoch, timestamp: BigInt(timestamp) })
+    }
+    const out = new Map<string, number>()
+    await Promise.all(
+      [...byLeader].map(async ([leader, topics]) => {
+        const request = [...topics].map(([name, parts]) => ({ name, partitions: parts }))
+        const answer = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request]).catch(() => null)
+        for (const t of answer?.response.topics ?? []) {
+          for (const p of t.partitions) if (p.errorCode === 0) out.set(key(t.name, p.partitionIndex), Number(p.offset))
+        }
+      }),
+    )
+    return out
+  }
+
+  /**
+   * One partition's offset for a timestamp (or -1 latest, -2 earliest), from its leader.
+   * Calls made in the same turn of the event loop travel together: one ListOffsets request
+   * per leader and timestamp, as a page of groups or of partitions asks for many at once.
+   */
+  listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.offsetQueue.push({ topic, partition, timestamp, resolve, reject })
+      if (this.offsetQueue.length === 1) setImmediate(() => void this.flushOffsets())
+    })
+  }
+
+  private async flushOffsets(): Promise<void> {
+    const asked = this.offsetQueue.splice(0)
+    let meta: ClusterMetadata
+    try {
+      meta = await this.metadata([...new Set(asked.map((a) => a.topic))])
+    } catch (err) {
+      for (const a of asked) a.reject(err)
+      return
+    }
+    const requests = new Map<string, { leader: number; timestamp: number; asked: OffsetAsk[] }>()
+    for (const a of asked) {
+      const p = meta.topics.get(a.topic)?.partitions[a.partition]
+      if (!p) a.reject(new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${a.topic}" has no partition ${a.partition}`))
+      else if (p.leader < 0) a.reject(new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${a.topic}-${a.partition} has no leader`))
+      else {
+        const id = `${p.leader}\0${a.timestamp}`
+        const request = requests.get(id) ?? { leader: p.leader, timestamp: a.timestamp, asked: [] }
+        request.asked.push(a)
+        requests.set(id, request)
+      }
+    }
+    await Promise.all(
+      [...requests.values()].map(async ({ leader, timestamp, asked: group }) => {
+        const byTopic = new Map<string, Set<number>>()
+        for (const a of group) byTopic.set(a.topic, (byTopic.get(a.topic) ?? new Set()).add(a.partition))
+        const request = [...byTopic].map(([name, partitions]) => ({
+          name,
+          partitions: [...partitions].map((partition) => ({ partitionIndex: partition, currentLeaderEpoch: meta.topics.get(name)!.partitions[partition].leaderEpoch, timestamp: BigInt(timestamp) })),
+        }))
+        try {
+          const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
+          const answers = new Map(response.topics.flatMap((t) => t.partitions.map((p) => [key(t.name, p.partitionIndex), p] as const)))
+          for (const a of group) {
+            const answer = answers.get(key(a.topic, a.partition))
+            if (!answer) a.reject(new KafkaError('UNKNOWN_SERVER_ERROR', `ListOffsets answered nothing for ${a.topic}-${a.partition}`))
+            else if (answer.errorCode !== 0) a.reject(kafkaErrorOf(answer.errorCode, `ListOffsets of ${a.topic}-${a.partition}`))
+            else a.resolve(Number(answer.offset))
+          }
+        } catch (err) {
+          for (const a of group) a.reject(err)
+        }
+      }),
+    )
+  }
+
+  /** Up to maxBytes of one partition from `offset`, read from its leader (read_uncommitted). */
+  async fetch(topic: string, partition: number, offset: number, maxBytes = 1 << 20): Promise<FetchedPartition> {
+    const t = await this.topic(topic)
+    const p = t.partitions[partition]
+    if (!p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" has no partition ${partition}`)
+    if (p.leader < 0) throw new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${topic}-${partition} has no leader`)
+    const wanted = { partition, currentLeaderEpoch: p.leaderEpoch, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }
+    const { response } = await this.send<FetchResponse>(p.leader, 'Fetch', [12, 13, 14, 15, 16, 17], (version) => [
+      0,
+      1,
+      maxBytes,
+      0,
+      0,
+      -1,
+      // Fetch v13 names topics by id, v12 by name (in the same field of the library's codec).
+      [{ topicId: version >= 13 ? t.topicId : topic, partitions: [wanted] }],
+      [],
+      '',
+    ])
+    const answer = response.responses[0]?.partitions[0]
+    if (!answer) throw new KafkaError('UNKNOWN_SERVER_ERROR', `Fetch answered nothing for ${topic}-${partition}`)
+    return {
+      errorCode: answer.errorCode || response.errorCode,
+      highWatermark: Number(answer.highWatermark),
+      logStartOffset: Number(answer.logStartOffset),
+      batches: (answer.records ?? []).map((b) => ({
+        baseOffset: Number(b.firstOffset),
+        lastOffsetDelta: b.lastOffsetDelta,
+        isControl: (b.attributes & CONTROL_BIT) !== 0,
+        producerId: Number(b.producerId),
+        baseSequence: b.firstSequence,
+        records: b.records.map((r) => ({
+          offset: Number(b.firstOffset) + r.offsetDelta,
+          timestamp: Number(b.firstTimestamp + r.timestampDelta),
+          key: r.key,
+          value: r.value,
+          headers: r.headers.map(([k, v]) => ({ key: k?.toString('utf8') ?? '', value: v })),
+        })),
+      })),
+    }
+  }
+
+  /** Each live broker's log dirs (DescribeLogDirs of every partition); a broker that does not answer is left out. */
+  async logDirs(metadata: ClusterMetadata): Promise<Map<number, LogDirs[]>> {
+    const out = new Map<number, LogDirs[]>()
+    await Promise.all(
+      [...metadata.brokers.keys()].map(async (nodeId) => {
+        const answer = await this.send<DescribeLogDirsResponse>(nodeId, 'DescribeLogDirs', [2, 3, 4], () => [null]).catch(() => null)
+        if (answer && answer.response.errorCode === 0) out.set(nodeId, answer.response.results)
+      }),
+    )
+    return out
+  }
+
+  /** Reassignments in progress of one topic's partitions (ListPartitionReassignments), by partition; empty where the cluster does not say. */
+  async reassignments(topic: TopicMetadata): Promise<Map<number, { addingReplicas: number[]; removingReplicas: number[] }>> {
+    const request = [{ name: topic.name, partitionIndexes: topic.partitions.map((p) => p.partition) }]
+    const answer = await this.send<ListPartitionReassignmentsResponse>('any', 'ListPartitionReassignments', [0], () => [this.settings.timeoutMs, request]).catch(() => null)
+    const out = new Map<number, { addingReplicas: number[]; removingReplicas: number[] }>()
+    for (const t of answer?.response.topics ?? []) for (const p of t.partitions) out.set(p.partitionIndex, p)
+    return out
+  }
+
+  /** Starts (replicas) or cancels (null) partition reassignments, as kafka-reassign-partitions --execute and --cancel do. */
+  async reassign(topic: string, partitions: Array<{ partition: number; replicas: number[] | null }>): Promise<void> {
+    const request = [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p.partition, replicas: p.replicas as number[] })) }]
+    const { response } = await this.send<AlterPartitionReassignmentsResponse>('any', 'AlterPartitionReassignments', [0], () => [this.settings.timeoutMs, false, request])
+    if (response.errorCode !== 0) throw kafkaErrorFor(response.errorCode, response.errorMessage ?? `AlterPartitionReassignments failed: ${errorName(response.errorCode)}`)
+    for (const t of response.responses) {
+      for (const p of t.partitions) {
+        if (p.errorCode !== 0) throw kafkaErrorFor(p.errorCode, p.errorMessage ?? `Reassigning ${topic}-${p.partitionIndex} failed: ${errorName(p.errorCode)}`)
+      }
+    }
+  }
+
+  /** The library's producer: idempotent (acks=all, a producer id and sequences) or not. */
+  producer(idempotent: boolean): Producer {
+    let producer = this.producers.get(idempotent)
+    if (!producer || producer.closed) {
+      producer = new Producer({
+        ...clientOptions(this.settings),
+        retries: 5,
+        retryDelay: 250,
+        idempotent,
+        autocreateTopics: true,
+        // murmur2 & 0x7fffffff, as Kafka's Java producer maps a key to its partition.
+        partitioner: (message, key) => (key ? compatibilityPartitioner(message, key) : roundRobin()),
+      })
+      this.producers.set(idempotent, producer)
+    }
+    return producer
+  }
+
+  /** Drops a producer, so the next send starts with a new one (for an idempotent one, a new producer id). */
+  async resetProducer(idempotent: boolean): Promise<void> {
+    const producer = this.producers.get(idempotent)
+    this.producers.delete(idempotent)
+    await producer?.close().catch(() => undefined)
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.admin.close(), ...[...this.producers.values()].map((p) => p.close())])
+    this.producers.clear()
+  }
+}
+
+let nextPartition = 0
+/** Keyless records: one partition after another (the library's own choice without a key). */
+function roundRobin(): number {
+  nextPartition = (nextPartition + 1) % 0x7fffffff
+  return nextPartition
+}
+
+function toBroker(entry: string): Broker {
+  const at = entry.lastIndexOf(':')
+  return { host: entry.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(entry.slice(at + 1)) }
+}
+
+/** A partition-level error code as the KafkaError a tool would name. */
+export function kafkaErrorOf(code: number, what: string): KafkaError {
+  return kafkaErrorFor(code, `${what} failed: ${errorName(code)}`)
+}
