@@ -5,6 +5,7 @@ import { version } from '../../package.json'
 import { KafkaError } from '../cluster/errors'
 import { ContractValidationError, METHODS, type ClusterEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
 import type { ConsoleConnection } from './connections/consoleConnection'
+import { missingApis } from './connections/capabilities'
 import type { ClusterMetadata } from './connections/kafkaConnection'
 import { isLabMethod, labMethods, type LabMethod, type LabMethods } from './connections/lab'
 import { alterConfigs, brokerConfigs, topicConfigs, topicOverrides } from './views/configs'
@@ -49,6 +50,7 @@ export class ClusterConsole {
         lab: lab !== null,
         clusterId: lab?.clusterId ?? (await kafka.metadata([])).clusterId ?? '',
         bootstrapServers: kafka.bootstrapServers,
+        unsupported: await missingApis(kafka),
       }),
       'cluster:snapshot': async () => {
         const metadata = await kafka.metadata()

@@ -85,6 +85,8 @@ export const AppInfo = z.object({
   lab: z.boolean(),
   clusterId: z.string(),
   bootstrapServers: z.string(),
+  /** APIs the console uses that this cluster does not serve (in a version the console speaks), and what they are for. */
+  unsupported: z.array(z.object({ api: z.string(), feature: z.string(), why: z.string() })),
 })
 export type AppInfo = z.infer<typeof AppInfo>
 

@@ -22,5 +22,6 @@ export const router = createRouter({
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'Messages' } },
     { path: '/produce', name: 'produce', component: () => import('./views/ProduceView.vue'), meta: { title: 'Produce' } },
     { path: '/config', name: 'config', component: () => import('./views/ConfigurationView.vue'), meta: { title: 'Configuration' } },
+    { path: '/connections', name: 'connections', component: () => import('./views/ConnectionsView.vue'), meta: { title: 'Connections', hidden: true } },
   ],
 })
