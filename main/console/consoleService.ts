@@ -13,7 +13,7 @@ import type { ConnectionProfiles } from './connections/profiles'
 import { labMethods } from './connections/lab'
 import { brokerConfigs, topicConfigs } from './views/configs'
 import { GroupsView } from './views/groups'
-import { browseMessages } from './views/messages'
+import { browseMessages, browsePage, clusterBrowseSource } from './views/messages'
 import { clusterSnapshot, describeTopic } from './views/snapshot'
 
 function noSuchConnection(method: MethodName, name: string): ContractValidationError {
@@ -36,6 +36,7 @@ export class ConsoleService {
     this.groups = new GroupsView(cluster)
     this.groups.startSampling()
     const groups = this.groups
+    const browseSource = clusterBrowseSource(c)
     this.methods = {
       'app:info': () => ({ version, clusterId: c.clusterId, bootstrapServers: c.bootstrapServers }),
       'cluster:snapshot': () => clusterSnapshot(c),
@@ -65,7 +66,8 @@ export class ConsoleService {
       'events:recent': (r) => c.recentEvents(r.limit),
       'config:describeTopic': (r) => topicConfigs(c, r.name),
       'config:describeBroker': (r) => brokerConfigs(c, r.brokerId),
-      'message:browse': (r) => browseMessages(c, r.topic, r.from, r.limit, r.partition),
+      'message:browse': (r) => browseMessages(browseSource, r.topic, r.from, r.limit, r.partition),
+      'message:page': (r) => browsePage(browseSource, r),
       ...labMethods(c),
     }
   }

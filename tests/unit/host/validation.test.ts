@@ -60,6 +60,7 @@ describe('contract validation', () => {
       'config:describeTopic': { name: 'orders' },
       'config:describeBroker': { brokerId: '' },
       'message:browse': { topic: 'orders', partition: 0, from: { kind: 'timestamp', timestamp: 1 }, limit: 100 },
+      'message:page': { topic: 'orders', from: { kind: 'before', cursor: [{ partition: 0, offset: 10 }] }, limit: 50 },
       'demo:startConsumers': { groupId: 'g', topic: 'orders', members: 2, processingDelayMs: 50, commitMode: 'after-processing', sessionTimeoutMs: 6000 },
       'demo:consumerRuns': {},
       'demo:killMember': { runId: 'r', member: 1 },
