@@ -29,7 +29,7 @@ import {
 import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
-import { BrowsePage, BrowsePageRequest } from './schemas/browse'
+import { BrowsePage, BrowsePageRequest, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -137,6 +137,10 @@ export const METHODS = {
   ),
   /** A page as a merged, timestamp-ordered cursor reads it, with the cursors of the older and newer pages. */
   'message:page': method(BrowsePageRequest, BrowsePage),
+  /** Starts reading a bounded range on the server, through a CEL filter when given; poll its status. */
+  'message:scanStart': method(ScanRequest, ScanStatus),
+  'message:scanStatus': method(ScanStatusRequest, ScanStatus),
+  'message:scanStop': method(z.object({ scanId: ScanId }).strict(), ScanStatus),
   /** Demo consumers: a run of N kafkajs members in one group, with processed / twice / never counters. */
   'demo:startConsumers': method(DemoConsumersRequest, RunStats),
   'demo:consumerRuns': method(empty, z.array(RunStats)),

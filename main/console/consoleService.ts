@@ -14,6 +14,7 @@ import { labMethods } from './connections/lab'
 import { brokerConfigs, topicConfigs } from './views/configs'
 import { GroupsView } from './views/groups'
 import { browseMessages, browsePage, clusterBrowseSource } from './views/messages'
+import { MessageScans } from './views/browse/scans'
 import { clusterSnapshot, describeTopic } from './views/snapshot'
 
 function noSuchConnection(method: MethodName, name: string): ContractValidationError {
@@ -26,6 +27,7 @@ export class ConsoleService {
   private readonly methods: Implementations
   private readonly producer: ConsoleProducer
   readonly groups: GroupsView
+  private readonly scans: MessageScans
 
   constructor(
     readonly cluster: Cluster,
@@ -37,6 +39,7 @@ export class ConsoleService {
     this.groups.startSampling()
     const groups = this.groups
     const browseSource = clusterBrowseSource(c)
+    this.scans = new MessageScans(browseSource)
     this.methods = {
       'app:info': () => ({ version, clusterId: c.clusterId, bootstrapServers: c.bootstrapServers }),
       'cluster:snapshot': () => clusterSnapshot(c),
@@ -68,6 +71,9 @@ export class ConsoleService {
       'config:describeBroker': (r) => brokerConfigs(c, r.brokerId),
       'message:browse': (r) => browseMessages(browseSource, r.topic, r.from, r.limit, r.partition),
       'message:page': (r) => browsePage(browseSource, r),
+      'message:scanStart': (r) => this.scans.start(r),
+      'message:scanStatus': (r) => this.scans.status(r.scanId, r.since),
+      'message:scanStop': (r) => this.scans.stop(r.scanId),
       ...labMethods(c),
     }
   }
@@ -97,5 +103,6 @@ export class ConsoleService {
   /** Stops the lag sampling; the cluster itself is its owner's to stop. */
   close(): void {
     this.groups.stopSampling()
+    this.scans.stopAll()
   }
 }

@@ -1,5 +1,6 @@
 // The message browser's own types (preload/contract.ts re-exports them): pages read as a
-// merged cursor, and __consumer_offsets records decoded in Kafka's layouts.
+// merged cursor, server-side filter scans over a bounded range, and __consumer_offsets
+// records decoded in Kafka's layouts.
 import { z } from 'zod'
 import { BrowseFrom, BrowsedRecord, TopicName } from './data'
 import { MAX_TOPIC_PARTITIONS } from './rules'
@@ -43,3 +44,44 @@ export const BrowsePage = z.object({
   after: BrowseCursor,
 })
 export type BrowsePage = z.infer<typeof BrowsePage>
+
+/** The most records one scan reads, and the most matches it keeps (for the table and exports). */
+export const MAX_SCAN_RECORDS = 10_000_000
+export const MAX_SCAN_MATCHES = 100_000
+
+/** A scan over a bounded range of a topic, with an optional CEL filter: every record when there is none. */
+export const ScanRequest = z
+  .object({
+    topic: TopicName,
+    partition: PartitionIndex.optional(),
+    /** Each partition's range runs from here to its end as the scan starts. */
+    from: BrowseFrom,
+    /** Stops after reading this many records over all partitions. */
+    maxRecords: z.number().int().min(1).max(MAX_SCAN_RECORDS),
+    /** Stops after this many matches. */
+    maxMatches: z.number().int().min(1).max(MAX_SCAN_MATCHES),
+    /** A CEL expression over key, value, json, headers, partition, offset, timestamp. */
+    filter: z.string().max(10_000).optional(),
+  })
+  .strict()
+export type ScanRequest = z.infer<typeof ScanRequest>
+
+export const ScanId = z.string().min(1).max(64)
+
+export const ScanStatus = z.object({
+  scanId: ScanId,
+  state: z.enum(['running', 'done', 'stopped', 'failed']),
+  /** Records read so far, of `total` (the range's size, bounded by maxRecords). */
+  scanned: z.number(),
+  total: z.number(),
+  matched: z.number(),
+  /** Matches from the request's `since` on, in the order found. */
+  matches: z.array(PagedRecord),
+  /** Why it failed, or the first record the filter could not evaluate on (counted as no match). */
+  error: z.string().nullable(),
+  /** How many records the filter could not evaluate on. */
+  filterErrors: z.number(),
+})
+export type ScanStatus = z.infer<typeof ScanStatus>
+
+export const ScanStatusRequest = z.object({ scanId: ScanId, since: z.number().int().nonnegative().optional() }).strict()

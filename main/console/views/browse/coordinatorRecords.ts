@@ -25,11 +25,11 @@ function decodeOne(key: ShownBytes, value: ShownBytes | null): CoordinatorRecord
   const decoded = decodeCoordinatorRecord(bytesOf(key), value && bytesOf(value))
   switch (decoded.type) {
     case 'offsetCommit':
-      return { type: 'offsetCommit', key: json({ group: decoded.group, topic: decoded.topic, partition: decoded.partition }), value: decoded.value && json(decoded.value) }
+      return { type: 'offsetCommit', key: JSON.stringify({ group: decoded.group, topic: decoded.topic, partition: decoded.partition }), value: decoded.value && json(decoded.value) }
     case 'groupMetadata':
-      return { type: 'groupMetadata', key: json({ group: decoded.group }), value: decoded.value && json(decoded.value) }
+      return { type: 'groupMetadata', key: JSON.stringify({ group: decoded.group }), value: decoded.value && json(decoded.value) }
     case 'other':
-      return { type: 'other', key: json({ keyVersion: decoded.keyVersion }), value: null }
+      return { type: 'other', key: JSON.stringify({ keyVersion: decoded.keyVersion }), value: null }
   }
 }
 

@@ -1,0 +1,147 @@
+// Server-side scans for the message browser: every record of a bounded range (each
+// partition from `from` to its end as the scan starts, at most maxRecords in all) read
+// through a BrowseSource and kept when the CEL filter holds, or kept all when there is none
+// (an export of a range). A scan runs in the background; the console polls its status
+// (progress and the matches found since it last asked) and may stop it.
+import { randomUUID } from 'node:crypto'
+import { OffsetSpec } from '../../../cluster/broker/api'
+import { ContractValidationError, type PagedRecord, type ScanRequest, type ScanStatus } from '../../../../preload/contract'
+import { partitionsToRead, type BrowseSource } from '../messages'
+import { decodeCoordinatorRecords } from './coordinatorRecords'
+import { readPage } from './mergedPage'
+import { ForwardReader } from './partitionReader'
+import { compileFilter, type RecordFilter } from './recordFilter'
+
+/** Finished scans kept for their last status and their matches (exports read them). */
+const KEPT_FINISHED = 8
+
+interface Range {
+  partition: number
+  from: number
+  end: number
+}
+
+class Scan {
+  readonly id = randomUUID()
+  state: ScanStatus['state'] = 'running'
+  scanned = 0
+  total = 0
+  readonly matches: PagedRecord[] = []
+  error: string | null = null
+  filterErrors = 0
+  stopRequested = false
+
+  constructor(
+    private readonly source: BrowseSource,
+    private readonly request: ScanRequest,
+    private readonly filter: RecordFilter | null,
+  ) {}
+
+  status(since = 0): ScanStatus {
+    return {
+      scanId: this.id,
+      state: this.state,
+      scanned: this.scanned,
+      total: this.total,
+      matched: this.matches.length,
+      matches: this.matches.slice(since),
+      error: this.error,
+      filterErrors: this.filterErrors,
+    }
+  }
+
+  /** Each partition's [from, end) as the scan starts. */
+  async ranges(partitions: number[]): Promise<Range[]> {
+    const { topic, from } = this.request
+    return Promise.all(
+      partitions.map(async (partition) => {
+        // The first page's cursor resolves `from` (earliest, latest, offset, timestamp) as the browser does.
+        const page = await readPage(this.source, topic, [partition], from, 1)
+        const start = from.kind === 'latest' ? page.after[0].offset : page.before[0].offset
+        return { partition, from: start, end: await this.source.listOffset(topic, partition, OffsetSpec.LATEST) }
+      }),
+    )
+  }
+
+  async run(ranges: Range[]): Promise<void> {
+    const { topic, maxRecords, maxMatches } = this.request
+    this.total = Math.min(maxRecords, ranges.reduce((sum, r) => sum + Math.max(0, r.end - r.from), 0))
+    try {
+      for (const range of ranges) {
+        // One fetch at a time: a stop or a status call is answered between two fetches.
+        const reader = new ForwardReader(this.source, topic, range.partition, range.from)
+        while (!this.finished(maxRecords, maxMatches)) {
+          const record = await reader.peek()
+          if (!record || record.offset >= range.end) break
+          reader.take()
+          this.scanned++
+          if (this.matchesFilter(record)) this.matches.push(...decodeCoordinatorRecords(topic, [record]))
+        }
+      }
+      this.state = this.stopRequested ? 'stopped' : 'done'
+    } catch (err) {
+      this.state = 'failed'
+      this.error = (err as Error).message
+    }
+  }
+
+  private finished(maxRecords: number, maxMatches: number): boolean {
+    return this.stopRequested || this.scanned >= maxRecords || this.matches.length >= maxMatches
+  }
+
+  private matchesFilter(record: PagedRecord): boolean {
+    if (!this.filter) return true
+    try {
+      return this.filter(record)
+    } catch (err) {
+      // As kafbat's filters do: a record the expression cannot evaluate on does not match; the first reason is shown.
+      this.filterErrors++
+      this.error ??= `partition ${record.partition} offset ${record.offset}: ${(err as Error).message.split('\n')[0]}`
+      return false
+    }
+  }
+}
+
+export class MessageScans {
+  private readonly scans = new Map<string, Scan>()
+
+  constructor(private readonly source: BrowseSource) {}
+
+  async start(request: ScanRequest): Promise<ScanStatus> {
+    const filter = request.filter?.trim() ? compileFilter('message:scanStart', request.filter) : null
+    const partitions = await partitionsToRead(this.source, 'message:scanStart', request.topic, request.partition)
+    const scan = new Scan(this.source, request, filter)
+    const ranges = await scan.ranges(partitions)
+    this.forgetOldScans()
+    this.scans.set(scan.id, scan)
+    void scan.run(ranges)
+    return scan.status()
+  }
+
+  status(scanId: string, since?: number): ScanStatus {
+    return this.scan('message:scanStatus', scanId).status(since)
+  }
+
+  /** Asks the scan to stop; it does between two reads, and its status then says "stopped". */
+  stop(scanId: string): ScanStatus {
+    const scan = this.scan('message:scanStop', scanId)
+    scan.stopRequested = true
+    return scan.status(scan.matches.length)
+  }
+
+  /** Stops every running scan (the console is closing). */
+  stopAll(): void {
+    for (const scan of this.scans.values()) scan.stopRequested = true
+  }
+
+  private scan(method: string, scanId: string): Scan {
+    const scan = this.scans.get(scanId)
+    if (!scan) throw new ContractValidationError({ kind: 'invalid-request', message: `${method}: scanId: no scan ${scanId} (finished scans are kept ${KEPT_FINISHED} at a time)`, field: 'scanId' })
+    return scan
+  }
+
+  private forgetOldScans(): void {
+    const finished = [...this.scans.values()].filter((s) => s.state !== 'running')
+    for (const scan of finished.slice(0, Math.max(0, finished.length - KEPT_FINISHED + 1))) this.scans.delete(scan.id)
+  }
+}
