@@ -4,9 +4,9 @@
 // and the live tail follows what kcat writes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { kcat, kcatAvailable } from '../helpers/kcat'
+import { kcat, kcatAvailable, kcatProduce } from '../helpers/kcat'
 import type { Serve } from './serve'
-import { chromiumMissing, openConsole, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, openTopicMessages, suiteTitle } from './browser'
 
 const TOPIC = 'paged'
 const PAGE = 50
@@ -28,10 +28,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('browsing all part
   let page: Page
   const consoleErrors: string[] = []
 
-  async function produce(partition: number, values: string[]): Promise<void> {
-    const result = await kcat(['-b', serve.bootstrap, '-P', '-t', TOPIC, '-p', String(partition)], `${values.join('\n')}\n`)
-    expect(result.status, result.stderr).toBe(0)
-  }
+  const produce = (partition: number, values: string[]) => kcatProduce(serve.bootstrap, TOPIC, values, partition)
 
   /** Every record of the topic as kcat reads it, in the merged cursor's order. */
   async function written(): Promise<Written[]> {
@@ -57,9 +54,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('browsing all part
       await new Promise((resolve) => setTimeout(resolve, 20)) // the next partition's records are newer
     }
     await produce(1, ['newest'])
-    await page.goto(`${serve.url}#/messages`)
-    await page.locator(`[data-testid=browse-topic] option[value=${TOPIC}]`).waitFor({ state: 'attached', timeout: 10_000 })
-    await page.getByTestId('browse-topic').selectOption(TOPIC)
+    await openTopicMessages(page, serve, TOPIC)
   }, 120_000)
 
   afterAll(async () => {

@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { kcat, kcatAvailable } from '../helpers/kcat'
+import { kcat, kcatAvailable, kcatProduce } from '../helpers/kcat'
 import type { Serve } from './serve'
-import { chromiumMissing, openConsole, saveThemeScreenshots, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, openTopicMessages, saveThemeScreenshots, suiteTitle } from './browser'
 
 const TOPIC = 'haystack'
 const COUNT = 100_000
@@ -40,8 +40,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
   /** Writes `values` with kcat -P into a new topic and reads them back with kcat -C. */
   async function roundTrip(topic: string, values: string[]): Promise<string[]> {
     expect((await serve.api('topic:create', { name: topic, partitions: 1, replicationFactor: 1 })).status).toBe(200)
-    const written = await kcat(['-b', serve.bootstrap, '-P', '-t', topic, '-p', '0'], `${values.join('\n')}\n`)
-    expect(written.status, written.stderr).toBe(0)
+    await kcatProduce(serve.bootstrap, topic, values, 0)
     const read = await kcat(['-b', serve.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%s\\n'])
     expect(read.status, read.stderr).toBe(0)
     return read.stdout.trimEnd().split('\n')
@@ -50,12 +49,8 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
   beforeAll(async () => {
     ;({ serve, browser, page } = await openConsole({ consoleErrors }))
     expect((await serve.api('topic:create', { name: TOPIC, partitions: 3, replicationFactor: 1 })).status).toBe(200)
-    const lines = Array.from({ length: COUNT }, (_, n) => valueOf(n)).join('\n')
-    const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', TOPIC], `${lines}\n`, 120_000)
-    expect(produced.status, produced.stderr).toBe(0)
-    await page.goto(`${serve.url}#/messages`)
-    await page.locator(`[data-testid=browse-topic] option[value=${TOPIC}]`).waitFor({ state: 'attached', timeout: 10_000 })
-    await page.getByTestId('browse-topic').selectOption(TOPIC)
+    await kcatProduce(serve.bootstrap, TOPIC, Array.from({ length: COUNT }, (_, n) => valueOf(n)))
+    await openTopicMessages(page, serve, TOPIC)
   }, 180_000)
 
   afterAll(async () => {
@@ -92,8 +87,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
   it('stops a scan on Stop, with what it read so far', async () => {
     // 500,000 records through a regular expression: seconds of reading, so Stop lands mid-scan.
     expect((await serve.api('topic:create', { name: 'bigstack', partitions: 1, replicationFactor: 1 })).status).toBe(200)
-    const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', 'bigstack', '-p', '0'], `${Array.from({ length: 500_000 }, (_, n) => `r${n}`).join('\n')}\n`, 120_000)
-    expect(produced.status, produced.stderr).toBe(0)
+    await kcatProduce(serve.bootstrap, 'bigstack', Array.from({ length: 500_000 }, (_, n) => `r${n}`), 0)
     await page.getByTestId('browse-topic').selectOption('bigstack')
     await search('value.matches("(a|b|c)*x[0-9]+y") || value.matches("no(t)* here[0-9]+")')
     await expect.poll(() => progress().textContent()).toMatch(/of 500,000 records read/)

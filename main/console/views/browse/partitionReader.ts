@@ -60,80 +60,83 @@ export interface PartitionReader {
   take(): BrowsedRecord
 }
 
-/** Records at and after `start`, in offset order, one fetch at a time. */
-export class ForwardReader implements PartitionReader {
-  private buffer: BrowsedRecord[] = []
-  private fetchFrom: number
-  private ended = false
-  position: number
+/** The records read and not yet taken, and the position; subclasses fill the buffer in their direction. */
+abstract class BufferedReader implements PartitionReader {
+  protected buffer: BrowsedRecord[] = []
 
   constructor(
-    private readonly source: BrowseSource,
-    private readonly topic: string,
+    protected readonly source: BrowseSource,
+    protected readonly topic: string,
     readonly partition: number,
-    start: number,
-  ) {
-    this.position = start
-    this.fetchFrom = start
-  }
+    public position: number,
+  ) {}
+
+  /** Reads more into the buffer; false at the end. */
+  protected abstract fill(): Promise<boolean>
+  /** The position once `record` is taken. */
+  protected abstract positionAfter(record: BrowsedRecord): number
 
   async peek(): Promise<BrowsedRecord | undefined> {
-    while (this.buffer.length === 0 && !this.ended) {
-      const fetched = await fetchAt(this.source, this.topic, this.partition, this.fetchFrom)
-      if (fetched.byteLength === 0) {
-        this.ended = true
-        break
-      }
-      const { records, next } = decodeFetched(this.partition, fetched, this.fetchFrom, Number.MAX_SAFE_INTEGER)
-      this.buffer = records
-      if (next <= this.fetchFrom) this.ended = true
-      this.fetchFrom = next
-    }
+    while (this.buffer.length === 0 && (await this.fill()));
     return this.buffer[0]
   }
 
   take(): BrowsedRecord {
     const record = this.buffer.shift()!
-    this.position = record.offset + 1
+    this.position = this.positionAfter(record)
     return record
   }
 }
 
+/** Records at and after `start`, in offset order, one fetch at a time. */
+export class ForwardReader extends BufferedReader {
+  private fetchFrom: number
+  private ended = false
+
+  constructor(source: BrowseSource, topic: string, partition: number, start: number) {
+    super(source, topic, partition, start)
+    this.fetchFrom = start
+  }
+
+  protected async fill(): Promise<boolean> {
+    if (this.ended) return false
+    const fetched = await fetchAt(this.source, this.topic, this.partition, this.fetchFrom)
+    const { records, next } = decodeFetched(this.partition, fetched, this.fetchFrom, Number.MAX_SAFE_INTEGER)
+    this.buffer = records
+    // An empty answer is the end of the log (the high watermark).
+    this.ended = fetched.byteLength === 0 || next <= this.fetchFrom
+    this.fetchFrom = next
+    return records.length > 0 || !this.ended
+  }
+
+  protected positionAfter(record: BrowsedRecord): number {
+    return record.offset + 1
+  }
+}
+
 /** Records before `start`, newest first, down to `earliest`: windows read forwards, each twice as wide as the last. */
-export class BackwardReader implements PartitionReader {
-  private buffer: BrowsedRecord[] = []
+export class BackwardReader extends BufferedReader {
   /** The lowest offset read so far. */
   private low: number
   private window: number
-  position: number
 
-  constructor(
-    private readonly source: BrowseSource,
-    private readonly topic: string,
-    readonly partition: number,
-    start: number,
-    private readonly earliest: number,
-    window: number,
-  ) {
-    this.position = start
+  constructor(source: BrowseSource, topic: string, partition: number, start: number, private readonly earliest: number, window: number) {
+    super(source, topic, partition, start)
     this.low = start
     this.window = Math.max(1, window)
   }
 
-  async peek(): Promise<BrowsedRecord | undefined> {
-    // A window can hold no record (compacted away, or only transaction markers): widen and go on.
-    while (this.buffer.length === 0 && this.low > this.earliest) {
-      const below = this.low
-      this.low = Math.max(this.earliest, below - this.window)
-      this.window *= 2
-      this.buffer = (await readRange(this.source, this.topic, this.partition, this.low, below)).records.reverse()
-    }
-    return this.buffer[0]
+  // A window can hold no record (compacted away, or only transaction markers): the next one is wider.
+  protected async fill(): Promise<boolean> {
+    if (this.low <= this.earliest) return false
+    const below = this.low
+    this.low = Math.max(this.earliest, below - this.window)
+    this.window *= 2
+    this.buffer = (await readRange(this.source, this.topic, this.partition, this.low, below)).records.reverse()
+    return true
   }
 
-  take(): BrowsedRecord {
-    const record = this.buffer.shift()!
-    this.position = record.offset
-    return record
+  protected positionAfter(record: BrowsedRecord): number {
+    return record.offset
   }
 }
