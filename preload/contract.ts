@@ -29,7 +29,7 @@ import {
 import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
-import { BrowsePage, BrowsePageRequest, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
+import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -141,6 +141,8 @@ export const METHODS = {
   'message:scanStart': method(ScanRequest, ScanStatus),
   'message:scanStatus': method(ScanStatusRequest, ScanStatus),
   'message:scanStop': method(z.object({ scanId: ScanId }).strict(), ScanStatus),
+  /** Re-produces records, read again on the server, to a topic through the console's producer. */
+  'message:replay': method(ReplayRequest, ReplayResult),
   /** Demo consumers: a run of N kafkajs members in one group, with processed / twice / never counters. */
   'demo:startConsumers': method(DemoConsumersRequest, RunStats),
   'demo:consumerRuns': method(empty, z.array(RunStats)),

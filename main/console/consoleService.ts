@@ -15,6 +15,7 @@ import { brokerConfigs, topicConfigs } from './views/configs'
 import { GroupsView } from './views/groups'
 import { browseMessages, browsePage, clusterBrowseSource } from './views/messages'
 import { MessageScans } from './views/browse/scans'
+import { replayRecords } from './views/browse/replay'
 import { clusterSnapshot, describeTopic } from './views/snapshot'
 
 function noSuchConnection(method: MethodName, name: string): ContractValidationError {
@@ -74,6 +75,7 @@ export class ConsoleService {
       'message:scanStart': (r) => this.scans.start(r),
       'message:scanStatus': (r) => this.scans.status(r.scanId, r.since),
       'message:scanStop': (r) => this.scans.stop(r.scanId),
+      'message:replay': (r) => replayRecords(browseSource, (record) => this.producer.send(record), r),
       ...labMethods(c),
     }
   }

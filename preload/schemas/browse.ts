@@ -1,8 +1,8 @@
 // The message browser's own types (preload/contract.ts re-exports them): pages read as a
-// merged cursor, server-side filter scans over a bounded range, and __consumer_offsets
-// records decoded in Kafka's layouts.
+// merged cursor, server-side filter scans over a bounded range, __consumer_offsets records
+// decoded in Kafka's layouts, and replays of records to a topic.
 import { z } from 'zod'
-import { BrowseFrom, BrowsedRecord, TopicName } from './data'
+import { BrowseFrom, BrowsedRecord, ProducedRecord, TopicName } from './data'
 import { MAX_TOPIC_PARTITIONS } from './rules'
 
 const Offset = z.number().int().nonnegative()
@@ -85,3 +85,28 @@ export const ScanStatus = z.object({
 export type ScanStatus = z.infer<typeof ScanStatus>
 
 export const ScanStatusRequest = z.object({ scanId: ScanId, since: z.number().int().nonnegative().optional() }).strict()
+
+/** The most records one replay re-produces. */
+export const MAX_REPLAY_RECORDS = 10_000
+
+/** Re-produces records of `topic` (read again on the server) to `target`, in the merged order. */
+export const ReplayRequest = z
+  .object({
+    topic: TopicName,
+    records: z.array(z.object({ partition: PartitionIndex, offset: Offset }).strict()).min(1).max(MAX_REPLAY_RECORDS),
+    target: TopicName,
+    /** true: each record to its own partition number; false: the built-in partitioner (by key). */
+    keepPartition: z.boolean(),
+  })
+  .strict()
+export type ReplayRequest = z.infer<typeof ReplayRequest>
+
+export const ReplayResult = z.object({
+  written: z.number(),
+  /** Records not re-produced, and why (the first reason). */
+  skipped: z.number(),
+  reason: z.string().nullable(),
+  /** Where the last record went. */
+  last: ProducedRecord.nullable(),
+})
+export type ReplayResult = z.infer<typeof ReplayResult>

@@ -114,6 +114,38 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
     expect((await roundTrip('needles-csv-copy', csvValues)).sort()).toEqual(NEEDLES.map(valueOf).sort())
   }, 90_000)
 
+  it('replays the matches of a filter, and one record, to other topics, checked with kcat -C', async () => {
+    for (const name of ['replayed', 'replayed-one']) expect((await serve.api('topic:create', { name, partitions: 3, replicationFactor: 1 })).status).toBe(200)
+    await page.locator('[data-testid=replay-target] option[value=replayed-one]').first().waitFor({ state: 'attached', timeout: 10_000 })
+    // The search's matches (still the 3 needles), each to its own partition number.
+    const form = panel().getByTestId('replay-form')
+    await form.getByTestId('replay-target').selectOption('replayed')
+    await form.getByTestId('replay-submit').click()
+    await expect.poll(() => form.getByTestId('replay-result').textContent(), { timeout: 10_000 }).toMatch(/^\s*Wrote 3 to replayed/)
+    const read = async (topic: string) => {
+      const result = await kcat(['-b', serve.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %s\\n'])
+      expect(result.status, result.stderr).toBe(0)
+      return result.stdout.trimEnd().split('\n').sort()
+    }
+    const matches = await page
+      .getByTestId('scan-results')
+      .getByTestId('record-row')
+      .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-partition')} ${r.querySelector('[data-testid=record-value]')!.textContent}`))
+    expect(matches.map((line) => line.slice(2)).sort()).toEqual(NEEDLES.map(valueOf).sort())
+    expect(await read('replayed')).toEqual(matches.sort())
+
+    // One record of the page, through the partitioner.
+    const row = page.getByTestId('records').getByTestId('record-row').first()
+    const value = await row.getByTestId('record-value').textContent()
+    await row.getByTestId('record-replay').click()
+    const one = page.getByTestId('replay-one')
+    await one.getByTestId('replay-target').selectOption('replayed-one')
+    await one.getByTestId('replay-partition').selectOption({ label: "the partitioner's choice (by key)" })
+    await one.getByTestId('replay-submit').click()
+    await expect.poll(() => one.getByTestId('replay-result').textContent(), { timeout: 10_000 }).toMatch(/^\s*Wrote 1 to replayed-one/)
+    expect((await read('replayed-one')).map((line) => line.slice(2))).toEqual([value])
+  }, 60_000)
+
   it('exports a range of one partition (no filter) that round-trips through kcat -P', async () => {
     await page.getByTestId('browse-partition').selectOption('2')
     await search('', { from: '10', max: '25' })

@@ -64,6 +64,7 @@ describe('contract validation', () => {
       'message:scanStart': { topic: 'orders', from: { kind: 'earliest' }, maxRecords: 100_000, maxMatches: 1000, filter: 'value.contains("x")' },
       'message:scanStatus': { scanId: 's1', since: 3 },
       'message:scanStop': { scanId: 's1' },
+      'message:replay': { topic: 'orders', records: [{ partition: 0, offset: 7 }], target: 'orders-copy', keepPartition: false },
       'demo:startConsumers': { groupId: 'g', topic: 'orders', members: 2, processingDelayMs: 50, commitMode: 'after-processing', sessionTimeoutMs: 6000 },
       'demo:consumerRuns': {},
       'demo:killMember': { runId: 'r', member: 1 },
