@@ -38,7 +38,7 @@ export const BrowsePageRequest = z
 export type BrowsePageRequest = z.infer<typeof BrowsePageRequest>
 
 export const BrowsePage = z.object({
-  /** Oldest first: by timestamp, then partition, then offset. */
+  /** Oldest first, in the merged order: by timestamp, then partition, then offset, each partition's in offset order. */
   records: z.array(PagedRecord),
   before: BrowseCursor,
   after: BrowseCursor,

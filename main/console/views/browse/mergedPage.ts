@@ -79,7 +79,8 @@ export async function readPage(source: BrowseSource, topic: string, partitions: 
   const records = await merge(readers, limit, backwards ? (a, b) => byTime(b, a) : byTime)
   const ends = new Map(readers.map((r) => [r.partition, r.position]))
   return {
-    records: records.sort(byTime),
+    // Oldest first in the merged order: by time, but never against a partition's offsets.
+    records: backwards ? records.reverse() : records,
     before: cursorOf(backwards ? ends : starts),
     after: cursorOf(backwards ? starts : ends),
   }
