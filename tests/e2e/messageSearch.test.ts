@@ -85,11 +85,11 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
   })
 
   it('stops a scan on Stop, with what it read so far', async () => {
-    // 500,000 records through a regular expression: seconds of reading, so Stop lands mid-scan.
+    // 500,000 records, each through 40 contains(): seconds of reading, so Stop lands mid-scan.
     expect((await serve.api('topic:create', { name: 'bigstack', partitions: 1, replicationFactor: 1 })).status).toBe(200)
     await kcatProduce(serve.bootstrap, 'bigstack', Array.from({ length: 500_000 }, (_, n) => `r${n}`), 0)
     await page.getByTestId('browse-topic').selectOption('bigstack')
-    await search('value.matches("(a|b|c)*x[0-9]+y") || value.matches("no(t)* here[0-9]+")')
+    await search(`[${Array.from({ length: 40 }, (_, i) => i).join(', ')}].exists(i, value.contains(string(i) + "zz"))`)
     await expect.poll(() => progress().textContent()).toMatch(/of 500,000 records read/)
     await panel().getByTestId('scan-stop').click()
     await expect.poll(() => progress().getAttribute('data-state'), { timeout: 10_000 }).toBe('stopped')

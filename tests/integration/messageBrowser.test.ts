@@ -7,6 +7,8 @@ import type { BrowsePage, ReplayResult, ScanStatus } from '../../preload/contrac
 import { CompressionType } from '../../main/cluster/protocol/batchHeader'
 import { encodeRecordBatch } from '../../main/cluster/protocol/recordBatch'
 import { ConsoleService } from '../../main/console/consoleService'
+import { MessageScans } from '../../main/console/views/browse/scans'
+import { clusterBrowseSource } from '../../main/console/views/messages'
 import { eventually, useCluster } from '../helpers/cluster'
 import { call } from '../helpers/contract'
 import { seededRandom } from '../helpers/random'
@@ -116,6 +118,20 @@ describe('message browser', () => {
     })
     expect(final.state).toBe('stopped')
     expect(await host.call('message:scanStatus', { scanId: 'no-such-scan' })).toMatchObject({ ok: false, error: { field: 'scanId' } })
+    host.close()
+  })
+
+  it('fails a scan whose filter backtracks past its time budget, and the host goes on answering', async () => {
+    const host = new ConsoleService(await fixture.start({}, 1))
+    await call(host, 'topic:create', { name: 'redos', partitions: 1 })
+    await call(host, 'message:produce', { topic: 'redos', partition: 0, value: `${'a'.repeat(34)}!` })
+    const scans = new MessageScans(clusterBrowseSource(host.cluster), 300)
+    const started = Date.now()
+    const { scanId } = await scans.start({ topic: 'redos', from: { kind: 'earliest' }, maxRecords: 10, maxMatches: 10, filter: 'value.matches("^(a+)+$")' })
+    const failed = await eventually('the scan to fail', () => scans.status(scanId).state === 'failed' && scans.status(scanId))
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(failed.error).toBe('the filter took more than 300 ms on records 0 to 1,000: a regular expression that backtracks, or macros nested over a large value?')
+    expect((await host.call('app:info', {})).ok).toBe(true)
     host.close()
   })
 

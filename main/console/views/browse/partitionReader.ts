@@ -86,6 +86,15 @@ abstract class BufferedReader implements PartitionReader {
     this.position = this.positionAfter(record)
     return record
   }
+
+  /** Every record read by one fetch and not yet taken, up to `max` of them and none at or past `below`; [] at the end. */
+  async takeBatch(below: number, max: number): Promise<BrowsedRecord[]> {
+    if (!(await this.peek())) return []
+    const end = this.buffer.findIndex((r) => r.offset >= below)
+    const batch = this.buffer.splice(0, Math.min(max, end < 0 ? this.buffer.length : end))
+    if (batch.length) this.position = this.positionAfter(batch.at(-1)!)
+    return batch
+  }
 }
 
 /** Records at and after `start`, in offset order, one fetch at a time. */

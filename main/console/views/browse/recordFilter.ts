@@ -1,6 +1,9 @@
 // The message filter: a CEL expression (Common Expression Language, as kafbat UI's message
 // filters) evaluated by @marcbachmann/cel-js, an interpreter with no access to JavaScript's
-// globals, and CEL has no loops, so every evaluation ends. See docs/message-filters.md.
+// globals; CEL has no loops, so every evaluation ends, but a backtracking regular expression
+// (matches()) or nested macros over a large value can take very long, so a batch runs under
+// a time budget (withinBudget). See docs/message-filters.md.
+import { createContext, runInContext } from 'node:vm'
 import { Environment } from '@marcbachmann/cel-js'
 import { ContractValidationError, type BrowsedRecord } from '../../../../preload/contract'
 
@@ -56,4 +59,26 @@ export function compileFilter(method: string, expression: string): RecordFilter 
     throw refuse((err as Error).message.split('\n')[0])
   }
   return (record) => evaluate(variablesOf(record)) === true
+}
+
+/** Thrown when a batch ran out of its time budget. */
+export class FilterBudgetExceeded extends Error {}
+
+// An empty context: the script run in it only calls `run`, so that the timeout applies.
+const budget = createContext({ run: null as (() => unknown) | null })
+
+/**
+ * Runs `fn` and stops it after `ms`, wherever it is (V8 terminates the execution: a regular
+ * expression in the middle of its backtracking too), so a filter cannot hang the host.
+ */
+export function withinBudget<T>(fn: () => T, ms: number): T {
+  budget.run = fn
+  try {
+    return runInContext('run()', budget, { timeout: ms }) as T
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new FilterBudgetExceeded(`the filter took more than ${ms} ms`)
+    throw err
+  } finally {
+    budget.run = null
+  }
 }
