@@ -18,15 +18,16 @@ interface Bounds {
   latest: number
 }
 
-async function boundsOf(source: BrowseSource, topic: string, partition: number): Promise<Bounds> {
-  const [earliest, latest] = await Promise.all([source.listOffset(topic, partition, OffsetSpec.EARLIEST), source.listOffset(topic, partition, OffsetSpec.LATEST)])
-  return { earliest, latest }
-}
-
 const clamp = (offset: number, { earliest, latest }: Bounds) => Math.min(Math.max(offset, earliest), latest)
 
-/** Where each partition starts reading, and in which direction. */
-async function startOf(source: BrowseSource, topic: string, partition: number, from: PageFrom, bounds: Bounds): Promise<number> {
+/** The partition's log start offset and high watermark, and where `from` starts reading in it. */
+export async function startOf(source: BrowseSource, topic: string, partition: number, from: PageFrom): Promise<{ start: number; bounds: Bounds }> {
+  const [earliest, latest] = await Promise.all([source.listOffset(topic, partition, OffsetSpec.EARLIEST), source.listOffset(topic, partition, OffsetSpec.LATEST)])
+  const bounds = { earliest, latest }
+  return { start: await positionOf(source, topic, partition, from, bounds), bounds }
+}
+
+async function positionOf(source: BrowseSource, topic: string, partition: number, from: PageFrom, bounds: Bounds): Promise<number> {
   switch (from.kind) {
     case 'earliest':
       return bounds.earliest
@@ -70,8 +71,7 @@ export async function readPage(source: BrowseSource, topic: string, partitions: 
   const backwards = from.kind === 'latest' || from.kind === 'before'
   const readers = await Promise.all(
     cursorPartitions.map(async (partition) => {
-      const bounds = await boundsOf(source, topic, partition)
-      const start = await startOf(source, topic, partition, from, bounds)
+      const { start, bounds } = await startOf(source, topic, partition, from)
       return backwards ? new BackwardReader(source, topic, partition, start, bounds.earliest, limit) : new ForwardReader(source, topic, partition, start)
     }),
   )

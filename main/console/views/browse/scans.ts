@@ -4,11 +4,10 @@
 // (an export of a range). A scan runs in the background; the console polls its status
 // (progress and the matches found since it last asked) and may stop it.
 import { randomUUID } from 'node:crypto'
-import { OffsetSpec } from '../../../cluster/broker/api'
 import { ContractValidationError, type PagedRecord, type ScanRequest, type ScanStatus } from '../../../../preload/contract'
 import { partitionsToRead, type BrowseSource } from '../messages'
 import { decodeCoordinatorRecords } from './coordinatorRecords'
-import { readPage } from './mergedPage'
+import { startOf } from './mergedPage'
 import { ForwardReader } from './partitionReader'
 import { compileFilter, FilterBudgetExceeded, withinBudget, type RecordFilter } from './recordFilter'
 
@@ -60,10 +59,9 @@ class Scan {
     const { topic, from } = this.request
     return Promise.all(
       partitions.map(async (partition) => {
-        // The first page's cursor resolves `from` (earliest, latest, offset, timestamp) as the browser does.
-        const page = await readPage(this.source, topic, [partition], from, 1)
-        const start = from.kind === 'latest' ? page.after[0].offset : page.before[0].offset
-        return { partition, from: start, end: await this.source.listOffset(topic, partition, OffsetSpec.LATEST) }
+        // `from` resolved as the browser resolves it; the range ends at the high watermark as the scan starts.
+        const { start, bounds } = await startOf(this.source, topic, partition, from)
+        return { partition, from: start, end: bounds.latest }
       }),
     )
   }
