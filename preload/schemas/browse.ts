@@ -77,7 +77,7 @@ export const ScanStatus = z.object({
   matched: z.number(),
   /** Matches from the request's `since` on, in the order found. */
   matches: z.array(PagedRecord),
-  /** Why it failed, or the first record the filter could not evaluate on (counted as no match). */
+  /** Why it failed or stopped early, or the first record the filter could not evaluate on (counted as no match). */
   error: z.string().nullable(),
   /** How many records the filter could not evaluate on. */
   filterErrors: z.number(),

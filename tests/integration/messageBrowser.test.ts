@@ -121,17 +121,23 @@ describe('message browser', () => {
     host.close()
   })
 
-  it('fails a scan whose filter backtracks past its time budget, and the host goes on answering', async () => {
+  it('fails a scan whose filter backtracks past its time budget (the host goes on answering), and keeps matches up to a size', async () => {
     const host = new ConsoleService(await fixture.start({}, 1))
     await call(host, 'topic:create', { name: 'redos', partitions: 1 })
     await call(host, 'message:produce', { topic: 'redos', partition: 0, value: `${'a'.repeat(34)}!` })
-    const scans = new MessageScans(clusterBrowseSource(host.cluster), 300)
+    const scans = new MessageScans(clusterBrowseSource(host.cluster), { filterBudgetMs: 300, maxMatchChars: 1000 })
     const started = Date.now()
     const { scanId } = await scans.start({ topic: 'redos', from: { kind: 'earliest' }, maxRecords: 10, maxMatches: 10, filter: 'value.matches("^(a+)+$")' })
     const failed = await eventually('the scan to fail', () => scans.status(scanId).state === 'failed' && scans.status(scanId))
     expect(Date.now() - started).toBeLessThan(5000)
     expect(failed.error).toBe('the filter took more than 300 ms on records 0 to 1,000: a regular expression that backtracks, or macros nested over a large value?')
     expect((await host.call('app:info', {})).ok).toBe(true)
+
+    // Matches stop being kept at the size limit (1,000 characters here), and the scan says so.
+    for (let i = 0; i < 30; i++) await call(host, 'message:produce', { topic: 'redos', partition: 0, value: `${i}`.padStart(100, '.') })
+    const kept = await scans.start({ topic: 'redos', from: { kind: 'earliest' }, maxRecords: 100, maxMatches: 100, filter: 'value.startsWith(".")' })
+    const full = await eventually('the scan to end', () => scans.status(kept.scanId).state !== 'running' && scans.status(kept.scanId))
+    expect(full).toMatchObject({ state: 'done', matched: 10, error: 'stopped at 10 matches: they fill the 0.001 MiB a search keeps; narrow the filter or the range' })
     host.close()
   })
 

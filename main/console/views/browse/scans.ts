@@ -12,11 +12,20 @@ import { ForwardReader } from './partitionReader'
 import { compileFilter, FilterBudgetExceeded, withinBudget, type RecordFilter } from './recordFilter'
 
 /** Finished scans kept for their last status and their matches (exports read them). */
-const KEPT_FINISHED = 8
+const KEPT_FINISHED = 4
+/** The matches one scan keeps, in characters of keys, values and headers: 100,000 large values would not fit in memory. */
+export const MAX_MATCH_CHARS = 32 * 1024 * 1024
 /** Records the filter evaluates in one go, within the budget (usually well under a millisecond). */
 const SLICE = 1000
 /** How long a filter may take over one slice: 5 ms a record. */
 export const FILTER_BUDGET_MS = 5000
+
+interface ScanLimits {
+  /** How long the filter may take over one slice of records. */
+  filterBudgetMs: number
+  /** The matches one scan keeps, in characters. */
+  maxMatchChars: number
+}
 
 interface Range {
   partition: number
@@ -33,12 +42,15 @@ class Scan {
   error: string | null = null
   filterErrors = 0
   stopRequested = false
+  /** The matches reached MAX_MATCH_CHARS. */
+  private full = false
+  private matchChars = 0
 
   constructor(
     private readonly source: BrowseSource,
     private readonly request: ScanRequest,
     private readonly filter: RecordFilter | null,
-    private readonly filterBudgetMs: number,
+    private readonly limits: ScanLimits,
   ) {}
 
   status(since = 0): ScanStatus {
@@ -78,9 +90,9 @@ class Scan {
           // A slice at a time, each within the budget, yielding between them so status and Stop are answered.
           for (let i = 0; i < batch.length && !this.finished(maxRecords, maxMatches); i += SLICE) {
             const slice = batch.slice(i, i + SLICE)
-            const kept = this.filter ? withinBudget(() => slice.filter((r) => this.matchesFilter(r)), this.filterBudgetMs) : slice
+            const kept = this.filter ? withinBudget(() => slice.filter((r) => this.matchesFilter(r)), this.limits.filterBudgetMs) : slice
             this.scanned += slice.length
-            this.matches.push(...decodeCoordinatorRecords(topic, kept.slice(0, maxMatches - this.matches.length)))
+            this.keep(decodeCoordinatorRecords(topic, kept.slice(0, maxMatches - this.matches.length)))
             await new Promise(setImmediate)
           }
         }
@@ -96,7 +108,19 @@ class Scan {
   }
 
   private finished(maxRecords: number, maxMatches: number): boolean {
-    return this.stopRequested || this.scanned >= maxRecords || this.matches.length >= maxMatches
+    return this.stopRequested || this.full || this.scanned >= maxRecords || this.matches.length >= maxMatches
+  }
+
+  private keep(records: PagedRecord[]): void {
+    for (const record of records) {
+      this.matchChars += [record.key, record.value, ...record.headers.map((h) => h.value)].reduce((sum, b) => sum + (b?.text.length ?? 0), 0)
+      if (this.matchChars > this.limits.maxMatchChars) {
+        this.full = true
+        this.error ??= `stopped at ${this.matches.length.toLocaleString('en')} matches: they fill the ${(this.limits.maxMatchChars / 1024 / 1024).toLocaleString('en')} MiB a search keeps; narrow the filter or the range`
+        return
+      }
+      this.matches.push(record)
+    }
   }
 
   private matchesFilter(record: PagedRecord): boolean {
@@ -117,13 +141,13 @@ export class MessageScans {
 
   constructor(
     private readonly source: BrowseSource,
-    private readonly filterBudgetMs = FILTER_BUDGET_MS,
+    private readonly limits: ScanLimits = { filterBudgetMs: FILTER_BUDGET_MS, maxMatchChars: MAX_MATCH_CHARS },
   ) {}
 
   async start(request: ScanRequest): Promise<ScanStatus> {
     const filter = request.filter?.trim() ? compileFilter('message:scanStart', request.filter) : null
     const partitions = await partitionsToRead(this.source, 'message:scanStart', request.topic, request.partition)
-    const scan = new Scan(this.source, request, filter, this.filterBudgetMs)
+    const scan = new Scan(this.source, request, filter, this.limits)
     const ranges = await scan.ranges(partitions)
     this.forgetOldScans()
     this.scans.set(scan.id, scan)
