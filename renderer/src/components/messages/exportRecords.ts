@@ -34,13 +34,3 @@ export function exportRecords(records: PagedRecord[], format: ExportFormat): str
   const columns = ['partition', 'offset', 'timestamp', 'key', 'key_encoding', 'value', 'value_encoding', 'headers'] as const
   return [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))].map((line) => `${line}\r\n`).join('')
 }
-
-/** Hands the text to the browser as a download named `fileName`. */
-export function download(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = fileName
-  link.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
