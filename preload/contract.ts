@@ -29,11 +29,13 @@ import {
 import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
+import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
 
 export * from './schemas/rules'
 export * from './schemas/data'
 export * from './schemas/events'
 export * from './schemas/connections'
+export * from './schemas/browse'
 
 const empty = z.object({}).strict()
 const brokerRequest = z.object({ brokerId: BrokerId }).strict()
@@ -135,6 +137,14 @@ export const METHODS = {
     z.object({ topic: TopicName, partition: z.number().int().nonnegative().optional(), from: BrowseFrom, limit: z.number().int().min(1).max(1000) }).strict(),
     z.array(BrowsedRecord),
   ),
+  /** A page as a merged, timestamp-ordered cursor reads it, with the cursors of the older and newer pages. */
+  'message:page': method(BrowsePageRequest, BrowsePage),
+  /** Starts reading a bounded range on the server, through a CEL filter when given; poll its status. */
+  'message:scanStart': method(ScanRequest, ScanStatus),
+  'message:scanStatus': method(ScanStatusRequest, ScanStatus),
+  'message:scanStop': method(z.object({ scanId: ScanId }).strict(), ScanStatus),
+  /** Re-produces records, read again on the server, to a topic through the console's producer. */
+  'message:replay': method(ReplayRequest, ReplayResult),
   /** Demo consumers: a run of N kafkajs members in one group, with processed / twice / never counters. */
   'demo:startConsumers': method(DemoConsumersRequest, RunStats),
   'demo:consumerRuns': method(empty, z.array(RunStats)),

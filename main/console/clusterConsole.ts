@@ -10,7 +10,9 @@ import type { ClusterMetadata } from './connections/kafkaConnection'
 import { isLabMethod, labMethods, type LabMethod, type LabMethods } from './connections/lab'
 import { alterConfigs, brokerConfigs, topicConfigs, topicOverrides } from './views/configs'
 import { GroupsView } from './views/groups'
-import { browseMessages, kafkaBrowseSource } from './views/messages'
+import { replayRecords } from './views/browse/replay'
+import { MessageScans } from './views/browse/scans'
+import { browseMessages, browsePage, kafkaBrowseSource } from './views/messages'
 import { produceRecord } from './views/produce'
 import { clusterSnapshot, describeTopic } from './views/snapshot'
 import { ObservedTimeline } from './views/timeline'
@@ -23,6 +25,8 @@ type Implementations = { [M in ClusterMethod]: (request: RequestOf<M>) => Promis
 
 export class ClusterConsole {
   readonly groups: GroupsView
+  /** Message searches over whole topics, running on this side. */
+  private readonly scans: MessageScans
   /** For a cluster without a lab: the changes seen between snapshots, as its event timeline. */
   private readonly timeline: ObservedTimeline | null
   private readonly methods: Implementations
@@ -36,6 +40,8 @@ export class ClusterConsole {
     this.timeline = lab ? null : new ObservedTimeline()
     const groups = this.groups
     const browse = kafkaBrowseSource(kafka)
+    this.scans = new MessageScans(browse)
+    const scans = this.scans
     const unsupported = (method: LabMethod) => () => {
       throw new ContractValidationError({
         kind: 'invalid-request',
@@ -68,6 +74,11 @@ export class ClusterConsole {
       'config:describeBroker': (r) => brokerConfigs(kafka, r.brokerId),
       'message:produce': (r) => produceRecord(kafka, r),
       'message:browse': (r) => browseMessages(browse, r.topic, r.from, r.limit, r.partition),
+      'message:page': (r) => browsePage(browse, r),
+      'message:scanStart': (r) => scans.start(r),
+      'message:scanStatus': (r) => scans.status(r.scanId, r.since),
+      'message:scanStop': (r) => scans.stop(r.scanId),
+      'message:replay': (r) => replayRecords(browse, (record) => produceRecord(kafka, record), r),
       'group:list': () => groups.groups(),
       'group:lagHistory': (r) => groups.lagHistoryOf(r.groupId),
       'group:resetOffsets': (r) => groups.resetOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),
@@ -111,6 +122,7 @@ export class ClusterConsole {
 
   async close(): Promise<void> {
     this.groups.stopSampling()
+    this.scans.stopAll()
     await this.connection.kafka.close()
   }
 }

@@ -38,6 +38,13 @@ export async function openConsole(options: {
   return { serve, browser, page }
 }
 
+/** Opens the Messages page on `topic` once the topic list offers it. */
+export async function openTopicMessages(page: Page, serve: Serve, topic: string): Promise<void> {
+  await page.goto(`${serve.url}#/messages`)
+  await page.locator(`[data-testid=browse-topic] option[value="${topic}"]`).waitFor({ state: 'attached', timeout: 10_000 })
+  await page.getByTestId('browse-topic').selectOption(topic)
+}
+
 /**
  * Saves test-results/e2e/<name>.png with transitions finished. Whole page: from the top, so the
  * sticky top bar sits where it belongs; `fullPage: false`: the 1280x800 viewport as scrolled.

@@ -26,3 +26,10 @@ export function kcat(args: string[], input?: string | Buffer, timeoutMs = 60_000
     child.stdin.end(input ?? '')
   })
 }
+
+/** Writes `values`, one record a line, with kcat -P (to `partition`, or as librdkafka's partitioner picks); throws with kcat's stderr if it fails. */
+export async function kcatProduce(bootstrap: string, topic: string, values: string[], partition?: number): Promise<void> {
+  const args = ['-b', bootstrap, '-P', '-t', topic, ...(partition === undefined ? [] : ['-p', String(partition)])]
+  const result = await kcat(args, `${values.join('\n')}\n`, 120_000)
+  if (result.status !== 0) throw new Error(`kcat -P to ${topic} exited with ${result.status}: ${result.stderr}`)
+}

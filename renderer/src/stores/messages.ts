@@ -1,8 +1,9 @@
 // The message browser's page: where it reads (topic, partition, seek position), the records
-// shown, paging from their offsets, a live tail.
+// shown and the page's cursors (one position per partition), paging Older and Newer from
+// them, a live tail.
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { BrowseFrom, BrowsedRecord } from '../../../preload/contract'
+import type { BrowseCursor, BrowseFrom, PagedRecord, PageFrom } from '../../../preload/contract'
 import { client } from '../api/client'
 import { errorMessage } from '../composables/useSubmit'
 
@@ -12,50 +13,64 @@ export const useMessagesStore = defineStore('messages', () => {
   const topic = ref('')
   /** null: every partition, merged by timestamp. */
   const partition = ref<number | null>(null)
+  /** The last seek (a page's cursors move from there). */
   const from = shallowRef<BrowseFrom>({ kind: 'latest' })
-  const records = shallowRef<BrowsedRecord[]>([])
+  const records = shallowRef<PagedRecord[]>([])
+  const cursors = shallowRef<{ before: BrowseCursor; after: BrowseCursor } | null>(null)
+  /** Said when Older or Newer finds nothing more: the page stays. */
+  const notice = ref<string | null>(null)
   const error = ref<string | null>(null)
   const loading = ref(false)
   const live = ref(false)
 
   let latestCall = 0
 
-  /** Reads a page; an answer that a newer browse overtook is dropped. */
-  async function browse(next: BrowseFrom = from.value): Promise<void> {
+  /** Reads a page; an answer that a newer read overtook is dropped. `keepWhenEmpty`: paging past either end keeps the page. */
+  async function read(pageFrom: PageFrom, keepWhenEmpty?: string): Promise<void> {
     if (!topic.value) return
-    from.value = next
     loading.value = true
     const call = ++latestCall
-    const request = { topic: topic.value, from: next, limit: PAGE_SIZE, ...(partition.value === null ? {} : { partition: partition.value }) }
+    const request = { topic: topic.value, from: pageFrom, limit: PAGE_SIZE, ...(partition.value === null ? {} : { partition: partition.value }) }
     try {
-      const page = await client.call('message:browse', request)
+      const page = await client.call('message:page', request)
       if (call !== latestCall) return
-      records.value = page
       error.value = null
+      if (keepWhenEmpty && page.records.length === 0 && records.value.length > 0) {
+        notice.value = keepWhenEmpty
+        return
+      }
+      notice.value = null
+      records.value = page.records
+      cursors.value = { before: page.before, after: page.after }
     } catch (reason) {
       if (call !== latestCall) return
       error.value = errorMessage(reason)
       records.value = []
+      cursors.value = null
     } finally {
       if (call === latestCall) loading.value = false
     }
   }
 
-  /** The page after the last record shown (with no records: stay where we are). */
+  function browse(next: BrowseFrom = from.value): Promise<void> {
+    from.value = next
+    return read(next)
+  }
+
+  /** The records after this page in every partition (with no page yet: read from the seek again). */
   function nextPage(): Promise<void> {
-    const last = records.value.at(-1)
-    return browse(last ? { kind: 'offset', offset: last.offset + 1 } : from.value)
+    return cursors.value ? read({ kind: 'after', cursor: cursors.value.after }, 'No newer records yet.') : browse()
   }
 
-  /** The page ending before the first record shown. */
+  /** The records before this page in every partition. */
   function previousPage(): Promise<void> {
-    const first = records.value[0]
-    return browse(first ? { kind: 'offset', offset: Math.max(0, first.offset - PAGE_SIZE) } : { kind: 'earliest' })
+    return cursors.value ? read({ kind: 'before', cursor: cursors.value.before }, 'No older records: this is the first page.') : browse({ kind: 'earliest' })
   }
 
+  /** The live tail: the newest page, read again. */
   function tail(): Promise<void> {
     return browse({ kind: 'latest' })
   }
 
-  return { topic, partition, from, records, error, loading, live, browse, nextPage, previousPage, tail }
+  return { topic, partition, from, records, cursors, notice, error, loading, live, browse, nextPage, previousPage, tail }
 })
