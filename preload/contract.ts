@@ -13,6 +13,8 @@ import {
   DemoConsumersRequest,
   DemoProducerOptions,
   DescribedConfig,
+  ElectionResult,
+  PurgeResult,
   GroupId,
   GroupSnapshot,
   LagPoint,
@@ -87,6 +89,10 @@ export const METHODS = {
       .strict(),
     done,
   ),
+  /** Preferred leader election (kafka-leader-election --election-type PREFERRED) of one topic, or of every partition. */
+  'cluster:electLeaders': method(z.object({ topic: TopicName.optional() }).strict(), z.array(ElectionResult)),
+  /** DeleteRecords: a topic's (or one partition's) records below `offset` go; without an offset, all of them (up to the high watermark). */
+  'topic:purge': method(z.object({ name: TopicName, partition: z.number().int().nonnegative().optional(), offset: z.number().int().nonnegative().optional() }).strict(), z.array(PurgeResult)),
   /** configs: name -> new value, or null to delete the override (revert to the inherited value). */
   'config:alter': method(
     z
@@ -125,11 +131,17 @@ export const METHODS = {
   ),
   'group:list': method(empty, z.array(GroupSnapshot)),
   'group:lagHistory': method(z.object({ groupId: GroupId }).strict(), z.array(LagPoint)),
+  /** Without a topic: every topic the group has offsets on (kafka-consumer-groups --all-topics). */
   'group:resetOffsets': method(
-    z.object({ groupId: GroupId, topic: TopicName, target: ResetTarget, partitions: z.array(z.number().int().nonnegative()).optional(), dryRun: z.boolean().optional() }).strict(),
+    z
+      .object({ groupId: GroupId, topic: TopicName.optional(), target: ResetTarget, partitions: z.array(z.number().int().nonnegative()).optional(), dryRun: z.boolean().optional() })
+      .strict()
+      .refine((r) => r.topic !== undefined || r.partitions === undefined, { message: 'name the topic the partitions belong to', path: ['partitions'] }),
     z.array(ResetPlanEntry),
   ),
   'group:delete': method(z.object({ groupId: GroupId }).strict(), done),
+  /** OffsetDelete: the group's committed offsets on one topic go (kafka-consumer-groups --delete-offsets). */
+  'group:deleteOffsets': method(z.object({ groupId: GroupId, topic: TopicName }).strict(), done),
   'events:recent': method(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(), z.array(ClusterEvent)),
   'config:describeTopic': method(z.object({ name: TopicName }).strict(), z.array(DescribedConfig)),
   'config:describeBroker': method(z.object({ brokerId: z.union([BrokerId, z.literal('')]) }).strict(), z.array(DescribedConfig)),

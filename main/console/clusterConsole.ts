@@ -10,6 +10,7 @@ import type { ClusterMetadata } from './connections/kafkaConnection'
 import { isLabMethod, labMethods, type LabMethod, type LabMethods } from './connections/lab'
 import { alterConfigs, brokerConfigs, topicConfigs, topicOverrides } from './views/configs'
 import { GroupsView } from './views/groups'
+import { electPreferredLeaders, purgeRecords } from './views/leadership'
 import { replayRecords } from './views/browse/replay'
 import { MessageScans } from './views/browse/scans'
 import { browseMessages, browsePage, kafkaBrowseSource } from './views/messages'
@@ -83,6 +84,9 @@ export class ClusterConsole {
       'group:lagHistory': (r) => groups.lagHistoryOf(r.groupId),
       'group:resetOffsets': (r) => groups.resetOffsets(r.groupId, r.topic, r.target, { partitions: r.partitions, dryRun: r.dryRun }),
       'group:delete': async (r) => (await groups.deleteGroup(r.groupId), null),
+      'group:deleteOffsets': async (r) => (await groups.deleteOffsets(r.groupId, r.topic), null),
+      'cluster:electLeaders': (r) => electPreferredLeaders(kafka, r.topic),
+      'topic:purge': (r) => purgeRecords(kafka, r.name, { partition: r.partition, offset: r.offset }),
       'events:recent': (r) => (lab ? lab.recentEvents(r.limit) : this.timeline!.recent(r.limit)),
       ...(lab_ ?? (Object.fromEntries((Object.keys(METHODS) as MethodName[]).filter(isLabMethod).map((m) => [m, unsupported(m)])) as unknown as LabMethods)),
     }

@@ -257,6 +257,21 @@ export const GroupSnapshot = z.object({
 })
 export type GroupSnapshot = z.infer<typeof GroupSnapshot>
 
+/** One partition's outcome of a preferred leader election (kafka-leader-election). */
+export const ElectionResult = z.object({
+  topic: z.string(),
+  partition: z.number(),
+  /** not-needed: its preferred replica leads it already (ELECTION_NOT_NEEDED). */
+  outcome: z.enum(['elected', 'not-needed', 'failed']),
+  errorName: z.string().nullable(),
+  message: z.string().nullable(),
+})
+export type ElectionResult = z.infer<typeof ElectionResult>
+
+/** A partition after DeleteRecords: its new log start offset (the low watermark). */
+export const PurgeResult = z.object({ partition: z.number(), logStartOffset: z.number() })
+export type PurgeResult = z.infer<typeof PurgeResult>
+
 export const LagPoint = z.object({ timestamp: z.number(), totalLag: z.number() })
 export type LagPoint = z.infer<typeof LagPoint>
 

@@ -9,7 +9,9 @@ import * as library from '@platformatic/kafka'
 import { Admin, Producer, compatibilityPartitioner, type Broker, type Connection } from '@platformatic/kafka'
 import { errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
 import type { ConnectionSettings } from '../../../preload/contract'
+import { apiCodec, type ApiRequests, type ApiResponses } from '../../cluster/protocol/messages'
 import { bootstrapList, clientOptions } from './connectionTest'
+import { ownApi } from './ownCodec'
 import { kafkaCall } from './kafkaErrors'
 
 export interface PartitionMetadata {
@@ -174,6 +176,20 @@ export class KafkaConnection {
       const response = (await answered(api.async(connection, ...(args(version) as never[])))) as T
       return { version, response }
     })
+  }
+
+  /**
+   * Sends a request the library has no codec for with Brokerlab's own (ownCodec.ts), at the
+   * highest version both our codec and the broker speak.
+   */
+  async sendOwn<K extends keyof ApiRequests & keyof ApiResponses>(nodeId: number | 'any', apiKey: K, body: ApiRequests[K]): Promise<ApiResponses[K]> {
+    const codec = apiCodec(apiKey)
+    const range = await this.apiRange(codec.name)
+    const version = range ? Math.min(range.maxVersion, codec.validVersions.max) : -1
+    if (!range || version < Math.max(range.minVersion, codec.validVersions.min)) {
+      throw new KafkaError('UNSUPPORTED_VERSION', range ? `${codec.name} v${range.minVersion}-${range.maxVersion} on this cluster; the console speaks v${codec.validVersions.min}-${codec.validVersions.max}` : `This cluster does not serve ${codec.name}`)
+    }
+    return kafkaCall(async () => (await answered(ownApi(apiKey, version).async(await this.connectionTo(nodeId), body as never))) as ApiResponses[K])
   }
 
   /** Metadata of every topic (internal ones included), or of `topics`. */

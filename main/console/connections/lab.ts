@@ -18,10 +18,13 @@ export function isLabMethod(method: MethodName): method is LabMethod {
 export function labConnection(cluster: Cluster): ConsoleConnection {
   const settings = ConnectionSettings.parse({ bootstrap: cluster.bootstrapServers, clientId: 'brokerlab-console', timeoutMs: 5000 })
   const running = () => cluster.brokerStates().filter((b) => b.status === 'running')
+  // A broker just restarted answers Metadata before it has read the cluster's metadata (Kafka's
+  // waits until it has caught up): ask unfenced ones first.
+  const caughtUp = () => running().filter((b) => cluster.image.brokers.get(b.id)?.fenced === false)
   return {
     name: LOCAL,
     kafka: new KafkaConnection(settings, {
-      bootstrap: () => running().flatMap((b) => (b.listener ? [b.listener] : [])),
+      bootstrap: () => [...caughtUp(), ...running()].flatMap((b) => (b.listener ? [b.listener] : [])),
       running: (nodeId) => running().some((b) => b.id === nodeId),
     }),
     lab: cluster,

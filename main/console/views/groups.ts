@@ -202,19 +202,36 @@ export class GroupsView {
   }
 
   /**
-   * Resets an inactive group's offsets on `topic` (every partition, or `partitions`). With
-   * dryRun the plan is returned and nothing changes; otherwise the plan is committed
-   * (OffsetCommit through the group's coordinator, as kafka-consumer-groups --execute).
+   * Resets an inactive group's offsets on `topic` (every partition, or `partitions`), or
+   * without a topic on every topic it has offsets on. With dryRun the plan is returned and
+   * nothing changes; otherwise the plan is committed (OffsetCommit through the group's
+   * coordinator, as kafka-consumer-groups --reset-offsets --execute).
    */
-  async resetOffsets(groupId: string, topic: string, target: ResetTarget, options: { partitions?: number[]; dryRun?: boolean } = {}): Promise<ResetPlanEntry[]> {
+  async resetOffsets(groupId: string, topic: string | undefined, target: ResetTarget, options: { partitions?: number[]; dryRun?: boolean } = {}): Promise<ResetPlanEntry[]> {
     const group = (await this.groups()).find((g) => g.groupId === groupId)
     requireInactive(group, groupId)
-    const plan = await planReset(await this.source(), group, topic, options.partitions ?? null, target)
+    const topics = topic !== undefined ? [topic] : [...new Set(group?.partitions.filter((p) => p.status !== 'topic-deleted').map((p) => p.topic))].sort()
+    if (topics.length === 0) throw new KafkaError('GROUP_ID_NOT_FOUND', `Group "${groupId}" has no offsets to reset`)
+    const source = await this.source()
+    const plan = (await Promise.all(topics.map((t) => planReset(source, group, t, topic !== undefined ? (options.partitions ?? null) : null, target)))).flat()
     if (options.dryRun) return plan
+    const byTopic = new Map<string, ResetPlanEntry[]>()
+    for (const entry of plan) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry])
     await kafkaCall(() =>
-      this.kafka.admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionOffsets: plan.map((p) => ({ partition: p.partition, offset: BigInt(p.newOffset) })) }] }),
+      this.kafka.admin.alterConsumerGroupOffsets({
+        groupId,
+        topics: [...byTopic].map(([name, entries]) => ({ name, partitionOffsets: entries.map((p) => ({ partition: p.partition, offset: BigInt(p.newOffset) })) })),
+      }),
     )
     return plan
+  }
+
+  /** OffsetDelete: the group's committed offsets on `topic` go; Kafka refuses while a member is subscribed to it (GROUP_SUBSCRIBED_TO_TOPIC). */
+  async deleteOffsets(groupId: string, topic: string): Promise<void> {
+    const group = (await this.groups()).find((g) => g.groupId === groupId)
+    const partitions = group?.partitions.filter((p) => p.topic === topic && p.committedOffset !== null).map((p) => p.partition) ?? []
+    if (partitions.length === 0) throw new KafkaError('GROUP_ID_NOT_FOUND', `Group "${groupId}" has no committed offsets on ${topic}`)
+    await kafkaCall(() => this.kafka.admin.deleteConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionIndexes: partitions }] }))
   }
 
   async deleteGroup(groupId: string): Promise<void> {
