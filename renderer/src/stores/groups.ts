@@ -56,11 +56,17 @@ export const useGroupsStore = defineStore('groups', () => {
     return plan
   }
 
+  /** OffsetDelete of one topic's offsets. */
+  async function deleteOffsets(groupId: string, topic: string): Promise<void> {
+    await client.call('group:deleteOffsets', { groupId, topic })
+    await refresh()
+  }
+
   async function remove(groupId: string): Promise<void> {
     await client.call('group:delete', { groupId })
     if (selectedId.value === groupId) select(null)
     await refresh()
   }
 
-  return { groups, loaded, error, selectedId, selected, history, refresh, select, planReset, applyReset, remove }
+  return { groups, loaded, error, selectedId, selected, history, refresh, select, planReset, applyReset, deleteOffsets, remove }
 })

@@ -2,15 +2,27 @@
 // shown and the page's cursors (one position per partition), paging Older and Newer from
 // them, a live tail.
 import { defineStore } from 'pinia'
-import { ref, shallowRef } from 'vue'
+import { ref, shallowRef, watch } from 'vue'
 import type { BrowseCursor, BrowseFrom, PagedRecord, PageFrom } from '../../../preload/contract'
-import { client } from '../api/client'
+import { chosenConnection, client } from '../api/client'
 import { errorMessage } from '../composables/useSubmit'
 
 export const PAGE_SIZE = 50
 
+/** The topic last browsed on each connection, kept across visits and restarts. */
+const TOPIC_KEY = `brokerlab.messages.topic.${chosenConnection()}`
+
+function remembered(): string {
+  try {
+    return localStorage.getItem(TOPIC_KEY) ?? ''
+  } catch {
+    return ''
+  }
+}
+
 export const useMessagesStore = defineStore('messages', () => {
-  const topic = ref('')
+  const topic = ref(remembered())
+  watch(topic, (name) => name && localStorage.setItem(TOPIC_KEY, name))
   /** null: every partition, merged by timestamp. */
   const partition = ref<number | null>(null)
   /** The last seek (a page's cursors move from there). */

@@ -3,7 +3,7 @@
 // views show its result at once rather than at the next poll.
 import { defineStore } from 'pinia'
 import { computed, reactive } from 'vue'
-import type { DescribedConfig, GroupSnapshot, RequestOf } from '../../../preload/contract'
+import type { DescribedConfig, ElectionResult, GroupSnapshot, PurgeResult, RequestOf } from '../../../preload/contract'
 import { client } from '../api/client'
 import { useClusterStore } from './cluster'
 import type { TopicRow } from './clusterStats'
@@ -66,6 +66,20 @@ export const useTopicsStore = defineStore('topics', () => {
     await cluster.refresh()
   }
 
+  /** Preferred leader election of one topic, or of every partition of the cluster. */
+  async function electLeaders(name?: string): Promise<ElectionResult[]> {
+    const results = await client.call('cluster:electLeaders', name === undefined ? {} : { topic: name })
+    await cluster.refresh()
+    return results
+  }
+
+  /** DeleteRecords below `offset` (all records without one), of one partition or all. */
+  async function purge(name: string, partition?: number, offset?: number): Promise<PurgeResult[]> {
+    const results = await client.call('topic:purge', { name, ...(partition !== undefined && { partition }), ...(offset !== undefined && { offset }) })
+    await cluster.refresh()
+    return results
+  }
+
   /** The topic's configs; their retention.ms also refreshes the list's column. */
   async function describe(name: string): Promise<DescribedConfig[]> {
     const configs = await client.call('config:describeTopic', { name })
@@ -84,5 +98,5 @@ export const useTopicsStore = defineStore('topics', () => {
     }
   }
 
-  return { rows, refreshGroups: groups.refresh, liveBrokers, retention, create, remove, addPartitions, reassign, describe, loadRetention }
+  return { rows, refreshGroups: groups.refresh, liveBrokers, retention, create, remove, addPartitions, reassign, electLeaders, purge, describe, loadRetention }
 })
