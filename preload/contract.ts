@@ -14,6 +14,7 @@ import {
   DemoProducerOptions,
   DescribedConfig,
   ElectionResult,
+  FaultImpact,
   PurgeResult,
   GroupId,
   GroupSnapshot,
@@ -106,6 +107,12 @@ export const METHODS = {
   'broker:restart': method(brokerRequest, done),
   'broker:pause': method(brokerRequest, done),
   'broker:resume': method(brokerRequest, done),
+  /** Before a stop or crash: the partitions it would leave offline or below min.insync.replicas. */
+  'broker:impact': method(brokerRequest, z.array(FaultImpact)),
+  /** The embedded cluster's retention passes: each running broker's log.retention.check.interval.ms and its last pass. */
+  'broker:retentionStatus': method(empty, z.array(z.object({ brokerId: z.number(), intervalMs: z.number(), lastCheckAt: z.number().nullable() }))),
+  /** Runs a retention pass on every running broker now, instead of at the next interval: what each deleted. */
+  'broker:checkRetention': method(empty, z.array(z.object({ brokerId: z.number(), deletedSegments: z.number(), deletedBytes: z.number() }))),
   'link:setFault': method(z.object({ a: BrokerId, b: z.union([BrokerId, z.literal('controller')]), fault: LinkFault }).strict(), done),
   'link:healAll': method(empty, done),
   'message:produce': method(

@@ -49,7 +49,7 @@ export class ClusterConsole {
         message: `${method} needs the embedded cluster's lab: "${connection.name}" is a Kafka cluster the console reaches over the Kafka protocol only`,
       })
     }
-    const lab_ = lab ? labMethods(lab) : null
+    const lab_ = lab ? labMethods(lab, kafka) : null
     this.methods = {
       'app:info': async () => ({
         version,

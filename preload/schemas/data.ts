@@ -268,6 +268,17 @@ export const ElectionResult = z.object({
 })
 export type ElectionResult = z.infer<typeof ElectionResult>
 
+/** A partition a broker's stop or crash would leave offline, or below its min.insync.replicas. */
+export const FaultImpact = z.object({
+  topic: z.string(),
+  partition: z.number(),
+  effect: z.enum(['offline', 'below-min-isr']),
+  isr: z.array(z.number()),
+  isrAfter: z.array(z.number()),
+  minInsyncReplicas: z.number(),
+})
+export type FaultImpact = z.infer<typeof FaultImpact>
+
 /** A partition after DeleteRecords: its new log start offset (the low watermark). */
 export const PurgeResult = z.object({ partition: z.number(), logStartOffset: z.number() })
 export type PurgeResult = z.infer<typeof PurgeResult>

@@ -209,6 +209,10 @@ export type BrokerApi = {
   describeLogDirs: [Record<string, never>, DescribeLogDirsResponse]
   /** Offsets and size of every local log, or of one topic's: what the console's snapshot needs, packed. */
   logOffsets: [{ topic?: string }, PackedLogOffsets]
+  /** log.retention.check.interval.ms and when the last retention pass ran. */
+  retentionCheck: [Record<string, never>, { intervalMs: number; lastCheckAt: number | null }]
+  /** Runs a retention pass now, as the timer would: what it deleted. */
+  checkRetentionNow: [Record<string, never>, { deletedSegments: number; deletedBytes: number }]
   /** Traffic totals since the broker started (Kafka's BrokerTopicMetrics, all topics). */
   brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
   /** The broker thread's own V8 heap (a worker's heap is its own; process RSS counts every thread). */

@@ -228,6 +228,8 @@ export class Broker {
       describeLogDirs: () => rm.describeLogDirs(),
       logOffsets: ({ topic }) => packLogOffsets(topic === undefined ? this.logManager.allLogs() : this.logManager.logsOf(topic)),
       brokerTopicMetrics: () => rm.metrics.read(),
+      retentionCheck: () => this.logManager.retentionCheck(),
+      checkRetentionNow: () => this.logManager.cleanupLogs(),
       heapStatistics: () => {
         const heap = getHeapStatistics()
         return { usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory }

@@ -31,6 +31,8 @@ export class LogManager {
   private readonly logs = new Map<string, UnifiedLog>()
   private readonly topicConfigs = new Map<string, Record<string, string>>()
   private retentionTimer: NodeJS.Timeout | null = null
+  /** When the last retention pass ran (ms since the epoch); null before the first. */
+  lastRetentionCheckAt: number | null = null
   private checkpointTimer: NodeJS.Timeout | null = null
 
   constructor(
@@ -125,11 +127,15 @@ export class LogManager {
     log.delete()
   }
 
-  /** One retention pass over every log, reporting what it deleted. */
-  cleanupLogs(): void {
+  /** One retention pass over every log, reporting what it deleted; answers the totals. */
+  cleanupLogs(): { deletedSegments: number; deletedBytes: number } {
+    this.lastRetentionCheckAt = Date.now()
+    const total = { deletedSegments: 0, deletedBytes: 0 }
     for (const log of this.logs.values()) {
       const result = log.deleteOldSegments()
       if (!result.reason) continue
+      total.deletedSegments += result.deletedSegments
+      total.deletedBytes += result.deletedBytes
       this.emit({
         type: 'segments-deleted',
         topic: log.topic,
@@ -141,6 +147,12 @@ export class LogManager {
         timestamp: Date.now(),
       })
     }
+    return total
+  }
+
+  /** How often retention runs (log.retention.check.interval.ms) and when it last did. */
+  retentionCheck(): { intervalMs: number; lastCheckAt: number | null } {
+    return { intervalMs: brokerConfigNumber(this.brokerConfigs, 'log.retention.check.interval.ms'), lastCheckAt: this.lastRetentionCheckAt }
   }
 
   checkpointHighWatermarks(): void {

@@ -5,6 +5,7 @@
 import type { Cluster } from '../../cluster/cluster'
 import { ConnectionSettings, type MethodName, type RequestOf, type ResponseOf } from '../../../preload/contract'
 import { LOCAL, type ConsoleConnection } from './consoleConnection'
+import { faultImpact } from '../views/faultImpact'
 import { KafkaConnection } from './kafkaConnection'
 
 export type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}`>
@@ -31,13 +32,16 @@ export function labConnection(cluster: Cluster): ConsoleConnection {
   }
 }
 
-export function labMethods(c: Cluster): LabMethods {
+export function labMethods(c: Cluster, kafka: KafkaConnection): LabMethods {
   return {
+    'broker:impact': (r) => faultImpact(kafka, r.brokerId),
     'broker:stop': async (r) => (await c.stopBroker(r.brokerId), null),
     'broker:crash': async (r) => (await c.crashBroker(r.brokerId), null),
     'broker:restart': async (r) => (await c.restartBroker(r.brokerId), null),
     'broker:pause': async (r) => (await c.pauseBroker(r.brokerId), null),
     'broker:resume': (r) => (c.resumeBroker(r.brokerId), null),
+    'broker:retentionStatus': () => Promise.all(c.runningBrokers().map(async ({ id, client }) => ({ brokerId: id, ...(await client.call('retentionCheck', {}, [], 2000)) }))),
+    'broker:checkRetention': () => Promise.all(c.runningBrokers().map(async ({ id, client }) => ({ brokerId: id, ...(await client.call('checkRetentionNow', {}, [], 10_000)) }))),
     'link:setFault': async (r) => (await c.setLinkFault(r.a, r.b, r.fault), null),
     'link:healAll': async () => (await c.healAllLinks(), null),
     'demo:startConsumers': (r) => c.demo.startConsumers(r),

@@ -3,7 +3,7 @@
 // useClusterStore: after an action the page simply follows it.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { BrokerSnapshot, BrokerStatus, DescribedConfig, LinkFault } from '../../../preload/contract'
+import type { BrokerSnapshot, BrokerStatus, DescribedConfig, FaultImpact, LinkFault } from '../../../preload/contract'
 import { client } from '../api/client'
 import { useCallTracker } from '../composables/useCallTracker'
 import { useClusterStore } from './cluster'
@@ -41,7 +41,25 @@ export const useBrokersStore = defineStore('brokers', () => {
   const actions = useCallTracker<number>()
   const addresses = computed(() => brokerAddresses(cluster.snapshot?.brokers ?? []))
 
-  async function runAction(brokerId: number, action: BrokerAction): Promise<void> {
+  /** A stop or crash that would leave partitions offline or below min.insync.replicas, waiting for the operator's word. */
+  const confirming = shallowRef<{ brokerId: number; action: BrokerAction; impact: FaultImpact[] } | null>(null)
+
+  /**
+   * Runs an action. Stop and crash first ask what they would do to the partitions this broker
+   * is in sync for; when any would go offline or below min.insync.replicas, the action waits
+   * for a confirmation that names them.
+   */
+  async function runAction(brokerId: number, action: BrokerAction, confirmed = false): Promise<void> {
+    confirming.value = null
+    if (!confirmed && (action.name === 'stop' || action.name === 'crash')) {
+      let impact: FaultImpact[] = []
+      const asked = await actions.run(brokerId, action.name, async () => (impact = await client.call('broker:impact', { brokerId })))
+      if (!asked) return
+      if (impact.length) {
+        confirming.value = { brokerId, action, impact }
+        return
+      }
+    }
     if (await actions.run(brokerId, action.name, () => client.call(action.method, { brokerId }))) void cluster.refresh()
   }
 
@@ -66,6 +84,8 @@ export const useBrokersStore = defineStore('brokers', () => {
     pendingActions: actions.pending,
     actionErrors: actions.errors,
     runAction,
+    confirming,
+    cancelAction: () => (confirming.value = null),
     selectedId,
     configs,
     configsLoading: computed(() => configCalls.pending.has('configs')),

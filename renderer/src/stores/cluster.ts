@@ -25,6 +25,8 @@ export const useClusterStore = defineStore('cluster', () => {
   const info = shallowRef<AppInfo | null>(null)
   const error = ref<string | null>(null)
   const timeline = shallowRef<TimelineEntry[]>([])
+  /** Each broker's log size when it last answered: a stopped or crashed broker reports none, but its logs are still on disk. */
+  const lastKnownBytes = shallowRef(new Map<number, { bytes: number; at: number }>())
   const topics = computed(() => (snapshot.value ? topicRows(snapshot.value) : []))
   const stats = computed(() => clusterStats(topics.value))
 
@@ -48,6 +50,9 @@ export const useClusterStore = defineStore('cluster', () => {
       .then((next) => {
         snapshot.value = next
         error.value = null
+        const known = new Map(lastKnownBytes.value)
+        for (const b of next.brokers) if (b.status === 'running') known.set(b.id, { bytes: b.bytes, at: Date.now() })
+        lastKnownBytes.value = known
       })
       .catch((err: Error) => {
         error.value = err.message
@@ -104,5 +109,5 @@ export const useClusterStore = defineStore('cluster', () => {
     clearInterval(poll)
   }
 
-  return { snapshot, info, error, timeline, topics, stats, refresh, start, stop }
+  return { snapshot, info, error, timeline, lastKnownBytes, topics, stats, refresh, start, stop }
 })

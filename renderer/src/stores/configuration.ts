@@ -42,6 +42,8 @@ export const useConfigurationStore = defineStore('configuration', () => {
   /** The pending changes (as JSON) the cluster last accepted with validateOnly. */
   const validatedFor = ref<string | null>(null)
   const applied = ref<string | null>(null)
+  /** The last apply changed a retention config: the page says when retention next runs. */
+  const retentionChanged = ref(false)
   let loads = 0
   let validations = 0
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -179,12 +181,14 @@ export const useConfigurationStore = defineStore('configuration', () => {
   async function apply(): Promise<void> {
     if (!(await validate())) return
     const count = pending.value.size
+    const names = [...pending.value.keys()]
     const target = scope.value
     const done = await applier.run(() => client.call('config:alter', { ...alterTarget(target), configs: request.value }))
     if (!done || scopeKey(target) !== scopeKey(scope.value)) return
     pending.value = new Map()
     clearChecks()
     applied.value = `Applied ${count} ${count === 1 ? 'change' : 'changes'} to the ${scopeLabel(target)}.`
+    retentionChanged.value = names.some((name) => name.includes('retention'))
     await load()
   }
 
@@ -210,6 +214,7 @@ export const useConfigurationStore = defineStore('configuration', () => {
     applying: applier.pending,
     applyError: applier.error,
     applied,
+    retentionChanged,
     select,
     load,
     edit,
