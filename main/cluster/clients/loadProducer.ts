@@ -9,6 +9,12 @@ const TICK_MS = 100
 const SERIES_POINTS = 600
 /** Ticks' worth of records a tick may catch up on after a slow send. */
 const MAX_CATCH_UP_TICKS = 10
+/**
+ * Errors after which an idempotent producer's sequence numbers no longer match the broker's:
+ * kafkajs keeps failing with them, so the load producer starts over with a new producer (a
+ * new producer id, sequences from 0), as Kafka's clients reset their producer id.
+ */
+const SEQUENCE_LOST = /OUT_OF_ORDER_SEQUENCE_NUMBER|UNKNOWN_PRODUCER_ID|INVALID_PRODUCER_EPOCH|out of order sequence|unknown producer|producer.*epoch/i
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The q-quantile of ascending `sorted` (0 when empty). */
@@ -33,7 +39,8 @@ export class LoadProducer {
   private readonly stats: Omit<ProducerStats, 'latencyMs'>
 
   private constructor(
-    private readonly producer: Producer,
+    private producer: Producer,
+    private readonly kafka: Kafka,
     producerId: string,
     private readonly options: ProducerOptions,
   ) {
@@ -45,9 +52,20 @@ export class LoadProducer {
   /** Connects (refusing what kafkajs refuses, e.g. a bad bootstrap) and starts sending. */
   static async start(kafka: Kafka, producerId: string, options: ProducerOptions): Promise<LoadProducer> {
     // An idempotent producer keeps one request in flight, as kafkajs requires for its ordering guarantee.
+    return new LoadProducer(await LoadProducer.connect(kafka, options), kafka, producerId, options)
+  }
+
+  private static async connect(kafka: Kafka, options: ProducerOptions): Promise<Producer> {
     const producer = kafka.producer({ idempotent: options.idempotent, maxInFlightRequests: options.idempotent ? 1 : undefined })
     await producer.connect()
-    return new LoadProducer(producer, producerId, options)
+    return producer
+  }
+
+  /** A new producer in place of one whose sequence numbers the broker no longer accepts. */
+  private async resetProducer(): Promise<void> {
+    const old = this.producer
+    this.producer = await LoadProducer.connect(this.kafka, this.options)
+    await old.disconnect().catch(() => undefined)
   }
 
   private message(value: Buffer) {
@@ -90,7 +108,9 @@ export class LoadProducer {
       pushCapped(this.recent, latency, 1000)
     } catch (err) {
       this.stats.failed += messages.length
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
       this.stats.lastError = err instanceof Error ? err.message : String(err)
+      if (this.options.idempotent && SEQUENCE_LOST.test(message)) await this.resetProducer().catch(() => undefined)
     }
   }
 
