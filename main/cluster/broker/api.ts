@@ -5,7 +5,6 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
 import type { LinkFault } from '../faults'
-import type { GroupView } from './group'
 import type { BrokerEvent } from '../../../preload/contract'
 import type { BrokerTrafficTotals } from './brokerTopicMetrics'
 
@@ -217,12 +216,6 @@ export type BrokerApi = {
   brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
   /** The broker thread's own V8 heap (a worker's heap is its own; process RSS counts every thread). */
   heapStatistics: [Record<string, never>, { usedHeapBytes: number; totalHeapBytes: number; externalBytes: number }]
-  /** The groups this broker coordinates, as the console shows them. */
-  listGroupViews: [Record<string, never>, GroupView[]]
-  /** Commits offsets for an inactive group (the console's reset); refused for an active one. */
-  resetGroupOffsets: [{ groupId: string; plan: Array<{ topic: string; partition: number; offset: number }> }, void]
-  /** DeleteGroups of one group, through its coordinator: errorCode 0 or why not. */
-  deleteGroup: [{ groupId: string }, { errorCode: number }]
   /** Kafka's InitProducerId without a transactional id: a new idempotent producer id, epoch 0. */
   initProducerId: [Record<string, never>, { producerId: number; producerEpoch: number }]
   /** The host hands over the broker's end of its link to the controller. */

@@ -235,13 +235,6 @@ export class Broker {
         return { usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory }
       },
       initProducerId: () => this.initProducerId(),
-      listGroupViews: () => this.coordinators.readyShards().flatMap((shard) => shard.groups()),
-      resetGroupOffsets: ({ groupId, plan }) => this.coordinators.shardForGroup(groupId, this.lifecycle.image).resetOffsets(groupId, plan),
-      deleteGroup: async ({ groupId }) => {
-        const shard = this.coordinators.shardForGroup(groupId, this.lifecycle.image)
-        const { results } = await shard.deleteGroups({ groupsNames: [groupId] }, 2)
-        return { errorCode: results[0]?.errorCode ?? 0 }
-      },
       connectController: ({ port }) => this.connectController(port),
       connectPeer: ({ brokerId, port }) => this.connectPeer(brokerId, port, handlers),
       disconnectPeer: ({ brokerId }) => this.disconnectPeer(brokerId),
