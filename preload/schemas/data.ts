@@ -196,6 +196,8 @@ export const TopicSummary = z.object({
   offline: z.number(),
   /** Sum of high watermark - log start offset over the partitions whose leader answered; null when none did. */
   messages: z.number().nullable(),
+  /** Sum of the partitions' high watermarks (those whose leader answered): its growth between snapshots is messages in per second. */
+  endOffset: z.number().nullable(),
   /** Bytes of one copy: the leaders' logs; null when no leader answered. */
   size: z.number().nullable(),
 })

@@ -107,6 +107,30 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
     expect(await page.getByTestId('link-faults').count()).toBe(0)
   })
 
+  it('derives messages in per second from end offsets, and a timeline of what changed between polls', async () => {
+    // kcat creates a topic on the other cluster; the console sees it appear between two polls.
+    const created = await kcat(['-b', external.bootstrap, '-P', '-t', 'staging.payments'], 'p1\n')
+    expect(created.status, created.stderr).toBe(0)
+    await page.goto(`${serve.url}#/`)
+    await expect.poll(() => page.getByTestId('event-timeline').textContent(), { timeout: 20_000 }).toContain('Topic staging.payments created')
+
+    await page.goto(`${serve.url}#/topics`)
+    const rate = page.locator('[data-testid=topic-list-row][data-topic="staging.payments"] [data-testid=topic-in-rate]')
+    let writing = true
+    const writer = (async () => {
+      while (writing) {
+        await kcat(['-b', external.bootstrap, '-P', '-t', 'staging.payments'], Array.from({ length: 50 }, (_, i) => `p${i}`).join('\n') + '\n')
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    })()
+    try {
+      await expect.poll(async () => Number.parseFloat((await rate.textContent()) ?? ''), { timeout: 20_000 }).toBeGreaterThan(0)
+    } finally {
+      writing = false
+      await writer
+    }
+  }, 60_000)
+
   it('produces to the other cluster from the UI, which kcat reads there', async () => {
     const response = await fetch(new URL('/api/message:produce?connection=staging', serve.url), {
       method: 'POST',

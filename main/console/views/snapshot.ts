@@ -56,6 +56,7 @@ async function partitionOffsets(kafka: KafkaConnection, metadata: ClusterMetadat
 
 export function summarizeTopic(topic: TopicMetadata, offsets: PartitionOffsets, logs: ReplicaLogs): TopicSummary {
   let messages: number | null = null
+  let endOffset: number | null = null
   let size: number | null = null
   let replicationFactor = 0
   let underReplicated = 0
@@ -67,6 +68,7 @@ export function summarizeTopic(topic: TopicMetadata, offsets: PartitionOffsets, 
     const start = offsets.earliest.get(key(topic.name, p.partition))
     const end = offsets.latest.get(key(topic.name, p.partition))
     if (start !== undefined && end !== undefined) messages = (messages ?? 0) + end - start
+    if (end !== undefined) endOffset = (endOffset ?? 0) + end
     const leaderLog = logs.get(p.leader, topic.name, p.partition)
     if (leaderLog) size = (size ?? 0) + leaderLog.size
   }
@@ -79,6 +81,7 @@ export function summarizeTopic(topic: TopicMetadata, offsets: PartitionOffsets, 
     underReplicated,
     offline,
     messages,
+    endOffset,
     size,
   }
 }

@@ -8,12 +8,15 @@ import { client } from '../api/client'
 import { useClusterStore } from './cluster'
 import type { TopicRow } from './clusterStats'
 import { useGroupsStore } from './groups'
+import { useTrafficStore } from './traffic'
 
 export interface TopicListRow extends TopicRow {
   /** The consumer groups with committed offsets on the topic. */
   groups: string[]
   /** Their lag on it, summed; null when no group consumes it. */
   lag: number | null
+  /** Messages in per second, from the growth of its end offsets; null before two snapshots. */
+  inRate: number | null
 }
 
 export function consumersByTopic(groups: readonly GroupSnapshot[]): Map<string, { groups: string[]; lag: number }> {
@@ -38,9 +41,11 @@ export const useTopicsStore = defineStore('topics', () => {
 
   const groups = useGroupsStore()
   /** Each topic's list line, with the groups that commit offsets for it and their lag. */
+  const traffic = useTrafficStore()
   const rows = computed<TopicListRow[]>(() => {
     const consumers = consumersByTopic(groups.groups)
-    return cluster.topics.map((row) => ({ ...row, groups: consumers.get(row.name)?.groups ?? [], lag: consumers.get(row.name)?.lag ?? null }))
+    const rates = traffic.byTopic
+    return cluster.topics.map((row) => ({ ...row, groups: consumers.get(row.name)?.groups ?? [], lag: consumers.get(row.name)?.lag ?? null, inRate: rates.get(row.name) ?? null }))
   })
   const liveBrokers = computed(() => cluster.snapshot?.brokers.filter((b) => b.status === 'running' && !b.fenced).length ?? 0)
 

@@ -7,6 +7,11 @@ export type Rates = Record<keyof Totals, number>
 
 export interface TrafficPoint extends Rates {
   timestamp: number
+  /**
+   * Only messages in is known: summed from the topics' end offsets, for a cluster whose
+   * brokers report no traffic totals (any cluster but the embedded one).
+   */
+  endOffsetsOnly?: boolean
   /** Each broker's own rates over the same interval, by broker id. */
   brokers: Record<number, Rates>
 }
@@ -61,4 +66,11 @@ export function nextTrafficPoint(baseline: TrafficBaseline, brokers: BrokerSnaps
 
 function zero(): Rates {
   return Object.fromEntries(FIELDS.map((f) => [f, 0])) as Rates
+}
+
+/** A point for a cluster without traffic totals: messages in per second from the topics' end offsets. */
+export function endOffsetPoint(byTopic: ReadonlyMap<string, number>, at: number): TrafficPoint {
+  let messagesIn = 0
+  for (const rate of byTopic.values()) messagesIn += rate
+  return { ...zero(), messagesIn, timestamp: at, brokers: {}, endOffsetsOnly: true }
 }
