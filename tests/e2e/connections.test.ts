@@ -38,6 +38,19 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
     await http?.close()
   })
 
+  /** Chooses a cluster in the header's picker and waits until the page has reloaded onto it. */
+  async function switchTo(name: string): Promise<void> {
+    await page.evaluate(() => ((window as unknown as { beforeSwitch: boolean }).beforeSwitch = true))
+    await page.getByTestId('cluster-picker').selectOption(name)
+    await page.waitForFunction(() => !(window as unknown as { beforeSwitch?: boolean }).beforeSwitch, undefined, { timeout: 15_000 })
+    await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })
+  }
+
+  /** Opens a page from the navigation, as an operator does (no reload). */
+  async function open(title: string): Promise<void> {
+    await page.locator('nav.nav a', { hasText: title }).click()
+  }
+
   async function fill(fields: Record<string, string>): Promise<void> {
     for (const [testid, value] of Object.entries(fields)) await page.getByTestId(testid).fill(value)
   }
@@ -95,13 +108,13 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
     await page.locator('[data-testid=connection-row][data-name=staging]').waitFor({ timeout: 10_000 })
 
     // Choosing a cluster reloads the page, so no view keeps the other cluster's data.
-    await Promise.all([page.waitForEvent('load'), page.getByTestId('cluster-picker').selectOption('staging')])
-    await page.goto(`${serve.url}#/topics`)
+    await switchTo('staging')
+    await open('Topics')
     await page.locator('[data-testid=topic-list-row][data-topic="staging.orders"]').waitFor({ timeout: 15_000 })
     await page.getByTestId('lab-absent').waitFor({ timeout: 10_000 })
     await saveScreenshot(page, 'connections-external-topics')
 
-    await page.goto(`${serve.url}#/brokers`)
+    await open('Brokers')
     await page.locator('[data-testid=broker-control]').first().waitFor({ timeout: 10_000 })
     expect(await page.locator('[data-testid=broker-crash]').count()).toBe(0)
     expect(await page.getByTestId('link-faults').count()).toBe(0)
@@ -153,9 +166,8 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
     await expect.poll(() => page.locator('label.picker').getAttribute('data-state'), { timeout: 20_000 }).toBe('connected')
     await page.locator('[data-testid=topic-list-row][data-topic="staging.orders"]').waitFor({ timeout: 15_000 })
 
-    // Choosing a cluster reloads the page, so no view keeps the other cluster's data.
-    await Promise.all([page.waitForEvent('load'), page.getByTestId('cluster-picker').selectOption('local')])
-    await page.goto(`${serve.url}#/brokers`)
+    await switchTo('local')
+    await open('Brokers')
     await page.locator('[data-testid=broker-crash]').first().waitFor({ timeout: 15_000 })
     expect(consoleErrors).toEqual([])
   }, 90_000)

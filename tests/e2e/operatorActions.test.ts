@@ -85,7 +85,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('operator actions'
     await page.reload()
     await page.goto(`${serve.url}#/messages`)
     await expect.poll(() => page.getByTestId('browse-topic').inputValue(), { timeout: 10_000 }).toBe('purgeable')
-  })
+  }, 60_000)
 
   it("shows each member's lag, deletes a topic's offsets, and resets all of a group's topics", async () => {
     for (const topic of ['ledger-a', 'ledger-b']) {

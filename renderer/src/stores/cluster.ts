@@ -50,6 +50,8 @@ export const useClusterStore = defineStore('cluster', () => {
       .then((next) => {
         snapshot.value = next
         error.value = null
+        // app:info failed (a slow answer, a cluster not yet reachable): ask again once this one answered.
+        if (!info.value) void loadInfo()
         const known = new Map(lastKnownBytes.value)
         for (const b of next.brokers) if (b.status === 'running') known.set(b.id, { bytes: b.bytes, at: Date.now() })
         lastKnownBytes.value = known
