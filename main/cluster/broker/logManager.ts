@@ -1,13 +1,14 @@
 // Kafka's LogManager: the broker's partition logs under one data directory, their config,
-// the periodic retention pass and high-watermark checkpoint.
+// the periodic retention pass and high-watermark checkpoint, and the log cleaner.
 import { mkdirSync, readdirSync, statfsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { logConfigFor, type ConfigLayers, type LogConfig } from '../config'
+import { cleanerConfigFrom, logConfigFor, type ConfigLayers, type LogConfig } from '../config'
 import type { BrokerEvent } from './api'
 import { brokerConfigNumber } from './brokerConfig'
 import { CheckpointStore } from './log/checkpoints'
 import { readRecordTimestamps } from './log/recordTimestamps'
 import { UnifiedLog } from './log/unifiedLog'
+import { LogCleaner } from './log/cleaner/logCleaner'
 
 /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
 const HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5000
@@ -28,6 +29,7 @@ export interface LogDirDescription {
 
 export class LogManager {
   readonly checkpoints: CheckpointStore
+  readonly cleaner: LogCleaner
   private readonly logs = new Map<string, UnifiedLog>()
   private readonly topicConfigs = new Map<string, Record<string, string>>()
   private retentionTimer: NodeJS.Timeout | null = null
@@ -40,6 +42,12 @@ export class LogManager {
   ) {
     mkdirSync(dataDir, { recursive: true })
     this.checkpoints = new CheckpointStore(join(dataDir, 'checkpoints.db'))
+    this.cleaner = new LogCleaner({
+      logs: () => this.logs.values(),
+      checkpoints: this.checkpoints,
+      config: () => cleanerConfigFrom(this.brokerConfigs),
+      log: (line) => console.error(`[log cleaner ${dataDir}] ${line}`),
+    })
   }
 
   /**
@@ -113,9 +121,14 @@ export class LogManager {
   }
 
   setBrokerConfigs(layers: ConfigLayers): void {
+    const cleanerBefore = JSON.stringify(cleanerConfigFrom(this.brokerConfigs))
     this.brokerConfigs = layers
     for (const log of this.logs.values()) log.updateConfig(this.logConfig(log.topic))
-    if (this.retentionTimer) this.startTimers()
+    if (!this.retentionTimer) return
+    this.startTimers()
+    if (this.cleaner.isRunning && JSON.stringify(cleanerConfigFrom(layers)) !== cleanerBefore) {
+      this.cleaner.reconfigure().catch((error) => console.error(`log cleaner reconfiguration failed: ${error}`))
+    }
   }
 
   deleteLog(topic: string, partition: number): void {
@@ -156,6 +169,7 @@ export class LogManager {
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS)
     this.retentionTimer.unref()
     this.checkpointTimer.unref()
+    this.cleaner.startup()
   }
 
   private stopTimers(): void {
@@ -167,6 +181,7 @@ export class LogManager {
   /** Clean shutdown: every log flushed and closed, checkpoints written. */
   shutdown(): void {
     this.stopTimers()
+    this.cleaner.stop()
     for (const log of this.logs.values()) log.close()
     this.logs.clear()
     this.checkpoints.close()
