@@ -196,6 +196,7 @@ export interface DescribeLogDirsResponse {
 export type { BrokerEvent }
 
 import type { PackedLogOffsets } from './logOffsets'
+import type { LogCleanerState } from './log/cleaner/cleanerState'
 
 export type BrokerApi = {
   leaderAndIsr: [LeaderAndIsrRequest, LeaderAndIsrResponse]
@@ -209,6 +210,8 @@ export type BrokerApi = {
   describeLogDirs: [Record<string, never>, DescribeLogDirsResponse]
   /** Offsets and size of every local log, or of one topic's: what the console's snapshot needs, packed. */
   logOffsets: [{ topic?: string }, PackedLogOffsets]
+  /** The log cleaner: Kafka's cleaner metrics, and each compacted log's dirty ratio, last round and segments. */
+  logCleaner: [Record<string, never>, LogCleanerState]
   /** Traffic totals since the broker started (Kafka's BrokerTopicMetrics, all topics). */
   brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
   /** The broker thread's own V8 heap (a worker's heap is its own; process RSS counts every thread). */

@@ -228,6 +228,7 @@ export class Broker {
       describeLogDirs: () => rm.describeLogDirs(),
       logOffsets: ({ topic }) => packLogOffsets(topic === undefined ? this.logManager.allLogs() : this.logManager.logsOf(topic)),
       brokerTopicMetrics: () => rm.metrics.read(),
+      logCleaner: () => this.logManager.cleanerState(),
       heapStatistics: () => {
         const heap = getHeapStatistics()
         return { usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory }

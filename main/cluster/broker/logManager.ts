@@ -9,6 +9,7 @@ import { CheckpointStore } from './log/checkpoints'
 import { readRecordTimestamps } from './log/recordTimestamps'
 import { UnifiedLog } from './log/unifiedLog'
 import { LogCleaner } from './log/cleaner/logCleaner'
+import { logCleanerState, type LogCleanerState } from './log/cleaner/cleanerState'
 
 /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
 const HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5000
@@ -154,6 +155,10 @@ export class LogManager {
         timestamp: Date.now(),
       })
     }
+  }
+
+  cleanerState(): LogCleanerState {
+    return logCleanerState(this.cleaner, this.logs.values(), cleanerConfigFrom(this.brokerConfigs).enableCleaner)
   }
 
   checkpointHighWatermarks(): void {

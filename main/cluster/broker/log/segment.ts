@@ -15,6 +15,7 @@ import {
   BASE_SEQUENCE,
   ATTRIBUTES,
   RECORD_BATCH_OVERHEAD,
+  RECORDS_COUNT,
   CURRENT_MAGIC,
   isBatchCrcValid,
 } from '../../protocol/batchHeader'
@@ -347,6 +348,17 @@ export class LogSegment {
   delete(): void {
     this.close()
     for (const kind of SEGMENT_FILE_KINDS) rmSync(this.path(kind), { force: true })
+  }
+
+  /** Records in the segment, from every batch's header (for the console; scans the whole file). */
+  recordCount(): number {
+    const count = Buffer.alloc(4)
+    let total = 0
+    for (const batch of this.batchesFrom(0)) {
+      readSync(this.fd, count, 0, 4, batch.position + RECORDS_COUNT)
+      total += count.readInt32BE(0)
+    }
+    return total
   }
 
   /** Bytes its indexes take in Kafka's file formats (the cleaner's grouping bounds them by segment.index.bytes). */

@@ -35,6 +35,8 @@ export function filterBatch(source: Buffer, pos: number, size: number, context: 
   // Transactions do not exist yet: control batches (markers) stay. With them, Kafka's
   // CleanedTransactionMetadata decides here when a marker and its aborted records may go.
   if (batch.isControl) return whole()
+  // A batch emptied by an earlier round stays only while it is still needed.
+  if (batch.records.length === 0) return retainEmpty(batch) ? whole() : { bytes: null, recordsRead: 0, recordsRetained: 0, invalidRecords: 0 }
 
   const horizon = (batch.attributes & DELETE_HORIZON_FLAG_MASK) !== 0 ? Number(batch.baseTimestamp) : null
   const retainDeletes = horizon === null || context.now < horizon

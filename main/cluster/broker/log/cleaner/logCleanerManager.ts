@@ -115,6 +115,10 @@ export class LogCleanerManager {
     this.checkpoints.saveCleanerOffset(log.topic, log.partition, endOffset)
   }
 
+  isInProgress(log: UnifiedLog): boolean {
+    return this.inProgress.has(log)
+  }
+
   abortedCleaning(log: UnifiedLog): void {
     this.inProgress.delete(log)
   }
