@@ -1,6 +1,7 @@
 // The log cleaner in real broker workers: every replica of a compacted partition cleans its
 // own log and they all hold the same keys and values; __consumer_offsets of a group that
-// commits all the time stays a few segments; a record without a key is refused.
+// commits all the time stays a few segments; the lab console sees the cleaner; a record
+// without a key is refused.
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiKey } from '../../main/cluster/protocol/messages'
@@ -16,6 +17,9 @@ import { eventually, useCluster } from '../helpers/cluster'
 import { readRecords } from '../helpers/log'
 import { seededRandom } from '../helpers/random'
 import { RawClient } from '../helpers/rawClient'
+import { call } from '../helpers/contract'
+import { ConsoleService } from '../../main/console/consoleService'
+import { BrokerLogCleanerState } from '../../preload/contract'
 
 const lab = useCluster()
 const clients: RawClient[] = []
@@ -118,6 +122,32 @@ describe('log cleaner in the cluster', () => {
     const fetched = await client.request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId: 'busy', memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
     expect(fetched.groups[0].topics[0].partitions.map((p) => Number(p.committedOffset))).toEqual([commits, commits, commits, commits])
   }, 90_000)
+
+  it('logCleaner:state shows each broker\'s cleaner metrics and a compacted log\'s segments, clean or dirty, through the contract', async () => {
+    const c = await lab.start(FAST_CLEANER, 2)
+    const host = new ConsoleService(c)
+    try {
+      await call(host, 'topic:create', { name: 'table', partitions: 1, replicationFactor: 2, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '2048' } })
+      for (let b = 0; b < 100; b++) await c.produce('table', 0, keyedBatch([[`k${b % 10}`, `v${b}`]]), -1)
+      const states = await eventually('both replicas cleaned', async () => {
+        const all = await call<BrokerLogCleanerState[]>(host, 'logCleaner:state', { topic: 'table' })
+        return all.length === 2 && all.every((b) => b.logs[0]?.lastRun) ? all : undefined
+      }, 20_000)
+      for (const state of states) {
+        expect(BrokerLogCleanerState.parse(state)).toEqual(state)
+        expect(state).toMatchObject({ enabled: true, running: true, metrics: { DeadThreadCount: 0, 'uncleanable-partitions-count': 0 } })
+        const log = state.logs[0]
+        expect(log).toMatchObject({ topic: 'table', partition: 0, inProgress: false, uncleanable: false })
+        expect(log.lastRun!.recordsRemoved).toBeGreaterThan(0)
+        expect(log.segments.at(-1)).toMatchObject({ active: true, clean: false })
+        expect(log.segments.filter((s) => s.clean).length).toBeGreaterThan(0)
+        expect(log.segments.reduce((t, s) => t + s.records, 0)).toBeLessThan(100)
+      }
+      expect(await call(host, 'logCleaner:state', { brokerId: 2, topic: 'none' })).toEqual([expect.objectContaining({ brokerId: 2, logs: [] })])
+    } finally {
+      host.close()
+    }
+  })
 
   it("refuses a record without a key on a compacted topic with Kafka's INVALID_RECORD and message", async () => {
     const c = await lab.start({}, 1)

@@ -1,10 +1,11 @@
 // The embedded cluster's own capabilities, which a connection to another Kafka cluster does
-// not have: faults on brokers and links, and the demo clients. The console offers these
+// not have: faults on brokers and links, the demo clients, and the log cleaner's internals. The console offers these
 // controls only where its connection is the lab.
 import type { Cluster } from '../../cluster/cluster'
 import type { MethodName, RequestOf, ResponseOf } from '../../../preload/contract'
+import { logCleanerState } from '../views/logCleaner'
 
-type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}`>
+type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}` | `logCleaner:${string}`>
 export type LabMethods = { [M in LabMethod]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
 
 export function labMethods(c: Cluster): LabMethods {
@@ -24,5 +25,6 @@ export function labMethods(c: Cluster): LabMethods {
     'demo:startProducer': (r) => c.demo.startProducer(r),
     'demo:producers': () => c.demo.producerStats(),
     'demo:stopProducer': (r) => c.demo.stopProducer(r.producerId),
+    'logCleaner:state': (r) => logCleanerState(c, r),
   }
 }

@@ -1,52 +1,13 @@
 // What the log cleaner of one broker shows the lab console: Kafka's cleaner metrics, and for
 // each compacted log its dirty ratio, its last round and its segments marked clean, dirty or
-// active. Plain data, for the broker worker's RPC.
+// active. Plain data for the broker worker's RPC, of the contract's types
+// (preload/schemas/logCleaner.ts).
 import { isCompacted } from '../../../config/logConfig'
 import type { UnifiedLog } from '../unifiedLog'
-import type { LogCleaner, LogCleanerMetrics } from './logCleaner'
+import type { CleanedLogState, LogCleanerState, LogSegmentState } from '../../../../../preload/schemas/logCleaner'
+import type { LogCleaner } from './logCleaner'
 
-export interface SegmentState {
-  baseOffset: number
-  size: number
-  records: number
-  /** Wholly below the first dirty offset: already cleaned. */
-  clean: boolean
-  active: boolean
-}
-
-export interface CleanedLogState {
-  topic: string
-  partition: number
-  firstDirtyOffset: number
-  firstUncleanableOffset: number
-  cleanBytes: number
-  cleanableBytes: number
-  /** Kafka's cleanable ratio: dirty bytes over all bytes of the cleanable part. */
-  dirtyRatio: number
-  minCleanableRatio: number
-  compactionDelayMs: number
-  inProgress: boolean
-  uncleanable: boolean
-  lastRun: null | {
-    endTime: number
-    endOffset: number
-    elapsedMs: number
-    bytesRead: number
-    bytesWritten: number
-    recordsRead: number
-    recordsWritten: number
-    recordsRemoved: number
-    bufferUtilization: number
-  }
-  segments: SegmentState[]
-}
-
-export interface LogCleanerState {
-  enabled: boolean
-  running: boolean
-  metrics: LogCleanerMetrics
-  logs: CleanedLogState[]
-}
+export type { CleanedLogState, LogCleanerState, LogSegmentState }
 
 export function logCleanerState(cleaner: LogCleaner, logs: Iterable<UnifiedLog>, enabled: boolean): LogCleanerState {
   const { manager } = cleaner
@@ -60,7 +21,7 @@ export function logCleanerState(cleaner: LogCleaner, logs: Iterable<UnifiedLog>,
         const ltc = manager.logToClean(log)
         const last = cleaner.lastCleanings.get(log)
         const segments = log.logSegments
-        return {
+        const state: CleanedLogState = {
           topic: log.topic,
           partition: log.partition,
           firstDirtyOffset: ltc.firstDirtyOffset,
@@ -85,14 +46,17 @@ export function logCleanerState(cleaner: LogCleaner, logs: Iterable<UnifiedLog>,
                 bufferUtilization: last.stats.bufferUtilization,
               }
             : null,
-          segments: segments.map((s, i) => ({
-            baseOffset: s.baseOffset,
-            size: s.size,
-            records: s.recordCount(),
-            clean: (segments[i + 1]?.baseOffset ?? log.logEndOffset) <= ltc.firstDirtyOffset && s !== log.activeSegment,
-            active: s === log.activeSegment,
-          })),
+          segments: segments.map(
+            (s, i): LogSegmentState => ({
+              baseOffset: s.baseOffset,
+              size: s.size,
+              records: s.recordCount(),
+              clean: (segments[i + 1]?.baseOffset ?? log.logEndOffset) <= ltc.firstDirtyOffset && s !== log.activeSegment,
+              active: s === log.activeSegment,
+            }),
+          ),
         }
+        return state
       }),
   }
 }

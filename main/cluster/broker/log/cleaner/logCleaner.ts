@@ -4,6 +4,7 @@
 // async task on the broker's worker thread, not a thread; its work comes in chunks between
 // which the thread serves clients and replication. Reads and writes share one throttle of
 // log.cleaner.io.max.bytes.per.second, and each cleaner's offset map has Kafka's capacity.
+import type { LogCleanerMetrics } from '../../../../../preload/schemas/logCleaner'
 import type { CleanerConfig } from '../../../config/cleanerConfig'
 import type { CheckpointStore } from '../checkpoints'
 import type { UnifiedLog } from '../unifiedLog'
@@ -28,18 +29,6 @@ export interface LastCleaning {
   endTime: number
   endOffset: number
   stats: CleanerStats
-}
-
-/** Kafka's LogCleaner metrics, by their Kafka names. */
-export interface LogCleanerMetrics {
-  'max-buffer-utilization-percent': number
-  'cleaner-recopy-percent': number
-  'max-clean-time-secs': number
-  'max-compaction-delay-secs': number
-  'DeadThreadCount': number
-  'max-dirty-percent': number
-  'time-since-last-run-ms': number
-  'uncleanable-partitions-count': number
 }
 
 export class LogCleaner {
