@@ -4,7 +4,20 @@
 // A batch whose records all stay is copied as it is; otherwise it is re-encoded with the
 // survivors at their own offsets, keeping base and last offset, leader epoch, producer fields
 // and codec.
-import { CompressionType, DELETE_HORIZON_FLAG_MASK } from '../../../protocol/batchHeader'
+import {
+  ATTRIBUTES,
+  BASE_OFFSET,
+  BASE_TIMESTAMP,
+  CONTROL_FLAG_MASK,
+  CompressionType,
+  DELETE_HORIZON_FLAG_MASK,
+  RECORDS_COUNT,
+  isTransactional,
+  readBatchHeader,
+  timestampTypeOf,
+  type BatchHeader,
+} from '../../../protocol/batchHeader'
+import { forEachRecordKey, keyString } from '../../../protocol/recordKeys'
 import { decodeRecordBatch, encodeRecordBatch, type RecordBatch } from '../../../protocol/recordBatch'
 import type { KafkaRecord } from '../../../protocol/record'
 import type { OffsetMap } from './offsetMap'
@@ -29,34 +42,43 @@ export interface FilterResult {
  * all go (Kafka's RETAIN_EMPTY): it holds the last offset of a cleaned segment, or the last
  * sequence of an active producer.
  */
-export function filterBatch(source: Buffer, pos: number, size: number, context: FilterContext, retainEmpty: (batch: RecordBatch) => boolean): FilterResult {
-  const batch = decodeRecordBatch(source, pos, { verifyCrc: false })
-  const whole = (): FilterResult => ({ bytes: source.subarray(pos, pos + size), recordsRead: batch.records.length, recordsRetained: batch.records.length, invalidRecords: 0 })
+export function filterBatch(source: Buffer, pos: number, size: number, context: FilterContext, retainEmpty: (batch: BatchHeader) => boolean): FilterResult {
+  const whole = (records: number): FilterResult => ({ bytes: source.subarray(pos, pos + size), recordsRead: records, recordsRetained: records, invalidRecords: 0 })
+  const attributes = source.readInt16BE(pos + ATTRIBUTES)
   // Transactions do not exist yet: control batches (markers) stay. With them, Kafka's
   // CleanedTransactionMetadata decides here when a marker and its aborted records may go.
-  if (batch.isControl) return whole()
-  // A batch emptied by an earlier round stays only while it is still needed.
-  if (batch.records.length === 0) return retainEmpty(batch) ? whole() : { bytes: null, recordsRead: 0, recordsRetained: 0, invalidRecords: 0 }
+  if (attributes & CONTROL_FLAG_MASK) return whole(source.readInt32BE(pos + RECORDS_COUNT))
 
-  const horizon = (batch.attributes & DELETE_HORIZON_FLAG_MASK) !== 0 ? Number(batch.baseTimestamp) : null
+  const baseOffset = Number(source.readBigInt64BE(pos + BASE_OFFSET))
+  const horizon = attributes & DELETE_HORIZON_FLAG_MASK ? Number(source.readBigInt64BE(pos + BASE_TIMESTAMP)) : null
   const retainDeletes = horizon === null || context.now < horizon
+  // First the keys alone: most batches keep all their records or none, and need no more.
+  const kept: boolean[] = []
+  let retained = 0
   let invalidRecords = 0
-  const retained: KafkaRecord[] = []
-  for (const record of batch.records) {
-    const offset = Number(record.offset)
-    if (offset > context.map.latestOffset) {
-      retained.push(record)
-    } else if (record.key === null) {
-      invalidRecords++ // a record without a key in a compacted log: Kafka drops it
-    } else if (offset >= context.map.get(record.key) && (record.value !== null || retainDeletes)) {
-      retained.push(record)
+  let keptTombstone = false
+  forEachRecordKey(source, pos, (offsetDelta, records, keyStart, keyLength, hasValue) => {
+    const offset = baseOffset + offsetDelta
+    let keep = false
+    if (offset > context.map.latestOffset) keep = true
+    else if (keyLength < 0) invalidRecords++ // a record without a key in a compacted log: Kafka drops it
+    else keep = offset >= context.map.get(keyString(records, keyStart, keyLength)) && (hasValue || retainDeletes)
+    kept.push(keep)
+    if (keep) {
+      retained++
+      if (!hasValue) keptTombstone = true
     }
+  })
+  const result = { recordsRead: kept.length, recordsRetained: retained, invalidRecords }
+  const needsHorizon = horizon === null && keptTombstone
+  if (retained === kept.length && !needsHorizon && kept.length > 0) return whole(retained)
+  if (retained === 0) {
+    const header = readBatchHeader(source, pos)
+    return { ...result, bytes: retainEmpty(header) ? (kept.length === 0 ? source.subarray(pos, pos + size) : emptyBatch(header)) : null }
   }
-  const result = { recordsRead: batch.records.length, recordsRetained: retained.length, invalidRecords }
-  const needsHorizon = horizon === null && retained.some((r) => r.value === null)
-  if (retained.length === batch.records.length && !needsHorizon) return whole()
-  if (retained.length === 0) return { ...result, bytes: retainEmpty(batch) ? emptyBatch(batch) : null }
-  return { ...result, bytes: rebuild(batch, retained, needsHorizon ? BigInt(context.now + context.deleteRetentionMs) : horizon === null ? undefined : BigInt(horizon)) }
+  const batch = decodeRecordBatch(source, pos, { verifyCrc: false })
+  const survivors = batch.records.filter((_, i) => kept[i])
+  return { ...result, bytes: rebuild(batch, survivors, needsHorizon ? BigInt(context.now + context.deleteRetentionMs) : horizon === null ? undefined : BigInt(horizon)) }
 }
 
 function rebuild(batch: RecordBatch, records: KafkaRecord[], deleteHorizonMs: bigint | undefined): Buffer {
@@ -84,13 +106,13 @@ function rebuild(batch: RecordBatch, records: KafkaRecord[], deleteHorizonMs: bi
 }
 
 /** Kafka's DefaultRecordBatch.writeEmptyHeader: no records, the batch's offsets and producer fields, uncompressed. */
-function emptyBatch(batch: RecordBatch): Buffer {
+function emptyBatch(batch: BatchHeader): Buffer {
   return encodeRecordBatch({
     baseOffset: batch.baseOffset,
     partitionLeaderEpoch: batch.partitionLeaderEpoch,
     compression: CompressionType.None,
-    timestampType: batch.timestampType,
-    isTransactional: batch.isTransactional,
+    timestampType: timestampTypeOf(batch.attributes),
+    isTransactional: isTransactional(batch.attributes),
     producerId: batch.producerId,
     producerEpoch: batch.producerEpoch,
     baseSequence: batch.baseSequence,

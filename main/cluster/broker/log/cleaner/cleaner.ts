@@ -8,7 +8,8 @@
 import type { UnifiedLog } from '../unifiedLog'
 import { LogSegment, batchInfoAt, type BatchInfo } from '../segment'
 import { deleteCleanedSegments } from '../swap'
-import { decodeRecordBatch, type RecordBatch } from '../../../protocol/recordBatch'
+import { CONTROL_FLAG_MASK, type BatchHeader } from '../../../protocol/batchHeader'
+import { forEachRecordKey, keyString } from '../../../protocol/recordKeys'
 import { filterBatch, type FilterContext } from './batchFilter'
 import { CleanerStats } from './cleanerStats'
 import type { OffsetMap } from './offsetMap'
@@ -71,7 +72,7 @@ export class Cleaner {
         const groupEnd = nextOffsetAfter(group[group.length - 1])
         // Kept even when emptied: a cleaned segment ends where its group did (swap.ts), and an
         // active producer's last sequence stays known (Kafka's RETAIN_EMPTY).
-        const retainEmpty = (batch: RecordBatch) => {
+        const retainEmpty = (batch: BatchHeader) => {
           const lastOffset = Number(batch.baseOffset) + batch.lastOffsetDelta
           return lastOffset + 1 >= groupEnd || (batch.producerId >= 0n && lastOffsetsOfProducers.has(lastOffset))
         }
@@ -103,12 +104,22 @@ export class Cleaner {
         for (let pos = 0; pos < chunk.length; ) {
           const info = batchInfoAt(chunk, pos)
           if (info.baseOffset >= end) return
-          const batch = decodeRecordBatch(chunk, pos, { verifyCrc: false })
-          const keyed = batch.isControl ? [] : batch.records.filter((r) => r.key !== null && Number(r.offset) >= start)
-          if (map.size > 0 && map.size + keyed.length > map.maxEntries) return
-          for (const record of keyed) map.put(record.key!, Number(record.offset))
+          const keys: string[] = []
+          const offsets: number[] = []
+          let records = 0
+          if (!(info.attributes & CONTROL_FLAG_MASK)) {
+            forEachRecordKey(chunk, pos, (offsetDelta, bytes, keyStart, keyLength) => {
+              records++
+              const offset = info.baseOffset + offsetDelta
+              if (keyLength < 0 || offset < start) return
+              keys.push(keyString(bytes, keyStart, keyLength))
+              offsets.push(offset)
+            })
+          }
+          if (map.size > 0 && map.size + keys.length > map.maxEntries) return
+          for (let i = 0; i < keys.length; i++) map.put(keys[i], offsets[i])
           if (info.lastOffset >= start) map.updateLatestOffset(info.lastOffset)
-          stats.indexMessagesRead(batch.records.length, info.size)
+          stats.indexMessagesRead(records, info.size)
           pos += info.size
         }
         position += chunk.length
@@ -124,7 +135,7 @@ export class Cleaner {
     source: LogSegment,
     dest: LogSegment,
     context: FilterContext,
-    retainEmpty: (batch: RecordBatch) => boolean,
+    retainEmpty: (batch: BatchHeader) => boolean,
     stats: CleanerStats,
     checkDone: () => void,
   ): Promise<void> {

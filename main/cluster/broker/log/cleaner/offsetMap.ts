@@ -2,7 +2,8 @@
 // before the log is rewritten. Kafka stores MD5 hashes in a fixed buffer of
 // log.cleaner.dedupe.buffer.size / log.cleaner.threads bytes, 24 bytes a slot (hash and
 // offset). Here the keys themselves go into a Map: no hash collisions, memory grows with the
-// keys seen; the capacity is Kafka's, so a round covers the same span as in Kafka.
+// keys seen; the capacity is Kafka's, so a round covers the same span as in Kafka. A key is
+// given as a string of one char per byte (recordKeys.ts keyString).
 
 /** Kafka's bytes per entry: a 16-byte MD5 hash and an 8-byte offset. */
 export const BYTES_PER_ENTRY = 24
@@ -40,14 +41,14 @@ export class OffsetMap {
     return this.slots === 0 ? 0 : this.offsets.size / this.slots
   }
 
-  put(key: Uint8Array, offset: number): void {
-    this.offsets.set(keyString(key), offset)
+  put(key: string, offset: number): void {
+    this.offsets.set(key, offset)
     if (offset > this.latestOffset) this.latestOffset = offset
   }
 
   /** The latest offset of `key`, or -1 when the dirty section does not hold it. */
-  get(key: Uint8Array): number {
-    return this.offsets.get(keyString(key)) ?? -1
+  get(key: string): number {
+    return this.offsets.get(key) ?? -1
   }
 
   updateLatestOffset(offset: number): void {
@@ -58,9 +59,4 @@ export class OffsetMap {
     this.offsets.clear()
     this.latestOffset = -1
   }
-}
-
-/** One char per byte: a Map key equal exactly when the key bytes are. */
-function keyString(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')
 }
