@@ -152,10 +152,16 @@ describe('log cleaner in the cluster', () => {
   it("refuses a record without a key on a compacted topic with Kafka's INVALID_RECORD and message", async () => {
     const c = await lab.start({}, 1)
     await c.createTopic({ name: 'keyed', partitions: 1, configs: { 'cleanup.policy': 'compact,delete' } })
-    const answer = await c.produce('keyed', 0, encodeRecordBatch({ records: [{ key: null, value: 'v' }] }), -1)
+    const answer = await c.produce('keyed', 0, encodeRecordBatch({ records: [{ key: null, value: 'v' }, { key: 'k', value: 'v' }, { key: null, value: 'v' }] }), -1)
+    const message = 'Compacted topic cannot accept message without key in topic partition keyed-0'
     expect(answer).toMatchObject({
       errorCode: ErrorCode.INVALID_RECORD,
-      errorMessage: 'Compacted topic cannot accept message without key in topic partition keyed-0',
+      errorMessage: message,
+      logStartOffset: 0,
+      recordErrors: [
+        { batchIndex: 0, batchIndexErrorMessage: message },
+        { batchIndex: 2, batchIndexErrorMessage: message },
+      ],
     })
   })
 })

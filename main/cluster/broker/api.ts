@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
 import type { LinkFault } from '../faults'
+import type { RecordError } from '../errors'
 import type { GroupView } from './group'
 import type { BrokerEvent } from '../../../preload/contract'
 import type { BrokerTrafficTotals } from './brokerTopicMetrics'
@@ -80,6 +81,8 @@ export interface ProduceRequest {
 }
 export interface ProducePartitionResponse extends PartitionError {
   index: number
+  /** The records a validation error refused, each with why (Kafka's record_errors). */
+  recordErrors?: RecordError[]
   baseOffset: number
   /** -1 unless the topic uses LogAppendTime. */
   logAppendTimeMs: number

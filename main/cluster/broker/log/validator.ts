@@ -2,7 +2,7 @@
 // checked (structure, size, CRC, record count, timestamps) and stamped with its base offset
 // and leader epoch in place, without decoding its records. Only a compacted topic's batches
 // are decoded, as in Kafka: every record needs a key there.
-import { KafkaError } from '../../errors'
+import { KafkaError, RecordValidationError } from '../../errors'
 import {
   ATTRIBUTES,
   BATCH_LENGTH,
@@ -130,9 +130,9 @@ export function validateRecords(produced: Uint8Array, config: LogConfig, now: nu
 
 /** LogValidator.validateKey: a compacted topic refuses a record without a key (INVALID_RECORD since KIP-467). */
 function checkKeys(bytes: Uint8Array, batch: BatchInfo, topicPartition: string): void {
-  if (decodeRecordBatch(bytes, batch.position, { verifyCrc: false }).records.some((r) => r.key === null)) {
-    throw new KafkaError('INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${topicPartition}`)
-  }
+  const message = `Compacted topic cannot accept message without key in topic partition ${topicPartition}`
+  const recordErrors = decodeRecordBatch(bytes, batch.position, { verifyCrc: false }).records.flatMap((r, batchIndex) => (r.key === null ? [{ batchIndex, batchIndexErrorMessage: message }] : []))
+  if (recordErrors.length > 0) throw new RecordValidationError('INVALID_RECORD', message, recordErrors)
 }
 
 /**
