@@ -151,6 +151,27 @@ export function encodeRecordBatch(input: RecordBatchInput): Buffer {
   return buf
 }
 
+/**
+ * The input that encodes `batch` again, with `records` (by default all of its own) at their own
+ * offsets: header fields kept, last offset included. For re-encoding (recompression, cleaning).
+ */
+export function recordBatchInputOf(batch: RecordBatch, records: readonly KafkaRecord[] = batch.records): RecordBatchInput {
+  return {
+    baseOffset: batch.baseOffset,
+    partitionLeaderEpoch: batch.partitionLeaderEpoch,
+    compression: batch.compression,
+    timestampType: batch.timestampType,
+    isTransactional: batch.isTransactional,
+    isControl: batch.isControl,
+    producerId: batch.producerId,
+    producerEpoch: batch.producerEpoch,
+    baseSequence: batch.baseSequence,
+    baseTimestamp: batch.baseTimestamp,
+    lastOffsetDelta: batch.lastOffsetDelta,
+    records: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: Number(r.offset - batch.baseOffset) })),
+  }
+}
+
 /** Checks the framing of the batch at `pos`: enough bytes, magic v2, a plausible length. */
 function checkFraming(buf: Buffer, pos: number): number {
   const available = buf.length - pos

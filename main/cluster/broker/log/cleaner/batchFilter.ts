@@ -18,7 +18,7 @@ import {
   type BatchHeader,
 } from '../../../protocol/batchHeader'
 import { forEachRecordKey, keyString } from '../../../protocol/recordKeys'
-import { decodeRecordBatch, encodeRecordBatch, type RecordBatch } from '../../../protocol/recordBatch'
+import { decodeRecordBatch, encodeRecordBatch, recordBatchInputOf, type RecordBatch } from '../../../protocol/recordBatch'
 import type { KafkaRecord } from '../../../protocol/record'
 import type { OffsetMap } from './offsetMap'
 
@@ -81,28 +81,9 @@ export function filterBatch(source: Buffer, pos: number, size: number, context: 
   return { ...result, bytes: rebuild(batch, survivors, needsHorizon ? BigInt(context.now + context.deleteRetentionMs) : horizon === null ? undefined : BigInt(horizon)) }
 }
 
+/** The survivors re-encoded; Kafka keeps the batch's last offset, so the producer's last sequence survives compaction. */
 function rebuild(batch: RecordBatch, records: KafkaRecord[], deleteHorizonMs: bigint | undefined): Buffer {
-  return encodeRecordBatch({
-    baseOffset: batch.baseOffset,
-    partitionLeaderEpoch: batch.partitionLeaderEpoch,
-    compression: batch.compression,
-    timestampType: batch.timestampType,
-    isTransactional: batch.isTransactional,
-    producerId: batch.producerId,
-    producerEpoch: batch.producerEpoch,
-    baseSequence: batch.baseSequence,
-    baseTimestamp: batch.baseTimestamp,
-    deleteHorizonMs,
-    // Kafka keeps the batch's last offset, so the producer's last sequence survives compaction.
-    lastOffsetDelta: batch.lastOffsetDelta,
-    records: records.map((r) => ({
-      key: r.key,
-      value: r.value,
-      headers: r.headers,
-      timestamp: r.timestamp,
-      offsetDelta: Number(r.offset - batch.baseOffset),
-    })),
-  })
+  return encodeRecordBatch({ ...recordBatchInputOf(batch, records), deleteHorizonMs })
 }
 
 /** Kafka's DefaultRecordBatch.writeEmptyHeader: no records, the batch's offsets and producer fields, uncompressed. */

@@ -85,6 +85,8 @@ export class Cleaner {
       log.replaceSegments(cleaned, toClean)
     } catch (error) {
       deleteCleanedSegments(cleaned)
+      // A log deleted or closed under the round fails its file operations: that is an abort too.
+      if (log.segmentChanges !== changes) throw new LogCleaningAbortedError(log)
       throw error
     }
     stats.bufferUtilization = this.offsetMap.utilization
