@@ -63,6 +63,8 @@ export type CleanedLogState = z.infer<typeof CleanedLogState>
 export const LogCleanerState = z.object({
   enabled: z.boolean(),
   running: z.boolean(),
+  /** Cleaners running (log.cleaner.threads). */
+  threads: z.number(),
   metrics: LogCleanerMetrics,
   logs: z.array(CleanedLogState),
 })

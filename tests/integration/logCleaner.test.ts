@@ -158,6 +158,32 @@ describe('log cleaner in the cluster', () => {
     }
   })
 
+  it('log.cleaner.enable=false leaves compacted logs alone; the cleaner\'s dynamic configs restart it or are refused as in Kafka', async () => {
+    const c = await lab.start({ ...FAST_CLEANER, 'log.cleaner.enable': 'false' }, 1)
+    await c.createTopic({ name: 'table', partitions: 1, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '1024' } })
+    for (let b = 0; b < 50; b++) await c.produce('table', 0, keyedBatch([[`k${b % 3}`, `v${b}`]]), -1)
+    await new Promise((r) => setTimeout(r, 500))
+    const disabled = await cleanerState(c, 1)
+    expect(disabled).toMatchObject({ enabled: false, running: false })
+    expect(disabled.logs[0].lastRun).toBeNull()
+    expect(disabled.logs[0].segments.reduce((t, s) => t + s.records, 0)).toBe(50)
+    await expect(c.alterConfigs({ broker: '' }, { 'log.cleaner.threads': '3' })).rejects.toThrow('Log cleaner threads cannot be increased to more than double the current value 1')
+    await c.alterConfigs({ broker: '' }, { 'log.cleaner.threads': '2', 'log.cleaner.backoff.ms': '50' })
+    // Still disabled: log.cleaner.enable is read-only, as in Kafka.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await cleanerState(c, 1)).toMatchObject({ enabled: false, running: false, threads: 0 })
+  })
+
+  it('a dynamic log.cleaner.threads restarts the cleaners with the new count, and they clean', async () => {
+    const c = await lab.start(FAST_CLEANER, 1)
+    expect(await cleanerState(c, 1)).toMatchObject({ running: true, threads: 1 })
+    await c.alterConfigs({ broker: '' }, { 'log.cleaner.threads': '2' })
+    await eventually('two cleaners', async () => (await cleanerState(c, 1)).threads === 2)
+    await c.createTopic({ name: 'table', partitions: 2, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '1024' } })
+    for (let b = 0; b < 60; b++) await c.produce('table', b % 2, keyedBatch([[`k${b % 3}`, `v${b}`]]), -1)
+    await eventually('both partitions cleaned', async () => (await cleanerState(c, 1)).logs.every((l) => l.lastRun && l.lastRun.recordsRemoved > 0), 20_000)
+  })
+
   it("refuses a record without a key on a compacted topic with Kafka's INVALID_RECORD and message", async () => {
     const c = await lab.start({}, 1)
     await c.createTopic({ name: 'keyed', partitions: 1, configs: { 'cleanup.policy': 'compact,delete' } })

@@ -8,7 +8,11 @@ import { keyedBatch, producerBatch } from '../../helpers/batches'
 import { expectedAfterCleaning, manualCleaner } from '../../helpers/cleaning'
 import { logFixture, readRecords } from '../../helpers/log'
 import { seededRandom } from '../../helpers/random'
-import { LogCleaningAbortedError } from '../../../main/cluster/broker/log/cleaner/cleaner'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Cleaner, LogCleaningAbortedError } from '../../../main/cluster/broker/log/cleaner/cleaner'
+import { LogCleanerManager } from '../../../main/cluster/broker/log/cleaner/logCleanerManager'
+import { OffsetMap } from '../../../main/cluster/broker/log/cleaner/offsetMap'
+import { Throttler } from '../../../main/cluster/broker/log/cleaner/throttler'
 import { CompressionType } from '../../../main/cluster/protocol/batchHeader'
 import { encodeRecordBatch } from '../../../main/cluster/protocol/recordBatch'
 import { isKafkaError } from '../../../main/cluster/errors'
@@ -206,5 +210,64 @@ describe('log cleaner', () => {
     expect(isKafkaError(error, 'INVALID_RECORD'), String(error)).toBe(true)
     expect((error as Error).message).toBe('Compacted topic cannot accept message without key in topic partition topic-0')
     expect(log.logEndOffset).toBe(0)
+  })
+})
+
+describe('log cleaner, alongside the broker', () => {
+  it('holds its reads and writes to log.cleaner.io.max.bytes.per.second', async () => {
+    const log = compactedLog()
+    fill(log, 300, 40)
+    const slept: number[] = []
+    // A clock that moves 10 ms each time the throttler looks: the round appears to read fast.
+    const throttler = new Throttler(20_000, () => (clock += 10), async (ms) => {
+      slept.push(ms)
+      clock += ms
+    })
+    const cleaner = new Cleaner(0, OffsetMap.forMemory(1 << 20, 0.9), throttler, 512, () => false, now)
+    const cleanable = new LogCleanerManager(() => [log], fixture.checkpoints, now).logToClean(log)
+    const start = clock
+    const { stats } = await cleaner.clean(cleanable)
+    const io = stats.bytesRead + stats.mapBytesRead + stats.bytesWritten
+    // Reads and writes together went at 20 KB/s, give or take the last check interval (300 ms).
+    const rate = io / ((clock - start) / 1000)
+    expect(rate).toBeLessThan(20_000 * 1.2)
+    expect(rate).toBeGreaterThan(20_000 * 0.8)
+    expect(slept.length).toBeGreaterThan(3)
+  })
+
+  it('never holds the event loop long: a round over 20 MB leaves it free every few milliseconds', async () => {
+    const log = compactedLog({ segmentBytes: 1 << 20 })
+    const value = 'x'.repeat(200)
+    for (let b = 0; b < 100; b++) {
+      log.appendAsLeader(encodeRecordBatch({ records: Array.from({ length: 1000 }, (_, i) => ({ key: `k${(b * 1000 + i) % 5000}`, value })) }), 0)
+    }
+    log.updateHighWatermark(log.logEndOffset)
+    log.roll()
+    expect(log.size).toBeGreaterThan(20e6)
+    const delay = monitorEventLoopDelay({ resolution: 1 })
+    delay.enable()
+    const cleaner = new Cleaner(0, OffsetMap.forMemory(128 << 20, 0.9), new Throttler(Number.MAX_VALUE), 256 * 1024)
+    await cleaner.clean(new LogCleanerManager(() => [log], fixture.checkpoints).logToClean(log))
+    delay.disable()
+    // One chunk of 256 KiB at a time (Kafka's default buffer): well under the 100 ms a client would notice.
+    expect(delay.max / 1e6).toBeLessThan(100)
+    expect(readRecords(log).length).toBe(5000)
+  }, 60_000)
+
+  it('a retention deletion aborts a round of a compact,delete log, and the round after it cleans what is left', async () => {
+    const log = compactedLog({ cleanupPolicy: ['compact', 'delete'], retentionMs: 1000 })
+    fill(log, 300, 40)
+    const cleaner = manualCleaner(() => [log], fixture.checkpoints, now, { ioBufferSize: 256 })
+    const round = cleaner.round()
+    await new Promise((r) => setImmediate(r))
+    // Half the segments are old enough for retention.ms.
+    const half = log.logSegments[Math.floor(log.segmentCount / 2)].baseOffset
+    for (const s of log.logSegments) if (s.baseOffset < half) s.maxTimestampSoFar = Date.now() - 2000
+    expect(log.deleteOldSegments()).toMatchObject({ reason: 'retention.ms' })
+    await expect(round).rejects.toBeInstanceOf(LogCleaningAbortedError)
+    expect(cleanedFiles()).toEqual([])
+    const before = readRecords(log)
+    expect(await cleaner.round()).toBe(log.activeSegment.baseOffset)
+    expect(readRecords(log)).toEqual(expectedAfterCleaning(before, log.activeSegment.baseOffset))
   })
 })

@@ -51,6 +51,17 @@ export class Cleaner {
     const checkDone = () => {
       if (log.segmentChanges !== changes || this.stopping()) throw new LogCleaningAbortedError(log)
     }
+    try {
+      return await this.doClean(cleanable, checkDone)
+    } catch (error) {
+      // Files deleted under the round (retention, truncation, topic deletion) fail its reads: an abort too.
+      if (log.segmentChanges !== changes && !(error instanceof LogCleaningAbortedError)) throw new LogCleaningAbortedError(log)
+      throw error
+    }
+  }
+
+  private async doClean(cleanable: LogToClean, checkDone: () => void): Promise<{ endOffset: number; stats: CleanerStats }> {
+    const { log } = cleanable
     const stats = new CleanerStats(this.now)
     const now = this.now()
     await this.buildOffsetMap(log, cleanable.firstDirtyOffset, cleanable.firstUncleanableOffset, stats, checkDone)
@@ -85,8 +96,6 @@ export class Cleaner {
       log.replaceSegments(cleaned, toClean)
     } catch (error) {
       deleteCleanedSegments(cleaned)
-      // A log deleted or closed under the round fails its file operations: that is an abort too.
-      if (log.segmentChanges !== changes) throw new LogCleaningAbortedError(log)
       throw error
     }
     stats.bufferUtilization = this.offsetMap.utilization

@@ -14,6 +14,7 @@ export function logCleanerState(cleaner: LogCleaner, logs: Iterable<UnifiedLog>,
   return {
     enabled,
     running: cleaner.isRunning,
+    threads: cleaner.threads,
     metrics: cleaner.metrics(),
     logs: [...logs]
       .filter((log) => isCompacted(log.config))

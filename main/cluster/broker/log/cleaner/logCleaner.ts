@@ -53,6 +53,11 @@ export class LogCleaner {
     return !this.stopped
   }
 
+  /** Cleaners running now (Kafka's cleaner threads). */
+  get threads(): number {
+    return this.stopped ? 0 : this.running.length
+  }
+
   startup(): void {
     const config = this.deps.config()
     if (!config.enableCleaner || !this.stopped) return
