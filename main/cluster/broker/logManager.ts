@@ -186,7 +186,7 @@ export class LogManager {
   /** Clean shutdown: every log flushed and closed, checkpoints written. */
   shutdown(): void {
     this.stopTimers()
-    this.cleaner.stop()
+    this.cleaner.close()
     for (const log of this.logs.values()) log.close()
     this.logs.clear()
     this.checkpoints.close()

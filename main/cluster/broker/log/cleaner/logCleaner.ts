@@ -36,6 +36,7 @@ export class LogCleaner {
   private readonly now: () => number
   private running: Array<Promise<void>> = []
   private stopped = true
+  private closed = false
   private wake: Array<() => void> = []
   private throttler: Throttler
   /** The last round's statistics of each cleaner (Kafka keeps them per thread for its metrics). */
@@ -60,7 +61,7 @@ export class LogCleaner {
 
   startup(): void {
     const config = this.deps.config()
-    if (!config.enableCleaner || !this.stopped) return
+    if (!config.enableCleaner || !this.stopped || this.closed) return
     this.stopped = false
     this.throttler.desiredRatePerSec = config.maxIoBytesPerSecond
     const memory = config.numThreads > 0 ? config.dedupeBufferSize / config.numThreads : 0
@@ -72,22 +73,27 @@ export class LogCleaner {
     }
   }
 
-  /** Stops every cleaner after its current chunk: a round in progress is abandoned, its .cleaned files removed. */
-  stop(): void {
+  /**
+   * For good (the broker shuts down): every cleaner stops after its current chunk, a round in
+   * progress is abandoned and its .cleaned files removed.
+   */
+  close(): void {
+    this.closed = true
     this.stopped = true
     this.wakeUp()
   }
 
-  async shutdown(): Promise<void> {
-    this.stop()
+  private async halt(): Promise<void> {
+    this.stopped = true
+    this.wakeUp()
     await Promise.all(this.running)
     this.running = []
   }
 
-  /** Kafka's reconfigure: new cleaners with the new settings. */
+  /** Kafka's reconfigure: new cleaners with the new settings (none once closed). */
   async reconfigure(): Promise<void> {
-    await this.shutdown()
-    this.startup()
+    await this.halt()
+    if (!this.closed) this.startup()
   }
 
   /** Ends the cleaners' back-off now (a test, or the console, asking for a round). */
