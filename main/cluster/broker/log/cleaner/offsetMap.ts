@@ -7,6 +7,8 @@
 
 /** Kafka's bytes per entry: a 16-byte MD5 hash and an 8-byte offset. */
 export const BYTES_PER_ENTRY = 24
+/** A V8 Map holds at most 2^24 entries; a dedupe buffer over ~400 MB per cleaner would pass it. */
+const MAX_MAP_ENTRIES = 2 ** 24 - 1
 
 export class OffsetMap {
   private readonly offsets = new Map<string, number>()
@@ -23,9 +25,9 @@ export class OffsetMap {
     return new OffsetMap(Math.floor(Math.min(memoryBytes, 2 ** 31 - 1) / BYTES_PER_ENTRY), loadFactor)
   }
 
-  /** Kafka's maxDesiredMapSize: the map stops taking segments past it. */
+  /** Kafka's maxDesiredMapSize: the map stops taking segments past it (and below V8's Map limit). */
   get maxEntries(): number {
-    return Math.floor(this.slots * this.loadFactor)
+    return Math.min(Math.floor(this.slots * this.loadFactor), MAX_MAP_ENTRIES)
   }
 
   get size(): number {
