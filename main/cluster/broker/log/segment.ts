@@ -81,6 +81,7 @@ export class LogSegment {
   private bytesSinceLastIndexEntry = 0
   /** Timestamp of the first batch, which segment.ms counts from (Kafka's rollingBasedTimestamp). */
   private rollingBasedTimestamp: number | null = null
+  private recordsCounted = { position: 0, count: 0 }
   maxTimestampSoFar = -1
   offsetOfMaxTimestampSoFar = -1
   /** Offset after the last batch in this segment. */
@@ -330,6 +331,7 @@ export class LogSegment {
   private truncateFile(size: number): void {
     ftruncateSync(this.fd, size)
     this.size = size
+    this.recordsCounted = { position: 0, count: 0 }
   }
 
   /** Flushes the data and writes the indexes: done when the segment closes for appends. */
@@ -350,15 +352,21 @@ export class LogSegment {
     for (const kind of SEGMENT_FILE_KINDS) rmSync(this.path(kind), { force: true })
   }
 
-  /** Records in the segment, from every batch's header (for the console; scans the whole file). */
+  /**
+   * Records in the segment, from the batch headers (for the console). Appends only add to the
+   * end, so each call reads only the headers after the previous one's; a truncation starts over.
+   */
   recordCount(): number {
-    const count = Buffer.alloc(4)
-    let total = 0
-    for (const batch of this.batchesFrom(0)) {
-      readSync(this.fd, count, 0, 4, batch.position + RECORDS_COUNT)
-      total += count.readInt32BE(0)
+    if (this.size < this.recordsCounted.position) this.recordsCounted = { position: 0, count: 0 }
+    const field = Buffer.alloc(4)
+    let { position, count } = this.recordsCounted
+    for (const batch of this.batchesFrom(position)) {
+      readSync(this.fd, field, 0, 4, batch.position + RECORDS_COUNT)
+      count += field.readInt32BE(0)
+      position = batch.position + batch.size
     }
-    return total
+    this.recordsCounted = { position, count }
+    return count
   }
 
   /** Bytes its indexes take in Kafka's file formats (the cleaner's grouping bounds them by segment.index.bytes). */
