@@ -80,7 +80,8 @@ export class Cleaner {
     const cleaned: LogSegment[] = []
     try {
       for (const group of groups) {
-        const groupEnd = nextOffsetAfter(group[group.length - 1])
+        // Where the group's last batch ends, so the cleaned segment ends there too.
+        const groupEnd = group[group.length - 1].nextOffset
         // Kept even when emptied: a cleaned segment ends where its group did (swap.ts), and an
         // active producer's last sequence stays known (Kafka's RETAIN_EMPTY).
         const retainEmpty = (batch: BatchHeader) => {
