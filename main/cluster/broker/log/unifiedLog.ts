@@ -3,7 +3,6 @@
 // return whole batches, retention removes whole segments, recovery cuts torn tails; the
 // producer state recognises idempotent producers' retries and gaps.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { KafkaError } from '../../errors'
 import { maxSegmentMs, type LogConfig } from '../../config/logConfig'
 import type { CheckpointStore } from './checkpoints'
