@@ -6,6 +6,7 @@ import { benchKcatPeer } from './kcatPeer'
 import { printTable } from './report'
 import { benchConsoleLists, printFrames } from './consoleLists'
 import { benchKafkaReference } from './kafkaReference'
+import { benchCleaner } from './cleaner'
 
 console.log(`# Brokerlab benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`)
 const only = process.argv[2]
@@ -15,6 +16,11 @@ if (!only || only === 'replication') met = printTable('Cost of replication: the 
 if (!only || only === 'kcat') {
   const { results, notes } = await benchKcatPeer()
   met = printTable('kcat against Brokerlab (3 brokers, RF=3) and the librdkafka mock cluster: 1,000,000 messages of 100 bytes', results) && met
+  for (const note of notes) console.log(`- ${note}`)
+}
+if (!only || only === 'cleaner') {
+  const { results, notes } = await benchCleaner()
+  met = printTable('Log cleaner: one round of a compacted log, 1,000,000 records of 100 bytes over 10,000 keys, against raw read + write', results) && met
   for (const note of notes) console.log(`- ${note}`)
 }
 if (!only || only === 'console') {

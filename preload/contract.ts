@@ -33,12 +33,14 @@ import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
+import { BrokerLogCleanerState, LogCleanerStateRequest } from './schemas/logCleaner'
 
 export * from './schemas/rules'
 export * from './schemas/data'
 export * from './schemas/events'
 export * from './schemas/connections'
 export * from './schemas/browse'
+export * from './schemas/logCleaner'
 
 const empty = z.object({}).strict()
 const brokerRequest = z.object({ brokerId: BrokerId }).strict()
@@ -179,6 +181,8 @@ export const METHODS = {
   ),
   'demo:producers': method(empty, z.array(ProducerStats)),
   'demo:stopProducer': method(z.object({ producerId: z.string().min(1).max(64) }).strict(), ProducerStats),
+  /** Lab only: each running broker's log cleaner (Kafka's cleaner metrics) and its compacted logs' dirty ratios, rounds and segments. */
+  'logCleaner:state': method(LogCleanerStateRequest, z.array(BrokerLogCleanerState)),
 }
 
 export type MethodName = keyof typeof METHODS

@@ -138,6 +138,23 @@ export class KafkaError extends Error {
   }
 }
 
+/** One record a produce refused (Kafka's RecordError: its index in the batch and why). */
+export interface RecordError {
+  batchIndex: number
+  batchIndexErrorMessage: string | null
+}
+
+/** Kafka's RecordValidationException: a batch refused for some of its records, each named. */
+export class RecordValidationError extends KafkaError {
+  constructor(
+    errorName: ErrorName,
+    message: string,
+    readonly recordErrors: RecordError[],
+  ) {
+    super(errorName, message)
+  }
+}
+
 export function isKafkaError(err: unknown, name?: ErrorName): err is KafkaError {
   return err instanceof KafkaError && (name === undefined || err.errorName === name)
 }

@@ -40,9 +40,10 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
 
   /** Chooses a cluster in the header's picker and waits until the page has reloaded onto it. */
   async function switchTo(name: string): Promise<void> {
-    await page.evaluate(() => ((window as unknown as { beforeSwitch: boolean }).beforeSwitch = true))
+    // A mark on the page's global object, which the reload clears.
+    await page.evaluate('globalThis.beforeSwitch = true')
     await page.getByTestId('cluster-picker').selectOption(name)
-    await page.waitForFunction(() => !(window as unknown as { beforeSwitch?: boolean }).beforeSwitch, undefined, { timeout: 15_000 })
+    await page.waitForFunction('!globalThis.beforeSwitch', undefined, { timeout: 15_000 })
     await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })
   }
 

@@ -44,3 +44,11 @@ export function tempDir(prefix = 'brokerlab-test-'): { dir: string; remove: () =
   const dir = mkdtempSync(join(tmpdir(), prefix))
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
+
+/** A producer's batch of keyed records; a null value is a tombstone. */
+export function keyedBatch(records: Array<[key: string, value: string | null]>, timestamp = Date.now(), compression = CompressionType.None): Buffer {
+  return encodeRecordBatch({
+    compression,
+    records: records.map(([key, value], i) => ({ key, value, timestamp: BigInt(timestamp + i) })),
+  })
+}

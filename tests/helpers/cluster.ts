@@ -45,6 +45,10 @@ export function useCluster() {
     get events() {
       return state.events
     },
+    /** The cluster's data directory (each broker's is broker-<id> in it). */
+    get dataDir() {
+      return state.tmp?.dir
+    },
     async start(configs: Record<string, string> = {}, brokers = 3, options: Omit<ClusterOptions, 'dataDir' | 'brokers' | 'brokerConfigs'> = {}): Promise<Cluster> {
       state.tmp ??= tempDir()
       state.cluster = await Cluster.start({ dataDir: state.tmp.dir, brokers, brokerConfigs: { ...FAST_CLOCKS, ...configs }, ...options })

@@ -16,6 +16,9 @@ export function logFixture(overrides: Partial<LogConfig> = {}) {
     dir: tmp.dir,
     config,
     open,
+    get checkpoints() {
+      return checkpoints
+    },
     /** Closes and reopens the checkpoint store too, as a broker restart would. */
     reopenStore() {
       checkpoints.close()
@@ -32,19 +35,24 @@ export function logFixture(overrides: Partial<LogConfig> = {}) {
   }
 }
 
-/** Every record readable from `from` to the log end, decoded: (offset, value). */
-export function readAll(log: UnifiedLog, from = log.logStartOffset, maxOffset = log.logEndOffset): Array<{ offset: number; value: string }> {
-  const out: Array<{ offset: number; value: string }> = []
+/** Every record readable from `from` to the log end, decoded: (offset, key, value; a tombstone's value is null). */
+export function readRecords(log: UnifiedLog, from = log.logStartOffset, maxOffset = log.logEndOffset): Array<{ offset: number; key: string | null; value: string | null }> {
+  const out: Array<{ offset: number; key: string | null; value: string | null }> = []
   let offset = from
   while (offset < maxOffset) {
     const { records } = log.read(offset, 64 * 1024, maxOffset)
     if (records.length === 0) break
     for (const batch of decodeRecordBatches(records)) {
       for (const r of batch.records) {
-        if (Number(r.offset) >= offset) out.push({ offset: Number(r.offset), value: r.value?.toString() ?? '' })
+        if (Number(r.offset) >= offset) out.push({ offset: Number(r.offset), key: r.key?.toString() ?? null, value: r.value?.toString() ?? null })
       }
       offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1
     }
   }
   return out
+}
+
+/** Every record readable from `from` to the log end, decoded: (offset, value). */
+export function readAll(log: UnifiedLog, from = log.logStartOffset, maxOffset = log.logEndOffset): Array<{ offset: number; value: string }> {
+  return readRecords(log, from, maxOffset).map((r) => ({ offset: r.offset, value: r.value ?? '' }))
 }

@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ConfigLayers } from '../config'
 import type { LinkFault } from '../faults'
+import type { RecordError } from '../errors'
 import type { BrokerEvent } from '../../../preload/contract'
 import type { BrokerTrafficTotals } from './brokerTopicMetrics'
 
@@ -79,6 +80,8 @@ export interface ProduceRequest {
 }
 export interface ProducePartitionResponse extends PartitionError {
   index: number
+  /** The records a validation error refused, each with why (Kafka's record_errors). */
+  recordErrors?: RecordError[]
   baseOffset: number
   /** -1 unless the topic uses LogAppendTime. */
   logAppendTimeMs: number
@@ -195,6 +198,7 @@ export interface DescribeLogDirsResponse {
 export type { BrokerEvent }
 
 import type { PackedLogOffsets } from './logOffsets'
+import type { LogCleanerState } from './log/cleaner/cleanerState'
 
 export type BrokerApi = {
   leaderAndIsr: [LeaderAndIsrRequest, LeaderAndIsrResponse]
@@ -212,6 +216,8 @@ export type BrokerApi = {
   retentionCheck: [Record<string, never>, { intervalMs: number; lastCheckAt: number | null }]
   /** Runs a retention pass now, as the timer would: what it deleted. */
   checkRetentionNow: [Record<string, never>, { deletedSegments: number; deletedBytes: number }]
+  /** The log cleaner: Kafka's cleaner metrics, and each compacted log's dirty ratio, last round and segments. */
+  logCleaner: [Record<string, never>, LogCleanerState]
   /** Traffic totals since the broker started (Kafka's BrokerTopicMetrics, all topics). */
   brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
   /** The broker thread's own V8 heap (a worker's heap is its own; process RSS counts every thread). */

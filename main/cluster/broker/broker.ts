@@ -230,6 +230,7 @@ export class Broker {
       brokerTopicMetrics: () => rm.metrics.read(),
       retentionCheck: () => this.logManager.retentionCheck(),
       checkRetentionNow: () => this.logManager.cleanupLogs(),
+      logCleaner: () => this.logManager.cleanerState(),
       heapStatistics: () => {
         const heap = getHeapStatistics()
         return { usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory }

@@ -1,13 +1,15 @@
 // Kafka's LogManager: the broker's partition logs under one data directory, their config,
-// the periodic retention pass and high-watermark checkpoint.
+// the periodic retention pass and high-watermark checkpoint, and the log cleaner.
 import { mkdirSync, readdirSync, statfsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { logConfigFor, type ConfigLayers, type LogConfig } from '../config'
+import { cleanerConfigFrom, logConfigFor, type ConfigLayers, type LogConfig } from '../config'
 import type { BrokerEvent } from './api'
 import { brokerConfigNumber } from './brokerConfig'
 import { CheckpointStore } from './log/checkpoints'
 import { readRecordTimestamps } from './log/recordTimestamps'
 import { UnifiedLog } from './log/unifiedLog'
+import { LogCleaner } from './log/cleaner/logCleaner'
+import { logCleanerState, type LogCleanerState } from './log/cleaner/cleanerState'
 
 /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
 const HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5000
@@ -28,6 +30,7 @@ export interface LogDirDescription {
 
 export class LogManager {
   readonly checkpoints: CheckpointStore
+  readonly cleaner: LogCleaner
   private readonly logs = new Map<string, UnifiedLog>()
   private readonly topicConfigs = new Map<string, Record<string, string>>()
   private retentionTimer: NodeJS.Timeout | null = null
@@ -42,6 +45,12 @@ export class LogManager {
   ) {
     mkdirSync(dataDir, { recursive: true })
     this.checkpoints = new CheckpointStore(join(dataDir, 'checkpoints.db'))
+    this.cleaner = new LogCleaner({
+      logs: () => this.logs.values(),
+      checkpoints: this.checkpoints,
+      config: () => cleanerConfigFrom(this.brokerConfigs),
+      log: (line) => console.error(`[log cleaner ${dataDir}] ${line}`),
+    })
   }
 
   /**
@@ -115,9 +124,14 @@ export class LogManager {
   }
 
   setBrokerConfigs(layers: ConfigLayers): void {
+    const cleanerBefore = JSON.stringify(cleanerConfigFrom(this.brokerConfigs))
     this.brokerConfigs = layers
     for (const log of this.logs.values()) log.updateConfig(this.logConfig(log.topic))
-    if (this.retentionTimer) this.startTimers()
+    if (!this.retentionTimer) return
+    this.startTimers()
+    if (this.cleaner.isRunning && JSON.stringify(cleanerConfigFrom(layers)) !== cleanerBefore) {
+      this.cleaner.reconfigure().catch((error) => console.error(`log cleaner reconfiguration failed: ${error}`))
+    }
   }
 
   deleteLog(topic: string, partition: number): void {
@@ -155,6 +169,10 @@ export class LogManager {
     return { intervalMs: brokerConfigNumber(this.brokerConfigs, 'log.retention.check.interval.ms'), lastCheckAt: this.lastRetentionCheckAt }
   }
 
+  cleanerState(): LogCleanerState {
+    return logCleanerState(this.cleaner, this.logs.values(), cleanerConfigFrom(this.brokerConfigs).enableCleaner)
+  }
+
   checkpointHighWatermarks(): void {
     this.checkpoints.saveHighWatermarks(
       [...this.logs.values()].map((log) => ({ topic: log.topic, partition: log.partition, highWatermark: log.highWatermark })),
@@ -168,6 +186,7 @@ export class LogManager {
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS)
     this.retentionTimer.unref()
     this.checkpointTimer.unref()
+    this.cleaner.startup()
   }
 
   private stopTimers(): void {
@@ -179,6 +198,7 @@ export class LogManager {
   /** Clean shutdown: every log flushed and closed, checkpoints written. */
   shutdown(): void {
     this.stopTimers()
+    this.cleaner.close()
     for (const log of this.logs.values()) log.close()
     this.logs.clear()
     this.checkpoints.close()

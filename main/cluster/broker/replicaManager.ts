@@ -2,7 +2,7 @@
 // metadata the controller publishes, and the produce, fetch, list-offsets, delete-records
 // and offset-for-leader-epoch paths through them, answering per partition with Kafka's
 // error codes.
-import { ErrorCode, KafkaError } from '../errors'
+import { ErrorCode, KafkaError, RecordValidationError } from '../errors'
 import type { MetadataChange, MetadataImage, PartitionRegistration } from '../metadata/image'
 import { ConfigResourceType } from '../metadata/records'
 import {
@@ -207,8 +207,9 @@ export class ReplicaManager {
     }
     const topics = await perPartitionAsync(request.topics, async (topic, p): Promise<ProducePartitionResponse> => {
       let logStartOffset = -1
+      let partition: Partition | undefined
       try {
-        const partition = this.partitionOrError(topic, p.index)
+        partition = this.partitionOrError(topic, p.index)
         const info = partition.appendRecordsToLeader(p.records, request.acks)
         if (!info.duplicate) this.metrics.markProduced(info.recordCount, p.records.byteLength)
         logStartOffset = partition.log.logStartOffset
@@ -219,6 +220,10 @@ export class ReplicaManager {
         }
         return { index: p.index, ...NONE, baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset }
       } catch (err) {
+        // As Kafka: a record validation error names the records, and answers the log start offset.
+        if (err instanceof RecordValidationError) {
+          return { index: p.index, ...partitionError(err), recordErrors: err.recordErrors, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: partition?.log.logStartOffset ?? -1 }
+        }
         return { index: p.index, ...partitionError(err), baseOffset: -1, logAppendTimeMs: -1, logStartOffset }
       }
     })

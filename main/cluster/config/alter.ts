@@ -5,6 +5,7 @@
 import { ConfigError } from './errors'
 import { formatConfigValue, parseType } from './parse'
 import { requireConfigKey, validateBrokerConfigUpdate, validateTopicConfigs } from './validate'
+import { cleanerConfigFrom, validateCleanerReconfiguration, validateCompactionLags } from './cleanerConfig'
 import type { ConfigLayers, ConfigScope } from './types'
 
 /** IncrementalAlterConfigsRequest OpType ids. */
@@ -58,6 +59,7 @@ const pick = (configs: Record<string, string>, names: string[]): Record<string, 
 export function alterTopicConfigs(overrides: Record<string, string>, ops: readonly AlterConfigOp[]): Record<string, string> {
   const { next, touched } = applyOps('topic', overrides, ops)
   validateTopicConfigs(pick(next, touched))
+  validateCompactionLags(next)
   return next
 }
 
@@ -73,5 +75,9 @@ export function alterBrokerConfigs(layers: ConfigLayers, level: 'perBroker' | 'c
     throw error instanceof ConfigError ? error.withErrorName('INVALID_REQUEST') : error
   }
   validateBrokerConfigUpdate(pick(applied.next, applied.touched), { perBroker: level === 'perBroker' })
-  return { ...layers, [level]: applied.next }
+  const next = { ...layers, [level]: applied.next }
+  if (applied.touched.some((name) => name.startsWith('log.cleaner.'))) {
+    validateCleanerReconfiguration(cleanerConfigFrom(layers), cleanerConfigFrom(next))
+  }
+  return next
 }

@@ -171,6 +171,75 @@ const DEFINITIONS: readonly BrokerDefinition[] = [
     },
   }),
 
+  // Log cleaner (CleanerConfig; the topic synonyms as LogConfig defines them)
+  define('log.cleaner.enable', 'BOOLEAN', true, {
+    doc: 'Enable the log cleaner process to run on the server. Should be enabled if using any topics with a cleanup.policy=compact including the internal offsets topic. If disabled those topics will not be compacted and continually grow in size.',
+  }),
+  define('log.cleaner.threads', 'INT', 1, {
+    validator: atLeast(0),
+    mode: 'cluster-wide',
+    // DEVIATION: the cleaners of a broker are concurrent tasks on its worker thread, not threads.
+    doc: 'The number of background threads to use for log cleaning. In Brokerlab, the number of logs a broker cleans at once, as tasks on its worker thread.',
+  }),
+  define('log.cleaner.io.max.bytes.per.second', 'DOUBLE', Number.MAX_VALUE, {
+    mode: 'cluster-wide',
+    doc: 'The log cleaner will be throttled so that the sum of its read and write i/o will be less than this value on average',
+  }),
+  define('log.cleaner.dedupe.buffer.size', 'LONG', 128 * 1024 * 1024, {
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'The total memory used for log deduplication across all cleaner threads',
+  }),
+  define('log.cleaner.io.buffer.size', 'INT', 512 * 1024, {
+    validator: atLeast(0),
+    unit: 'bytes',
+    mode: 'cluster-wide',
+    doc: 'The total memory used for log cleaner I/O buffers across all cleaner threads',
+  }),
+  define('log.cleaner.io.buffer.load.factor', 'DOUBLE', 0.9, {
+    mode: 'cluster-wide',
+    doc: 'Log cleaner dedupe buffer load factor. The percentage full the dedupe buffer can become. A higher value will allow more log to be cleaned at once but will lead to more hash collisions',
+  }),
+  define('log.cleaner.backoff.ms', 'LONG', 15_000, {
+    validator: atLeast(0),
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: 'The amount of time to sleep when there are no logs to clean',
+  }),
+  define('log.cleaner.min.cleanable.ratio', 'DOUBLE', 0.5, {
+    validator: { kind: 'between', min: 0, max: 1 },
+    mode: 'cluster-wide',
+    doc: 'The minimum ratio of dirty log to total log for a log to eligible for cleaning. If the log.cleaner.max.compaction.lag.ms or the log.cleaner.min.compaction.lag.ms configurations are also specified, then the log compactor considers the log eligible for compaction as soon as either: (i) the dirty ratio threshold has been met and the log has had dirty (uncompacted) records for at least the log.cleaner.min.compaction.lag.ms duration, or (ii) if the log has had dirty (uncompacted) records for at most the log.cleaner.max.compaction.lag.ms period.',
+    topic: {
+      name: 'min.cleanable.dirty.ratio',
+      documentation: 'This configuration controls how frequently the log compactor will attempt to clean the log (assuming log compaction is enabled): a log is not compacted while the ratio of its dirty (uncompacted) bytes to its total bytes is at or below this ratio, unless max.compaction.lag.ms forces it.',
+    },
+  }),
+  define('log.cleaner.delete.retention.ms', 'LONG', 24 * MS_PER_HOUR, {
+    validator: atLeast(0),
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: 'The amount of time to retain tombstone message markers for log compacted topics. This setting also gives a bound on the time in which a consumer must complete a read if they begin from offset 0 to ensure that they get a valid snapshot of the final stage (otherwise tombstones messages may be collected before a consumer completes their scan).',
+    topic: {
+      name: 'delete.retention.ms',
+      documentation: 'The amount of time to retain delete tombstone markers for log compacted topics, counted from the cleaning that first saw them (their batch\'s delete horizon).',
+    },
+  }),
+  define('log.cleaner.min.compaction.lag.ms', 'LONG', 0, {
+    validator: atLeast(0),
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: 'The minimum time a message will remain uncompacted in the log. Only applicable for logs that are being compacted.',
+    topic: { name: 'min.compaction.lag.ms' },
+  }),
+  define('log.cleaner.max.compaction.lag.ms', 'LONG', LONG_MAX_VALUE, {
+    validator: atLeast(1),
+    unit: 'ms',
+    mode: 'cluster-wide',
+    doc: 'The maximum time a message will remain ineligible for compaction in the log. Only applicable for logs that are being compacted.',
+    topic: { name: 'max.compaction.lag.ms' },
+  }),
+
   // Segments and indexes
   define('log.segment.bytes', 'INT', 1024 * 1024 * 1024, {
     // DEVIATION: Kafka 4.x requires at least 1048576; Brokerlab keeps Kafka 3.x's floor of 14
@@ -321,6 +390,11 @@ const DEFINITIONS: readonly BrokerDefinition[] = [
   define('offsets.topic.replication.factor', 'SHORT', 3, {
     validator: atLeast(1),
     doc: 'The replication factor for the offsets topic. Internal topic creation will fail until the cluster size meets this replication factor requirement.',
+  }),
+  define('offsets.topic.segment.bytes', 'INT', 100 * 1024 * 1024, {
+    validator: atLeast(1),
+    unit: 'bytes',
+    doc: 'The offsets topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads.',
   }),
   define('offsets.retention.minutes', 'INT', 7 * 24 * 60, {
     validator: atLeast(1),

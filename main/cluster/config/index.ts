@@ -38,5 +38,6 @@ export {
   choicesOf,
 } from './resolve'
 export { AlterConfigOpType, alterTopicConfigs, alterBrokerConfigs, type AlterConfigOp } from './alter'
-export { DEFAULT_LOG_CONFIG, LOG_CONFIG_TOPIC_NAMES, logConfigFrom, logConfigFor, type LogConfig } from './logConfig'
+export { DEFAULT_LOG_CONFIG, LOG_CONFIG_TOPIC_NAMES, logConfigFrom, logConfigFor, isCompacted, maxSegmentMs, type LogConfig } from './logConfig'
+export { cleanerConfigFrom, type CleanerConfig } from './cleanerConfig'
 export { renderConfigTables } from './docTable'

@@ -17,6 +17,10 @@ export interface LogConfig {
   segmentIndexBytes: number
   fileDeleteDelayMs: number
   cleanupPolicy: string[]
+  deleteRetentionMs: number
+  minCompactionLagMs: number
+  maxCompactionLagMs: number
+  minCleanableRatio: number
   compressionType: string
   minInsyncReplicas: number
   uncleanLeaderElectionEnable: boolean
@@ -36,10 +40,27 @@ export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
   segmentIndexBytes: 10485760, // 10 MiB
   fileDeleteDelayMs: 60000,
   cleanupPolicy: Object.freeze(['delete']) as unknown as string[],
+  deleteRetentionMs: 86400000, // 1 day
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: 9223372036854775807, // Long.MAX_VALUE
+  minCleanableRatio: 0.5,
   compressionType: 'producer',
   minInsyncReplicas: 1,
   uncleanLeaderElectionEnable: false,
 }) as LogConfig
+
+/** Kafka's LogConfig.compact: the log is cleaned by the log cleaner. */
+export function isCompacted(config: Pick<LogConfig, 'cleanupPolicy'>): boolean {
+  return config.cleanupPolicy.includes('compact')
+}
+
+/**
+ * Kafka's LogConfig.maxSegmentMs: a compacted log rolls by max.compaction.lag.ms too, so
+ * records in the active segment cannot wait longer than that for the cleaner.
+ */
+export function maxSegmentMs(config: Pick<LogConfig, 'cleanupPolicy' | 'segmentMs' | 'maxCompactionLagMs'>): number {
+  return isCompacted(config) && config.maxCompactionLagMs > 0 ? Math.min(config.maxCompactionLagMs, config.segmentMs) : config.segmentMs
+}
 
 /** The topic config behind each LogConfig field. */
 export const LOG_CONFIG_TOPIC_NAMES: Readonly<Record<keyof LogConfig, string>> = {
@@ -55,6 +76,10 @@ export const LOG_CONFIG_TOPIC_NAMES: Readonly<Record<keyof LogConfig, string>> =
   segmentIndexBytes: 'segment.index.bytes',
   fileDeleteDelayMs: 'file.delete.delay.ms',
   cleanupPolicy: 'cleanup.policy',
+  deleteRetentionMs: 'delete.retention.ms',
+  minCompactionLagMs: 'min.compaction.lag.ms',
+  maxCompactionLagMs: 'max.compaction.lag.ms',
+  minCleanableRatio: 'min.cleanable.dirty.ratio',
   compressionType: 'compression.type',
   minInsyncReplicas: 'min.insync.replicas',
   uncleanLeaderElectionEnable: 'unclean.leader.election.enable',

@@ -5,6 +5,7 @@
 import { brokerConfigKey, brokerSynonymNames, configKey, topicConfigKey, TOPIC_CONFIGS } from './definitions'
 import { ConfigError } from './errors'
 import { parseType } from './parse'
+import { cleanerConfigFrom, validateCleanerConfig, validateCompactionLags } from './cleanerConfig'
 import type { ConfigKey, ConfigScope, ConfigValue, Validator } from './types'
 
 function ruleBroken(validator: Validator, value: ConfigValue): { rule: string; offending: unknown } | undefined {
@@ -82,12 +83,16 @@ function parseAll(scope: ConfigScope, configs: Record<string, unknown>): Record<
 
 /** Topic configs of CreateTopics / AlterConfigs: every name known, every value valid. */
 export function validateTopicConfigs(configs: Record<string, unknown>): Record<string, ConfigValue> {
-  return parseAll('topic', configs)
+  const parsed = parseAll('topic', configs)
+  validateCompactionLags(configs)
+  return parsed
 }
 
 /** A broker's properties at start (STATIC_BROKER_CONFIG). Brokerlab refuses unknown names here too. */
 export function validateStaticBrokerConfigs(configs: Record<string, unknown>): Record<string, ConfigValue> {
-  return parseAll('broker', configs)
+  const parsed = parseAll('broker', configs)
+  validateCleanerConfig(cleanerConfigFrom({ static: configs as Record<string, string>, clusterDefaults: {}, perBroker: {} }))
+  return parsed
 }
 
 /** Kafka prints these sets with Scala's Set toString. */

@@ -103,7 +103,10 @@ export class TopicControlManager {
       numPartitions: this.configs.brokerValue(internal ? 'offsets.topic.num.partitions' : 'num.partitions') as number,
       // A sandbox of fewer brokers than offsets.topic.replication.factor still gets its groups.
       replicationFactor: internal ? Math.max(1, Math.min(replicationFactor, this.usableBrokers().length)) : replicationFactor,
-      configs: internal ? { 'cleanup.policy': 'compact' } : {},
+      // As Kafka's GroupCoordinatorService.groupMetadataTopicConfigs.
+      configs: internal
+        ? { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': String(this.configs.brokerValue('offsets.topic.segment.bytes')) }
+        : {},
     }
   }
 

@@ -11,6 +11,7 @@ import {
   type BatchHeader,
   CONTROL_FLAG_MASK,
   CRC,
+  DELETE_HORIZON_FLAG_MASK,
   CURRENT_MAGIC,
   CompressionType,
   LAST_OFFSET_DELTA,
@@ -58,6 +59,11 @@ export interface RecordBatchInput {
   baseTimestamp?: bigint
   /** Defaults to the last record's offsetDelta; only an empty (compacted) batch needs it. */
   lastOffsetDelta?: number
+  /**
+   * KIP-534: when the cleaner may drop this batch's tombstones. Stored in baseTimestamp with
+   * the delete-horizon attribute; record timestamps stay absolute (their deltas may go negative).
+   */
+  deleteHorizonMs?: bigint
   records: RecordInput[]
 }
 
@@ -86,13 +92,14 @@ function attributesOf(input: RecordBatchInput, compression: CompressionType): nu
   if (input.timestampType === TimestampType.LogAppendTime) attributes |= TIMESTAMP_TYPE_MASK
   if (input.isTransactional) attributes |= TRANSACTIONAL_FLAG_MASK
   if (input.isControl) attributes |= CONTROL_FLAG_MASK
+  if (input.deleteHorizonMs !== undefined) attributes |= DELETE_HORIZON_FLAG_MASK
   return attributes
 }
 
 export function encodeRecordBatch(input: RecordBatchInput): Buffer {
   const { records } = input
   const compression = input.compression ?? CompressionType.None
-  const baseTimestamp = input.baseTimestamp ?? records[0]?.timestamp ?? BigInt(Date.now())
+  const baseTimestamp = input.deleteHorizonMs ?? input.baseTimestamp ?? records[0]?.timestamp ?? BigInt(Date.now())
 
   // Pass 1: size every record, and find maxTimestamp.
   const bodySizes = new Int32Array(records.length)
@@ -142,6 +149,27 @@ export function encodeRecordBatch(input: RecordBatchInput): Buffer {
   view.setInt32(RECORDS_COUNT, records.length)
   view.setUint32(CRC, computeBatchCrc(buf, 0))
   return buf
+}
+
+/**
+ * The input that encodes `batch` again, with `records` (by default all of its own) at their own
+ * offsets: header fields kept, last offset included. For re-encoding (recompression, cleaning).
+ */
+export function recordBatchInputOf(batch: RecordBatch, records: readonly KafkaRecord[] = batch.records): RecordBatchInput {
+  return {
+    baseOffset: batch.baseOffset,
+    partitionLeaderEpoch: batch.partitionLeaderEpoch,
+    compression: batch.compression,
+    timestampType: batch.timestampType,
+    isTransactional: batch.isTransactional,
+    isControl: batch.isControl,
+    producerId: batch.producerId,
+    producerEpoch: batch.producerEpoch,
+    baseSequence: batch.baseSequence,
+    baseTimestamp: batch.baseTimestamp,
+    lastOffsetDelta: batch.lastOffsetDelta,
+    records: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: Number(r.offset - batch.baseOffset) })),
+  }
 }
 
 /** Checks the framing of the batch at `pos`: enough bytes, magic v2, a plausible length. */

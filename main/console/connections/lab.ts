@@ -1,18 +1,19 @@
 // The embedded cluster's own capabilities, which a connection to another Kafka cluster does
-// not have: faults on brokers and links, and the demo clients. The console offers these
+// not have: faults on brokers and links, the demo clients, and the log cleaner's internals. The console offers these
 // controls only where its connection is the lab. The lab's Kafka connection is the same kind
 // every other cluster gets, to the embedded cluster's listeners.
 import type { Cluster } from '../../cluster/cluster'
 import { ConnectionSettings, type MethodName, type RequestOf, type ResponseOf } from '../../../preload/contract'
 import { LOCAL, type ConsoleConnection } from './consoleConnection'
 import { faultImpact } from '../views/faultImpact'
+import { logCleanerState } from '../views/logCleaner'
 import { KafkaConnection } from './kafkaConnection'
 
-export type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}`>
+export type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}` | `logCleaner:${string}`>
 export type LabMethods = { [M in LabMethod]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
 
 export function isLabMethod(method: MethodName): method is LabMethod {
-  return method.startsWith('broker:') || method.startsWith('link:') || method.startsWith('demo:')
+  return method.startsWith('broker:') || method.startsWith('link:') || method.startsWith('demo:') || method.startsWith('logCleaner:')
 }
 
 /** The embedded cluster as a connection: its Kafka listeners, with its running brokers asked first. */
@@ -52,5 +53,6 @@ export function labMethods(c: Cluster, kafka: KafkaConnection): LabMethods {
     'demo:startProducer': (r) => c.demo.startProducer(r),
     'demo:producers': () => c.demo.producerStats(),
     'demo:stopProducer': (r) => c.demo.stopProducer(r.producerId),
+    'logCleaner:state': (r) => logCleanerState(c, r),
   }
 }

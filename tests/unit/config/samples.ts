@@ -9,10 +9,15 @@ export function sampleValue(key: ConfigKey, variant: number): string {
   switch (key.type) {
     case 'BOOLEAN':
       return String(variant % 2 === 0 ? !key.defaultValue : key.defaultValue)
+    case 'DOUBLE': {
+      // Written as Java prints a double, so the described value is the sample itself.
+      const [min, max] = validator?.kind === 'between' ? [validator.min, validator.max] : [0, 1000]
+      const n = min + ((max - min) * (variant + 1)) / 16
+      return String(n === key.defaultValue ? n + (max - min) / 64 : n).replace(/^(\d+)$/, '$1.0')
+    }
     case 'SHORT':
     case 'INT':
-    case 'LONG':
-    case 'DOUBLE': {
+    case 'LONG': {
       const min = validator?.kind === 'atLeast' || validator?.kind === 'between' ? validator.min : 0
       const n = Math.max(min, 0) + 2 + variant
       return String(n === key.defaultValue ? n + 10 : n)

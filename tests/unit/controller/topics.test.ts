@@ -65,7 +65,7 @@ describe('CreateTopics', () => {
     const h = new Harness(undefined, { 'offsets.topic.num.partitions': '5', 'offsets.topic.replication.factor': '1' })
     h.startBrokers(1)
     expect(h.createTopic('__consumer_offsets', -1, -1)).toMatchObject({ numPartitions: 5, replicationFactor: 1 })
-    expect(h.controller.image.topicConfigs('__consumer_offsets')).toEqual({ 'cleanup.policy': 'compact' })
+    expect(h.controller.image.topicConfigs('__consumer_offsets')).toEqual({ 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': '104857600' })
   })
 
   it('answers each topic on its own: bad names, existing topics, collisions, invalid configs and partitions', () => {

@@ -80,6 +80,7 @@ describe('contract validation', () => {
       'demo:startProducer': { topic: 'orders', ratePerSec: 100, messageBytes: 64, keyCardinality: null, acks: 0, idempotent: false },
       'demo:producers': {},
       'demo:stopProducer': { producerId: 'p' },
+      'logCleaner:state': { topic: 't' },
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(METHODS).sort())
     for (const [method, request] of Object.entries(good)) expect(parseRequest(method, request).method).toBe(method)

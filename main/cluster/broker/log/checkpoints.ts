@@ -1,7 +1,8 @@
-// A broker's checkpoints in one SQLite file, where Kafka keeps four text files per log dir:
+// A broker's checkpoints in one SQLite file, where Kafka keeps five text files per log dir:
 // replication-offset-checkpoint (high watermark), log-start-offset-checkpoint,
-// recovery-point-offset-checkpoint, and each partition's leader-epoch-checkpoint; producer
-// state snapshots (Kafka's <offset>.snapshot files) are rows here too.
+// recovery-point-offset-checkpoint, cleaner-offset-checkpoint (where each compacted log's
+// dirty section starts), and each partition's leader-epoch-checkpoint; producer state
+// snapshots (Kafka's <offset>.snapshot files) are rows here too.
 import type Database from 'better-sqlite3'
 import { openDatabase } from '../../sqlite'
 
@@ -44,6 +45,9 @@ export class CheckpointStore {
         topic TEXT NOT NULL, partition INTEGER NOT NULL,
         epoch INTEGER NOT NULL, start_offset INTEGER NOT NULL,
         PRIMARY KEY (topic, partition, epoch));
+      CREATE TABLE IF NOT EXISTS cleaner_offset_checkpoint (
+        topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+        PRIMARY KEY (topic, partition));
       CREATE TABLE IF NOT EXISTS producer_snapshot (
         topic TEXT NOT NULL, partition INTEGER NOT NULL,
         offset INTEGER NOT NULL, entries TEXT NOT NULL,
@@ -78,6 +82,9 @@ export class CheckpointStore {
       ),
       deleteSnapshot: this.db.prepare('DELETE FROM producer_snapshot WHERE topic = ? AND partition = ? AND offset = ?'),
       deleteSnapshots: this.db.prepare('DELETE FROM producer_snapshot WHERE topic = ? AND partition = ?'),
+      cleanerOffset: this.db.prepare('SELECT offset FROM cleaner_offset_checkpoint WHERE topic = ? AND partition = ?').pluck(),
+      saveCleanerOffset: this.db.prepare('INSERT OR REPLACE INTO cleaner_offset_checkpoint (topic, partition, offset) VALUES (?, ?, ?)'),
+      deleteCleanerOffset: this.db.prepare('DELETE FROM cleaner_offset_checkpoint WHERE topic = ? AND partition = ?'),
     }
   }
 
@@ -111,6 +118,15 @@ export class CheckpointStore {
     })()
   }
 
+  /** Kafka's cleaner-offset-checkpoint: the first dirty offset of a compacted log, if it was ever cleaned. */
+  cleanerOffset(topic: string, partition: number): number | undefined {
+    return this.statements.cleanerOffset.get(topic, partition) as number | undefined
+  }
+
+  saveCleanerOffset(topic: string, partition: number, offset: number): void {
+    this.statements.saveCleanerOffset.run(topic, partition, offset)
+  }
+
   /** The producer state snapshots of one partition, bound to it (see ProducerSnapshotStore). */
   producerSnapshots(topic: string, partition: number): ProducerSnapshotStore {
     const s = this.statements
@@ -127,6 +143,7 @@ export class CheckpointStore {
       this.statements.deletePartition.run(topic, partition)
       this.statements.deleteEpochs.run(topic, partition)
       this.statements.deleteSnapshots.run(topic, partition)
+      this.statements.deleteCleanerOffset.run(topic, partition)
     })()
   }
 

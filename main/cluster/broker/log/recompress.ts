@@ -2,7 +2,7 @@
 // codec, as Kafka's LogValidator does: batches in another codec are decoded and re-encoded,
 // keeping producer id, epoch, sequence, transactional flag, timestamps and headers.
 import { CompressionType, compressionOf, readBatchHeader } from '../../protocol/batchHeader'
-import { decodeRecordBatch, encodeRecordBatch } from '../../protocol/recordBatch'
+import { decodeRecordBatch, encodeRecordBatch, recordBatchInputOf } from '../../protocol/recordBatch'
 
 const CODECS: Record<string, CompressionType> = {
   uncompressed: CompressionType.None,
@@ -27,23 +27,7 @@ export function recompress(bytes: Uint8Array, positions: number[], codec: Compre
     positions.map((pos) => {
       const batch = decodeRecordBatch(bytes, pos)
       if (batch.compression === codec) return Buffer.from(bytes.subarray(pos, pos + batch.sizeInBytes))
-      return encodeRecordBatch({
-        compression: codec,
-        timestampType: batch.timestampType,
-        isTransactional: batch.isTransactional,
-        producerId: batch.producerId,
-        producerEpoch: batch.producerEpoch,
-        baseSequence: batch.baseSequence,
-        baseTimestamp: batch.baseTimestamp,
-        lastOffsetDelta: batch.lastOffsetDelta,
-        records: batch.records.map((r) => ({
-          key: r.key,
-          value: r.value,
-          headers: r.headers,
-          timestamp: r.timestamp,
-          offsetDelta: Number(r.offset - batch.baseOffset),
-        })),
-      })
+      return encodeRecordBatch({ ...recordBatchInputOf(batch), compression: codec })
     }),
   )
 }

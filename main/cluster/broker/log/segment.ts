@@ -1,6 +1,6 @@
 // One segment of a partition log: a .log file of whole RecordBatch v2 batches named by its
 // base offset, with its sparse offset and time indexes (Kafka's LogSegment).
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   BATCH_LENGTH,
@@ -15,15 +15,25 @@ import {
   BASE_SEQUENCE,
   ATTRIBUTES,
   RECORD_BATCH_OVERHEAD,
+  RECORDS_COUNT,
   CURRENT_MAGIC,
   isBatchCrcValid,
 } from '../../protocol/batchHeader'
 import { OffsetIndex, TimeIndex } from './indexes'
 import { FileHandle, fileHandles } from './fileHandles'
 
+export type SegmentFileKind = '.log' | '.index' | '.timeindex'
+export const SEGMENT_FILE_KINDS: readonly SegmentFileKind[] = ['.log', '.index', '.timeindex']
+
+/**
+ * Suffixes of a segment the cleaner is replacing others with, as Kafka names them: written as
+ * .cleaned, renamed to .swap once the round commits, then to the plain name (swap.ts).
+ */
+export type SegmentFileSuffix = '' | '.cleaned' | '.swap'
+
 /** Kafka's file names: the base offset zero-padded to 20 digits. */
-export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex'): string {
-  return String(baseOffset).padStart(20, '0') + suffix
+export function segmentFileName(baseOffset: number, kind: SegmentFileKind, suffix: SegmentFileSuffix = ''): string {
+  return String(baseOffset).padStart(20, '0') + kind + suffix
 }
 
 /** What the log knows of a batch without decoding its records. */
@@ -71,6 +81,7 @@ export class LogSegment {
   private bytesSinceLastIndexEntry = 0
   /** Timestamp of the first batch, which segment.ms counts from (Kafka's rollingBasedTimestamp). */
   private rollingBasedTimestamp: number | null = null
+  private recordsCounted = { position: 0, count: 0 }
   maxTimestampSoFar = -1
   offsetOfMaxTimestampSoFar = -1
   /** Offset after the last batch in this segment. */
@@ -79,12 +90,13 @@ export class LogSegment {
   private constructor(
     readonly dir: string,
     readonly baseOffset: number,
-    private readonly file: FileHandle,
+    private file: FileHandle,
     public size: number,
     public offsetIndex: OffsetIndex,
     public timeIndex: TimeIndex,
     private readonly indexIntervalBytes: number,
     readonly created: number,
+    private suffix: SegmentFileSuffix = '',
   ) {
     this.nextOffset = baseOffset
   }
@@ -94,22 +106,42 @@ export class LogSegment {
     return fileHandles.fd(this.file)
   }
 
+  private path(kind: SegmentFileKind, suffix = this.suffix): string {
+    return join(this.dir, segmentFileName(this.baseOffset, kind, suffix))
+  }
+
   get logPath(): string {
-    return join(this.dir, segmentFileName(this.baseOffset, '.log'))
+    return this.path('.log')
   }
 
   private get indexPath(): string {
-    return join(this.dir, segmentFileName(this.baseOffset, '.index'))
+    return this.path('.index')
   }
 
   private get timeIndexPath(): string {
-    return join(this.dir, segmentFileName(this.baseOffset, '.timeindex'))
+    return this.path('.timeindex')
   }
 
-  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now = Date.now()): LogSegment {
-    const path = join(dir, segmentFileName(baseOffset, '.log'))
+  /** A new empty segment; with a suffix, the cleaner's replacement segment (Kafka's createNewCleanedSegment). */
+  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now = Date.now(), suffix: SegmentFileSuffix = ''): LogSegment {
+    const path = join(dir, segmentFileName(baseOffset, '.log', suffix))
     closeSync(openSync(path, 'w+'))
-    return new LogSegment(dir, baseOffset, new FileHandle(path), 0, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, now)
+    return new LogSegment(dir, baseOffset, new FileHandle(path), 0, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, now, suffix)
+  }
+
+  /**
+   * Renames the segment's files from one suffix to another (Kafka's changeFileSuffixes). The
+   * .log file goes first into a suffix and last out of one, so a plain .log never has a
+   * suffixed index left behind (swap.ts relies on it).
+   */
+  changeFileSuffix(to: SegmentFileSuffix): void {
+    this.close()
+    const order: SegmentFileKind[] = to === '' ? ['.index', '.timeindex', '.log'] : ['.log', '.index', '.timeindex']
+    for (const kind of order) {
+      if (existsSync(this.path(kind))) renameSync(this.path(kind), this.path(kind, to))
+    }
+    this.suffix = to
+    this.file = new FileHandle(this.logPath)
   }
 
   /**
@@ -205,6 +237,12 @@ export class LogSegment {
     return now - this.created
   }
 
+  /** Whole batches from `position`, at most `maxBytes` but at least one (the cleaner reads this way). */
+  readAt(position: number, maxBytes: number): Buffer {
+    const first = this.batchAt(position)
+    return first ? this.readBatchesFrom(first, maxBytes, this.size) : Buffer.alloc(0)
+  }
+
   /** The first batch whose last offset is >= `offset`, starting the scan at an index hint. */
   translateOffset(offset: number): BatchInfo | null {
     const start = this.offsetIndex.lookup(offset).position
@@ -219,6 +257,10 @@ export class LogSegment {
   read(offset: number, maxBytes: number, maxPosition = this.size): Buffer | null {
     const first = this.translateOffset(offset)
     if (!first || first.position >= maxPosition) return null
+    return this.readBatchesFrom(first, maxBytes, maxPosition)
+  }
+
+  private readBatchesFrom(first: BatchInfo, maxBytes: number, maxPosition: number): Buffer {
     const window = Math.max(first.size, Math.min(maxBytes, maxPosition - first.position))
     // A buffer of its own (never the shared pool), so a fetch response can transfer it.
     const bytes = Buffer.allocUnsafeSlow(window)
@@ -289,6 +331,7 @@ export class LogSegment {
   private truncateFile(size: number): void {
     ftruncateSync(this.fd, size)
     this.size = size
+    this.recordsCounted = { position: 0, count: 0 }
   }
 
   /** Flushes the data and writes the indexes: done when the segment closes for appends. */
@@ -306,7 +349,33 @@ export class LogSegment {
    *  may still hold the file; here reads are synchronous on the broker's thread, so none can. */
   delete(): void {
     this.close()
-    for (const path of [this.logPath, this.indexPath, this.timeIndexPath]) rmSync(path, { force: true })
+    for (const kind of SEGMENT_FILE_KINDS) rmSync(this.path(kind), { force: true })
+  }
+
+  /**
+   * Records in the segment, from the batch headers (for the console). Appends only add to the
+   * end, so each call reads only the headers after the previous one's; a truncation starts over.
+   */
+  recordCount(): number {
+    if (this.size < this.recordsCounted.position) this.recordsCounted = { position: 0, count: 0 }
+    const field = Buffer.alloc(4)
+    let { position, count } = this.recordsCounted
+    for (const batch of this.batchesFrom(position)) {
+      readSync(this.fd, field, 0, 4, batch.position + RECORDS_COUNT)
+      count += field.readInt32BE(0)
+      position = batch.position + batch.size
+    }
+    this.recordsCounted = { position, count }
+    return count
+  }
+
+  /** Bytes its indexes take in Kafka's file formats (the cleaner's grouping bounds them by segment.index.bytes). */
+  get offsetIndexBytes(): number {
+    return this.offsetIndex.entryCount * 8
+  }
+
+  get timeIndexBytes(): number {
+    return this.timeIndex.entryCount * 12
   }
 
   static exists(dir: string, baseOffset: number): boolean {

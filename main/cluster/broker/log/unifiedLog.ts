@@ -3,13 +3,13 @@
 // return whole batches, retention removes whole segments, recovery cuts torn tails; the
 // producer state recognises idempotent producers' retries and gaps.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { KafkaError } from '../../errors'
-import type { LogConfig } from '../../config/logConfig'
+import { maxSegmentMs, type LogConfig } from '../../config/logConfig'
 import type { CheckpointStore } from './checkpoints'
 import { LeaderEpochCache } from './leaderEpochCache'
 import { ProducerStateManager } from './producerState'
 import { LogSegment, type BatchInfo } from './segment'
+import { completeInterruptedSwaps, swapInCleanedSegments } from './swap'
 import { assignOffsets, duplicateAppendInfo, validateRecords, validateReplicatedBatches, type LogAppendInfo } from './validator'
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff
@@ -54,6 +54,11 @@ export class UnifiedLog {
   private recoveryPoint = 0
   /** Bytes of torn or corrupt tail that recovery cut when the log was opened. */
   truncatedOnRecovery = 0
+  /**
+   * Counts every change to the segments below the active one (deletion, truncation, cleaning,
+   * close): a cleaning round that sees it move aborts (Kafka's abortAndPauseCleaning).
+   */
+  segmentChanges = 0
   readonly leaderEpochCache: LeaderEpochCache
   readonly producerStateManager: ProducerStateManager
   private readonly now: () => number
@@ -86,9 +91,9 @@ export class UnifiedLog {
   private load(): void {
     const checkpoint = this.checkpoints.get(this.topic, this.partition)
     const baseOffsets: number[] = []
+    completeInterruptedSwaps(this.dir)
     for (const name of readdirSync(this.dir)) {
-      if (/\.(deleted|cleaned|swap)$/.test(name)) rmSync(join(this.dir, name), { force: true })
-      else if (/^\d{20}\.log$/.test(name)) baseOffsets.push(Number(name.slice(0, 20)))
+      if (/^\d{20}\.log$/.test(name)) baseOffsets.push(Number(name.slice(0, 20)))
     }
     baseOffsets.sort((a, b) => a - b)
     const recoveryPoint = checkpoint?.recoveryPoint ?? 0
@@ -136,6 +141,25 @@ export class UnifiedLog {
     return this.segments.length
   }
 
+  /** The segments, oldest first; the last is the active one. Read-only: the cleaner plans on it. */
+  get logSegments(): readonly LogSegment[] {
+    return this.segments
+  }
+
+  /**
+   * Puts a cleaning round's segments (flushed, still .cleaned) in place of the run of segments
+   * they were cleaned from, on disk (swap.ts) and in memory (Kafka's replaceSegments).
+   */
+  replaceSegments(cleaned: readonly LogSegment[], replaced: readonly LogSegment[]): void {
+    const first = this.segments.indexOf(replaced[0])
+    if (first < 0 || replaced.some((segment, i) => this.segments[first + i] !== segment) || first + replaced.length >= this.segments.length) {
+      throw new Error(`Cannot replace segments of ${this.topic}-${this.partition}: they are no longer a run of its closed segments`)
+    }
+    swapInCleanedSegments(this.dir, cleaned, replaced)
+    this.segments.splice(first, replaced.length, ...cleaned)
+    this.segmentChanges++
+  }
+
   /** Base offsets and sizes of the segments, oldest first (for snapshots and tests). */
   segmentInfo(): Array<{ baseOffset: number; size: number; largestTimestamp: number }> {
     return this.segments.map((s) => ({ baseOffset: s.baseOffset, size: s.size, largestTimestamp: s.largestTimestamp }))
@@ -152,7 +176,7 @@ export class UnifiedLog {
    */
   appendAsLeader(bytes: Uint8Array, leaderEpoch: number): LogAppendInfo {
     const now = this.now()
-    const validated = validateRecords(bytes, this.config, now)
+    const validated = validateRecords(bytes, this.config, now, `${this.topic}-${this.partition}`)
     const duplicate = this.producerStateManager.analyzeLeaderAppend(validated.batches, this.logEndOffset)
     if (duplicate) return duplicateAppendInfo(duplicate, this.config)
     const info = assignOffsets(validated, this.logEndOffset, leaderEpoch, this.config, now)
@@ -180,7 +204,7 @@ export class UnifiedLog {
     const active = this.activeSegment
     if (active.size === 0) return
     const full = active.size + info.validBytes > this.config.segmentBytes
-    const old = active.timeWaitedForRoll(this.now(), info.maxTimestamp) > this.config.segmentMs
+    const old = active.timeWaitedForRoll(this.now(), info.maxTimestamp) > maxSegmentMs(this.config)
     const overflow = info.lastOffset - active.baseOffset > MAX_RELATIVE_OFFSET
     if (full || old || overflow) this.roll()
   }
@@ -358,6 +382,7 @@ export class UnifiedLog {
       count++
     }
     if (count === 0) return { deletedSegments: 0, deletedBytes: 0 }
+    this.segmentChanges++
     if (count === this.segments.length) this.roll()
     const deleted = this.segments.splice(0, count)
     let deletedBytes = 0
@@ -374,6 +399,7 @@ export class UnifiedLog {
   /** Cuts the log back to `offset` (a follower matching its leader after an election). */
   truncateTo(offset: number): void {
     if (offset >= this.logEndOffset) return
+    this.segmentChanges++
     if (offset <= this.segments[0].baseOffset) {
       this.truncateFullyAndStartAt(offset)
       return
@@ -389,6 +415,7 @@ export class UnifiedLog {
 
   /** Drops everything and starts an empty log at `offset`. */
   truncateFullyAndStartAt(offset: number): void {
+    this.segmentChanges++
     for (const segment of this.segments.splice(0)) segment.delete()
     this.segments.push(LogSegment.create(this.dir, offset, this.config.indexIntervalBytes, this.now()))
     this.logEndOffset = offset
@@ -401,6 +428,7 @@ export class UnifiedLog {
 
   /** Clean shutdown: flush the active segment and its indexes so the next open trusts them. */
   close(): void {
+    this.segmentChanges++
     this.activeSegment.flush()
     // At the log end, so the next open loads it and replays nothing.
     this.producerStateManager.takeSnapshot()
@@ -412,6 +440,7 @@ export class UnifiedLog {
 
   /** Removes the partition's files and checkpoints (topic deletion). */
   delete(): void {
+    this.segmentChanges++
     for (const segment of this.segments.splice(0)) segment.delete()
     this.checkpoints.remove(this.topic, this.partition)
     rmSync(this.dir, { recursive: true, force: true })

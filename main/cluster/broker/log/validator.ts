@@ -1,7 +1,8 @@
 // Kafka's LogValidator for RecordBatch v2, working on headers only: a produced batch is
 // checked (structure, size, CRC, record count, timestamps) and stamped with its base offset
-// and leader epoch in place, without decoding its records.
-import { KafkaError } from '../../errors'
+// and leader epoch in place, without decoding its records. Only a compacted topic's batches
+// are decoded, as in Kafka: every record needs a key there.
+import { KafkaError, RecordValidationError } from '../../errors'
 import {
   ATTRIBUTES,
   BATCH_LENGTH,
@@ -20,7 +21,8 @@ import {
   stampLogAppendTime,
   stampPartitionLeaderEpoch,
 } from '../../protocol/batchHeader'
-import type { LogConfig } from '../../config/logConfig'
+import { isCompacted, type LogConfig } from '../../config/logConfig'
+import { decodeRecordBatch } from '../../protocol/recordBatch'
 import { batchInfoAt, type BatchInfo } from './segment'
 import type { BatchMetadata } from './producerStateEntry'
 import { needsRecompression, recompress, targetCodec } from './recompress'
@@ -96,7 +98,7 @@ export interface ValidatedRecords {
  * Validates a producer's batches (recompressing them into the topic's codec if it names one).
  * Nothing is stamped here: a produce appends all or nothing.
  */
-export function validateRecords(produced: Uint8Array, config: LogConfig, now: number): ValidatedRecords {
+export function validateRecords(produced: Uint8Array, config: LogConfig, now: number, topicPartition = ''): ValidatedRecords {
   let bytes = produced
   let batches = checkStructure(bytes, config.maxMessageBytes)
   const codec = targetCodec(config.compressionType)
@@ -120,9 +122,17 @@ export function validateRecords(produced: Uint8Array, config: LogConfig, now: nu
       checkTimestamp(Number(view.getBigInt64(batch.position + BASE_TIMESTAMP)), now, config)
       checkTimestamp(batch.maxTimestamp, now, config)
     }
+    if (isCompacted(config)) checkKeys(bytes, batch, topicPartition)
     recordCount += count
   }
   return { bytes, batches, recordCount }
+}
+
+/** LogValidator.validateKey: a compacted topic refuses a record without a key (INVALID_RECORD since KIP-467). */
+function checkKeys(bytes: Uint8Array, batch: BatchInfo, topicPartition: string): void {
+  const message = `Compacted topic cannot accept message without key in topic partition ${topicPartition}`
+  const recordErrors = decodeRecordBatch(bytes, batch.position, { verifyCrc: false }).records.flatMap((r, batchIndex) => (r.key === null ? [{ batchIndex, batchIndexErrorMessage: message }] : []))
+  if (recordErrors.length > 0) throw new RecordValidationError('INVALID_RECORD', message, recordErrors)
 }
 
 /**

@@ -58,6 +58,7 @@ interface PartitionAnswer {
   index: number
   errorCode: number
   errorMessage: string | null
+  recordErrors?: Array<{ batchIndex: number; batchIndexErrorMessage: string | null }>
   baseOffset?: number
   logAppendTimeMs?: number
   logStartOffset?: number
@@ -74,7 +75,7 @@ function respond(topics: Array<{ name: string; partitions: PartitionAnswer[] }>)
         baseOffset: BigInt(p.baseOffset ?? -1),
         logAppendTimeMs: BigInt(p.logAppendTimeMs ?? -1),
         logStartOffset: BigInt(p.logStartOffset ?? -1),
-        recordErrors: [],
+        recordErrors: p.recordErrors ?? [],
         errorMessage: p.errorMessage,
         currentLeader: p.currentLeader ?? { leaderId: -1, leaderEpoch: -1 },
       })),

@@ -1,0 +1,104 @@
+// The cleaner's record filter over one batch (Kafka's MemoryRecords.filterTo with the
+// LogCleaner's RecordFilter): a record stays when it is the latest of its key in the offset
+// map, or lies past the map; a tombstone stays until its batch's delete horizon has passed.
+// A batch whose records all stay is copied as it is; otherwise it is re-encoded with the
+// survivors at their own offsets, keeping base and last offset, leader epoch, producer fields
+// and codec.
+import {
+  ATTRIBUTES,
+  BASE_OFFSET,
+  BASE_TIMESTAMP,
+  CONTROL_FLAG_MASK,
+  CompressionType,
+  DELETE_HORIZON_FLAG_MASK,
+  RECORDS_COUNT,
+  isTransactional,
+  readBatchHeader,
+  timestampTypeOf,
+  type BatchHeader,
+} from '../../../protocol/batchHeader'
+import { forEachRecordKey, keyString } from '../../../protocol/recordKeys'
+import { decodeRecordBatch, encodeRecordBatch, recordBatchInputOf, type RecordBatch } from '../../../protocol/recordBatch'
+import type { KafkaRecord } from '../../../protocol/record'
+import type { OffsetMap } from './offsetMap'
+
+export interface FilterContext {
+  map: OffsetMap
+  /** When the round started: horizons are set from it and compared with it. */
+  now: number
+  deleteRetentionMs: number
+}
+
+export interface FilterResult {
+  /** The batch to write, or null when it goes entirely. */
+  bytes: Uint8Array | null
+  recordsRead: number
+  recordsRetained: number
+  invalidRecords: number
+}
+
+/**
+ * Filters the batch at `pos` of `source`. `retainEmpty` keeps the header of a batch whose records
+ * all go (Kafka's RETAIN_EMPTY): it holds the last offset of a cleaned segment, or the last
+ * sequence of an active producer.
+ */
+export function filterBatch(source: Buffer, pos: number, size: number, context: FilterContext, retainEmpty: (batch: BatchHeader) => boolean): FilterResult {
+  const whole = (records: number): FilterResult => ({ bytes: source.subarray(pos, pos + size), recordsRead: records, recordsRetained: records, invalidRecords: 0 })
+  const attributes = source.readInt16BE(pos + ATTRIBUTES)
+  // Transactions do not exist yet: control batches (markers) stay. With them, Kafka's
+  // CleanedTransactionMetadata decides here when a marker and its aborted records may go.
+  if (attributes & CONTROL_FLAG_MASK) return whole(source.readInt32BE(pos + RECORDS_COUNT))
+
+  const baseOffset = Number(source.readBigInt64BE(pos + BASE_OFFSET))
+  const horizon = attributes & DELETE_HORIZON_FLAG_MASK ? Number(source.readBigInt64BE(pos + BASE_TIMESTAMP)) : null
+  const retainDeletes = horizon === null || context.now < horizon
+  // First the keys alone: most batches keep all their records or none, and need no more.
+  const kept: boolean[] = []
+  let retained = 0
+  let invalidRecords = 0
+  let keptTombstone = false
+  forEachRecordKey(source, pos, (offsetDelta, records, keyStart, keyLength, hasValue) => {
+    const offset = baseOffset + offsetDelta
+    let keep = false
+    if (offset > context.map.latestOffset) keep = true
+    else if (keyLength < 0) invalidRecords++ // a record without a key in a compacted log: Kafka drops it
+    else keep = offset >= context.map.get(keyString(records, keyStart, keyLength)) && (hasValue || retainDeletes)
+    kept.push(keep)
+    if (keep) {
+      retained++
+      if (!hasValue) keptTombstone = true
+    }
+  })
+  const result = { recordsRead: kept.length, recordsRetained: retained, invalidRecords }
+  const needsHorizon = horizon === null && keptTombstone
+  if (retained === kept.length && !needsHorizon && kept.length > 0) return whole(retained)
+  if (retained === 0) {
+    const header = readBatchHeader(source, pos)
+    return { ...result, bytes: retainEmpty(header) ? (kept.length === 0 ? source.subarray(pos, pos + size) : emptyBatch(header)) : null }
+  }
+  const batch = decodeRecordBatch(source, pos, { verifyCrc: false })
+  const survivors = batch.records.filter((_, i) => kept[i])
+  return { ...result, bytes: rebuild(batch, survivors, needsHorizon ? BigInt(context.now + context.deleteRetentionMs) : horizon === null ? undefined : BigInt(horizon)) }
+}
+
+/** The survivors re-encoded; Kafka keeps the batch's last offset, so the producer's last sequence survives compaction. */
+function rebuild(batch: RecordBatch, records: KafkaRecord[], deleteHorizonMs: bigint | undefined): Buffer {
+  return encodeRecordBatch({ ...recordBatchInputOf(batch, records), deleteHorizonMs })
+}
+
+/** Kafka's DefaultRecordBatch.writeEmptyHeader: no records, the batch's offsets and producer fields, uncompressed. */
+function emptyBatch(batch: BatchHeader): Buffer {
+  return encodeRecordBatch({
+    baseOffset: batch.baseOffset,
+    partitionLeaderEpoch: batch.partitionLeaderEpoch,
+    compression: CompressionType.None,
+    timestampType: timestampTypeOf(batch.attributes),
+    isTransactional: isTransactional(batch.attributes),
+    producerId: batch.producerId,
+    producerEpoch: batch.producerEpoch,
+    baseSequence: batch.baseSequence,
+    baseTimestamp: batch.maxTimestamp,
+    lastOffsetDelta: batch.lastOffsetDelta,
+    records: [],
+  })
+}

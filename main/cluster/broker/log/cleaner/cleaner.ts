@@ -1,0 +1,185 @@
+// Kafka's Cleaner: one cleaning round of one log. It maps the latest offset of every key in
+// the dirty section, then rewrites the log from its start to the end of that map, segment
+// group by segment group, into .cleaned segments, and swaps them in at once. Offsets never
+// change: removed records leave gaps. The round works in chunks of the I/O buffer and yields
+// to the event loop between them, so the broker's thread keeps serving its listener and
+// replication while it cleans; a change to the log's segments meanwhile (retention,
+// truncation, deletion, close) aborts the round and leaves the log as it was.
+import type { UnifiedLog } from '../unifiedLog'
+import { LogSegment, batchInfoAt, type BatchInfo } from '../segment'
+import { deleteCleanedSegments } from '../swap'
+import { CONTROL_FLAG_MASK, type BatchHeader } from '../../../protocol/batchHeader'
+import { forEachRecordKey, keyString } from '../../../protocol/recordKeys'
+import { filterBatch, type FilterContext } from './batchFilter'
+import { CleanerStats } from './cleanerStats'
+import type { OffsetMap } from './offsetMap'
+import { groupSegmentsBySize } from './segmentGroups'
+import type { Throttler } from './throttler'
+
+export interface LogToClean {
+  log: UnifiedLog
+  firstDirtyOffset: number
+  /** Exclusive end of what may be cleaned: the active segment, the high watermark, min.compaction.lag.ms. */
+  firstUncleanableOffset: number
+}
+
+export class LogCleaningAbortedError extends Error {
+  constructor(log: UnifiedLog) {
+    super(`Cleaning of ${log.topic}-${log.partition} was aborted: its segments changed`)
+    this.name = 'LogCleaningAbortedError'
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+export class Cleaner {
+  constructor(
+    readonly id: number,
+    private readonly offsetMap: OffsetMap,
+    private readonly throttler: Throttler,
+    /** Bytes read per chunk (Kafka's read buffer: log.cleaner.io.buffer.size / threads / 2). */
+    private readonly ioBufferSize: number,
+    /** The cleaner is shutting down: the round stops at its next chunk. */
+    private readonly stopping: () => boolean = () => false,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Cleans the log up to the end of the offset map; returns that offset (the next first dirty offset). */
+  async clean(cleanable: LogToClean): Promise<{ endOffset: number; stats: CleanerStats }> {
+    const { log } = cleanable
+    const changes = log.segmentChanges
+    const checkDone = () => {
+      if (log.segmentChanges !== changes || this.stopping()) throw new LogCleaningAbortedError(log)
+    }
+    try {
+      return await this.doClean(cleanable, checkDone)
+    } catch (error) {
+      // Files deleted under the round (retention, truncation, topic deletion) fail its reads: an abort too.
+      if (log.segmentChanges !== changes && !(error instanceof LogCleaningAbortedError)) throw new LogCleaningAbortedError(log)
+      throw error
+    }
+  }
+
+  private async doClean(cleanable: LogToClean, checkDone: () => void): Promise<{ endOffset: number; stats: CleanerStats }> {
+    const { log } = cleanable
+    const stats = new CleanerStats(this.now)
+    const now = this.now()
+    await this.buildOffsetMap(log, cleanable.firstDirtyOffset, cleanable.firstUncleanableOffset, stats, checkDone)
+    stats.indexDone()
+    const endOffset = this.offsetMap.latestOffset + 1
+    if (endOffset <= cleanable.firstDirtyOffset) {
+      stats.allDone()
+      return { endOffset: cleanable.firstDirtyOffset, stats }
+    }
+    const segments = log.logSegments
+    const nextOffsetAfter = (segment: LogSegment) => segments[segments.indexOf(segment) + 1]?.baseOffset ?? log.logEndOffset
+    const toClean = segments.filter((s) => s.baseOffset < endOffset && s !== log.activeSegment)
+    const groups = groupSegmentsBySize(toClean, { maxSize: log.config.segmentBytes, maxIndexSize: log.config.segmentIndexBytes }, nextOffsetAfter)
+    const context: FilterContext = { map: this.offsetMap, now, deleteRetentionMs: log.config.deleteRetentionMs }
+    const lastOffsetsOfProducers = new Set([...log.producerStateManager.activeProducers.values()].map((p) => p.batchMetadata.at(-1)?.lastOffset))
+    const cleaned: LogSegment[] = []
+    try {
+      for (const group of groups) {
+        // Where the group's last batch ends, so the cleaned segment ends there too.
+        const groupEnd = group[group.length - 1].nextOffset
+        // Kept even when emptied: a cleaned segment ends where its group did (swap.ts), and an
+        // active producer's last sequence stays known (Kafka's RETAIN_EMPTY).
+        const retainEmpty = (batch: BatchHeader) => {
+          const lastOffset = Number(batch.baseOffset) + batch.lastOffsetDelta
+          return lastOffset + 1 >= groupEnd || (batch.producerId >= 0n && lastOffsetsOfProducers.has(lastOffset))
+        }
+        const segment = LogSegment.create(log.dir, group[0].baseOffset, log.config.indexIntervalBytes, now, '.cleaned')
+        cleaned.push(segment)
+        for (const source of group) await this.cleanInto(source, segment, context, retainEmpty, stats, checkDone)
+        segment.flush()
+      }
+      checkDone()
+      log.replaceSegments(cleaned, toClean)
+    } catch (error) {
+      deleteCleanedSegments(cleaned)
+      throw error
+    }
+    stats.bufferUtilization = this.offsetMap.utilization
+    stats.allDone()
+    return { endOffset, stats }
+  }
+
+  /** Kafka's buildOffsetMap: keys of the dirty section, segment by segment, until the map is full. */
+  private async buildOffsetMap(log: UnifiedLog, start: number, end: number, stats: CleanerStats, checkDone: () => void): Promise<void> {
+    const map = this.offsetMap
+    map.clear()
+    for (const segment of log.logSegments.filter((s) => s.baseOffset < end && s !== log.activeSegment)) {
+      let position = segment.baseOffset < start ? segment.positionOf(start) : 0
+      while (position < segment.size) {
+        const chunk = segment.readAt(position, this.ioBufferSize)
+        if (chunk.length === 0) break
+        for (let pos = 0; pos < chunk.length; ) {
+          const info = batchInfoAt(chunk, pos)
+          if (info.baseOffset >= end) return
+          const keys: string[] = []
+          const offsets: number[] = []
+          let records = 0
+          if (!(info.attributes & CONTROL_FLAG_MASK)) {
+            forEachRecordKey(chunk, pos, (offsetDelta, bytes, keyStart, keyLength) => {
+              records++
+              const offset = info.baseOffset + offsetDelta
+              if (keyLength < 0 || offset < start) return
+              keys.push(keyString(bytes, keyStart, keyLength))
+              offsets.push(offset)
+            })
+          }
+          if (map.size > 0 && map.size + keys.length > map.maxEntries) return
+          for (let i = 0; i < keys.length; i++) map.put(keys[i], offsets[i])
+          if (info.lastOffset >= start) map.updateLatestOffset(info.lastOffset)
+          stats.indexMessagesRead(records, info.size)
+          pos += info.size
+        }
+        position += chunk.length
+        await this.throttler.maybeThrottle(chunk.length)
+        checkDone()
+        await yieldToEventLoop()
+      }
+    }
+  }
+
+  /** Kafka's cleanInto: one source segment through the filter into the cleaned segment. */
+  private async cleanInto(
+    source: LogSegment,
+    dest: LogSegment,
+    context: FilterContext,
+    retainEmpty: (batch: BatchHeader) => boolean,
+    stats: CleanerStats,
+    checkDone: () => void,
+  ): Promise<void> {
+    for (let position = 0; position < source.size; ) {
+      const chunk = source.readAt(position, this.ioBufferSize)
+      if (chunk.length === 0) break
+      const kept: Uint8Array[] = []
+      for (let pos = 0; pos < chunk.length; ) {
+        const size = batchInfoAt(chunk, pos).size
+        const result = filterBatch(chunk, pos, size, context, retainEmpty)
+        stats.readMessages(result.recordsRead, size)
+        stats.invalidMessagesRead += result.invalidRecords
+        if (result.bytes) {
+          kept.push(result.bytes)
+          stats.recopyMessages(result.recordsRetained, result.bytes.length)
+        }
+        pos += size
+      }
+      const written = appendBatches(dest, kept)
+      position += chunk.length
+      await this.throttler.maybeThrottle(chunk.length + written)
+      checkDone()
+      await yieldToEventLoop()
+    }
+  }
+}
+
+function appendBatches(dest: LogSegment, batches: Uint8Array[]): number {
+  if (batches.length === 0) return 0
+  const bytes = Buffer.concat(batches)
+  const infos: BatchInfo[] = []
+  for (let pos = 0; pos < bytes.length; pos += infos[infos.length - 1].size) infos.push(batchInfoAt(bytes, pos))
+  dest.append(bytes, infos)
+  return bytes.length
+}
