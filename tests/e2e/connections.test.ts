@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import { httpServer, type Listening } from '../helpers/servers'
 import { freePort } from '../helpers/ports'
-import { chromiumMissing, openConsole, saveScreenshot, suiteTitle } from './browser'
+import { chromiumMissing, openConsole, saveScreenshot, saveThemeScreenshots, suiteTitle } from './browser'
 import { externalCluster, type ExternalCluster } from './externalCluster'
 import type { Serve } from './serve'
 
@@ -107,6 +107,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
     expect(reached.ok, reached.text).toBe('true')
     await page.getByTestId('connection-save').click()
     await page.locator('[data-testid=connection-row][data-name=staging]').waitFor({ timeout: 10_000 })
+    await saveThemeScreenshots(page, 'connections')
 
     // Choosing a cluster reloads the page, so no view keeps the other cluster's data.
     await switchTo('staging')

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { javaPartitionFor } from '../helpers/javaPartitioner'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import type { Serve } from './serve'
-import { chromiumMissing, openConsole, suiteTitle, saveScreenshot } from './browser'
+import { chromiumMissing, openConsole, suiteTitle, saveScreenshot, saveThemeScreenshots } from './browser'
 
 describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
   let serve: Serve
@@ -138,6 +138,27 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
     await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(big)
     await row.getByTestId('value-more').click()
     await expect.poll(value).toBe(`${'x'.repeat(500)}…`)
+  }, 60_000)
+
+  it.skipIf(!kcatAvailable)('opens a record kcat wrote in full, with its headers, and copies it as the JSON line the export writes', async () => {
+    const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', 'blobs', '-p', '0', '-k', 'order-7', '-H', 'trace=abc', '-H', 'source=kcat'], 'shipped\n')
+    expect(produced.status, produced.stderr).toBe(0)
+    await page.getByTestId('seek-kind').selectOption('earliest')
+    await page.getByTestId('seek').click()
+    const row = page.locator('[data-testid=record-row][data-offset="1"]')
+    await row.waitFor({ timeout: 10_000 })
+    await row.getByTestId('record-open').click()
+    const detail = page.locator('[data-testid=record-detail][data-offset="1"]')
+    await expect(detail.getByTestId('record-detail-key').textContent()).resolves.toBe('order-7')
+    await expect(detail.getByTestId('record-detail-value').textContent()).resolves.toBe('shipped')
+    await expect(detail.getByTestId('record-detail-header').allTextContents()).resolves.toEqual(['traceabc', 'sourcekcat'])
+    await detail.getByTestId('record-detail-copy-json').click()
+    await expect.poll(() => detail.getByTestId('record-detail-copied').textContent()).toBe('JSON copied')
+    const line = JSON.parse(String(await page.evaluate('navigator.clipboard.readText()')))
+    expect(line).toMatchObject({ partition: 0, offset: 1, key: 'order-7', value: 'shipped', headers: [{ key: 'trace', value: 'abc' }, { key: 'source', value: 'kcat' }] })
+    await saveThemeScreenshots(page, 'messages-record-detail')
+    await detail.getByTestId('record-detail-close').click()
+    await detail.waitFor({ state: 'detached' })
   }, 60_000)
 
   it('shows the dark theme without console errors', async () => {

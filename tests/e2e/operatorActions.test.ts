@@ -59,6 +59,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('operator actions'
     await page.getByTestId('elect-preferred').click()
     await expect.poll(() => page.getByTestId('elect-result').textContent(), { timeout: 10_000 }).toContain(`${displaced.length} leader`)
     await expect.poll(async () => (await kcatLeaders(serve.bootstrap, 'failover')).every((p) => p.leader === p.replicas[0]), { timeout: 10_000 }).toBe(true)
+    await saveThemeScreenshots(page, 'topic-preferred-leaders')
   }, 90_000)
 
   it('purges partition 0 below an offset after a confirmation that counts the records, as kcat then reads', async () => {
@@ -71,6 +72,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('operator actions'
     await page.getByTestId('purge-offset').fill('8')
     await expect.poll(() => page.getByTestId('purge-losses').textContent()).toContain('Partition 0: offsets 0 to 7 go (8 records)')
     await expect.poll(() => page.getByTestId('purge-submit').textContent()).toContain('Delete 8 records')
+    await saveThemeScreenshots(page, 'topic-purge', { fullPage: false })
     await page.getByTestId('purge-submit').click()
     await page.getByTestId('purge-dialog').waitFor({ state: 'detached', timeout: 10_000 })
     const read = await kcat(['-b', serve.bootstrap, '-C', '-t', 'purgeable', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o %s\\n'])
@@ -79,12 +81,12 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('operator actions'
 
   it('links a topic to its messages, and the browser keeps the topic on the next visit', async () => {
     await page.goto(`${serve.url}#/topics/purgeable`)
-    await page.getByTestId('topic-messages-link').click()
-    await expect.poll(() => page.getByTestId('browse-topic').inputValue(), { timeout: 10_000 }).toBe('purgeable')
+    await page.getByTestId('topic-messages-link').click({ timeout: 10_000 })
+    await expect.poll(() => page.getByTestId('browse-topic').inputValue({ timeout: 2000 }), { timeout: 10_000 }).toBe('purgeable')
     await page.goto(`${serve.url}#/topics`)
-    await page.reload()
-    await page.goto(`${serve.url}#/messages`)
-    await expect.poll(() => page.getByTestId('browse-topic').inputValue(), { timeout: 10_000 }).toBe('purgeable')
+    await page.reload({ timeout: 15_000 })
+    await page.locator('nav.nav a', { hasText: 'Messages' }).click({ timeout: 10_000 })
+    await expect.poll(() => page.getByTestId('browse-topic').inputValue({ timeout: 2000 }), { timeout: 10_000 }).toBe('purgeable')
   }, 60_000)
 
   it("shows each member's lag, deletes a topic's offsets, and resets all of a group's topics", async () => {
