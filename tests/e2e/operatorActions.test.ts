@@ -26,11 +26,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('operator actions'
   let page: Page
   const consoleErrors: string[] = []
 
-  async function api<T>(method: string, request: object): Promise<T> {
-    const response = await serve.api(method, request)
-    expect(response.status, `${method}: ${await response.clone().text()}`).toBe(200)
-    return ((await response.json()) as { result: T }).result
-  }
+  const api = <T>(method: string, request: object) => serve.call<T>(method, request)
 
   beforeAll(async () => {
     ;({ serve, browser, page } = await openConsole({ consoleErrors, serveArgs: FAST_FAILURE_DETECTION }))

@@ -16,11 +16,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('rough edges'), ()
   let page: Page
   const consoleErrors: string[] = []
 
-  async function api<T>(method: string, request: object): Promise<T> {
-    const response = await serve.api(method, request)
-    expect(response.status, `${method}: ${await response.clone().text()}`).toBe(200)
-    return ((await response.json()) as { result: T }).result
-  }
+  const api = <T>(method: string, request: object) => serve.call<T>(method, request)
 
   beforeAll(async () => {
     ;({ serve, browser, page } = await openConsole({ consoleErrors, serveArgs: ['--config', 'delete.topic.enable=false', '--config', 'broker.session.timeout.ms=1500', '--config', 'broker.heartbeat.interval.ms=200'] }))

@@ -10,7 +10,9 @@ export interface Serve {
   bootstrap: string
   child: ChildProcess
   /** POSTs a contract call to /api/<method> with the token, as a script would. */
-  api(method: string, request: unknown): Promise<Response>
+  api(method: string, request: unknown, connection?: string): Promise<Response>
+  /** The same, answering the result, or throwing the call's error with its status. */
+  call<T>(method: string, request: unknown, connection?: string): Promise<T>
   /** Everything it printed so far, stdout and stderr. */
   output(): string
   /** Sends SIGINT and resolves with the exit code. */
@@ -54,18 +56,25 @@ export async function startServe(brokers: number, extraArgs: string[] = []): Pro
     void exited.then((code) => reject(new Error(`brokerlab serve exited with ${code} before printing its URL:\n${stderr}`)))
   })
   const token = new URL(url).searchParams.get('token') ?? ''
+  const api = (method: string, request: unknown, connection?: string) =>
+    fetch(new URL(`/api/${method}${connection ? `?connection=${encodeURIComponent(connection)}` : ''}`, url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    })
   return {
     url,
     bootstrap,
     token,
     child,
     output: () => stdout + stderr,
-    api: (method, request) =>
-      fetch(new URL(`/api/${method}`, url), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(request),
-      }),
+    api,
+    async call<T>(method: string, request: unknown, connection?: string): Promise<T> {
+      const response = await api(method, request, connection)
+      const answer = (await response.json()) as { result?: T; error?: { message: string } }
+      if (response.status !== 200) throw new Error(`${method}: ${response.status} ${answer.error?.message ?? ''}`)
+      return answer.result as T
+    },
     stop() {
       if (child.exitCode === null) child.kill('SIGINT')
       return exited
