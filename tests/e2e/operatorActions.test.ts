@@ -79,6 +79,8 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('operator actions'
     await page.goto(`${serve.url}#/topics/purgeable`)
     await page.getByTestId('topic-messages-link').click({ timeout: 10_000 })
     await expect.poll(() => page.getByTestId('browse-topic').inputValue({ timeout: 2000 }), { timeout: 10_000 }).toBe('purgeable')
+    // Its records, read at once: the newest of what kcat wrote (offset 19 of partition 0).
+    await page.locator('[data-testid=record-row][data-partition="0"][data-offset="19"]').waitFor({ timeout: 10_000 })
     await page.goto(`${serve.url}#/topics`)
     await page.reload({ timeout: 15_000 })
     await page.locator('nav.nav a', { hasText: 'Messages' }).click({ timeout: 10_000 })

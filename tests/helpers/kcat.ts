@@ -1,4 +1,4 @@
-// Runs Debian's kcat (librdkafka) against a cluster: a real C client over real sockets.
+// Runs Debian's kcat (librdkafka), or a kafka-python script, against a cluster: real clients over real sockets.
 import { spawn, spawnSync } from 'node:child_process'
 
 export const kcatAvailable = spawnSync('kcat', ['-V'], { encoding: 'utf8' }).status === 0
@@ -11,8 +11,21 @@ export interface KcatResult {
 
 /** Runs kcat with `args`, feeding `input` on stdin; fails the promise only if it cannot start. */
 export function kcat(args: string[], input?: string | Buffer, timeoutMs = 60_000): Promise<KcatResult> {
+  return run('kcat', args, input, timeoutMs)
+}
+
+/** Debian's python3-kafka (kafka-python) under Debian's own python3, not a python3 earlier on PATH (pyenv). */
+const DEBIAN_PYTHON = '/usr/bin/python3'
+export const kafkaPythonAvailable = spawnSync(DEBIAN_PYTHON, ['-c', 'import kafka'], { encoding: 'utf8' }).status === 0
+
+/** Runs a kafka-python script (BOOTSTRAP in its environment); fails the promise only if python cannot start. */
+export function kafkaPython(script: string, bootstrap: string, timeoutMs = 60_000): Promise<KcatResult> {
+  return run(DEBIAN_PYTHON, ['-c', script], undefined, timeoutMs, { ...process.env, BOOTSTRAP: bootstrap })
+}
+
+function run(command: string, args: string[], input: string | Buffer | undefined, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<KcatResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env })
     const out: Buffer[] = []
     const err: Buffer[] = []
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
