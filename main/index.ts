@@ -102,12 +102,14 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault()
     stopping = true
     stopServing()
-    service.close()
-    void cluster.stop().finally(() => {
-      profiles.close()
-      appDb?.close()
-      app.quit()
-    })
+    void service
+      .close()
+      .then(() => cluster.stop())
+      .finally(() => {
+        profiles.close()
+        appDb?.close()
+        app.quit()
+      })
   })
   mainWindow = createWindow(appDb)
 }

@@ -74,7 +74,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     return null
   })
   if (!server) {
-    service.close()
+    await service.close()
     profiles.close()
     await cluster.stop()
     return 2
@@ -87,7 +87,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   })
   console.error('brokerlab serve: shutting down...')
   await server.close()
-  service.close()
+  await service.close()
   profiles.close()
   await cluster.stop()
   return 0
