@@ -30,6 +30,8 @@ function noSuchConnection(method: string, name: string, field = 'name'): Contrac
   return new ContractValidationError({ kind: 'invalid-request', message: `${method}: ${field}: no saved connection is named "${name}"`, field })
 }
 
+const CLOSE_WAIT_MS = 5000
+
 const isConnectionMethod = (method: MethodName): method is ConnectionMethod => method.startsWith('connection:')
 
 export class ConsoleService {
@@ -143,9 +145,15 @@ export class ConsoleService {
     return () => this.listeners.delete(listener)
   }
 
-  /** Closes every connection and stops the lag sampling; the cluster itself is its owner's to stop. */
+  /**
+   * Closes every connection (waiting at most 5 s: a cluster that no longer answers must not
+   * hold up a shutdown) and stops the lag sampling; the cluster itself is its owner's to stop.
+   */
   async close(): Promise<void> {
     for (const unsubscribe of this.unsubscribes) unsubscribe()
-    await Promise.all([this.local.close(), ...[...this.external.keys()].map((name) => this.disconnect(name))])
+    const closed = Promise.all([this.local.close(), ...[...this.external.keys()].map((name) => this.disconnect(name))])
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))])
+    clearTimeout(timer)
   }
 }
