@@ -1,0 +1,326 @@
+// The console administers a real Apache Kafka 4.4 (issue "The console administers any Kafka
+// cluster", its acceptance): Chromium against `brokerlab serve`, the reference cluster added as
+// an external connection in the UI, and everything the console shows compared field by field
+// with what Kafka's own tools print about the same cluster: topics, partitions with leaders and
+// ISR, configs with their sources; a config edited with validation; a group's lag and an offset
+// reset; records both ways between the UI and the console producer and consumer; and the same
+// cluster over SASL_SSL with SCRAM-SHA-512 and TLS, a wrong password and an untrusted CA each
+// named.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { ConfigSource } from '../../preload/schemas/rules'
+import { tempDir } from '../helpers/batches'
+import { chromiumMissing, openConsole, openTopicMessages, suiteTitle } from '../e2e/browser'
+import type { Serve } from '../e2e/serve'
+import { makeBrokerKeystore, type BrokerKeystore } from './kafka/certificates'
+import { ReferenceCluster } from './kafka/cluster'
+import { runKafkaTool, type JavaRunOptions, type KafkaToolName } from './kafka/tools'
+import { parseConfigsDescribe, parseGroupTables, sortedLines, topicsDescribed } from './toolOutput'
+
+const TOPIC = 'orders'
+const GROUP = 'billing'
+const USER = 'alice'
+const PASSWORD = 'alice-secret'
+/** Records kafka-console-producer writes, key|value (parse.key=true, key.separator=|). */
+const CLI_RECORDS = ['k1|one', 'k2|two', 'k3|three', 'k4|four', 'k5|five', 'k6|six']
+/** Records produced in the UI, key and value. */
+const UI_RECORDS = [
+  ['u1', 'from the console 1'],
+  ['u2', 'from the console 2'],
+  ['u3', 'from the console 3'],
+]
+
+/** "1,2,3" (a tool) or "1, 2, 3" (the UI) as broker ids. */
+const brokerIds = (list: string | null | undefined) => (list ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number)
+
+/** A config's source from kafka-configs' synonyms ("SOURCE:name=value", in precedence order): the first one's, else Kafka's default. */
+function toolSource(synonyms: string[]): number {
+  const name = synonyms[0]?.split(':')[0] ?? 'DEFAULT_CONFIG'
+  if (!(name in ConfigSource)) throw new Error(`unknown config source ${name}`)
+  return ConfigSource[name as keyof typeof ConfigSource]
+}
+
+describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () => {
+  let dir: ReturnType<typeof tempDir>
+  let tls: BrokerKeystore
+  let kafka: ReferenceCluster
+  let serve: Serve
+  let browser: Browser
+  let page: Page
+  const consoleErrors: string[] = []
+  /** Where the UI wrote each of UI_RECORDS, as its send results say. */
+  const written: Array<{ partition: number; offset: number; key: string; value: string }> = []
+
+  beforeAll(async () => {
+    dir = tempDir('brokerlab-reference-console-')
+    tls = makeBrokerKeystore(dir.dir)
+    // A static broker property, so a topic config also shows STATIC_BROKER_CONFIG as its source.
+    const configs = { 'log.segment.bytes': String(256 * 1024 * 1024) }
+    ;[kafka, { serve, browser, page }] = await Promise.all([
+      ReferenceCluster.start({ dir: dir.dir, configs, saslSsl: { keystore: tls.keystore, password: tls.password, users: { [USER]: PASSWORD } } }),
+      openConsole({ consoleErrors, brokers: 1, viewport: { width: 1400, height: 1000 } }),
+    ])
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await serve?.stop()
+    await kafka?.stop()
+    dir?.remove()
+  }, 120_000)
+
+  /** One of Kafka's tools against the reference's PLAINTEXT listener; it must succeed. */
+  async function tool(name: KafkaToolName, args: string[], options?: JavaRunOptions): Promise<string> {
+    const result = await runKafkaTool(name, ['--bootstrap-server', kafka.bootstrapServers, ...args], options)
+    expect(result.status, `${name} ${args.join(' ')}:\n${result.stdout}${result.stderr}`).toBe(0)
+    return result.stdout
+  }
+
+  async function fill(fields: Record<string, string>): Promise<void> {
+    for (const [testid, value] of Object.entries(fields)) await page.getByTestId(testid).fill(value)
+  }
+
+  async function testConnection(): Promise<{ ok: string | null; failure: string | null; text: string }> {
+    await page.getByTestId('connection-test').click()
+    const result = page.getByTestId('connection-test-result')
+    await result.waitFor({ timeout: 30_000 })
+    return { ok: await result.getAttribute('data-ok'), failure: await result.getAttribute('data-failure'), text: (await result.textContent())?.trim() ?? '' }
+  }
+
+  /** Saves the form's connection and shows that cluster (choosing reloads the page). */
+  async function saveAndChoose(name: string): Promise<void> {
+    await page.getByTestId('connection-save').click()
+    await page.locator(`[data-testid=connection-row][data-name="${name}"]`).waitFor({ timeout: 10_000 })
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('cluster-picker').selectOption(name)])
+  }
+
+  /** The Topics page's rows, once they are the tool's list. */
+  async function expectTopicList(): Promise<void> {
+    const listed = sortedLines(await tool('kafka-topics', ['--list']))
+    await page.goto(`${serve.url}#/topics`)
+    const shown = () => page.getByTestId('topic-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-topic') ?? '').sort())
+    await expect.poll(shown, { timeout: 20_000 }).toEqual(listed)
+  }
+
+  /** kafka-configs --describe --all of an entity: each config's value and source (its first synonym's, else Kafka's default). */
+  async function describedConfigs(entity: string[]): Promise<Record<string, { value: string; source: number }>> {
+    const [all] = parseConfigsDescribe(await tool('kafka-configs', ['--describe', ...entity, '--all']))
+    return Object.fromEntries(Object.entries(all.configs).map(([name, c]) => [name, { value: c.value, source: toolSource(c.synonyms) }]))
+  }
+
+  /** A configs table's rows (ConfigTable) as the tool prints them: the table's marks for a hidden, null or empty value undone. */
+  function configTable(testid: string): Promise<Record<string, { value: string; source: number }>> {
+    const rows = page.locator(`[data-testid=${testid}] [data-testid=config-row]`)
+    const marks: Record<string, string> = { '(sensitive)': 'null', '(unset)': 'null', '""': '' }
+    return rows
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-config') ?? '', tr.querySelector('td.value')?.textContent?.trim() ?? '', Number(tr.getAttribute('data-source'))] as const))
+      .then((shown) => Object.fromEntries(shown.map(([name, value, source]) => [name, { value: marks[value] ?? value, source }])))
+  }
+
+  it('adds the reference Kafka in the UI; topics, partitions with leaders and ISR, and configs with their sources match kafka-topics and kafka-configs', async () => {
+    await Promise.all([
+      tool('kafka-topics', ['--create', '--topic', TOPIC, '--partitions', '3', '--replication-factor', '3', '--config', 'retention.ms=3600000', '--config', 'max.message.bytes=2000000']),
+      tool('kafka-configs', ['--alter', '--entity-type', 'brokers', '--entity-default', '--add-config', 'log.retention.bytes=1073741824']),
+    ])
+
+    await page.goto(`${serve.url}#/connections`)
+    await page.locator('[data-testid=connection-row][data-name=local]').waitFor({ timeout: 15_000 })
+    await fill({ 'connection-name': 'reference', 'connection-bootstrap': kafka.bootstrapServers, 'connection-timeout': '10000' })
+    const reached = await testConnection()
+    expect(reached.ok, reached.text).toBe('true')
+    expect(reached.text).toContain(kafka.clusterId)
+    await saveAndChoose('reference')
+    await expectTopicList()
+
+    const [{ topic: described, partitions: describedPartitions }] = topicsDescribed(await tool('kafka-topics', ['--describe', '--topic', TOPIC]))
+    await page.goto(`${serve.url}#/topics/${TOPIC}`)
+    const rows = page.locator('[data-testid=partition-table] [data-testid=partition-row]')
+    const partitionTable = () =>
+      rows.evaluateAll((trs) =>
+        trs.map((tr) => {
+          const cell = (id: string) => tr.querySelector(`[data-testid=${id}]`)?.textContent ?? ''
+          return { partition: tr.getAttribute('data-partition'), leader: cell('partition-leader'), replicas: cell('partition-replicas'), isr: cell('partition-isr') }
+        }),
+      )
+    const expected = describedPartitions.map((p) => ({ partition: Number(p.Partition), leader: Number(p.Leader), replicas: brokerIds(p.Replicas), isr: brokerIds(p.Isr) }))
+    await expect
+      .poll(async () => (await partitionTable()).map((p) => ({ partition: Number(p.partition), leader: Number(p.leader), replicas: brokerIds(p.replicas), isr: brokerIds(p.isr) })), { timeout: 20_000 })
+      .toEqual(expected)
+    await expect(page.getByTestId('topic-detail').textContent()).resolves.toContain(
+      `${described.PartitionCount} partitions · replication factor ${described.ReplicationFactor}`,
+    )
+
+    // Every config of the topic: its value and its source, as kafka-configs --describe --all prints them.
+    const toolConfigs = await describedConfigs(['--entity-type', 'topics', '--entity-name', TOPIC])
+    const shownConfigs = () => configTable('topic-configs')
+    await expect.poll(shownConfigs, { timeout: 20_000 }).toEqual(toolConfigs)
+    // The sources this topic shows: its overrides, the cluster-wide dynamic default, a static property and Kafka's defaults.
+    expect(new Set(Object.values(toolConfigs).map((c) => c.source))).toEqual(
+      new Set([ConfigSource.DYNAMIC_TOPIC_CONFIG, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, ConfigSource.STATIC_BROKER_CONFIG, ConfigSource.DEFAULT_CONFIG]),
+    )
+    // kafka-topics' Configs: are the configs not at Kafka's default (the topic's overrides and the brokers').
+    const notDefault = Object.entries(await shownConfigs()).filter(([, c]) => c.source !== ConfigSource.DEFAULT_CONFIG)
+    expect(notDefault.map(([name, c]) => `${name}=${c.value}`).sort()).toEqual(described.Configs.split(',').sort())
+  }, 150_000)
+
+  it('shows a broker’s configs with their sources as kafka-configs describes them', async () => {
+    const broker = ['--entity-type', 'brokers', '--entity-name', '1']
+    await tool('kafka-configs', ['--alter', ...broker, '--add-config', 'log.cleaner.threads=2'])
+    const toolConfigs = await describedConfigs(broker)
+    // The Brokers page shows the first broker's configs.
+    await page.goto(`${serve.url}#/brokers`)
+    await page.locator('[data-testid=broker-configs][data-broker-id="1"]').waitFor({ timeout: 15_000 })
+    await expect.poll(() => configTable('broker-configs'), { timeout: 20_000 }).toEqual(toolConfigs)
+    expect(toolConfigs['log.cleaner.threads']).toEqual({ value: '2', source: ConfigSource.DYNAMIC_BROKER_CONFIG })
+  }, 60_000)
+
+  it('shows the broker’s refusal of a bad config value inline, and applies a good one that kafka-configs describes', async () => {
+    const row = (name: string) => page.locator(`[data-testid=config-table] [data-testid=config-row][data-config="${name}"]`)
+    const status = (state: string) => page.locator(`[data-testid=pending-status][data-state=${state}]`)
+    const entity = ['--entity-type', 'topics', '--entity-name', TOPIC]
+    const refused = await runKafkaTool('kafka-configs', ['--bootstrap-server', kafka.bootstrapServers, '--alter', ...entity, '--add-config', 'retention.ms=-5'])
+    expect(refused.status).not.toBe(0)
+    const kafkaMessage = /InvalidConfigurationException: (.*)/.exec(refused.stderr)?.[1]
+    expect(kafkaMessage, refused.stderr).toBeTruthy()
+
+    await page.goto(`${serve.url}#/config?scope=topic:${TOPIC}`)
+    const input = row('retention.ms').getByTestId('config-input')
+    await expect.poll(() => input.inputValue(), { timeout: 20_000 }).toBe('3600000')
+    await input.fill('-5')
+    await expect.poll(() => row('retention.ms').getByTestId('config-input-error').textContent(), { timeout: 15_000 }).toBe(kafkaMessage)
+    await status('invalid').waitFor()
+    await expect(page.getByTestId('config-apply').isDisabled()).resolves.toBe(true)
+
+    await input.fill('7200000')
+    await status('valid').waitFor({ timeout: 15_000 })
+    await page.getByTestId('config-apply').click()
+    await page.getByTestId('config-applied').waitFor({ timeout: 15_000 })
+    const [after] = parseConfigsDescribe(await tool('kafka-configs', ['--describe', ...entity]))
+    expect(after.configs['retention.ms']).toMatchObject({ value: '7200000', synonyms: ['DYNAMIC_TOPIC_CONFIG:retention.ms=7200000'] })
+    await expect(row('retention.ms').getAttribute('data-source')).resolves.toBe(String(ConfigSource.DYNAMIC_TOPIC_CONFIG))
+  }, 90_000)
+
+  it('reads kafka-console-producer’s records in the browser, and kafka-console-consumer reads what the UI produced', async () => {
+    await tool('kafka-console-producer', ['--topic', TOPIC, '--reader-property', 'parse.key=true', '--reader-property', 'key.separator=|'], { input: CLI_RECORDS.join('\n') + '\n' })
+    // A group reads them all and stops: its committed offsets are the ends so far.
+    await tool('kafka-console-consumer', ['--topic', TOPIC, '--group', GROUP, '--from-beginning', '--max-messages', String(CLI_RECORDS.length), '--timeout-ms', '30000'])
+
+    await openTopicMessages(page, serve, TOPIC)
+    for (const [key, value] of UI_RECORDS) {
+      await page.getByTestId('produce-key').fill(key)
+      await page.getByTestId('produce-value').fill(value)
+      await page.getByTestId('produce-submit').click()
+      const result = page.locator('[data-testid=produce-result][data-state=written]').first()
+      await expect.poll(() => result.textContent(), { timeout: 15_000 }).toContain('at offset')
+      const [, partition, offset] = /-(\d+) at offset (\d+)/.exec((await result.textContent()) ?? '') ?? []
+      written.push({ partition: Number(partition), offset: Number(offset), key, value })
+      await page.getByTestId('produce-clear').click()
+    }
+
+    const printed = ['print.key=true', 'print.partition=true', 'print.offset=true', 'key.separator=|'].flatMap((p) => ['--formatter-property', p])
+    const total = CLI_RECORDS.length + UI_RECORDS.length
+    const consumed = await tool('kafka-console-consumer', ['--topic', TOPIC, '--from-beginning', '--max-messages', String(total), '--timeout-ms', '30000', ...printed])
+    const records = consumed
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((line) => {
+        const [, partition, offset, key, value] = /^Partition:(\d+)\|Offset:(\d+)\|([^|]*)\|(.*)$/.exec(line) ?? []
+        if (partition === undefined) throw new Error(`unexpected kafka-console-consumer line: ${line}`)
+        return { partition: Number(partition), offset: Number(offset), key, value }
+      })
+    const byPosition = (a: { partition: number; offset: number }, b: { partition: number; offset: number }) => a.partition - b.partition || a.offset - b.offset
+    records.sort(byPosition)
+    expect(records).toHaveLength(total)
+    expect(records).toEqual(expect.arrayContaining(written))
+    expect(records.filter((r) => !written.some((w) => w.key === r.key)).map((r) => `${r.key}|${r.value}`).sort()).toEqual([...CLI_RECORDS].sort())
+
+    // The browser's page of the topic from the earliest: every record the consumer read, where it read it.
+    await page.getByTestId('seek-kind').selectOption('earliest')
+    await page.getByTestId('seek').click()
+    const shown = () =>
+      page.getByTestId('record-row').evaluateAll((trs) =>
+        trs.map((tr) => ({
+          partition: Number(tr.getAttribute('data-partition')),
+          offset: Number(tr.getAttribute('data-offset')),
+          key: tr.querySelector('[data-testid=record-key]')?.textContent ?? '',
+          value: tr.querySelector('[data-testid=record-value]')?.textContent ?? '',
+        })),
+      )
+    await expect.poll(async () => (await shown()).sort(byPosition), { timeout: 15_000 }).toEqual(records)
+  }, 120_000)
+
+  it('shows the group’s lag, and a reset (dry run, then applied), as kafka-consumer-groups describes them', async () => {
+    const describeGroup = async () => {
+      const { tables } = parseGroupTables(await tool('kafka-consumer-groups', ['--describe', '--group', GROUP]))
+      return tables[0].map((r) => ({ partition: Number(r.PARTITION), committed: r['CURRENT-OFFSET'], end: r['LOG-END-OFFSET'], lag: r.LAG })).sort((a, b) => a.partition - b.partition)
+    }
+    const offsetRows = () =>
+      page.locator(`[data-testid=group-offsets] [data-testid=offset-row][data-topic="${TOPIC}"]`).evaluateAll((trs) =>
+        trs.map((tr) => {
+          const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')
+          return { partition: Number(tr.getAttribute('data-partition')), committed: cells[2], end: cells[3], lag: cells[4] }
+        }),
+      )
+    const before = await describeGroup()
+    // The UI's records are the group's lag.
+    expect(before.reduce((n, r) => n + Number(r.lag), 0)).toBe(UI_RECORDS.length)
+
+    await page.goto(`${serve.url}#/groups`)
+    const groupRow = page.locator(`[data-testid=group-row][data-group=${GROUP}]`)
+    await groupRow.click({ timeout: 20_000 })
+    await expect.poll(offsetRows, { timeout: 20_000 }).toEqual(before)
+    await expect(groupRow.getByTestId('group-total-lag').textContent()).resolves.toContain(String(UI_RECORDS.length))
+
+    // Dry run: the UI's plan and kafka-consumer-groups --dry-run, shift by -1.
+    const reset = ['--reset-offsets', '--group', GROUP, '--topic', TOPIC, '--shift-by', '-1']
+    const { tables: planned } = parseGroupTables(await tool('kafka-consumer-groups', [...reset, '--dry-run']))
+    const toolPlan = planned[0].map((r) => ({ partition: Number(r.PARTITION), new: r['NEW-OFFSET'] })).sort((a, b) => a.partition - b.partition)
+    await page.getByTestId('reset-topic').selectOption(TOPIC)
+    await page.getByTestId('reset-kind').selectOption('shift')
+    await page.getByTestId('reset-value').fill('-1')
+    await page.getByTestId('reset-preview').click()
+    await page.getByTestId('reset-plan').waitFor({ timeout: 15_000 })
+    const plan = await page.getByTestId('plan-row').evaluateAll((trs) =>
+      trs.map((tr) => ({ partition: Number(tr.getAttribute('data-partition')), current: tr.querySelector('[data-testid=plan-current]')?.textContent ?? '', new: tr.querySelector('[data-testid=plan-new]')?.textContent ?? '' })),
+    )
+    expect(plan.map(({ partition, new: to }) => ({ partition, new: to }))).toEqual(toolPlan)
+    expect(plan.map(({ partition, current }) => ({ partition, committed: current }))).toEqual(before.map(({ partition, committed }) => ({ partition, committed })))
+    // A dry run commits nothing.
+    await expect(describeGroup()).resolves.toEqual(before)
+
+    await page.getByTestId('reset-apply').click()
+    await page.getByTestId('reset-applied').waitFor({ timeout: 15_000 })
+    const after = await describeGroup()
+    expect(after.map(({ partition, committed }) => ({ partition, new: committed }))).toEqual(toolPlan)
+    await expect.poll(offsetRows, { timeout: 20_000 }).toEqual(after)
+  }, 120_000)
+
+  it('reaches the same cluster over SASL_SSL with SCRAM-SHA-512 and TLS; names a wrong password and an untrusted CA', async () => {
+    // A CA the broker's certificate does not chain to: another keytool-made identity's.
+    const untrusted = makeBrokerKeystore(mkdirSync(join(dir.dir, 'untrusted'), { recursive: true })!)
+    await page.goto(`${serve.url}#/connections`)
+    await page.locator('[data-testid=connection-row][data-name=reference]').waitFor({ timeout: 15_000 })
+    await page.getByTestId('connection-protocol').selectOption('SASL_SSL')
+    await page.getByTestId('connection-mechanism').selectOption('SCRAM-SHA-512')
+    await fill({ 'connection-name': 'reference-sasl', 'connection-bootstrap': kafka.saslSslBootstrapServers, 'connection-username': USER, 'connection-password': 'not-the-password', 'connection-ca': tls.certificatePem, 'connection-timeout': '15000' })
+    const wrongPassword = await testConnection()
+    expect(wrongPassword).toMatchObject({ ok: 'false', failure: 'authentication' })
+    expect(wrongPassword.text).toMatch(/SCRAM-SHA-512 authentication as "alice" failed/)
+    expect(wrongPassword.text).not.toContain('not-the-password')
+
+    await fill({ 'connection-password': PASSWORD, 'connection-ca': untrusted.certificatePem })
+    const untrustedCa = await testConnection()
+    expect(untrustedCa).toMatchObject({ ok: 'false', failure: 'tls' })
+    expect(untrustedCa.text).toContain(`TLS handshake with ${kafka.saslSslBootstrapServers} failed: self-signed certificate`)
+
+    await fill({ 'connection-ca': tls.certificatePem })
+    const reached = await testConnection()
+    expect(reached.ok, reached.text).toBe('true')
+    expect(reached.text).toContain(kafka.clusterId)
+    await saveAndChoose('reference-sasl')
+    await expectTopicList()
+    expect(consoleErrors).toEqual([])
+  }, 120_000)
+})
