@@ -23,14 +23,15 @@ const TOPIC = 'orders'
 const GROUP = 'billing'
 const USER = 'alice'
 const PASSWORD = 'alice-secret'
-/** Records kafka-console-producer writes, key|value (parse.key=true, key.separator=|). */
-const CLI_RECORDS = ['k1|one', 'k2|two', 'k3|three', 'k4|four', 'k5|five', 'k6|six']
-/** Records produced in the UI, key and value. */
+/** Records kafka-console-producer writes: headers, a tab, key|value (parse.headers, parse.key, key.separator=|). */
+const CLI_RECORDS = ['source:cli,n:1\tk1|one', 'source:cli,n:2\tk2|two', 'source:cli\tk3|three', 'source:cli,empty:\tk4|four', 'source:cli\tk5|five', 'source:cli\tk6|six']
+/** Records produced in the UI, each with the header origin=console; an empty key is a null key. */
 const UI_RECORDS = [
-  ['u1', 'from the console 1'],
-  ['u2', 'from the console 2'],
-  ['u3', 'from the console 3'],
+  { key: 'u1', value: 'from the console 1' },
+  { key: 'u2', value: 'from the console 2' },
+  { key: '', value: 'from the console, no key' },
 ]
+const UI_HEADER = { key: 'origin', value: 'console' }
 
 /** "1,2,3" (a tool) or "1, 2, 3" (the UI) as broker ids. */
 const brokerIds = (list: string | null | undefined) => (list ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number)
@@ -51,7 +52,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
   let page: Page
   const consoleErrors: string[] = []
   /** Where the UI wrote each of UI_RECORDS, as its send results say. */
-  const written: Array<{ partition: number; offset: number; key: string; value: string }> = []
+  const written: Array<{ partition: number; offset: number; headers: string[]; key: string; value: string }> = []
 
   beforeAll(async () => {
     dir = tempDir('brokerlab-reference-console-')
@@ -96,11 +97,13 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     await Promise.all([page.waitForEvent('load'), page.getByTestId('cluster-picker').selectOption(name)])
   }
 
-  /** The Topics page's rows, once they are the tool's list. */
+  /** The Topics page's rows (name, partitions, replication factor), once they are what kafka-topics --describe prints of every topic. */
   async function expectTopicList(): Promise<void> {
-    const listed = sortedLines(await tool('kafka-topics', ['--list']))
+    const described = topicsDescribed(await tool('kafka-topics', ['--describe']))
+    const listed = described.map(({ topic }) => [topic.Topic, topic.PartitionCount, topic.ReplicationFactor].join(' ')).sort()
     await page.goto(`${serve.url}#/topics`)
-    const shown = () => page.getByTestId('topic-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-topic') ?? '').sort())
+    // A row's cells: name (with its pills), partitions, replication factor, ...
+    const shown = () => page.getByTestId('topic-list-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-topic'), r.children[1]?.textContent?.trim(), r.children[2]?.textContent?.trim()].join(' ')).sort())
     await expect.poll(shown, { timeout: 20_000 }).toEqual(listed)
   }
 
@@ -203,38 +206,42 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
   }, 90_000)
 
   it('reads kafka-console-producer’s records in the browser, and kafka-console-consumer reads what the UI produced', async () => {
-    await tool('kafka-console-producer', ['--topic', TOPIC, '--reader-property', 'parse.key=true', '--reader-property', 'key.separator=|'], { input: CLI_RECORDS.join('\n') + '\n' })
+    const reader = ['parse.headers=true', 'parse.key=true', 'key.separator=|'].flatMap((p) => ['--reader-property', p])
+    await tool('kafka-console-producer', ['--topic', TOPIC, ...reader], { input: CLI_RECORDS.join('\n') + '\n' })
     // A group reads them all and stops: its committed offsets are the ends so far.
     await tool('kafka-console-consumer', ['--topic', TOPIC, '--group', GROUP, '--from-beginning', '--max-messages', String(CLI_RECORDS.length), '--timeout-ms', '30000'])
 
     await openTopicMessages(page, serve, TOPIC)
-    for (const [key, value] of UI_RECORDS) {
-      await page.getByTestId('produce-key').fill(key)
-      await page.getByTestId('produce-value').fill(value)
+    await page.getByTestId('header-add').click()
+    await fill({ 'header-key': UI_HEADER.key, 'header-value': UI_HEADER.value })
+    for (const { key, value } of UI_RECORDS) {
+      await fill({ 'produce-key': key, 'produce-value': value })
       await page.getByTestId('produce-submit').click()
       const result = page.locator('[data-testid=produce-result][data-state=written]').first()
       await expect.poll(() => result.textContent(), { timeout: 15_000 }).toContain('at offset')
       const [, partition, offset] = /-(\d+) at offset (\d+)/.exec((await result.textContent()) ?? '') ?? []
-      written.push({ partition: Number(partition), offset: Number(offset), key, value })
+      written.push({ partition: Number(partition), offset: Number(offset), headers: [`${UI_HEADER.key}=${UI_HEADER.value}`], key: key || 'null', value })
       await page.getByTestId('produce-clear').click()
     }
 
-    const printed = ['print.key=true', 'print.partition=true', 'print.offset=true', 'key.separator=|'].flatMap((p) => ['--formatter-property', p])
+    const printed = ['print.headers=true', 'print.key=true', 'print.partition=true', 'print.offset=true', 'key.separator=|'].flatMap((p) => ['--formatter-property', p])
     const total = CLI_RECORDS.length + UI_RECORDS.length
     const consumed = await tool('kafka-console-consumer', ['--topic', TOPIC, '--from-beginning', '--max-messages', String(total), '--timeout-ms', '30000', ...printed])
     const records = consumed
       .split('\n')
       .filter((l) => l.trim())
       .map((line) => {
-        const [, partition, offset, key, value] = /^Partition:(\d+)\|Offset:(\d+)\|([^|]*)\|(.*)$/.exec(line) ?? []
+        const [, partition, offset, headers, key, value] = /^Partition:(\d+)\|Offset:(\d+)\|([^|]*)\|([^|]*)\|(.*)$/.exec(line) ?? []
         if (partition === undefined) throw new Error(`unexpected kafka-console-consumer line: ${line}`)
-        return { partition: Number(partition), offset: Number(offset), key, value }
+        // "a:1,b:2" as the browser shows headers, "a=1" and "b=2".
+        return { partition: Number(partition), offset: Number(offset), headers: headers === 'NO_HEADERS' ? [] : headers.split(',').map((h) => h.replace(':', '=')), key, value }
       })
     const byPosition = (a: { partition: number; offset: number }, b: { partition: number; offset: number }) => a.partition - b.partition || a.offset - b.offset
     records.sort(byPosition)
     expect(records).toHaveLength(total)
     expect(records).toEqual(expect.arrayContaining(written))
-    expect(records.filter((r) => !written.some((w) => w.key === r.key)).map((r) => `${r.key}|${r.value}`).sort()).toEqual([...CLI_RECORDS].sort())
+    const fromCli = records.filter((r) => !written.some((w) => w.partition === r.partition && w.offset === r.offset))
+    expect(fromCli.map((r) => `${r.headers.join(',').replaceAll('=', ':')}\t${r.key}|${r.value}`).sort()).toEqual([...CLI_RECORDS].sort())
 
     // The browser's page of the topic from the earliest: every record the consumer read, where it read it.
     await page.getByTestId('seek-kind').selectOption('earliest')
@@ -244,6 +251,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
         trs.map((tr) => ({
           partition: Number(tr.getAttribute('data-partition')),
           offset: Number(tr.getAttribute('data-offset')),
+          headers: [...tr.querySelectorAll('.header')].map((h) => h.textContent ?? ''),
           key: tr.querySelector('[data-testid=record-key]')?.textContent ?? '',
           value: tr.querySelector('[data-testid=record-value]')?.textContent ?? '',
         })),
@@ -271,6 +279,8 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     const groupRow = page.locator(`[data-testid=group-row][data-group=${GROUP}]`)
     await groupRow.click({ timeout: 20_000 })
     await expect.poll(offsetRows, { timeout: 20_000 }).toEqual(before)
+    const { tables: states } = parseGroupTables(await tool('kafka-consumer-groups', ['--describe', '--group', GROUP, '--state']))
+    await expect(groupRow.getAttribute('data-state')).resolves.toBe(states[0][0].STATE)
     await expect(groupRow.getByTestId('group-total-lag').textContent()).resolves.toContain(String(UI_RECORDS.length))
 
     // Dry run: the UI's plan and kafka-consumer-groups --dry-run, shift by -1.
