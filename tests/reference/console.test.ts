@@ -12,12 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { ConfigSource } from '../../preload/schemas/rules'
 import { tempDir } from '../helpers/batches'
+import { formatCount } from '../../renderer/src/components/topics/format'
+import { formatBytes } from '../../renderer/src/format/units'
 import { chromiumMissing, openConsole, openTopicMessages, suiteTitle } from '../e2e/browser'
 import type { Serve } from '../e2e/serve'
 import { makeBrokerKeystore, type BrokerKeystore } from './kafka/certificates'
 import { ReferenceCluster } from './kafka/cluster'
 import { runKafkaTool, type JavaRunOptions, type KafkaToolName } from './kafka/tools'
-import { parseConfigsDescribe, parseGroupTables, sortedLines, topicsDescribed } from './toolOutput'
+import { parseConfigsDescribe, parseGroupTables, parseLogDirsDescribe, sortedLines, topicsDescribed } from './toolOutput'
 
 const TOPIC = 'orders'
 const GROUP = 'billing'
@@ -107,18 +109,31 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     await expect.poll(shown, { timeout: 20_000 }).toEqual(listed)
   }
 
-  /** kafka-configs --describe --all of an entity: each config's value and source (its first synonym's, else Kafka's default). */
-  async function describedConfigs(entity: string[]): Promise<Record<string, { value: string; source: number }>> {
-    const [all] = parseConfigsDescribe(await tool('kafka-configs', ['--describe', ...entity, '--all']))
-    return Object.fromEntries(Object.entries(all.configs).map(([name, c]) => [name, { value: c.value, source: toolSource(c.synonyms) }]))
+  /**
+   * kafka-configs --describe of an entity (with `--all`, every config; without, what is set at
+   * its level): each config's value and source (its first synonym's, else Kafka's default).
+   */
+  async function describedConfigs(entity: string[], all: '--all' | '' = '--all'): Promise<Record<string, { value: string; source: number }>> {
+    const [described] = parseConfigsDescribe(await tool('kafka-configs', ['--describe', ...entity, ...(all ? [all] : [])]))
+    return Object.fromEntries(Object.entries(described.configs).map(([name, c]) => [name, { value: c.value, source: toolSource(c.synonyms) }]))
   }
 
-  /** A configs table's rows (ConfigTable) as the tool prints them: the table's marks for a hidden, null or empty value undone. */
+  /**
+   * A configs table's rows (ConfigTable) as the tool prints them: the value shown, or in the
+   * editor's field; the table's marks for a hidden, null or empty value undone.
+   */
   function configTable(testid: string): Promise<Record<string, { value: string; source: number }>> {
     const rows = page.locator(`[data-testid=${testid}] [data-testid=config-row]`)
     const marks: Record<string, string> = { '(sensitive)': 'null', '(unset)': 'null', '""': '' }
     return rows
-      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-config') ?? '', tr.querySelector('td.value')?.textContent?.trim() ?? '', Number(tr.getAttribute('data-source'))] as const))
+      .evaluateAll((trs) =>
+        trs.map((tr) => {
+          const cell = tr.querySelector('td.value')
+          const field = cell?.querySelector('input, select') as { value: string } | null | undefined
+          const value = field ? field.value : (cell?.querySelector('.current, .shown')?.textContent?.trim() ?? '')
+          return [tr.getAttribute('data-config') ?? '', value, Number(tr.getAttribute('data-source'))] as const
+        }),
+      )
       .then((shown) => Object.fromEntries(shown.map(([name, value, source]) => [name, { value: marks[value] ?? value, source }])))
   }
 
@@ -177,6 +192,20 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     await page.locator('[data-testid=broker-configs][data-broker-id="1"]').waitFor({ timeout: 15_000 })
     await expect.poll(() => configTable('broker-configs'), { timeout: 20_000 }).toEqual(toolConfigs)
     expect(toolConfigs['log.cleaner.threads']).toEqual({ value: '2', source: ConfigSource.DYNAMIC_BROKER_CONFIG })
+
+    // The Configuration page's "overrides only" at the cluster-wide and the broker's level: what
+    // kafka-configs describes as set there.
+    for (const [scope, entity, setByTest] of [
+      ['cluster', ['--entity-type', 'brokers', '--entity-default'], 'log.retention.bytes'],
+      ['broker:1', broker, 'log.cleaner.threads'],
+    ] as const) {
+      const setHere = await describedConfigs([...entity], '')
+      await page.goto(`${serve.url}#/config?scope=${scope}`)
+      await page.locator(`[data-testid=configuration-view][data-scope="${scope}"] [data-testid=config-table] [data-testid=config-row]`).first().waitFor({ timeout: 15_000 })
+      await page.getByTestId('config-overrides').check({ force: true })
+      await expect.poll(() => configTable('config-table'), { timeout: 15_000 }).toEqual(setHere)
+      expect(Object.keys(setHere)).toContain(setByTest)
+    }
   }, 60_000)
 
   it('shows the broker’s refusal of a bad config value inline, and applies a good one that kafka-configs describes', async () => {
@@ -258,6 +287,34 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
       )
     await expect.poll(async () => (await shown()).sort(byPosition), { timeout: 15_000 }).toEqual(records)
   }, 120_000)
+
+  it('shows each partition’s log start, high watermark and size as kafka-get-offsets and kafka-log-dirs print them', async () => {
+    const offsets = async (time: string) =>
+      new Map(sortedLines(await tool('kafka-get-offsets', ['--topic', TOPIC, '--time', time])).map((line) => line.split(':').slice(1).map(Number) as [number, number]))
+    const [earliest, latest, describedTopics, logDirs] = await Promise.all([
+      offsets('-2'),
+      offsets('-1'),
+      tool('kafka-topics', ['--describe', '--topic', TOPIC]).then(topicsDescribed),
+      tool('kafka-log-dirs', ['--describe', '--topic-list', TOPIC]).then(parseLogDirsDescribe),
+    ])
+    if (Array.isArray(logDirs)) throw new Error(`kafka-log-dirs printed no JSON: ${logDirs.join('\n')}`)
+    const sizeOn = (broker: number, partition: number) =>
+      (logDirs.brokers.find((b) => b.broker === broker)?.logDirs ?? []).flatMap((d) => d.partitions as Array<{ partition: string; size: number }>).find((p) => p.partition === `${TOPIC}-${partition}`)?.size
+    // The leader's log, as the table's Size column says.
+    const expected = describedTopics[0].partitions.map((p) => {
+      const partition = Number(p.Partition)
+      return { partition, logStart: formatCount(earliest.get(partition) ?? null), highWatermark: formatCount(latest.get(partition) ?? null), size: formatBytes(sizeOn(Number(p.Leader), partition) ?? NaN) }
+    })
+    await page.goto(`${serve.url}#/topics/${TOPIC}`)
+    const shown = () =>
+      page.locator('[data-testid=partition-table] [data-testid=partition-row]').evaluateAll((trs) =>
+        trs.map((tr) => {
+          const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')
+          return { partition: Number(tr.getAttribute('data-partition')), logStart: cells[4], highWatermark: cells[5], size: cells[7] }
+        }),
+      )
+    await expect.poll(shown, { timeout: 20_000 }).toEqual(expected)
+  }, 60_000)
 
   it('shows the group’s lag, and a reset (dry run, then applied), as kafka-consumer-groups describes them', async () => {
     const describeGroup = async () => {
