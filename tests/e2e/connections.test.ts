@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import { httpServer, type Listening } from '../helpers/servers'
 import { freePort } from '../helpers/ports'
-import { chromiumMissing, openConsole, saveScreenshot, suiteTitle } from './browser'
+import { chromiumMissing, connectionTestResult, fillFields, openConsole, saveScreenshot, suiteTitle } from './browser'
 import { externalCluster, type ExternalCluster } from './externalCluster'
 import type { Serve } from './serve'
 
@@ -38,15 +38,8 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
     await http?.close()
   })
 
-  async function fill(fields: Record<string, string>): Promise<void> {
-    for (const [testid, value] of Object.entries(fields)) await page.getByTestId(testid).fill(value)
-  }
-
-  async function testResult(): Promise<{ ok: string | null; failure: string | null; text: string }> {
-    const result = page.getByTestId('connection-test-result')
-    await result.waitFor({ timeout: 20_000 })
-    return { ok: await result.getAttribute('data-ok'), failure: await result.getAttribute('data-failure'), text: (await result.textContent()) ?? '' }
-  }
+  const fill = (fields: Record<string, string>) => fillFields(page, fields)
+  const testResult = () => connectionTestResult(page)
 
   it('refuses a malformed bootstrap list naming the field, and names an unreachable port and an HTTP server', async () => {
     await page.goto(`${serve.url}#/connections`)

@@ -14,7 +14,7 @@ import { ConfigSource } from '../../preload/schemas/rules'
 import { tempDir } from '../helpers/batches'
 import { formatCount } from '../../renderer/src/components/topics/format'
 import { formatBytes } from '../../renderer/src/format/units'
-import { chromiumMissing, openConsole, openTopicMessages, suiteTitle } from '../e2e/browser'
+import { chromiumMissing, connectionTestResult, fillFields, openConsole, openTopicMessages, suiteTitle } from '../e2e/browser'
 import type { Serve } from '../e2e/serve'
 import { makeBrokerKeystore, type BrokerKeystore } from './kafka/certificates'
 import { ReferenceCluster } from './kafka/cluster'
@@ -81,15 +81,11 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     return result.stdout
   }
 
-  async function fill(fields: Record<string, string>): Promise<void> {
-    for (const [testid, value] of Object.entries(fields)) await page.getByTestId(testid).fill(value)
-  }
+  const fill = (fields: Record<string, string>) => fillFields(page, fields)
 
   async function testConnection(): Promise<{ ok: string | null; failure: string | null; text: string }> {
     await page.getByTestId('connection-test').click()
-    const result = page.getByTestId('connection-test-result')
-    await result.waitFor({ timeout: 30_000 })
-    return { ok: await result.getAttribute('data-ok'), failure: await result.getAttribute('data-failure'), text: (await result.textContent())?.trim() ?? '' }
+    return connectionTestResult(page)
   }
 
   /** Saves the form's connection and shows that cluster (choosing reloads the page). */
