@@ -22,7 +22,8 @@ import { runKafkaTool, type JavaRunOptions, type KafkaToolName } from './kafka/t
 import { parseConfigsDescribe, parseGroupTables, parseLogDirsDescribe, sortedLines, topicsDescribed } from './toolOutput'
 
 const TOPIC = 'orders'
-const GROUP = 'billing'
+/** Two groups, one for each of Kafka's group protocols: the classic one, and KIP-848's consumer protocol. */
+const GROUPS = { classic: 'billing', consumer: 'billing-kip848' } as const
 const USER = 'alice'
 const PASSWORD = 'alice-secret'
 /** Records kafka-console-producer writes: headers, a tab, key|value (parse.headers, parse.key, key.separator=|). */
@@ -233,8 +234,12 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
   it('reads kafka-console-producer’s records in the browser, and kafka-console-consumer reads what the UI produced', async () => {
     const reader = ['parse.headers=true', 'parse.key=true', 'key.separator=|'].flatMap((p) => ['--reader-property', p])
     await tool('kafka-console-producer', ['--topic', TOPIC, ...reader], { input: CLI_RECORDS.join('\n') + '\n' })
-    // A group reads them all and stops: its committed offsets are the ends so far.
-    await tool('kafka-console-consumer', ['--topic', TOPIC, '--group', GROUP, '--from-beginning', '--max-messages', String(CLI_RECORDS.length), '--timeout-ms', '30000'])
+    // A group of each protocol reads them all and stops: its committed offsets are the ends so far.
+    await Promise.all(
+      Object.entries(GROUPS).map(([protocol, group]) =>
+        tool('kafka-console-consumer', ['--topic', TOPIC, '--group', group, '--consumer-property', `group.protocol=${protocol}`, '--from-beginning', '--max-messages', String(CLI_RECORDS.length), '--timeout-ms', '30000']),
+      ),
+    )
 
     await openTopicMessages(page, serve, TOPIC)
     await page.getByTestId('header-add').click()
@@ -312,9 +317,9 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     await expect.poll(shown, { timeout: 20_000 }).toEqual(expected)
   }, 60_000)
 
-  it('shows the group’s lag, and a reset (dry run, then applied), as kafka-consumer-groups describes them', async () => {
+  it.each(Object.entries(GROUPS))('shows the %s protocol group’s lag, and a reset (dry run, then applied), as kafka-consumer-groups describes them', async (_, group) => {
     const describeGroup = async () => {
-      const { tables } = parseGroupTables(await tool('kafka-consumer-groups', ['--describe', '--group', GROUP]))
+      const { tables } = parseGroupTables(await tool('kafka-consumer-groups', ['--describe', '--group', group]))
       return tables[0].map((r) => ({ partition: Number(r.PARTITION), committed: r['CURRENT-OFFSET'], end: r['LOG-END-OFFSET'], lag: r.LAG })).sort((a, b) => a.partition - b.partition)
     }
     const offsetRows = () =>
@@ -329,15 +334,15 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     expect(before.reduce((n, r) => n + Number(r.lag), 0)).toBe(UI_RECORDS.length)
 
     await page.goto(`${serve.url}#/groups`)
-    const groupRow = page.locator(`[data-testid=group-row][data-group=${GROUP}]`)
+    const groupRow = page.locator(`[data-testid=group-row][data-group=${group}]`)
     await groupRow.click({ timeout: 20_000 })
     await expect.poll(offsetRows, { timeout: 20_000 }).toEqual(before)
-    const { tables: states } = parseGroupTables(await tool('kafka-consumer-groups', ['--describe', '--group', GROUP, '--state']))
+    const { tables: states } = parseGroupTables(await tool('kafka-consumer-groups', ['--describe', '--group', group, '--state']))
     await expect(groupRow.getAttribute('data-state')).resolves.toBe(states[0][0].STATE)
     await expect(groupRow.getByTestId('group-total-lag').textContent()).resolves.toContain(String(UI_RECORDS.length))
 
     // Dry run: the UI's plan and kafka-consumer-groups --dry-run, shift by -1.
-    const reset = ['--reset-offsets', '--group', GROUP, '--topic', TOPIC, '--shift-by', '-1']
+    const reset = ['--reset-offsets', '--group', group, '--topic', TOPIC, '--shift-by', '-1']
     const { tables: planned } = parseGroupTables(await tool('kafka-consumer-groups', [...reset, '--dry-run']))
     const toolPlan = planned[0].map((r) => ({ partition: Number(r.PARTITION), new: r['NEW-OFFSET'] })).sort((a, b) => a.partition - b.partition)
     await page.getByTestId('reset-topic').selectOption(TOPIC)
