@@ -110,8 +110,8 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
    * kafka-configs --describe of an entity (with `--all`, every config; without, what is set at
    * its level): each config's value and source (its first synonym's, else Kafka's default).
    */
-  async function describedConfigs(entity: string[], all: '--all' | '' = '--all'): Promise<Record<string, { value: string; source: number }>> {
-    const [described] = parseConfigsDescribe(await tool('kafka-configs', ['--describe', ...entity, ...(all ? [all] : [])]))
+  async function describedConfigs(entity: readonly string[], all = true): Promise<Record<string, { value: string; source: number }>> {
+    const [described] = parseConfigsDescribe(await tool('kafka-configs', ['--describe', ...entity, ...(all ? ['--all'] : [])]))
     return Object.fromEntries(Object.entries(described.configs).map(([name, c]) => [name, { value: c.value, source: toolSource(c.synonyms) }]))
   }
 
@@ -196,7 +196,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
       ['cluster', ['--entity-type', 'brokers', '--entity-default'], 'log.retention.bytes'],
       ['broker:1', broker, 'log.cleaner.threads'],
     ] as const) {
-      const setHere = await describedConfigs([...entity], '')
+      const setHere = await describedConfigs(entity, false)
       await page.goto(`${serve.url}#/config?scope=${scope}`)
       await page.locator(`[data-testid=configuration-view][data-scope="${scope}"] [data-testid=config-table] [data-testid=config-row]`).first().waitFor({ timeout: 15_000 })
       await page.getByTestId('config-overrides').check({ force: true })
@@ -367,7 +367,9 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
 
   it('reaches the same cluster over SASL_SSL with SCRAM-SHA-512 and TLS; names a wrong password and an untrusted CA', async () => {
     // A CA the broker's certificate does not chain to: another keytool-made identity's.
-    const untrusted = makeBrokerKeystore(mkdirSync(join(dir.dir, 'untrusted'), { recursive: true })!)
+    const untrustedDir = join(dir.dir, 'untrusted')
+    mkdirSync(untrustedDir)
+    const untrusted = makeBrokerKeystore(untrustedDir)
     await page.goto(`${serve.url}#/connections`)
     await page.locator('[data-testid=connection-row][data-name=reference]').waitFor({ timeout: 15_000 })
     await page.getByTestId('connection-protocol').selectOption('SASL_SSL')
