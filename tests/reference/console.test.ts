@@ -317,7 +317,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     await expect.poll(shown, { timeout: 20_000 }).toEqual(expected)
   }, 60_000)
 
-  it.each(Object.entries(GROUPS))('shows the %s protocol group’s lag, and a reset (dry run, then applied), as kafka-consumer-groups describes them', async (_, group) => {
+  it.each(Object.entries(GROUPS))('shows the %s protocol group’s lag, a reset (dry run, then applied) and an active member as kafka-consumer-groups describes them', async (protocol, group) => {
     const describeGroup = async () => {
       const { tables } = parseGroupTables(await tool('kafka-consumer-groups', ['--describe', '--group', group]))
       return tables[0].map((r) => ({ partition: Number(r.PARTITION), committed: r['CURRENT-OFFSET'], end: r['LOG-END-OFFSET'], lag: r.LAG })).sort((a, b) => a.partition - b.partition)
@@ -363,6 +363,28 @@ describe.skipIf(chromiumMissing)(suiteTitle('the console on Apache Kafka'), () =
     const after = await describeGroup()
     expect(after.map(({ partition, committed }) => ({ partition, new: committed }))).toEqual(toolPlan)
     await expect.poll(offsetRows, { timeout: 20_000 }).toEqual(after)
+
+    // A member: a console consumer reads what the reset rewound, then idles in the group until its timeout.
+    const consumer = ['--topic', TOPIC, '--group', group, '--consumer-property', `group.protocol=${protocol}`, '--timeout-ms', '20000']
+    const member = runKafkaTool('kafka-console-consumer', ['--bootstrap-server', kafka.bootstrapServers, ...consumer])
+    const memberRows = () =>
+      page.getByTestId('member-row').evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')).map(([memberId, clientId, host, assigned]) => ({ memberId, clientId, host, assigned })),
+      )
+    await expect.poll(async () => (await memberRows())[0]?.assigned ?? '—', { timeout: 30_000 }).not.toBe('—')
+    const [{ tables: members }, { tables: state }] = await Promise.all([
+      tool('kafka-consumer-groups', ['--describe', '--group', group, '--members', '--verbose']).then(parseGroupTables),
+      tool('kafka-consumer-groups', ['--describe', '--group', group, '--state']).then(parseGroupTables),
+    ])
+    // ASSIGNMENT (CURRENT-ASSIGNMENT for the consumer protocol) as "orders:0,1,2"; the UI's "orders [0, 1, 2]".
+    const assignment = (text: string) => text.replace(/^([^:]+):([\d,]+)$/, (_, topic: string, ids: string) => `${topic} [${ids.split(',').join(', ')}]`)
+    const toolMembers = members[0].map((m) => ({ memberId: m['CONSUMER-ID'], clientId: m['CLIENT-ID'], host: m.HOST, assigned: assignment(m.ASSIGNMENT ?? m['CURRENT-ASSIGNMENT']) }))
+    await expect.poll(memberRows, { timeout: 15_000 }).toEqual(toolMembers)
+    await expect.poll(() => groupRow.getAttribute('data-state'), { timeout: 15_000 }).toBe(state[0][0].STATE)
+    // A reset of an active group is refused, as the tool refuses it.
+    await page.getByTestId('reset-preview').click()
+    await expect.poll(() => page.getByTestId('reset-form').getByTestId('error').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`inactive.*${state[0][0].STATE}`))
+    await member
   }, 120_000)
 
   it('reaches the same cluster over SASL_SSL with SCRAM-SHA-512 and TLS; names a wrong password and an untrusted CA', async () => {

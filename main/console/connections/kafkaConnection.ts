@@ -11,6 +11,7 @@ import { errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
 import type { ConnectionSettings } from '../../../preload/contract'
 import { bootstrapList, clientOptions } from './connectionTest'
 import { kafkaCall } from './kafkaErrors'
+import { OWN_CODECS } from './ownCodecs'
 
 export interface PartitionMetadata {
   partition: number
@@ -139,14 +140,15 @@ export class KafkaConnection {
     return (await this.apiVersions()).find((api) => api.name === name) ?? null
   }
 
-  /** The library's codec for an API at the highest version both sides speak. */
+  /** The library's codec (or the console's own, ownCodecs.ts) for an API at the highest version both sides speak. */
   private async codec(name: string, usable: readonly number[]): Promise<{ version: number; api: RawApi }> {
     const range = await this.apiRange(name)
     const exports = library as unknown as Record<string, { api?: RawApi } | undefined>
+    const own = OWN_CODECS as unknown as Record<string, { api: RawApi } | undefined>
     const prefix = name[0].toLowerCase() + name.slice(1)
     for (const version of [...usable].sort((a, b) => b - a)) {
       if (!range || version < range.minVersion || version > range.maxVersion) continue
-      const api = exports[`${prefix}V${version}`]?.api
+      const api = (own[`${prefix}V${version}`] ?? exports[`${prefix}V${version}`])?.api
       if (api) return { version, api }
     }
     throw new KafkaError(
