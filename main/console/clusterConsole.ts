@@ -2,7 +2,6 @@
 // changes a cluster, over that cluster's Kafka connection, and for the embedded cluster its
 // lab's methods too. The ConsoleService keeps one of these per connection.
 import { version } from '../../package.json'
-import { KafkaError } from '../cluster/errors'
 import { ContractValidationError, METHODS, type ClusterEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
 import type { ConsoleConnection } from './connections/consoleConnection'
 import { missingApis } from './connections/capabilities'
@@ -32,7 +31,6 @@ export class ClusterConsole {
   private readonly timeline: ObservedTimeline | null
   private readonly methods: Implementations
   private configsObservedAt = 0
-  private lastError: string | null = null
 
   constructor(readonly connection: ConsoleConnection) {
     const { kafka, lab } = connection
@@ -107,21 +105,14 @@ export class ClusterConsole {
     return this.connection.lab ? this.connection.lab.onEvent(listener) : this.timeline!.onEvent(listener)
   }
 
-  /** Runs one method; a failure that is not the cluster's answer (a refused connection, a timeout) marks the connection disconnected. */
-  async run(method: ClusterMethod, request: unknown): Promise<unknown> {
-    try {
-      const result = await (this.methods[method] as (r: unknown) => unknown)(request)
-      this.lastError = null
-      return result
-    } catch (err) {
-      this.lastError = err instanceof KafkaError || err instanceof ContractValidationError ? null : err instanceof Error ? err.message : String(err)
-      throw err
-    }
+  run(method: ClusterMethod, request: unknown): Promise<unknown> | unknown {
+    return (this.methods[method] as (r: unknown) => unknown)(request)
   }
 
-  /** Whether the latest call reached the cluster. */
+  /** Whether the latest request sent to the cluster reached it. */
   health(): { state: 'connected' | 'disconnected'; error: string | null } {
-    return this.lastError === null ? { state: 'connected', error: null } : { state: 'disconnected', error: this.lastError }
+    const { reachable, error } = this.connection.kafka.health
+    return reachable ? { state: 'connected', error: null } : { state: 'disconnected', error }
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,30 @@ export async function openConsole(options: {
   return { serve, browser, page }
 }
 
+/**
+ * Chooses a cluster in the header's picker and waits until the page has reloaded onto it:
+ * a mark on the page's global object, which the reload clears (a 'load' event or a hash
+ * change right after the choice can race the reload).
+ */
+export async function chooseCluster(page: Page, name: string): Promise<void> {
+  await page.evaluate('globalThis.beforeSwitch = true')
+  await page.getByTestId('cluster-picker').selectOption(name)
+  await page.waitForFunction('!globalThis.beforeSwitch', undefined, { timeout: 15_000 })
+  await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })
+}
+
+/** Fills each input named by its data-testid with its value. */
+export async function fillFields(page: Page, fields: Record<string, string>): Promise<void> {
+  for (const [testid, value] of Object.entries(fields)) await page.getByTestId(testid).fill(value)
+}
+
+/** The Connections form's "Test connection" result once shown: data-ok, data-failure and its text. */
+export async function connectionTestResult(page: Page): Promise<{ ok: string | null; failure: string | null; text: string }> {
+  const result = page.getByTestId('connection-test-result')
+  await result.waitFor({ timeout: 30_000 })
+  return { ok: await result.getAttribute('data-ok'), failure: await result.getAttribute('data-failure'), text: (await result.textContent())?.trim() ?? '' }
+}
+
 /** Opens the Messages page on `topic` once the topic list offers it. */
 export async function openTopicMessages(page: Page, serve: Serve, topic: string): Promise<void> {
   await page.goto(`${serve.url}#/messages`)

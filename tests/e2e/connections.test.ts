@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import { httpServer, type Listening } from '../helpers/servers'
 import { freePort } from '../helpers/ports'
-import { chromiumMissing, openConsole, saveScreenshot, saveThemeScreenshots, suiteTitle } from './browser'
+import { chooseCluster, chromiumMissing, connectionTestResult, fillFields, openConsole, saveScreenshot, saveThemeScreenshots, suiteTitle } from './browser'
 import { externalCluster, type ExternalCluster } from './externalCluster'
 import type { Serve } from './serve'
 
@@ -38,29 +38,15 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
     await http?.close()
   })
 
-  /** Chooses a cluster in the header's picker and waits until the page has reloaded onto it. */
-  async function switchTo(name: string): Promise<void> {
-    // A mark on the page's global object, which the reload clears.
-    await page.evaluate('globalThis.beforeSwitch = true')
-    await page.getByTestId('cluster-picker').selectOption(name)
-    await page.waitForFunction('!globalThis.beforeSwitch', undefined, { timeout: 15_000 })
-    await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })
-  }
+  const switchTo = (name: string) => chooseCluster(page, name)
 
   /** Opens a page from the navigation, as an operator does (no reload). */
   async function open(title: string): Promise<void> {
     await page.locator('nav.nav a', { hasText: title }).click()
   }
 
-  async function fill(fields: Record<string, string>): Promise<void> {
-    for (const [testid, value] of Object.entries(fields)) await page.getByTestId(testid).fill(value)
-  }
-
-  async function testResult(): Promise<{ ok: string | null; failure: string | null; text: string }> {
-    const result = page.getByTestId('connection-test-result')
-    await result.waitFor({ timeout: 20_000 })
-    return { ok: await result.getAttribute('data-ok'), failure: await result.getAttribute('data-failure'), text: (await result.textContent()) ?? '' }
-  }
+  const fill = (fields: Record<string, string>) => fillFields(page, fields)
+  const testResult = () => connectionTestResult(page)
 
   it('refuses a malformed bootstrap list naming the field, and names an unreachable port and an HTTP server', async () => {
     await page.goto(`${serve.url}#/connections`)

@@ -15,18 +15,21 @@ function fields(line: string): Record<string, string> {
 
 const ids = (list: string) => (list ? list.split(',').map(Number) : [])
 
-/** kafka-topics --describe: per topic its summary line and its partitions (by shape). */
-export function parseTopicsDescribe(stdout: string) {
+/** kafka-topics --describe as printed: per topic its summary line's fields, and its partitions' lines' fields. */
+export function topicsDescribed(stdout: string) {
   const lines = stdout.split('\n').filter((l) => l.trim())
   const topics = lines.filter((l) => !l.startsWith('\t') && !l.startsWith(' ')).map(fields)
   const partitions = lines.filter((l) => l.startsWith('\t') || l.startsWith(' ')).map(fields)
-  return topics.map(({ TopicId, Configs, ...topic }) => ({
+  return topics.map((topic) => ({ topic, partitions: partitions.filter((p) => p.Topic === topic.Topic) }))
+}
+
+/** kafka-topics --describe: per topic its summary line and its partitions (by shape). */
+export function parseTopicsDescribe(stdout: string) {
+  return topicsDescribed(stdout).map(({ topic: { TopicId, Configs, ...topic }, partitions }) => ({
     ...topic,
     TopicId: TopicId ? '<uuid>' : TopicId,
     Configs: Configs ? Configs.split(',').sort() : [],
-    partitions: partitions
-      .filter((p) => p.Topic === topic.Topic)
-      .map(({ Leader, Replicas, Isr, ...rest }) => ({ ...rest, ...partitionShape({ leaderId: Number(Leader), replicaNodes: ids(Replicas), isrNodes: ids(Isr) }) })),
+    partitions: partitions.map(({ Leader, Replicas, Isr, ...rest }) => ({ ...rest, ...partitionShape({ leaderId: Number(Leader), replicaNodes: ids(Replicas), isrNodes: ids(Isr) }) })),
   }))
 }
 

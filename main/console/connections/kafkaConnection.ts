@@ -13,6 +13,7 @@ import { apiCodec, type ApiRequests, type ApiResponses } from '../../cluster/pro
 import { bootstrapList, clientOptions } from './connectionTest'
 import { ownApi } from './ownCodec'
 import { kafkaCall } from './kafkaErrors'
+import { CORRECTED_CODECS } from './correctedCodecs'
 
 export interface PartitionMetadata {
   partition: number
@@ -141,14 +142,15 @@ export class KafkaConnection {
     return (await this.apiVersions()).find((api) => api.name === name) ?? null
   }
 
-  /** The library's codec for an API at the highest version both sides speak. */
+  /** The library's codec (or the console's correction of it, correctedCodecs.ts) for an API at the highest version both sides speak. */
   private async codec(name: string, usable: readonly number[]): Promise<{ version: number; api: RawApi }> {
     const range = await this.apiRange(name)
     const exports = library as unknown as Record<string, { api?: RawApi } | undefined>
+    const own = CORRECTED_CODECS as unknown as Record<string, { api: RawApi } | undefined>
     const prefix = name[0].toLowerCase() + name.slice(1)
     for (const version of [...usable].sort((a, b) => b - a)) {
       if (!range || version < range.minVersion || version > range.maxVersion) continue
-      const api = exports[`${prefix}V${version}`]?.api
+      const api = (own[`${prefix}V${version}`] ?? exports[`${prefix}V${version}`])?.api
       if (api) return { version, api }
     }
     throw new KafkaError(
@@ -170,12 +172,32 @@ export class KafkaConnection {
 
   /** Sends one request with the library's codec to a broker (or any), answering even with per-partition errors. */
   async send<T>(nodeId: number | 'any', name: string, usable: readonly number[], args: (version: number) => unknown[]): Promise<{ version: number; response: T }> {
-    return kafkaCall(async () => {
-      const { version, api } = await this.codec(name, usable)
-      const connection = await this.connectionTo(nodeId)
-      const response = (await answered(api.async(connection, ...(args(version) as never[])))) as T
-      return { version, response }
-    })
+    return this.reaching(
+      kafkaCall(async () => {
+        const { version, api } = await this.codec(name, usable)
+        const connection = await this.connectionTo(nodeId)
+        const response = (await answered(api.async(connection, ...(args(version) as never[])))) as T
+        return { version, response }
+      }),
+    )
+  }
+
+  /**
+   * Whether the cluster answered the latest request sent to it: a refused connection or a
+   * timeout marks it unreachable (with the client's words), any answer reachable again, an
+   * error code included. The header's picker shows it.
+   */
+  health: { reachable: boolean; error: string | null } = { reachable: true, error: null }
+
+  private async reaching<T>(call: Promise<T>): Promise<T> {
+    try {
+      const result = await call
+      this.health = { reachable: true, error: null }
+      return result
+    } catch (err) {
+      if (!(err instanceof KafkaError)) this.health = { reachable: false, error: err instanceof Error ? err.message : String(err) }
+      throw err
+    }
   }
 
   /**

@@ -243,13 +243,25 @@ export class GroupsView {
   }
 }
 
-/** The groups one broker coordinates, described, with their committed offsets. */
+/**
+ * The groups one broker coordinates, described, with their committed offsets: classic groups
+ * with DescribeGroups, groups of KIP-848's consumer protocol (ListGroups v5's type "consumer")
+ * with ConsumerGroupDescribe, as kafka-consumer-groups does; DescribeGroups answers those as Dead.
+ * Share and streams groups are not consumer groups, and are left out as that tool leaves them.
+ */
 async function coordinatorGroups(kafka: KafkaConnection, coordinator: number): Promise<{ coordinator: number; groups: DescribedGroup[] }> {
   const listed = await kafka.send<ListGroupsResponse>(coordinator, 'ListGroups', [4, 5], (version) => (version >= 5 ? [[], []] : [[]]))
-  const ids = listed.response.groups.map((g) => g.groupId).sort()
+  // v4 carries no type: every group is classic.
+  const typeOf = (g: { groupType?: string }) => (g.groupType || 'classic').toLowerCase()
+  const consumerGroups = listed.response.groups.filter((g) => typeOf(g) === 'classic' || typeOf(g) === 'consumer')
+  const ids = consumerGroups.map((g) => g.groupId).sort()
   if (ids.length === 0) return { coordinator, groups: [] }
-  const [described, fetched] = await Promise.all([
-    kafka.send<DescribeGroupsResponse>(coordinator, 'DescribeGroups', [5], () => [ids, false]),
+  const consumerProtocol = new Set(consumerGroups.filter((g) => typeOf(g) === 'consumer').map((g) => g.groupId))
+  const classic = ids.filter((id) => !consumerProtocol.has(id))
+  const modern = ids.filter((id) => consumerProtocol.has(id))
+  const [described, modernDescribed, fetched] = await Promise.all([
+    classic.length ? kafka.send<DescribeGroupsResponse>(coordinator, 'DescribeGroups', [5], () => [classic, false]) : null,
+    modern.length ? kafka.send<ConsumerGroupDescribeResponse>(coordinator, 'ConsumerGroupDescribe', [0], () => [modern, false]) : null,
     kafka.send<OffsetFetchResponse>(coordinator, 'OffsetFetch', [8, 9], () => [ids.map((groupId) => ({ groupId, memberId: null, memberEpoch: -1, topics: null })), false]),
   ])
   const committed = new Map(
@@ -258,7 +270,7 @@ async function coordinatorGroups(kafka: KafkaConnection, coordinator: number): P
       g.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode === 0 && p.committedOffset >= 0n).map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset }))),
     ]),
   )
-  const groups = described.response.groups
+  const classicGroups = (described?.response.groups ?? [])
     .filter((g) => g.errorCode === 0)
     .map((g): DescribedGroup => {
       const consumer = g.protocolType === 'consumer'
@@ -278,9 +290,29 @@ async function coordinatorGroups(kafka: KafkaConnection, coordinator: number): P
         offsets: committed.get(g.groupId) ?? [],
       }
     })
-  return { coordinator, groups }
+  const modernGroups = (modernDescribed?.response.groups ?? [])
+    .filter((g) => g.errorCode === 0)
+    .map(
+      (g): DescribedGroup => ({
+        groupId: g.groupId,
+        state: g.groupState,
+        protocolType: 'consumer',
+        protocol: g.assignorName || null,
+        generation: null,
+        members: g.members.map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.instanceId ?? null,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          assignment: m.assignment.topicPartitions.map((t) => ({ topic: t.topicName, partitions: t.partitions })),
+        })),
+        offsets: committed.get(g.groupId) ?? [],
+      }),
+    )
+  return { coordinator, groups: [...classicGroups, ...modernGroups] }
 }
 
 type ListGroupsResponse = import('@platformatic/kafka').listGroupsV5.ListGroupsResponse
 type DescribeGroupsResponse = import('@platformatic/kafka').describeGroupsV5.DescribeGroupsResponse
+type ConsumerGroupDescribeResponse = import('@platformatic/kafka').consumerGroupDescribeV0.ConsumerGroupDescribeResponse
 type OffsetFetchResponse = import('@platformatic/kafka').offsetFetchV8.OffsetFetchResponse
