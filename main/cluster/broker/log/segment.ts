@@ -193,6 +193,11 @@ export class LogSegment {
     return info.size >= RECORD_BATCH_OVERHEAD && position + info.size <= this.size ? info : null
   }
 
+  /** The header bytes of the batch at `position` (valid until this segment's next read), or null. */
+  headerAt(position: number): Buffer | null {
+    return this.batchAt(position) ? this.header : null
+  }
+
   *batchesFrom(position: number): Generator<BatchInfo> {
     for (let batch = this.batchAt(position); batch; batch = this.batchAt(batch.position + batch.size)) yield batch
   }

@@ -53,10 +53,7 @@ export function filterBatch(source: Buffer, pos: number, size: number, context: 
   if (attributes & CONTROL_FLAG_MASK) return whole(source.readInt32BE(pos + RECORDS_COUNT))
 
   const baseOffset = Number(source.readBigInt64BE(pos + BASE_OFFSET))
-  const lastOffset = baseOffset + source.readInt32BE(pos + LAST_OFFSET_DELTA)
-  // A dirty batch that holds no key's latest offset loses every record: no need to read them.
-  // (Its records without a key were counted when the map was built.)
-  if (baseOffset >= context.dirtyStart && lastOffset <= context.map.latestOffset && context.map.survivorsIn(baseOffset, lastOffset) === 0) {
+  if (losesAllRecords(source, pos, context)) {
     const records = source.readInt32BE(pos + RECORDS_COUNT)
     const header = readBatchHeader(source, pos)
     const bytes = retainEmpty(header) ? (records === 0 ? source.subarray(pos, pos + size) : emptyBatch(header)) : null
@@ -94,6 +91,18 @@ export function filterBatch(source: Buffer, pos: number, size: number, context: 
   const batch = decodeRecordBatch(source, pos, { verifyCrc: false })
   const survivors = batch.records.filter((_, i) => kept[i])
   return { ...result, bytes: rebuild(batch, survivors, needsHorizon ? BigInt(context.now + context.deleteRetentionMs) : horizon === null ? undefined : BigInt(horizon)) }
+}
+
+/**
+ * Whether the batch whose header is at `pos` is a dirty batch holding no key's latest offset: it
+ * loses every record, known from its header alone (its records without a key were counted when
+ * the map was built), so the cleaner need not read its records.
+ */
+export function losesAllRecords(header: Buffer, pos: number, context: FilterContext): boolean {
+  if (header.readInt16BE(pos + ATTRIBUTES) & CONTROL_FLAG_MASK) return false
+  const baseOffset = Number(header.readBigInt64BE(pos + BASE_OFFSET))
+  const lastOffset = baseOffset + header.readInt32BE(pos + LAST_OFFSET_DELTA)
+  return baseOffset >= context.dirtyStart && lastOffset <= context.map.latestOffset && context.map.survivorsIn(baseOffset, lastOffset) === 0
 }
 
 /** The survivors re-encoded; Kafka keeps the batch's last offset, so the producer's last sequence survives compaction. */

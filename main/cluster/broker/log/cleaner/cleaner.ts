@@ -8,9 +8,9 @@
 import type { UnifiedLog } from '../unifiedLog'
 import { LogSegment, batchInfoAt, type BatchInfo } from '../segment'
 import { deleteCleanedSegments } from '../swap'
-import { CONTROL_FLAG_MASK, RECORDS_COUNT, type BatchHeader } from '../../../protocol/batchHeader'
+import { CONTROL_FLAG_MASK, RECORD_BATCH_OVERHEAD, RECORDS_COUNT, batchSizeAt, type BatchHeader } from '../../../protocol/batchHeader'
 import { forEachRecordKey } from '../../../protocol/recordKeys'
-import { filterBatch, type FilterContext } from './batchFilter'
+import { filterBatch, losesAllRecords, type FilterContext } from './batchFilter'
 import { CleanerStats } from './cleanerStats'
 import type { OffsetMap } from './offsetMap'
 import { groupSegmentsBySize } from './segmentGroups'
@@ -29,6 +29,9 @@ export class LogCleaningAbortedError extends Error {
     this.name = 'LogCleaningAbortedError'
   }
 }
+
+/** Batches from this size on are read alone, and skipped by their header when they lose every record. */
+const SKIP_BY_HEADER_BYTES = 16 * 1024
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -178,7 +181,24 @@ export class Cleaner {
     checkDone: () => void,
   ): Promise<void> {
     for (let position = 0; position < source.size; ) {
-      const chunk = source.readAt(position, this.ioBufferSize, this.readBuffer)
+      const header = source.headerAt(position)
+      if (header === null) break
+      const size = batchSizeAt(header, 0)
+      // A large batch that loses all its records is known from its header: its records are not
+      // read (the map already read them), only its header is written when it must stay.
+      if (size >= SKIP_BY_HEADER_BYTES && header.readInt32BE(RECORDS_COUNT) > 0 && losesAllRecords(header, 0, context)) {
+        const result = filterBatch(header, 0, size, context, retainEmpty)
+        stats.readMessages(result.recordsRead, size)
+        const written = result.bytes ? appendBatches(dest, [result.bytes]) : 0
+        if (result.bytes) stats.recopyMessages(0, written)
+        position += size
+        await this.throttler.maybeThrottle(RECORD_BATCH_OVERHEAD + written)
+        checkDone()
+        await yieldToEventLoop()
+        continue
+      }
+      // A large batch is read alone, so the next one may still be skipped by its header.
+      const chunk = source.readAt(position, size >= SKIP_BY_HEADER_BYTES ? size : this.ioBufferSize, this.readBuffer)
       if (chunk.length === 0) break
       const kept: Uint8Array[] = []
       for (let pos = 0; pos < chunk.length; ) {
