@@ -76,3 +76,6 @@ export type BrokerLogCleanerState = z.infer<typeof BrokerLogCleanerState>
 
 /** Every running broker's cleaner, or one broker's; the logs of every compacted topic, or of one. */
 export const LogCleanerStateRequest = z.object({ brokerId: BrokerId.optional(), topic: TopicName.optional() }).strict()
+
+/** Wakes every running broker's cleaners, or one broker's. */
+export const LogCleanerWakeRequest = z.object({ brokerId: BrokerId.optional() }).strict()

@@ -81,6 +81,7 @@ describe('contract validation', () => {
       'demo:producers': {},
       'demo:stopProducer': { producerId: 'p' },
       'logCleaner:state': { topic: 't' },
+      'logCleaner:wake': {},
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(METHODS).sort())
     for (const [method, request] of Object.entries(good)) expect(parseRequest(method, request).method).toBe(method)
