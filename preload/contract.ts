@@ -33,7 +33,7 @@ import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
-import { BrokerLogCleanerState, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
+import { BrokerLogCleanerState, CompactionExperimentRequest, CompactionExperimentResult, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -185,6 +185,8 @@ export const METHODS = {
   'logCleaner:state': method(LogCleanerStateRequest, z.array(BrokerLogCleanerState)),
   /** Lab only: the cleaners of every running broker (or one) end their log.cleaner.backoff.ms and look for a log to clean now. */
   'logCleaner:wake': method(LogCleanerWakeRequest, z.null()),
+  /** Lab only: produces keyed updates and tombstones to one partition of a compacted topic, for its Compaction panel. */
+  'logCleaner:experiment': method(CompactionExperimentRequest, CompactionExperimentResult),
 }
 
 export type MethodName = keyof typeof METHODS

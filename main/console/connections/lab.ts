@@ -7,6 +7,7 @@ import { ConnectionSettings, type MethodName, type RequestOf, type ResponseOf } 
 import { LOCAL, type ConsoleConnection } from './consoleConnection'
 import { faultImpact } from '../views/faultImpact'
 import { logCleanerState, wakeLogCleaners } from '../views/logCleaner'
+import { runCompactionExperiment } from '../views/compactionExperiment'
 import { KafkaConnection } from './kafkaConnection'
 
 export type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}` | `logCleaner:${string}`>
@@ -55,5 +56,6 @@ export function labMethods(c: Cluster, kafka: KafkaConnection): LabMethods {
     'demo:stopProducer': (r) => c.demo.stopProducer(r.producerId),
     'logCleaner:state': (r) => logCleanerState(c, r),
     'logCleaner:wake': (r) => wakeLogCleaners(c, r),
+    'logCleaner:experiment': (r) => runCompactionExperiment(kafka, r),
   }
 }
