@@ -1,7 +1,7 @@
 // Formatting for the lab's compaction views: a partition's log as its leader's cleaner sees it,
 // its dirty ratio against min.cleanable.dirty.ratio, its last cleaning round, and the cleaner's
 // metrics by Kafka's names.
-import type { BrokerLogCleanerState, CleanedLogState, CleaningRound, LogCleanerMetrics, LogSegmentState } from '../../../../preload/contract'
+import type { BrokerLogCleanerState, DescribedConfig, CleanedLogState, CleaningRound, LogCleanerMetrics, LogSegmentState } from '../../../../preload/contract'
 import { formatBytes, formatDuration } from '../../format/units'
 
 /** The partition's log on its leader (the copy producers write to), or null when that broker has not answered. */
@@ -47,3 +47,20 @@ export const CLEANER_METRICS: ReadonlyArray<{ name: keyof LogCleanerMetrics; hin
 
 /** A cleaner metric's value as Kafka reports it, grouped: "1,234". */
 export const formatMetric = (value: number) => Math.round(value).toLocaleString('en-US')
+
+/** What a config does to a compacted topic: the interplay of segments, lags and tombstones. */
+const COMPACTION_NOTES: Record<string, string> = {
+  'cleanup.policy': 'compact: the cleaner keeps the last record of each key, at its original offset; compact,delete: retention deletes old segments too.',
+  'segment.ms': 'The cleaner never touches the active segment: records wait there until it rolls, at most segment.ms after its first record (checked at the next append), or at segment.bytes.',
+  'segment.bytes': 'The active segment is never cleaned: a large segment.bytes leaves many updates uncleaned until it fills (or segment.ms passes). Cleaned segments are merged up to this size.',
+  'min.compaction.lag.ms': 'A record younger than this is not cleaned: a consumer gets at least this long to read every update of a key.',
+  'max.compaction.lag.ms': 'A record older than this makes the log due for a round whatever its dirty ratio; the active segment also rolls after it.',
+  'min.cleanable.dirty.ratio': 'The cleaner picks a log when its dirty bytes over clean plus dirty bytes pass this ratio: lower cleans sooner and more often.',
+  'delete.retention.ms': 'A tombstone (a key with a null value) stays this long after the round that first kept it, so consumers see the delete; a later round removes it.',
+}
+
+/** The note for `config` when the topic's cleanup.policy holds compact, else null. */
+export function compactionNote(config: DescribedConfig, configs: readonly DescribedConfig[]): string | null {
+  const policy = configs.find((c) => c.name === 'cleanup.policy')?.value ?? ''
+  return policy.split(',').some((p) => p.trim() === 'compact') ? (COMPACTION_NOTES[config.name] ?? null) : null
+}
