@@ -16,10 +16,22 @@ export interface ExperimentRecord {
   value: string | null
 }
 
-/** Update i goes to key-(i mod keys) with value "<key>=v<n>" (its n-th value); then the last `tombstones` keys get a tombstone. */
+/**
+ * Each key gets its first value in turn (key-0, key-1...), then the rest of the updates go to
+ * keys drawn with a skew (a seeded generator, so a run is repeatable): low-numbered keys are
+ * hot, high-numbered ones cold, as in a real changelog. A value is "<key>=v<n>", its key's n-th.
+ * Then the last `tombstones` keys get a tombstone. The survivors of a round are scattered:
+ * browsing shows the gaps between them.
+ */
 export function experimentRecords(updates: number, keys: number, tombstones: number): ExperimentRecord[] {
+  let seed = 1
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
+  const counts = new Array<number>(keys).fill(0)
   const records: ExperimentRecord[] = []
-  for (let i = 0; i < updates; i++) records.push({ key: `key-${i % keys}`, value: `key-${i % keys}=v${Math.floor(i / keys) + 1}` })
+  for (let i = 0; i < updates; i++) {
+    const k = i < keys ? i : Math.floor(keys * random() ** 2)
+    records.push({ key: `key-${k}`, value: `key-${k}=v${++counts[k]}` })
+  }
   for (let k = keys - tombstones; k < keys; k++) records.push({ key: `key-${k}`, value: null })
   return records
 }

@@ -69,15 +69,18 @@ describe('compaction formatting', () => {
     expect(eventKind(event)).toBe('logs')
   })
 
-  it("writes the experiment's updates over its keys, then its tombstones for the last keys", () => {
-    const records = experimentRecords(5, 2, 1)
-    expect(records).toEqual([
-      { key: 'key-0', value: 'key-0=v1' },
-      { key: 'key-1', value: 'key-1=v1' },
-      { key: 'key-0', value: 'key-0=v2' },
-      { key: 'key-1', value: 'key-1=v2' },
-      { key: 'key-0', value: 'key-0=v3' },
-      { key: 'key-1', value: null },
-    ])
+  it("writes the experiment's updates over every key, hot keys more often, then its tombstones for the last keys", () => {
+    const records = experimentRecords(2000, 100, 10)
+    expect(records).toHaveLength(2010)
+    expect(records.slice(0, 3)).toEqual([0, 1, 2].map((k) => ({ key: `key-${k}`, value: `key-${k}=v1` })))
+    expect(records.slice(-10)).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99].map((k) => ({ key: `key-${k}`, value: null })))
+    const updates = records.slice(0, 2000)
+    const count = (key: string) => updates.filter((r) => r.key === key).length
+    expect(new Set(updates.map((r) => r.key)).size).toBe(100)
+    expect(count('key-1')).toBeGreaterThan(count('key-98') * 3)
+    // Each key's values are numbered in order: its last is its count.
+    const last = updates.findLast((r) => r.key === 'key-1')!
+    expect(last.value).toBe(`key-1=v${count('key-1')}`)
+    expect(experimentRecords(2000, 100, 10)).toEqual(records)
   })
 })
