@@ -33,7 +33,7 @@ import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
-import { BrokerLogCleanerState, LogCleanerStateRequest } from './schemas/logCleaner'
+import { BrokerLogCleanerState, CompactionExperimentRequest, CompactionExperimentResult, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -183,6 +183,10 @@ export const METHODS = {
   'demo:stopProducer': method(z.object({ producerId: z.string().min(1).max(64) }).strict(), ProducerStats),
   /** Lab only: each running broker's log cleaner (Kafka's cleaner metrics) and its compacted logs' dirty ratios, rounds and segments. */
   'logCleaner:state': method(LogCleanerStateRequest, z.array(BrokerLogCleanerState)),
+  /** Lab only: the cleaners of every running broker (or one) end their log.cleaner.backoff.ms and look for a log to clean now. */
+  'logCleaner:wake': method(LogCleanerWakeRequest, z.null()),
+  /** Lab only: produces keyed updates and tombstones to one partition of a compacted topic, for its Compaction panel. */
+  'logCleaner:experiment': method(CompactionExperimentRequest, CompactionExperimentResult),
 }
 
 export type MethodName = keyof typeof METHODS

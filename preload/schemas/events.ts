@@ -57,6 +57,18 @@ export const BrokerEvent = z.union([
     deletedBytes: z.number(),
     logStartOffset: z.number(),
   }),
+  /** The log cleaner finished a round on this broker's copy of the partition. */
+  z.object({
+    ...at,
+    ...partitionOf,
+    type: z.literal('log-cleaned'),
+    bytesRead: z.number(),
+    bytesWritten: z.number(),
+    recordsRemoved: z.number(),
+    /** Where the round's dirty section ended: the next round starts there. */
+    endOffset: z.number(),
+    elapsedMs: z.number(),
+  }),
 ])
 export type BrokerEvent = z.infer<typeof BrokerEvent>
 

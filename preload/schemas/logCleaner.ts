@@ -76,3 +76,31 @@ export type BrokerLogCleanerState = z.infer<typeof BrokerLogCleanerState>
 
 /** Every running broker's cleaner, or one broker's; the logs of every compacted topic, or of one. */
 export const LogCleanerStateRequest = z.object({ brokerId: BrokerId.optional(), topic: TopicName.optional() }).strict()
+
+/** Wakes every running broker's cleaners, or one broker's. */
+export const LogCleanerWakeRequest = z.object({ brokerId: BrokerId.optional() }).strict()
+
+/**
+ * The compaction experiment: `updates` keyed records over `keys` keys (key-0, key-1...) to one
+ * partition, each key's values numbered in order, then a tombstone for each of the last
+ * `tombstones` keys.
+ */
+export const CompactionExperimentRequest = z
+  .object({
+    topic: TopicName,
+    partition: z.number().int().nonnegative(),
+    updates: z.number().int().min(1).max(200_000),
+    keys: z.number().int().min(1).max(100_000),
+    tombstones: z.number().int().nonnegative(),
+  })
+  .strict()
+  .refine((r) => r.keys <= r.updates, { message: 'there must be at least one update per key', path: ['keys'] })
+  .refine((r) => r.tombstones <= r.keys, { message: 'at most one tombstone per key', path: ['tombstones'] })
+
+export const CompactionExperimentResult = z.object({
+  records: z.number(),
+  /** The offsets the experiment wrote, first and last. */
+  firstOffset: z.number(),
+  lastOffset: z.number(),
+})
+export type CompactionExperimentResult = z.infer<typeof CompactionExperimentResult>

@@ -218,6 +218,8 @@ export type BrokerApi = {
   checkRetentionNow: [Record<string, never>, { deletedSegments: number; deletedBytes: number }]
   /** The log cleaner: Kafka's cleaner metrics, and each compacted log's dirty ratio, last round and segments. */
   logCleaner: [Record<string, never>, LogCleanerState]
+  /** Ends the cleaners' backoff: they look for a log to clean now (Kafka's cleaners wait log.cleaner.backoff.ms). */
+  wakeLogCleaner: [Record<string, never>, null]
   /** Traffic totals since the broker started (Kafka's BrokerTopicMetrics, all topics). */
   brokerTopicMetrics: [Record<string, never>, BrokerTrafficTotals]
   /** The broker thread's own V8 heap (a worker's heap is its own; process RSS counts every thread). */

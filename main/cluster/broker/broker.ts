@@ -231,6 +231,7 @@ export class Broker {
       retentionCheck: () => this.logManager.retentionCheck(),
       checkRetentionNow: () => this.logManager.cleanupLogs(),
       logCleaner: () => this.logManager.cleanerState(),
+      wakeLogCleaner: () => (this.logManager.cleaner.wakeUp(), null),
       heapStatistics: () => {
         const heap = getHeapStatistics()
         return { usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory }

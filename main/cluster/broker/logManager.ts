@@ -9,7 +9,7 @@ import { CheckpointStore } from './log/checkpoints'
 import { readRecordTimestamps } from './log/recordTimestamps'
 import { UnifiedLog } from './log/unifiedLog'
 import { LogCleaner } from './log/cleaner/logCleaner'
-import { logCleanerState, type LogCleanerState } from './log/cleaner/cleanerState'
+import { cleaningRound, logCleanerState, type LogCleanerState } from './log/cleaner/cleanerState'
 
 /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
 const HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5000
@@ -50,6 +50,10 @@ export class LogManager {
       checkpoints: this.checkpoints,
       config: () => cleanerConfigFrom(this.brokerConfigs),
       log: (line) => console.error(`[log cleaner ${dataDir}] ${line}`),
+      cleaned: (cleaning) => {
+        const { bytesRead, bytesWritten, recordsRemoved, endOffset, elapsedMs } = cleaningRound(cleaning)
+        this.emit({ type: 'log-cleaned', topic: cleaning.topic, partition: cleaning.partition, bytesRead, bytesWritten, recordsRemoved, endOffset, elapsedMs, timestamp: cleaning.endTime })
+      },
     })
   }
 

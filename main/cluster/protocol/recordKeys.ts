@@ -1,7 +1,7 @@
 // The offset delta, key and value-or-null of each record of a batch, without decoding the
 // rest: what the log cleaner needs to map and filter a batch, at a fraction of a full decode
 // (no timestamps, headers, record objects or key buffers). A key is given as its place in the
-// batch (or in its decompressed records): the cleaner turns it into a string once.
+// batch (or in its decompressed records): the cleaner's offset map reads its bytes there.
 import { ATTRIBUTES, CompressionType, RECORD_BATCH_OVERHEAD, RECORDS_COUNT, batchSizeAt, compressionOf } from './batchHeader'
 import { decompressRecords } from './compression'
 import { CorruptRecordError, TruncatedInputError } from './errors'
@@ -9,11 +9,6 @@ import { type Cursor, readVarint } from './varint'
 
 /** keyLength is -1 for a record without a key. */
 export type RecordKeyVisitor = (offsetDelta: number, records: Buffer, keyStart: number, keyLength: number, hasValue: boolean) => void
-
-/** A key as a string of one char per byte: equal exactly when the key bytes are (a Map key). */
-export function keyString(records: Buffer, keyStart: number, keyLength: number): string {
-  return records.toString('latin1', keyStart, keyStart + keyLength)
-}
 
 /** Skips a varint or varlong (the timestamp delta, which the cleaner does not need). */
 function skipVarlong(buf: Uint8Array, cursor: Cursor, end: number): void {

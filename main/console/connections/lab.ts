@@ -6,7 +6,8 @@ import type { Cluster } from '../../cluster/cluster'
 import { ConnectionSettings, type MethodName, type RequestOf, type ResponseOf } from '../../../preload/contract'
 import { LOCAL, type ConsoleConnection } from './consoleConnection'
 import { faultImpact } from '../views/faultImpact'
-import { logCleanerState } from '../views/logCleaner'
+import { logCleanerState, wakeLogCleaners } from '../views/logCleaner'
+import { runCompactionExperiment } from '../views/compactionExperiment'
 import { KafkaConnection } from './kafkaConnection'
 
 export type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}` | `logCleaner:${string}`>
@@ -54,5 +55,7 @@ export function labMethods(c: Cluster, kafka: KafkaConnection): LabMethods {
     'demo:producers': () => c.demo.producerStats(),
     'demo:stopProducer': (r) => c.demo.stopProducer(r.producerId),
     'logCleaner:state': (r) => logCleanerState(c, r),
+    'logCleaner:wake': (r) => wakeLogCleaners(c, r),
+    'logCleaner:experiment': (r) => runCompactionExperiment(kafka, r),
   }
 }

@@ -10,3 +10,11 @@ export async function logCleanerState(cluster: Cluster, filter: { brokerId?: num
   const states = await Promise.all(brokers.map(async ({ id, client }) => ({ brokerId: id, ...(await client.call('logCleaner', {})) })))
   return states.map((state) => ({ ...state, logs: state.logs.filter((log) => filter.topic === undefined || log.topic === filter.topic) }))
 }
+
+/** Ends the backoff of every running broker's cleaners (or one broker's): they look for work now. */
+export async function wakeLogCleaners(cluster: Cluster, filter: { brokerId?: number }): Promise<null> {
+  if (filter.brokerId !== undefined) cluster.brokerStatus(filter.brokerId)
+  const brokers = cluster.runningBrokers().filter((b) => filter.brokerId === undefined || b.id === filter.brokerId)
+  await Promise.all(brokers.map(({ client }) => client.call('wakeLogCleaner', {})))
+  return null
+}

@@ -10,7 +10,7 @@ export const EVENT_KINDS = {
   groups: 'Groups',
   configs: 'Configs',
   topics: 'Topics',
-  logs: 'Logs & retention',
+  logs: 'Logs, retention & cleaning',
 } as const
 export type EventKind = keyof typeof EVENT_KINDS
 
@@ -34,6 +34,7 @@ export function eventKind(event: ContractEvent): EventKind {
     case 'log-recovered':
     case 'log-truncated':
     case 'segments-deleted':
+    case 'log-cleaned':
       return 'logs'
     default:
       // Registration, fencing, the broker lifecycle (stopped, crashed...) and link faults.

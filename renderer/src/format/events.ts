@@ -1,5 +1,6 @@
 // One line per cluster event for the timeline, in Kafka's words.
 import type { ContractEvent } from '../../../preload/contract'
+import { formatBytes } from './units'
 
 export type Tone = 'good' | 'info' | 'warn' | 'bad'
 
@@ -45,6 +46,8 @@ export function describeEvent(event: ContractEvent): EventLine {
       return { title: `Log ${tp(event)} truncated`, detail: `broker ${event.brokerId}: ${event.fromOffset} → ${event.toOffset}, leader ${event.leader}`, tone: 'warn' }
     case 'segments-deleted':
       return { title: `Segments of ${tp(event)} deleted`, detail: `broker ${event.brokerId}: ${event.deletedSegments} by ${event.reason}`, tone: 'info' }
+    case 'log-cleaned':
+      return { title: `${tp(event)} cleaned`, detail: describeCleaning(event), tone: 'info' }
     case 'group-rebalanced':
       return { title: `Group ${event.groupId} rebalanced`, detail: `generation ${event.generationId}, ${event.members} member${event.members === 1 ? '' : 's'}${event.protocol ? `, ${event.protocol}` : ''}, coordinator ${event.brokerId}`, tone: 'info' }
     case 'link-fault':
@@ -59,4 +62,10 @@ export function describeEvent(event: ContractEvent): EventLine {
       // The remaining cluster events say what happened to a broker: broker-stopped, broker-crashed...
       return { title: `Broker ${event.brokerId} ${event.type.slice('broker-'.length)}`, detail: '', tone: event.type === 'broker-crashed' ? 'bad' : event.type === 'broker-started' || event.type === 'broker-resumed' ? 'good' : 'warn' }
   }
+}
+
+/** A cleaning round in a line: "broker 1: read 12 MiB, wrote 1.2 MiB, 9,000 records removed, up to offset 10000". */
+export function describeCleaning(round: { brokerId: number; bytesRead: number; bytesWritten: number; recordsRemoved: number; endOffset: number; elapsedMs: number }): string {
+  const removed = `${round.recordsRemoved.toLocaleString('en-US')} record${round.recordsRemoved === 1 ? '' : 's'} removed`
+  return `broker ${round.brokerId}: read ${formatBytes(round.bytesRead)}, wrote ${formatBytes(round.bytesWritten)}, ${removed}, cleaned up to offset ${round.endOffset} in ${round.elapsedMs} ms`
 }

@@ -81,6 +81,8 @@ describe('contract validation', () => {
       'demo:producers': {},
       'demo:stopProducer': { producerId: 'p' },
       'logCleaner:state': { topic: 't' },
+      'logCleaner:wake': {},
+      'logCleaner:experiment': { topic: 't', partition: 0, updates: 100, keys: 10, tombstones: 2 },
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(METHODS).sort())
     for (const [method, request] of Object.entries(good)) expect(parseRequest(method, request).method).toBe(method)

@@ -193,6 +193,11 @@ export class LogSegment {
     return info.size >= RECORD_BATCH_OVERHEAD && position + info.size <= this.size ? info : null
   }
 
+  /** The header bytes of the batch at `position` (valid until this segment's next read), or null. */
+  headerAt(position: number): Buffer | null {
+    return this.batchAt(position) ? this.header : null
+  }
+
   *batchesFrom(position: number): Generator<BatchInfo> {
     for (let batch = this.batchAt(position); batch; batch = this.batchAt(batch.position + batch.size)) yield batch
   }
@@ -237,10 +242,13 @@ export class LogSegment {
     return now - this.created
   }
 
-  /** Whole batches from `position`, at most `maxBytes` but at least one (the cleaner reads this way). */
-  readAt(position: number, maxBytes: number): Buffer {
+  /**
+   * Whole batches from `position`, at most `maxBytes` but at least one (the cleaner reads this
+   * way), read into `into` when it is large enough: the cleaner reuses one buffer per round.
+   */
+  readAt(position: number, maxBytes: number, into?: Buffer): Buffer {
     const first = this.batchAt(position)
-    return first ? this.readBatchesFrom(first, maxBytes, this.size) : Buffer.alloc(0)
+    return first ? this.readBatchesFrom(first, maxBytes, this.size, into) : Buffer.alloc(0)
   }
 
   /** The first batch whose last offset is >= `offset`, starting the scan at an index hint. */
@@ -260,10 +268,10 @@ export class LogSegment {
     return this.readBatchesFrom(first, maxBytes, maxPosition)
   }
 
-  private readBatchesFrom(first: BatchInfo, maxBytes: number, maxPosition: number): Buffer {
+  private readBatchesFrom(first: BatchInfo, maxBytes: number, maxPosition: number, into?: Buffer): Buffer {
     const window = Math.max(first.size, Math.min(maxBytes, maxPosition - first.position))
     // A buffer of its own (never the shared pool), so a fetch response can transfer it.
-    const bytes = Buffer.allocUnsafeSlow(window)
+    const bytes = into && into.length >= window ? into.subarray(0, window) : Buffer.allocUnsafeSlow(window)
     const read = readSync(this.fd, bytes, 0, window, first.position)
     let end = 0
     while (end + RECORD_BATCH_OVERHEAD <= read) {

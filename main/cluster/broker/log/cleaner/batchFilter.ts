@@ -11,13 +11,14 @@ import {
   CONTROL_FLAG_MASK,
   CompressionType,
   DELETE_HORIZON_FLAG_MASK,
+  LAST_OFFSET_DELTA,
   RECORDS_COUNT,
   isTransactional,
   readBatchHeader,
   timestampTypeOf,
   type BatchHeader,
 } from '../../../protocol/batchHeader'
-import { forEachRecordKey, keyString } from '../../../protocol/recordKeys'
+import { forEachRecordKey } from '../../../protocol/recordKeys'
 import { decodeRecordBatch, encodeRecordBatch, recordBatchInputOf, type RecordBatch } from '../../../protocol/recordBatch'
 import type { KafkaRecord } from '../../../protocol/record'
 import type { OffsetMap } from './offsetMap'
@@ -27,6 +28,8 @@ export interface FilterContext {
   /** When the round started: horizons are set from it and compared with it. */
   now: number
   deleteRetentionMs: number
+  /** Where the map's dirty section starts: from there on every keyed record is in the map. */
+  dirtyStart: number
 }
 
 export interface FilterResult {
@@ -50,6 +53,12 @@ export function filterBatch(source: Buffer, pos: number, size: number, context: 
   if (attributes & CONTROL_FLAG_MASK) return whole(source.readInt32BE(pos + RECORDS_COUNT))
 
   const baseOffset = Number(source.readBigInt64BE(pos + BASE_OFFSET))
+  if (losesAllRecords(source, pos, context)) {
+    const records = source.readInt32BE(pos + RECORDS_COUNT)
+    const header = readBatchHeader(source, pos)
+    const bytes = retainEmpty(header) ? (records === 0 ? source.subarray(pos, pos + size) : emptyBatch(header)) : null
+    return { bytes, recordsRead: records, recordsRetained: 0, invalidRecords: 0 }
+  }
   const horizon = attributes & DELETE_HORIZON_FLAG_MASK ? Number(source.readBigInt64BE(pos + BASE_TIMESTAMP)) : null
   const retainDeletes = horizon === null || context.now < horizon
   // First the keys alone: most batches keep all their records or none, and need no more.
@@ -61,8 +70,11 @@ export function filterBatch(source: Buffer, pos: number, size: number, context: 
     const offset = baseOffset + offsetDelta
     let keep = false
     if (offset > context.map.latestOffset) keep = true
-    else if (keyLength < 0) invalidRecords++ // a record without a key in a compacted log: Kafka drops it
-    else keep = offset >= context.map.get(keyString(records, keyStart, keyLength)) && (hasValue || retainDeletes)
+    else if (keyLength < 0) {
+      // A record without a key in a compacted log: Kafka drops it (counted here in the clean section, by the map in the dirty one).
+      if (offset < context.dirtyStart) invalidRecords++
+    }
+    else keep = offset >= context.map.get(records, keyStart, keyLength) && (hasValue || retainDeletes)
     kept.push(keep)
     if (keep) {
       retained++
@@ -79,6 +91,18 @@ export function filterBatch(source: Buffer, pos: number, size: number, context: 
   const batch = decodeRecordBatch(source, pos, { verifyCrc: false })
   const survivors = batch.records.filter((_, i) => kept[i])
   return { ...result, bytes: rebuild(batch, survivors, needsHorizon ? BigInt(context.now + context.deleteRetentionMs) : horizon === null ? undefined : BigInt(horizon)) }
+}
+
+/**
+ * Whether the batch whose header is at `pos` is a dirty batch holding no key's latest offset: it
+ * loses every record, known from its header alone (its records without a key were counted when
+ * the map was built), so the cleaner need not read its records.
+ */
+export function losesAllRecords(header: Buffer, pos: number, context: FilterContext): boolean {
+  if (header.readInt16BE(pos + ATTRIBUTES) & CONTROL_FLAG_MASK) return false
+  const baseOffset = Number(header.readBigInt64BE(pos + BASE_OFFSET))
+  const lastOffset = baseOffset + header.readInt32BE(pos + LAST_OFFSET_DELTA)
+  return baseOffset >= context.dirtyStart && lastOffset <= context.map.latestOffset && context.map.survivorsIn(baseOffset, lastOffset) === 0
 }
 
 /** The survivors re-encoded; Kafka keeps the batch's last offset, so the producer's last sequence survives compaction. */

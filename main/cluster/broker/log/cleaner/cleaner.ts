@@ -8,9 +8,9 @@
 import type { UnifiedLog } from '../unifiedLog'
 import { LogSegment, batchInfoAt, type BatchInfo } from '../segment'
 import { deleteCleanedSegments } from '../swap'
-import { CONTROL_FLAG_MASK, type BatchHeader } from '../../../protocol/batchHeader'
-import { forEachRecordKey, keyString } from '../../../protocol/recordKeys'
-import { filterBatch, type FilterContext } from './batchFilter'
+import { CONTROL_FLAG_MASK, RECORD_BATCH_OVERHEAD, RECORDS_COUNT, batchSizeAt, type BatchHeader } from '../../../protocol/batchHeader'
+import { forEachRecordKey } from '../../../protocol/recordKeys'
+import { filterBatch, losesAllRecords, type FilterContext } from './batchFilter'
 import { CleanerStats } from './cleanerStats'
 import type { OffsetMap } from './offsetMap'
 import { groupSegmentsBySize } from './segmentGroups'
@@ -30,9 +30,15 @@ export class LogCleaningAbortedError extends Error {
   }
 }
 
+/** Batches from this size on are read alone, and skipped by their header when they lose every record. */
+const SKIP_BY_HEADER_BYTES = 16 * 1024
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class Cleaner {
+  /** The read buffer of the round (Kafka's readBuffer): every chunk is read into it. */
+  private readonly readBuffer: Buffer
+
   constructor(
     readonly id: number,
     private readonly offsetMap: OffsetMap,
@@ -42,7 +48,9 @@ export class Cleaner {
     /** The cleaner is shutting down: the round stops at its next chunk. */
     private readonly stopping: () => boolean = () => false,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.readBuffer = Buffer.allocUnsafeSlow(ioBufferSize)
+  }
 
   /** Cleans the log up to the end of the offset map; returns that offset (the next first dirty offset). */
   async clean(cleanable: LogToClean): Promise<{ endOffset: number; stats: CleanerStats }> {
@@ -75,7 +83,7 @@ export class Cleaner {
     const nextOffsetAfter = (segment: LogSegment) => segments[segments.indexOf(segment) + 1]?.baseOffset ?? log.logEndOffset
     const toClean = segments.filter((s) => s.baseOffset < endOffset && s !== log.activeSegment)
     const groups = groupSegmentsBySize(toClean, { maxSize: log.config.segmentBytes, maxIndexSize: log.config.segmentIndexBytes }, nextOffsetAfter)
-    const context: FilterContext = { map: this.offsetMap, now, deleteRetentionMs: log.config.deleteRetentionMs }
+    const context: FilterContext = { map: this.offsetMap, now, deleteRetentionMs: log.config.deleteRetentionMs, dirtyStart: cleanable.firstDirtyOffset }
     const lastOffsetsOfProducers = new Set([...log.producerStateManager.activeProducers.values()].map((p) => p.batchMetadata.at(-1)?.lastOffset))
     const cleaned: LogSegment[] = []
     try {
@@ -108,30 +116,51 @@ export class Cleaner {
   private async buildOffsetMap(log: UnifiedLog, start: number, end: number, stats: CleanerStats, checkDone: () => void): Promise<void> {
     const map = this.offsetMap
     map.clear()
+    // One batch's records: counted (the map takes a batch only when all its keys fit), or put.
+    let putting = false
+    let keyed = 0
+    let records = 0
+    let keyless = 0
+    let baseOffset = 0
+    const visit = (offsetDelta: number, bytes: Buffer, keyStart: number, keyLength: number) => {
+      const offset = baseOffset + offsetDelta
+      if (!putting) records++
+      if (offset < start) return
+      if (keyLength >= 0) {
+        if (putting) map.put(bytes, keyStart, keyLength, offset)
+        else keyed++
+      } else if (putting) keyless++
+    }
     for (const segment of log.logSegments.filter((s) => s.baseOffset < end && s !== log.activeSegment)) {
       let position = segment.baseOffset < start ? segment.positionOf(start) : 0
       while (position < segment.size) {
-        const chunk = segment.readAt(position, this.ioBufferSize)
+        const chunk = segment.readAt(position, this.ioBufferSize, this.readBuffer)
         if (chunk.length === 0) break
         for (let pos = 0; pos < chunk.length; ) {
           const info = batchInfoAt(chunk, pos)
           if (info.baseOffset >= end) return
-          const keys: string[] = []
-          const offsets: number[] = []
-          let records = 0
+          records = 0
+          keyed = 0
+          keyless = 0
+          baseOffset = info.baseOffset
           if (!(info.attributes & CONTROL_FLAG_MASK)) {
-            forEachRecordKey(chunk, pos, (offsetDelta, bytes, keyStart, keyLength) => {
-              records++
-              const offset = info.baseOffset + offsetDelta
-              if (keyLength < 0 || offset < start) return
-              keys.push(keyString(bytes, keyStart, keyLength))
-              offsets.push(offset)
-            })
+            // Counted first only when the batch might not fit: its record count bounds its keys.
+            const count = chunk.readInt32BE(pos + RECORDS_COUNT)
+            putting = map.size + count <= map.maxEntries
+            if (!putting) {
+              forEachRecordKey(chunk, pos, visit)
+              if (map.size > 0 && map.size + keyed > map.maxEntries) return
+              putting = true
+            } else {
+              records = count
+            }
+            forEachRecordKey(chunk, pos, visit)
+            putting = false
           }
-          if (map.size > 0 && map.size + keys.length > map.maxEntries) return
-          for (let i = 0; i < keys.length; i++) map.put(keys[i], offsets[i])
           if (info.lastOffset >= start) map.updateLatestOffset(info.lastOffset)
           stats.indexMessagesRead(records, info.size)
+          // Records without a key are dropped by the filter; counted here, where they are read.
+          stats.invalidMessagesRead += keyless
           pos += info.size
         }
         position += chunk.length
@@ -152,7 +181,24 @@ export class Cleaner {
     checkDone: () => void,
   ): Promise<void> {
     for (let position = 0; position < source.size; ) {
-      const chunk = source.readAt(position, this.ioBufferSize)
+      const header = source.headerAt(position)
+      if (header === null) break
+      const size = batchSizeAt(header, 0)
+      // A large batch that loses all its records is known from its header: its records are not
+      // read (the map already read them), only its header is written when it must stay.
+      if (size >= SKIP_BY_HEADER_BYTES && header.readInt32BE(RECORDS_COUNT) > 0 && losesAllRecords(header, 0, context)) {
+        const result = filterBatch(header, 0, size, context, retainEmpty)
+        stats.readMessages(result.recordsRead, size)
+        const written = result.bytes ? appendBatches(dest, [result.bytes]) : 0
+        if (result.bytes) stats.recopyMessages(0, written)
+        position += size
+        await this.throttler.maybeThrottle(RECORD_BATCH_OVERHEAD + written)
+        checkDone()
+        await yieldToEventLoop()
+        continue
+      }
+      // A large batch is read alone, so the next one may still be skipped by its header.
+      const chunk = source.readAt(position, size >= SKIP_BY_HEADER_BYTES ? size : this.ioBufferSize, this.readBuffer)
       if (chunk.length === 0) break
       const kept: Uint8Array[] = []
       for (let pos = 0; pos < chunk.length; ) {

@@ -4,8 +4,8 @@
 // (preload/schemas/logCleaner.ts).
 import { isCompacted } from '../../../config/logConfig'
 import type { UnifiedLog } from '../unifiedLog'
-import type { CleanedLogState, LogCleanerState, LogSegmentState } from '../../../../../preload/schemas/logCleaner'
-import type { LogCleaner } from './logCleaner'
+import type { CleanedLogState, CleaningRound, LogCleanerState, LogSegmentState } from '../../../../../preload/schemas/logCleaner'
+import type { LastCleaning, LogCleaner } from './logCleaner'
 
 export type { CleanedLogState, LogCleanerState, LogSegmentState }
 
@@ -34,19 +34,7 @@ export function logCleanerState(cleaner: LogCleaner, logs: Iterable<UnifiedLog>,
           compactionDelayMs: ltc.compactionDelayMs,
           inProgress: manager.isInProgress(log),
           uncleanable: manager.uncleanable.has(log),
-          lastRun: last
-            ? {
-                endTime: last.endTime,
-                endOffset: last.endOffset,
-                elapsedMs: Math.round(last.stats.elapsedSecs * 1000),
-                bytesRead: last.stats.bytesRead,
-                bytesWritten: last.stats.bytesWritten,
-                recordsRead: last.stats.messagesRead,
-                recordsWritten: last.stats.messagesWritten,
-                recordsRemoved: last.stats.messagesRead - last.stats.messagesWritten,
-                bufferUtilization: last.stats.bufferUtilization,
-              }
-            : null,
+          lastRun: last ? cleaningRound(last) : null,
           segments: segments.map(
             (s, i): LogSegmentState => ({
               baseOffset: s.baseOffset,
@@ -59,5 +47,20 @@ export function logCleanerState(cleaner: LogCleaner, logs: Iterable<UnifiedLog>,
         }
         return state
       }),
+  }
+}
+
+/** One finished round as the console shows it (a log's last run, the broker's 'log-cleaned' event). */
+export function cleaningRound(last: LastCleaning): CleaningRound {
+  return {
+    endTime: last.endTime,
+    endOffset: last.endOffset,
+    elapsedMs: Math.round(last.stats.elapsedSecs * 1000),
+    bytesRead: last.stats.bytesRead,
+    bytesWritten: last.stats.bytesWritten,
+    recordsRead: last.stats.messagesRead,
+    recordsWritten: last.stats.messagesWritten,
+    recordsRemoved: last.stats.messagesRead - last.stats.messagesWritten,
+    bufferUtilization: last.stats.bufferUtilization,
   }
 }

@@ -20,6 +20,8 @@ export interface LogCleanerDeps {
   config: () => CleanerConfig
   now?: () => number
   log?: (line: string) => void
+  /** A round finished (the broker's 'log-cleaned' event). */
+  cleaned?: (cleaning: LastCleaning) => void
 }
 
 /** The last round of one log, for the console. */
@@ -136,7 +138,9 @@ export class LogCleaner {
       const { endOffset, stats } = await cleaner.clean(cleanable)
       this.manager.doneCleaning(log, endOffset)
       this.lastStats.set(cleaner.id, stats)
-      this.lastCleanings.set(log, { topic: log.topic, partition: log.partition, endTime: this.now(), endOffset, stats })
+      const cleaning = { topic: log.topic, partition: log.partition, endTime: this.now(), endOffset, stats }
+      this.lastCleanings.set(log, cleaning)
+      this.deps.cleaned?.(cleaning)
       return true
     } catch (error) {
       if (error instanceof LogCleaningAbortedError) {
