@@ -49,7 +49,12 @@ function kill(proc: ChildProcess): Promise<void> {
 }
 
 async function readBack(bootstrap: string): Promise<Array<{ key: string; offset: number; value: string }>> {
-  const read = await kcat(['-b', bootstrap, '-C', '-t', 'table', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%k %o %s\n'], undefined, 60_000)
+  // Just after a restart the broker may not have read the topic back from the metadata log yet
+  // (UNKNOWN_TOPIC_OR_PARTITION): a client asks again, as kcat's consumer would on its own.
+  const read = await eventually('the topic readable again', async () => {
+    const attempt = await kcat(['-b', bootstrap, '-C', '-t', 'table', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%k %o %s\n'], undefined, 60_000)
+    return attempt.status === 0 || !/Unknown topic or partition/.test(attempt.stderr) ? attempt : undefined
+  }, 20_000)
   expect(read.status, read.stderr).toBe(0)
   return read.stdout.split('\n').slice(0, -1).map((line) => {
     const [key, offset, value] = line.split(' ')
