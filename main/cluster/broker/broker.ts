@@ -111,7 +111,9 @@ export class Broker {
   /** Opens the Kafka listener; the broker registers with the address it is bound to. */
   async start(): Promise<BrokerReady> {
     const { host, port } = this.init.listener
-    this.listener = await KafkaListener.listen(host, port, (frame, clientHost) => this.kafkaApis.handle(frame, clientHost), {
+    // Requests wait until the broker's metadata has caught up (lifecycle.caughtUp), as Kafka's do.
+    const caughtUp = this.lifecycle.caughtUp
+    this.listener = await KafkaListener.listen(host, port, async (frame, clientHost) => (await caughtUp, this.kafkaApis.handle(frame, clientHost)), {
       maxFrameBytes: this.config('socket.request.max.bytes'),
       log: this.log,
     })

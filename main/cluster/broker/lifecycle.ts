@@ -34,6 +34,14 @@ export class BrokerLifecycle {
   private controller: RpcClient<ControllerApi, ControllerPush> | null = null
   private syncing: Promise<void> | null = null
   private stopped = false
+  private markCaughtUp!: () => void
+  /**
+   * Resolves once the controller first unfences this broker, which it does when the broker's
+   * metadata has caught up. As a Kafka broker enables request processing only after catching
+   * up, the Kafka listener holds requests until then: a client never hears "no such topic"
+   * from a broker that has not read the topics back yet.
+   */
+  readonly caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve))
 
   constructor(private readonly options: LifecycleOptions) {}
 
@@ -88,6 +96,7 @@ export class BrokerLifecycle {
         wantShutDown,
       })
       if (this.state !== 'shutting-down') this.state = response.isFenced ? 'fenced' : 'running'
+      if (!response.isFenced) this.markCaughtUp()
       return response.shouldShutDown
     } catch {
       // A missed heartbeat: the controller fences us after broker.session.timeout.ms.
