@@ -5,7 +5,7 @@ import { version } from '../../package.json'
 import { KafkaError } from '../cluster/errors'
 import { ContractValidationError, METHODS, type ClusterEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
 import type { ConsoleConnection } from './connections/consoleConnection'
-import { missingApis } from './connections/capabilities'
+import { missingApis, refuseWithout } from './connections/capabilities'
 import type { ClusterMetadata } from './connections/kafkaConnection'
 import { isLabMethod, labMethods, type LabMethod, type LabMethods } from './connections/lab'
 import { alterConfigs, brokerConfigs, topicConfigs, topicOverrides } from './views/configs'
@@ -106,6 +106,7 @@ export class ClusterConsole {
   /** Runs one method; a failure that is not the cluster's answer (a refused connection, a timeout) marks the connection disconnected. */
   async run(method: ClusterMethod, request: unknown): Promise<unknown> {
     try {
+      await refuseWithout(this.connection.kafka, method)
       const result = await (this.methods[method] as (r: unknown) => unknown)(request)
       this.lastError = null
       return result

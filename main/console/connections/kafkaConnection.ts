@@ -5,12 +5,17 @@
 // broker Kafka routes the request to (a partition's leader, any broker), at the highest
 // version both the library and the broker speak. Its Metadata is read here rather than
 // through the library's cache, which leaves out internal topics such as __consumer_offsets.
+// A cluster that serves only versions older than the library speaks (librdkafka's mock
+// cluster) gets ApiVersions, Metadata and Fetch in Brokerlab's own codec (ownCodec.ts).
 import * as library from '@platformatic/kafka'
 import { Admin, Producer, compatibilityPartitioner, type Broker, type Connection } from '@platformatic/kafka'
 import { errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
+import { ApiKey, ZERO_UUID, type FetchResponse as OwnFetchResponse, type MetadataResponse as OwnMetadataResponse } from '../../cluster/protocol/messages'
+import { decodeRecordBatches } from '../../cluster/protocol/recordBatch'
 import type { ConnectionSettings } from '../../../preload/contract'
 import { bootstrapList, clientOptions } from './connectionTest'
 import { kafkaCall } from './kafkaErrors'
+import { ownVersions, sendOwn } from './ownCodec'
 
 export interface PartitionMetadata {
   partition: number
@@ -64,7 +69,9 @@ export interface FetchedPartition {
 // The answers' shapes, the same in every version the console uses.
 type MetadataResponse = library.metadataV12.MetadataResponse
 type ListOffsetsRequestPartition = library.listOffsetsV9.ListOffsetsRequestPartition
+type ListOffsetsRequestTopic = library.listOffsetsV9.ListOffsetsRequestTopic
 type ListOffsetsResponse = library.listOffsetsV9.ListOffsetsResponse
+type ListOffsetResponsePartition = library.listOffsetsV9.ListOffsetResponsePartition
 type FetchResponse = library.fetchV17.FetchResponse
 type DescribeLogDirsResponse = library.describeLogDirsV4.DescribeLogDirsResponse
 type ListPartitionReassignmentsResponse = library.listPartitionReassignmentsV0.ListPartitionReassignmentsResponse
@@ -88,6 +95,8 @@ interface ApiRange {
 type RawApi = { async: (connection: Connection, ...args: never[]) => Promise<unknown> }
 
 const key = (topic: string, partition: number) => `${topic}\0${partition}`
+/** The oldest version of each API the console reads in its own codec (Metadata v1 names the controller; Fetch v4 reads RecordBatch v2 with isolation). */
+const OWN_MIN = { [ApiKey.Metadata]: 1, [ApiKey.Fetch]: 4 } as const
 const CONTROL_BIT = 0x20
 
 /** The library's answer even when some partitions carried an error: those are the caller's to read. */
@@ -127,11 +136,38 @@ export class KafkaConnection {
 
   /** ApiVersions of the cluster (asked once per connection). */
   async apiVersions(): Promise<ApiRange[]> {
-    this.apis ??= kafkaCall(() => this.admin.listApis()).catch((err) => {
-      this.apis = null
-      throw err
-    })
+    this.apis ??= kafkaCall(() => this.admin.listApis())
+      .catch((err) => (err instanceof KafkaError && err.errorName === 'UNSUPPORTED_VERSION' ? this.olderApiVersions() : Promise.reject(err)))
+      .catch((err) => {
+        this.apis = null
+        throw err
+      })
     return this.apis
+  }
+
+  /** ApiVersions v0, which every broker answers, for one that refuses the library's v3. */
+  private async olderApiVersions(): Promise<ApiRange[]> {
+    const answer = await sendOwn(await this.connectionTo('any'), ApiKey.ApiVersions, 0, { clientSoftwareName: '', clientSoftwareVersion: '' })
+    if (answer.errorCode !== 0) throw kafkaErrorOf(answer.errorCode, 'ApiVersions v0')
+    const names = library.protocolAPIsById as Record<number, string>
+    return answer.apiKeys.map((a) => ({ name: names[a.apiKey] ?? `api key ${a.apiKey}`, minVersion: a.minVersion, maxVersion: a.maxVersion }))
+  }
+
+  /**
+   * The version to send an API in with Brokerlab's own codec: the cluster's newest, when the
+   * cluster serves none the library speaks (it tops out below `libraryMin`) and it is at least
+   * `ownMin`; null when the library's codec fits (or the cluster serves no usable version,
+   * which the library's path then names).
+   */
+  private async olderVersion(name: string, apiKey: keyof typeof OWN_MIN, libraryMin: number): Promise<number | null> {
+    const range = await this.apiRange(name)
+    if (!range || range.maxVersion >= libraryMin) return null
+    const version = Math.min(range.maxVersion, ownVersions(apiKey).max)
+    return version >= OWN_MIN[apiKey] ? version : null
+  }
+
+  private async sendOwnTo<K extends keyof typeof OWN_MIN>(nodeId: number | 'any', apiKey: K, version: number, request: Parameters<typeof sendOwn<K>>[3]) {
+    return kafkaCall(async () => sendOwn(await this.connectionTo(nodeId), apiKey, version, request))
   }
 
   /** The broker's range of an API, or null when it does not serve it. */
@@ -178,7 +214,7 @@ export class KafkaConnection {
 
   /** Metadata of every topic (internal ones included), or of `topics`. */
   async metadata(topics: string[] | null = null): Promise<ClusterMetadata> {
-    const { response } = await this.send<MetadataResponse>('any', 'Metadata', [9, 10, 11, 12], () => [topics, false, false])
+    const response = await this.metadataAnswer(topics)
     const metadata: ClusterMetadata = {
       clusterId: response.clusterId ?? null,
       controllerId: response.controllerId,
@@ -203,6 +239,21 @@ export class KafkaConnection {
     }
     this.lastMetadata = topics === null || !this.lastMetadata ? metadata : { ...metadata, topics: new Map([...this.lastMetadata.topics, ...metadata.topics]) }
     return metadata
+  }
+
+  private async metadataAnswer(topics: string[] | null): Promise<MetadataResponse | OwnMetadataResponse> {
+    const older = await this.olderVersion('Metadata', ApiKey.Metadata, 9)
+    if (older === null) return (await this.send<MetadataResponse>('any', 'Metadata', [9, 10, 11, 12], () => [topics, false, false])).response
+    // Before v4 a Metadata request that names a topic creates it where the broker auto-creates
+    // topics: ask for every topic then, and keep the ones named.
+    const named = older >= 4 ? topics : null
+    const response = await this.sendOwnTo('any', ApiKey.Metadata, older, {
+      topics: named && named.map((name) => ({ topicId: ZERO_UUID, name })),
+      allowAutoTopicCreation: older < 4,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    })
+    return topics && !named ? { ...response, topics: response.topics.filter((t) => t.name !== null && topics.includes(t.name)) } : response
   }
 
   /** One topic's metadata: UNKNOWN_TOPIC_OR_PARTITION when the cluster has no such topic. */
@@ -237,13 +288,25 @@ export class KafkaConnection {
     await Promise.all(
       [...byLeader].map(async ([leader, topics]) => {
         const request = [...topics].map(([name, parts]) => ({ name, partitions: parts }))
-        const answer = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request]).catch(() => null)
-        for (const t of answer?.response.topics ?? []) {
-          for (const p of t.partitions) if (p.errorCode === 0) out.set(key(t.name, p.partitionIndex), Number(p.offset))
-        }
+        const answers = await this.offsetsFrom(leader, request).catch(() => null)
+        for (const [k, p] of answers ?? []) if (p.errorCode === 0) out.set(k, Number(p.offset))
       }),
     )
     return out
+  }
+
+  /**
+   * One ListOffsets request to a leader, its answers by "topic\0partition". Partitions the
+   * answer leaves out are asked again one by one: librdkafka's mock cluster (2.0) answers
+   * only the first partition of a v4+ request right, and the rest with garbage.
+   */
+  private async offsetsFrom(leader: number, request: ListOffsetsRequestTopic[]): Promise<Map<string, ListOffsetResponsePartition>> {
+    const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
+    const answers = new Map(response.topics.flatMap((t) => t.partitions.map((p) => [key(t.name, p.partitionIndex), p] as const)))
+    const unanswered = request.flatMap((t) => t.partitions.filter((p) => !answers.has(key(t.name, p.partitionIndex))).map((p) => ({ name: t.name, partitions: [p] })))
+    if (unanswered.length === 0 || (request.length === 1 && request[0].partitions.length === 1)) return answers
+    for (const again of await Promise.all(unanswered.map((one) => this.offsetsFrom(leader, [one])))) for (const [k, p] of again) answers.set(k, p)
+    return answers
   }
 
   /**
@@ -288,8 +351,7 @@ export class KafkaConnection {
           partitions: [...partitions].map((partition) => ({ partitionIndex: partition, currentLeaderEpoch: meta.topics.get(name)!.partitions[partition].leaderEpoch, timestamp: BigInt(timestamp) })),
         }))
         try {
-          const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
-          const answers = new Map(response.topics.flatMap((t) => t.partitions.map((p) => [key(t.name, p.partitionIndex), p] as const)))
+          const answers = await this.offsetsFrom(leader, request)
           for (const a of group) {
             const answer = answers.get(key(a.topic, a.partition))
             if (!answer) a.reject(new KafkaError('UNKNOWN_SERVER_ERROR', `ListOffsets answered nothing for ${a.topic}-${a.partition}`))
@@ -309,6 +371,8 @@ export class KafkaConnection {
     const p = t.partitions[partition]
     if (!p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" has no partition ${partition}`)
     if (p.leader < 0) throw new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${topic}-${partition} has no leader`)
+    const older = await this.olderVersion('Fetch', ApiKey.Fetch, 12)
+    if (older !== null) return this.olderFetch(older, p, topic, offset, maxBytes)
     const wanted = { partition, currentLeaderEpoch: p.leaderEpoch, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }
     const { response } = await this.send<FetchResponse>(p.leader, 'Fetch', [12, 13, 14, 15, 16, 17], (version) => [
       0,
@@ -341,6 +405,39 @@ export class KafkaConnection {
           value: r.value,
           headers: r.headers.map(([k, v]) => ({ key: k?.toString('utf8') ?? '', value: v })),
         })),
+      })),
+    }
+  }
+
+  /** Fetch v4-v11 in Brokerlab's codec, its record batches decoded by Brokerlab's RecordBatch codec. */
+  private async olderFetch(version: number, p: PartitionMetadata, topic: string, offset: number, maxBytes: number): Promise<FetchedPartition> {
+    const response: OwnFetchResponse = await this.sendOwnTo(p.leader, ApiKey.Fetch, version, {
+      clusterId: null,
+      replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1n },
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic, topicId: ZERO_UUID, partitions: [{ partition: p.partition, currentLeaderEpoch: version >= 9 ? p.leaderEpoch : -1, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes, replicaDirectoryId: ZERO_UUID }] }],
+      forgottenTopicsData: [],
+      rackId: '',
+    })
+    const answer = response.responses[0]?.partitions[0]
+    if (!answer) throw new KafkaError('UNKNOWN_SERVER_ERROR', `Fetch answered nothing for ${topic}-${p.partition}`)
+    return {
+      errorCode: answer.errorCode || response.errorCode,
+      highWatermark: Number(answer.highWatermark),
+      logStartOffset: Number(answer.logStartOffset),
+      batches: [...decodeRecordBatches(answer.records ?? Buffer.alloc(0))].map((b) => ({
+        baseOffset: Number(b.baseOffset),
+        lastOffsetDelta: b.lastOffsetDelta,
+        isControl: b.isControl,
+        producerId: Number(b.producerId),
+        baseSequence: b.baseSequence,
+        records: b.records.map((r) => ({ offset: Number(r.offset), timestamp: Number(r.timestamp), key: r.key, value: r.value, headers: r.headers })),
       })),
     }
   }

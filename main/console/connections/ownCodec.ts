@@ -1,0 +1,30 @@
+// Requests in the versions the client library does not speak, for clusters that serve only
+// older ones: librdkafka's mock cluster serves ApiVersions v0-2, Metadata v0-2 and Fetch v0-11,
+// where @platformatic/kafka speaks ApiVersions v3+, Metadata v9+ and Fetch v12+. These are
+// encoded and decoded with Brokerlab's own generated codec, which covers every version of
+// Kafka's message definitions, and sent over the library's own connection with its public
+// createAPI, so the library still owns sockets, SASL, TLS and correlation ids.
+import { createAPI, Writer, type Connection } from '@platformatic/kafka'
+import { apiCodecs, type ApiRequests, type ApiResponses } from '../../cluster/protocol/messages'
+import { Reader } from '../../cluster/protocol/messages/io'
+
+type Key = keyof ApiRequests & keyof ApiResponses
+
+/** The versions of an API that Brokerlab's codec covers. */
+export function ownVersions(apiKey: Key): { min: number; max: number } {
+  return apiCodecs.get(apiKey)!.validVersions
+}
+
+/** Sends one request in Brokerlab's codec at `version` over a library connection and decodes the answer. */
+export function sendOwn<K extends Key>(connection: Connection, apiKey: K, version: number, request: ApiRequests[K]): Promise<ApiResponses[K]> {
+  const codec = apiCodecs.get(apiKey)!
+  const api = createAPI(
+    apiKey,
+    version,
+    () => Writer.create().append(codec.request.encode(version, request)),
+    (_correlationId: number, _apiKey: number, _apiVersion: number, reader: { buffer: { slice(): Buffer } }) => codec.response.decode(version, new Reader(reader.buffer.slice())),
+    codec.requestHeaderVersion(version) >= 2,
+    codec.responseHeaderVersion(version) >= 1,
+  )
+  return api.async(connection) as Promise<ApiResponses[K]>
+}
