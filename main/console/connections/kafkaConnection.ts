@@ -94,6 +94,9 @@ interface ApiRange {
 
 type RawApi = { async: (connection: Connection, ...args: never[]) => Promise<unknown> }
 
+/** Which connections a request goes over: the refresh's own, or the background lane's (connectionTo). */
+export type Lane = 'foreground' | 'background'
+
 const key = (topic: string, partition: number) => `${topic}\0${partition}`
 /** The oldest version of each API the console reads in its own codec (Metadata v1 names the controller; Fetch v4 reads RecordBatch v2 with isolation). */
 const OWN_MIN = { [ApiKey.Metadata]: 1, [ApiKey.Fetch]: 4 } as const
@@ -116,6 +119,11 @@ export class KafkaConnection {
   private lastMetadata: ClusterMetadata | null = null
   private readonly producers = new Map<boolean, Producer>()
   private readonly offsetQueue: OffsetAsk[] = []
+  /** The second pool of the background lane (connectionTo), opened on first use. */
+  private background: Admin | null = null
+  /** The latest DescribeLogDirs answer of every broker, and the request in flight (recentLogDirs). */
+  private logDirsAnswer: Map<number, LogDirs[]> | null = null
+  private logDirsAsked: Promise<Map<number, LogDirs[]>> | null = null
 
   /**
    * The embedded cluster knows which of its brokers run: `lab.bootstrap` names them for
@@ -191,22 +199,39 @@ export class KafkaConnection {
     )
   }
 
-  private async connectionTo(nodeId: number | 'any'): Promise<Connection> {
+  /**
+   * A connection to a broker (or any): in the background lane, one of a second pool. Kafka
+   * answers one connection's requests in order, so a refresh never queues behind the slow
+   * requests that run beside it (the log dirs of sizes, the timeline's config watch).
+   */
+  private async connectionTo(nodeId: number | 'any', lane: Lane = 'foreground'): Promise<Connection> {
+    const pool = lane === 'background' ? this.backgroundPool().connections : this.admin.connections
     if (nodeId === 'any') {
       const live = this.lab?.bootstrap() ?? []
-      return this.admin.connections.getFirstAvailable((live.length ? live : bootstrapList(this.settings)).map(toBroker))
+      return pool.getFirstAvailable((live.length ? live : bootstrapList(this.settings)).map(toBroker))
     }
     if (this.lab && !this.lab.running(nodeId)) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${nodeId} is not running`)
     const broker = (this.lastMetadata ?? (await this.metadata([]))).brokers.get(nodeId)
     if (!broker) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${nodeId} is not in the cluster's metadata`)
-    return this.admin.connections.get(broker)
+    return pool.get(broker)
+  }
+
+  private backgroundPool(): Admin {
+    this.background ??= new Admin({ ...clientOptions(this.settings), clientId: `${this.settings.clientId}-background`, retries: 1, retryDelay: 200 })
+    return this.background
   }
 
   /** Sends one request with the library's codec to a broker (or any), answering even with per-partition errors. */
-  async send<T>(nodeId: number | 'any', name: string, usable: readonly number[], args: (version: number) => unknown[]): Promise<{ version: number; response: T }> {
+  async send<T>(
+    nodeId: number | 'any',
+    name: string,
+    usable: readonly number[],
+    args: (version: number) => unknown[],
+    lane: Lane = 'foreground',
+  ): Promise<{ version: number; response: T }> {
     return kafkaCall(async () => {
       const { version, api } = await this.codec(name, usable)
-      const connection = await this.connectionTo(nodeId)
+      const connection = await this.connectionTo(nodeId, lane)
       const response = (await answered(api.async(connection, ...(args(version) as never[])))) as T
       return { version, response }
     })
@@ -443,15 +468,29 @@ export class KafkaConnection {
   }
 
   /** Each live broker's log dirs (DescribeLogDirs of every partition); a broker that does not answer is left out. */
-  async logDirs(metadata: ClusterMetadata): Promise<Map<number, LogDirs[]>> {
+  async logDirs(metadata: ClusterMetadata, lane: Lane = 'foreground'): Promise<Map<number, LogDirs[]>> {
     const out = new Map<number, LogDirs[]>()
     await Promise.all(
       [...metadata.brokers.keys()].map(async (nodeId) => {
-        const answer = await this.send<DescribeLogDirsResponse>(nodeId, 'DescribeLogDirs', [2, 3, 4], () => [null]).catch(() => null)
+        const answer = await this.send<DescribeLogDirsResponse>(nodeId, 'DescribeLogDirs', [2, 3, 4], () => [null], lane).catch(() => null)
         if (answer && answer.response.errorCode === 0) out.set(nodeId, answer.response.results)
       }),
     )
     return out
+  }
+
+  /**
+   * The log dirs as last answered, asking again in the background, one request at a time; only
+   * the first call waits. DescribeLogDirs of every replica is the costliest request of a full
+   * refresh (a quarter of a second on Apache Kafka with 36,000 replicas, docs/benchmarks.md),
+   * and sizes move slowly: a refresh then waits for Metadata and ListOffsets only, and shows
+   * sizes one refresh old.
+   */
+  async recentLogDirs(metadata: ClusterMetadata): Promise<Map<number, LogDirs[]>> {
+    const asked = (this.logDirsAsked ??= this.logDirs(metadata, 'background')
+      .then((answer) => (this.logDirsAnswer = answer))
+      .finally(() => (this.logDirsAsked = null)))
+    return this.logDirsAnswer ?? asked
   }
 
   /** Reassignments in progress of one topic's partitions (ListPartitionReassignments), by partition; empty where the cluster does not say. */
@@ -501,7 +540,7 @@ export class KafkaConnection {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.admin.close(), ...[...this.producers.values()].map((p) => p.close())])
+    await Promise.allSettled([this.admin.close(), this.background?.close(), ...[...this.producers.values()].map((p) => p.close())])
     this.producers.clear()
   }
 }

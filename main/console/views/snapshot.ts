@@ -1,7 +1,8 @@
 // What the console sees of a cluster, over the Kafka protocol: Metadata for brokers, leaders,
 // replicas and ISR; ListOffsets for each partition's log start and high watermark; and
-// DescribeLogDirs for sizes. The embedded cluster adds what only its lab knows: brokers that
-// are stopped or paused, their traffic, and each replica's own log end offset.
+// DescribeLogDirs for sizes (asked in the background: a snapshot shows the last answer). The
+// embedded cluster adds what only its lab knows: brokers that are stopped or paused, their
+// traffic, and each replica's own log end offset.
 // The snapshot, polled every few seconds, carries one summary line per topic; a topic's
 // partitions, replica by replica, come with describeTopic for the one topic a page shows.
 import type { Cluster } from '../../cluster/cluster'
@@ -113,7 +114,7 @@ export async function clusterSnapshot(conn: ConsoleConnection, answered?: Cluste
   const metadata = answered ?? (await conn.kafka.metadata())
   const [offsets, logDirs, brokers] = await Promise.all([
     partitionOffsets(conn.kafka, metadata, metadata.topics.values()),
-    conn.kafka.logDirs(metadata),
+    conn.kafka.recentLogDirs(metadata),
     conn.lab ? labBrokers(conn.lab) : metadataBrokers(metadata),
   ])
   const logs = new ReplicaLogs(logDirs)
