@@ -161,10 +161,10 @@ async function breakdown(raw: RawRefresh, bootstrap: string): Promise<string[]> 
   const kafka = new KafkaConnection(ConnectionSettings.parse({ bootstrap, timeoutMs: 30_000 }))
   try {
     const metadata = await kafka.metadata()
-    const partitions = [...metadata.topics.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })))
+    const topics = [...metadata.topics.values()]
     return [
       `raw, each kind alone after its Metadata (median of 5, ms): ListOffsets earliest ${await median(() => raw.send(['earliest']))}, latest ${await median(() => raw.send(['latest']))}, DescribeLogDirs ${await median(() => raw.send(['logDirs']))}`,
-      `the console's KafkaConnection in this process (median of 5, ms): metadata() ${await median(() => kafka.metadata())}, listOffsets earliest ${await median(() => kafka.listOffsets(partitions, -2, metadata))}, latest ${await median(() => kafka.listOffsets(partitions, -1, metadata))}, logDirs() ${await median(() => kafka.logDirs(metadata))}, DescribeConfigs of every topic (the timeline's config watch) ${await median(() => topicOverrides(kafka, [...metadata.topics.keys()]))}`,
+      `the console's KafkaConnection in this process (median of 5, ms): metadata() ${await median(() => kafka.metadata())}, listOffsets earliest ${await median(() => kafka.listOffsets(topics, -2))}, latest ${await median(() => kafka.listOffsets(topics, -1))}, logDirs() ${await median(() => kafka.logDirs(metadata))}, DescribeConfigs of every topic (the timeline's config watch) ${await median(() => topicOverrides(kafka, [...metadata.topics.keys()]))}`,
     ]
   } finally {
     await kafka.close()
@@ -214,7 +214,9 @@ export async function benchConsoleScale(): Promise<{ refresh: RefreshRow[]; fram
     const created = await createTopics(kafka.bootstrapServers)
     notes.push(`${TOPICS.toLocaleString('en-US')} topics × ${PARTITIONS} partitions, RF ${REPLICATION} (${(TOPICS * PARTITIONS * REPLICATION).toLocaleString('en-US')} replicas) created and led in ${created.toFixed(1)} s`)
 
-    serve = await startServe(1, ['--state-dir', join(dir, 'state')])
+    // BENCH_PROFILE_DIR=dir: `serve` (and its worker threads) write V8 CPU profiles there when it stops.
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []
+    serve = await startServe(1, ['--state-dir', join(dir, 'state')], profile)
     const saved = await callOn(serve, 'connection:save', { name: CONNECTION, settings: { bootstrap: kafka.bootstrapServers, securityProtocol: 'PLAINTEXT', timeoutMs: 30_000 } }, 'local')
     if (saved.status !== 200) throw new Error(`connection:save: ${await saved.text()}`)
     raw = await RawRefresh.open(kafka.bootstrapServers)

@@ -43,11 +43,6 @@ export interface ClusterMetadata {
   topics: Map<string, TopicMetadata>
 }
 
-export interface TopicPartition {
-  topic: string
-  partition: number
-}
-
 /** A fetched batch, decoded by the library, in the field names of Kafka's RecordBatch (offsets and timestamps as numbers). */
 export interface FetchedBatch {
   baseOffset: number
@@ -293,44 +288,58 @@ export class KafkaConnection {
   }
 
   /**
-   * ListOffsets of many partitions, one request per leader: the offset for `timestamp`
-   * (-1 latest, -2 earliest, or a time), by "topic\0partition"; a partition whose leader did
-   * not answer or that answered an error is left out.
+   * ListOffsets of every partition of `topics`, one request per leader: the offset for
+   * `timestamp` (-1 latest, -2 earliest, or a time), by topic, then by partition index; a
+   * partition without a leader, whose leader did not answer or that answered an error, has none.
+   * Keyed by topic and index, not by a "topic-partition" string: a refresh of 12,000 partitions
+   * makes no string per partition.
    */
-  async listOffsets(partitions: TopicPartition[], timestamp: number, metadata?: ClusterMetadata): Promise<Map<string, number>> {
-    const meta = metadata ?? (await this.metadata([...new Set(partitions.map((p) => p.topic))]))
+  async listOffsets(topics: Iterable<TopicMetadata>, timestamp: number): Promise<Map<string, number[]>> {
+    const spec = BigInt(timestamp)
     const byLeader = new Map<number, Map<string, ListOffsetsRequestPartition[]>>()
-    for (const { topic, partition } of partitions) {
-      const p = meta.topics.get(topic)?.partitions[partition]
-      if (!p || p.leader < 0) continue
-      let topics = byLeader.get(p.leader)
-      if (!topics) byLeader.set(p.leader, (topics = new Map()))
-      let list = topics.get(topic)
-      if (!list) topics.set(topic, (list = []))
-      list.push({ partitionIndex: partition, currentLeaderEpoch: p.leaderEpoch, timestamp: BigInt(timestamp) })
+    for (const t of topics) {
+      for (const p of t.partitions) {
+        if (p.leader < 0) continue
+        let asked = byLeader.get(p.leader)
+        if (!asked) byLeader.set(p.leader, (asked = new Map()))
+        let list = asked.get(t.name)
+        if (!list) asked.set(t.name, (list = []))
+        list.push({ partitionIndex: p.partition, currentLeaderEpoch: p.leaderEpoch, timestamp: spec })
+      }
     }
-    const out = new Map<string, number>()
+    const out = new Map<string, number[]>()
     await Promise.all(
-      [...byLeader].map(async ([leader, topics]) => {
-        const request = [...topics].map(([name, parts]) => ({ name, partitions: parts }))
-        const answers = await this.offsetsFrom(leader, request).catch(() => null)
-        for (const [k, p] of answers ?? []) if (p.errorCode === 0) out.set(k, Number(p.offset))
+      [...byLeader].map(async ([leader, asked]) => {
+        const answers = await this.offsetsFrom(leader, [...asked].map(([name, partitions]) => ({ name, partitions }))).catch(() => null)
+        for (const [topic, partitions] of answers ?? []) {
+          let offsets = out.get(topic)
+          if (!offsets) out.set(topic, (offsets = []))
+          for (const [partition, p] of partitions) if (p.errorCode === 0) offsets[partition] = Number(p.offset)
+        }
       }),
     )
     return out
   }
 
   /**
-   * One ListOffsets request to a leader, its answers by "topic\0partition". Partitions the
+   * One ListOffsets request to a leader, its answers by topic and partition. Partitions the
    * answer leaves out are asked again one by one: librdkafka's mock cluster (2.0) answers
    * only the first partition of a v4+ request right, and the rest with garbage.
    */
-  private async offsetsFrom(leader: number, request: ListOffsetsRequestTopic[]): Promise<Map<string, ListOffsetResponsePartition>> {
+  private async offsetsFrom(leader: number, request: ListOffsetsRequestTopic[]): Promise<Map<string, Map<number, ListOffsetResponsePartition>>> {
     const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
-    const answers = new Map(response.topics.flatMap((t) => t.partitions.map((p) => [key(t.name, p.partitionIndex), p] as const)))
-    const unanswered = request.flatMap((t) => t.partitions.filter((p) => !answers.has(key(t.name, p.partitionIndex))).map((p) => ({ name: t.name, partitions: [p] })))
+    const answers = new Map<string, Map<number, ListOffsetResponsePartition>>()
+    const add = (topic: string, p: ListOffsetResponsePartition) => {
+      let partitions = answers.get(topic)
+      if (!partitions) answers.set(topic, (partitions = new Map()))
+      partitions.set(p.partitionIndex, p)
+    }
+    for (const t of response.topics) for (const p of t.partitions) add(t.name, p)
+    const unanswered = request.flatMap((t) => t.partitions.filter((p) => !answers.get(t.name)?.has(p.partitionIndex)).map((p) => ({ name: t.name, partitions: [p] })))
     if (unanswered.length === 0 || (request.length === 1 && request[0].partitions.length === 1)) return answers
-    for (const again of await Promise.all(unanswered.map((one) => this.offsetsFrom(leader, [one])))) for (const [k, p] of again) answers.set(k, p)
+    for (const again of await Promise.all(unanswered.map((one) => this.offsetsFrom(leader, [one])))) {
+      for (const [topic, partitions] of again) for (const p of partitions.values()) add(topic, p)
+    }
     return answers
   }
 
@@ -378,7 +387,7 @@ export class KafkaConnection {
         try {
           const answers = await this.offsetsFrom(leader, request)
           for (const a of group) {
-            const answer = answers.get(key(a.topic, a.partition))
+            const answer = answers.get(a.topic)?.get(a.partition)
             if (!answer) a.reject(new KafkaError('UNKNOWN_SERVER_ERROR', `ListOffsets answered nothing for ${a.topic}-${a.partition}`))
             else if (answer.errorCode !== 0) a.reject(kafkaErrorOf(answer.errorCode, `ListOffsets of ${a.topic}-${a.partition}`))
             else a.resolve(Number(answer.offset))

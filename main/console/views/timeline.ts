@@ -39,6 +39,8 @@ export class ObservedTimeline {
           if (p.leader < 0) this.add({ ...at, ...partition, type: 'partition-offline', lastLeader: q.leader, cause: 'no leader in Metadata' })
           else this.add({ ...at, ...partition, type: 'leader-elected', leader: p.leader, previousLeader: q.leader, leaderEpoch: p.leaderEpoch, reason: 'observed' })
         }
+        // The same ISR in the same order, the usual case on every poll, is passed over at once.
+        if (p.isr.length === q.isr.length && p.isr.every((id, i) => id === q.isr[i])) continue
         const shrunk = q.isr.some((id) => !p.isr.includes(id))
         const expanded = p.isr.some((id) => !q.isr.includes(id))
         if (shrunk || expanded) {
