@@ -65,7 +65,11 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('librdkafka mock c
     await Promise.all([page.waitForEvent('load'), page.getByTestId('cluster-picker').selectOption('mock')])
     await page.goto(`${serve!.url}#/topics`)
     const row = page.locator(`[data-testid=topic-list-row][data-topic="${TOPIC}"]`)
-    await row.waitFor({ timeout: 15_000 })
+    await row.waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
+      await saveScreenshot(page, 'mock-peer-topics-missing')
+      console.log(serve!.output().slice(-3000), await page.evaluate('document.body.innerText'))
+      throw err
+    })
     await expect.poll(() => row.textContent()).toMatch(/mock\.orders\s*4\s*3/)
 
     await row.click()
@@ -74,7 +78,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('librdkafka mock c
     expect(leaders.every((l) => ['1', '2', '3'].includes(l.trim())), leaders.join(',')).toBe(true)
     expect(await page.getByTestId('partition-isr').first().textContent()).toBe('1, 2, 3')
     expect(await page.getByTestId('view-error').count()).toBe(0)
-  })
+  }, 90_000)
 
   it('says once, in Kafka’s API names, what the mock does not serve', async ({ skip }) => {
     skip(unavailable !== null, unavailable ?? '')
@@ -119,7 +123,13 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('librdkafka mock c
   it('reads in the message browser what kcat wrote to the mock', async ({ skip }) => {
     skip(unavailable !== null, unavailable ?? '')
     await openTopicMessages(page, serve!, TOPIC)
-    await expect.poll(() => page.getByTestId('record-row').count(), { timeout: 15_000 }).toBe(RECORDS.length)
+    await expect
+      .poll(() => page.getByTestId('record-row').count(), { timeout: 15_000 })
+      .toBe(RECORDS.length)
+      .catch(async (err: Error) => {
+        await saveScreenshot(page, 'mock-peer-messages-missing')
+        throw err
+      })
     const keys = await page.getByTestId('record-key').allTextContents()
     const values = await page.getByTestId('record-value').allTextContents()
     expect(keys.map((k, i) => `${k}:${values[i]}`).sort()).toEqual([...RECORDS].sort())

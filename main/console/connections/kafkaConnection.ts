@@ -119,6 +119,8 @@ export class KafkaConnection {
   /** The latest DescribeLogDirs answer of every broker, and the request in flight (recentLogDirs). */
   private logDirsAnswer: Map<number, LogDirs[]> | null = null
   private logDirsAsked: Promise<Map<number, LogDirs[]>> | null = null
+  /** Set once a ListOffsets answer left asked partitions out: from then on each is asked alone (offsetsFrom). */
+  private offsetsOneByOne = false
 
   /**
    * The embedded cluster knows which of its brokers run: `lab.bootstrap` names them for
@@ -323,24 +325,32 @@ export class KafkaConnection {
 
   /**
    * One ListOffsets request to a leader, its answers by topic and partition. Partitions the
-   * answer leaves out are asked again one by one: librdkafka's mock cluster (2.0) answers
-   * only the first partition of a v4+ request right, and the rest with garbage.
+   * answer leaves out are asked again one by one, and so is every later request to the same
+   * cluster: librdkafka's mock cluster (2.0) misreads a v4+ request of several partitions,
+   * answering the first right and the rest with garbage.
    */
   private async offsetsFrom(leader: number, request: ListOffsetsRequestTopic[]): Promise<Map<string, Map<number, ListOffsetResponsePartition>>> {
-    const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
     const answers = new Map<string, Map<number, ListOffsetResponsePartition>>()
     const add = (topic: string, p: ListOffsetResponsePartition) => {
       let partitions = answers.get(topic)
       if (!partitions) answers.set(topic, (partitions = new Map()))
       partitions.set(p.partitionIndex, p)
     }
-    for (const t of response.topics) for (const p of t.partitions) add(t.name, p)
-    const unanswered = request.flatMap((t) => t.partitions.filter((p) => !answers.get(t.name)?.has(p.partitionIndex)).map((p) => ({ name: t.name, partitions: [p] })))
-    if (unanswered.length === 0 || (request.length === 1 && request[0].partitions.length === 1)) return answers
-    for (const again of await Promise.all(unanswered.map((one) => this.offsetsFrom(leader, [one])))) {
-      for (const [topic, partitions] of again) for (const p of partitions.values()) add(topic, p)
+    const oneByOne = async (asked: ListOffsetsRequestTopic[]) => {
+      const singles = asked.flatMap((t) => t.partitions.map((p) => ({ name: t.name, partitions: [p] })))
+      for (const again of await Promise.all(singles.map((one) => this.offsetsFrom(leader, [one])))) {
+        for (const [topic, partitions] of again) for (const p of partitions.values()) add(topic, p)
+      }
+      return answers
     }
-    return answers
+    const single = request.length === 1 && request[0].partitions.length === 1
+    if (this.offsetsOneByOne && !single) return oneByOne(request)
+    const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
+    for (const t of response.topics) for (const p of t.partitions) add(t.name, p)
+    const unanswered = request.map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => !answers.get(t.name)?.has(p.partitionIndex)) }))
+    if (single || unanswered.every((t) => t.partitions.length === 0)) return answers
+    this.offsetsOneByOne = true
+    return oneByOne(unanswered)
   }
 
   /**
