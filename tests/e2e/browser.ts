@@ -38,6 +38,23 @@ export async function openConsole(options: {
   return { serve, browser, page }
 }
 
+/**
+ * Chooses a cluster in the header's picker and waits until the page has reloaded onto it:
+ * a mark on the page's global object, which the reload clears (a 'load' event or a hash
+ * change right after the choice can race the reload).
+ */
+export async function chooseCluster(page: Page, name: string): Promise<void> {
+  await page.evaluate('globalThis.beforeSwitch = true')
+  await page.getByTestId('cluster-picker').selectOption(name)
+  await page.waitForFunction('!globalThis.beforeSwitch', undefined, { timeout: 15_000 })
+  await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })
+}
+
+/** Opens a page from the header's navigation, as an operator does (no reload). */
+export async function openFromNav(page: Page, title: string): Promise<void> {
+  await page.locator('nav.nav a', { hasText: title }).click()
+}
+
 /** Opens the Messages page on `topic` once the topic list offers it. */
 export async function openTopicMessages(page: Page, serve: Serve, topic: string): Promise<void> {
   await page.goto(`${serve.url}#/messages`)

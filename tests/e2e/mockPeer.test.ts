@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import { buildMockPeer, startMockPeer, type MockPeer } from '../helpers/mockPeer'
-import { chromiumMissing, openConsole, openTopicMessages, saveScreenshot, suiteTitle } from './browser'
+import { chooseCluster, chromiumMissing, openConsole, openFromNav, openTopicMessages, saveScreenshot, suiteTitle } from './browser'
 import type { Serve } from './serve'
 
 const TOPIC = 'mock.orders'
@@ -62,8 +62,8 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('librdkafka mock c
     await page.getByTestId('connection-save').click()
     await page.locator('[data-testid=connection-row][data-name=mock]').waitFor({ timeout: 10_000 })
 
-    await Promise.all([page.waitForEvent('load'), page.getByTestId('cluster-picker').selectOption('mock')])
-    await page.goto(`${serve!.url}#/topics`)
+    await chooseCluster(page, 'mock')
+    await openFromNav(page, 'Topics')
     const row = page.locator(`[data-testid=topic-list-row][data-topic="${TOPIC}"]`)
     await row.waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
       await saveScreenshot(page, 'mock-peer-topics-missing')
