@@ -9,22 +9,28 @@ import { apiCodecs, type ApiRequests, type ApiResponses } from '../../cluster/pr
 import { Reader } from '../../cluster/protocol/messages/io'
 
 type Key = keyof ApiRequests & keyof ApiResponses
+type RawApi<K extends Key> = { async: (connection: Connection, request: ApiRequests[K]) => Promise<ApiResponses[K]> }
 
 /** The versions of an API that Brokerlab's codec covers. */
 export function ownVersions(apiKey: Key): { min: number; max: number } {
   return apiCodecs.get(apiKey)!.validVersions
 }
 
-/** Sends one request in Brokerlab's codec at `version` over a library connection and decodes the answer. */
-export function sendOwn<K extends Key>(connection: Connection, apiKey: K, version: number, request: ApiRequests[K]): Promise<ApiResponses[K]> {
+/** The library API for `apiKey` at `version`, with Brokerlab's codec's request and response shapes. */
+export function ownApi<K extends Key>(apiKey: K, version: number): RawApi<K> {
   const codec = apiCodecs.get(apiKey)!
-  const api = createAPI(
+  return createAPI(
     apiKey,
     version,
-    () => Writer.create().append(codec.request.encode(version, request)),
+    (request: ApiRequests[K]) => Writer.create().append(codec.request.encode(version, request)),
     (_correlationId: number, _apiKey: number, _apiVersion: number, reader: { buffer: { slice(): Buffer } }) => codec.response.decode(version, new Reader(reader.buffer.slice())),
+    // Flexible versions carry tagged fields in their headers (request header v2, response header v1).
     codec.requestHeaderVersion(version) >= 2,
     codec.responseHeaderVersion(version) >= 1,
-  )
-  return api.async(connection) as Promise<ApiResponses[K]>
+  ) as unknown as RawApi<K>
+}
+
+/** Sends one request in Brokerlab's codec at `version` over a library connection and decodes the answer. */
+export function sendOwn<K extends Key>(connection: Connection, apiKey: K, version: number, request: ApiRequests[K]): Promise<ApiResponses[K]> {
+  return ownApi(apiKey, version).async(connection, request)
 }
