@@ -12,7 +12,7 @@ const TOPICS = 1000
 const PARTITIONS = 12
 const CREATE_CONCURRENCY = 16
 /** How long each view is watched. */
-const IDLE_MS = 10_000
+export const IDLE_MS = 10_000
 /** Smooth: at least 90% of the reference frame rate. */
 const TARGET = 0.9
 
@@ -29,7 +29,7 @@ export interface FrameResult {
   ratio: number
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]
+export const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]
 
 async function createTopics(serve: Serve): Promise<number> {
   const started = performance.now()
@@ -55,7 +55,7 @@ interface Observed {
  * Animation-frame intervals and long tasks (over 50 ms) while the page runs for `ms` with its
  * live updates, calling `step` (page code) before each frame.
  */
-function observe(page: Page, ms: number, step: string | null): Promise<Observed> {
+export function observe(page: Page, ms: number, step: string | null): Promise<Observed> {
   // Page code as text: the bench runs under tsx, whose helpers do not exist in the page.
   return page.evaluate(`new Promise((resolve) => {
     const advance = () => { ${step ?? ''} }
@@ -83,7 +83,13 @@ function observe(page: Page, ms: number, step: string | null): Promise<Observed>
   })`) as Promise<Observed>
 }
 
-function frameResult(name: string, observed: Observed, reference: number): FrameResult {
+/** The frame interval of an idle page (the median over 2 s): the display's refresh, the limit of smoothness. */
+export async function referenceFrame(page: Page): Promise<number> {
+  await page.setContent('<main style="height:4000px">reference</main>')
+  return percentile((await observe(page, 2000, null)).intervals, 0.5)
+}
+
+export function frameResult(name: string, observed: Observed, reference: number): FrameResult {
   const { intervals } = observed
   const mean = intervals.reduce((a, b) => a + b, 0) / intervals.length
   return {
@@ -120,8 +126,7 @@ export async function benchConsoleLists(): Promise<{ results: FrameResult[]; not
     const snapshot = await snapshotCost(serve)
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
 
-    await page.setContent('<main style="height:4000px">reference</main>')
-    const reference = percentile((await observe(page, 2000, null)).intervals, 0.5)
+    const reference = await referenceFrame(page)
 
     const results: FrameResult[] = []
     await page.goto(`${serve.url}#/topics`)

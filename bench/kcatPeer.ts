@@ -2,11 +2,12 @@
 // acks=all and consuming them, against a 3-broker Brokerlab cluster (a topic of 4 partitions,
 // replication factor 3) and against librdkafka's mock cluster (../shared/peers) in the same
 // run; and the time from `brokerlab cluster` starting to its first acknowledged produce.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { kcat } from '../tests/helpers/kcat'
+import { buildMockPeer, startMockPeer } from '../tests/helpers/mockPeer'
 import { freePort } from '../tests/helpers/ports'
 import { RawClient } from '../tests/helpers/rawClient'
 import { encodeRecordBatch } from '../main/cluster/protocol/recordBatch'
@@ -76,14 +77,8 @@ async function produceAndConsume(bootstrap: string, topic: string, input: Buffer
 function mockPeer(): string | null {
   const binary = join(tmpdir(), 'brokerlab-mockpeer')
   if (existsSync(binary)) return binary
-  const build = join(import.meta.dirname, '..', '..', 'shared', 'peers', 'build.sh')
-  if (!existsSync(build)) return null
-  try {
-    execFileSync('bash', [build, binary], { stdio: 'ignore' })
-    return binary
-  } catch {
-    return null
-  }
+  const built = buildMockPeer(binary)
+  return 'binary' in built ? built.binary : null
 }
 
 export async function benchKcatPeer(): Promise<{ results: BenchResult[]; notes: string[] }> {
@@ -110,9 +105,9 @@ export async function benchKcatPeer(): Promise<{ results: BenchResult[]; notes: 
   if (!peerBinary) {
     notes.push('librdkafka mock peer not built (needs ../shared/peers, gcc and librdkafka-dev): no peer rows')
   } else {
-    const { child: peer, match: peerMatch } = await startAndWaitFor(peerBinary, ['3'], /^(\S+:\d+\S*)$/m)
-    const mock = await produceAndConsume(peerMatch[1], 'bench', input)
-    peer.kill('SIGTERM')
+    const peer = await startMockPeer(peerBinary, 3)
+    const mock = await produceAndConsume(peer.bootstrap, 'bench', input)
+    await peer.stop()
     const rate = (messages: number, seconds: number) => ({ recordsPerSec: messages / seconds, mbPerSec: (messages * MESSAGE_BYTES) / 1e6 / seconds, seconds })
     results.push(
       { name: 'kcat -P acks=all, librdkafka mock (peer)', ...rate(MESSAGES, mock.produce) },

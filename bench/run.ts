@@ -7,6 +7,7 @@ import { printTable } from './report'
 import { benchConsoleLists, printFrames } from './consoleLists'
 import { benchKafkaReference } from './kafkaReference'
 import { benchCleaner } from './cleaner'
+import { benchConsoleScale, printRefresh } from './consoleScale'
 
 console.log(`# Brokerlab benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`)
 const only = process.argv[2]
@@ -26,6 +27,12 @@ if (!only || only === 'cleaner') {
 if (!only || only === 'console') {
   const { results, notes } = await benchConsoleLists()
   met = printFrames('The console with 1,000 topics of 12 partitions (RF 3, 3 brokers) in Chromium at 1280x800', results) && met
+  for (const note of notes) console.log(`- ${note}`)
+}
+if (!only || only === 'console-scale') {
+  const { refresh, frames, notes } = await benchConsoleScale()
+  met = printRefresh('The console on Apache Kafka 4.4 with 1,000 topics × 12 partitions: a full refresh of 12,000 partitions over the Kafka protocol', refresh) && met
+  met = printFrames('The Topics page on that connection in Chromium at 1280x800', frames) && met
   for (const note of notes) console.log(`- ${note}`)
 }
 if (!only || only === 'kafka') {

@@ -4,7 +4,7 @@
 import { version } from '../../package.json'
 import { ContractValidationError, METHODS, type ClusterEvent, type MethodName, type RequestOf, type ResponseOf } from '../../preload/contract'
 import type { ConsoleConnection } from './connections/consoleConnection'
-import { missingApis } from './connections/capabilities'
+import { missingApis, refuseWithout } from './connections/capabilities'
 import type { ClusterMetadata } from './connections/kafkaConnection'
 import { isLabMethod, labMethods, type LabMethod, type LabMethods } from './connections/lab'
 import { alterConfigs, brokerConfigs, topicConfigs, topicOverrides } from './views/configs'
@@ -105,7 +105,9 @@ export class ClusterConsole {
     return this.connection.lab ? this.connection.lab.onEvent(listener) : this.timeline!.onEvent(listener)
   }
 
-  run(method: ClusterMethod, request: unknown): Promise<unknown> | unknown {
+  async run(method: ClusterMethod, request: unknown): Promise<unknown> {
+    // A method whose API this cluster does not serve is refused at once, in Kafka's words.
+    await refuseWithout(this.connection.kafka, method)
     return (this.methods[method] as (r: unknown) => unknown)(request)
   }
 

@@ -77,6 +77,19 @@ export type DemoProducerRequest = z.infer<typeof DemoProducerOptions>
 
 // ---- answers' types ----------------------------------------------------------------------
 
+/** An API the console uses that a cluster does not serve in a version the console speaks. */
+export const MissingApi = z.object({
+  /** Kafka's name of the API, e.g. ListGroups. */
+  api: z.string(),
+  /** What the console uses it for. */
+  feature: z.string(),
+  /** "not served", or the versions the cluster serves that the console cannot speak. */
+  why: z.string(),
+  /** The contract methods that cannot work without it (pages that call them say so instead). */
+  methods: z.array(z.string()),
+})
+export type MissingApi = z.infer<typeof MissingApi>
+
 export const AppInfo = z.object({
   version: z.string(),
   /** The connection the call went to: "local" (the embedded cluster) or a saved connection's name. */
@@ -86,7 +99,7 @@ export const AppInfo = z.object({
   clusterId: z.string(),
   bootstrapServers: z.string(),
   /** APIs the console uses that this cluster does not serve (in a version the console speaks), and what they are for. */
-  unsupported: z.array(z.object({ api: z.string(), feature: z.string(), why: z.string() })),
+  unsupported: z.array(MissingApi),
 })
 export type AppInfo = z.infer<typeof AppInfo>
 

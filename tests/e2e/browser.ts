@@ -62,6 +62,11 @@ export async function connectionTestResult(page: Page): Promise<{ ok: string | n
   return { ok: await result.getAttribute('data-ok'), failure: await result.getAttribute('data-failure'), text: (await result.textContent())?.trim() ?? '' }
 }
 
+/** Opens a page from the header's navigation, as an operator does (no reload). */
+export async function openFromNav(page: Page, title: string): Promise<void> {
+  await page.locator('nav.nav a', { hasText: title }).click()
+}
+
 /** Opens the Messages page on `topic` once the topic list offers it. */
 export async function openTopicMessages(page: Page, serve: Serve, topic: string): Promise<void> {
   await page.goto(`${serve.url}#/messages`)

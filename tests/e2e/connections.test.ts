@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { kcat, kcatAvailable } from '../helpers/kcat'
 import { httpServer, type Listening } from '../helpers/servers'
 import { freePort } from '../helpers/ports'
-import { chooseCluster, chromiumMissing, connectionTestResult, fillFields, openConsole, saveScreenshot, saveThemeScreenshots, suiteTitle } from './browser'
+import { chooseCluster, chromiumMissing, connectionTestResult, fillFields, openConsole, openFromNav, saveScreenshot, saveThemeScreenshots, suiteTitle } from './browser'
 import { externalCluster, type ExternalCluster } from './externalCluster'
 import type { Serve } from './serve'
 
@@ -40,10 +40,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('connections'), ()
 
   const switchTo = (name: string) => chooseCluster(page, name)
 
-  /** Opens a page from the navigation, as an operator does (no reload). */
-  async function open(title: string): Promise<void> {
-    await page.locator('nav.nav a', { hasText: title }).click()
-  }
+  const open = (title: string) => openFromNav(page, title)
 
   const fill = (fields: Record<string, string>) => fillFields(page, fields)
   const testResult = () => connectionTestResult(page)

@@ -37,10 +37,10 @@ export async function freePorts(count: number): Promise<number> {
   }
 }
 
-/** `extraArgs` go after the rest, e.g. ['--config', 'broker.session.timeout.ms=1500']. */
-export async function startServe(brokers: number, extraArgs: string[] = []): Promise<Serve> {
+/** `extraArgs` go after the rest, e.g. ['--config', 'broker.session.timeout.ms=1500']; `nodeArgs` to Node itself, e.g. ['--cpu-prof']. */
+export async function startServe(brokers: number, extraArgs: string[] = [], nodeArgs: string[] = []): Promise<Serve> {
   const [port, basePort] = [await freePorts(1), await freePorts(brokers)]
-  const args = ['main/bin/brokerlab.js', 'serve', '--memory', '--brokers', String(brokers), '--port', String(port), '--base-port', String(basePort), ...extraArgs]
+  const args = [...nodeArgs, 'main/bin/brokerlab.js', 'serve', '--memory', '--brokers', String(brokers), '--port', String(port), '--base-port', String(basePort), ...extraArgs]
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''

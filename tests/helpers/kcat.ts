@@ -32,6 +32,8 @@ function run(command: string, args: string[], input: string | Buffer | undefined
     child.stdout.on('data', (d) => out.push(d))
     child.stderr.on('data', (d) => err.push(d))
     child.on('error', reject)
+    // kcat -L or -Q exits without reading stdin: writing to it then is EPIPE, not a failure.
+    child.stdin.on('error', () => undefined)
     child.on('close', (status) => {
       clearTimeout(timer)
       resolve({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() })

@@ -5,8 +5,11 @@
 import { connect as tcpConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { Admin, type BaseOptions } from '@platformatic/kafka'
+import { KafkaError } from '../../cluster/errors'
 import { ApiKey, encodeRequest } from '../../cluster/protocol/messages'
 import type { ConnectionSettings, ConnectionTestResult } from '../../../preload/contract'
+import { KafkaConnection } from './kafkaConnection'
+import { fromLibrary } from './kafkaErrors'
 
 type Failure = Extract<ConnectionTestResult, { ok: false }>
 type Step = Failure['step']
@@ -53,7 +56,8 @@ export async function testConnection(settings: ConnectionSettings): Promise<Conn
   try {
     return await Promise.race([
       (async (): Promise<ConnectionTestResult> => {
-        const apis = await admin.listApis()
+        const apis = await admin.listApis().catch((err) => (isUnsupportedVersion(err) ? null : Promise.reject(err)))
+        if (!apis) return await testOlderCluster(settings, ms)
         step = 'Metadata'
         const metadata = await admin.metadata({ topics: [] })
         const brokers = [...metadata.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })).sort((a, b) => a.nodeId - b.nodeId)
@@ -70,6 +74,28 @@ export async function testConnection(settings: ConnectionSettings): Promise<Conn
 }
 
 class DeadlineError extends Error {}
+
+const isUnsupportedVersion = (err: unknown) => {
+  const kafka = fromLibrary(err)
+  return kafka instanceof KafkaError && kafka.errorName === 'UNSUPPORTED_VERSION'
+}
+
+/**
+ * A cluster that refuses the library's ApiVersions v3 (librdkafka's mock cluster serves v0-2)
+ * is asked as the console's connection asks it: ApiVersions v0, and Metadata in the newest
+ * version it serves, in Brokerlab's own codec.
+ */
+async function testOlderCluster(settings: ConnectionSettings, ms: () => number): Promise<ConnectionTestResult> {
+  const kafka = new KafkaConnection(settings)
+  try {
+    const apis = await kafka.apiVersions()
+    const metadata = await kafka.metadata([])
+    const brokers = [...metadata.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })).sort((a, b) => a.nodeId - b.nodeId)
+    return { ok: true, ms: ms(), apis: apis.length, clusterId: metadata.clusterId, controllerId: metadata.controllerId, brokers }
+  } finally {
+    void kafka.close()
+  }
+}
 
 /** The error and everything it wraps (the library aggregates one error per broker tried). */
 function causes(err: unknown, depth = 0): Error[] {

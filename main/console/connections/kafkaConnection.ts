@@ -5,15 +5,19 @@
 // broker Kafka routes the request to (a partition's leader, any broker), at the highest
 // version both the library and the broker speak. Its Metadata is read here rather than
 // through the library's cache, which leaves out internal topics such as __consumer_offsets.
+// A cluster that serves only versions older than the library speaks (librdkafka's mock
+// cluster) gets ApiVersions, Metadata and Fetch in Brokerlab's own codec (ownCodec.ts).
 import * as library from '@platformatic/kafka'
 import { Admin, Producer, compatibilityPartitioner, type Broker, type Connection } from '@platformatic/kafka'
 import { errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
+import { ApiKey, ZERO_UUID, type FetchResponse as OwnFetchResponse, type MetadataResponse as OwnMetadataResponse } from '../../cluster/protocol/messages'
+import { decodeRecordBatches } from '../../cluster/protocol/recordBatch'
 import type { ConnectionSettings } from '../../../preload/contract'
 import { apiCodec, type ApiRequests, type ApiResponses } from '../../cluster/protocol/messages'
 import { bootstrapList, clientOptions } from './connectionTest'
-import { ownApi } from './ownCodec'
 import { kafkaCall } from './kafkaErrors'
 import { CORRECTED_CODECS } from './correctedCodecs'
+import { ownVersions, sendOwn } from './ownCodec'
 
 export interface PartitionMetadata {
   partition: number
@@ -41,11 +45,6 @@ export interface ClusterMetadata {
   topics: Map<string, TopicMetadata>
 }
 
-export interface TopicPartition {
-  topic: string
-  partition: number
-}
-
 /** A fetched batch, decoded by the library, in the field names of Kafka's RecordBatch (offsets and timestamps as numbers). */
 export interface FetchedBatch {
   baseOffset: number
@@ -67,7 +66,9 @@ export interface FetchedPartition {
 // The answers' shapes, the same in every version the console uses.
 type MetadataResponse = library.metadataV12.MetadataResponse
 type ListOffsetsRequestPartition = library.listOffsetsV9.ListOffsetsRequestPartition
+type ListOffsetsRequestTopic = library.listOffsetsV9.ListOffsetsRequestTopic
 type ListOffsetsResponse = library.listOffsetsV9.ListOffsetsResponse
+type ListOffsetResponsePartition = library.listOffsetsV9.ListOffsetResponsePartition
 type FetchResponse = library.fetchV17.FetchResponse
 type DescribeLogDirsResponse = library.describeLogDirsV4.DescribeLogDirsResponse
 type ListPartitionReassignmentsResponse = library.listPartitionReassignmentsV0.ListPartitionReassignmentsResponse
@@ -90,7 +91,12 @@ interface ApiRange {
 
 type RawApi = { async: (connection: Connection, ...args: never[]) => Promise<unknown> }
 
+/** Which connections a request goes over: the refresh's own, or the background lane's (connectionTo). */
+export type Lane = 'foreground' | 'background'
+
 const key = (topic: string, partition: number) => `${topic}\0${partition}`
+/** The oldest version of each API the console reads in its own codec (Metadata v1 names the controller; Fetch v4 reads RecordBatch v2 with isolation). */
+const OWN_MIN = { [ApiKey.Metadata]: 1, [ApiKey.Fetch]: 4 } as const
 const CONTROL_BIT = 0x20
 
 /** The library's answer even when some partitions carried an error: those are the caller's to read. */
@@ -110,6 +116,13 @@ export class KafkaConnection {
   private lastMetadata: ClusterMetadata | null = null
   private readonly producers = new Map<boolean, Producer>()
   private readonly offsetQueue: OffsetAsk[] = []
+  /** The second pool of the background lane (connectionTo), opened on first use. */
+  private background: Admin | null = null
+  /** The latest DescribeLogDirs answer of every broker, and the request in flight (recentLogDirs). */
+  private logDirsAnswer: Map<number, LogDirs[]> | null = null
+  private logDirsAsked: Promise<Map<number, LogDirs[]>> | null = null
+  /** Set once a ListOffsets answer left asked partitions out: from then on each is asked alone (offsetsFrom). */
+  private offsetsOneByOne = false
 
   /**
    * The embedded cluster knows which of its brokers run: `lab.bootstrap` names them for
@@ -130,11 +143,38 @@ export class KafkaConnection {
 
   /** ApiVersions of the cluster (asked once per connection). */
   async apiVersions(): Promise<ApiRange[]> {
-    this.apis ??= kafkaCall(() => this.admin.listApis()).catch((err) => {
-      this.apis = null
-      throw err
-    })
+    this.apis ??= kafkaCall(() => this.admin.listApis())
+      .catch((err) => (err instanceof KafkaError && err.errorName === 'UNSUPPORTED_VERSION' ? this.olderApiVersions() : Promise.reject(err)))
+      .catch((err) => {
+        this.apis = null
+        throw err
+      })
     return this.apis
+  }
+
+  /** ApiVersions v0, which every broker answers, for one that refuses the library's v3. */
+  private async olderApiVersions(): Promise<ApiRange[]> {
+    const answer = await sendOwn(await this.connectionTo('any'), ApiKey.ApiVersions, 0, { clientSoftwareName: '', clientSoftwareVersion: '' })
+    if (answer.errorCode !== 0) throw kafkaErrorOf(answer.errorCode, 'ApiVersions v0')
+    const names = library.protocolAPIsById as Record<number, string>
+    return answer.apiKeys.map((a) => ({ name: names[a.apiKey] ?? `api key ${a.apiKey}`, minVersion: a.minVersion, maxVersion: a.maxVersion }))
+  }
+
+  /**
+   * The version to send an API in with Brokerlab's own codec: the cluster's newest, when the
+   * cluster serves none the library speaks (it tops out below `libraryMin`) and it is at least
+   * `ownMin`; null when the library's codec fits (or the cluster serves no usable version,
+   * which the library's path then names).
+   */
+  private async olderVersion(name: string, apiKey: keyof typeof OWN_MIN, libraryMin: number): Promise<number | null> {
+    const range = await this.apiRange(name)
+    if (!range || range.maxVersion >= libraryMin) return null
+    const version = Math.min(range.maxVersion, ownVersions(apiKey).max)
+    return version >= OWN_MIN[apiKey] ? version : null
+  }
+
+  private async sendOwnTo<K extends keyof typeof OWN_MIN>(nodeId: number | 'any', apiKey: K, version: number, request: Parameters<typeof sendOwn<K>>[3]) {
+    return kafkaCall(async () => sendOwn(await this.connectionTo(nodeId), apiKey, version, request))
   }
 
   /** The broker's range of an API, or null when it does not serve it. */
@@ -159,23 +199,40 @@ export class KafkaConnection {
     )
   }
 
-  private async connectionTo(nodeId: number | 'any'): Promise<Connection> {
+  /**
+   * A connection to a broker (or any): in the background lane, one of a second pool. Kafka
+   * answers one connection's requests in order, so a refresh never queues behind the slow
+   * requests that run beside it (the log dirs of sizes, the timeline's config watch).
+   */
+  private async connectionTo(nodeId: number | 'any', lane: Lane = 'foreground'): Promise<Connection> {
+    const pool = lane === 'background' ? this.backgroundPool().connections : this.admin.connections
     if (nodeId === 'any') {
       const live = this.lab?.bootstrap() ?? []
-      return this.admin.connections.getFirstAvailable((live.length ? live : bootstrapList(this.settings)).map(toBroker))
+      return pool.getFirstAvailable((live.length ? live : bootstrapList(this.settings)).map(toBroker))
     }
     if (this.lab && !this.lab.running(nodeId)) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${nodeId} is not running`)
     const broker = (this.lastMetadata ?? (await this.metadata([]))).brokers.get(nodeId)
     if (!broker) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${nodeId} is not in the cluster's metadata`)
-    return this.admin.connections.get(broker)
+    return pool.get(broker)
+  }
+
+  private backgroundPool(): Admin {
+    this.background ??= new Admin({ ...clientOptions(this.settings), clientId: `${this.settings.clientId}-background`, retries: 1, retryDelay: 200 })
+    return this.background
   }
 
   /** Sends one request with the library's codec to a broker (or any), answering even with per-partition errors. */
-  async send<T>(nodeId: number | 'any', name: string, usable: readonly number[], args: (version: number) => unknown[]): Promise<{ version: number; response: T }> {
+  async send<T>(
+    nodeId: number | 'any',
+    name: string,
+    usable: readonly number[],
+    args: (version: number) => unknown[],
+    lane: Lane = 'foreground',
+  ): Promise<{ version: number; response: T }> {
     return this.reaching(
       kafkaCall(async () => {
         const { version, api } = await this.codec(name, usable)
-        const connection = await this.connectionTo(nodeId)
+        const connection = await this.connectionTo(nodeId, lane)
         const response = (await answered(api.async(connection, ...(args(version) as never[])))) as T
         return { version, response }
       }),
@@ -201,22 +258,22 @@ export class KafkaConnection {
   }
 
   /**
-   * Sends a request the library has no codec for with Brokerlab's own (ownCodec.ts), at the
-   * highest version both our codec and the broker speak.
+   * Sends a request the library has no codec for (ElectLeaders) with Brokerlab's own
+   * (ownCodec.ts), at the highest version both our codec and the broker speak.
    */
-  async sendOwn<K extends keyof ApiRequests & keyof ApiResponses>(nodeId: number | 'any', apiKey: K, body: ApiRequests[K]): Promise<ApiResponses[K]> {
+  async sendWithOwnCodec<K extends keyof ApiRequests & keyof ApiResponses>(nodeId: number | 'any', apiKey: K, body: ApiRequests[K]): Promise<ApiResponses[K]> {
     const codec = apiCodec(apiKey)
     const range = await this.apiRange(codec.name)
     const version = range ? Math.min(range.maxVersion, codec.validVersions.max) : -1
     if (!range || version < Math.max(range.minVersion, codec.validVersions.min)) {
       throw new KafkaError('UNSUPPORTED_VERSION', range ? `${codec.name} v${range.minVersion}-${range.maxVersion} on this cluster; the console speaks v${codec.validVersions.min}-${codec.validVersions.max}` : `This cluster does not serve ${codec.name}`)
     }
-    return kafkaCall(async () => (await answered(ownApi(apiKey, version).async(await this.connectionTo(nodeId), body as never))) as ApiResponses[K])
+    return this.reaching(kafkaCall(async () => answered(sendOwn(await this.connectionTo(nodeId), apiKey, version, body))))
   }
 
   /** Metadata of every topic (internal ones included), or of `topics`. */
   async metadata(topics: string[] | null = null): Promise<ClusterMetadata> {
-    const { response } = await this.send<MetadataResponse>('any', 'Metadata', [9, 10, 11, 12], () => [topics, false, false])
+    const response = await this.metadataAnswer(topics)
     const metadata: ClusterMetadata = {
       clusterId: response.clusterId ?? null,
       controllerId: response.controllerId,
@@ -243,6 +300,21 @@ export class KafkaConnection {
     return metadata
   }
 
+  private async metadataAnswer(topics: string[] | null): Promise<MetadataResponse | OwnMetadataResponse> {
+    const older = await this.olderVersion('Metadata', ApiKey.Metadata, 9)
+    if (older === null) return (await this.send<MetadataResponse>('any', 'Metadata', [9, 10, 11, 12], () => [topics, false, false])).response
+    // Before v4 a Metadata request that names a topic creates it where the broker auto-creates
+    // topics: ask for every topic then, and keep the ones named.
+    const named = older >= 4 ? topics : null
+    const response = await this.sendOwnTo('any', ApiKey.Metadata, older, {
+      topics: named && named.map((name) => ({ topicId: ZERO_UUID, name })),
+      allowAutoTopicCreation: older < 4,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    })
+    return topics && !named ? { ...response, topics: response.topics.filter((t) => t.name !== null && topics.includes(t.name)) } : response
+  }
+
   /** One topic's metadata: UNKNOWN_TOPIC_OR_PARTITION when the cluster has no such topic. */
   async topic(name: string): Promise<TopicMetadata> {
     return this.topicOf(await this.metadata([name]), name)
@@ -255,33 +327,67 @@ export class KafkaConnection {
   }
 
   /**
-   * ListOffsets of many partitions, one request per leader: the offset for `timestamp`
-   * (-1 latest, -2 earliest, or a time), by "topic\0partition"; a partition whose leader did
-   * not answer or that answered an error is left out.
+   * ListOffsets of every partition of `topics`, one request per leader: the offset for
+   * `timestamp` (-1 latest, -2 earliest, or a time), by topic, then by partition index; a
+   * partition without a leader, whose leader did not answer or that answered an error, has none.
+   * Keyed by topic and index, not by a "topic-partition" string: a refresh of 12,000 partitions
+   * makes no string per partition.
    */
-  async listOffsets(partitions: TopicPartition[], timestamp: number, metadata?: ClusterMetadata): Promise<Map<string, number>> {
-    const meta = metadata ?? (await this.metadata([...new Set(partitions.map((p) => p.topic))]))
+  async listOffsets(topics: Iterable<TopicMetadata>, timestamp: number): Promise<Map<string, number[]>> {
+    const spec = BigInt(timestamp)
     const byLeader = new Map<number, Map<string, ListOffsetsRequestPartition[]>>()
-    for (const { topic, partition } of partitions) {
-      const p = meta.topics.get(topic)?.partitions[partition]
-      if (!p || p.leader < 0) continue
-      let topics = byLeader.get(p.leader)
-      if (!topics) byLeader.set(p.leader, (topics = new Map()))
-      let list = topics.get(topic)
-      if (!list) topics.set(topic, (list = []))
-      list.push({ partitionIndex: partition, currentLeaderEpoch: p.leaderEpoch, timestamp: BigInt(timestamp) })
+    for (const t of topics) {
+      for (const p of t.partitions) {
+        if (p.leader < 0) continue
+        let asked = byLeader.get(p.leader)
+        if (!asked) byLeader.set(p.leader, (asked = new Map()))
+        let list = asked.get(t.name)
+        if (!list) asked.set(t.name, (list = []))
+        list.push({ partitionIndex: p.partition, currentLeaderEpoch: p.leaderEpoch, timestamp: spec })
+      }
     }
-    const out = new Map<string, number>()
+    const out = new Map<string, number[]>()
     await Promise.all(
-      [...byLeader].map(async ([leader, topics]) => {
-        const request = [...topics].map(([name, parts]) => ({ name, partitions: parts }))
-        const answer = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request]).catch(() => null)
-        for (const t of answer?.response.topics ?? []) {
-          for (const p of t.partitions) if (p.errorCode === 0) out.set(key(t.name, p.partitionIndex), Number(p.offset))
+      [...byLeader].map(async ([leader, asked]) => {
+        const answers = await this.offsetsFrom(leader, [...asked].map(([name, partitions]) => ({ name, partitions }))).catch(() => null)
+        for (const [topic, partitions] of answers ?? []) {
+          let offsets = out.get(topic)
+          if (!offsets) out.set(topic, (offsets = []))
+          for (const [partition, p] of partitions) if (p.errorCode === 0) offsets[partition] = Number(p.offset)
         }
       }),
     )
     return out
+  }
+
+  /**
+   * One ListOffsets request to a leader, its answers by topic and partition. Partitions the
+   * answer leaves out are asked again one by one, and so is every later request to the same
+   * cluster: librdkafka's mock cluster (2.0) misreads a v4+ request of several partitions,
+   * answering the first right and the rest with garbage.
+   */
+  private async offsetsFrom(leader: number, request: ListOffsetsRequestTopic[]): Promise<Map<string, Map<number, ListOffsetResponsePartition>>> {
+    const answers = new Map<string, Map<number, ListOffsetResponsePartition>>()
+    const add = (topic: string, p: ListOffsetResponsePartition) => {
+      let partitions = answers.get(topic)
+      if (!partitions) answers.set(topic, (partitions = new Map()))
+      partitions.set(p.partitionIndex, p)
+    }
+    const oneByOne = async (asked: ListOffsetsRequestTopic[]) => {
+      const singles = asked.flatMap((t) => t.partitions.map((p) => ({ name: t.name, partitions: [p] })))
+      for (const again of await Promise.all(singles.map((one) => this.offsetsFrom(leader, [one])))) {
+        for (const [topic, partitions] of again) for (const p of partitions.values()) add(topic, p)
+      }
+      return answers
+    }
+    const single = request.length === 1 && request[0].partitions.length === 1
+    if (this.offsetsOneByOne && !single) return oneByOne(request)
+    const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
+    for (const t of response.topics) for (const p of t.partitions) add(t.name, p)
+    const unanswered = request.map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => !answers.get(t.name)?.has(p.partitionIndex)) }))
+    if (single || unanswered.every((t) => t.partitions.length === 0)) return answers
+    this.offsetsOneByOne = true
+    return oneByOne(unanswered)
   }
 
   /**
@@ -326,10 +432,9 @@ export class KafkaConnection {
           partitions: [...partitions].map((partition) => ({ partitionIndex: partition, currentLeaderEpoch: meta.topics.get(name)!.partitions[partition].leaderEpoch, timestamp: BigInt(timestamp) })),
         }))
         try {
-          const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
-          const answers = new Map(response.topics.flatMap((t) => t.partitions.map((p) => [key(t.name, p.partitionIndex), p] as const)))
+          const answers = await this.offsetsFrom(leader, request)
           for (const a of group) {
-            const answer = answers.get(key(a.topic, a.partition))
+            const answer = answers.get(a.topic)?.get(a.partition)
             if (!answer) a.reject(new KafkaError('UNKNOWN_SERVER_ERROR', `ListOffsets answered nothing for ${a.topic}-${a.partition}`))
             else if (answer.errorCode !== 0) a.reject(kafkaErrorOf(answer.errorCode, `ListOffsets of ${a.topic}-${a.partition}`))
             else a.resolve(Number(answer.offset))
@@ -347,6 +452,8 @@ export class KafkaConnection {
     const p = t.partitions[partition]
     if (!p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" has no partition ${partition}`)
     if (p.leader < 0) throw new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${topic}-${partition} has no leader`)
+    const older = await this.olderVersion('Fetch', ApiKey.Fetch, 12)
+    if (older !== null) return this.olderFetch(older, p, topic, offset, maxBytes)
     const wanted = { partition, currentLeaderEpoch: p.leaderEpoch, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }
     const { response } = await this.send<FetchResponse>(p.leader, 'Fetch', [12, 13, 14, 15, 16, 17], (version) => [
       0,
@@ -383,16 +490,63 @@ export class KafkaConnection {
     }
   }
 
+  /** Fetch v4-v11 in Brokerlab's codec, its record batches decoded by Brokerlab's RecordBatch codec. */
+  private async olderFetch(version: number, p: PartitionMetadata, topic: string, offset: number, maxBytes: number): Promise<FetchedPartition> {
+    const response: OwnFetchResponse = await this.sendOwnTo(p.leader, ApiKey.Fetch, version, {
+      clusterId: null,
+      replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1n },
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic, topicId: ZERO_UUID, partitions: [{ partition: p.partition, currentLeaderEpoch: version >= 9 ? p.leaderEpoch : -1, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes, replicaDirectoryId: ZERO_UUID }] }],
+      forgottenTopicsData: [],
+      rackId: '',
+    })
+    const answer = response.responses[0]?.partitions[0]
+    if (!answer) throw new KafkaError('UNKNOWN_SERVER_ERROR', `Fetch answered nothing for ${topic}-${p.partition}`)
+    return {
+      errorCode: answer.errorCode || response.errorCode,
+      highWatermark: Number(answer.highWatermark),
+      logStartOffset: Number(answer.logStartOffset),
+      batches: [...decodeRecordBatches(answer.records ?? Buffer.alloc(0))].map((b) => ({
+        baseOffset: Number(b.baseOffset),
+        lastOffsetDelta: b.lastOffsetDelta,
+        isControl: b.isControl,
+        producerId: Number(b.producerId),
+        baseSequence: b.baseSequence,
+        records: b.records.map((r) => ({ offset: Number(r.offset), timestamp: Number(r.timestamp), key: r.key, value: r.value, headers: r.headers })),
+      })),
+    }
+  }
+
   /** Each live broker's log dirs (DescribeLogDirs of every partition); a broker that does not answer is left out. */
-  async logDirs(metadata: ClusterMetadata): Promise<Map<number, LogDirs[]>> {
+  async logDirs(metadata: ClusterMetadata, lane: Lane = 'foreground'): Promise<Map<number, LogDirs[]>> {
     const out = new Map<number, LogDirs[]>()
     await Promise.all(
       [...metadata.brokers.keys()].map(async (nodeId) => {
-        const answer = await this.send<DescribeLogDirsResponse>(nodeId, 'DescribeLogDirs', [2, 3, 4], () => [null]).catch(() => null)
+        const answer = await this.send<DescribeLogDirsResponse>(nodeId, 'DescribeLogDirs', [2, 3, 4], () => [null], lane).catch(() => null)
         if (answer && answer.response.errorCode === 0) out.set(nodeId, answer.response.results)
       }),
     )
     return out
+  }
+
+  /**
+   * The log dirs as last answered, asking again in the background, one request at a time; only
+   * the first call waits. DescribeLogDirs of every replica is the costliest request of a full
+   * refresh (a quarter of a second on Apache Kafka with 36,000 replicas, docs/benchmarks.md),
+   * and sizes move slowly: a refresh then waits for Metadata and ListOffsets only, and shows
+   * sizes one refresh old.
+   */
+  async recentLogDirs(metadata: ClusterMetadata): Promise<Map<number, LogDirs[]>> {
+    const asked = (this.logDirsAsked ??= this.logDirs(metadata, 'background')
+      .then((answer) => (this.logDirsAnswer = answer))
+      .finally(() => (this.logDirsAsked = null)))
+    return this.logDirsAnswer ?? asked
   }
 
   /** Reassignments in progress of one topic's partitions (ListPartitionReassignments), by partition; empty where the cluster does not say. */
@@ -442,7 +596,7 @@ export class KafkaConnection {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.admin.close(), ...[...this.producers.values()].map((p) => p.close())])
+    await Promise.allSettled([this.admin.close(), this.background?.close(), ...[...this.producers.values()].map((p) => p.close())])
     this.producers.clear()
   }
 }

@@ -89,7 +89,8 @@ export async function topicOverrides(kafka: KafkaConnection, topics: string[]): 
   const out = new Map<string, Map<string, string | null>>()
   if (topics.length === 0) return out
   const resources = topics.map((name) => ({ resourceType: TOPIC, resourceName: name, configurationKeys: null }))
-  const { response } = await kafka.send<DescribeConfigsResponse>('any', 'DescribeConfigs', [2, 3, 4], () => [resources, false, false])
+  // Every topic's configs is a slow request on a large cluster: in the background lane, beside the refresh.
+  const { response } = await kafka.send<DescribeConfigsResponse>('any', 'DescribeConfigs', [2, 3, 4], () => [resources, false, false], 'background')
   for (const r of response.results) {
     if (r.errorCode === 0) out.set(r.resourceName, new Map(r.configs.filter((c) => c.configSource === 1).map((c) => [c.name, c.value ?? null])))
   }

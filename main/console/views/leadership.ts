@@ -15,7 +15,7 @@ import type { ElectionResult, PurgeResult } from '../../../preload/contract'
  */
 export async function electPreferredLeaders(kafka: KafkaConnection, topic?: string): Promise<ElectionResult[]> {
   const topicPartitions = topic === undefined ? null : [{ topic, partitions: (await kafka.topic(topic)).partitions.map((p) => p.partition) }]
-  const answer = await kafka.sendOwn('any', ApiKey.ElectLeaders, { electionType: 0, topicPartitions, timeoutMs: kafka.settings.timeoutMs })
+  const answer = await kafka.sendWithOwnCodec('any', ApiKey.ElectLeaders, { electionType: 0, topicPartitions, timeoutMs: kafka.settings.timeoutMs })
   if (answer.errorCode) throw kafkaErrorFor(answer.errorCode, `ElectLeaders failed: ${errorName(answer.errorCode)}`)
   return answer.replicaElectionResults
     .flatMap((t) =>

@@ -1,56 +1,70 @@
 // What the console sees of a cluster, over the Kafka protocol: Metadata for brokers, leaders,
 // replicas and ISR; ListOffsets for each partition's log start and high watermark; and
-// DescribeLogDirs for sizes. The embedded cluster adds what only its lab knows: brokers that
-// are stopped or paused, their traffic, and each replica's own log end offset.
+// DescribeLogDirs for sizes (asked in the background: a snapshot shows the last answer). The
+// embedded cluster adds what only its lab knows: brokers that are stopped or paused, their
+// traffic, and each replica's own log end offset.
 // The snapshot, polled every few seconds, carries one summary line per topic; a topic's
 // partitions, replica by replica, come with describeTopic for the one topic a page shows.
 import type { Cluster } from '../../cluster/cluster'
 import { unpackLogOffsets, type LogOffsets, type PackedLogOffsets } from '../../cluster/broker/logOffsets'
 import { OffsetSpec } from '../../cluster/broker/api'
-import type { ClusterMetadata, KafkaConnection, LogDirs, TopicMetadata, TopicPartition } from '../connections/kafkaConnection'
+import type { ClusterMetadata, KafkaConnection, LogDirs, TopicMetadata } from '../connections/kafkaConnection'
 import type { ConsoleConnection } from '../connections/consoleConnection'
 import type { BrokerSnapshot, BrokerTrafficTotals, ClusterSnapshot, PartitionSnapshot, ReplicaSnapshot, TopicDescription, TopicSummary } from '../../../preload/contract'
 
-const key = (topic: string, partition: number) => `${topic}\0${partition}`
+interface ReplicaLog {
+  size: number
+  offsetLag: number
+}
 
-/** Each replica's size and lag behind the high watermark, by broker, from DescribeLogDirs. */
+/** Each replica's size and lag behind the high watermark, by broker, then topic, then partition index, from DescribeLogDirs. */
 export class ReplicaLogs {
   readonly bytesByBroker = new Map<number, number>()
-  private readonly replicas = new Map<number, Map<string, { size: number; offsetLag: number }>>()
+  private readonly replicas = new Map<number, Map<string, ReplicaLog[]>>()
 
   constructor(logDirs: Map<number, LogDirs[]>) {
     for (const [brokerId, dirs] of logDirs) {
-      const byPartition = new Map<string, { size: number; offsetLag: number }>()
+      const byTopic = new Map<string, ReplicaLog[]>()
       let bytes = 0
       for (const dir of dirs) {
         for (const t of dir.topics) {
+          let partitions = byTopic.get(t.name)
+          if (!partitions) byTopic.set(t.name, (partitions = []))
           for (const p of t.partitions) {
             if (p.isFutureKey) continue
-            byPartition.set(key(t.name, p.partitionIndex), { size: Number(p.partitionSize), offsetLag: Number(p.offsetLag) })
+            partitions[p.partitionIndex] = { size: Number(p.partitionSize), offsetLag: Number(p.offsetLag) }
             bytes += Number(p.partitionSize)
           }
         }
       }
-      this.replicas.set(brokerId, byPartition)
+      this.replicas.set(brokerId, byTopic)
       this.bytesByBroker.set(brokerId, bytes)
     }
   }
 
-  get(brokerId: number, topic: string, partition: number) {
-    return this.replicas.get(brokerId)?.get(key(topic, partition))
+  get(brokerId: number, topic: string, partition: number): ReplicaLog | undefined {
+    return this.replicas.get(brokerId)?.get(topic)?.[partition]
   }
 }
 
-/** Every partition's log start offset and high watermark, as ListOffsets answers them. */
+/** ReplicaLogs of each DescribeLogDirs answer, made once: refreshes reuse the last answer (KafkaConnection.recentLogDirs). */
+const replicaLogsOf = (() => {
+  const made = new WeakMap<Map<number, LogDirs[]>, ReplicaLogs>()
+  return (logDirs: Map<number, LogDirs[]>): ReplicaLogs => {
+    let logs = made.get(logDirs)
+    if (!logs) made.set(logDirs, (logs = new ReplicaLogs(logDirs)))
+    return logs
+  }
+})()
+
+/** Every partition's log start offset and high watermark, as ListOffsets answers them: by topic, then partition index. */
 interface PartitionOffsets {
-  earliest: Map<string, number>
-  latest: Map<string, number>
+  earliest: Map<string, number[]>
+  latest: Map<string, number[]>
 }
 
-async function partitionOffsets(kafka: KafkaConnection, metadata: ClusterMetadata, topics: Iterable<TopicMetadata>): Promise<PartitionOffsets> {
-  const partitions: TopicPartition[] = []
-  for (const t of topics) for (const p of t.partitions) partitions.push({ topic: t.name, partition: p.partition })
-  const [earliest, latest] = await Promise.all([kafka.listOffsets(partitions, OffsetSpec.EARLIEST, metadata), kafka.listOffsets(partitions, OffsetSpec.LATEST, metadata)])
+async function partitionOffsets(kafka: KafkaConnection, topics: TopicMetadata[]): Promise<PartitionOffsets> {
+  const [earliest, latest] = await Promise.all([kafka.listOffsets(topics, OffsetSpec.EARLIEST), kafka.listOffsets(topics, OffsetSpec.LATEST)])
   return { earliest, latest }
 }
 
@@ -61,12 +75,14 @@ export function summarizeTopic(topic: TopicMetadata, offsets: PartitionOffsets, 
   let replicationFactor = 0
   let underReplicated = 0
   let offline = 0
+  const starts = offsets.earliest.get(topic.name) ?? []
+  const ends = offsets.latest.get(topic.name) ?? []
   for (const p of topic.partitions) {
     replicationFactor = Math.max(replicationFactor, p.replicas.length)
     if (p.isr.length < p.replicas.length) underReplicated++
     if (p.leader < 0) offline++
-    const start = offsets.earliest.get(key(topic.name, p.partition))
-    const end = offsets.latest.get(key(topic.name, p.partition))
+    const start = starts[p.partition]
+    const end = ends[p.partition]
     if (start !== undefined && end !== undefined) messages = (messages ?? 0) + end - start
     if (end !== undefined) endOffset = (endOffset ?? 0) + end
     const leaderLog = logs.get(p.leader, topic.name, p.partition)
@@ -115,11 +131,11 @@ async function labBrokers(lab: Cluster): Promise<BrokerSnapshot[]> {
 export async function clusterSnapshot(conn: ConsoleConnection, answered?: ClusterMetadata): Promise<ClusterSnapshot> {
   const metadata = answered ?? (await conn.kafka.metadata())
   const [offsets, logDirs, brokers] = await Promise.all([
-    partitionOffsets(conn.kafka, metadata, metadata.topics.values()),
-    conn.kafka.logDirs(metadata),
+    partitionOffsets(conn.kafka, [...metadata.topics.values()]),
+    conn.kafka.recentLogDirs(metadata),
     conn.lab ? labBrokers(conn.lab) : metadataBrokers(metadata),
   ])
-  const logs = new ReplicaLogs(logDirs)
+  const logs = replicaLogsOf(logDirs)
   const byId = new Map(brokers.map((b) => [b.id, b]))
   for (const t of metadata.topics.values()) {
     for (const p of t.partitions) {
@@ -159,7 +175,7 @@ export async function describeTopic(conn: ConsoleConnection, name: string): Prom
   const metadata = await conn.kafka.metadata([name])
   const topic = conn.kafka.topicOf(metadata, name)
   const [offsets, logDirs, labEnds, reassigning] = await Promise.all([
-    partitionOffsets(conn.kafka, metadata, [topic]),
+    partitionOffsets(conn.kafka, [topic]),
     conn.kafka.logDirs(metadata),
     conn.lab ? labLogEnds(conn.lab, name) : null,
     conn.kafka.reassignments(topic),
@@ -168,7 +184,7 @@ export async function describeTopic(conn: ConsoleConnection, name: string): Prom
   const live = conn.lab ? new Set(conn.lab.image.liveBrokerIds()) : new Set(metadata.brokers.keys())
   const partitions = topic.partitions.map((p): PartitionSnapshot => {
     const leaderEnd = labEnds?.get(p.leader)?.[p.partition]?.logEndOffset ?? null
-    const highWatermark = offsets.latest.get(key(name, p.partition)) ?? null
+    const highWatermark = offsets.latest.get(name)?.[p.partition] ?? null
     const replicaStates = p.replicas.map((brokerId): ReplicaSnapshot => {
       const replica = logs.get(brokerId, name, p.partition)
       // The lab reads each replica's log end; any other cluster tells the lag behind the high watermark (DescribeLogDirs).
@@ -186,7 +202,7 @@ export async function describeTopic(conn: ConsoleConnection, name: string): Prom
       offlineReplicas: p.replicas.filter((id) => !live.has(id) || p.offlineReplicas.includes(id)),
       addingReplicas: reassigning.get(p.partition)?.addingReplicas ?? [],
       removingReplicas: reassigning.get(p.partition)?.removingReplicas ?? [],
-      logStartOffset: offsets.earliest.get(key(name, p.partition)) ?? null,
+      logStartOffset: offsets.earliest.get(name)?.[p.partition] ?? null,
       highWatermark,
       logEndOffset: leaderEnd,
       size: logs.get(p.leader, name, p.partition)?.size ?? null,

@@ -33,7 +33,8 @@ export class ObservedTimeline {
       if (topic.partitions.length > old.partitions.length) this.add({ ...at, type: 'partitions-created', topic: name, from: old.partitions.length, to: topic.partitions.length })
       for (const p of topic.partitions) {
         const q = old.partitions[p.partition]
-        if (!q) continue
+        // Nothing moved, the usual case on every poll: passed over before anything is made.
+        if (!q || (p.leader === q.leader && p.isr.length === q.isr.length && p.isr.every((id, i) => id === q.isr[i]))) continue
         const partition = { topic: name, partition: p.partition }
         if (p.leader !== q.leader) {
           if (p.leader < 0) this.add({ ...at, ...partition, type: 'partition-offline', lastLeader: q.leader, cause: 'no leader in Metadata' })

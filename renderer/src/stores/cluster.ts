@@ -3,7 +3,7 @@
 // (debounced) refetch, and a slow poll catches what events do not announce (bytes, lag).
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { AppInfo, ClusterSnapshot, ContractEvent } from '../../../preload/contract'
+import type { AppInfo, ClusterSnapshot, ContractEvent, MethodName, MissingApi } from '../../../preload/contract'
 import { client } from '../api/client'
 import { clusterStats, topicRows } from './clusterStats'
 import { useConnectionStore } from './connection'
@@ -111,5 +111,10 @@ export const useClusterStore = defineStore('cluster', () => {
     clearInterval(poll)
   }
 
-  return { snapshot, info, error, timeline, lastKnownBytes, topics, stats, refresh, start, stop }
+  /** The APIs this cluster lacks that a contract method needs (app:info's list): a page that calls it says so instead. */
+  function unsupportedFor(method: MethodName): MissingApi[] {
+    return info.value?.unsupported.filter((u) => u.methods.includes(method)) ?? []
+  }
+
+  return { snapshot, info, error, timeline, lastKnownBytes, topics, stats, refresh, start, stop, unsupportedFor }
 })

@@ -6,6 +6,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { RequestOf, ResponseOf } from '../../../preload/contract'
 import { client } from '../api/client'
 import { errorMessage } from '../composables/useSubmit'
+import { useClusterStore } from './cluster'
 import { useConnectionStore } from './connection'
 
 export type LagPoint = ResponseOf<'group:lagHistory'>[number]
@@ -13,6 +14,7 @@ export type ResetRequest = Omit<RequestOf<'group:resetOffsets'>, 'dryRun'>
 
 export const useGroupsStore = defineStore('groups', () => {
   const connection = useConnectionStore()
+  const cluster = useClusterStore()
   const groups = shallowRef<ResponseOf<'group:list'>>([])
   const loaded = ref(false)
   const error = ref<string | null>(null)
@@ -23,7 +25,8 @@ export const useGroupsStore = defineStore('groups', () => {
 
   /** The list, and the selected group's lag history; a call while one runs is dropped (the poll comes again). */
   async function refresh(): Promise<void> {
-    if (!connection.connected || inFlight) return
+    // A cluster without ListGroups says so once, on the page, not on every poll.
+    if (!connection.connected || inFlight || cluster.unsupportedFor('group:list').length) return
     inFlight = true
     try {
       groups.value = await client.call('group:list', {})

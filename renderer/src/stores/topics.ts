@@ -94,6 +94,8 @@ export const useTopicsStore = defineStore('topics', () => {
 
   /** Reads retention.ms for the named topics not read yet; a failed read shows as unknown. */
   function loadRetention(names: readonly string[]): void {
+    // retention.ms is a topic config: a cluster without DescribeConfigs shows none, unasked.
+    if (cluster.unsupportedFor('config:describeTopic').length) return
     for (const name of names) {
       if (retention.has(name) || reading.has(name)) continue
       reading.add(name)
