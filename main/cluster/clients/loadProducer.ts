@@ -10,9 +10,12 @@ const SERIES_POINTS = 600
 /** Ticks' worth of records a tick may catch up on after a slow send. */
 const MAX_CATCH_UP_TICKS = 10
 /**
- * Errors after which an idempotent producer's sequence numbers no longer match the broker's:
- * kafkajs keeps failing with them, so the load producer starts over with a new producer (a
- * new producer id, sequences from 0), as Kafka's clients reset their producer id.
+ * Errors after which an idempotent producer's sequence numbers no longer match the broker's.
+ * kafkajs sends one request per broker for all its partitions there; when one partition's
+ * batch is refused (MESSAGE_TOO_LARGE) it rolls back the sequence numbers of every partition
+ * of the request, also of those the broker appended, whose next batches the broker then refuses
+ * as out of order, for ever. The load producer starts over with a new producer (a new producer
+ * id, sequences from 0), as Kafka's clients reset their producer id.
  */
 const SEQUENCE_LOST = /OUT_OF_ORDER_SEQUENCE_NUMBER|UNKNOWN_PRODUCER_ID|INVALID_PRODUCER_EPOCH|out of order sequence|unknown producer|producer.*epoch/i
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
