@@ -9,13 +9,13 @@
 // cluster) gets ApiVersions, Metadata and Fetch in Brokerlab's own codec (ownCodec.ts).
 import * as library from '@platformatic/kafka'
 import { Admin, Producer, compatibilityPartitioner, type Broker, type Connection } from '@platformatic/kafka'
-import { errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
+import { KafkaError } from '../../cluster/errors'
 import { ApiKey, ZERO_UUID, type FetchResponse as OwnFetchResponse, type MetadataResponse as OwnMetadataResponse } from '../../cluster/protocol/messages'
 import { decodeRecordBatches } from '../../cluster/protocol/recordBatch'
 import type { ConnectionSettings } from '../../../preload/contract'
 import { apiCodec, type ApiRequests, type ApiResponses } from '../../cluster/protocol/messages'
 import { bootstrapList, clientOptions } from './connectionTest'
-import { kafkaCall } from './kafkaErrors'
+import { kafkaCall, kafkaErrorOf } from './kafkaErrors'
 import { CORRECTED_CODECS } from './correctedCodecs'
 import { ownVersions, sendOwn } from './ownCodec'
 
@@ -94,7 +94,6 @@ type RawApi = { async: (connection: Connection, ...args: never[]) => Promise<unk
 /** Which connections a request goes over: the refresh's own, or the background lane's (connectionTo). */
 export type Lane = 'foreground' | 'background'
 
-const key = (topic: string, partition: number) => `${topic}\0${partition}`
 /** The oldest version of each API the console reads in its own codec (Metadata v1 names the controller; Fetch v4 reads RecordBatch v2 with isolation). */
 const OWN_MIN = { [ApiKey.Metadata]: 1, [ApiKey.Fetch]: 4 } as const
 const CONTROL_BIT = 0x20
@@ -173,8 +172,9 @@ export class KafkaConnection {
     return version >= OWN_MIN[apiKey] ? version : null
   }
 
-  private async sendOwnTo<K extends keyof typeof OWN_MIN>(nodeId: number | 'any', apiKey: K, version: number, request: Parameters<typeof sendOwn<K>>[3]) {
-    return kafkaCall(async () => sendOwn(await this.connectionTo(nodeId), apiKey, version, request))
+  /** One request in Brokerlab's own codec (ownCodec.ts) at `version`, its answer counted in `health` as the library's are. */
+  private sendOwnTo<K extends keyof ApiRequests & keyof ApiResponses>(nodeId: number | 'any', apiKey: K, version: number, request: ApiRequests[K]): Promise<ApiResponses[K]> {
+    return this.reaching(kafkaCall(async () => sendOwn(await this.connectionTo(nodeId), apiKey, version, request)))
   }
 
   /** The broker's range of an API, or null when it does not serve it. */
@@ -268,7 +268,7 @@ export class KafkaConnection {
     if (!range || version < Math.max(range.minVersion, codec.validVersions.min)) {
       throw new KafkaError('UNSUPPORTED_VERSION', range ? `${codec.name} v${range.minVersion}-${range.maxVersion} on this cluster; the console speaks v${codec.validVersions.min}-${codec.validVersions.max}` : `This cluster does not serve ${codec.name}`)
     }
-    return this.reaching(kafkaCall(async () => answered(sendOwn(await this.connectionTo(nodeId), apiKey, version, body))))
+    return this.sendOwnTo(nodeId, apiKey, version, body)
   }
 
   /** Metadata of every topic (internal ones included), or of `topics`. */
@@ -562,10 +562,10 @@ export class KafkaConnection {
   async reassign(topic: string, partitions: Array<{ partition: number; replicas: number[] | null }>): Promise<void> {
     const request = [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p.partition, replicas: p.replicas as number[] })) }]
     const { response } = await this.send<AlterPartitionReassignmentsResponse>('any', 'AlterPartitionReassignments', [0], () => [this.settings.timeoutMs, false, request])
-    if (response.errorCode !== 0) throw kafkaErrorFor(response.errorCode, response.errorMessage ?? `AlterPartitionReassignments failed: ${errorName(response.errorCode)}`)
+    if (response.errorCode !== 0) throw kafkaErrorOf(response.errorCode, 'AlterPartitionReassignments', response.errorMessage)
     for (const t of response.responses) {
       for (const p of t.partitions) {
-        if (p.errorCode !== 0) throw kafkaErrorFor(p.errorCode, p.errorMessage ?? `Reassigning ${topic}-${p.partitionIndex} failed: ${errorName(p.errorCode)}`)
+        if (p.errorCode !== 0) throw kafkaErrorOf(p.errorCode, `Reassigning ${topic}-${p.partitionIndex}`, p.errorMessage)
       }
     }
   }
@@ -611,9 +611,4 @@ function roundRobin(): number {
 function toBroker(entry: string): Broker {
   const at = entry.lastIndexOf(':')
   return { host: entry.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(entry.slice(at + 1)) }
-}
-
-/** A partition-level error code as the KafkaError a tool would name. */
-export function kafkaErrorOf(code: number, what: string): KafkaError {
-  return kafkaErrorFor(code, `${what} failed: ${errorName(code)}`)
 }

@@ -1,6 +1,6 @@
 // The client library's errors in Kafka's words: an error code a broker answered becomes a
 // KafkaError with that code's name and the broker's own message, as any Kafka tool shows it.
-import { ErrorCode, KafkaError, kafkaErrorFor, type ErrorName } from '../../cluster/errors'
+import { ErrorCode, errorName, KafkaError, kafkaErrorFor, type ErrorName } from '../../cluster/errors'
 
 interface LibraryError extends Error {
   apiId?: string
@@ -40,4 +40,9 @@ export async function kafkaCall<T>(call: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw fromLibrary(err)
   }
+}
+
+/** An error code an answer carried, as the KafkaError a tool shows: the broker's message, or what failed and the code's name. */
+export function kafkaErrorOf(code: number, what: string, message?: string | null): KafkaError {
+  return kafkaErrorFor(code, message || `${what} failed: ${errorName(code)}`)
 }

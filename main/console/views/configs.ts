@@ -5,8 +5,9 @@
 // what the wire does not carry: how a broker config may change at runtime, and the closed
 // set of values a config accepts.
 import { brokerConfigKey, choicesOf, CONFIG_TYPE_ID, topicConfigKey } from '../../cluster/config'
-import { errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
-import type { KafkaConnection } from '../connections/kafkaConnection'
+import { KafkaError } from '../../cluster/errors'
+import { kafkaErrorOf } from '../connections/kafkaErrors'
+import type { KafkaConnection, Lane } from '../connections/kafkaConnection'
 import type { ConfigSource, ConfigType, ConfigValue, DescribedConfig } from '../../../preload/contract'
 
 type DescribeConfigsResponse = import('@platformatic/kafka').describeConfigsV4.DescribeConfigsResponse
@@ -62,7 +63,7 @@ async function describe(kafka: KafkaConnection, resourceType: number, name: stri
   const { response } = await kafka.send<DescribeConfigsResponse>(nodeFor(resourceType, name), 'DescribeConfigs', [2, 3, 4], () => [[{ resourceType, resourceName: name, configurationKeys: null }], true, true])
   const result = response.results[0]
   if (!result) throw new KafkaError('UNKNOWN_SERVER_ERROR', 'DescribeConfigs answered nothing')
-  if (result.errorCode !== 0) throw kafkaErrorFor(result.errorCode, result.errorMessage ?? `DescribeConfigs failed: ${errorName(result.errorCode)}`)
+  if (result.errorCode !== 0) throw kafkaErrorOf(result.errorCode, 'DescribeConfigs', result.errorMessage)
   return result.configs.map((c) => described(resourceType, c))
 }
 
@@ -81,18 +82,23 @@ export async function alterConfigs(kafka: KafkaConnection, resource: { topic: st
   const ops = Object.entries(configs).map(([config, value]) => (value === null ? { name: config, configOperation: 1 as const } : { name: config, configOperation: 0 as const, value }))
   const { response } = await kafka.send<IncrementalAlterConfigsResponse>(nodeFor(resourceType, name), 'IncrementalAlterConfigs', [0, 1], () => [[{ resourceType, resourceName: name, configs: ops }], validateOnly])
   const result = response.responses[0]
-  if (result && result.errorCode !== 0) throw kafkaErrorFor(result.errorCode, result.errorMessage ?? `IncrementalAlterConfigs failed: ${errorName(result.errorCode)}`)
+  if (result && result.errorCode !== 0) throw kafkaErrorOf(result.errorCode, 'IncrementalAlterConfigs', result.errorMessage)
+}
+
+/**
+ * Many topics' configs (`keys` of them, or all) in one DescribeConfigs, by topic; a topic whose
+ * answer carries an error is left out.
+ */
+export async function manyTopicConfigs(kafka: KafkaConnection, topics: string[], keys: string[] | null, lane: Lane = 'foreground'): Promise<Map<string, WireConfig[]>> {
+  if (topics.length === 0) return new Map()
+  const resources = topics.map((name) => ({ resourceType: TOPIC, resourceName: name, configurationKeys: keys }))
+  const { response } = await kafka.send<DescribeConfigsResponse>('any', 'DescribeConfigs', [2, 3, 4], () => [resources, false, false], lane)
+  return new Map(response.results.flatMap((r) => (r.errorCode === 0 ? [[r.resourceName, r.configs] as const] : [])))
 }
 
 /** Each topic's dynamic overrides (DYNAMIC_TOPIC_CONFIG), name -> value, in one DescribeConfigs. */
 export async function topicOverrides(kafka: KafkaConnection, topics: string[]): Promise<Map<string, Map<string, string | null>>> {
-  const out = new Map<string, Map<string, string | null>>()
-  if (topics.length === 0) return out
-  const resources = topics.map((name) => ({ resourceType: TOPIC, resourceName: name, configurationKeys: null }))
   // Every topic's configs is a slow request on a large cluster: in the background lane, beside the refresh.
-  const { response } = await kafka.send<DescribeConfigsResponse>('any', 'DescribeConfigs', [2, 3, 4], () => [resources, false, false], 'background')
-  for (const r of response.results) {
-    if (r.errorCode === 0) out.set(r.resourceName, new Map(r.configs.filter((c) => c.configSource === 1).map((c) => [c.name, c.value ?? null])))
-  }
-  return out
+  const described = await manyTopicConfigs(kafka, topics, null, 'background')
+  return new Map([...described].map(([topic, configs]) => [topic, new Map(configs.filter((c) => c.configSource === 1).map((c) => [c.name, c.value ?? null]))]))
 }

@@ -4,15 +4,12 @@
 // (NOT_ENOUGH_REPLICAS). Read over the Kafka protocol: Metadata, and each topic's effective
 // min.insync.replicas from DescribeConfigs.
 import type { KafkaConnection } from '../connections/kafkaConnection'
+import { manyTopicConfigs } from './configs'
 import type { FaultImpact } from '../../../preload/contract'
 
-type DescribeConfigsResponse = import('@platformatic/kafka').describeConfigsV4.DescribeConfigsResponse
-
 async function minInsyncReplicas(kafka: KafkaConnection, topics: string[]): Promise<Map<string, number>> {
-  if (topics.length === 0) return new Map()
-  const resources = topics.map((name) => ({ resourceType: 2, resourceName: name, configurationKeys: ['min.insync.replicas'] }))
-  const { response } = await kafka.send<DescribeConfigsResponse>('any', 'DescribeConfigs', [2, 3, 4], () => [resources, false, false])
-  return new Map(response.results.flatMap((r) => (r.errorCode === 0 && r.configs[0]?.value ? [[r.resourceName, Number(r.configs[0].value)] as const] : [])))
+  const described = await manyTopicConfigs(kafka, topics, ['min.insync.replicas'])
+  return new Map([...described].flatMap(([topic, configs]) => (configs[0]?.value ? [[topic, Number(configs[0].value)] as const] : [])))
 }
 
 export async function faultImpact(kafka: KafkaConnection, brokerId: number): Promise<FaultImpact[]> {

@@ -2,10 +2,10 @@
 // election (kafka-leader-election --election-type PREFERRED) for a topic or the whole
 // cluster, and purging a topic's records below an offset (kafka-delete-records, DeleteRecords).
 import { ApiKey } from '../../cluster/protocol/messages'
-import { errorName, ErrorCode, kafkaErrorFor } from '../../cluster/errors'
+import { errorName, ErrorCode } from '../../cluster/errors'
 import { OffsetSpec } from '../../cluster/broker/api'
 import type { KafkaConnection } from '../connections/kafkaConnection'
-import { kafkaCall } from '../connections/kafkaErrors'
+import { kafkaCall, kafkaErrorOf } from '../connections/kafkaErrors'
 import type { ElectionResult, PurgeResult } from '../../../preload/contract'
 
 /**
@@ -16,7 +16,7 @@ import type { ElectionResult, PurgeResult } from '../../../preload/contract'
 export async function electPreferredLeaders(kafka: KafkaConnection, topic?: string): Promise<ElectionResult[]> {
   const topicPartitions = topic === undefined ? null : [{ topic, partitions: (await kafka.topic(topic)).partitions.map((p) => p.partition) }]
   const answer = await kafka.sendWithOwnCodec('any', ApiKey.ElectLeaders, { electionType: 0, topicPartitions, timeoutMs: kafka.settings.timeoutMs })
-  if (answer.errorCode) throw kafkaErrorFor(answer.errorCode, `ElectLeaders failed: ${errorName(answer.errorCode)}`)
+  if (answer.errorCode) throw kafkaErrorOf(answer.errorCode, 'ElectLeaders')
   return answer.replicaElectionResults
     .flatMap((t) =>
       t.partitionResult.map((p) => ({

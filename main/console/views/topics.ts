@@ -2,7 +2,7 @@
 // cluster's defaults where no count is given), DeleteTopics and CreatePartitions, each
 // answered with the broker's own error and message (INVALID_TOPIC_EXCEPTION,
 // TOPIC_ALREADY_EXISTS, INVALID_REPLICATION_FACTOR, TOPIC_DELETION_DISABLED...).
-import { errorName, kafkaErrorFor } from '../../cluster/errors'
+import { kafkaErrorOf } from '../connections/kafkaErrors'
 import type { KafkaConnection } from '../connections/kafkaConnection'
 import type { RequestOf } from '../../../preload/contract'
 
@@ -12,7 +12,7 @@ type CreatePartitionsResponse = import('@platformatic/kafka').createPartitionsV3
 
 /** The error a topic-level result carries, as a KafkaError naming the topic. */
 function check(what: string, result: { errorCode: number; errorMessage?: string | null } | undefined): void {
-  if (result && result.errorCode !== 0) throw kafkaErrorFor(result.errorCode, result.errorMessage || `${what} failed: ${errorName(result.errorCode)}`)
+  if (result && result.errorCode !== 0) throw kafkaErrorOf(result.errorCode, what, result.errorMessage)
 }
 
 export async function createTopic(kafka: KafkaConnection, request: RequestOf<'topic:create'>): Promise<{ name: string; topicId: string }> {
