@@ -48,6 +48,13 @@ export const APIS = [
   'DescribeCluster',
   'DescribeProducers',
   'DescribeTopicPartitions',
+  'AddPartitionsToTxn',
+  'AddOffsetsToTxn',
+  'EndTxn',
+  'WriteTxnMarkers',
+  'TxnOffsetCommit',
+  'DescribeTransactions',
+  'ListTransactions',
 ] as const
 
 /**
@@ -58,6 +65,7 @@ export const APIS = [
 export const RECORDS = [
   { file: 'groupMetadataRecord', schemas: ['internal/GroupMetadataKey', 'internal/GroupMetadataValue'] },
   { file: 'offsetCommitRecord', schemas: ['internal/OffsetCommitKey', 'internal/OffsetCommitValue'] },
+  { file: 'transactionLogRecord', schemas: ['internal/TransactionLogKey', 'internal/TransactionLogValue'] },
   { file: 'consumerProtocol', schemas: ['ConsumerProtocolSubscription', 'ConsumerProtocolAssignment'] },
 ] as const
 
@@ -75,8 +83,10 @@ export interface Api {
 }
 
 export function loadApi(schemaDir: string, name: string): Api {
-  const request = buildMessage(readMessageJson(schemaDir, `${name}Request`))
-  const response = buildMessage(readMessageJson(schemaDir, `${name}Response`))
+  const requestJson = readMessageJson(schemaDir, `${name}Request`)
+  // Kafka marks an unstable latest version on the request only (EndTxn v5); the response follows it.
+  const response = buildMessage({ ...readMessageJson(schemaDir, `${name}Response`), latestVersionUnstable: requestJson.latestVersionUnstable })
+  const request = buildMessage(requestJson)
   if (request.apiKey === undefined || request.apiKey !== response.apiKey) throw new Error(`${name}: request and response api keys differ`)
   return { name, apiKey: request.apiKey, request, response }
 }

@@ -21,6 +21,11 @@ import * as deleteTopics from './deleteTopics'
 import * as deleteRecords from './deleteRecords'
 import * as initProducerId from './initProducerId'
 import * as offsetForLeaderEpoch from './offsetForLeaderEpoch'
+import * as addPartitionsToTxn from './addPartitionsToTxn'
+import * as addOffsetsToTxn from './addOffsetsToTxn'
+import * as endTxn from './endTxn'
+import * as writeTxnMarkers from './writeTxnMarkers'
+import * as txnOffsetCommit from './txnOffsetCommit'
 import * as describeConfigs from './describeConfigs'
 import * as alterConfigs from './alterConfigs'
 import * as describeLogDirs from './describeLogDirs'
@@ -33,6 +38,8 @@ import * as listPartitionReassignments from './listPartitionReassignments'
 import * as offsetDelete from './offsetDelete'
 import * as describeCluster from './describeCluster'
 import * as describeProducers from './describeProducers'
+import * as describeTransactions from './describeTransactions'
+import * as listTransactions from './listTransactions'
 import * as describeTopicPartitions from './describeTopicPartitions'
 
 export * from './produce'
@@ -55,6 +62,11 @@ export * from './deleteTopics'
 export * from './deleteRecords'
 export * from './initProducerId'
 export * from './offsetForLeaderEpoch'
+export * from './addPartitionsToTxn'
+export * from './addOffsetsToTxn'
+export * from './endTxn'
+export * from './writeTxnMarkers'
+export * from './txnOffsetCommit'
 export * from './describeConfigs'
 export * from './alterConfigs'
 export * from './describeLogDirs'
@@ -67,6 +79,8 @@ export * from './listPartitionReassignments'
 export * from './offsetDelete'
 export * from './describeCluster'
 export * from './describeProducers'
+export * from './describeTransactions'
+export * from './listTransactions'
 export * from './describeTopicPartitions'
 
 /** Kafka's API keys of the APIs this codec covers. */
@@ -91,6 +105,11 @@ export const ApiKey = {
   DeleteRecords: 21,
   InitProducerId: 22,
   OffsetForLeaderEpoch: 23,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  WriteTxnMarkers: 27,
+  TxnOffsetCommit: 28,
   DescribeConfigs: 32,
   AlterConfigs: 33,
   DescribeLogDirs: 35,
@@ -103,6 +122,8 @@ export const ApiKey = {
   OffsetDelete: 47,
   DescribeCluster: 60,
   DescribeProducers: 61,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
   DescribeTopicPartitions: 75,
 } as const
 
@@ -145,6 +166,11 @@ export interface ApiRequests {
   [ApiKey.DeleteRecords]: deleteRecords.DeleteRecordsRequest
   [ApiKey.InitProducerId]: initProducerId.InitProducerIdRequest
   [ApiKey.OffsetForLeaderEpoch]: offsetForLeaderEpoch.OffsetForLeaderEpochRequest
+  [ApiKey.AddPartitionsToTxn]: addPartitionsToTxn.AddPartitionsToTxnRequest
+  [ApiKey.AddOffsetsToTxn]: addOffsetsToTxn.AddOffsetsToTxnRequest
+  [ApiKey.EndTxn]: endTxn.EndTxnRequest
+  [ApiKey.WriteTxnMarkers]: writeTxnMarkers.WriteTxnMarkersRequest
+  [ApiKey.TxnOffsetCommit]: txnOffsetCommit.TxnOffsetCommitRequest
   [ApiKey.DescribeConfigs]: describeConfigs.DescribeConfigsRequest
   [ApiKey.AlterConfigs]: alterConfigs.AlterConfigsRequest
   [ApiKey.DescribeLogDirs]: describeLogDirs.DescribeLogDirsRequest
@@ -157,6 +183,8 @@ export interface ApiRequests {
   [ApiKey.OffsetDelete]: offsetDelete.OffsetDeleteRequest
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterRequest
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersRequest
+  [ApiKey.DescribeTransactions]: describeTransactions.DescribeTransactionsRequest
+  [ApiKey.ListTransactions]: listTransactions.ListTransactionsRequest
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsRequest
 }
 
@@ -181,6 +209,11 @@ export interface ApiResponses {
   [ApiKey.DeleteRecords]: deleteRecords.DeleteRecordsResponse
   [ApiKey.InitProducerId]: initProducerId.InitProducerIdResponse
   [ApiKey.OffsetForLeaderEpoch]: offsetForLeaderEpoch.OffsetForLeaderEpochResponse
+  [ApiKey.AddPartitionsToTxn]: addPartitionsToTxn.AddPartitionsToTxnResponse
+  [ApiKey.AddOffsetsToTxn]: addOffsetsToTxn.AddOffsetsToTxnResponse
+  [ApiKey.EndTxn]: endTxn.EndTxnResponse
+  [ApiKey.WriteTxnMarkers]: writeTxnMarkers.WriteTxnMarkersResponse
+  [ApiKey.TxnOffsetCommit]: txnOffsetCommit.TxnOffsetCommitResponse
   [ApiKey.DescribeConfigs]: describeConfigs.DescribeConfigsResponse
   [ApiKey.AlterConfigs]: alterConfigs.AlterConfigsResponse
   [ApiKey.DescribeLogDirs]: describeLogDirs.DescribeLogDirsResponse
@@ -193,6 +226,8 @@ export interface ApiResponses {
   [ApiKey.OffsetDelete]: offsetDelete.OffsetDeleteResponse
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterResponse
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersResponse
+  [ApiKey.DescribeTransactions]: describeTransactions.DescribeTransactionsResponse
+  [ApiKey.ListTransactions]: listTransactions.ListTransactionsResponse
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsResponse
 }
 
@@ -458,6 +493,71 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<offsetForLeaderEpoch.OffsetForLeaderEpochRequest, offsetForLeaderEpoch.OffsetForLeaderEpochResponse>,
   ],
   [
+    ApiKey.AddPartitionsToTxn,
+    {
+      apiKey: 24,
+      name: 'AddPartitionsToTxn',
+      validVersions: { min: 0, max: 5 },
+      flexibleVersions: { min: 3 },
+      request: { encode: addPartitionsToTxn.encodeAddPartitionsToTxnRequest, write: addPartitionsToTxn.writeAddPartitionsToTxnRequest, decode: addPartitionsToTxn.decodeAddPartitionsToTxnRequest },
+      response: { encode: addPartitionsToTxn.encodeAddPartitionsToTxnResponse, write: addPartitionsToTxn.writeAddPartitionsToTxnResponse, decode: addPartitionsToTxn.decodeAddPartitionsToTxnResponse },
+      requestHeaderVersion: (version) => (version >= 3 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 3 ? 1 : 0),
+    } satisfies ApiCodec<addPartitionsToTxn.AddPartitionsToTxnRequest, addPartitionsToTxn.AddPartitionsToTxnResponse>,
+  ],
+  [
+    ApiKey.AddOffsetsToTxn,
+    {
+      apiKey: 25,
+      name: 'AddOffsetsToTxn',
+      validVersions: { min: 0, max: 4 },
+      flexibleVersions: { min: 3 },
+      request: { encode: addOffsetsToTxn.encodeAddOffsetsToTxnRequest, write: addOffsetsToTxn.writeAddOffsetsToTxnRequest, decode: addOffsetsToTxn.decodeAddOffsetsToTxnRequest },
+      response: { encode: addOffsetsToTxn.encodeAddOffsetsToTxnResponse, write: addOffsetsToTxn.writeAddOffsetsToTxnResponse, decode: addOffsetsToTxn.decodeAddOffsetsToTxnResponse },
+      requestHeaderVersion: (version) => (version >= 3 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 3 ? 1 : 0),
+    } satisfies ApiCodec<addOffsetsToTxn.AddOffsetsToTxnRequest, addOffsetsToTxn.AddOffsetsToTxnResponse>,
+  ],
+  [
+    ApiKey.EndTxn,
+    {
+      apiKey: 26,
+      name: 'EndTxn',
+      validVersions: { min: 0, max: 4 },
+      flexibleVersions: { min: 3 },
+      request: { encode: endTxn.encodeEndTxnRequest, write: endTxn.writeEndTxnRequest, decode: endTxn.decodeEndTxnRequest },
+      response: { encode: endTxn.encodeEndTxnResponse, write: endTxn.writeEndTxnResponse, decode: endTxn.decodeEndTxnResponse },
+      requestHeaderVersion: (version) => (version >= 3 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 3 ? 1 : 0),
+    } satisfies ApiCodec<endTxn.EndTxnRequest, endTxn.EndTxnResponse>,
+  ],
+  [
+    ApiKey.WriteTxnMarkers,
+    {
+      apiKey: 27,
+      name: 'WriteTxnMarkers',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 1 },
+      request: { encode: writeTxnMarkers.encodeWriteTxnMarkersRequest, write: writeTxnMarkers.writeWriteTxnMarkersRequest, decode: writeTxnMarkers.decodeWriteTxnMarkersRequest },
+      response: { encode: writeTxnMarkers.encodeWriteTxnMarkersResponse, write: writeTxnMarkers.writeWriteTxnMarkersResponse, decode: writeTxnMarkers.decodeWriteTxnMarkersResponse },
+      requestHeaderVersion: (version) => (version >= 1 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 1 ? 1 : 0),
+    } satisfies ApiCodec<writeTxnMarkers.WriteTxnMarkersRequest, writeTxnMarkers.WriteTxnMarkersResponse>,
+  ],
+  [
+    ApiKey.TxnOffsetCommit,
+    {
+      apiKey: 28,
+      name: 'TxnOffsetCommit',
+      validVersions: { min: 0, max: 4 },
+      flexibleVersions: { min: 3 },
+      request: { encode: txnOffsetCommit.encodeTxnOffsetCommitRequest, write: txnOffsetCommit.writeTxnOffsetCommitRequest, decode: txnOffsetCommit.decodeTxnOffsetCommitRequest },
+      response: { encode: txnOffsetCommit.encodeTxnOffsetCommitResponse, write: txnOffsetCommit.writeTxnOffsetCommitResponse, decode: txnOffsetCommit.decodeTxnOffsetCommitResponse },
+      requestHeaderVersion: (version) => (version >= 3 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 3 ? 1 : 0),
+    } satisfies ApiCodec<txnOffsetCommit.TxnOffsetCommitRequest, txnOffsetCommit.TxnOffsetCommitResponse>,
+  ],
+  [
     ApiKey.DescribeConfigs,
     {
       apiKey: 32,
@@ -612,6 +712,32 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<describeProducers.DescribeProducersRequest, describeProducers.DescribeProducersResponse>,
+  ],
+  [
+    ApiKey.DescribeTransactions,
+    {
+      apiKey: 65,
+      name: 'DescribeTransactions',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: describeTransactions.encodeDescribeTransactionsRequest, write: describeTransactions.writeDescribeTransactionsRequest, decode: describeTransactions.decodeDescribeTransactionsRequest },
+      response: { encode: describeTransactions.encodeDescribeTransactionsResponse, write: describeTransactions.writeDescribeTransactionsResponse, decode: describeTransactions.decodeDescribeTransactionsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<describeTransactions.DescribeTransactionsRequest, describeTransactions.DescribeTransactionsResponse>,
+  ],
+  [
+    ApiKey.ListTransactions,
+    {
+      apiKey: 66,
+      name: 'ListTransactions',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: listTransactions.encodeListTransactionsRequest, write: listTransactions.writeListTransactionsRequest, decode: listTransactions.decodeListTransactionsRequest },
+      response: { encode: listTransactions.encodeListTransactionsResponse, write: listTransactions.writeListTransactionsResponse, decode: listTransactions.decodeListTransactionsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<listTransactions.ListTransactionsRequest, listTransactions.ListTransactionsResponse>,
   ],
   [
     ApiKey.DescribeTopicPartitions,
