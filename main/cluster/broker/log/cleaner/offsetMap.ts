@@ -117,18 +117,13 @@ export class OffsetMap {
 
   /** The slot holding the key, or the free slot where it would go. */
   private slotOf(bytes: Uint8Array, start: number, length: number, hash: number): number {
-    const mask = this.table.length - 1
+    const { table, hashes, keyLengths, keyStarts, keys } = this
+    const mask = table.length - 1
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.table[slot] - 1
+      const entry = table[slot] - 1
       if (entry < 0) return slot
-      if (this.hashes[entry] === hash && this.keyLengths[entry] === length && this.keyEquals(entry, bytes, start, length)) return slot
+      if (hashes[entry] === hash && keyLengths[entry] === length && bytesEqual(keys, keyStarts[entry], bytes, start, length)) return slot
     }
-  }
-
-  private keyEquals(entry: number, bytes: Uint8Array, start: number, length: number): boolean {
-    const at = this.keyStarts[entry]
-    for (let i = 0; i < length; i++) if (this.keys[at + i] !== bytes[start + i]) return false
-    return true
   }
 
   /** Doubles the entry arrays and rebuilds the table for them. */
@@ -147,6 +142,11 @@ export class OffsetMap {
       this.table[slot] = entry + 1
     }
   }
+}
+
+function bytesEqual(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false
+  return true
 }
 
 function copyInto(to: Buffer, from: Buffer, length: number): Buffer {
