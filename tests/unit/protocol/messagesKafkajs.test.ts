@@ -238,6 +238,33 @@ describe('requests kafkajs encodes', () => {
     const body = await decodeKafkajsRequest('deleteRecords', v, { topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: '42' }] }], timeout: 5000 })
     expect(body).toEqual({ topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, offset: 42n }] }], timeoutMs: 5000 })
   })
+
+  // The transaction APIs kafkajs's transactional producer sends, at the versions it speaks.
+  it.each(versions(0, 1))('AddPartitionsToTxn v%i', async (v) => {
+    const body = await decodeKafkajsRequest('addPartitionsToTxn', v, { transactionalId: 'tx-1', producerId: '7', producerEpoch: 2, topics: [{ topic: 'orders', partitions: [0, 2] }] })
+    expect(body).toMatchObject({ v3AndBelowTransactionalId: 'tx-1', v3AndBelowProducerId: 7n, v3AndBelowProducerEpoch: 2, v3AndBelowTopics: [{ name: 'orders', partitions: [0, 2] }] })
+  })
+
+  it.each(versions(0, 1))('AddOffsetsToTxn v%i', async (v) => {
+    const body = await decodeKafkajsRequest('addOffsetsToTxn', v, { transactionalId: 'tx-1', producerId: '7', producerEpoch: 2, groupId: 'group-1' })
+    expect(body).toMatchObject({ transactionalId: 'tx-1', producerId: 7n, producerEpoch: 2, groupId: 'group-1' })
+  })
+
+  it.each(versions(0, 1))('TxnOffsetCommit v%i', async (v) => {
+    const body = await decodeKafkajsRequest('txnOffsetCommit', v, {
+      transactionalId: 'tx-1',
+      groupId: 'group-1',
+      producerId: '7',
+      producerEpoch: 2,
+      topics: [{ topic: 'orders', partitions: [{ partition: 1, offset: '42', metadata: null }] }],
+    })
+    expect(body).toMatchObject({ transactionalId: 'tx-1', groupId: 'group-1', producerId: 7n, producerEpoch: 2, topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, committedOffset: 42n, committedMetadata: null }] }] })
+  })
+
+  it.each(versions(0, 1))('EndTxn v%i', async (v) => {
+    const body = await decodeKafkajsRequest('endTxn', v, { transactionalId: 'tx-1', producerId: '7', producerEpoch: 2, transactionResult: true })
+    expect(body).toMatchObject({ transactionalId: 'tx-1', producerId: 7n, producerEpoch: 2, committed: true })
+  })
 })
 
 function metadataResponse(v: number): MetadataResponse {

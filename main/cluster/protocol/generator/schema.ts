@@ -136,8 +136,16 @@ export function buildMessage(json: MessageJson): Message {
 
   function structOf(name: string, fields: FieldJson[] | undefined, versions: VersionRange): Struct {
     const known = structs.find((s) => s.name === name)
-    if (known && !fields) return known
     const definition = fields ?? common.get(name)?.fields
+    if (known && !fields) {
+      // A common struct used at other versions too (AddPartitionsToTxnTopic: v4+ inside
+      // Transactions, v0-3 at the top): its fields are those of every version it is used in.
+      if (definition && (versions.lo < known.versions.lo || versions.hi > known.versions.hi)) {
+        known.versions = { lo: Math.min(known.versions.lo, versions.lo), hi: Math.max(known.versions.hi, versions.hi) }
+        known.fields = definition.map((f) => buildField(f, known.versions))
+      }
+      return known
+    }
     if (!definition) throw new Error(`${json.name}: struct ${name} has no definition`)
     const struct: Struct = { name, versions, fields: [] }
     structs.push(struct)

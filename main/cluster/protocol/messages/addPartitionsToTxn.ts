@@ -29,9 +29,9 @@ export interface AddPartitionsToTxnTransaction {
 }
 
 export interface AddPartitionsToTxnTopic {
-  /** The name of the topic. (versions 4-5) */
+  /** The name of the topic. (versions 0-5) */
   name: string
-  /** The partition indexes to add to the transaction (versions 4-5) */
+  /** The partition indexes to add to the transaction (versions 0-5) */
   partitions: number[]
 }
 
@@ -96,19 +96,21 @@ function writeAddPartitionsToTxnTransaction(w: Writer, version: number, d: AddPa
 }
 
 function readAddPartitionsToTxnTopic(r: Reader, version: number): AddPartitionsToTxnTopic {
+  const flexible = version >= 3
   const d: AddPartitionsToTxnTopic = {
-    name: r.string(true),
-    partitions: readArray(r, version, true, readInt32),
+    name: r.string(flexible),
+    partitions: readArray(r, version, flexible, readInt32),
   }
-  r.skipTaggedFields()
+  if (flexible) r.skipTaggedFields()
   return d
 }
 
 function writeAddPartitionsToTxnTopic(w: Writer, version: number, d: AddPartitionsToTxnTopic): void {
-  w.string(d.name, true)
-  w.arrayLength(d.partitions.length, true)
+  const flexible = version >= 3
+  w.string(d.name, flexible)
+  w.arrayLength(d.partitions.length, flexible)
   for (const e of d.partitions) w.int32(e)
-  w.unsignedVarint(0)
+  if (flexible) w.unsignedVarint(0)
 }
 
 export interface AddPartitionsToTxnResponse {
@@ -130,16 +132,16 @@ export interface AddPartitionsToTxnResult {
 }
 
 export interface AddPartitionsToTxnTopicResult {
-  /** The topic name. (versions 4-5) */
+  /** The topic name. (versions 0-5) */
   name: string
-  /** The results for each partition (versions 4-5) */
+  /** The results for each partition (versions 0-5) */
   resultsByPartition: AddPartitionsToTxnPartitionResult[]
 }
 
 export interface AddPartitionsToTxnPartitionResult {
-  /** The partition indexes. (versions 4-5) */
+  /** The partition indexes. (versions 0-5) */
   partitionIndex: number
-  /** The response error code. (versions 4-5) */
+  /** The response error code. (versions 0-5) */
   partitionErrorCode: number
 }
 
@@ -193,32 +195,36 @@ function writeAddPartitionsToTxnResult(w: Writer, version: number, d: AddPartiti
 }
 
 function readAddPartitionsToTxnTopicResult(r: Reader, version: number): AddPartitionsToTxnTopicResult {
+  const flexible = version >= 3
   const d: AddPartitionsToTxnTopicResult = {
-    name: r.string(true),
-    resultsByPartition: readArray(r, version, true, readAddPartitionsToTxnPartitionResult),
+    name: r.string(flexible),
+    resultsByPartition: readArray(r, version, flexible, readAddPartitionsToTxnPartitionResult),
   }
-  r.skipTaggedFields()
+  if (flexible) r.skipTaggedFields()
   return d
 }
 
 function writeAddPartitionsToTxnTopicResult(w: Writer, version: number, d: AddPartitionsToTxnTopicResult): void {
-  w.string(d.name, true)
-  w.arrayLength(d.resultsByPartition.length, true)
+  const flexible = version >= 3
+  w.string(d.name, flexible)
+  w.arrayLength(d.resultsByPartition.length, flexible)
   for (const e of d.resultsByPartition) writeAddPartitionsToTxnPartitionResult(w, version, e)
-  w.unsignedVarint(0)
+  if (flexible) w.unsignedVarint(0)
 }
 
 function readAddPartitionsToTxnPartitionResult(r: Reader, version: number): AddPartitionsToTxnPartitionResult {
+  const flexible = version >= 3
   const d: AddPartitionsToTxnPartitionResult = {
     partitionIndex: r.int32(),
     partitionErrorCode: r.int16(),
   }
-  r.skipTaggedFields()
+  if (flexible) r.skipTaggedFields()
   return d
 }
 
 function writeAddPartitionsToTxnPartitionResult(w: Writer, version: number, d: AddPartitionsToTxnPartitionResult): void {
+  const flexible = version >= 3
   w.int32(d.partitionIndex)
   w.int16(d.partitionErrorCode)
-  w.unsignedVarint(0)
+  if (flexible) w.unsignedVarint(0)
 }
