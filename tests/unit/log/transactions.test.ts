@@ -109,6 +109,17 @@ describe('transactions in the log', () => {
     expect(log.logEndOffset).toBe(end)
   })
 
+  it('refuses a non-transactional write of a producer whose transaction is open (INVALID_TXN_STATE)', () => {
+    fixture = logFixture()
+    const log = fixture.open()
+    txn(log, 11)
+    const end = log.logEndOffset
+    expectKafkaError(() => log.appendAsLeader(producerBatch({ producerId: 11, producerEpoch: 0, baseSequence: 3, count: 1 }), 1), 'INVALID_TXN_STATE')
+    expect(log.logEndOffset).toBe(end)
+    marker(log, 11, true)
+    expect(log.appendAsLeader(producerBatch({ producerId: 11, producerEpoch: 0, baseSequence: 3, count: 1 }), 1).firstOffset).toBe(end + 1)
+  })
+
   it('a marker for a producer without data here is written but changes neither the LSO nor the index', () => {
     fixture = logFixture()
     const log = fixture.open()

@@ -102,6 +102,10 @@ export class ProducerStateManager {
       if (duplicate) return duplicate
       this.checkProducerEpoch(entry, batch, nextOffset)
       this.checkSequence(entry, batch, nextOffset)
+      if (entry && entry.currentTxnFirstOffset >= 0 && !(batch.attributes & TRANSACTIONAL_FLAG_MASK)) {
+        // Kafka's appendDataBatch: a non-transactional write while the producer's transaction is open.
+        throw new KafkaError('INVALID_TXN_STATE', `Expected transactional write from producer ${batch.producerId} at offset ${nextOffset} in partition ${this.topicPartition}`)
+      }
     }
     return null
   }

@@ -88,6 +88,8 @@ export class Cleaner {
     const txns = new CleanedTransactionMetadata()
     const context: FilterContext = { map: this.offsetMap, now, deleteRetentionMs: log.config.deleteRetentionMs, dirtyStart: cleanable.firstDirtyOffset, txns }
     const lastOffsetsOfProducers = new Set([...log.producerStateManager.activeProducers.values()].map((p) => p.batchMetadata.at(-1)?.lastOffset))
+    // A producer whose last entry is a marker (no data batch in its epoch): that marker keeps its epoch for fencing.
+    const markerEpochsOfProducers = new Map([...log.producerStateManager.activeProducers.values()].filter((p) => p.batchMetadata.length === 0).map((p) => [BigInt(p.producerId), p.producerEpoch]))
     const cleaned: LogSegment[] = []
     try {
       for (const group of groups) {
@@ -97,7 +99,10 @@ export class Cleaner {
         // active producer's last sequence stays known (Kafka's RETAIN_EMPTY).
         const retainEmpty = (batch: BatchHeader) => {
           const lastOffset = Number(batch.baseOffset) + batch.lastOffsetDelta
-          return lastOffset + 1 >= groupEnd || (batch.producerId >= 0n && lastOffsetsOfProducers.has(lastOffset))
+          if (lastOffset + 1 >= groupEnd) return true
+          if (batch.producerId < 0n) return false
+          if (batch.attributes & CONTROL_FLAG_MASK) return markerEpochsOfProducers.get(batch.producerId) === batch.producerEpoch
+          return lastOffsetsOfProducers.has(lastOffset)
         }
         const segment = LogSegment.create(log.dir, group[0].baseOffset, log.config.indexIntervalBytes, now, '.cleaned')
         cleaned.push(segment)
