@@ -201,8 +201,10 @@ describe('transactions in the partition log, on real brokers', () => {
     const entries = indexes.flatMap((name) => decodeAbortedTxns(readFileSync(join(dir, partitionDir, name))))
     expect(entries).toEqual([{ producerId: p1, firstOffset: 0, lastOffset: 4, lastStableOffset: 2 }])
 
-    // The whole cluster restarts: the LSO and the aborted list come back from disk.
+    // Every broker crashes (SIGKILL-like: no flush, no snapshot at the log end), then the whole
+    // cluster starts again: the open transaction, the LSO and the aborted list come back from disk.
     await c.produce(TOPIC, 0, txnBatch(p1, 2, 'open', 1, 0)) // 7: left open
+    for (const id of c.brokerIds) await c.crashBroker(id)
     await fixture.stop()
     const again = await fixture.start({}, 3)
     const answer = await eventually('the restarted leader answers', async () => {
@@ -212,6 +214,19 @@ describe('transactions in the partition log, on real brokers', () => {
       return r && r.errorCode === 0 && r.highWatermark === 8 ? r : undefined
     }, 20_000)
     expect(answer).toMatchObject({ lastStableOffset: 7, abortedTransactions: [{ producerId: p1, firstOffset: 0 }] })
+    const leader = leaderOf(again)
+    const raw = await rawLeader(again, leader)
+    try {
+      const producers = await raw.request(61, 0, { topics: [{ name: TOPIC, partitionIndexes: [0] }] })
+      expect(producers.topics[0].partitions[0].activeProducers.find((s) => s.producerId === BigInt(p1))).toMatchObject({ currentTxnStartOffset: 7n })
+    } finally {
+      raw.close()
+    }
+    // Its abort releases the LSO on the restarted cluster (once the ISR meets min.insync.replicas again).
+    await eventually('the ISR back to 2 or more', () => again.image.partition(TOPIC, 0)!.isr.length >= 2 || undefined, 15_000)
+    expect(markerErrors(await again.broker(leader).client.call('writeTxnMarkers', markers(p1, false)))).toEqual([0])
+    const released = await fetchFrom(again, leader, IsolationLevel.READ_COMMITTED)
+    expect(released).toMatchObject({ lastStableOffset: 9, abortedTransactions: [{ producerId: p1, firstOffset: 0 }, { producerId: p1, firstOffset: 7 }] })
   })
 })
 
