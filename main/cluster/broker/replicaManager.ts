@@ -497,6 +497,7 @@ export class ReplicaManager {
         logStartOffset: log.logStartOffset,
         logEndOffset: log.logEndOffset,
         highWatermark: log.highWatermark,
+        lastStableOffset: log.lastStableOffset,
         size: log.size,
         segments: log.segmentInfo(),
       }
