@@ -16,6 +16,8 @@ import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
 import { RawClient } from '../helpers/rawClient'
 import { consumerFetch } from '../helpers/fetchRequest'
+import { kcat, kcatAvailable } from '../helpers/kcat'
+import { Kafka, logLevel } from 'kafkajs'
 
 const fixture = useCluster()
 const TOPIC = 'txn'
@@ -229,6 +231,46 @@ describe('transactions in the partition log, on real brokers', () => {
     expect(markerErrors(await again.broker(leader).client.call('writeTxnMarkers', markers(p1, false)))).toEqual([0])
     const released = await fetchFrom(again, leader, IsolationLevel.READ_COMMITTED)
     expect(released).toMatchObject({ lastStableOffset: 9, abortedTransactions: [{ producerId: p1, firstOffset: 0 }, { producerId: p1, firstOffset: 7 }] })
+  })
+})
+
+describe('real clients read transactions written by markers', () => {
+  it.skipIf(!kcatAvailable)('librdkafka (kcat) and kafkajs consumers skip aborted records and markers under read_committed, and see everything data under read_uncommitted', async () => {
+    const { c, p1, p2 } = await setUp()
+    const leader = leaderOf(c)
+    await c.produce(TOPIC, 0, producerBatch({ count: 1, tag: 'plain' })) // 0
+    await c.produce(TOPIC, 0, txnBatch(p1, 0, 'aborted', 3)) // 1-3
+    await c.produce(TOPIC, 0, txnBatch(p2, 0, 'committed', 2)) // 4-5
+    await c.produce(TOPIC, 0, txnBatch(p1, 3, 'aborted-again', 1)) // 6
+    expect(markerErrors(await c.broker(leader).client.call('writeTxnMarkers', markers(p1, false)))).toEqual([0]) // 7
+    expect(markerErrors(await c.broker(leader).client.call('writeTxnMarkers', markers(p2, true)))).toEqual([0]) // 8
+    await c.produce(TOPIC, 0, producerBatch({ count: 1, tag: 'tail' })) // 9
+    const committed = ['plain-0', 'committed-0', 'committed-1', 'tail-0']
+    const everything = ['plain-0', 'aborted-0', 'aborted-1', 'aborted-2', 'committed-0', 'committed-1', 'aborted-again-0', 'tail-0']
+
+    const read = async (isolation: string) => {
+      const result = await kcat(['-b', c.bootstrapServers, '-C', '-t', TOPIC, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\n', '-X', `isolation.level=${isolation}`], undefined, 20_000)
+      expect(result.status, result.stderr).toBe(0)
+      return result.stdout.split('\n').filter((l) => l !== '')
+    }
+    expect(await read('read_committed')).toEqual(committed)
+    expect(await read('read_uncommitted')).toEqual(everything)
+
+    for (const readUncommitted of [false, true]) {
+      const consumer = new Kafka({ clientId: 'txn-log', brokers: c.bootstrapServers.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `g-${readUncommitted}`, readUncommitted })
+      const seen: string[] = []
+      try {
+        await consumer.connect()
+        await consumer.subscribe({ topic: TOPIC, fromBeginning: true })
+        await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) })
+        const expected = readUncommitted ? everything : committed
+        await eventually(`kafkajs (readUncommitted: ${readUncommitted}) read ${expected.length} records`, () => seen.length >= expected.length || undefined, 30_000)
+        await new Promise((r) => setTimeout(r, 500))
+        expect(seen).toEqual(expected)
+      } finally {
+        await consumer.disconnect()
+      }
+    }
   })
 })
 
