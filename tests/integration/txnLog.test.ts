@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../main/cluster/cluster'
 import { ErrorCode } from '../../main/cluster/errors'
 import { IsolationLevel, OffsetSpec, type FetchPartitionResponse } from '../../main/cluster/broker/api'
-import { decodeRecordBatches } from '../../main/cluster/protocol/recordBatch'
+import { decodeRecordBatches, encodeRecordBatch } from '../../main/cluster/protocol/recordBatch'
 import { ControlRecordType, encodeEndTransactionMarkerBatch } from '../../main/cluster/protocol/controlRecord'
 import { decodeAbortedTxns } from '../../main/cluster/broker/log/transactionIndex'
 import type { WriteTxnMarkersRequest } from '../../main/cluster/protocol/messages'
@@ -234,8 +234,48 @@ describe('transactions in the partition log, on real brokers', () => {
   })
 })
 
+describe('the log cleaner on real brokers', () => {
+  it('every replica of a compacted partition drops the records of aborted transactions, which never hide a committed value', async () => {
+    const c = await fixture.start({ 'log.cleaner.backoff.ms': '100' }, 3)
+    await c.createTopic({ name: 'table', partitions: 1, replicationFactor: 3, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '2048', 'min.cleanable.dirty.ratio': '0.01', 'min.insync.replicas': '2' } })
+    const leader = c.image.partition('table', 0)!.leader
+    const keyed = (producerId: number, seq: number, txn: string, n: number) =>
+      encodeRecordBatch({ isTransactional: true, producerId: BigInt(producerId), producerEpoch: 0, baseSequence: seq, records: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `${txn}-${i}`.padEnd(80, '.'), timestamp: BigInt(Date.now()) })) })
+    const { producerId } = await c.initProducerId()
+    // t0..t29 write keys k0-k4; every third (t2, t5, ... t29) aborts, so t28 holds the committed values.
+    for (let t = 0; t < 30; t++) {
+      expect(await c.produce('table', 0, keyed(producerId, t * 5, `t${t}`, 5))).toMatchObject({ errorCode: 0 })
+      expect(markerErrors(await c.broker(leader).client.call('writeTxnMarkers', { markers: [{ producerId: BigInt(producerId), producerEpoch: 0, transactionResult: t % 3 !== 2, coordinatorEpoch: 0, topics: [{ name: 'table', partitionIndexes: [0] }] }] }))).toEqual([0])
+    }
+    // Other keys push every transaction out of the active segment, so it all becomes cleanable.
+    for (let f = 0; f < 40; f++) expect(await c.produce('table', 0, encodeRecordBatch({ records: [{ key: `f${f}`, value: 'x'.repeat(80), timestamp: BigInt(Date.now()) }] }))).toMatchObject({ errorCode: 0 })
+    const aborted = (v: string) => /^t(\d+)-/.test(v) && Number(/^t(\d+)-/.exec(v)![1]) % 3 === 2
+    for (const broker of [1, 2, 3]) {
+      const values = await eventually(`broker ${broker} cleaned the aborted transactions`, async () => {
+        const v = await replicaValues(c, broker)
+        return v.length > 0 && !v.some(aborted) && v.filter((x) => x.startsWith('t')).length === 5 ? v : undefined
+      }, 25_000)
+      expect(values.filter((v) => v.startsWith('t'))).toEqual([0, 1, 2, 3, 4].map((i) => `t28-${i}`))
+    }
+  }, 60_000)
+})
+
+/** A replica's data records (markers left out), read from it to its high watermark, values trimmed. */
+async function replicaValues(c: Cluster, broker: number): Promise<string[]> {
+  const out: string[] = []
+  for (let offset = 0; ; ) {
+    const response = await c.broker(broker).client.call('fetch', { replicaId: -1, fetchOnlyFromLeader: false, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, topics: [{ name: 'table', partitions: [{ index: 0, fetchOffset: offset, partitionMaxBytes: 1 << 20 }] }] })
+    const p = response.topics[0].partitions[0]
+    if (p.errorCode !== 0 || p.records.byteLength === 0) return out
+    for (const batch of decodeRecordBatches(p.records)) {
+      if (!batch.isControl) for (const r of batch.records) if (Number(r.offset) >= offset) out.push(r.value!.toString().replace(/\.+$/, ''))
+      offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1
+    }
+  }
+}
+
 describe('real clients read transactions written by markers', () => {
-  it.skipIf(!kcatAvailable)('librdkafka (kcat) and kafkajs consumers skip aborted records and markers under read_committed, and see everything data under read_uncommitted', async () => {
+  it.skipIf(!kcatAvailable)('librdkafka (kcat) and kafkajs consumers skip aborted records and markers under read_committed, and read all the data under read_uncommitted', async () => {
     const { c, p1, p2 } = await setUp()
     const leader = leaderOf(c)
     await c.produce(TOPIC, 0, producerBatch({ count: 1, tag: 'plain' })) // 0
