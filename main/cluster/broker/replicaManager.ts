@@ -5,8 +5,13 @@
 import { ErrorCode, KafkaError, RecordValidationError } from '../errors'
 import type { MetadataChange, MetadataImage, PartitionRegistration } from '../metadata/image'
 import { ConfigResourceType } from '../metadata/records'
+import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../protocol/messages'
+import type { UnifiedLog } from './log/unifiedLog'
+import { fetchUpperBoundOffset } from './log/transactionIndex'
+import { TxnMarkerWriter, type TxnMarkerEvent } from './txnMarkers'
 import {
   CONSUMER_REPLICA_ID,
+  IsolationLevel,
   OffsetSpec,
   type DeleteRecordsRequest,
   type DeleteRecordsResponse,
@@ -33,6 +38,24 @@ import { LogManager, partitionKey, type LogDirDescription } from './logManager'
 import { Partition, type PartitionContext } from './partition'
 
 const NONE: PartitionError = { errorCode: ErrorCode.NONE, errorMessage: null }
+
+export type { TxnMarkerEvent } from './txnMarkers'
+
+/** Kafka's addAbortedTransactions: the aborted transactions overlapping the fetched batches. */
+function abortedTransactionsIn(log: UnifiedLog, fetchOffset: number, records: Uint8Array): Array<{ producerId: number; firstOffset: number }> {
+  if (records.byteLength === 0) return []
+  return log.collectAbortedTransactions(fetchOffset, fetchUpperBoundOffset(records, fetchOffset)).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
+}
+/** A producer as DescribeProducers shows it (Kafka's ProducerState). */
+export interface ActiveProducerState {
+  producerId: number
+  producerEpoch: number
+  lastSequence: number
+  lastTimestamp: number
+  coordinatorEpoch: number
+  /** First offset of its ongoing transaction in this partition, -1 when none. */
+  currentTxnStartOffset: number
+}
 
 /** A thrown error as Kafka's per-partition (errorCode, errorMessage). */
 export function partitionError(err: unknown): PartitionError {
@@ -69,6 +92,12 @@ export class ReplicaManager {
   fetchers: FetcherControl | null = null
   /** Told when this broker becomes or stops being a partition's leader (the coordinators listen). */
   private readonly leadershipListeners = new Set<(partition: Partition, isLeader: boolean) => void>()
+  /** Writes transaction markers as leader, and tells the listeners of each. */
+  private readonly txnMarkers = new TxnMarkerWriter({
+    partitionOrError: (topic, partition) => this.partitionOrError(topic, partition),
+    wakeFetches: () => this.wakeFetches(),
+    errorCode: (err) => partitionError(err).errorCode,
+  })
 
   constructor(
     private readonly context: PartitionContext,
@@ -115,6 +144,7 @@ export class ReplicaManager {
     let partition = this.partitions.get(key)
     if (!partition) {
       partition = new Partition(this.context, this.logManager.getOrCreateLog(state.topic, state.partition))
+      partition.onHighWatermarkIncrement = () => this.wakeFetches()
       this.partitions.set(key, partition)
     }
     const before = { leader: partition.leader, epoch: partition.leaderEpoch, wasLeader: partition.isLeader }
@@ -288,16 +318,19 @@ export class ReplicaManager {
         const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch, isFollower || request.fetchOnlyFromLeader !== false)
         const log = partition.log
         if (isFollower) partition.updateFollowerFetchState(request.replicaId, p.fetchOffset)
-        const maxOffset = isFollower ? log.logEndOffset : log.highWatermark
-        const answer = { index: p.index, ...NONE, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset }
+        // Kafka's FetchIsolation: followers read to the log end, consumers to the HW or, read_committed, the LSO.
+        const readCommitted = !isFollower && request.isolationLevel === IsolationLevel.READ_COMMITTED
+        const lastStableOffset = log.lastStableOffset
+        const maxOffset = isFollower ? log.logEndOffset : readCommitted ? lastStableOffset : log.highWatermark
+        const answer = { index: p.index, ...NONE, highWatermark: log.highWatermark, lastStableOffset, logStartOffset: log.logStartOffset }
         // KIP-74: the first partition with data may exceed the budget by its first batch.
         const maxBytes = Math.min(p.partitionMaxBytes, budget)
-        if (maxBytes <= 0 && budget < request.maxBytes) return { ...answer, records: empty }
+        if (maxBytes <= 0 && budget < request.maxBytes) return { ...answer, records: empty, abortedTransactions: readCommitted ? [] : null }
         const { records } = log.read(p.fetchOffset, Math.max(maxBytes, 1), maxOffset)
         budget -= records.byteLength
-        return { ...answer, records }
+        return { ...answer, records, abortedTransactions: readCommitted ? abortedTransactionsIn(log, p.fetchOffset, records) : null }
       } catch (err) {
-        return { index: p.index, ...partitionError(err), highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: empty }
+        return { index: p.index, ...partitionError(err), highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: empty, abortedTransactions: null }
       }
     })
     return { topics }
@@ -321,7 +354,9 @@ export class ReplicaManager {
       try {
         const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch)
         const log = partition.log
-        const fetchable = request.replicaId === CONSUMER_REPLICA_ID ? log.highWatermark : log.logEndOffset
+        // Kafka's lastFetchableOffset: the LSO for read_committed consumers, the HW for others, the log end for replicas.
+        const fetchable =
+          request.replicaId !== CONSUMER_REPLICA_ID ? log.logEndOffset : request.isolationLevel === IsolationLevel.READ_COMMITTED ? log.lastStableOffset : log.highWatermark
         const found = (offset: number, timestamp = -1, leaderEpoch = partition.leaderEpoch) => ({ index: p.index, ...NONE, timestamp, offset, leaderEpoch })
         switch (p.timestamp) {
           case OffsetSpec.LATEST:
@@ -371,10 +406,30 @@ export class ReplicaManager {
    * Kafka's activeProducerState: the idempotent producers this replica's log remembers,
    * leader or follower alike; a partition not hosted here is NOT_LEADER_OR_FOLLOWER.
    */
-  activeProducerState(topic: string, partition: number): Array<{ producerId: number; producerEpoch: number; lastSequence: number; lastTimestamp: number }> {
+  activeProducerState(topic: string, partition: number): ActiveProducerState[] {
     const p = this.getPartition(topic, partition)
     if (!p) throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `Broker ${this.brokerId} hosts no replica of ${topic}-${partition}`)
-    return [...p.log.producerStateManager.activeProducers.values()].map((e) => ({ producerId: e.producerId, producerEpoch: e.producerEpoch, lastSequence: e.lastSeq, lastTimestamp: e.lastTimestamp }))
+    return [...p.log.producerStateManager.activeProducers.values()].map((e) => ({
+      producerId: e.producerId,
+      producerEpoch: e.producerEpoch,
+      lastSequence: e.lastSeq,
+      lastTimestamp: e.lastTimestamp,
+      coordinatorEpoch: e.coordinatorEpoch,
+      currentTxnStartOffset: e.currentTxnFirstOffset,
+    }))
+  }
+
+  /**
+   * Kafka's handleWriteTxnMarkersRequest, on the partition leaders (txnMarkers.ts): one COMMIT
+   * or ABORT control batch per marker and partition, acks=all, Kafka's error codes per partition.
+   */
+  writeTxnMarkers(request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse> {
+    return this.txnMarkers.write(request)
+  }
+
+  /** Seam 2 of the transactions work: called after a marker is appended on the leader and replicated. */
+  onTxnMarker(listener: (event: TxnMarkerEvent) => void): () => void {
+    return this.txnMarkers.onTxnMarker(listener)
   }
 
   describeLogDirs(): DescribeLogDirsResponse {
@@ -391,6 +446,7 @@ export class ReplicaManager {
         logStartOffset: log.logStartOffset,
         logEndOffset: log.logEndOffset,
         highWatermark: log.highWatermark,
+        lastStableOffset: log.lastStableOffset,
         size: log.size,
         segments: log.segmentInfo(),
       }
