@@ -28,6 +28,8 @@ import type {
   OffsetFetchResponseTopics,
   SyncGroupRequest,
   SyncGroupResponse,
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
 } from '../../protocol/messages'
 import type { GroupRebalance } from '../../../../preload/contract'
 import { type ClassicGroup, ClassicGroupState as S } from './classicGroup'
@@ -40,7 +42,7 @@ import {
   GroupMetadataManager,
   errorCodeOf,
 } from './groupMetadataManager'
-import { type OffsetAndMetadata, OffsetMetadataManager } from './offsetMetadataManager'
+import { NO_PRODUCER_ID, type OffsetAndMetadata, OffsetMetadataManager } from './offsetMetadataManager'
 
 export interface GroupCoordinatorShardOptions {
   /** The __consumer_offsets partition this shard owns. */
@@ -48,8 +50,12 @@ export interface GroupCoordinatorShardOptions {
   now: () => number
   /** Read on every use, so dynamic config changes apply at once. */
   config: () => GroupCoordinatorConfig
-  /** Writes the records to the partition with acks=all; a rejection means they were not written. */
-  append: (records: CoordinatorRecord[]) => Promise<void>
+  /**
+   * Writes the records to the partition with acks=all and resolves with the offset of the
+   * first; a rejection means they were not written. With a producer, the records go in a
+   * transactional batch of that producer (TxnOffsetCommit).
+   */
+  append: (records: CoordinatorRecord[], producer?: TransactionalProducer) => Promise<number>
   /** Member ids are `${clientId or group.instance.id}-${uuid}`, as Kafka's; tests may pin the uuid. */
   uuid?: () => string
   /** Told when a group completes a rebalance. */
@@ -66,10 +72,30 @@ export interface LoadRecord {
   value: Buffer | null
   offset: number
   timestamp: number
+  /** The producer id of the record's batch when the batch is transactional (-1 or absent otherwise). */
+  producerId?: number
 }
 
+/** A control batch of the partition: the end of a producer's transaction. */
+export interface LoadMarker {
+  marker: { producerId: number; committed: boolean }
+  offset: number
+}
+
+export type LoadEntry = LoadRecord | LoadMarker
+
+/** The producer of a transactional write. */
+export interface TransactionalProducer {
+  producerId: number
+  producerEpoch: number
+}
+
+/** What a transactional write may answer as is: the producer's own errors. */
+const PRODUCER_ERRORS: ErrorName[] = ['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_TXN_STATE', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_ID_MAPPING']
+
 /** Kafka's GroupCoordinatorShard: what failed to append is answered as Kafka answers it. */
-function appendError(err: unknown): KafkaError {
+function appendError(err: unknown, transactional = false): KafkaError {
+  if (transactional && err instanceof KafkaError && PRODUCER_ERRORS.includes(err.errorName)) return err
   const name: ErrorName = isKafkaError(err, 'NOT_LEADER_OR_FOLLOWER') || isKafkaError(err, 'NOT_COORDINATOR') ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE'
   return new KafkaError(name, `Writing to __consumer_offsets failed: ${err instanceof Error ? err.message : String(err)}`)
 }
@@ -77,6 +103,7 @@ function appendError(err: unknown): KafkaError {
 export class GroupCoordinatorShard {
   readonly partition: number
   private readonly ctx: CoordinatorContext
+  private readonly append: (records: CoordinatorRecord[], producer?: TransactionalProducer) => Promise<number>
   private readonly classic: GroupMetadataManager
   private readonly offsets = new OffsetMetadataManager()
   private nextOffsetsCleanupMs: number
@@ -84,10 +111,13 @@ export class GroupCoordinatorShard {
   constructor(options: GroupCoordinatorShardOptions) {
     this.partition = options.partition
     const uuid = options.uuid ?? randomUUID
+    this.append = (records, producer) => options.append(records, producer).catch((err) => Promise.reject(appendError(err, producer !== undefined)))
     this.ctx = {
       now: options.now,
       config: options.config,
-      write: (records) => (records.length === 0 ? Promise.resolve() : options.append(records).catch((err) => Promise.reject(appendError(err)))),
+      write: async (records) => {
+        if (records.length > 0) await this.append(records)
+      },
       newMemberId: (prefix) => `${prefix}-${uuid()}`,
       onRebalanced: (group) => options.onRebalanced?.({ groupId: group.groupId, generationId: group.generationId, protocol: group.protocolName, members: group.members.size }),
     }
@@ -104,12 +134,18 @@ export class GroupCoordinatorShard {
    * wins and a tombstone deletes it. Groups with members come back Stable, and each member must
    * heartbeat within its session timeout from now, as in Kafka after a coordinator failover.
    */
-  load(records: Iterable<LoadRecord>): void {
+  load(records: Iterable<LoadEntry>): void {
     const groups = new Map<string, { value: GroupMetadataValue; timestamp: number } | null>()
     for (const record of records) {
+      // A transaction's offsets stay pending until its marker: then committed, or dropped.
+      if ('marker' in record) {
+        this.offsets.replayEndTransactionMarker(record.marker.producerId, record.marker.committed)
+        continue
+      }
       if (record.key === null) continue
       const decoded = decodeCoordinatorRecord(record.key, record.value)
-      if (decoded.type === 'offsetCommit') this.offsets.replay(decoded.group, decoded.topic, decoded.partition, decoded.value)
+      const producerId = record.producerId ?? NO_PRODUCER_ID
+      if (decoded.type === 'offsetCommit') this.offsets.replay(decoded.group, decoded.topic, decoded.partition, decoded.value, producerId, record.offset)
       else if (decoded.type === 'groupMetadata') groups.set(decoded.group, decoded.value && { value: decoded.value, timestamp: record.timestamp })
     }
     this.groupMap.clear()
@@ -160,7 +196,7 @@ export class GroupCoordinatorShard {
         const commitTimestamp = version === 1 && p.commitTimestamp >= 0n ? Number(p.commitTimestamp) : now
         const expireTimestamp =
           version === 1 && p.commitTimestamp >= 0n ? commitTimestamp + retentionMs : request.retentionTimeMs >= 0n ? now + Number(request.retentionTimeMs) : null
-        commits.push({ topic: t.name, partition: p.partitionIndex, offset: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp, expireTimestamp } })
+        commits.push({ topic: t.name, partition: p.partitionIndex, offset: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp, expireTimestamp, recordOffset: -1 } })
         return ErrorCode.NONE
       }),
     )
@@ -179,63 +215,140 @@ export class GroupCoordinatorShard {
     }
   }
 
-  /** Kafka's ClassicGroup.validateOffsetCommit; an unknown group is created only for a commit outside group management. */
   private validateOffsetCommit(request: OffsetCommitRequest): number {
-    const generation = request.generationIdOrMemberEpoch
-    let group = this.groupMap.get(request.groupId)
+    return this.validateCommit(request.groupId, request.generationIdOrMemberEpoch, request.memberId, request.groupInstanceId, false)
+  }
+
+  /**
+   * Kafka's ClassicGroup.validateOffsetCommit; an unknown group is created only for a commit
+   * outside group management. A transactional commit is not held to the group's state: before
+   * TxnOffsetCommit v3 it carries no member at all, and a member may commit mid-rebalance.
+   */
+  private validateCommit(groupId: string, generation: number, memberId: string, groupInstanceId: string | null, transactional: boolean): number {
+    let group = this.groupMap.get(groupId)
     if (!group) {
       if (generation >= 0) return ErrorCode.ILLEGAL_GENERATION
-      group = this.simpleGroup(request.groupId)
+      group = this.simpleGroup(groupId)
     }
     if (group.is(S.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
     // Generation -1: an admin tool or a consumer without group management; allowed only while nobody consumes.
     if (generation < 0 && group.is(S.Empty)) return ErrorCode.NONE
-    if (generation >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
-      const error = this.classic.validateMember(group, request.memberId, request.groupInstanceId)
+    if (generation >= 0 || memberId !== '' || groupInstanceId !== null) {
+      const error = this.classic.validateMember(group, memberId, groupInstanceId)
       if (error !== ErrorCode.NONE) return error
       if (generation !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
-    } else if (!group.is(S.Empty)) {
+    } else if (!transactional && !group.is(S.Empty)) {
       return ErrorCode.UNKNOWN_MEMBER_ID
     }
+    if (transactional) return ErrorCode.NONE
     // The member has its new generation but not its assignment yet: let it finish the rebalance first.
     if (group.is(S.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS
-    const member = group.member(request.memberId)!
+    const member = group.member(memberId)!
     member.sessionDeadline = this.ctx.now() + member.sessionTimeoutMs
     return ErrorCode.NONE
   }
 
   /** Writes the commits and applies them once written. */
   private async commit(groupId: string, commits: { topic: string; partition: number; offset: OffsetAndMetadata }[]): Promise<void> {
-    await this.ctx.write(commits.map((c) => OffsetMetadataManager.commitRecord(groupId, c.topic, c.partition, c.offset)))
-    for (const c of commits) this.offsets.put(groupId, c.topic, c.partition, c.offset)
+    if (commits.length === 0) return
+    const first = await this.append(commits.map((c) => OffsetMetadataManager.commitRecord(groupId, c.topic, c.partition, c.offset)))
+    commits.forEach((c, i) => this.offsets.put(groupId, c.topic, c.partition, { ...c.offset, recordOffset: first + i }))
   }
 
+  /**
+   * TxnOffsetCommit (Kafka's commitTransactionalOffset): the offsets go to the log in a
+   * transactional batch of the producer and stay pending, per producer id, until its
+   * transaction's marker reaches this partition (replayEndTransactionMarker). A failed write
+   * answers its error for every partition, as Kafka does.
+   */
+  async txnOffsetCommit(request: TxnOffsetCommitRequest, _version: number): Promise<TxnOffsetCommitResponse> {
+    type Partition = TxnOffsetCommitRequest['topics'][number]['partitions'][number]
+    const respond = (code: (partition: Partition) => number): TxnOffsetCommitResponse => ({
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(p) })) })),
+    })
+    const error = this.validateCommit(request.groupId, request.generationId, request.memberId, request.groupInstanceId, true)
+    if (error !== ErrorCode.NONE) return respond(() => error)
+    const producer = { producerId: Number(request.producerId), producerEpoch: request.producerEpoch }
+    const now = this.ctx.now()
+    const tooLarge = (p: { committedMetadata: string | null }) => Buffer.byteLength(p.committedMetadata ?? '') > OFFSET_METADATA_MAX_BYTES
+    const commits = request.topics.flatMap((t) =>
+      t.partitions
+        .filter((p) => !tooLarge(p))
+        .map((p) => ({
+          topic: t.name,
+          partition: p.partitionIndex,
+          offset: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '', commitTimestamp: now, expireTimestamp: null, recordOffset: -1 } as OffsetAndMetadata,
+        })),
+    )
+    if (commits.length > 0) {
+      const written = this.append(
+        commits.map((c) => OffsetMetadataManager.commitRecord(request.groupId, c.topic, c.partition, c.offset)),
+        producer,
+      )
+      // Pending from the append on (as Kafka's uncommitted state), so a marker right behind it finds them.
+      const previous = commits.map((c) => this.offsets.putPending(producer.producerId, request.groupId, c.topic, c.partition, c.offset))
+      try {
+        const first = await written
+        commits.forEach((c, i) => (c.offset.recordOffset = first + i))
+      } catch (err) {
+        commits.forEach((c, i) => this.offsets.revertPending(producer.producerId, request.groupId, c.topic, c.partition, c.offset, previous[i]))
+        const code = errorCodeOf(err)
+        return respond(() => code)
+      }
+    }
+    return respond((p) => (tooLarge(p) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE))
+  }
+
+  /**
+   * The end of a producer's transaction reached this partition (its COMMIT or ABORT marker was
+   * appended): its pending offsets become the groups' committed offsets, or are dropped.
+   */
+  replayEndTransactionMarker(producerId: number, committed: boolean): void {
+    this.offsets.replayEndTransactionMarker(producerId, committed)
+  }
+
+  /** The offset a producer's ongoing transaction committed, not yet visible (tests and the console). */
+  pendingTransactionalOffset(producerId: number, groupId: string, topic: string, partition: number): OffsetAndMetadata | undefined {
+    return this.offsets.pendingOffset(producerId, groupId, topic, partition)
+  }
+
+  /**
+   * OffsetFetch answers committed offsets. With RequireStable (v7+), a partition that has a
+   * pending transactional offset answers UNSTABLE_OFFSET_COMMIT (offset -1) instead, as Kafka
+   * does in every version, v8's groups included: the error is the partition's, not the group's.
+   */
   offsetFetch(request: OffsetFetchRequest, version: number): OffsetFetchResponse {
+    const requireStable = version >= 7 && request.requireStable
     if (version >= 8) {
-      const groups = request.groups.map((g) => ({ groupId: g.groupId, topics: this.fetchOffsets(g.groupId, g.topics, version), errorCode: ErrorCode.NONE }))
+      const groups = request.groups.map((g) => ({ groupId: g.groupId, topics: this.fetchOffsets(g.groupId, g.topics, version, requireStable), errorCode: ErrorCode.NONE }))
       return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups }
     }
-    const topics = this.fetchOffsets(request.groupId, request.topics, version)
+    const topics = this.fetchOffsets(request.groupId, request.topics, version, requireStable)
     return { throttleTimeMs: 0, topics, errorCode: ErrorCode.NONE, groups: [] }
   }
 
   /** Null topics: every committed offset of the group; listed partitions without one get offset -1. */
-  private fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, version: number): OffsetFetchResponseTopics[] {
-    const entry = (partitionIndex: number, o: OffsetAndMetadata | undefined) => ({
-      partitionIndex,
-      committedOffset: o?.offset ?? -1n,
-      committedLeaderEpoch: version >= 5 ? (o?.leaderEpoch ?? -1) : -1,
-      metadata: o?.metadata ?? '',
-      errorCode: ErrorCode.NONE,
-    })
+  private fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, version: number, requireStable: boolean): OffsetFetchResponseTopics[] {
+    const entry = (topic: string, partitionIndex: number, committed: OffsetAndMetadata | undefined) => {
+      const unstable = requireStable && this.offsets.hasPendingTransactionalOffsets(groupId, topic, partitionIndex)
+      const o = unstable ? undefined : committed
+      return {
+        partitionIndex,
+        committedOffset: o?.offset ?? -1n,
+        committedLeaderEpoch: version >= 5 ? (o?.leaderEpoch ?? -1) : -1,
+        metadata: o?.metadata ?? '',
+        errorCode: unstable ? ErrorCode.UNSTABLE_OFFSET_COMMIT : ErrorCode.NONE,
+      }
+    }
     if (topics !== null) {
-      return topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => entry(p, this.offsets.get(groupId, t.name, p))) }))
+      return topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => entry(t.name, p, this.offsets.get(groupId, t.name, p))) }))
     }
     const byTopic = new Map<string, OffsetFetchResponseTopics>()
     for (const { topic, partition, offset } of this.offsets.list(groupId)) {
       let t = byTopic.get(topic)
       if (!t) byTopic.set(topic, (t = { name: topic, partitions: [] }))
-      t.partitions.push(entry(partition, offset))
+      t.partitions.push(entry(topic, partition, offset))
     }
     return [...byTopic.values()]
   }
@@ -289,7 +402,8 @@ export class GroupCoordinatorShard {
     const group = this.groupMap.get(groupId)
     if (!group || group.is(S.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
     if (!group.is(S.Empty)) return ErrorCode.NON_EMPTY_GROUP
-    const offsets = this.offsets.list(groupId)
+    // Committed offsets and those of ongoing transactions alike (one tombstone a partition).
+    const offsets = this.offsets.allPartitions(groupId)
     try {
       await this.ctx.write([...this.offsets.deleteAllRecords(groupId), groupMetadataRecord(groupId, null)])
     } catch (err) {
@@ -314,7 +428,8 @@ export class GroupCoordinatorShard {
     if (subscribed === null) return { errorCode: ErrorCode.NON_EMPTY_GROUP, throttleTimeMs: 0, topics: [] }
     const deleted = request.topics
       .filter((t) => !subscribed.has(t.name))
-      .flatMap((t) => t.partitions.filter((p) => this.offsets.get(group.groupId, t.name, p.partitionIndex)).map((p) => ({ topic: t.name, partition: p.partitionIndex })))
+      // A tombstone for a committed offset or a pending transactional one (which it deletes too).
+      .flatMap((t) => t.partitions.filter((p) => this.hasOffset(group.groupId, t.name, p.partitionIndex)).map((p) => ({ topic: t.name, partition: p.partitionIndex })))
     try {
       await this.ctx.write(deleted.map((d) => OffsetMetadataManager.tombstone(group.groupId, d.topic, d.partition)))
     } catch (err) {
@@ -338,7 +453,8 @@ export class GroupCoordinatorShard {
     for (const group of [...this.groupMap.values()]) {
       const condition = this.expirationCondition(group)
       if (condition) records.push(...this.offsets.expire(group.groupId, now, retentionMs, condition.base, condition.keep))
-      if (group.is(S.Empty) && !this.offsets.hasOffsets(group.groupId)) {
+      // A group with offsets in an ongoing transaction stays until the transaction ends.
+      if (group.is(S.Empty) && !this.offsets.hasOffsets(group.groupId) && this.offsets.openTransactions(group.groupId).length === 0) {
         this.removeGroup(group)
         records.push(groupMetadataRecord(group.groupId, null))
       }
@@ -353,6 +469,10 @@ export class GroupCoordinatorShard {
     if (group.is(S.Empty)) return { base: (o) => group.currentStateTimestamp ?? o.commitTimestamp, keep: none }
     const subscribed = group.is(S.Stable) ? group.subscribedTopics() : null
     return subscribed && { base: (o) => o.commitTimestamp, keep: (topic) => subscribed.has(topic) }
+  }
+
+  private hasOffset(groupId: string, topic: string, partition: number): boolean {
+    return this.offsets.get(groupId, topic, partition) !== undefined || this.offsets.hasPendingTransactionalOffsets(groupId, topic, partition)
   }
 
   /** A group that only commits offsets (no members, no protocol type): Kafka's "simple" consumer group. */
@@ -381,7 +501,7 @@ export class GroupCoordinatorShard {
     const now = this.ctx.now()
     await this.commit(
       groupId,
-      plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: { offset: BigInt(p.offset), leaderEpoch: -1, metadata: '', commitTimestamp: now, expireTimestamp: null } })),
+      plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: { offset: BigInt(p.offset), leaderEpoch: -1, metadata: '', commitTimestamp: now, expireTimestamp: null, recordOffset: -1 } })),
     )
   }
 }
