@@ -15,6 +15,7 @@ import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } fr
 import { handleProduce } from './apis/produce'
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './apis/reassignments'
 import { handleDescribeProducers } from './apis/producers'
+import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import {
   handleDeleteGroups,
   handleDescribeGroups,
@@ -92,6 +93,8 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [47, { name: 'OffsetDelete', minVersion: 0, maxVersion: 0, handle: handleOffsetDelete as Handler }],
   // Transactional offset commits: pending in the group coordinator until the transaction's marker.
   [28, { name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 4, handle: handleTxnOffsetCommit as Handler }],
+  // Transactions (issue 16), the partition side: markers appended by the partition leader.
+  [27, { name: 'WriteTxnMarkers', minVersion: 0, maxVersion: 1, handle: handleWriteTxnMarkers as Handler }],
 ])
 
 function apiKeys(): M.ApiVersionsResponse['apiKeys'] {
