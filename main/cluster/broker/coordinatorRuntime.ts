@@ -50,6 +50,8 @@ export class CoordinatorRuntime {
       if (isLeader) void this.load(partition)
       else this.shards.delete(partition.partition)
     })
+    // A marker in one of our partitions ends a producer's transaction there (seam 2).
+    options.replicaManager.onTxnMarker((event) => this.onTxnMarker(event))
     this.timer = setInterval(() => {
       const now = this.now()
       for (const state of this.shards.values()) if (state.kind === 'ready') state.shard.tick(now)
@@ -140,8 +142,8 @@ export class CoordinatorRuntime {
   }
 
   /**
-   * A transaction marker was appended to a partition of __consumer_offsets this broker leads
-   * (txn-log's ReplicaManager.onTxnMarker): the producer's pending offsets there become
+   * A transaction marker was appended to a partition of __consumer_offsets this broker leads,
+   * and replicated (ReplicaManager.onTxnMarker): the producer's pending offsets there become
    * committed, or are dropped.
    */
   onTxnMarker(event: { topic: string; partition: number; producerId: number; committed: boolean }): void {
