@@ -25,7 +25,6 @@ import type {
   OffsetDeleteResponse,
   OffsetFetchRequest,
   OffsetFetchResponse,
-  OffsetFetchResponseTopics,
   SyncGroupRequest,
   SyncGroupResponse,
   TxnOffsetCommitRequest,
@@ -42,7 +41,9 @@ import {
   GroupMetadataManager,
   errorCodeOf,
 } from './groupMetadataManager'
-import { NO_PRODUCER_ID, type OffsetAndMetadata, OffsetMetadataManager } from './offsetMetadataManager'
+import { NO_PRODUCER_ID, type OffsetAndMetadata, OffsetMetadataManager, type TransactionalProducer } from './offsetMetadataManager'
+
+export type { TransactionalProducer }
 
 export interface GroupCoordinatorShardOptions {
   /** The __consumer_offsets partition this shard owns. */
@@ -64,8 +65,6 @@ export interface GroupCoordinatorShardOptions {
 
 export type { GroupRebalance }
 
-/** Kafka's offset.metadata.max.bytes default. */
-const OFFSET_METADATA_MAX_BYTES = 4096
 
 export interface LoadRecord {
   key: Buffer | null
@@ -84,11 +83,6 @@ export interface LoadMarker {
 
 export type LoadEntry = LoadRecord | LoadMarker
 
-/** The producer of a transactional write. */
-export interface TransactionalProducer {
-  producerId: number
-  producerEpoch: number
-}
 
 /** What a transactional write may answer as is: the producer's own errors. */
 const PRODUCER_ERRORS: ErrorName[] = ['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_TXN_STATE', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_ID_MAPPING']
@@ -105,7 +99,7 @@ export class GroupCoordinatorShard {
   private readonly ctx: CoordinatorContext
   private readonly append: (records: CoordinatorRecord[], producer?: TransactionalProducer) => Promise<number>
   private readonly classic: GroupMetadataManager
-  private readonly offsets = new OffsetMetadataManager()
+  private readonly offsets: OffsetMetadataManager
   private nextOffsetsCleanupMs: number
 
   constructor(options: GroupCoordinatorShardOptions) {
@@ -122,6 +116,7 @@ export class GroupCoordinatorShard {
       onRebalanced: (group) => options.onRebalanced?.({ groupId: group.groupId, generationId: group.generationId, protocol: group.protocolName, members: group.members.size }),
     }
     this.classic = new GroupMetadataManager(this.ctx)
+    this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append)
     this.nextOffsetsCleanupMs = options.now() + options.config().offsetsRetentionCheckIntervalMs
   }
 
@@ -180,124 +175,14 @@ export class GroupCoordinatorShard {
     return this.classic.leaveGroup(request, version)
   }
 
-  // --- Offsets ---
+  // --- Offsets (Kafka's OffsetMetadataManager) ---
 
-  async offsetCommit(request: OffsetCommitRequest, version: number): Promise<OffsetCommitResponse> {
-    const error = this.validateOffsetCommit(request)
-    const now = this.ctx.now()
-    const retentionMs = this.ctx.config().offsetsRetentionMinutes * 60_000
-    const commits: { topic: string; partition: number; offset: OffsetAndMetadata }[] = []
-    const codes = request.topics.map((t) =>
-      t.partitions.map((p) => {
-        if (error !== ErrorCode.NONE) return error
-        const metadata = p.committedMetadata ?? ''
-        if (Buffer.byteLength(metadata) > OFFSET_METADATA_MAX_BYTES) return ErrorCode.OFFSET_METADATA_TOO_LARGE
-        // v1 may set the commit time, v2-v4 a retention time: either gives the offset its own expiry.
-        const commitTimestamp = version === 1 && p.commitTimestamp >= 0n ? Number(p.commitTimestamp) : now
-        const expireTimestamp =
-          version === 1 && p.commitTimestamp >= 0n ? commitTimestamp + retentionMs : request.retentionTimeMs >= 0n ? now + Number(request.retentionTimeMs) : null
-        commits.push({ topic: t.name, partition: p.partitionIndex, offset: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp, expireTimestamp, recordOffset: -1 } })
-        return ErrorCode.NONE
-      }),
-    )
-    let writeError: number = ErrorCode.NONE
-    try {
-      await this.commit(request.groupId, commits)
-    } catch (err) {
-      writeError = errorCodeOf(err)
-    }
-    return {
-      throttleTimeMs: 0,
-      topics: request.topics.map((t, i) => ({
-        name: t.name,
-        partitions: t.partitions.map((p, j) => ({ partitionIndex: p.partitionIndex, errorCode: codes[i][j] === ErrorCode.NONE ? writeError : codes[i][j] })),
-      })),
-    }
+  offsetCommit(request: OffsetCommitRequest, version: number): Promise<OffsetCommitResponse> {
+    return this.offsets.offsetCommit(request, version)
   }
 
-  private validateOffsetCommit(request: OffsetCommitRequest): number {
-    return this.validateCommit(request.groupId, request.generationIdOrMemberEpoch, request.memberId, request.groupInstanceId, false)
-  }
-
-  /**
-   * Kafka's ClassicGroup.validateOffsetCommit; an unknown group is created only for a commit
-   * outside group management. A transactional commit is not held to the group's state: before
-   * TxnOffsetCommit v3 it carries no member at all, and a member may commit mid-rebalance.
-   */
-  private validateCommit(groupId: string, generation: number, memberId: string, groupInstanceId: string | null, transactional: boolean): number {
-    let group = this.groupMap.get(groupId)
-    if (!group) {
-      if (generation >= 0) return ErrorCode.ILLEGAL_GENERATION
-      group = this.simpleGroup(groupId)
-    }
-    if (group.is(S.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    // Generation -1: an admin tool or a consumer without group management; allowed only while nobody consumes.
-    if (generation < 0 && group.is(S.Empty)) return ErrorCode.NONE
-    if (generation >= 0 || memberId !== '' || groupInstanceId !== null) {
-      const error = this.classic.validateMember(group, memberId, groupInstanceId)
-      if (error !== ErrorCode.NONE) return error
-      if (generation !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
-    } else if (!transactional && !group.is(S.Empty)) {
-      return ErrorCode.UNKNOWN_MEMBER_ID
-    }
-    if (transactional) return ErrorCode.NONE
-    // The member has its new generation but not its assignment yet: let it finish the rebalance first.
-    if (group.is(S.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS
-    const member = group.member(memberId)!
-    member.sessionDeadline = this.ctx.now() + member.sessionTimeoutMs
-    return ErrorCode.NONE
-  }
-
-  /** Writes the commits and applies them once written. */
-  private async commit(groupId: string, commits: { topic: string; partition: number; offset: OffsetAndMetadata }[]): Promise<void> {
-    if (commits.length === 0) return
-    const first = await this.append(commits.map((c) => OffsetMetadataManager.commitRecord(groupId, c.topic, c.partition, c.offset)))
-    commits.forEach((c, i) => this.offsets.put(groupId, c.topic, c.partition, { ...c.offset, recordOffset: first + i }))
-  }
-
-  /**
-   * TxnOffsetCommit (Kafka's commitTransactionalOffset): the offsets go to the log in a
-   * transactional batch of the producer and stay pending, per producer id, until its
-   * transaction's marker reaches this partition (replayEndTransactionMarker). A failed write
-   * answers its error for every partition, as Kafka does.
-   */
-  async txnOffsetCommit(request: TxnOffsetCommitRequest, _version: number): Promise<TxnOffsetCommitResponse> {
-    type Partition = TxnOffsetCommitRequest['topics'][number]['partitions'][number]
-    const respond = (code: (partition: Partition) => number): TxnOffsetCommitResponse => ({
-      throttleTimeMs: 0,
-      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(p) })) })),
-    })
-    const error = this.validateCommit(request.groupId, request.generationId, request.memberId, request.groupInstanceId, true)
-    if (error !== ErrorCode.NONE) return respond(() => error)
-    const producer = { producerId: Number(request.producerId), producerEpoch: request.producerEpoch }
-    const now = this.ctx.now()
-    const tooLarge = (p: { committedMetadata: string | null }) => Buffer.byteLength(p.committedMetadata ?? '') > OFFSET_METADATA_MAX_BYTES
-    const commits = request.topics.flatMap((t) =>
-      t.partitions
-        .filter((p) => !tooLarge(p))
-        .map((p) => ({
-          topic: t.name,
-          partition: p.partitionIndex,
-          offset: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '', commitTimestamp: now, expireTimestamp: null, recordOffset: -1 } as OffsetAndMetadata,
-        })),
-    )
-    if (commits.length > 0) {
-      const written = this.append(
-        commits.map((c) => OffsetMetadataManager.commitRecord(request.groupId, c.topic, c.partition, c.offset)),
-        producer,
-      )
-      // Pending from the append on (as Kafka's uncommitted state), so a marker right behind it finds them.
-      const previous = commits.map((c) => this.offsets.putPending(producer.producerId, request.groupId, c.topic, c.partition, c.offset))
-      try {
-        const first = await written
-        commits.forEach((c, i) => (c.offset.recordOffset = first + i))
-      } catch (err) {
-        commits.forEach((c, i) => this.offsets.revertPending(producer.producerId, request.groupId, c.topic, c.partition, c.offset, previous[i]))
-        const code = errorCodeOf(err)
-        return respond(() => code)
-      }
-    }
-    return respond((p) => (tooLarge(p) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE))
+  txnOffsetCommit(request: TxnOffsetCommitRequest, version: number): Promise<TxnOffsetCommitResponse> {
+    return this.offsets.txnOffsetCommit(request, version)
   }
 
   /**
@@ -313,44 +198,8 @@ export class GroupCoordinatorShard {
     return this.offsets.pendingOffset(producerId, groupId, topic, partition)
   }
 
-  /**
-   * OffsetFetch answers committed offsets. With RequireStable (v7+), a partition that has a
-   * pending transactional offset answers UNSTABLE_OFFSET_COMMIT (offset -1) instead, as Kafka
-   * does in every version, v8's groups included: the error is the partition's, not the group's.
-   */
   offsetFetch(request: OffsetFetchRequest, version: number): OffsetFetchResponse {
-    const requireStable = version >= 7 && request.requireStable
-    if (version >= 8) {
-      const groups = request.groups.map((g) => ({ groupId: g.groupId, topics: this.fetchOffsets(g.groupId, g.topics, version, requireStable), errorCode: ErrorCode.NONE }))
-      return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups }
-    }
-    const topics = this.fetchOffsets(request.groupId, request.topics, version, requireStable)
-    return { throttleTimeMs: 0, topics, errorCode: ErrorCode.NONE, groups: [] }
-  }
-
-  /** Null topics: every committed offset of the group; listed partitions without one get offset -1. */
-  private fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, version: number, requireStable: boolean): OffsetFetchResponseTopics[] {
-    const entry = (topic: string, partitionIndex: number, committed: OffsetAndMetadata | undefined) => {
-      const unstable = requireStable && this.offsets.hasPendingTransactionalOffsets(groupId, topic, partitionIndex)
-      const o = unstable ? undefined : committed
-      return {
-        partitionIndex,
-        committedOffset: o?.offset ?? -1n,
-        committedLeaderEpoch: version >= 5 ? (o?.leaderEpoch ?? -1) : -1,
-        metadata: o?.metadata ?? '',
-        errorCode: unstable ? ErrorCode.UNSTABLE_OFFSET_COMMIT : ErrorCode.NONE,
-      }
-    }
-    if (topics !== null) {
-      return topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => entry(t.name, p, this.offsets.get(groupId, t.name, p))) }))
-    }
-    const byTopic = new Map<string, OffsetFetchResponseTopics>()
-    for (const { topic, partition, offset } of this.offsets.list(groupId)) {
-      let t = byTopic.get(topic)
-      if (!t) byTopic.set(topic, (t = { name: topic, partitions: [] }))
-      t.partitions.push(entry(topic, partition, offset))
-    }
-    return [...byTopic.values()]
+    return this.offsets.offsetFetch(request, version)
   }
 
   // --- Admin APIs ---
@@ -499,7 +348,7 @@ export class GroupCoordinatorShard {
       throw new KafkaError('NON_EMPTY_GROUP', `Group ${groupId} is ${group.state} with ${group.members.size} member(s): stop its consumers before resetting offsets`)
     }
     const now = this.ctx.now()
-    await this.commit(
+    await this.offsets.commit(
       groupId,
       plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: { offset: BigInt(p.offset), leaderEpoch: -1, metadata: '', commitTimestamp: now, expireTimestamp: null, recordOffset: -1 } })),
     )
