@@ -1,6 +1,6 @@
 // FindCoordinator (10) and the classic group APIs: JoinGroup (11), Heartbeat (12),
 // LeaveGroup (13), SyncGroup (14), OffsetCommit (8), OffsetFetch (9), DescribeGroups (15),
-// ListGroups (16), DeleteGroups (42), OffsetDelete (47), TxnOffsetCommit (28). Each group goes to the shard of its
+// ListGroups (16), DeleteGroups (42), OffsetDelete (47). Each group goes to the shard of its
 // __consumer_offsets partition; a broker that does not lead that partition answers
 // NOT_COORDINATOR (COORDINATOR_LOAD_IN_PROGRESS while it loads), and the client asks again.
 import { ErrorCode, KafkaError } from '../../errors'
@@ -120,7 +120,7 @@ export async function handleOffsetCommit(context: BrokerContext, request: M.Offs
 }
 
 /**
- * TxnOffsetCommit, as Kafka's KafkaApis: an empty group id is INVALID_GROUP_ID, unknown
+ * TxnOffsetCommit (28), as Kafka's KafkaApis: an empty group id is INVALID_GROUP_ID, unknown
  * partitions answer UNKNOWN_TOPIC_OR_PARTITION without reaching the coordinator, and before v2
  * (clients older than 2.0 crash on it) COORDINATOR_LOAD_IN_PROGRESS is COORDINATOR_NOT_AVAILABLE.
  */
