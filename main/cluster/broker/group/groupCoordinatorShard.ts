@@ -41,9 +41,9 @@ import {
   GroupMetadataManager,
   errorCodeOf,
 } from './groupMetadataManager'
-import { NO_PRODUCER_ID, type OffsetAndMetadata, OffsetMetadataManager, type TransactionalProducer } from './offsetMetadataManager'
+import { NO_PRODUCER_ID, type OffsetAndMetadata, OffsetMetadataManager, type TransactionalProducer, type VerifyTransaction } from './offsetMetadataManager'
 
-export type { TransactionalProducer }
+export type { TransactionalProducer, VerifyTransaction }
 
 export interface GroupCoordinatorShardOptions {
   /** The __consumer_offsets partition this shard owns. */
@@ -61,6 +61,8 @@ export interface GroupCoordinatorShardOptions {
   uuid?: () => string
   /** Told when a group completes a rebalance. */
   onRebalanced?: (rebalance: GroupRebalance) => void
+  /** KIP-890 part 1 for TxnOffsetCommit: whether this partition is in the producer's transaction (absent: not verified). */
+  verifyTransaction?: VerifyTransaction
 }
 
 export type { GroupRebalance }
@@ -116,7 +118,7 @@ export class GroupCoordinatorShard {
       onRebalanced: (group) => options.onRebalanced?.({ groupId: group.groupId, generationId: group.generationId, protocol: group.protocolName, members: group.members.size }),
     }
     this.classic = new GroupMetadataManager(this.ctx)
-    this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append)
+    this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append, options.verifyTransaction)
     this.nextOffsetsCleanupMs = options.now() + options.config().offsetsRetentionCheckIntervalMs
   }
 
