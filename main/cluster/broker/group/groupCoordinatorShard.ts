@@ -67,7 +67,6 @@ export interface GroupCoordinatorShardOptions {
 
 export type { GroupRebalance }
 
-
 export interface LoadRecord {
   key: Buffer | null
   value: Buffer | null
@@ -84,7 +83,6 @@ export interface LoadMarker {
 }
 
 export type LoadEntry = LoadRecord | LoadMarker
-
 
 /** What a transactional write may answer as is: the producer's own errors. */
 const PRODUCER_ERRORS: ErrorName[] = ['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_TXN_STATE', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_ID_MAPPING']
