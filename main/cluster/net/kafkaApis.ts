@@ -28,6 +28,7 @@ import {
   handleOffsetDelete,
   handleOffsetFetch,
   handleSyncGroup,
+  handleTxnOffsetCommit,
 } from './apis/groups'
 import type { BrokerContext } from './context'
 import { testHook } from './testHooks'
@@ -90,6 +91,8 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [16, { name: 'ListGroups', minVersion: 0, maxVersion: 5, handle: handleListGroups as Handler }],
   [42, { name: 'DeleteGroups', minVersion: 0, maxVersion: 2, handle: handleDeleteGroups as Handler }],
   [47, { name: 'OffsetDelete', minVersion: 0, maxVersion: 0, handle: handleOffsetDelete as Handler }],
+  // Transactional offset commits: pending in the group coordinator until the transaction's marker.
+  [28, { name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 4, handle: handleTxnOffsetCommit as Handler }],
   // Transactions (issue 16), the partition side: markers appended by the partition leader.
   [27, { name: 'WriteTxnMarkers', minVersion: 0, maxVersion: 1, handle: handleWriteTxnMarkers as Handler }],
 ])
