@@ -5,7 +5,7 @@
 import { KafkaError } from '../errors'
 import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/messages'
 import type * as M from '../protocol/messages'
-import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders, handleInitProducerId } from './apis/admin'
+import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders } from './apis/admin'
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './apis/configs'
 import { handleDescribeTopicPartitions } from './apis/describeTopicPartitions'
 import { handleFetch } from './apis/fetch'
@@ -28,6 +28,14 @@ import {
   handleOffsetFetch,
   handleSyncGroup,
 } from './apis/groups'
+import {
+  handleAddOffsetsToTxn,
+  handleAddPartitionsToTxn,
+  handleDescribeTransactions,
+  handleEndTxn,
+  handleInitProducerId,
+  handleListTransactions,
+} from './apis/transactions'
 import type { BrokerContext } from './context'
 import { testHook } from './testHooks'
 
@@ -89,6 +97,13 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [16, { name: 'ListGroups', minVersion: 0, maxVersion: 5, handle: handleListGroups as Handler }],
   [42, { name: 'DeleteGroups', minVersion: 0, maxVersion: 2, handle: handleDeleteGroups as Handler }],
   [47, { name: 'OffsetDelete', minVersion: 0, maxVersion: 0, handle: handleOffsetDelete as Handler }],
+  // The transaction coordinator. EndTxn v5 (KIP-890 part 2's epoch bump per transaction) is
+  // newer than our definitions; InitProducerId above goes to net/apis/transactions.ts too.
+  [24, { name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5, handle: handleAddPartitionsToTxn as Handler }],
+  [25, { name: 'AddOffsetsToTxn', minVersion: 0, maxVersion: 4, handle: handleAddOffsetsToTxn as Handler }],
+  [26, { name: 'EndTxn', minVersion: 0, maxVersion: 4, handle: handleEndTxn as Handler }],
+  [65, { name: 'DescribeTransactions', minVersion: 0, maxVersion: 0, handle: handleDescribeTransactions as Handler }],
+  [66, { name: 'ListTransactions', minVersion: 0, maxVersion: 1, handle: handleListTransactions as Handler }],
 ])
 
 function apiKeys(): M.ApiVersionsResponse['apiKeys'] {
