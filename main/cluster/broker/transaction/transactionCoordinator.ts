@@ -133,7 +133,7 @@ export class TransactionCoordinator {
       const transit = await this.prepareInitProducerIdTransit(transactionTimeoutMs, metadata, expected)
       if (transit.state === TransactionState.PrepareEpochFence) {
         // Abort the ongoing transaction first; the client retries and gets a second bump.
-        const ended = await this.endTransaction(transactionalId, transit.producerId, transit.producerEpoch, false, false)
+        const ended = await this.abortWithFence(metadata, transit)
         return error(ended.errorCode !== ErrorCode.NONE ? ended.errorCode : ErrorCode.CONCURRENT_TRANSACTIONS)
       }
       await this.stateManager.appendTransactionToLog(transactionalId, coordinatorEpoch, transit)
@@ -279,6 +279,13 @@ export class TransactionCoordinator {
     return { errorCode: ErrorCode.NONE, producerId: still.producerId, producerEpoch: still.producerEpoch }
   }
 
+  /** Aborts the ongoing transaction at the fence's bumped epoch; a fence that went nowhere is dropped. */
+  private async abortWithFence(m: TransactionMetadata, fence: TxnTransitMetadata): Promise<EndTxnResult> {
+    const ended = await this.endTransaction(m.transactionalId, fence.producerId, fence.producerEpoch, false, false)
+    if (m.pendingState === TransactionState.PrepareEpochFence) m.pendingState = null
+    return ended
+  }
+
   /**
    * Kafka's addTxnMarkersToSend and what follows it: the markers of a transaction in
    * PrepareCommit / PrepareAbort, then CompleteCommit / CompleteAbort written (retried while
@@ -343,7 +350,7 @@ export class TransactionCoordinator {
       if (!m || m.producerId !== t.producerId || m.pendingTransitionInProgress) continue
       const fence = m.prepareFenceProducerEpoch()
       this.options.log(`aborting transactional id ${t.transactionalId} (producer id ${m.producerId}): open longer than its timeout of ${m.txnTimeoutMs} ms`)
-      void this.endTransaction(t.transactionalId, fence.producerId, fence.producerEpoch, false, false).then((r) => {
+      void this.abortWithFence(m, fence).then((r) => {
         if (r.errorCode !== ErrorCode.NONE) this.options.log(`rolling back the timed out transaction of ${t.transactionalId} failed with error ${r.errorCode}`)
       })
     }
