@@ -151,13 +151,8 @@ export class Broker {
 
   /** The transaction coordinator's markers: to this broker's replica manager, or to the leader's over the peer link. */
   private writeTxnMarkersTo(brokerId: number, request: M.WriteTxnMarkersRequest): Promise<M.WriteTxnMarkersResponse> {
-    // The writeTxnMarkers seam (ReplicaManager.writeTxnMarkers and the BrokerApi RPC) comes from the txn-log part.
-    const rm = this.replicaManager as unknown as { writeTxnMarkers?: (r: M.WriteTxnMarkersRequest) => Promise<M.WriteTxnMarkersResponse> }
-    if (brokerId === this.init.brokerId) {
-      if (!rm.writeTxnMarkers) return Promise.reject(new KafkaError('UNKNOWN_SERVER_ERROR', 'This broker cannot write transaction markers yet'))
-      return rm.writeTxnMarkers(request)
-    }
-    const peer = this.peers.get(brokerId)?.client as unknown as { call(api: string, body: unknown, transfer: [], timeoutMs: number): Promise<M.WriteTxnMarkersResponse> } | undefined
+    if (brokerId === this.init.brokerId) return this.replicaManager.writeTxnMarkers(request)
+    const peer = this.peers.get(brokerId)?.client
     if (!peer) return Promise.reject(new KafkaError('BROKER_NOT_AVAILABLE', `No link to broker ${brokerId}`))
     return peer.call('writeTxnMarkers', request, [], FORWARD_TIMEOUT_MS)
   }
@@ -299,6 +294,7 @@ export class Broker {
       },
       initProducerId: () => this.initProducerId(),
       verifyTxnPartitions: (body) => this.verifyLocally(body),
+      writeTxnMarkers: (body) => rm.writeTxnMarkers(body),
       connectController: ({ port }) => this.connectController(port),
       connectPeer: ({ brokerId, port }) => this.connectPeer(brokerId, port, handlers),
       disconnectPeer: ({ brokerId }) => this.disconnectPeer(brokerId),

@@ -15,6 +15,7 @@ import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } fr
 import { handleProduce } from './apis/produce'
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './apis/reassignments'
 import { handleDescribeProducers } from './apis/producers'
+import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import {
   handleDeleteGroups,
   handleDescribeGroups,
@@ -110,6 +111,8 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [26, { name: 'EndTxn', minVersion: 0, maxVersion: 4, handle: handleEndTxn as Handler }],
   [65, { name: 'DescribeTransactions', minVersion: 0, maxVersion: 0, handle: handleDescribeTransactions as Handler }],
   [66, { name: 'ListTransactions', minVersion: 0, maxVersion: 1, handle: handleListTransactions as Handler }],
+  // Transactions (issue 16), the partition side: markers appended by the partition leader.
+  [27, { name: 'WriteTxnMarkers', minVersion: 0, maxVersion: 1, handle: handleWriteTxnMarkers as Handler }],
 ])
 
 function apiKeys(): M.ApiVersionsResponse['apiKeys'] {

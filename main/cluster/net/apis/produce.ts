@@ -119,6 +119,12 @@ function transactionalProducerOf(records: Buffer | null): { producerId: number; 
   return null
 }
 
+/** Kafka's UnifiedLog.hasOngoingTransaction: this replica's log has the producer's transaction open, at this epoch. */
+function hasOngoingTransaction(context: BrokerContext, topic: string, partition: number, producer: { producerId: number; producerEpoch: number }): boolean {
+  const entry = context.replicaManager.getPartition(topic, partition)?.log.producerStateManager.activeProducers.get(producer.producerId)
+  return entry !== undefined && entry.currentTxnFirstOffset >= 0 && entry.producerEpoch === producer.producerEpoch
+}
+
 /**
  * KIP-890 part 1 (Kafka's AddPartitionsToTxnManager): the coordinator of the transactional id
  * confirms each partition with transactional batches is in the producer's ongoing
@@ -134,14 +140,15 @@ async function verifyTransactionalPartitions(context: BrokerContext, request: M.
       const producer = transactionalProducerOf(p.records)
       if (!producer) continue
       producers.set(`${producer.producerId}/${producer.producerEpoch}`, producer)
-      toVerify.push({ topic: t.name, partition: p.index })
+      // As Kafka: a partition where this producer's transaction is already ongoing needs no check.
+      if (!hasOngoingTransaction(context, t.name, p.index, producer)) toVerify.push({ topic: t.name, partition: p.index })
     }
   }
-  if (toVerify.length === 0) return refused
   if (producers.size > 1) {
-    for (const tp of toVerify) refused.set(tpKey(tp.topic, tp.partition), { index: tp.partition, errorCode: ErrorCode.INVALID_PRODUCER_ID_MAPPING, errorMessage: 'Transactional records contained more than one producer ID' })
+    for (const tp of request.topicData.flatMap((t) => t.partitionData.filter((p) => transactionalProducerOf(p.records)).map((p) => ({ topic: t.name, partition: p.index })))) refused.set(tpKey(tp.topic, tp.partition), { index: tp.partition, errorCode: ErrorCode.INVALID_PRODUCER_ID_MAPPING, errorMessage: 'Transactional records contained more than one producer ID' })
     return refused
   }
+  if (toVerify.length === 0) return refused
   const [producer] = producers.values()
   const answer = await context
     .verifyTxnPartitions({ transactionalId: request.transactionalId!, producerId: producer.producerId, producerEpoch: producer.producerEpoch, partitions: toVerify })
