@@ -154,7 +154,8 @@ export class Broker {
     if (brokerId === this.init.brokerId) return this.replicaManager.writeTxnMarkers(request)
     const peer = this.peers.get(brokerId)?.client
     if (!peer) return Promise.reject(new KafkaError('BROKER_NOT_AVAILABLE', `No link to broker ${brokerId}`))
-    return peer.call('writeTxnMarkers', request, [], FORWARD_TIMEOUT_MS)
+    // A little longer than the leader waits for acks=all (30 s), so its own answer comes first.
+    return peer.call('writeTxnMarkers', request, [], FORWARD_TIMEOUT_MS + 5000)
   }
 
   /** KIP-890 part 1: the coordinator of the transactional id says which partitions are in the transaction. */
