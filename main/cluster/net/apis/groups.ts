@@ -122,6 +122,33 @@ export async function handleOffsetCommit(context: BrokerContext, request: M.Offs
   return { throttleTimeMs: 0, topics: [...answered].map(([name, partitions]) => ({ name, partitions })) }
 }
 
+/**
+ * TxnOffsetCommit (28), as Kafka's KafkaApis: an empty group id is INVALID_GROUP_ID, unknown
+ * partitions answer UNKNOWN_TOPIC_OR_PARTITION without reaching the coordinator, and before v2
+ * (clients older than 2.0 crash on it) COORDINATOR_LOAD_IN_PROGRESS is COORDINATOR_NOT_AVAILABLE.
+ */
+export async function handleTxnOffsetCommit(context: BrokerContext, request: M.TxnOffsetCommitRequest, version: number): Promise<M.TxnOffsetCommitResponse> {
+  const image = context.image()
+  const answered = new Map<string, M.TxnOffsetCommitResponse['topics'][number]['partitions']>()
+  const answer = (name: string, partitions: { partitionIndex: number; errorCode: number }[]) => answered.set(name, [...(answered.get(name) ?? []), ...partitions])
+  const known: M.TxnOffsetCommitRequest['topics'] = []
+  for (const t of request.topics) {
+    const partitions = image.topicsByName.get(t.name)?.partitions
+    const unknown = t.partitions.filter((p) => !partitions?.[p.partitionIndex])
+    if (unknown.length) answer(t.name, unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })))
+    if (unknown.length < t.partitions.length) known.push({ ...t, partitions: t.partitions.filter((p) => partitions?.[p.partitionIndex]) })
+  }
+  const shard = request.groupId === '' ? ErrorCode.INVALID_GROUP_ID : route(context, request.groupId)
+  const committed: M.TxnOffsetCommitResponse['topics'] = !known.length
+    ? []
+    : typeof shard !== 'number'
+      ? (await shard.txnOffsetCommit({ ...request, topics: known }, version)).topics
+      : known.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) }))
+  for (const t of committed) answer(t.name, t.partitions)
+  const loading = (code: number) => (version < 2 && code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode.COORDINATOR_NOT_AVAILABLE : code)
+  return { throttleTimeMs: 0, topics: [...answered].map(([name, partitions]) => ({ name, partitions: partitions.map((p) => ({ ...p, errorCode: loading(p.errorCode) })) })) }
+}
+
 export async function handleOffsetDelete(context: BrokerContext, request: M.OffsetDeleteRequest, version: number): Promise<M.OffsetDeleteResponse> {
   const shard = route(context, request.groupId)
   return typeof shard !== 'number' ? shard.offsetDelete(request, version) : { errorCode: shard, throttleTimeMs: 0, topics: [] }
