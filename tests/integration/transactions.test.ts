@@ -109,6 +109,34 @@ describe('transactions with kafkajs', () => {
     await producer.disconnect()
   }, 60_000)
 
+  it('sends offsets in a transaction: committed with a commit, dropped with an abort', async () => {
+    const c = await fixture.start(CONFIGS, 1)
+    await createTopic(c, 'offsets-in')
+    await createTopic(c, 'offsets-out')
+    const producer = await transactionalProducer(c, 'tx-offsets')
+    const admin = kafka(c).admin()
+    await admin.connect()
+    const committedOffset = async () => (await admin.fetchOffsets({ groupId: 'copier', topics: ['offsets-in'] }))[0].partitions[0].offset
+
+    const kept = await producer.transaction()
+    await kept.send({ topic: 'offsets-out', messages: [{ value: 'copied' }] })
+    await kept.sendOffsets({ consumerGroupId: 'copier', topics: [{ topic: 'offsets-in', partitions: [{ partition: 0, offset: '5' }] }] })
+    expect((await describeTxn(c, 'tx-offsets')).topics.map((t) => t.topic).sort()).toEqual(['__consumer_offsets', 'offsets-out'])
+    await kept.commit()
+    await eventually('the offset committed by the marker', async () => (await committedOffset()) === '5')
+
+    const dropped = await producer.transaction()
+    await dropped.send({ topic: 'offsets-out', messages: [{ value: 'not copied' }] })
+    await dropped.sendOffsets({ consumerGroupId: 'copier', topics: [{ topic: 'offsets-in', partitions: [{ partition: 0, offset: '9' }] }] })
+    await dropped.abort()
+    await eventually('the abort completed', async () => (await describeTxn(c, 'tx-offsets')).transactionState === 'CompleteAbort')
+    expect(await committedOffset()).toBe('5')
+    const markers = (await batchesOf(c, 'offsets-out')).filter((b) => b.isControl).map(markerType)
+    expect(markers).toEqual(['COMMIT', 'ABORT'])
+    await admin.disconnect()
+    await producer.disconnect()
+  }, 60_000)
+
   it('fences the first producer when a second one initializes the same transactional id', async () => {
     const c = await fixture.start(CONFIGS, 1)
     await createTopic(c, 'zombies')
