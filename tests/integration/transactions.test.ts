@@ -160,6 +160,31 @@ describe('transactions with kafkajs', () => {
     await zombie.disconnect().catch(() => undefined)
   }, 60_000)
 
+  it('aborts the ongoing transaction of a producer whose transactional id is initialized again', async () => {
+    const c = await fixture.start(CONFIGS, 1)
+    await createTopic(c, 'reinit')
+    const zombie = await transactionalProducer(c, 'tx-reinit')
+    const open = await zombie.transaction()
+    await open.send({ topic: 'reinit', messages: [{ value: 'never committed' }] })
+    // The coordinator fences the epoch, aborts, and answers CONCURRENT_TRANSACTIONS until done; kafkajs retries.
+    const successor = await transactionalProducer(c, 'tx-reinit')
+    const txn = await successor.transaction()
+    const d = await describeTxn(c, 'tx-reinit')
+    // Epoch 1 fenced the ongoing transaction, epoch 2 is the successor's.
+    expect(d.producerEpoch).toBe(2)
+    expect(d.transactionState).toBe('Empty')
+    await expect(open.commit()).rejects.toMatchObject({ type: 'INVALID_PRODUCER_EPOCH' })
+    await txn.send({ topic: 'reinit', messages: [{ value: 'committed' }] })
+    await txn.commit()
+    const batches = await eventually('both markers', async () => {
+      const b = await batchesOf(c, 'reinit')
+      return b.filter((x) => x.isControl).length === 2 ? b : undefined
+    })
+    expect(batches.map((b) => (b.isControl ? markerType(b) : b.records[0].value!.toString()))).toEqual(['never committed', 'ABORT', 'committed', 'COMMIT'])
+    await successor.disconnect()
+    await zombie.disconnect().catch(() => undefined)
+  }, 60_000)
+
   it('refuses a transaction timeout above transaction.max.timeout.ms', async () => {
     const c = await fixture.start({ ...CONFIGS, 'transaction.max.timeout.ms': '5000' }, 1)
     const producer = kafka(c).producer({ transactionalId: 'tx-too-long', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 6000 })
