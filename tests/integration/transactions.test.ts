@@ -212,6 +212,32 @@ describe('transactions with kafkajs', () => {
     await producer.disconnect().catch(() => undefined)
   }, 60_000)
 
+  it('expires a transactional id idle past transactional.id.expiration.ms', async () => {
+    const c = await fixture.start({ ...CONFIGS, 'transactional.id.expiration.ms': '800', 'transaction.remove.expired.transaction.cleanup.interval.ms': '200' }, 1)
+    await createTopic(c, 'expiring')
+    const producer = await transactionalProducer(c, 'tx-expiring')
+    const txn = await producer.transaction()
+    await txn.send({ topic: 'expiring', messages: [{ value: 'once' }] })
+    await txn.commit()
+    const before = await eventually('the commit completed', async () => {
+      const d = await describeTxn(c, 'tx-expiring')
+      return d.transactionState === 'CompleteCommit' ? d : undefined
+    })
+    const gone = await eventually('the id expired', async () => {
+      const d = await describeTxn(c, 'tx-expiring')
+      return d.errorCode === ErrorCode.TRANSACTIONAL_ID_NOT_FOUND ? d : undefined
+    })
+    expect(gone.transactionState).toBe('')
+    await producer.disconnect()
+    // The same id starts over with a new producer id.
+    const again = await transactionalProducer(c, 'tx-expiring')
+    await again.transaction()
+    const d = await describeTxn(c, 'tx-expiring')
+    expect(d.producerId).not.toBe(before.producerId)
+    expect(d.producerEpoch).toBe(0)
+    await again.disconnect()
+  }, 60_000)
+
   it('answers ListTransactions with state, producer id and duration filters', async () => {
     const c = await fixture.start(CONFIGS, 1)
     await createTopic(c, 'listed')
