@@ -348,7 +348,13 @@ export class TransactionCoordinator {
       }
       const m = entry?.metadata
       if (!m || m.producerId !== t.producerId || m.pendingTransitionInProgress) continue
-      const fence = m.prepareFenceProducerEpoch()
+      let fence: TxnTransitMetadata
+      try {
+        fence = m.prepareFenceProducerEpoch()
+      } catch (err) {
+        this.options.log(`cannot abort the timed out transaction of ${t.transactionalId}: ${(err as Error).message}`)
+        continue
+      }
       this.options.log(`aborting transactional id ${t.transactionalId} (producer id ${m.producerId}): open longer than its timeout of ${m.txnTimeoutMs} ms`)
       void this.abortWithFence(m, fence).then((r) => {
         if (r.errorCode !== ErrorCode.NONE) this.options.log(`rolling back the timed out transaction of ${t.transactionalId} failed with error ${r.errorCode}`)
