@@ -56,6 +56,23 @@ async function batchesOf(cluster: Cluster, topic: string, partition = 0) {
   }
 }
 
+/** A read_committed Fetch of one partition at its leader. */
+async function readCommitted(cluster: Cluster, topic: string, partition: number) {
+  const client = await RawClient.connect(cluster.bootstrapServers)
+  try {
+    const metadata = await client.request(3, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
+    const leader = metadata.brokers.find((b) => b.nodeId === metadata.topics[0].partitions.find((p) => p.partitionIndex === partition)!.leaderId)!
+    const leaderClient = await RawClient.connect(`${leader.host}:${leader.port}`)
+    try {
+      return (await leaderClient.request(1, 12, consumerFetch({ topic, partition, isolationLevel: 1 }))).responses[0].partitions[0]
+    } finally {
+      leaderClient.close()
+    }
+  } finally {
+    client.close()
+  }
+}
+
 /** Control records: key int16 version, int16 type (0 ABORT, 1 COMMIT). */
 function markerType(batch: ReturnType<typeof decodeRecordBatches> extends Generator<infer B> ? B : never): 'COMMIT' | 'ABORT' {
   return batch.records[0].key!.readInt16BE(2) === 1 ? 'COMMIT' : 'ABORT'
@@ -104,6 +121,10 @@ describe('transactions with kafkajs', () => {
     })
     expect(partition0.map((b) => (b.isControl ? markerType(b) : b.records[0].value!.toString()))).toEqual(['committed-1', 'COMMIT', 'aborted-1', 'ABORT'])
     expect(partition0.every((b) => b.isTransactional && b.producerId === partition0[0].producerId)).toBe(true)
+    // read_committed: the LSO is past both markers, and the aborted transaction is listed for the reader to drop.
+    const committedRead = await readCommitted(c, 'txn-out', 0)
+    expect(Number(committedRead.lastStableOffset)).toBe(4)
+    expect(committedRead.abortedTransactions!.map((a) => Number(a.firstOffset))).toEqual([2])
     const partition1 = await batchesOf(c, 'txn-out', 1)
     expect(partition1.map((b) => (b.isControl ? markerType(b) : b.records[0].value!.toString()))).toEqual(['committed-2', 'COMMIT'])
     await producer.disconnect()

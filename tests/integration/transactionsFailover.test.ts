@@ -56,6 +56,18 @@ describe('transaction coordinator failover', () => {
     const prepared = await onBroker(c, coordinator, (client) => client.request(65, 0, { transactionalIds: ['tx-failover'] }))
     expect(prepared.transactionStates[0].transactionState).toBe('PrepareCommit')
     expect(prepared.transactionStates[0].topics).toEqual([{ topic: 'failover', partitions: [0] }])
+    // While its markers are pending (CompleteCommit is the pending state), Kafka answers every
+    // change CONCURRENT_TRANSACTIONS, even an abort that PrepareCommit alone would call invalid.
+    const { producerId, producerEpoch } = prepared.transactionStates[0]
+    await onBroker(c, coordinator, async (client) => {
+      const endTxn = (committed: boolean) => client.request(26, 3, { transactionalId: 'tx-failover', producerId, producerEpoch, committed })
+      expect((await endTxn(true)).errorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+      expect((await endTxn(false)).errorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+      const init = await client.request(22, 4, { transactionalId: 'tx-failover', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })
+      expect(init.errorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+      const add = await client.request(24, 3, { transactions: [], v3AndBelowTransactionalId: 'tx-failover', v3AndBelowProducerId: producerId, v3AndBelowProducerEpoch: producerEpoch, v3AndBelowTopics: [{ name: 'failover', partitions: [0] }] })
+      expect(add.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+    })
 
     await c.crashBroker(coordinator)
     await c.healAllLinks()
