@@ -91,4 +91,41 @@ describe('transaction coordinator failover', () => {
     expect(Number(partition.lastStableOffset)).toBe(2)
     await producer.disconnect().catch(() => undefined)
   }, 90_000)
+
+  it('keeps an open transaction over a restart of the whole cluster, and ends it afterwards', async () => {
+    const configs = { 'transaction.state.log.num.partitions': '3', 'offsets.topic.num.partitions': '3' }
+    let c = await fixture.start(configs, 1)
+    const kafka = new Kafka({ brokers: c.bootstrapServers.split(','), clientId: 'restart', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'restarted', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true })
+    await admin.disconnect()
+    const producer = kafka.producer({ transactionalId: 'tx-restart', idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+    const txn = await producer.transaction()
+    await txn.send({ topic: 'restarted', messages: [{ value: 'open across the restart' }] })
+    await producer.disconnect()
+    const before = await onBroker(c, 1, (client) => client.request(65, 0, { transactionalIds: ['tx-restart'] }))
+    expect(before.transactionStates[0].transactionState).toBe('Ongoing')
+
+    await fixture.stop()
+    c = await fixture.start(configs, 1)
+    const after = await eventually('the transaction loaded again', () =>
+      onBroker(c, 1, async (client) => {
+        const d = (await client.request(65, 0, { transactionalIds: ['tx-restart'] })).transactionStates[0]
+        return d.errorCode === ErrorCode.NONE ? d : undefined
+      }),
+    )
+    const { producerId, producerEpoch, transactionStartTimeMs, topics } = before.transactionStates[0]
+    expect(after).toMatchObject({ transactionState: 'Ongoing', producerId, producerEpoch, transactionStartTimeMs, topics })
+    await onBroker(c, 1, async (client) => {
+      const ended = await client.request(26, 3, { transactionalId: 'tx-restart', producerId, producerEpoch, committed: false })
+      expect(ended.errorCode).toBe(ErrorCode.NONE)
+    })
+    await eventually('the abort completed', () =>
+      onBroker(c, 1, async (client) => (await client.request(65, 0, { transactionalIds: ['tx-restart'] })).transactionStates[0].transactionState === 'CompleteAbort'),
+    )
+    const fetched = await onBroker(c, 1, (client) => client.request(1, 12, consumerFetch({ topic: 'restarted', isolationLevel: 1 })))
+    expect(fetched.responses[0].partitions[0].abortedTransactions!.map((a) => Number(a.firstOffset))).toEqual([0])
+  }, 90_000)
 })
