@@ -347,6 +347,13 @@ describe('the coordinator on the wire', () => {
       expect((await produce(9)).responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE)
       const end = await client.request(26, 1, { transactionalId: 'tx-raw', producerId: init.producerId, producerEpoch: init.producerEpoch, committed: false })
       expect(end.errorCode).toBe(ErrorCode.NONE)
+      // transaction.partition.verification.enable=false (cluster-wide, dynamic) turns the check off, as in Kafka.
+      await c.alterConfigs({ broker: '' }, { 'transaction.partition.verification.enable': 'false' })
+      const unverified = await eventually('an unverified transactional append', async () => {
+        const r = await client.request(0, 9, { transactionalId: 'tx-raw', acks: -1, timeoutMs: 5000, topicData: [{ name: 'unadded', partitionData: [{ index: 1, records }] }] })
+        return r.responses[0].partitionResponses[0].errorCode === ErrorCode.NONE ? r : undefined
+      })
+      expect(unverified.responses[0].partitionResponses[0].baseOffset).toBe(0n)
     } finally {
       client.close()
     }

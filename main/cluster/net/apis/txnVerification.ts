@@ -2,6 +2,7 @@
 // verification in ReplicaManager.handleProduceAppend): before transactional batches are
 // appended, the coordinator of the transactional id confirms each partition is in the
 // producer's ongoing transaction; its errors become what Kafka's producers expect.
+import { brokerConfigKey, describeBrokerConfig } from '../../config'
 import { ErrorCode, errorName } from '../../errors'
 import { readBatchHeader, RECORD_BATCH_OVERHEAD, TRANSACTIONAL_FLAG_MASK, batchSizeAt } from '../../protocol/batchHeader'
 import { TRANSACTION_ABORTABLE, tpKey } from '../../broker/transaction'
@@ -45,6 +46,7 @@ function hasOngoingTransaction(context: BrokerContext, topic: string, partition:
  */
 export async function verifyTransactionalPartitions(context: BrokerContext, request: M.ProduceRequest, version: number): Promise<Map<string, PartitionAnswer>> {
   const refused = new Map<string, PartitionAnswer>()
+  if (describeBrokerConfig(brokerConfigKey('transaction.partition.verification.enable')!, context.brokerConfigs()).typedValue !== true) return refused
   const toVerify: Array<{ topic: string; partition: number }> = []
   const producers = new Map<string, { producerId: number; producerEpoch: number }>()
   for (const t of request.topicData) {
