@@ -130,6 +130,31 @@ describe('transactions with kafkajs', () => {
     await producer.disconnect()
   }, 60_000)
 
+  it('shows read_committed consumers only committed records, read_uncommitted ones all', async () => {
+    const c = await fixture.start({ ...CONFIGS, 'group.initial.rebalance.delay.ms': '0' }, 1)
+    await createTopic(c, 'isolation')
+    const producer = await transactionalProducer(c, 'tx-isolation')
+    for (const [value, commit] of [['a', true], ['b', false], ['c', true]] as const) {
+      const txn = await producer.transaction()
+      await txn.send({ topic: 'isolation', messages: [{ value }] })
+      await (commit ? txn.commit() : txn.abort())
+    }
+    const read = async (readUncommitted: boolean) => {
+      const consumer = kafka(c).consumer({ groupId: `reader-${readUncommitted}`, readUncommitted, maxWaitTimeInMs: 100 })
+      await consumer.connect()
+      await consumer.subscribe({ topic: 'isolation', fromBeginning: true })
+      const values: string[] = []
+      await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) })
+      await eventually('records read', () => values.length >= (readUncommitted ? 3 : 2), 20_000)
+      await new Promise((r) => setTimeout(r, 300))
+      await consumer.disconnect()
+      return values
+    }
+    expect(await read(false)).toEqual(['a', 'c'])
+    expect(await read(true)).toEqual(['a', 'b', 'c'])
+    await producer.disconnect()
+  }, 60_000)
+
   it('sends offsets in a transaction: committed with a commit, dropped with an abort', async () => {
     const c = await fixture.start(CONFIGS, 1)
     await createTopic(c, 'offsets-in')
