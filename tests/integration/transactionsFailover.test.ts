@@ -128,4 +128,32 @@ describe('transaction coordinator failover', () => {
     const fetched = await onBroker(c, 1, (client) => client.request(1, 12, consumerFetch({ topic: 'restarted', isolationLevel: 1 })))
     expect(fetched.responses[0].partitions[0].abortedTransactions!.map((a) => Number(a.firstOffset))).toEqual([0])
   }, 90_000)
+
+  it('sends a marker again to the new leader when the partition leader crashes before it got it', async () => {
+    const c = await fixture.start({ 'transaction.state.log.num.partitions': '3', 'offsets.topic.num.partitions': '3' }, 3)
+    const coordinator = await coordinatorOf(c, 'tx-moving', 1)
+    const leader = c.brokerIds.find((id) => id !== coordinator)!
+    const third = c.brokerIds.find((id) => id !== coordinator && id !== leader)!
+    const kafka = new Kafka({ brokers: c.bootstrapServers.split(','), clientId: 'moving', logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100 } })
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'moving', replicaAssignment: [{ partition: 0, replicas: [leader, third, coordinator] }] }], waitForLeaders: true })
+    await admin.disconnect()
+    const producer = kafka.producer({ transactionalId: 'tx-moving', idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+    const txn = await producer.transaction()
+    await txn.send({ topic: 'moving', messages: [{ value: 'moved with its marker' }] })
+    await c.setLinkFault(coordinator, leader, { mode: 'cut' })
+    await txn.commit()
+    // The marker cannot reach the leader; the leader dies, and the third broker takes the partition over.
+    await c.crashBroker(leader)
+    await eventually('the commit completed through the new leader', () =>
+      onBroker(c, coordinator, async (client) => (await client.request(65, 0, { transactionalIds: ['tx-moving'] })).transactionStates[0].transactionState === 'CompleteCommit'),
+      60_000,
+    )
+    const fetched = await onBroker(c, third, (client) => client.request(1, 12, consumerFetch({ topic: 'moving', isolationLevel: 1 })))
+    const batches = [...decodeRecordBatches(fetched.responses[0].partitions[0].records!)]
+    expect(batches.map((b) => (b.isControl ? `marker:${b.records[0].key!.readInt16BE(2)}` : b.records[0].value!.toString()))).toEqual(['moved with its marker', 'marker:1'])
+    await producer.disconnect().catch(() => undefined)
+  }, 120_000)
 })
