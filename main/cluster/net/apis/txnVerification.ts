@@ -54,7 +54,9 @@ export async function verifyTransactionalPartitions(context: BrokerContext, requ
       const producer = transactionalProducerOf(p.records)
       if (!producer) continue
       producers.set(`${producer.producerId}/${producer.producerEpoch}`, producer)
-      // As Kafka: a partition where this producer's transaction is already ongoing needs no check.
+      // As Kafka: a partition this broker does not lead is answered by the replica manager
+      // (NOT_LEADER_OR_FOLLOWER...), and one where this producer's transaction is already ongoing needs no check.
+      if (!context.replicaManager.getPartition(t.name, p.index)?.isLeader) continue
       if (!hasOngoingTransaction(context, t.name, p.index, producer)) toVerify.push({ topic: t.name, partition: p.index })
     }
   }
