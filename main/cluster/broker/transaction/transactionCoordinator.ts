@@ -233,8 +233,9 @@ export class TransactionCoordinator {
       ;({ coordinatorEpoch, metadata: m } = entry)
       const isValidEpoch = (!isFromClient || producerEpoch === m.producerEpoch) && producerEpoch >= m.producerEpoch
       if (m.producerId !== producerId) return error(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
-      if (!isValidEpoch) return error(ErrorCode.PRODUCER_FENCED)
+      // Kafka 4.0 (KAFKA-18464) checks a pending transition before the epoch.
       if (m.pendingTransitionInProgress && m.pendingState !== TransactionState.PrepareEpochFence) return error(ErrorCode.CONCURRENT_TRANSACTIONS)
+      if (!isValidEpoch) return error(ErrorCode.PRODUCER_FENCED)
       switch (m.state) {
         case TransactionState.Ongoing: {
           const next = committed ? TransactionState.PrepareCommit : TransactionState.PrepareAbort
