@@ -1,43 +1,55 @@
 // Produce (key 0): the topic data goes to the replica manager as it is; the answer carries
 // base offsets, log append times, log start offsets and, on a leadership error, the current
 // leader (v10+) so a client need not wait for a metadata refresh. acks=0 gets no answer.
+// Transactional batches are first checked with the transaction coordinator (KIP-890 part 1).
 import { ErrorCode } from '../../errors'
 import type { Acks } from '../../broker/api'
 import type { BrokerContext } from '../context'
 import type * as M from '../../protocol/messages'
+import { tpKey } from '../../broker/transaction'
+import { verifyTransactionalPartitions } from './txnVerification'
 
-export async function handleProduce(context: BrokerContext, request: M.ProduceRequest): Promise<M.ProduceResponse | null> {
+export async function handleProduce(context: BrokerContext, request: M.ProduceRequest, version: number): Promise<M.ProduceResponse | null> {
   const acks = request.acks as Acks
   const image = context.image()
-  if (request.transactionalId !== null) {
-    // Transactions are not supported: refuse the data rather than store it outside one.
-    const refuse = (index: number) => ({
-      index,
-      errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-      errorMessage: 'Brokerlab does not support transactions',
-    })
-    return respond(request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => refuse(p.index)) })))
+  // KIP-890 part 1: transactional batches go in only to partitions of the producer's ongoing transaction.
+  const refused = request.transactionalId !== null ? await verifyTransactionalPartitions(context, request, version) : new Map<string, PartitionAnswer>()
+  if (refused.size === request.topicData.reduce((n, t) => n + t.partitionData.length, 0) && refused.size > 0) {
+    return acks === 0 ? null : respond(request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => refused.get(tpKey(t.name, p.index))!) })))
   }
-  const response = await context.replicaManager.produce({
+  const appended = context.replicaManager.produce({
     acks,
     timeoutMs: request.timeoutMs,
-    topics: request.topicData.map((t) => ({
-      name: t.name,
-      partitions: t.partitionData.map((p) => ({ index: p.index, records: p.records ?? Buffer.alloc(0) })),
-    })),
-  }).catch((err: Error & { errorCode?: number }) => {
+    topics: request.topicData
+      .map((t) => ({
+        name: t.name,
+        partitions: t.partitionData.filter((p) => !refused.has(tpKey(t.name, p.index))).map((p) => ({ index: p.index, records: p.records ?? Buffer.alloc(0) })),
+      }))
+      .filter((t) => t.partitions.length > 0),
+  })
+  const response = await appended.catch((err: Error & { errorCode?: number }) => {
     // A whole-request refusal (INVALID_REQUIRED_ACKS) answers every partition with it.
     const errorCode = err.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR
     return { topics: request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => ({ index: p.index, errorCode, errorMessage: err.message })) })) }
   })
   if (acks === 0 || response === null) return null
+  // In the request's order, refused partitions with Kafka's message for them.
+  const appendedAnswers = new Map(response.topics.flatMap((t) => t.partitions.map((p) => [tpKey(t.name, p.index), p] as const)))
+  const answered = request.topicData.map((t) => ({
+    name: t.name,
+    partitions: t.partitionData.flatMap((p) => {
+      const key = tpKey(t.name, p.index)
+      const answer = refused.get(key) ?? appendedAnswers.get(key)
+      return answer ? [answer] : []
+    }),
+  }))
   const answer = respond(
-    response.topics.map((t) => ({
+    answered.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
         const leader = image.partition(t.name, p.index)
-        // Kafka sends a message only with a record validation error (it names the records); other errors go without.
-        const errorMessage = MESSAGE_CARRYING.has(p.errorCode) ? p.errorMessage : null
+        // Kafka sends a message only with a record validation error (it names the records) or a failed transaction check; other errors go without.
+        const errorMessage = MESSAGE_CARRYING.has(p.errorCode) || refused.has(tpKey(t.name, p.index)) ? p.errorMessage : null
         return { ...p, errorMessage, currentLeader: p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && leader ? { leaderId: leader.leader, leaderEpoch: leader.leaderEpoch } : undefined }
       }),
     })),
@@ -54,7 +66,7 @@ export async function handleProduce(context: BrokerContext, request: M.ProduceRe
 
 const MESSAGE_CARRYING = new Set<number>([ErrorCode.INVALID_RECORD, ErrorCode.INVALID_TIMESTAMP])
 
-interface PartitionAnswer {
+export interface PartitionAnswer {
   index: number
   errorCode: number
   errorMessage: string | null
