@@ -1,9 +1,9 @@
-// Transactional offset commits on real brokers, through their Kafka listeners: TxnOffsetCommit
-// to the group coordinator, OffsetFetch with and without RequireStable, and the COMMIT or ABORT
-// marker written to the group's __consumer_offsets partition with WriteTxnMarkers (as the
-// transaction coordinator, or kafka-transactions --abort, sends it to the partition leader).
-// Then the coordinator's broker crashes with a transaction open: the new leader keeps the
-// offsets pending, and the marker written to it completes them.
+// Transactional offset commits on real brokers, through their Kafka listeners, in a real
+// transaction: InitProducerId and AddOffsetsToTxn at the transaction coordinator, TxnOffsetCommit
+// to the group coordinator (verified with the transaction coordinator, KIP-890 part 1),
+// OffsetFetch with and without RequireStable, and EndTxn, whose COMMIT or ABORT marker reaches the
+// group's __consumer_offsets partition. Then the group coordinator's broker crashes with a
+// transaction open: the new leader keeps the offsets pending, and EndTxn's marker completes them.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiKey, type TxnOffsetCommitRequest } from '../../main/cluster/protocol/messages'
 import { ErrorCode as E } from '../../main/cluster/errors'
@@ -39,7 +39,7 @@ async function coordinatorOf(bootstrap: RawClient, groupId: string, not = -1) {
 
 function txnCommit(groupId: string, producerId: bigint, producerEpoch: number, offsets: Record<number, number>): TxnOffsetCommitRequest {
   return {
-    transactionalId: 'txn-offsets-test',
+    transactionalId: TRANSACTIONAL_ID,
     groupId,
     producerId,
     producerEpoch,
@@ -64,81 +64,108 @@ async function fetchOffsets(client: RawClient, groupId: string, requireStable: b
   return show(answer.topics[0].partitions)
 }
 
-async function marker(client: RawClient, partition: number, producerId: bigint, producerEpoch: number, commit: boolean): Promise<number> {
-  const answer = await client.request(ApiKey.WriteTxnMarkers, 1, {
-    markers: [{ producerId, producerEpoch, transactionResult: commit, coordinatorEpoch: 0, topics: [{ name: '__consumer_offsets', partitionIndexes: [partition] }] }],
-  })
-  return answer.markers[0].topics[0].partitions[0].errorCode
+const TRANSACTIONAL_ID = 'txn-offsets-test'
+
+/** The coordinator of the transactional id (FindCoordinator key type 1), once it answers. */
+type TxnClient = RawClient & { producer: { producerId: bigint; producerEpoch: number } }
+
+async function transactionCoordinator(bootstrap: RawClient, not = -1): Promise<TxnClient> {
+  return eventually(
+    'a transaction coordinator',
+    async () => {
+      const answer = (await bootstrap.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: [TRANSACTIONAL_ID] })).coordinators[0]
+      if (answer.errorCode !== E.NONE || answer.nodeId === not) return false
+      const client = await connect(`${answer.host}:${answer.port}`)
+      const init = await client.request(ApiKey.InitProducerId, 4, { transactionalId: TRANSACTIONAL_ID, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })
+      return init.errorCode === E.NONE && Object.assign(client, { producer: { producerId: init.producerId, producerEpoch: init.producerEpoch } })
+    },
+    30_000,
+  )
 }
 
-async function producerId(client: RawClient): Promise<{ producerId: bigint; producerEpoch: number }> {
-  const answer = await client.request(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })
+/** AddOffsetsToTxn: the group's __consumer_offsets partition joins the producer's transaction. */
+async function addOffsets(txn: RawClient, groupId: string, producerId: bigint, producerEpoch: number): Promise<void> {
+  const answer = await eventually('AddOffsetsToTxn', async () => {
+    const a = await txn.request(ApiKey.AddOffsetsToTxn, 3, { transactionalId: TRANSACTIONAL_ID, producerId, producerEpoch, groupId })
+    return a.errorCode === E.CONCURRENT_TRANSACTIONS ? false : a
+  })
   expect(answer.errorCode).toBe(E.NONE)
-  return answer
+}
+
+async function endTxn(txn: RawClient, producerId: bigint, producerEpoch: number, committed: boolean): Promise<void> {
+  const answer = await eventually('EndTxn', async () => {
+    const a = await txn.request(ApiKey.EndTxn, 3, { transactionalId: TRANSACTIONAL_ID, producerId, producerEpoch, committed })
+    return a.errorCode === E.CONCURRENT_TRANSACTIONS ? false : a
+  })
+  expect(answer.errorCode).toBe(E.NONE)
 }
 
 const UNSTABLE = `-1/${E.UNSTABLE_OFFSET_COMMIT}`
+const CONFIGS = { 'offsets.topic.num.partitions': String(OFFSETS_PARTITIONS), 'transaction.state.log.num.partitions': '3' }
 
-function errors(response: { topics: { partitions: { errorCode: number }[] }[] }): number[] {
-  return response.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))
-}
-
-describe('transactional offset commits on real brokers', () => {
+describe('transactional offset commits on real brokers, with the transaction coordinator', () => {
   afterEach(() => {
     for (const c of clients.splice(0)) c.close()
   })
 
-  it('TxnOffsetCommit stays pending until the COMMIT marker; ABORT drops it', async () => {
-    const cluster = await lab.start({ 'offsets.topic.num.partitions': String(OFFSETS_PARTITIONS) }, 1)
+  it('TxnOffsetCommit stays pending until EndTxn commits; an abort drops it; verification refuses what the transaction lacks', async () => {
+    const cluster = await lab.start(CONFIGS, 1)
     await cluster.createTopic({ name: 'orders', partitions: 2 })
     const bootstrap = await connect(cluster.bootstrapServers)
-    const { client, partition } = await coordinatorOf(bootstrap, 'eos-group')
-    const { producerId: pid, producerEpoch: epoch } = await producerId(client)
+    const { client } = await coordinatorOf(bootstrap, 'eos-group')
+    const txn = await transactionCoordinator(bootstrap)
+    const { producerId: pid, producerEpoch: epoch } = txn.producer
 
+    // Without AddOffsetsToTxn the partition is not in the transaction (KIP-890 part 1).
+    const TRANSACTION_ABORTABLE = 120
+    expect((await client.request(ApiKey.TxnOffsetCommit, 4, txnCommit('eos-group', pid, epoch, { 0: 1 }))).topics[0].partitions[0].errorCode).toBe(TRANSACTION_ABORTABLE)
+    expect((await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('eos-group', pid, epoch, { 0: 1 }))).topics[0].partitions[0].errorCode).toBe(E.INVALID_TXN_STATE)
+
+    await addOffsets(txn, 'eos-group', pid, epoch)
     const committed = await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('eos-group', pid, epoch, { 0: 10, 1: 20 }))
     expect(committed.topics).toEqual([{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: E.NONE }, { partitionIndex: 1, errorCode: E.NONE }] }])
     expect(await fetchOffsets(client, 'eos-group', false)).toEqual(['-1/0', '-1/0'])
     expect(await fetchOffsets(client, 'eos-group', true)).toEqual([UNSTABLE, UNSTABLE])
     expect(await fetchOffsets(client, 'eos-group', true, 8)).toEqual([UNSTABLE, UNSTABLE])
-
-    expect(await marker(client, partition, pid, epoch, true)).toBe(E.NONE)
-    expect(await fetchOffsets(client, 'eos-group', true)).toEqual(['10/0', '20/0'])
+    await endTxn(txn, pid, epoch, true)
+    await eventually('the commit marker', async () => (await fetchOffsets(client, 'eos-group', true)).join() === '10/0,20/0')
     expect(await fetchOffsets(client, 'eos-group', true, 8)).toEqual(['10/0', '20/0'])
 
-    // The next transaction of the producer commits offsets, then aborts.
+    await addOffsets(txn, 'eos-group', pid, epoch)
     expect((await client.request(ApiKey.TxnOffsetCommit, 0, txnCommit('eos-group', pid, epoch, { 0: 11 }))).topics[0].partitions[0].errorCode).toBe(E.NONE)
     expect(await fetchOffsets(client, 'eos-group', true)).toEqual([UNSTABLE, '20/0'])
-    expect(await marker(client, partition, pid, epoch, false)).toBe(E.NONE)
-    expect(await fetchOffsets(client, 'eos-group', true)).toEqual(['10/0', '20/0'])
+    await endTxn(txn, pid, epoch, false)
+    await eventually('the abort marker', async () => (await fetchOffsets(client, 'eos-group', true)).join() === '10/0,20/0')
 
-    // An older epoch of the producer is refused by the partition, as Kafka's log refuses it.
-    const stale = await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('eos-group', pid, epoch + 1, { 0: 12 }))
-    expect(stale.topics[0].partitions[0].errorCode).toBe(E.NONE)
-    expect(await marker(client, partition, pid, epoch + 1, true)).toBe(E.NONE)
+    // A new InitProducerId fences the old epoch.
+    const fenced = await txn.request(ApiKey.InitProducerId, 4, { transactionalId: TRANSACTIONAL_ID, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })
+    expect(fenced.producerEpoch).toBeGreaterThan(epoch)
     expect((await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('eos-group', pid, epoch, { 0: 13 }))).topics[0].partitions[0].errorCode).toBe(E.INVALID_PRODUCER_EPOCH)
-    expect(await fetchOffsets(client, 'eos-group', true)).toEqual(['12/0', '20/0'])
 
     // Unknown partitions never reach the coordinator; an empty group id is INVALID_GROUP_ID.
-    const unknown = await client.request(ApiKey.TxnOffsetCommit, 3, { ...txnCommit('eos-group', pid, epoch + 1, { 7: 1 }) })
+    const unknown = await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('eos-group', pid, fenced.producerEpoch, { 7: 1 }))
     expect(unknown.topics).toEqual([{ name: 'orders', partitions: [{ partitionIndex: 7, errorCode: E.UNKNOWN_TOPIC_OR_PARTITION }] }])
-    const noGroup = await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('', pid, epoch + 1, { 0: 1 }))
+    const noGroup = await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('', pid, fenced.producerEpoch, { 0: 1 }))
     expect(noGroup.topics[0].partitions[0].errorCode).toBe(E.INVALID_GROUP_ID)
   })
 
-  it("a crash of the coordinator's broker mid-transaction: the new leader keeps the offsets pending, then the marker completes them", async () => {
-    const cluster = await lab.start({ 'offsets.topic.num.partitions': String(OFFSETS_PARTITIONS) }, 3)
+  it("a crash of the group coordinator's broker mid-transaction: the new leader keeps the offsets pending, then EndTxn's marker completes them", async () => {
+    const cluster = await lab.start(CONFIGS, 3)
     await cluster.createTopic({ name: 'orders', partitions: 2, replicationFactor: 3 })
     const bootstrap = await connect(cluster.bootstrapServers)
     const first = await coordinatorOf(bootstrap, 'failover-group')
-    const { producerId: pid, producerEpoch: epoch } = await producerId(first.client)
+    let txn = await transactionCoordinator(bootstrap)
+    const { producerId: pid, producerEpoch: epoch } = txn.producer
     // Another broker is not the group's coordinator.
     const other = await connect(cluster.bootstrapServers.split(',').find((_, i) => i + 1 !== first.nodeId)!)
     const elsewhere = await other.request(ApiKey.TxnOffsetCommit, 3, txnCommit('failover-group', pid, epoch, { 0: 1, 1: 1 }))
-    expect(errors(elsewhere)).toEqual([E.NOT_COORDINATOR, E.NOT_COORDINATOR])
+    expect(elsewhere.topics[0].partitions.map((p) => p.errorCode)).toEqual([E.NOT_COORDINATOR, E.NOT_COORDINATOR])
 
-    // One committed transaction, then one left open.
+    await addOffsets(txn, 'failover-group', pid, epoch)
     await first.client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('failover-group', pid, epoch, { 0: 5, 1: 6 }))
-    expect(await marker(first.client, first.partition, pid, epoch, true)).toBe(E.NONE)
+    await endTxn(txn, pid, epoch, true)
+    await eventually('the commit marker', async () => (await fetchOffsets(first.client, 'failover-group', true)).join() === '5/0,6/0')
+    await addOffsets(txn, 'failover-group', pid, epoch)
     const open = await first.client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('failover-group', pid, epoch, { 0: 50 }))
     expect(open.topics[0].partitions[0].errorCode).toBe(E.NONE)
 
@@ -150,12 +177,19 @@ describe('transactional offset commits on real brokers', () => {
         .join(','),
     )
     const second = await coordinatorOf(survivor, 'failover-group', first.nodeId)
-    expect(second.nodeId).not.toBe(first.nodeId)
     expect(await fetchOffsets(second.client, 'failover-group', false)).toEqual(['5/0', '6/0'])
     expect(await fetchOffsets(second.client, 'failover-group', true)).toEqual([UNSTABLE, '6/0'])
 
-    // The transaction coordinator writes its marker to the new leader.
-    expect(await marker(second.client, second.partition, pid, epoch, true)).toBe(E.NONE)
-    expect(await fetchOffsets(second.client, 'failover-group', true)).toEqual(['50/0', '6/0'])
+    // EndTxn at the transaction coordinator (found again: it fails over too if it lived on the crashed broker).
+    txn = await eventually<TxnClient>(
+      'the transaction coordinator after the crash',
+      async () => {
+        const a = (await survivor.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: [TRANSACTIONAL_ID] })).coordinators[0]
+        return a.errorCode === E.NONE && a.nodeId !== first.nodeId && Object.assign(await connect(`${a.host}:${a.port}`), { producer: txn.producer })
+      },
+      30_000,
+    )
+    await endTxn(txn, pid, epoch, true)
+    await eventually('the commit marker on the new leader', async () => (await fetchOffsets(second.client, 'failover-group', true)).join() === '50/0,6/0', 30_000)
   })
 })

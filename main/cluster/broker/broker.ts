@@ -92,6 +92,10 @@ export class Broker {
       }),
       log: this.log,
       emit,
+      // KIP-890 part 1 for TxnOffsetCommit: the transaction coordinator's VerifyOnly check.
+      verifyTransaction: async (r) =>
+        (await this.verifyTxnPartitions({ transactionalId: r.transactionalId, producerId: r.producerId, producerEpoch: r.producerEpoch, partitions: [{ topic: r.topic, partition: r.partition }] }))
+          .partitions[0].errorCode,
     })
     this.transactionCoordinator = new TransactionCoordinator({
       replicaManager: this.replicaManager,

@@ -38,7 +38,6 @@ import {
   handleInitProducerId,
   handleListTransactions,
 } from './apis/transactions'
-import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnResponse } from './apis/addPartitionsToTxnCodec'
 import type { BrokerContext } from './context'
 import { testHook } from './testHooks'
 
@@ -55,11 +54,6 @@ interface ServedApi {
   minVersion: number
   maxVersion: number
   handle: Handler
-  /** Versions the generated codec gets wrong, read and written by hand (undefined: the generated codec). */
-  ownCodec?: {
-    decode(version: number, frame: Buffer, offset: number): unknown
-    encode(version: number, correlationId: number, body: never): Buffer | undefined
-  }
 }
 
 export const API_VERSIONS_KEY = 18
@@ -107,7 +101,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [47, { name: 'OffsetDelete', minVersion: 0, maxVersion: 0, handle: handleOffsetDelete as Handler }],
   // The transaction coordinator. EndTxn v5 (KIP-890 part 2's epoch bump per transaction) is
   // newer than our definitions; InitProducerId above goes to net/apis/transactions.ts too.
-  [24, { name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5, handle: handleAddPartitionsToTxn as Handler, ownCodec: { decode: decodeAddPartitionsToTxnRequest, encode: encodeAddPartitionsToTxnResponse } }],
+  [24, { name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5, handle: handleAddPartitionsToTxn as Handler }],
   [25, { name: 'AddOffsetsToTxn', minVersion: 0, maxVersion: 4, handle: handleAddOffsetsToTxn as Handler }],
   [26, { name: 'EndTxn', minVersion: 0, maxVersion: 4, handle: handleEndTxn as Handler }],
   [65, { name: 'DescribeTransactions', minVersion: 0, maxVersion: 0, handle: handleDescribeTransactions as Handler }],
@@ -139,11 +133,9 @@ export class KafkaApis {
       if (header.apiKey === API_VERSIONS_KEY) return this.apiVersionsDowngrade(header.correlationId)
       throw new KafkaError('UNSUPPORTED_VERSION', `${api.name} v${header.apiVersion} is not served (v${api.minVersion}-v${api.maxVersion})`)
     }
-    const request = api.ownCodec?.decode(header.apiVersion, frame, header.headerSize) ?? decodeRequest(header.apiKey, header.apiVersion, frame, header.headerSize)
+    const request = decodeRequest(header.apiKey, header.apiVersion, frame, header.headerSize)
     const response = await api.handle(this.context, request as never, header.apiVersion, { clientId: header.clientId ?? '', clientHost })
     if (response === null) return null
-    const own = api.ownCodec?.encode(header.apiVersion, header.correlationId, response as never)
-    if (own) return own
     return encodeResponse(header.apiKey, header.apiVersion, header.correlationId, response, { dropUnsupportedFields: true })
   }
 
