@@ -252,7 +252,6 @@ export class Registry {
   }
 
   testCompatibility(subject: string, version: string | null, request: RegisterRequest, normalize: boolean): { is_compatible: boolean; messages: string[] } {
-    const c = this.candidate(subject, request, normalize)
     const level = this.compatibilityOf(subject)
     let previous: Array<{ version: number; schema: ParsedSchema }>
     if (version === null) previous = this.history(subject)
@@ -260,6 +259,7 @@ export class Registry {
       const value = this.versionValue(subject, version, false)
       previous = [{ version: value.version, schema: this.parsedById(value.id) }]
     }
+    const c = this.candidate(subject, request, normalize)
     const messages = compatibilityProblems(level, c.parsed, previous)
     return { is_compatible: messages.length === 0, messages }
   }
