@@ -4,6 +4,10 @@
 // says so; a port asked for explicitly must be free.
 import type { Cluster } from '../cluster/cluster'
 import { DEFAULT_SCHEMA_REGISTRY_PORT, startSchemaRegistry, type RunningSchemaRegistry } from '../registry'
+import { SCHEMAS_TOPIC } from '../registry/kafkaLog'
+
+/** The controller's image knows at once whether `_schemas` exists; brokers may lag right after a restart. */
+export const schemasTopicExists = (cluster: Cluster) => () => cluster.image.topicsByName.has(SCHEMAS_TOPIC)
 
 /** The option checked: a port, null for the default, or what is wrong. */
 export function schemaRegistryPort(value: string | undefined): number | null | string {
@@ -15,10 +19,10 @@ export function schemaRegistryPort(value: string | undefined): number | null | s
 
 export async function startClusterRegistry(cluster: Cluster, port: number | null, warn: (line: string) => void): Promise<RunningSchemaRegistry> {
   try {
-    return await startSchemaRegistry({ bootstrap: cluster.bootstrapServers, port: port ?? DEFAULT_SCHEMA_REGISTRY_PORT })
+    return await startSchemaRegistry({ bootstrap: cluster.bootstrapServers, port: port ?? DEFAULT_SCHEMA_REGISTRY_PORT, topicExists: schemasTopicExists(cluster) })
   } catch (err) {
     if (port !== null || !/already in use/.test((err as Error).message)) throw err
     warn(`port ${DEFAULT_SCHEMA_REGISTRY_PORT} is in use; the schema registry takes a free port instead (choose one with --schema-registry-port)`)
-    return startSchemaRegistry({ bootstrap: cluster.bootstrapServers, port: 0 })
+    return startSchemaRegistry({ bootstrap: cluster.bootstrapServers, port: 0, topicExists: schemasTopicExists(cluster) })
   }
 }

@@ -14,6 +14,8 @@ export interface SchemaRegistryOptions {
   /** 0 for any free port. */
   port?: number
   topic?: string
+  /** Whether the topic exists, from an authority that does not lag (KafkaLogOptions.topicExists). */
+  topicExists?: () => boolean
   /** Logged when a request fails in a way the registry did not expect. */
   onError?: (err: unknown) => void
 }
@@ -29,7 +31,7 @@ export interface RunningSchemaRegistry {
 /** Reads `_schemas` (creating it if needed) to its end, then listens. */
 export async function startSchemaRegistry(options: SchemaRegistryOptions): Promise<RunningSchemaRegistry> {
   const registry = new Registry()
-  const log = new KafkaLog({ bootstrap: options.bootstrap, topic: options.topic, onRecord: (record) => registry.applyRead(record) })
+  const log = new KafkaLog({ bootstrap: options.bootstrap, topic: options.topic, topicExists: options.topicExists, onRecord: (record) => registry.applyRead(record) })
   registry.setSink(log)
   try {
     await log.start()

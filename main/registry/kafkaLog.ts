@@ -13,6 +13,12 @@ const WRITE_TIMEOUT_MS = 10_000
 export interface KafkaLogOptions {
   bootstrap: string
   topic?: string
+  /**
+   * Whether `_schemas` exists, from an authority that does not lag (the embedded cluster's
+   * controller image). Without it, the brokers' Metadata answer decides, which may lag behind
+   * right after a cluster restarts.
+   */
+  topicExists?: () => boolean
   /** Called for each record read, in log order, except those this registry wrote itself (already applied). */
   onRecord: (record: RegistryRecord, offset: number) => void
 }
@@ -52,38 +58,49 @@ export class KafkaLog {
     this.consumer = new Consumer({ ...base, groupId: 'brokerlab-schema-registry-reader' })
   }
 
-  /** Creates `_schemas` if missing, reads it to its end, then keeps reading in the background. */
+  /**
+   * Reads `_schemas` to its end when it exists, then keeps reading in the background. A
+   * cluster without it is left alone until the first write creates it, so a cluster whose
+   * registry is never used gets no extra topic.
+   */
   async start(): Promise<void> {
-    await this.ensureTopic()
+    const known = this.options.topicExists?.()
+    if (known === false) return
+    if (known === undefined && !(await this.admin.listTopics({ includeInternals: true })).includes(this.topic)) return
+    await this.waitForLeader()
     const end = await this.endOffset()
     while (this.position < end) await this.readOnce(0)
     this.tailing = this.tail()
   }
 
-  private async ensureTopic(): Promise<void> {
-    const metadata = await this.admin.metadata({ topics: [] , forceUpdate: true })
-    const brokers = metadata.brokers.size
-    const existing = await this.admin.listTopics({ includeInternals: true })
-    if (!existing.includes(this.topic)) {
-      try {
-        await this.admin.createTopics({
-          topics: [this.topic],
-          partitions: 1,
-          replicas: Math.min(3, Math.max(1, brokers)),
-          configs: [{ name: 'cleanup.policy', value: 'compact' }],
-        })
-      } catch (err) {
-        if (!/already exists/i.test(String((err as Error).message) + JSON.stringify((err as { errors?: unknown }).errors ?? ''))) throw err
-      }
+  /** Whether `_schemas` exists yet (it does once read at startup or written). */
+  get exists(): boolean {
+    return this.tailing !== null
+  }
+
+  private async createTopic(): Promise<void> {
+    const metadata = await this.admin.metadata({ topics: [], forceUpdate: true })
+    try {
+      await this.admin.createTopics({
+        topics: [this.topic],
+        partitions: 1,
+        replicas: Math.min(3, Math.max(1, metadata.brokers.size)),
+        configs: [{ name: 'cleanup.policy', value: 'compact' }],
+      })
+    } catch (err) {
+      if (!/already exists/i.test(String((err as Error).message) + JSON.stringify((err as { errors?: unknown }).errors ?? ''))) throw err
+      // Someone made it since this registry started: read it before writing anything.
+      await this.waitForLeader()
+      this.tailing = this.tail()
+      throw new LogWriteError(`${this.topic} appeared after this registry started; it is being read now, try again`, 'failed')
     }
-    // Wait until the partition has a leader.
+    await this.waitForLeader()
+  }
+
+  private async waitForLeader(): Promise<void> {
     for (let i = 0; ; i++) {
-      const m = await this.consumer.metadata({ topics: [this.topic], forceUpdate: true }).catch(() => null)
-      const t = m?.topics.get(this.topic)
-      if (t && (t.partitions[0]?.leader ?? -1) >= 0) {
-        this.topicId = t.id
-        return
-      }
+      const leader = await this.leader().catch(() => -1)
+      if (leader >= 0) return
       if (i > 100) throw new Error(`${this.topic} has no leader after 10 s`)
       await sleep(100)
     }
@@ -178,13 +195,25 @@ export class KafkaLog {
    * skips them. Refused fast when the partition has no leader.
    */
   async write(records: RegistryRecord[]): Promise<void> {
-    let leader: number
-    try {
-      leader = await this.leader()
-    } catch (err) {
-      throw new LogWriteError(`cannot reach the cluster for ${this.topic}'s metadata: ${(err as Error).message}`, 'no-leader')
+    if (!this.exists) {
+      try {
+        await this.createTopic()
+      } catch (err) {
+        if (err instanceof LogWriteError) throw err
+        throw new LogWriteError(`cannot create ${this.topic}: ${(err as Error).message}`, 'failed')
+      }
     }
-    if (leader < 0) throw new LogWriteError(`${this.topic} partition 0 has no leader (its replicas' brokers are down); writes resume once a new leader is elected`, 'no-leader')
+    const leader = await this.leader().catch(async (err: Error) => {
+      // A Metadata answer naming _schemas without a leader fails in the library; a cluster
+      // that still answers for itself tells the two cases apart.
+      const reachable = await this.admin.metadata({ topics: [], forceUpdate: true }).then(
+        () => true,
+        () => false,
+      )
+      if (!reachable) throw new LogWriteError(`cannot reach the cluster (${this.options.bootstrap}): ${err.message}`, 'no-leader')
+      return -1
+    })
+    if (leader < 0) throw new LogWriteError(`${this.topic} partition 0 has no leader (the brokers of its in-sync replicas are down); writes resume once a new leader is elected`, 'no-leader')
     const messages = records.map((record) => {
       const { key, value } = encodeRecord(record)
       return { topic: this.topic, partition: 0, key, value: value as Buffer }
@@ -204,10 +233,12 @@ export class KafkaLog {
     } finally {
       clearTimeout(timer)
     }
+    if (!this.tailing && !this.closed) this.tailing = this.tail()
   }
 
   /** Resolves once the reader has read everything up to the end offset now (for a registry reading its own writes). */
   async catchUp(timeoutMs = 5_000): Promise<void> {
+    if (!this.exists) return
     const end = await this.endOffset()
     if (this.position >= end) return
     await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@
 import { afterEach } from 'vitest'
 import { startSchemaRegistry, type RunningSchemaRegistry } from '../../main/registry'
 import type { Cluster } from '../../main/cluster/cluster'
+import { schemasTopicExists } from '../../main/commands/schemaRegistry'
 import { useCluster } from './cluster'
 
 export function useRegistry() {
@@ -14,7 +15,7 @@ export function useRegistry() {
     cluster,
     /** Starts a registry on a running cluster (port 0: any free port). */
     async start(c: Cluster): Promise<RunningSchemaRegistry> {
-      const registry = await startSchemaRegistry({ bootstrap: c.bootstrapServers, port: 0 })
+      const registry = await startSchemaRegistry({ bootstrap: c.bootstrapServers, port: 0, topicExists: schemasTopicExists(c) })
       running.push(registry)
       return registry
     },
