@@ -47,6 +47,7 @@ export class KafkaLog {
   /** Offsets this registry wrote and already applied: the reader skips them. */
   private readonly own = new Set<bigint>()
   private readonly waiters: Array<{ offset: bigint; resolve: () => void }> = []
+  private lastWriteFailed = false
   /** The last error the reader met (for a clear message), cleared by the next good fetch. */
   lastReadError: string | null = null
 
@@ -203,17 +204,23 @@ export class KafkaLog {
         throw new LogWriteError(`cannot create ${this.topic}: ${(err as Error).message}`, 'failed')
       }
     }
-    const leader = await this.leader().catch(async (err: Error) => {
-      // A Metadata answer naming _schemas without a leader fails in the library; a cluster
-      // that still answers for itself tells the two cases apart.
-      const reachable = await this.admin.metadata({ topics: [], forceUpdate: true }).then(
-        () => true,
-        () => false,
-      )
-      if (!reachable) throw new LogWriteError(`cannot reach the cluster (${this.options.bootstrap}): ${err.message}`, 'no-leader')
-      return -1
-    })
-    if (leader < 0) throw new LogWriteError(`${this.topic} partition 0 has no leader (the brokers of its in-sync replicas are down); writes resume once a new leader is elected`, 'no-leader')
+    // Ask for the leader first when the last write or read failed, so a partition without
+    // one is refused at once rather than after the producer's retries; while both go well,
+    // the reader's steady fetches from the leader stand for that check.
+    let leader = this.readFrom
+    if (this.lastWriteFailed || this.lastReadError !== null || leader < 0) {
+      leader = await this.leader().catch(async (err: Error) => {
+        // A Metadata answer naming _schemas without a leader fails in the library; a cluster
+        // that still answers for itself tells the two cases apart.
+        const reachable = await this.admin.metadata({ topics: [], forceUpdate: true }).then(
+          () => true,
+          () => false,
+        )
+        if (!reachable) throw new LogWriteError(`cannot reach the cluster (${this.options.bootstrap}): ${err.message}`, 'no-leader')
+        return -1
+      })
+      if (leader < 0) throw new LogWriteError(`${this.topic} partition 0 has no leader (the brokers of its in-sync replicas are down); writes resume once a new leader is elected`, 'no-leader')
+    }
     const messages = records.map((record) => {
       const { key, value } = encodeRecord(record)
       return { topic: this.topic, partition: 0, key, value: value as Buffer }
@@ -227,7 +234,9 @@ export class KafkaLog {
       const base = result.offsets?.[0]?.offset
       if (base === undefined) throw new LogWriteError(`${this.topic}'s leader acknowledged no offset`, 'failed')
       for (let i = 0; i < records.length; i++) if (base + BigInt(i) >= this.position) this.own.add(base + BigInt(i))
+      this.lastWriteFailed = false
     } catch (err) {
+      this.lastWriteFailed = true
       if (err instanceof LogWriteError) throw err
       throw new LogWriteError(`writing to ${this.topic} failed: ${(err as Error).message}`, 'failed')
     } finally {

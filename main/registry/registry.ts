@@ -410,7 +410,11 @@ export class Registry {
   private enqueue(what: string, prepare: Pending['prepare']): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.queue.push({ prepare, resolve, reject, what })
-      if (!this.pumping) void this.pump()
+      // The next turn of the event loop, so requests parsed together are written together.
+      if (!this.pumping) {
+        this.pumping = true
+        setImmediate(() => void this.pump())
+      }
     })
   }
 
