@@ -83,8 +83,14 @@ function send(res: ServerResponse, status: number, body: string, type = CONTENT_
   res.end(body)
 }
 
-function sendError(res: ServerResponse, err: RegistryError): void {
-  send(res, err.status, JSON.stringify(err.body()))
+function sendError(res: ServerResponse, err: RegistryError, type = CONTENT_TYPE): void {
+  send(res, err.status, JSON.stringify(err.body()), type)
+}
+
+/** Confluent's media type, unless the client asks for plain application/json only. */
+function answerType(accept: string | undefined): string {
+  if (!accept || accept.includes('application/vnd.schemaregistry') || !accept.includes('application/json')) return CONTENT_TYPE
+  return 'application/json'
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -107,6 +113,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 export function registryHandler(registry: Registry, onError: (err: unknown) => void = () => undefined) {
   const table = routes(registry)
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const type = answerType(req.headers.accept)
     try {
       const url = new URL(req.url ?? '/', 'http://registry')
       const path = url.pathname.replace(/\/+$/, '')
@@ -128,27 +135,26 @@ export function registryHandler(registry: Registry, onError: (err: unknown) => v
           res.end()
           return
         }
-        return sendError(res, pathMatched ? errors.methodNotAllowed() : errors.notFound())
+        return sendError(res, pathMatched ? errors.methodNotAllowed() : errors.notFound(), type)
       }
       let body: unknown
       if (req.method === 'POST' || req.method === 'PUT') {
-        const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
-        if (type !== '' && !ACCEPTED_BODY_TYPES.includes(type)) return sendError(res, errors.unsupportedMediaType())
+        const bodyType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+        if (bodyType !== '' && !ACCEPTED_BODY_TYPES.includes(bodyType)) return sendError(res, errors.unsupportedMediaType(), type)
         const text = await readBody(req)
         try {
           body = text.trim() === '' ? null : JSON.parse(text)
         } catch (err) {
-          return sendError(res, errors.badRequest(`Malformed JSON in the request body: ${(err as Error).message}`))
+          return sendError(res, errors.badRequest(`Malformed JSON in the request body: ${(err as Error).message}`), type)
         }
       }
       const result = await route.handler(params, url.searchParams, body)
-      if (route.raw) send(res, 200, String(result))
-      else send(res, 200, JSON.stringify(result))
+      send(res, 200, route.raw ? String(result) : JSON.stringify(result), type)
     } catch (err) {
-      if (err instanceof RegistryError) return sendError(res, err)
-      if (err instanceof URIError) return sendError(res, errors.notFound(`HTTP 404 Not Found: ${err.message}`))
+      if (err instanceof RegistryError) return sendError(res, err, type)
+      if (err instanceof URIError) return sendError(res, errors.notFound(`HTTP 404 Not Found: ${err.message}`), type)
       onError(err)
-      sendError(res, new RegistryError(500, 50001, `Error in the schema registry: ${(err as Error).message ?? String(err)}`))
+      sendError(res, new RegistryError(500, 50001, `Error in the schema registry: ${(err as Error).message ?? String(err)}`), type)
     }
   }
 }

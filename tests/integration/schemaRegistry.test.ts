@@ -29,6 +29,8 @@ describe('schema registry REST API', () => {
     expect((await call(url, 'GET', '/schemas/ids/1/versions')).body).toEqual([{ subject: 'other-value', version: 1 }, { subject: 'users-value', version: 1 }])
     expect((await call(url, 'GET', '/schemas/ids/2/schema')).body).toEqual(JSON.parse(V2))
     expect((await call(url, 'GET', '/schemas/types')).body).toEqual(['JSON', 'PROTOBUF', 'AVRO'])
+    expect((await fetch(`${url}/subjects`)).headers.get('content-type')).toBe('application/vnd.schemaregistry.v1+json')
+    expect((await fetch(`${url}/subjects`, { headers: { accept: 'application/json' } })).headers.get('content-type')).toBe('application/json')
     expect((await call(url, 'POST', '/subjects/users-value', { schema: V1 })).body).toMatchObject({ subject: 'users-value', version: 1, id: 1 })
     const breaking = await call(url, 'POST', '/subjects/users-value/versions', { schema: BREAKING })
     expect(breaking.status).toBe(409)

@@ -21,6 +21,8 @@ type AnyType = Type & {
   underlyingType?: Type
 }
 
+const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
+
 /** Writer type -> the reader types it may be read as besides itself (Avro's promotions). */
 const PROMOTIONS: Record<string, string[]> = {
   int: ['long', 'float', 'double'],
@@ -202,7 +204,9 @@ class Walk {
       const why =
         r === w
           ? `the ${r} names differ (${reader.name} and ${writer.name}) and no alias maps them`
-          : `${describe(writer)} cannot be promoted to ${describe(reader)}`
+          : PRIMITIVES.has(w) && PRIMITIVES.has(r)
+            ? `${describe(writer)} cannot be promoted to ${describe(reader)}`
+            : `${describe(writer)} cannot be read as ${describe(reader)}`
       this.add(`${this.where(path)} changed type from ${from} to ${to}: ${why}`)
       return
     }
