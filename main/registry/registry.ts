@@ -49,6 +49,8 @@ export class Registry {
   private readonly parsed = new Map<number, ParsedSchema>()
   private readonly queue: Pending[] = []
   private pumping = false
+  /** How many requests the last write carried. */
+  private lastBatch = 0
 
   constructor(private sink: RecordSink | null = null) {}
 
@@ -227,10 +229,15 @@ export class Registry {
     return { type, references, parsed, text, identity: RegistryStore.identity(type, text, references) }
   }
 
-  /** Live versions of a subject, oldest first, parsed. */
-  private history(subject: string): Array<{ version: number; schema: ParsedSchema; value: SchemaValue }> {
+  /** Live versions of a subject, oldest first, parsed (only the latest when `latestOnly`). */
+  private history(subject: string, latestOnly = false): Array<{ version: number; schema: ParsedSchema; value: SchemaValue }> {
     const versions = [...(this.store.subjects.get(subject)?.values() ?? [])].filter((v) => !v.deleted).sort((a, b) => a.version - b.version)
-    return versions.map((value) => ({ version: value.version, value, schema: this.parsedById(value.id) }))
+    return (latestOnly ? versions.slice(-1) : versions).map((value) => ({ version: value.version, value, schema: this.parsedById(value.id) }))
+  }
+
+  /** The versions a level checks a new schema against. */
+  private checkedHistory(subject: string, level: CompatibilityLevel) {
+    return level === 'NONE' ? [] : this.history(subject, !level.endsWith('_TRANSITIVE'))
   }
 
   /** POST /subjects/{subject}: the version of `subject` that holds this schema. */
@@ -254,7 +261,7 @@ export class Registry {
   testCompatibility(subject: string, version: string | null, request: RegisterRequest, normalize: boolean): { is_compatible: boolean; messages: string[] } {
     const level = this.compatibilityOf(subject)
     let previous: Array<{ version: number; schema: ParsedSchema }>
-    if (version === null) previous = this.history(subject)
+    if (version === null) previous = this.checkedHistory(subject, level)
     else {
       const value = this.versionValue(subject, version, false)
       previous = [{ version: value.version, schema: this.parsedById(value.id) }]
@@ -277,20 +284,20 @@ export class Registry {
       this.refuseIfReadOnly(subject)
       const mode = this.modeOf(subject)
       const c = this.candidate(subject, request, normalize || this.normalizeOf(subject))
-      const history = this.history(subject)
       const requestedId = request.id === undefined || request.id === null ? null : Number(request.id)
       const requestedVersion = request.version === undefined || request.version === null ? null : Number(request.version)
       if (requestedId !== null && (!Number.isInteger(requestedId) || requestedId < 1)) throw errors.badRequest(`id must be a positive whole number, not ${JSON.stringify(request.id)}`)
       if (requestedVersion !== null && (!Number.isInteger(requestedVersion) || requestedVersion < 1 || requestedVersion > MAX_VERSION)) throw errors.invalidVersion(String(request.version))
       if (requestedId !== null && mode !== 'IMPORT') throw errors.operationNotPermitted(`Subject ${subject} is not in import mode`)
       // The same schema already under this subject: its id, nothing written.
-      const same = history.find((h) => RegistryStore.identity(h.value.schemaType ?? 'AVRO', h.value.schema, h.value.references ?? []) === c.identity)
-      if (same && (requestedId === null || requestedId === same.value.id)) return { records: [], result: { id: same.value.id, version: same.version } }
+      const existingId = this.store.idOf(c.identity)
+      const same = existingId === undefined ? undefined : this.store.usesOf(existingId).find((u) => u.subject === subject && !u.deleted)
+      if (same && existingId !== undefined && (requestedId === null || requestedId === existingId)) return { records: [], result: { id: existingId, version: same.version } }
       if (mode !== 'IMPORT') {
-        const problems = compatibilityProblems(this.compatibilityOf(subject), c.parsed, history)
+        const level = this.compatibilityOf(subject)
+        const problems = compatibilityProblems(level, c.parsed, this.checkedHistory(subject, level))
         if (problems.length > 0) throw errors.incompatibleSchema(subject, problems)
       }
-      const existingId = this.store.idOf(c.identity)
       let id: number
       if (requestedId !== null) {
         const holder = this.store.schemas.get(requestedId)
@@ -422,7 +429,12 @@ export class Registry {
     this.pumping = true
     try {
       while (this.queue.length > 0) {
+        // Many clients at once answer together and send together: when fewer are waiting
+        // than were in the last batch, give the rest a moment to arrive, so one write
+        // carries them all rather than two writes taking turns.
+        if (this.queue.length < this.lastBatch / 2) await new Promise((r) => setTimeout(r, 2))
         const batch = this.queue.splice(0, 256)
+        this.lastBatch = batch.length
         const undos: Array<() => void> = []
         const records: RegistryRecord[] = []
         const done: Array<{ pending: Pending; result: unknown }> = []
