@@ -46,7 +46,6 @@ export class KafkaLog {
   private tailing: Promise<void> | null = null
   /** Offsets this registry wrote and already applied: the reader skips them. */
   private readonly own = new Set<bigint>()
-  private readonly waiters: Array<{ offset: bigint; resolve: () => void }> = []
   private lastWriteFailed = false
   /** The last error the reader met (for a clear message), cleared by the next good fetch. */
   lastReadError: string | null = null
@@ -142,7 +141,6 @@ export class KafkaLog {
     // A position below the log start (records removed by compaction's cleaning are no gap: offsets jump).
     if (this.position < partition.logStartOffset) this.position = partition.logStartOffset
     this.lastReadError = null
-    this.wake()
   }
 
   private apply(batches: NonNullable<Awaited<ReturnType<Consumer['fetch']>>['responses'][number]['partitions'][number]['records']>): void {
@@ -162,16 +160,6 @@ export class KafkaLog {
       }
       const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n
       if (next > this.position) this.position = next
-    }
-  }
-
-  private wake(): void {
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const w = this.waiters[i] as { offset: bigint; resolve: () => void }
-      if (this.position > w.offset) {
-        this.waiters.splice(i, 1)
-        w.resolve()
-      }
     }
   }
 
@@ -243,17 +231,6 @@ export class KafkaLog {
       clearTimeout(timer)
     }
     if (!this.tailing && !this.closed) this.tailing = this.tail()
-  }
-
-  /** Resolves once the reader has read everything up to the end offset now (for a registry reading its own writes). */
-  async catchUp(timeoutMs = 5_000): Promise<void> {
-    if (!this.exists) return
-    const end = await this.endOffset()
-    if (this.position >= end) return
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading ${this.topic} did not reach offset ${end} within ${timeoutMs} ms`)), timeoutMs)
-      this.waiters.push({ offset: end - 1n, resolve: () => (clearTimeout(timer), resolve()) })
-    })
   }
 
   async close(): Promise<void> {
