@@ -34,6 +34,8 @@ function routes(registry: Registry): Route[] {
   }
   return [
     r('GET', '', () => ({})),
+    // One context, the default one: Brokerlab's registry has no contexts (docs/schema-registry.md).
+    r('GET', '/contexts', () => ['.']),
     r('GET', '/schemas/types', () => registry.schemaTypes()),
     r('GET', '/schemas', (_, q) => registry.allSchemas(q.get('subjectPrefix') ?? '', flag(q, 'deleted'), flag(q, 'latestOnly'))),
     r('GET', '/schemas/ids/{}', ([i], q) => registry.schemaById(id(i as string), q.get('subject') ?? undefined)),

@@ -9,6 +9,8 @@ import { decodeRecord, encodeRecord, type RegistryRecord } from './records'
 export const SCHEMAS_TOPIC = '_schemas'
 /** A produce that takes longer than this is refused as timed out (the registry answers 50002). */
 const WRITE_TIMEOUT_MS = 10_000
+/** How long reading `_schemas` at startup may keep failing before the registry gives up. */
+const STARTUP_TIMEOUT_MS = 30_000
 
 export interface KafkaLogOptions {
   bootstrap: string
@@ -67,9 +69,20 @@ export class KafkaLog {
     const known = this.options.topicExists?.()
     if (known === false) return
     if (known === undefined && !(await this.admin.listTopics({ includeInternals: true })).includes(this.topic)) return
-    await this.waitForLeader()
-    const end = await this.endOffset()
-    while (this.position < end) await this.readOnce(0)
+    // Right after a cluster (re)starts, leaders move and brokers catch up: keep trying for a while.
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS
+    for (;;) {
+      try {
+        await this.waitForLeader()
+        const end = await this.endOffset()
+        while (this.position < end) await this.readOnce(0)
+        break
+      } catch (err) {
+        this.readFrom = -1
+        if (Date.now() > deadline) throw err
+        await sleep(200)
+      }
+    }
     this.tailing = this.tail()
   }
 
