@@ -41,7 +41,7 @@ export const TopicSpec = z.strictObject({
 })
 export type TopicSpec = z.infer<typeof TopicSpec>
 
-export const FaultKind = z.enum(['crash', 'stop', 'pause', 'link-cut', 'link-slow', 'isolate-controller', 'add-partitions', 'kill-member'])
+export const FaultKind = z.enum(['crash', 'stop', 'pause', 'link-cut', 'link-slow', 'isolate-controller', 'isolate', 'add-partitions', 'kill-member'])
 export type FaultKind = z.infer<typeof FaultKind>
 
 /** A broker by id, or "leader:P" (the leader of partition P when the fault starts), or "follower:P". */
@@ -191,7 +191,7 @@ export function parseSpec(input: unknown): ExperimentSpec {
       checkRef(f.broker, `${path}.broker`, spec.brokers, spec.topic.partitions, errors)
       checkRef(f.peer, `${path}.peer`, spec.brokers, spec.topic.partitions, errors)
       if (f.at > spec.duration) errors.push({ path: `${path}.at`, message: `${f.at} s is after the end of the run (${spec.duration} s)` })
-      const needsBroker = ['crash', 'stop', 'pause', 'link-cut', 'link-slow', 'isolate-controller'].includes(f.kind)
+      const needsBroker = ['crash', 'stop', 'pause', 'link-cut', 'link-slow', 'isolate-controller', 'isolate'].includes(f.kind)
       if (needsBroker && f.broker === undefined) errors.push({ path: `${path}.broker`, message: `a ${f.kind} fault needs a broker` })
       if ((f.kind === 'link-cut' || f.kind === 'link-slow') && f.peer === undefined) errors.push({ path: `${path}.peer`, message: `a ${f.kind} fault needs a peer broker` })
       if (f.kind === 'link-slow' && f.delayMs === undefined) errors.push({ path: `${path}.delayMs`, message: 'a link-slow fault needs delayMs' })
