@@ -246,12 +246,14 @@ const PAST: Record<string, string> = {
   'link-cut': 'was cut off',
   'link-slow': 'had a slow link',
   'isolate-controller': 'was cut off from the controller',
+  isolate: 'was cut off',
 }
 
 function faultPhrase(f: FaultRecord): string {
   if (f.kind === 'add-partitions') return `partitions were added at ${seconds(f.startMs)}`
   if (f.kind === 'kill-member') return `a consumer was killed at ${seconds(f.startMs)}`
   const who = f.brokers.length ? `broker ${f.brokers[0]}` : 'a broker'
+  if (f.kind === 'isolate' && f.label.startsWith('slow')) return `${who} lagged behind (slow links) at ${seconds(f.startMs)}`
   return `${who} ${PAST[f.kind] ?? f.kind} at ${seconds(f.startMs)}`
 }
 

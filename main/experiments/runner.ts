@@ -166,11 +166,12 @@ export async function runVariant(variant: ResolvedVariant, plan: PlannedFault[],
           await c.setLinkFault(broker, 'controller', { mode: 'cut' })
           return () => c.setLinkFault(broker, 'controller', { mode: 'ok' })
         case 'isolate':
-          record.label = `isolate ${who} from the controller and every broker`
-          await c.isolateBroker(broker)
+          record.label = f.delayMs ? `slow every link of ${who} by ${f.delayMs} ms` : `isolate ${who} from the controller and every broker`
+          await c.isolateBroker(broker, f.delayMs ? { mode: 'slow', delayMs: f.delayMs } : { mode: 'cut' })
+          // Healing the links of a broker that is down (crashed meanwhile) only forgets the fault.
           return async () => {
-            await c.setLinkFault(broker, 'controller', { mode: 'ok' })
-            for (const other of c.brokerIds) if (other !== broker) await c.setLinkFault(broker, other, { mode: 'ok' })
+            await c.setLinkFault(broker, 'controller', { mode: 'ok' }).catch(() => undefined)
+            for (const other of c.brokerIds) if (other !== broker) await c.setLinkFault(broker, other, { mode: 'ok' }).catch(() => undefined)
           }
         case 'link-cut':
         case 'link-slow': {
