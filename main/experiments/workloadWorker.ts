@@ -25,6 +25,8 @@ const kafka = new Kafka({
   requestTimeout: workload.requestTimeoutMs,
   connectionTimeout: 3000,
 })
+/** Producers refresh metadata every second, so new partitions are seen as soon as a client would. */
+const METADATA_MAX_AGE_MS = 1000
 
 const sends: SentRecord[] = []
 const processed: ProcessedRecord[] = []
@@ -65,6 +67,7 @@ async function runProducer(index: number): Promise<Producer> {
     maxInFlightRequests: workload.maxInFlight,
     retry: { retries: workload.retries, initialRetryTime: 100, maxRetryTime: 2000 },
     allowAutoTopicCreation: false,
+    metadataMaxAge: METADATA_MAX_AGE_MS,
     createPartitioner: Partitioners.DefaultPartitioner,
   })
   await producer.connect()
@@ -97,7 +100,13 @@ async function runProducer(index: number): Promise<Producer> {
         .send({ topic, acks: acksOf(workload.acks), timeout: workload.requestTimeoutMs, messages })
         .then((metadata) => {
           const at = now()
-          const base = metadata[0] ? Number(metadata[0].baseOffset) : null
+          const answer = metadata.find((m) => m.partition === partition)
+          // kafkajs answers nothing for a partition it does not know yet (new partitions before its metadata refresh).
+          if (!answer && workload.acks !== 0) {
+            records.forEach((r) => Object.assign(r, { outcome: 'unknown', doneAt: at, error: `no answer for partition ${partition}` }))
+            return
+          }
+          const base = answer ? Number(answer.baseOffset) : null
           records.forEach((r, i) => Object.assign(r, { outcome: 'acked', offset: base === null || base < 0 ? null : base + i, doneAt: at }))
         })
         .catch((err) => {
@@ -249,7 +258,8 @@ async function finish(settleMs: number, drainMs: number): Promise<void> {
 const producers: Producer[] = []
 parentPort!.on('message', (command: WorkloadCommand) => {
   if (command.type === 'kill-member') void killMember(command.member)
-  else if (command.type === 'partitions') partitionCount = command.count
+  // As a client would: the new partitions are used after the next metadata refresh (metadataMaxAge 1 s).
+  else if (command.type === 'partitions') setTimeout(() => (partitionCount = command.count), 1500)
   else if (command.type === 'finish')
     void finish(command.settleMs, command.drainMs)
       .then(() => Promise.all(producers.map((p) => p.disconnect().catch(() => undefined))))
