@@ -31,7 +31,11 @@ describe.skipIf(chromiumMissing)(suiteTitle('experiments'), () => {
     await page.getByTestId('spec-validate').click()
     const errors = page.getByTestId('spec-errors')
     await expect.poll(() => errors.textContent()).toContain('workload.rate')
+    // Once the shape is right, the checks against the cluster: a broker that does not exist, an unknown config.
+    await page.getByTestId('spec-editor').fill(JSON.stringify({ name: 'bad', brokers: 3, topic: { configs: { 'min.insync.replica': '2' } }, faults: { type: 'scripted', faults: [{ at: 1, kind: 'crash', broker: 9 }] } }))
+    await page.getByTestId('spec-validate').click()
     await expect.poll(() => errors.textContent()).toContain('faults.faults[0].broker: broker 9 does not exist')
+    await expect.poll(() => errors.textContent()).toContain('topic.configs.min.insync.replica: unknown topic config')
   })
 
   it('runs an A/B from a ready-made spec and shows charts with fault markers and the verdict', async () => {
