@@ -243,7 +243,7 @@ const PAST: Record<string, string> = {
   crash: 'crashed',
   stop: 'was stopped',
   pause: 'was paused',
-  'link-cut': 'was cut off',
+  'link-cut': 'was cut off from a follower',
   'link-slow': 'had a slow link',
   'isolate-controller': 'was cut off from the controller',
   isolate: 'was cut off',

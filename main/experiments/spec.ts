@@ -88,10 +88,19 @@ export type AnomalyName = z.infer<typeof AnomalyName>
 /** What must not appear: the CLI exits non-zero if any of these is above its bound. */
 export const Expect = z.partialRecord(AnomalyName, z.number().int().min(0))
 
+/**
+ * A variant's overrides: the same fields, each optional and without its default (zod's
+ * partial() keeps defaults, which would override the base spec with them).
+ */
+function overridesOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
+  const shape = Object.fromEntries(Object.entries(schema.shape).map(([name, field]) => [name, ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional()]))
+  return z.strictObject(shape) as unknown as z.ZodType<Partial<z.infer<z.ZodObject<S>>>>
+}
+
 const Overrides = z.strictObject({
   name: z.string().min(1).max(60),
-  workload: Workload.partial().optional(),
-  topic: TopicSpec.partial().optional(),
+  workload: overridesOf(Workload).optional(),
+  topic: overridesOf(TopicSpec).optional(),
   brokerConfigs: z.record(z.string(), z.string()).optional(),
   /** Per-variant bounds: anomaly name -> the most allowed (0: must not appear). */
   expect: Expect.optional(),
