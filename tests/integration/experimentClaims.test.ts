@@ -42,3 +42,18 @@ describe('ready-made experiments show their claims', () => {
     expect(result.check.totals.lost).toBe(0)
   }, 300_000)
 })
+
+describe('ready-made experiments show their claims (faults between brokers)', () => {
+  it('an unclean election with min.insync.replicas 1 loses acknowledged records; clean elections lose none', async () => {
+    const outcome = await runExperiment(readyMade('unclean-election.json'))
+    expect(byName(outcome, 'unclean elections').totals.lost, outcome.verdict).toBeGreaterThan(0)
+    expect(byName(outcome, 'clean elections only').totals.lost, outcome.verdict).toBe(0)
+  }, 300_000)
+
+  it('retries with 5 requests in flight reorder a partition; the idempotent producer does not', async () => {
+    const outcome = await runExperiment(readyMade('retries-reorder.json'))
+    expect(byName(outcome, 'not idempotent').totals.reordered, outcome.verdict).toBeGreaterThan(0)
+    expect(byName(outcome, 'idempotent').totals.reordered, outcome.verdict).toBe(0)
+    expect(byName(outcome, 'idempotent').totals.duplicated, outcome.verdict).toBe(0)
+  }, 300_000)
+})
