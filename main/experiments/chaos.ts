@@ -24,7 +24,7 @@ export function chaosSpec(seed: number, duration: number): ExperimentSpec {
     duration,
     brokerConfigs: { 'unclean.leader.election.enable': 'false' },
     topic: { partitions: 3, replicationFactor: 3, configs: { 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' } },
-    workload: { producers: 2, rate: 100, acks: 'all', idempotent: true, retries: 1000, maxInFlight: 5, requestTimeoutMs: 5000 },
+    workload: { producers: 2, rate: 100, acks: 'all', idempotent: true, retries: 1000, maxInFlight: 1, requestTimeoutMs: 5000 },
     faults: { type: 'random', nemesis: { seed, maxOverlap: 1, interval: [0.5, 1.5], faultDuration: [0.5, 2] } },
     expect: { lost: 0, duplicated: 0, reordered: 0, offsetMismatch: 0 },
   })

@@ -16,7 +16,7 @@ const MAX_LISTED = 20
 export const UNAVAILABLE_GAP_MS = 1000
 /** A fault is "around" an anomaly from this long before it starts to this long after it ends. */
 const FAULT_BEFORE_MS = 1000
-const FAULT_AFTER_MS = 3000
+const FAULT_AFTER_MS = 1000
 
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null
@@ -145,9 +145,14 @@ export function check(history: History, expect: Partial<Record<AnomalyType, numb
     }
   }
   if (history.committedAtEnd) {
+    // When the group skipped it: the first commit past it.
+    const commits = history.commits.filter((c) => c.ok).sort((a, b) => a.at - b.at)
     for (const r of log) {
       const committed = history.committedAtEnd[String(r.partition)] ?? 0
-      if (r.offset < committed && !processedCount.has(`${r.partition}:${r.offset}`)) neverProcessed.push({ partition: r.partition, at: atOf(r.id), record: `${r.id}@${r.partition}:${r.offset}` })
+      if (r.offset < committed && !processedCount.has(`${r.partition}:${r.offset}`)) {
+        const past = commits.find((c) => c.partition === r.partition && c.offset > r.offset)
+        neverProcessed.push({ partition: r.partition, at: past?.at ?? atOf(r.id), record: `${r.id}@${r.partition}:${r.offset}` })
+      }
     }
   }
 
