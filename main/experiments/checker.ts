@@ -263,10 +263,11 @@ function faultPhrase(f: FaultRecord): string {
 }
 
 /** One variant in plain words: "acks=1: 214 acknowledged records lost when broker 2 crashed at 5.1 s". */
-export function verdictOf(result: Pick<CheckResult, 'variant' | 'anomalies'>, faults: readonly FaultRecord[]): string {
+export function verdictOf(result: Pick<CheckResult, 'variant' | 'anomalies'> & Partial<Pick<CheckResult, 'unavailable'>>, faults: readonly FaultRecord[]): string {
   const byType = new Map<AnomalyType, Anomaly[]>()
   for (const a of result.anomalies) byType.set(a.type, [...(byType.get(a.type) ?? []), a])
-  if (byType.size === 0) return `${result.variant}: none`
+  const windows = (result.unavailable ?? []).map((u) => `${seconds(u.startMs)} to ${seconds(u.endMs)}`)
+  if (byType.size === 0) return `${result.variant}: none${windows.length ? ` (unavailable ${windows.join(', ')})` : ''}`
   const parts = [...byType].map(([type, list]) => {
     const n = list.reduce((sum, a) => sum + a.count, 0)
     const ids = [...new Set(list.flatMap((a) => a.faults))]

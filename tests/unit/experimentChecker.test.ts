@@ -125,5 +125,6 @@ describe('experiment checker', () => {
     const result = check(h)
     expect(result.unavailable).toEqual([{ startMs: 5000, endMs: 8000, faults: [0] }])
     expect(result.latency.max).toBe(3000)
+    expect(result.verdict).toBe('acks=all: none (unavailable 5.0 s to 8.0 s)')
   })
 })
