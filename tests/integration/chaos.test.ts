@@ -7,7 +7,7 @@ import { runChaos } from '../../main/experiments/chaos'
 describe('chaos: the strictest config under random faults', () => {
   it('loses, duplicates and reorders no acknowledged record over 5 schedules', async () => {
     const lines: string[] = []
-    const totals = await runChaos(5, { firstSeed: 1, duration: 4, onRun: (line) => lines.push(line) })
+    const totals = await runChaos(5, { firstSeed: 1, duration: 4, onRun: (line) => (lines.push(line), console.log(line)) })
     const report = lines.join('\n')
     expect(totals.faults, report).toBeGreaterThan(5)
     expect(totals.acked, report).toBeGreaterThan(1000)
