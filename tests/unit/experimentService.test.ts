@@ -36,6 +36,12 @@ describe('experiments in the console service', () => {
     }
   })
 
+  it('says the exactly-once commit mode cannot run yet', () => {
+    const spec = JSON.stringify({ name: 'x', workload: { consumer: { commitMode: 'exactly_once' } } })
+    expect(methods['experiment:validate']({ spec })).toEqual({ ok: false, errors: [{ path: 'workload.consumer.commitMode', message: expect.stringContaining('needs transactions') }] })
+    expect(() => methods['experiment:start']({ spec })).toThrow(/workload.consumer.commitMode: exactly_once needs transactions/)
+  })
+
   it('keeps runs, lists them newest first and exports them', () => {
     const run: ExperimentRun = { id: 'r1', name: 'n', startedAt: 1, finishedAt: 2, status: 'done', spec: '{"name":"n","claim":"c"}', variants: [], verdict: 'v: none', error: null, progress: null }
     store.save(run, [])
