@@ -23,6 +23,8 @@ export const useExperimentsStore = defineStore('experiments', () => {
     try {
       ;[readyMade.value, runs.value] = await Promise.all([client.call('experiment:readyMade', {}), client.call('experiment:list', {})])
       if (!specText.value && readyMade.value[0]) specText.value = readyMade.value[0].spec
+      // Back on the page while a run goes on: follow it again.
+      if (current.value?.status === 'running') await open(current.value.id)
     } catch (reason) {
       error.value = errorMessage(reason)
     }
