@@ -100,6 +100,25 @@ describe('experiment checker', () => {
     expect(result.anomalies.map((a) => a.type).sort()).toEqual(['neverProcessed', 'processedTwice'])
   })
 
+  it('places a skipped record at the commit past it, near the member killed then', () => {
+    const h = clean()
+    const kill: FaultRecord = { id: 0, kind: 'kill-member', label: 'kill consumer member 0', brokers: [], startMs: 9000, endMs: 9000, error: null }
+    h.faults = [kill]
+    h.processed = h.processed.filter((p) => p.offset !== 2)
+    h.commits = [{ member: 0, partition: 0, offset: 5, at: 8900, ok: true }]
+    const [skipped] = check(h).anomalies
+    expect(skipped).toMatchObject({ type: 'neverProcessed', firstAt: 8900, faults: [0] })
+    expect(check(h).verdict).toBe('acks=all: 1 records never processed when a consumer was killed at 9.0 s')
+  })
+
+  it('names the latest fault before an anomaly when none is active around it', async () => {
+    const { faultsAround } = await import('../../main/experiments/checker')
+    const faults: FaultRecord[] = [crash, { ...crash, id: 1, kind: 'add-partitions', startMs: 10_000, endMs: 10_000 }]
+    expect(faultsAround(faults, 6000)).toEqual([0])
+    expect(faultsAround(faults, 13_000)).toEqual([1])
+    expect(faultsAround(faults, 1000)).toEqual([])
+  })
+
   it('does not count lag at the end as never processed', () => {
     const h = clean()
     h.processed = h.processed.filter((p) => p.offset < 8)
