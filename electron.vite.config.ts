@@ -20,6 +20,7 @@ export default defineConfig({
           controllerWorker: resolve(root, 'main/cluster/controller/worker.ts'),
           clientsWorker: resolve(root, 'main/cluster/clients/worker.ts'),
           clientMemberWorker: resolve(root, 'main/cluster/clients/member.ts'),
+          experimentWorkloadWorker: resolve(root, 'main/experiments/workloadWorker.ts'),
         },
         // Flat out/main: workers.ts finds a worker as a sibling of the chunk that imports it
         // (new URL('./brokerWorker.js', import.meta.url)), so chunks must not go into a subfolder.

@@ -6,8 +6,9 @@ import { version } from '../package.json'
 import { runCluster, type ClusterCommandOptions } from './commands/cluster'
 import { runServe, type ServeCommandOptions } from './commands/serve'
 import { runStart } from './commands/start'
+import { runExperimentCommand, type ExperimentCommandOptions } from './commands/experiment'
 
-export type Command = 'start' | 'serve' | 'cluster'
+export type Command = 'start' | 'serve' | 'cluster' | 'experiment'
 
 export type Invocation =
   | { kind: 'run'; command: Command; options: Record<string, string | boolean | string[] | undefined> }
@@ -15,7 +16,7 @@ export type Invocation =
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string }
 
-const COMMANDS: readonly Command[] = ['start', 'serve', 'cluster']
+const COMMANDS: readonly Command[] = ['start', 'serve', 'cluster', 'experiment']
 
 /** The options each command takes (node:util parseArgs specs). */
 const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>> = {
@@ -41,6 +42,7 @@ const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolea
     'restart-on-failure': { type: 'boolean' },
     'schema-registry-port': { type: 'string' },
   },
+  experiment: { json: { type: 'boolean' }, quiet: { type: 'boolean' } },
 }
 
 export const USAGE = `Usage: brokerlab <command> [options]
@@ -49,6 +51,10 @@ Commands:
   start     open the desktop console (builds it first if needed)
   serve     the console in a browser, on an embedded cluster (prints its URL)
   cluster   run the embedded Kafka cluster for Kafka clients, without a console
+  experiment SPEC.json
+            run an experiment (docs/experiments.md) on fresh embedded clusters and print
+            its report; exits 1 if an anomaly the spec's expect forbids appeared
+            (--json: the whole outcome as JSON; --quiet: no progress on stderr)
   help      show this help
 
 Options of serve (and those of cluster):
@@ -96,9 +102,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (command === undefined) return { kind: 'usage-error', message: 'no command given' }
   if (command === 'help') return { kind: 'help' }
   if (!COMMANDS.includes(command as Command)) return { kind: 'usage-error', message: `unknown command "${command}"` }
-  if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}"` }
+  if (command === 'experiment') {
+    if (extra.length !== 1) return { kind: 'usage-error', message: 'experiment takes one spec file' }
+    values.spec = extra[0]
+  } else if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}"` }
   const { help: _help, version: _version, ...options } = values
-  const foreign = Object.keys(options).find((name) => !(name in COMMAND_OPTIONS[command as Command]))
+  const foreign = Object.keys(options).find((name) => !(name in COMMAND_OPTIONS[command as Command]) && !(command === 'experiment' && name === 'spec'))
   if (foreign) return { kind: 'usage-error', message: `${command} takes no option --${foreign}` }
   return { kind: 'run', command: command as Command, options }
 }
@@ -119,6 +128,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       return EXIT_USAGE
     case 'run':
       if (invocation.command === 'start') return runStart()
+      if (invocation.command === 'experiment') return runExperimentCommand(invocation.options as unknown as ExperimentCommandOptions)
       if (invocation.command === 'cluster') return runCluster(invocation.options as ClusterCommandOptions)
       return runServe(invocation.options as ServeCommandOptions)
   }

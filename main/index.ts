@@ -5,6 +5,7 @@ import { app, BrowserWindow, Menu, nativeTheme, safeStorage, screen, session, ty
 import { AppDatabase, DEFAULT_WINDOW, restoredBounds } from './host/appDatabase'
 import { Cluster } from './cluster/cluster'
 import { ConsoleService } from './console/consoleService'
+import { ExperimentService } from './experiments/service'
 import { ConnectionProfiles } from './console/connections/profiles'
 import { KeyFileSecretBox, type SecretBox } from './console/connections/secretBox'
 import { serveContractOverIpc } from './host/ipc'
@@ -99,7 +100,7 @@ if (!app.requestSingleInstanceLock()) {
     return null
   })
   const profiles = new ConnectionProfiles(join(app.getPath('userData'), 'connections.db'), secretBox())
-  const service = new ConsoleService(cluster, { profiles })
+  const service = new ConsoleService(cluster, { profiles, experiments: new ExperimentService(appDb.experimentRuns()) })
   const stopServing = serveContractOverIpc(service, isAppPage)
   let stopping = false
   app.on('before-quit', (event) => {

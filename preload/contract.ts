@@ -34,6 +34,7 @@ import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
 import { BrokerLogCleanerState, CompactionExperimentRequest, CompactionExperimentResult, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
+import { ExperimentRun, ExperimentRunId, ExperimentRunSummary, ReadyMadeExperiment, SpecCheck } from './schemas/experiments'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -41,6 +42,7 @@ export * from './schemas/events'
 export * from './schemas/connections'
 export * from './schemas/browse'
 export * from './schemas/logCleaner'
+export * from './schemas/experiments'
 
 const empty = z.object({}).strict()
 const brokerRequest = z.object({ brokerId: BrokerId }).strict()
@@ -187,6 +189,18 @@ export const METHODS = {
   'logCleaner:wake': method(LogCleanerWakeRequest, z.null()),
   /** Lab only: produces keyed updates and tombstones to one partition of a compacted topic, for its Compaction panel. */
   'logCleaner:experiment': method(CompactionExperimentRequest, CompactionExperimentResult),
+  // ---- experiments (issue 19): each run brings its own fresh embedded clusters, so these
+  // need no connection; the spec travels as JSON text and main names its bad fields.
+  /** The ready-made experiments under resources/experiments, one per claim. */
+  'experiment:readyMade': method(empty, z.array(ReadyMadeExperiment)),
+  'experiment:validate': method(z.object({ spec: z.string().max(200_000) }).strict(), SpecCheck),
+  /** Starts a run in the background (one at a time); poll experiment:get for its progress and result. */
+  'experiment:start': method(z.object({ spec: z.string().max(200_000) }).strict(), ExperimentRunSummary),
+  'experiment:list': method(empty, z.array(ExperimentRunSummary)),
+  'experiment:get': method(z.object({ id: ExperimentRunId }).strict(), ExperimentRun),
+  'experiment:delete': method(z.object({ id: ExperimentRunId }).strict(), done),
+  /** The run as JSON (spec, results and every history) or as a Markdown report. */
+  'experiment:export': method(z.object({ id: ExperimentRunId, format: z.enum(['json', 'markdown']) }).strict(), z.object({ fileName: z.string(), content: z.string() })),
 }
 
 export type MethodName = keyof typeof METHODS

@@ -5,13 +5,14 @@
 import { Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 
-export type WorkerKind = 'broker' | 'controller' | 'clients' | 'clientMember'
+export type WorkerKind = 'broker' | 'controller' | 'clients' | 'clientMember' | 'experimentWorkload'
 
 const SOURCE_ENTRIES: Record<WorkerKind, string> = {
   broker: './broker/worker.ts',
   controller: './controller/worker.ts',
   clients: './clients/worker.ts',
   clientMember: './clients/member.ts',
+  experimentWorkload: '../experiments/workloadWorker.ts',
 }
 
 /** File names of the bundled entries, as electron.vite.config.ts names them. */
@@ -20,6 +21,7 @@ export const BUILT_ENTRIES: Record<WorkerKind, string> = {
   controller: 'controllerWorker.js',
   clients: 'clientsWorker.js',
   clientMember: 'clientMemberWorker.js',
+  experimentWorkload: 'experimentWorkloadWorker.js',
 }
 
 const runningFromSource = fileURLToPath(import.meta.url).endsWith('.ts')

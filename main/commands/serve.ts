@@ -10,6 +10,8 @@ import { ConnectionProfiles } from '../console/connections/profiles'
 import { KeyFileSecretBox } from '../console/connections/secretBox'
 import { startHttpServer } from '../host/httpServer'
 import { findProjectRoot } from '../bin/build.js'
+import { AppDatabase } from '../host/appDatabase'
+import { ExperimentService } from '../experiments/service'
 import { clusterSettings, type ClusterCommandOptions } from './cluster'
 import { startClusterRegistry } from './schemaRegistry'
 
@@ -44,7 +46,8 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   const host = options.host ?? '127.0.0.1'
   if (!LOOPBACK.has(host)) console.error(`brokerlab serve: WARNING: listening on ${host}, not loopback: anyone who can reach it and has the token can drive this cluster`)
   const dataDir = settings.dataDir ?? join(tmpdir(), `brokerlab-serve-${process.pid}`)
-  const profiles = openProfiles(options['state-dir'] ?? (settings.dataDir ? join(homedir(), '.brokerlab') : join(dataDir, 'console')))
+  const stateDir = options['state-dir'] ?? (settings.dataDir ? join(homedir(), '.brokerlab') : join(dataDir, 'console'))
+  const profiles = openProfiles(stateDir)
   if (typeof profiles === 'string') {
     console.error(`brokerlab serve: ${profiles}`)
     return 2
@@ -72,7 +75,9 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     await cluster.stop()
     return 2
   }
-  const service = new ConsoleService(cluster, { profiles })
+  // Experiment runs are kept in the app database of the state directory, as the desktop app keeps them in its own.
+  const appDb = new AppDatabase(stateDir)
+  const service = new ConsoleService(cluster, { profiles, experiments: new ExperimentService(appDb.experimentRuns()) })
   const server = await startHttpServer({
     host,
     port,
@@ -87,6 +92,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     await service.close()
     profiles.close()
     await registry.close()
+    appDb.close()
     await cluster.stop()
     return 2
   }
@@ -102,6 +108,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   await service.close()
   profiles.close()
   await registry.close()
+  appDb.close()
   await cluster.stop()
   return 0
 }

@@ -20,7 +20,7 @@ import { addPartitions, createTopic, deleteTopic } from './views/topics'
 
 const CONFIG_OBSERVE_MS = 30_000
 
-export type ClusterMethod = Exclude<MethodName, `connection:${string}`>
+export type ClusterMethod = Exclude<MethodName, `connection:${string}` | `experiment:${string}`>
 type Implementations = { [M in ClusterMethod]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
 
 export class ClusterConsole {

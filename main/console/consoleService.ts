@@ -22,6 +22,8 @@ import { LOCAL } from './connections/consoleConnection'
 import { KafkaConnection } from './connections/kafkaConnection'
 import { labConnection } from './connections/lab'
 import type { ConnectionProfiles } from './connections/profiles'
+import { experimentMethods, type ExperimentMethod, type ExperimentMethods } from './experimentMethods'
+import type { ExperimentService } from '../experiments/service'
 
 type ConnectionMethod = Extract<MethodName, `connection:${string}`>
 type ConnectionMethods = { [M in ConnectionMethod]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
@@ -33,19 +35,22 @@ function noSuchConnection(method: string, name: string, field = 'name'): Contrac
 const CLOSE_WAIT_MS = 5000
 
 const isConnectionMethod = (method: MethodName): method is ConnectionMethod => method.startsWith('connection:')
+const isExperimentMethod = (method: MethodName): method is ExperimentMethod => method.startsWith('experiment:')
 
 export class ConsoleService {
   private readonly local: ClusterConsole
   /** Saved connections opened so far, by name: each stays connected until deleted or replaced. */
   private readonly external = new Map<string, ClusterConsole>()
   private readonly methods: ConnectionMethods
+  private readonly experiments: ExperimentMethods
   private readonly listeners = new Set<(event: ContractEvent) => void>()
   private readonly unsubscribes: Array<() => void> = []
 
   constructor(
     readonly cluster: Cluster,
-    private readonly options: { profiles?: ConnectionProfiles } = {},
+    private readonly options: { profiles?: ConnectionProfiles; experiments?: ExperimentService } = {},
   ) {
+    this.experiments = experimentMethods(options.experiments)
     this.local = this.attach(new ClusterConsole(labConnection(cluster)))
     this.methods = {
       'connection:test': (r) => testConnection(r),
@@ -84,6 +89,7 @@ export class ConsoleService {
       if (isConnectionMethod(valid.method)) {
         return { ok: true, result: await (this.methods[valid.method] as (r: unknown) => unknown)(valid.request) }
       }
+      if (isExperimentMethod(valid.method)) return { ok: true, result: await (this.experiments[valid.method] as (r: unknown) => unknown)(valid.request) }
       const target = this.consoleFor(valid.method, connection)
       return { ok: true, result: await target.run(valid.method as ClusterMethod, valid.request) }
     } catch (err) {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { mkdirSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 import { openDatabase } from '../cluster/sqlite'
+import { ExperimentRunStore } from '../experiments/store'
 
 export class AppDatabase {
   private readonly db: Database.Database
@@ -29,6 +30,11 @@ export class AppDatabase {
 
   set(name: string, value: unknown): void {
     this.db.prepare('INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, JSON.stringify(value))
+  }
+
+  /** Experiment runs (issue 19), in this same file. */
+  experimentRuns(): ExperimentRunStore {
+    return new ExperimentRunStore(this.db)
   }
 
   close(): void {

@@ -1,0 +1,287 @@
+// A run's workload, in a worker thread so the host stays responsive: kafkajs producers at a
+// steady rate (acks, idempotence, retries, max in flight as the spec says; linger as a
+// client-side batch per partition, since kafkajs sends what it is given) recording every send
+// and its outcome, and a consumer group whose members process with a delay and commit before
+// (at most once) or after (at least once) processing, recording every record processed and
+// every commit. A member is "killed" mid-batch: it stops at once, commits nothing more, and
+// its partitions go to the others.
+import { parentPort, workerData } from 'node:worker_threads'
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type Message } from 'kafkajs'
+import type { CommitRecord, ProcessedRecord, SentRecord } from '../../preload/schemas/experiments'
+import type { WorkloadCommand, WorkloadEvent, WorkloadStart } from './workloadApi'
+
+const options = workerData as WorkloadStart
+const { workload, topic } = options
+/** The run's start, set once the clients are connected (the host times the faults from it). */
+let t0 = Date.now()
+const post = (event: WorkloadEvent) => parentPort!.postMessage(event)
+const now = () => Date.now() - t0
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const kafka = new Kafka({
+  clientId: 'brokerlab-experiment',
+  brokers: options.bootstrap.split(','),
+  logLevel: logLevel.NOTHING,
+  requestTimeout: workload.requestTimeoutMs,
+  connectionTimeout: 3000,
+})
+/**
+ * Keyed workloads refresh metadata every second, so partitions added mid-run are seen soon.
+ * Not the others: kafkajs lets concurrent sends that wait on a refresh go out in another order.
+ */
+const METADATA_MAX_AGE_MS = workload.keys === undefined ? 300_000 : 1000
+
+const sends: SentRecord[] = []
+const processed: ProcessedRecord[] = []
+const commits: CommitRecord[] = []
+let partitionCount = options.partitions
+let sending = true
+const outstanding = new Set<Promise<void>>()
+/** Each producer's count of records not yet sent. */
+const queues: Array<() => number> = []
+const keyedPartitioner = Partitioners.DefaultPartitioner()
+
+const acksOf = (acks: Workload['acks']) => (acks === 'all' ? -1 : acks)
+type Workload = WorkloadStart['workload']
+
+/** Which partition a record goes to: by key (murmur2, as Kafka's clients), else round robin. */
+function partitionOf(key: string | null, roundRobin: number): number {
+  if (key === null) return roundRobin % partitionCount
+  const partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], offlineReplicas: [], partitionErrorCode: 0 }))
+  return keyedPartitioner({ topic, partitionMetadata, message: { key, value: null } })
+}
+
+/** Indeterminate failures: the request may have been appended (a timeout, a lost connection). */
+function isIndeterminate(err: unknown): boolean {
+  for (let e = err as { name?: string; type?: string; cause?: unknown; message?: string } | null; e; e = e.cause as typeof e) {
+    if (e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSConnectionClosedError' || e.type === 'REQUEST_TIMED_OUT' || /timed? ?out|Closed connection/i.test(e.message ?? '')) return true
+  }
+  return false
+}
+
+function errorName(err: unknown): string {
+  const e = err as { type?: string; name?: string; message?: string; cause?: { type?: string; message?: string } }
+  return e.cause?.type ?? e.type ?? `${e.name ?? 'Error'}: ${e.message ?? ''}`.slice(0, 200)
+}
+
+async function runProducer(index: number): Promise<Producer> {
+  const producer = kafka.producer({
+    idempotent: workload.idempotent,
+    maxInFlightRequests: workload.maxInFlight,
+    retry: { retries: workload.retries, initialRetryTime: 100, maxRetryTime: 2000 },
+    allowAutoTopicCreation: false,
+    metadataMaxAge: METADATA_MAX_AGE_MS,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  })
+  await producer.connect()
+  const padding = 'x'.repeat(Math.max(0, workload.recordSize - 12))
+  const intervalMs = 1000 / workload.rate
+  // Records wait here until a request may go: at most maxInFlight sends at once per producer,
+  // so with 1 a retried request holds back the ones after it (as Kafka's producer does).
+  const queue: SentRecord[] = []
+  let inFlight = 0
+  let lingerTimer: NodeJS.Timeout | null = null
+  const pump = () => {
+    while (inFlight < workload.maxInFlight && queue.length > 0) {
+      const age = now() - queue[0].sentAt
+      if (sending && workload.lingerMs > 0 && age < workload.lingerMs && queue.length < workload.batchSize) {
+        lingerTimer ??= setTimeout(() => {
+          lingerTimer = null
+          pump()
+        }, workload.lingerMs - age)
+        return
+      }
+      const partition = queue[0].partition!
+      const records: SentRecord[] = []
+      for (let i = 0; i < queue.length && records.length < workload.batchSize; ) {
+        if (queue[i].partition === partition) records.push(...queue.splice(i, 1))
+        else i++
+      }
+      inFlight++
+      const messages: Message[] = records.map((r) => ({ key: r.key, value: `${r.id}|${padding}`, partition }))
+      const promise = producer
+        .send({ topic, acks: acksOf(workload.acks), timeout: workload.requestTimeoutMs, messages })
+        .then((metadata) => {
+          const at = now()
+          const answer = metadata.find((m) => m.partition === partition)
+          // kafkajs answers nothing for a partition it does not know yet (new partitions before its metadata refresh).
+          if (!answer && workload.acks !== 0) {
+            records.forEach((r) => Object.assign(r, { outcome: 'unknown', doneAt: at, error: `no answer for partition ${partition}` }))
+            return
+          }
+          const base = answer ? Number(answer.baseOffset) : null
+          records.forEach((r, i) => Object.assign(r, { outcome: 'acked', offset: base === null || base < 0 ? null : base + i, doneAt: at }))
+        })
+        .catch((err) => {
+          const at = now()
+          const outcome = isIndeterminate(err) ? 'unknown' : 'failed'
+          records.forEach((r) => Object.assign(r, { outcome, doneAt: at, error: errorName(err) }))
+        })
+        .finally(() => {
+          outstanding.delete(promise)
+          inFlight--
+          pump()
+        })
+      outstanding.add(promise)
+    }
+  }
+  queues.push(() => queue.length)
+  let seq = 0
+  const start = now()
+  const loop = async () => {
+    while (sending && now() < options.durationMs) {
+      // Pace: record `seq` is due at start + seq * interval.
+      const due = start + seq * intervalMs
+      const wait = due - now()
+      if (wait > 0) await sleep(Math.min(wait, 50))
+      if (now() < due) continue
+      const key = workload.keys === undefined ? null : `k${(seq + index * 7919) % workload.keys}`
+      const partition = partitionOf(key, seq + index)
+      const record: SentRecord = { id: `${index}-${seq}`, producer: index, seq, key, sentAt: now(), outcome: 'unknown', partition, offset: null, doneAt: null, error: null }
+      sends.push(record)
+      seq++
+      queue.push(record)
+      pump()
+    }
+    sending = false
+    pump()
+  }
+  void loop()
+  return producer
+}
+
+// ---- the consumer group -----------------------------------------------------------------
+
+interface Member {
+  index: number
+  consumer: Consumer
+  killed: boolean
+  inBatch: boolean
+  processedInBatch: number
+}
+const members: Member[] = []
+
+async function startMember(index: number): Promise<Member> {
+  const consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 6000, heartbeatInterval: 300, rebalanceTimeout: 6000, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 }, readUncommitted: false })
+  const member: Member = { index, consumer, killed: false, inBatch: false, processedInBatch: 0 }
+  const mode = workload.consumer!.commitMode
+  const commit = async (partition: number, offset: number) => {
+    try {
+      await consumer.commitOffsets([{ topic, partition, offset: String(offset) }])
+      commits.push({ member: index, partition, offset, at: now(), ok: true })
+    } catch {
+      commits.push({ member: index, partition, offset, at: now(), ok: false })
+    }
+  }
+  await consumer.connect()
+  await consumer.subscribe({ topic, fromBeginning: true })
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, heartbeat, isRunning, resolveOffset }) => {
+      if (member.killed || batch.messages.length === 0) return
+      member.inBatch = true
+      member.processedInBatch = 0
+      const last = Number(batch.messages[batch.messages.length - 1].offset)
+      if (mode === 'at_most_once') await commit(batch.partition, last + 1)
+      let done: number | null = null
+      for (const message of batch.messages) {
+        if (member.killed || !isRunning()) break
+        if (workload.consumer!.processingDelayMs > 0) await sleep(workload.consumer!.processingDelayMs)
+        if (member.killed) break
+        const offset = Number(message.offset)
+        processed.push({ member: index, partition: batch.partition, offset, id: String(message.value).split('|')[0], at: now() })
+        resolveOffset(message.offset)
+        member.processedInBatch++
+        done = offset
+        await heartbeat().catch(() => undefined)
+      }
+      member.inBatch = false
+      if (member.killed) return
+      if (mode === 'at_least_once' && done !== null) await commit(batch.partition, done + 1)
+    },
+  })
+  return member
+}
+
+/** Kills a member mid-batch (waits up to 5 s for one to be under way): nothing more is processed or committed. */
+async function killMember(index: number): Promise<void> {
+  const member = members[index]
+  if (!member || member.killed) return
+  const deadline = Date.now() + 5000
+  while (Date.now() < deadline && !(member.inBatch && member.processedInBatch > 0)) await sleep(1)
+  member.killed = true
+  post({ type: 'member-killed', member: index, at: now() })
+  await member.consumer.disconnect().catch(() => undefined)
+}
+
+async function committedOffsets(): Promise<Record<string, number>> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId: options.groupId, topics: [topic] })
+    return Object.fromEntries(entry.partitions.map((p) => [String(p.partition), Math.max(0, Number(p.offset))]))
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+async function endOffsets(): Promise<Record<string, number>> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic)
+    return Object.fromEntries(offsets.map((p) => [String(p.partition), Number(p.high)]))
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+async function finish(settleMs: number, drainMs: number): Promise<void> {
+  sending = false
+  // Outstanding sends get settleMs; what is still waiting then stays "unknown".
+  const settleBy = Date.now() + settleMs
+  while ((outstanding.size > 0 || queues.some((q) => q() > 0)) && Date.now() < settleBy) await sleep(20)
+  let committedAtEnd: Record<string, number> | null = null
+  if (workload.consumer) {
+    // Let the live members catch up with the log, then stop them.
+    const drainBy = Date.now() + drainMs
+    for (;;) {
+      const [ends, committed] = await Promise.all([endOffsets().catch(() => null), committedOffsets().catch(() => null)])
+      if (ends && committed && Object.entries(ends).every(([p, end]) => (committed[p] ?? 0) >= end)) break
+      if (Date.now() > drainBy) break
+      await sleep(200)
+    }
+    for (const m of members) if (!m.killed) await m.consumer.disconnect().catch(() => undefined)
+    committedAtEnd = await committedOffsets().catch(() => null)
+  }
+  post({ type: 'finished', sends, processed, commits, committedAtEnd })
+}
+
+const producers: Producer[] = []
+parentPort!.on('message', (command: WorkloadCommand) => {
+  if (command.type === 'kill-member') void killMember(command.member)
+  // As a client would: the new partitions are used after the next metadata refresh (metadataMaxAge 1 s).
+  else if (command.type === 'partitions') setTimeout(() => (partitionCount = command.count), 1500)
+  else if (command.type === 'finish')
+    void finish(command.settleMs, command.drainMs)
+      .then(() => Promise.all(producers.map((p) => p.disconnect().catch(() => undefined))))
+      .catch((err) => post({ type: 'error', message: String(err) }))
+})
+
+try {
+  if (workload.consumer) members.push(...(await Promise.all(Array.from({ length: workload.consumer.members }, (_, i) => startMember(i)))))
+  t0 = Date.now()
+  post({ type: 'ready', t0 })
+  for (let i = 0; i < workload.producers; i++) producers.push(await runProducer(i))
+  const timer = setInterval(() => {
+    let acked = 0
+    let failed = 0
+    for (const s of sends) if (s.outcome === 'acked') acked++
+    else if (s.outcome === 'failed') failed++
+    post({ type: 'progress', acked, failed, processed: processed.length })
+  }, 1000)
+  timer.unref()
+} catch (err) {
+  post({ type: 'error', message: (err as Error).stack ?? String(err) })
+}
