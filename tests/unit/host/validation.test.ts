@@ -83,6 +83,13 @@ describe('contract validation', () => {
       'logCleaner:state': { topic: 't' },
       'logCleaner:wake': {},
       'logCleaner:experiment': { topic: 't', partition: 0, updates: 100, keys: 10, tombstones: 2 },
+      'experiment:readyMade': {},
+      'experiment:validate': { spec: '{}' },
+      'experiment:start': { spec: '{}' },
+      'experiment:list': {},
+      'experiment:get': { id: 'run-1' },
+      'experiment:delete': { id: 'run-1' },
+      'experiment:export': { id: 'run-1', format: 'markdown' },
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(METHODS).sort())
     for (const [method, request] of Object.entries(good)) expect(parseRequest(method, request).method).toBe(method)
