@@ -34,6 +34,7 @@ import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
 import { BrokerLogCleanerState, CompactionExperimentRequest, CompactionExperimentResult, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
+import { AbortTransactionRequest, AbortTransactionResult, TransactionsOverview } from './schemas/transactions'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -41,6 +42,7 @@ export * from './schemas/events'
 export * from './schemas/connections'
 export * from './schemas/browse'
 export * from './schemas/logCleaner'
+export * from './schemas/transactions'
 
 const empty = z.object({}).strict()
 const brokerRequest = z.object({ brokerId: BrokerId }).strict()
@@ -187,6 +189,10 @@ export const METHODS = {
   'logCleaner:wake': method(LogCleanerWakeRequest, z.null()),
   /** Lab only: produces keyed updates and tombstones to one partition of a compacted topic, for its Compaction panel. */
   'logCleaner:experiment': method(CompactionExperimentRequest, CompactionExperimentResult),
+  /** Every transactional id with its state (ListTransactions, DescribeTransactions), the partitions whose LSO stands behind the high watermark, and the hanging transactions among theirs. */
+  'transaction:list': method(empty, TransactionsOverview),
+  /** kafka-transactions --abort: an ABORT marker for a producer's open transaction in one partition (WriteTxnMarkers to its leader). */
+  'transaction:abort': method(AbortTransactionRequest, AbortTransactionResult),
 }
 
 export type MethodName = keyof typeof METHODS

@@ -17,6 +17,7 @@ import { produceRecord } from './views/produce'
 import { clusterSnapshot, describeTopic } from './views/snapshot'
 import { ObservedTimeline } from './views/timeline'
 import { addPartitions, createTopic, deleteTopic } from './views/topics'
+import { abortTransaction, transactionsOverview } from './views/transactions/transactionsView'
 
 const CONFIG_OBSERVE_MS = 30_000
 
@@ -39,6 +40,8 @@ export class ClusterConsole {
     this.timeline = lab ? null : new ObservedTimeline()
     const groups = this.groups
     const browse = kafkaBrowseSource(kafka)
+    // The browser's pages show transaction markers, under either isolation level.
+    const pages = { read_uncommitted: kafkaBrowseSource(kafka, { markers: true }), read_committed: kafkaBrowseSource(kafka, { markers: true, readCommitted: true }) }
     this.scans = new MessageScans(browse)
     const scans = this.scans
     const unsupported = (method: LabMethod) => () => {
@@ -73,7 +76,7 @@ export class ClusterConsole {
       'config:describeBroker': (r) => brokerConfigs(kafka, r.brokerId),
       'message:produce': (r) => produceRecord(kafka, r),
       'message:browse': (r) => browseMessages(browse, r.topic, r.from, r.limit, r.partition),
-      'message:page': (r) => browsePage(browse, r),
+      'message:page': (r) => browsePage(pages[r.isolationLevel ?? 'read_uncommitted'], r),
       'message:scanStart': (r) => scans.start(r),
       'message:scanStatus': (r) => scans.status(r.scanId, r.since),
       'message:scanStop': (r) => scans.stop(r.scanId),
@@ -85,6 +88,8 @@ export class ClusterConsole {
       'group:deleteOffsets': async (r) => (await groups.deleteOffsets(r.groupId, r.topic), null),
       'cluster:electLeaders': (r) => electPreferredLeaders(kafka, r.topic),
       'topic:purge': (r) => purgeRecords(kafka, r.name, { partition: r.partition, offset: r.offset }),
+      'transaction:list': () => transactionsOverview(kafka),
+      'transaction:abort': (r) => abortTransaction(kafka, r),
       'events:recent': (r) => (lab ? lab.recentEvents(r.limit) : this.timeline!.recent(r.limit)),
       ...(lab_ ?? (Object.fromEntries((Object.keys(METHODS) as MethodName[]).filter(isLabMethod).map((m) => [m, unsupported(m)])) as unknown as LabMethods)),
     }

@@ -315,6 +315,10 @@ export const BrowsedRecord = z.object({
   key: ShownBytes.nullable(),
   value: ShownBytes.nullable(),
   headers: z.array(z.object({ key: z.string(), value: ShownBytes.nullable() })),
+  /** A transaction marker (a control record), not data: its offset holds no record a consumer gets. */
+  control: z.object({ type: z.enum(['COMMIT', 'ABORT']), producerId: z.number(), producerEpoch: z.number(), coordinatorEpoch: z.number() }).optional(),
+  /** A record written in a transaction, and that transaction's outcome as far as the log tells ("open": no marker yet). */
+  transaction: z.object({ producerId: z.number(), producerEpoch: z.number(), outcome: z.enum(['committed', 'aborted', 'open']) }).optional(),
 })
 export type BrowsedRecord = z.infer<typeof BrowsedRecord>
 
