@@ -254,7 +254,18 @@ export const GroupPartitionLag = z.object({
   logStartOffset: z.number().nullable(),
   /** The partition's end as consumers see it (the high watermark); null when unknown or the topic is deleted. */
   logEndOffset: z.number().nullable(),
+  /** The last stable offset: read_committed consumers read up to it. */
+  lastStableOffset: z.number().nullable(),
+  /**
+   * Records, not offsets (docs/consumer-lag.md): the records a read_committed consumer would
+   * still be handed from the group's position up to the LSO; transaction markers and aborted
+   * transactions' records are not counted.
+   */
   lag: z.number().nullable(),
+  /** Kafka's tools' LAG: log end offset minus the position, every offset counted (markers too). */
+  offsetLag: z.number().nullable(),
+  /** False when the range was too long to read (over 10,000 offsets): `lag` is then its length in offsets up to the LSO, an upper bound. */
+  lagCounted: z.boolean(),
 })
 export type GroupPartitionLag = z.infer<typeof GroupPartitionLag>
 

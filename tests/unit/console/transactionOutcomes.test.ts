@@ -3,30 +3,11 @@
 // read_committed Fetch's aborted list below the LSO (as Kafka's consumer skips aborted
 // records), or "open" above it.
 import { describe, expect, it } from 'vitest'
-import type { FetchedBatch } from '../../../main/console/connections/kafkaConnection'
 import { markerOf, needsAbortedList, transactionOutcomes } from '../../../main/console/views/browse/transactionOutcomes'
+import { dataBatch, markerBatch } from '../../helpers/transactionBatches'
 
-function data(baseOffset: number, producerId: number, count = 1, transactional = true): FetchedBatch {
-  return {
-    baseOffset,
-    lastOffsetDelta: count - 1,
-    isControl: false,
-    isTransactional: transactional,
-    producerId,
-    producerEpoch: 3,
-    baseSequence: 0,
-    records: Array.from({ length: count }, (_, i) => ({ offset: baseOffset + i, timestamp: 1000, key: null, value: Buffer.from(`v${baseOffset + i}`), headers: [] })),
-  }
-}
-
-/** A control batch as Kafka writes it: key version 0 + type (0 ABORT, 1 COMMIT), value version 0 + coordinator epoch. */
-function marker(baseOffset: number, producerId: number, commit: boolean, coordinatorEpoch = 7): FetchedBatch {
-  const key = Buffer.alloc(4)
-  key.writeInt16BE(commit ? 1 : 0, 2)
-  const value = Buffer.alloc(6)
-  value.writeInt32BE(coordinatorEpoch, 2)
-  return { ...data(baseOffset, producerId), isControl: true, records: [{ offset: baseOffset, timestamp: 1000, key, value, headers: [] }] }
-}
+const data = dataBatch
+const marker = markerBatch
 
 describe('markerOf', () => {
   it('reads the marker type, producer and coordinator epoch of a control batch', () => {
