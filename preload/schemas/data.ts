@@ -43,8 +43,10 @@ export type BrowseFrom = z.infer<typeof BrowseFrom>
 /**
  * auto: kafkajs commits on its interval. after-processing: each batch is committed once it
  * is processed (at least once). before-processing: committed as it arrives (at most once).
+ * transactional: consume-transform-produce in one transaction a batch, its offsets sent in
+ * the transaction (sendOffsets), read_committed (exactly once); needs an output topic.
  */
-export const CommitMode = z.enum(['auto', 'after-processing', 'before-processing'])
+export const CommitMode = z.enum(['auto', 'after-processing', 'before-processing', 'transactional'])
 export type CommitMode = z.infer<typeof CommitMode>
 
 /** A demo consumer run: N kafkajs members in one group (the clients worker adds the bootstrap servers). */
@@ -57,8 +59,12 @@ export const DemoConsumersRequest = z
     commitMode: CommitMode,
     // The coordinator still holds it to group.min/max.session.timeout.ms, as Kafka does.
     sessionTimeoutMs: z.number().int().min(1000).max(300_000).optional(),
+    /** Consume-transform-produce: each processed record is written here (keyed by its source partition and offset), and the run counts the duplicates it reads back. */
+    outputTopic: TopicName.optional(),
   })
   .strict()
+  .refine((r) => r.commitMode !== 'transactional' || r.outputTopic !== undefined, { message: 'the transactional (exactly once) mode consumes, transforms and produces: name an output topic', path: ['outputTopic'] })
+  .refine((r) => r.outputTopic !== r.topic, { message: 'the output topic must differ from the topic consumed', path: ['outputTopic'] })
 export type DemoConsumersRequest = z.infer<typeof DemoConsumersRequest>
 
 /** The load generator: a kafkajs producer at a steady rate. */
@@ -399,6 +405,8 @@ export const RunStats = z.object({
   processedTwice: z.number(),
   /** Records below the group's committed offsets that no member ever processed. */
   neverProcessed: z.number(),
+  /** Consume-transform-produce runs: the output topic as a read_committed consumer reads it, the records it holds and how many source records it holds more than once. */
+  output: z.object({ topic: z.string(), records: z.number(), duplicates: z.number() }).nullable(),
 })
 export type RunStats = z.infer<typeof RunStats>
 

@@ -9,6 +9,7 @@ import { Outbox, serveRpc, type Handlers, type Port } from '../rpc'
 import { startWorker } from '../workers'
 import type { ClientsApi, ConsumerRunOptions, MemberCommand, MemberEvent, MemberState, RunStats } from './api'
 import { LoadProducer } from './loadProducer'
+import { OutputCheck } from './outputCheck'
 
 const port = parentPort as unknown as Port
 const outbox = new Outbox(port)
@@ -34,6 +35,8 @@ interface Run {
   /** The group's committed offsets when the run began: "never processed" counts from there. */
   startOffsets: Map<number, number>
   startedAt: number
+  /** Consume-transform-produce runs: the output topic read back. */
+  output: OutputCheck | null
 }
 
 const runs = new Map<string, Run>()
@@ -114,6 +117,7 @@ async function stats(runId: string): Promise<RunStats> {
     processed: run.processed.size,
     processedTwice: [...run.processed.values()].filter((n) => n > 1).length,
     neverProcessed,
+    output: run.output && { topic: run.output.topic, records: run.output.records, duplicates: run.output.duplicates },
   }
 }
 
@@ -148,12 +152,16 @@ try {
       startConsumers: async (options) => {
         const admin = kafka(options.bootstrap, 'demo-admin').admin()
         await admin.connect()
-        const run: Run = { options, admin, members: [], processed: new Map(), startOffsets: new Map(), startedAt: Date.now() }
+        const run: Run = { options, admin, members: [], processed: new Map(), startOffsets: new Map(), startedAt: Date.now(), output: null }
         try {
           // Up front: kafkajs would retry a missing topic for seconds before it says so.
-          if (!(await admin.listTopics()).includes(options.topic)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${options.topic}" does not exist`)
+          const topics = await admin.listTopics()
+          for (const topic of [options.topic, options.outputTopic]) {
+            if (topic !== undefined && !topics.includes(topic)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" does not exist`)
+          }
           run.startOffsets = new Map((await admin.fetchTopicOffsets(options.topic)).map((p) => [p.partition, Number(p.low)]))
           for (const [p, offset] of await committedOffsets(run)) if (offset >= 0) run.startOffsets.set(p, offset)
+          if (options.outputTopic) run.output = await OutputCheck.start(kafka(options.bootstrap, 'demo-output-check'), `${options.groupId}-output-check`, options.outputTopic)
         } catch (err) {
           await admin.disconnect().catch(() => undefined)
           throw err
@@ -187,6 +195,7 @@ try {
         const run = find(runs, runId, 'demo run')
         await Promise.all(run.members.map(stopMember))
         const final = await stats(runId)
+        await run.output?.stop().catch(() => undefined)
         await run.admin.disconnect()
         runs.delete(runId)
         return final
@@ -205,6 +214,7 @@ try {
       shutdown: async () => {
         for (const run of runs.values()) {
           for (const m of run.members) await m.worker?.terminate()
+          await run.output?.stop().catch(() => undefined)
           await run.admin.disconnect().catch(() => undefined)
         }
         await Promise.race([Promise.all([...producers.values()].map((load) => load.stop().catch(() => undefined))), sleep(LEAVE_GRACE_MS)])
