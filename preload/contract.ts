@@ -34,7 +34,15 @@ import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
 import { BrokerLogCleanerState, CompactionExperimentRequest, CompactionExperimentResult, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
-import { AbortTransactionRequest, AbortTransactionResult, TransactionsOverview } from './schemas/transactions'
+import {
+  AbortTransactionRequest,
+  AbortTransactionResult,
+  BeginTransactionRequest,
+  EndTransactionRequest,
+  ManualTransaction,
+  SendInTransactionRequest,
+  TransactionsOverview,
+} from './schemas/transactions'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -193,6 +201,13 @@ export const METHODS = {
   'transaction:list': method(empty, TransactionsOverview),
   /** kafka-transactions --abort: an ABORT marker for a producer's open transaction in one partition (WriteTxnMarkers to its leader). */
   'transaction:abort': method(AbortTransactionRequest, AbortTransactionResult),
+  /** A transaction by hand (Produce page): InitProducerId with the transactional id; records then go in one by one until it is committed or aborted. */
+  'producer:beginTransaction': method(BeginTransactionRequest, ManualTransaction),
+  'producer:sendInTransaction': method(SendInTransactionRequest, ManualTransaction),
+  /** EndTxn: commit (true) or abort (false). */
+  'producer:endTransaction': method(EndTransactionRequest, ManualTransaction),
+  /** The transactions begun here: open ones first, then the latest ended ones with their outcome. */
+  'producer:transactions': method(empty, z.array(ManualTransaction)),
 }
 
 export type MethodName = keyof typeof METHODS

@@ -18,6 +18,7 @@ import { clusterSnapshot, describeTopic } from './views/snapshot'
 import { ObservedTimeline } from './views/timeline'
 import { addPartitions, createTopic, deleteTopic } from './views/topics'
 import { abortTransaction, transactionsOverview } from './views/transactions/transactionsView'
+import { ManualTransactions } from './views/manualTransactions'
 
 const CONFIG_OBSERVE_MS = 30_000
 
@@ -28,6 +29,8 @@ export class ClusterConsole {
   readonly groups: GroupsView
   /** Message searches over whole topics, running on this side. */
   private readonly scans: MessageScans
+  /** Transactions begun by hand on the Produce page. */
+  private readonly manualTransactions: ManualTransactions
   /** For a cluster without a lab: the changes seen between snapshots, as its event timeline. */
   private readonly timeline: ObservedTimeline | null
   private readonly methods: Implementations
@@ -44,6 +47,7 @@ export class ClusterConsole {
     const pages = { read_uncommitted: kafkaBrowseSource(kafka, { markers: true }), read_committed: kafkaBrowseSource(kafka, { markers: true, readCommitted: true }) }
     this.scans = new MessageScans(browse)
     const scans = this.scans
+    const manual = (this.manualTransactions = new ManualTransactions(kafka))
     const unsupported = (method: LabMethod) => () => {
       throw new ContractValidationError({
         kind: 'invalid-request',
@@ -90,6 +94,10 @@ export class ClusterConsole {
       'topic:purge': (r) => purgeRecords(kafka, r.name, { partition: r.partition, offset: r.offset }),
       'transaction:list': () => transactionsOverview(kafka),
       'transaction:abort': (r) => abortTransaction(kafka, r),
+      'producer:beginTransaction': (r) => manual.begin(r),
+      'producer:sendInTransaction': (r) => manual.send(r),
+      'producer:endTransaction': (r) => manual.end(r),
+      'producer:transactions': () => manual.list(),
       'events:recent': (r) => (lab ? lab.recentEvents(r.limit) : this.timeline!.recent(r.limit)),
       ...(lab_ ?? (Object.fromEntries((Object.keys(METHODS) as MethodName[]).filter(isLabMethod).map((m) => [m, unsupported(m)])) as unknown as LabMethods)),
     }
@@ -125,6 +133,7 @@ export class ClusterConsole {
   async close(): Promise<void> {
     this.groups.stopSampling()
     this.scans.stopAll()
+    await this.manualTransactions.close()
     await this.connection.kafka.close()
   }
 }

@@ -98,3 +98,38 @@ export const AbortTransactionResult = z.object({
   highWatermark: z.number().nullable(),
 })
 export type AbortTransactionResult = z.infer<typeof AbortTransactionResult>
+
+/** A transaction run by hand from the Produce page. */
+export const ManualTransaction = z.object({
+  transactionalId: z.string(),
+  transactionTimeoutMs: z.number(),
+  state: z.enum(['open', 'committed', 'aborted']),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  /** What was sent in it, in order, where each record landed. */
+  records: z.array(z.object({ topic: z.string(), partition: z.number(), offset: z.number(), value: z.string().nullable() })),
+})
+export type ManualTransaction = z.infer<typeof ManualTransaction>
+
+/** Kafka's transactional.id: any non-empty string. */
+const TransactionalId = z.string().min(1).max(249)
+
+export const BeginTransactionRequest = z
+  .object({
+    transactionalId: TransactionalId,
+    /** transaction.timeout.ms: the coordinator aborts the transaction once it has been open this long (at most transaction.max.timeout.ms). */
+    transactionTimeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+  })
+  .strict()
+
+export const SendInTransactionRequest = z
+  .object({
+    transactionalId: TransactionalId,
+    topic: TopicName,
+    partition: z.number().int().nonnegative().max(MAX_TOPIC_PARTITIONS - 1).optional(),
+    key: z.string().nullable().optional(),
+    value: z.string().nullable(),
+  })
+  .strict()
+
+export const EndTransactionRequest = z.object({ transactionalId: TransactionalId, commit: z.boolean() }).strict()
