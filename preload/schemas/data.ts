@@ -405,7 +405,9 @@ export const RunStats = z.object({
   processedTwice: z.number(),
   /** Records below the group's committed offsets that no member ever processed. */
   neverProcessed: z.number(),
-  /** Consume-transform-produce runs: the output topic as a read_committed consumer reads it, the records it holds and how many source records it holds more than once. */
+  /** Consume-transform-produce runs: where each processed record is written. */
+  outputTopic: z.string().nullable(),
+  /** That topic as a read_committed consumer is handed it: the records it holds, and how many source records it holds more than once. */
   output: z.object({ topic: z.string(), records: z.number(), duplicates: z.number() }).nullable(),
 })
 export type RunStats = z.infer<typeof RunStats>

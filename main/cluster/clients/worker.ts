@@ -9,7 +9,6 @@ import { Outbox, serveRpc, type Handlers, type Port } from '../rpc'
 import { startWorker } from '../workers'
 import type { ClientsApi, ConsumerRunOptions, MemberCommand, MemberEvent, MemberState, RunStats } from './api'
 import { LoadProducer } from './loadProducer'
-import { OutputCheck } from './outputCheck'
 
 const port = parentPort as unknown as Port
 const outbox = new Outbox(port)
@@ -35,8 +34,6 @@ interface Run {
   /** The group's committed offsets when the run began: "never processed" counts from there. */
   startOffsets: Map<number, number>
   startedAt: number
-  /** Consume-transform-produce runs: the output topic read back. */
-  output: OutputCheck | null
 }
 
 const runs = new Map<string, Run>()
@@ -117,7 +114,9 @@ async function stats(runId: string): Promise<RunStats> {
     processed: run.processed.size,
     processedTwice: [...run.processed.values()].filter((n) => n > 1).length,
     neverProcessed,
-    output: run.output && { topic: run.output.topic, records: run.output.records, duplicates: run.output.duplicates },
+    // Read back by the console (main/console/views/outputReadBack.ts), which reads read_committed as Kafka's consumer does.
+    outputTopic: run.options.outputTopic ?? null,
+    output: null,
   }
 }
 
@@ -152,7 +151,7 @@ try {
       startConsumers: async (options) => {
         const admin = kafka(options.bootstrap, 'demo-admin').admin()
         await admin.connect()
-        const run: Run = { options, admin, members: [], processed: new Map(), startOffsets: new Map(), startedAt: Date.now(), output: null }
+        const run: Run = { options, admin, members: [], processed: new Map(), startOffsets: new Map(), startedAt: Date.now() }
         try {
           // Up front: kafkajs would retry a missing topic for seconds before it says so.
           const topics = await admin.listTopics()
@@ -161,7 +160,6 @@ try {
           }
           run.startOffsets = new Map((await admin.fetchTopicOffsets(options.topic)).map((p) => [p.partition, Number(p.low)]))
           for (const [p, offset] of await committedOffsets(run)) if (offset >= 0) run.startOffsets.set(p, offset)
-          if (options.outputTopic) run.output = await OutputCheck.start(kafka(options.bootstrap, 'demo-output-check'), `${options.groupId}-output-check`, options.outputTopic)
         } catch (err) {
           await admin.disconnect().catch(() => undefined)
           throw err
@@ -195,7 +193,6 @@ try {
         const run = find(runs, runId, 'demo run')
         await Promise.all(run.members.map(stopMember))
         const final = await stats(runId)
-        await run.output?.stop().catch(() => undefined)
         await run.admin.disconnect()
         runs.delete(runId)
         return final
@@ -214,7 +211,6 @@ try {
       shutdown: async () => {
         for (const run of runs.values()) {
           for (const m of run.members) await m.worker?.terminate()
-          await run.output?.stop().catch(() => undefined)
           await run.admin.disconnect().catch(() => undefined)
         }
         await Promise.race([Promise.all([...producers.values()].map((load) => load.stop().catch(() => undefined))), sleep(LEAVE_GRACE_MS)])
