@@ -4,12 +4,10 @@
 import { describe, expect, it } from 'vitest'
 import { OffsetSpec } from '../../../main/cluster/broker/api'
 import type { GroupView } from '../../../main/cluster/broker/group'
-import type { AbortedTransaction, FetchedBatch } from '../../../main/console/connections/kafkaConnection'
+import type { FetchedBatch } from '../../../main/console/connections/kafkaConnection'
 import { groupSnapshots, type GroupSource } from '../../../main/console/views/groups'
-import type { BrowseSource } from '../../../main/console/views/messages'
 import { COUNT_LIMIT, RecordCounter } from '../../../main/console/views/recordLag'
-import { markerOf } from '../../../main/console/views/browse/transactionOutcomes'
-import { dataBatch, markerBatch } from '../../helpers/transactionBatches'
+import { dataBatch, markerBatch, readCommittedLog } from '../../helpers/transactionBatches'
 
 // offsets 0-1 plain; 2-4 producer 1 committed (COMMIT at 5); 6-7 producer 2 aborted (ABORT at 8);
 // 9 plain; 10-11 producer 3 open (no marker): LSO 10, high watermark 12.
@@ -25,29 +23,7 @@ const LOG: FetchedBatch[] = [
 const LSO = 10
 const HIGH_WATERMARK = 12
 
-/** The log as a broker serves it read_committed: batches from an offset up to the LSO, `perFetch` at a time, with the aborted transactions they overlap. */
-function readCommittedSource(perFetch: number): BrowseSource & { fetches: number } {
-  const source = {
-    markers: true,
-    readCommitted: true,
-    fetches: 0,
-    listOffset: async () => LSO,
-    partitions: async () => 1,
-    fetch: async (_topic: string, _partition: number, offset: number) => {
-      source.fetches++
-      const batches = LOG.filter((b) => b.baseOffset + b.lastOffsetDelta >= offset && b.baseOffset < LSO).slice(0, perFetch)
-      const last = batches.at(-1)
-      const end = last ? last.baseOffset + last.lastOffsetDelta : offset
-      const aborted: AbortedTransaction[] = []
-      for (const m of LOG.filter((b) => markerOf(b)?.type === 'ABORT')) {
-        const first = LOG.find((b) => !b.isControl && b.producerId === m.producerId)!.baseOffset
-        if (first <= end && m.baseOffset >= offset) aborted.push({ producerId: m.producerId, firstOffset: first })
-      }
-      return { errorCode: 0, errorMessage: null, batches, lastStableOffset: LSO, abortedTransactions: aborted }
-    },
-  }
-  return source
-}
+const readCommittedSource = (perFetch: number) => readCommittedLog([LOG], LSO, perFetch)
 
 describe('RecordCounter', () => {
   it('counts the records a read_committed consumer is handed, not markers nor aborted records, however the fetches cut the range', async () => {
