@@ -45,6 +45,18 @@ describe('RecordCounter', () => {
     expect(source.fetches).toBe(fetches)
     expect(await counter.count('t', 0, 0, COUNT_LIMIT + 1)).toBeNull()
   })
+
+  it('reads only what lies past what it has read, as the LSO and the group move on', async () => {
+    const source = readCommittedSource(1)
+    const counter = new RecordCounter(source)
+    expect(await counter.count('t', 0, 0, 5)).toBe(5)
+    const fetches = source.fetches
+    expect(await counter.count('t', 0, 2, LSO)).toBe(4)
+    // Offsets 5 to 9 only: four batches (the COMMIT, 6-7, the ABORT, 9), one a fetch.
+    expect(source.fetches - fetches).toBe(4)
+    expect(await counter.count('t', 0, 9, LSO)).toBe(1)
+    expect(source.fetches - fetches).toBe(4)
+  })
 })
 
 describe('group lag on a transactional log', () => {
