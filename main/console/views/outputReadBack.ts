@@ -57,7 +57,8 @@ export class OutputReadBack {
         state.records++
         state.seen.set(key, (state.seen.get(key) ?? 0) + 1)
       }
-      state.positions.set(partition, next)
+      // A fetch may bring records appended since the LSO was asked: they are left for the next read.
+      state.positions.set(partition, Math.min(next, stable))
     }
   }
 

@@ -50,6 +50,15 @@ describe('OutputReadBack', () => {
     expect((await read.withOutput(stats({ commitMode: 'after-processing' }))).output).toEqual({ topic: 'out', records: 3, duplicates: 1 })
   })
 
+  it('leaves records appended after the LSO was asked, which a fetch brings along, for the next read', async () => {
+    const plain = [0, 1, 2, 3, 4, 5].map((n) => ({ ...output(n, -1, [n]), isTransactional: false }))
+    let lastStableOffset = 3
+    const read = new OutputReadBack({ ...readCommittedLog([plain], 6, 10), listOffset: async (_topic, _partition, spec) => (spec === -2 ? 0 : lastStableOffset) })
+    expect((await read.withOutput(stats())).output).toMatchObject({ records: 3 })
+    lastStableOffset = 6
+    expect((await read.withOutput(stats())).output).toMatchObject({ records: 6, duplicates: 0 })
+  })
+
   it('reads on from where it stopped, and leaves a run without an output topic alone', async () => {
     const source = readCommittedLog([LOG], 9, 10)
     const read = new OutputReadBack(source)
