@@ -35,7 +35,15 @@ export function batchOutput(kafka: Kafka, options: ConsumerRunOptions): { begin(
     let producer = producers.get(id)
     if (!producer) {
       const made = kafka.producer(transactionalId ? { transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS } : { idempotent: true, maxInFlightRequests: 1 })
-      producer = made.connect().then(() => made)
+      // A producer that could not start (InitProducerId refused while a fenced transaction is still
+      // being aborted: CONCURRENT_TRANSACTIONS) is not kept: the batch, fetched again, starts another.
+      producer = made.connect().then(
+        () => made,
+        (err: unknown) => {
+          if (producers.get(id) === producer) producers.delete(id)
+          throw err
+        },
+      )
       producers.set(id, producer)
     }
     return producer
