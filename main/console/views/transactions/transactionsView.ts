@@ -31,8 +31,20 @@ async function allTransactions(kafka: KafkaConnection, metadata: ClusterMetadata
   return { transactions: described.flat(), unanswered: [...unanswered].sort((a, b) => a - b) }
 }
 
+/** A broker config changes rarely: it is read again once a minute, not at every 2 s poll of the page. */
+const MAX_TIMEOUT_READ_MS = 60_000
+const maxTimeoutRead = new WeakMap<KafkaConnection, { value: number; at: number }>()
+
 /** transaction.max.timeout.ms of a broker, or Kafka's default when the cluster does not say. */
 async function maxTimeoutMs(kafka: KafkaConnection, metadata: ClusterMetadata): Promise<number> {
+  const known = maxTimeoutRead.get(kafka)
+  if (known && Date.now() - known.at < MAX_TIMEOUT_READ_MS) return known.value
+  const value = await brokersMaxTimeoutMs(kafka, metadata)
+  maxTimeoutRead.set(kafka, { value, at: Date.now() })
+  return value
+}
+
+async function brokersMaxTimeoutMs(kafka: KafkaConnection, metadata: ClusterMetadata): Promise<number> {
   const broker = [...metadata.brokers.keys()][0]
   if (broker === undefined) return DEFAULT_MAX_TIMEOUT_MS
   const configs = await brokerConfigs(kafka, broker).catch(() => [])
