@@ -35,6 +35,15 @@ import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
 import { BrokerLogCleanerState, CompactionExperimentRequest, CompactionExperimentResult, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
 import { ExperimentRun, ExperimentRunId, ExperimentRunSummary, ReadyMadeExperiment, SpecCheck } from './schemas/experiments'
+import {
+  AbortTransactionRequest,
+  AbortTransactionResult,
+  BeginTransactionRequest,
+  EndTransactionRequest,
+  ManualTransaction,
+  SendInTransactionRequest,
+  TransactionsOverview,
+} from './schemas/transactions'
 
 export * from './schemas/rules'
 export * from './schemas/data'
@@ -43,6 +52,7 @@ export * from './schemas/connections'
 export * from './schemas/browse'
 export * from './schemas/logCleaner'
 export * from './schemas/experiments'
+export * from './schemas/transactions'
 
 const empty = z.object({}).strict()
 const brokerRequest = z.object({ brokerId: BrokerId }).strict()
@@ -201,6 +211,17 @@ export const METHODS = {
   'experiment:delete': method(z.object({ id: ExperimentRunId }).strict(), done),
   /** The run as JSON (spec, results and every history) or as a Markdown report. */
   'experiment:export': method(z.object({ id: ExperimentRunId, format: z.enum(['json', 'markdown']) }).strict(), z.object({ fileName: z.string(), content: z.string() })),
+  /** Every transactional id with its state (ListTransactions, DescribeTransactions), the partitions whose LSO stands behind the high watermark, and the hanging transactions among theirs. */
+  'transaction:list': method(empty, TransactionsOverview),
+  /** kafka-transactions --abort: an ABORT marker for a producer's open transaction in one partition (WriteTxnMarkers to its leader). */
+  'transaction:abort': method(AbortTransactionRequest, AbortTransactionResult),
+  /** A transaction by hand (Produce page): InitProducerId with the transactional id; records then go in one by one until it is committed or aborted. */
+  'producer:beginTransaction': method(BeginTransactionRequest, ManualTransaction),
+  'producer:sendInTransaction': method(SendInTransactionRequest, ManualTransaction),
+  /** EndTxn: commit (true) or abort (false). */
+  'producer:endTransaction': method(EndTransactionRequest, ManualTransaction),
+  /** The transactions begun here: open ones first, then the latest ended ones with their outcome. */
+  'producer:transactions': method(empty, z.array(ManualTransaction)),
 }
 
 export type MethodName = keyof typeof METHODS

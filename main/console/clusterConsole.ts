@@ -17,6 +17,8 @@ import { produceRecord } from './views/produce'
 import { clusterSnapshot, describeTopic } from './views/snapshot'
 import { ObservedTimeline } from './views/timeline'
 import { addPartitions, createTopic, deleteTopic } from './views/topics'
+import { abortTransaction, transactionsOverview } from './views/transactions/transactionsView'
+import { ManualTransactions } from './views/manualTransactions'
 
 const CONFIG_OBSERVE_MS = 30_000
 
@@ -27,6 +29,8 @@ export class ClusterConsole {
   readonly groups: GroupsView
   /** Message searches over whole topics, running on this side. */
   private readonly scans: MessageScans
+  /** Transactions begun by hand on the Produce page. */
+  private readonly manualTransactions: ManualTransactions
   /** For a cluster without a lab: the changes seen between snapshots, as its event timeline. */
   private readonly timeline: ObservedTimeline | null
   private readonly methods: Implementations
@@ -39,8 +43,11 @@ export class ClusterConsole {
     this.timeline = lab ? null : new ObservedTimeline()
     const groups = this.groups
     const browse = kafkaBrowseSource(kafka)
+    // The browser's pages show transaction markers, under either isolation level.
+    const pages = { read_uncommitted: kafkaBrowseSource(kafka, { markers: true }), read_committed: kafkaBrowseSource(kafka, { markers: true, readCommitted: true }) }
     this.scans = new MessageScans(browse)
     const scans = this.scans
+    const manual = (this.manualTransactions = new ManualTransactions(kafka))
     const unsupported = (method: LabMethod) => () => {
       throw new ContractValidationError({
         kind: 'invalid-request',
@@ -73,7 +80,7 @@ export class ClusterConsole {
       'config:describeBroker': (r) => brokerConfigs(kafka, r.brokerId),
       'message:produce': (r) => produceRecord(kafka, r),
       'message:browse': (r) => browseMessages(browse, r.topic, r.from, r.limit, r.partition),
-      'message:page': (r) => browsePage(browse, r),
+      'message:page': (r) => browsePage(pages[r.isolationLevel ?? 'read_uncommitted'], r),
       'message:scanStart': (r) => scans.start(r),
       'message:scanStatus': (r) => scans.status(r.scanId, r.since),
       'message:scanStop': (r) => scans.stop(r.scanId),
@@ -85,6 +92,12 @@ export class ClusterConsole {
       'group:deleteOffsets': async (r) => (await groups.deleteOffsets(r.groupId, r.topic), null),
       'cluster:electLeaders': (r) => electPreferredLeaders(kafka, r.topic),
       'topic:purge': (r) => purgeRecords(kafka, r.name, { partition: r.partition, offset: r.offset }),
+      'transaction:list': () => transactionsOverview(kafka),
+      'transaction:abort': (r) => abortTransaction(kafka, r),
+      'producer:beginTransaction': (r) => manual.begin(r),
+      'producer:sendInTransaction': (r) => manual.send(r),
+      'producer:endTransaction': (r) => manual.end(r),
+      'producer:transactions': () => manual.list(),
       'events:recent': (r) => (lab ? lab.recentEvents(r.limit) : this.timeline!.recent(r.limit)),
       ...(lab_ ?? (Object.fromEntries((Object.keys(METHODS) as MethodName[]).filter(isLabMethod).map((m) => [m, unsupported(m)])) as unknown as LabMethods)),
     }
@@ -120,6 +133,7 @@ export class ClusterConsole {
   async close(): Promise<void> {
     this.groups.stopSampling()
     this.scans.stopAll()
+    await this.manualTransactions.close()
     await this.connection.kafka.close()
   }
 }

@@ -32,8 +32,12 @@ export type CoordinatorRecordView = z.infer<typeof CoordinatorRecordView>
 export const PagedRecord = BrowsedRecord.extend({ decoded: CoordinatorRecordView.optional() })
 export type PagedRecord = z.infer<typeof PagedRecord>
 
+/** Kafka's isolation.level: read_committed reads up to the last stable offset and leaves out aborted transactions' records. */
+export const IsolationLevelName = z.enum(['read_uncommitted', 'read_committed'])
+export type IsolationLevelName = z.infer<typeof IsolationLevelName>
+
 export const BrowsePageRequest = z
-  .object({ topic: TopicName, partition: PartitionIndex.optional(), from: PageFrom, limit: z.number().int().min(1).max(1000) })
+  .object({ topic: TopicName, partition: PartitionIndex.optional(), from: PageFrom, limit: z.number().int().min(1).max(1000), isolationLevel: IsolationLevelName.optional() })
   .strict()
 export type BrowsePageRequest = z.infer<typeof BrowsePageRequest>
 

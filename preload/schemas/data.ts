@@ -43,8 +43,10 @@ export type BrowseFrom = z.infer<typeof BrowseFrom>
 /**
  * auto: kafkajs commits on its interval. after-processing: each batch is committed once it
  * is processed (at least once). before-processing: committed as it arrives (at most once).
+ * transactional: consume-transform-produce in one transaction a batch, its offsets sent in
+ * the transaction (sendOffsets), read_committed (exactly once); needs an output topic.
  */
-export const CommitMode = z.enum(['auto', 'after-processing', 'before-processing'])
+export const CommitMode = z.enum(['auto', 'after-processing', 'before-processing', 'transactional'])
 export type CommitMode = z.infer<typeof CommitMode>
 
 /** A demo consumer run: N kafkajs members in one group (the clients worker adds the bootstrap servers). */
@@ -57,8 +59,12 @@ export const DemoConsumersRequest = z
     commitMode: CommitMode,
     // The coordinator still holds it to group.min/max.session.timeout.ms, as Kafka does.
     sessionTimeoutMs: z.number().int().min(1000).max(300_000).optional(),
+    /** Consume-transform-produce: each processed record is written here (keyed by its source partition and offset), and the run counts the duplicates it reads back. */
+    outputTopic: TopicName.optional(),
   })
   .strict()
+  .refine((r) => r.commitMode !== 'transactional' || r.outputTopic !== undefined, { message: 'the transactional (exactly once) mode consumes, transforms and produces: name an output topic', path: ['outputTopic'] })
+  .refine((r) => r.outputTopic !== r.topic, { message: 'the output topic must differ from the topic consumed', path: ['outputTopic'] })
 export type DemoConsumersRequest = z.infer<typeof DemoConsumersRequest>
 
 /** The load generator: a kafkajs producer at a steady rate. */
@@ -254,7 +260,18 @@ export const GroupPartitionLag = z.object({
   logStartOffset: z.number().nullable(),
   /** The partition's end as consumers see it (the high watermark); null when unknown or the topic is deleted. */
   logEndOffset: z.number().nullable(),
+  /** The last stable offset: read_committed consumers read up to it. */
+  lastStableOffset: z.number().nullable(),
+  /**
+   * Records, not offsets (docs/consumer-lag.md): the records a read_committed consumer would
+   * still be handed from the group's position up to the LSO; transaction markers and aborted
+   * transactions' records are not counted.
+   */
   lag: z.number().nullable(),
+  /** Kafka's tools' LAG: log end offset minus the position, every offset counted (markers too). */
+  offsetLag: z.number().nullable(),
+  /** False when the range was too long to read (over 10,000 offsets): `lag` is then its length in offsets up to the LSO, an upper bound. */
+  lagCounted: z.boolean(),
 })
 export type GroupPartitionLag = z.infer<typeof GroupPartitionLag>
 
@@ -315,6 +332,10 @@ export const BrowsedRecord = z.object({
   key: ShownBytes.nullable(),
   value: ShownBytes.nullable(),
   headers: z.array(z.object({ key: z.string(), value: ShownBytes.nullable() })),
+  /** A transaction marker (a control record), not data: its offset holds no record a consumer gets. */
+  control: z.object({ type: z.enum(['COMMIT', 'ABORT']), producerId: z.number(), producerEpoch: z.number(), coordinatorEpoch: z.number() }).optional(),
+  /** A record written in a transaction, and that transaction's outcome as far as the log tells ("open": no marker yet). */
+  transaction: z.object({ producerId: z.number(), producerEpoch: z.number(), outcome: z.enum(['committed', 'aborted', 'open']) }).optional(),
 })
 export type BrowsedRecord = z.infer<typeof BrowsedRecord>
 
@@ -384,6 +405,10 @@ export const RunStats = z.object({
   processedTwice: z.number(),
   /** Records below the group's committed offsets that no member ever processed. */
   neverProcessed: z.number(),
+  /** Consume-transform-produce runs: where each processed record is written. */
+  outputTopic: z.string().nullable(),
+  /** That topic as a read_committed consumer is handed it: the records it holds, and how many source records it holds more than once. */
+  output: z.object({ topic: z.string(), records: z.number(), duplicates: z.number() }).nullable(),
 })
 export type RunStats = z.infer<typeof RunStats>
 

@@ -19,6 +19,7 @@ export const router = createRouter({
     { path: '/topics', name: 'topics', component: () => import('./views/TopicsView.vue'), meta: { title: 'Topics' } },
     { path: '/topics/:name', name: 'topic', component: () => import('./views/TopicDetailView.vue'), meta: { title: 'Topic', hidden: true } },
     { path: '/groups', name: 'groups', component: () => import('./views/GroupsView.vue'), meta: { title: 'Consumer groups' } },
+    { path: '/transactions', name: 'transactions', component: () => import('./views/TransactionsView.vue'), meta: { title: 'Transactions' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'Messages' } },
     { path: '/produce', name: 'produce', component: () => import('./views/ProduceView.vue'), meta: { title: 'Produce' } },
     { path: '/config', name: 'config', component: () => import('./views/ConfigurationView.vue'), meta: { title: 'Configuration' } },

@@ -114,6 +114,9 @@ async function stats(runId: string): Promise<RunStats> {
     processed: run.processed.size,
     processedTwice: [...run.processed.values()].filter((n) => n > 1).length,
     neverProcessed,
+    // Read back by the console (main/console/views/outputReadBack.ts), which reads read_committed as Kafka's consumer does.
+    outputTopic: run.options.outputTopic ?? null,
+    output: null,
   }
 }
 
@@ -151,7 +154,10 @@ try {
         const run: Run = { options, admin, members: [], processed: new Map(), startOffsets: new Map(), startedAt: Date.now() }
         try {
           // Up front: kafkajs would retry a missing topic for seconds before it says so.
-          if (!(await admin.listTopics()).includes(options.topic)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${options.topic}" does not exist`)
+          const topics = await admin.listTopics()
+          for (const topic of [options.topic, options.outputTopic]) {
+            if (topic !== undefined && !topics.includes(topic)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" does not exist`)
+          }
           run.startOffsets = new Map((await admin.fetchTopicOffsets(options.topic)).map((p) => [p.partition, Number(p.low)]))
           for (const [p, offset] of await committedOffsets(run)) if (offset >= 0) run.startOffsets.set(p, offset)
         } catch (err) {

@@ -33,6 +33,12 @@ const NEEDED: ReadonlyArray<{ api: string; minVersion: number; feature: string; 
   { api: 'DeleteGroups', minVersion: 2, feature: 'deleting groups', methods: ['group:delete'] },
   { api: 'ListPartitionReassignments', minVersion: 0, feature: 'reassignments in progress', methods: [] },
   { api: 'AlterPartitionReassignments', minVersion: 0, feature: 'reassigning partitions', methods: ['topic:reassign'] },
+  { api: 'ListTransactions', minVersion: 0, feature: 'transactions', methods: ['transaction:list'] },
+  { api: 'DescribeTransactions', minVersion: 0, feature: 'transactions', methods: ['transaction:list'] },
+  { api: 'DescribeProducers', minVersion: 0, feature: 'open transactions per partition', methods: ['transaction:list'] },
+  { api: 'WriteTxnMarkers', minVersion: 0, feature: 'aborting a transaction', methods: ['transaction:abort'] },
+  { api: 'EndTxn', minVersion: 3, feature: 'transactions by hand', methods: ['producer:beginTransaction', 'producer:endTransaction'] },
+  { api: 'AddPartitionsToTxn', minVersion: 3, feature: 'transactions by hand', methods: ['producer:sendInTransaction'] },
 ]
 
 /** The APIs the console needs that this cluster does not serve in a version the console speaks. */

@@ -50,8 +50,11 @@ export interface FetchedBatch {
   baseOffset: number
   lastOffsetDelta: number
   isControl: boolean
+  /** Written in a transaction: its records count once the transaction's COMMIT marker follows. */
+  isTransactional: boolean
   /** -1 unless an idempotent or transactional producer wrote it. */
   producerId: number
+  producerEpoch: number
   baseSequence: number
   records: Array<{ offset: number; timestamp: number; key: Buffer | null; value: Buffer | null; headers: Array<{ key: string; value: Buffer | null }> }>
 }
@@ -59,9 +62,21 @@ export interface FetchedBatch {
 export interface FetchedPartition {
   errorCode: number
   highWatermark: number
+  /** The last stable offset: below it every transaction is decided (-1 where the broker does not say). */
+  lastStableOffset: number
   logStartOffset: number
+  /** read_committed only: the aborted transactions within the fetched range, as a consumer skips them. */
+  abortedTransactions: AbortedTransaction[]
   batches: FetchedBatch[]
 }
+
+export interface AbortedTransaction {
+  producerId: number
+  firstOffset: number
+}
+
+/** Kafka's IsolationLevel: READ_UNCOMMITTED 0, READ_COMMITTED 1 (ListOffsets LATEST answers the LSO under the second). */
+export type IsolationLevel = 0 | 1
 
 // The answers' shapes, the same in every version the console uses.
 type MetadataResponse = library.metadataV12.MetadataResponse
@@ -79,6 +94,7 @@ interface OffsetAsk {
   topic: string
   partition: number
   timestamp: number
+  isolation: IsolationLevel
   resolve(offset: number): void
   reject(err: unknown): void
 }
@@ -97,6 +113,7 @@ export type Lane = 'foreground' | 'background'
 /** The oldest version of each API the console reads in its own codec (Metadata v1 names the controller; Fetch v4 reads RecordBatch v2 with isolation). */
 const OWN_MIN = { [ApiKey.Metadata]: 1, [ApiKey.Fetch]: 4 } as const
 const CONTROL_BIT = 0x20
+const TRANSACTIONAL_BIT = 0x10
 
 /** The library's answer even when some partitions carried an error: those are the caller's to read. */
 async function answered<T>(call: Promise<T>): Promise<T> {
@@ -333,7 +350,7 @@ export class KafkaConnection {
    * Keyed by topic and index, not by a "topic-partition" string: a refresh of 12,000 partitions
    * makes no string per partition.
    */
-  async listOffsets(topics: Iterable<TopicMetadata>, timestamp: number): Promise<Map<string, number[]>> {
+  async listOffsets(topics: Iterable<TopicMetadata>, timestamp: number, isolation: IsolationLevel = 0): Promise<Map<string, number[]>> {
     const spec = BigInt(timestamp)
     const byLeader = new Map<number, Map<string, ListOffsetsRequestPartition[]>>()
     for (const t of topics) {
@@ -349,7 +366,7 @@ export class KafkaConnection {
     const out = new Map<string, number[]>()
     await Promise.all(
       [...byLeader].map(async ([leader, asked]) => {
-        const answers = await this.offsetsFrom(leader, [...asked].map(([name, partitions]) => ({ name, partitions }))).catch(() => null)
+        const answers = await this.offsetsFrom(leader, [...asked].map(([name, partitions]) => ({ name, partitions })), isolation).catch(() => null)
         for (const [topic, partitions] of answers ?? []) {
           let offsets = out.get(topic)
           if (!offsets) out.set(topic, (offsets = []))
@@ -366,7 +383,7 @@ export class KafkaConnection {
    * cluster: librdkafka's mock cluster (2.0) misreads a v4+ request of several partitions,
    * answering the first right and the rest with garbage.
    */
-  private async offsetsFrom(leader: number, request: ListOffsetsRequestTopic[]): Promise<Map<string, Map<number, ListOffsetResponsePartition>>> {
+  private async offsetsFrom(leader: number, request: ListOffsetsRequestTopic[], isolation: IsolationLevel): Promise<Map<string, Map<number, ListOffsetResponsePartition>>> {
     const answers = new Map<string, Map<number, ListOffsetResponsePartition>>()
     const add = (topic: string, p: ListOffsetResponsePartition) => {
       let partitions = answers.get(topic)
@@ -375,14 +392,14 @@ export class KafkaConnection {
     }
     const oneByOne = async (asked: ListOffsetsRequestTopic[]) => {
       const singles = asked.flatMap((t) => t.partitions.map((p) => ({ name: t.name, partitions: [p] })))
-      for (const again of await Promise.all(singles.map((one) => this.offsetsFrom(leader, [one])))) {
+      for (const again of await Promise.all(singles.map((one) => this.offsetsFrom(leader, [one], isolation)))) {
         for (const [topic, partitions] of again) for (const p of partitions.values()) add(topic, p)
       }
       return answers
     }
     const single = request.length === 1 && request[0].partitions.length === 1
     if (this.offsetsOneByOne && !single) return oneByOne(request)
-    const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, 0, request])
+    const { response } = await this.send<ListOffsetsResponse>(leader, 'ListOffsets', [5, 6, 7, 8, 9], () => [-1, isolation, request])
     for (const t of response.topics) for (const p of t.partitions) add(t.name, p)
     const unanswered = request.map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => !answers.get(t.name)?.has(p.partitionIndex)) }))
     if (single || unanswered.every((t) => t.partitions.length === 0)) return answers
@@ -395,9 +412,9 @@ export class KafkaConnection {
    * Calls made in the same turn of the event loop travel together: one ListOffsets request
    * per leader and timestamp, as a page of groups or of partitions asks for many at once.
    */
-  listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
+  listOffset(topic: string, partition: number, timestamp: number, isolation: IsolationLevel = 0): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.offsetQueue.push({ topic, partition, timestamp, resolve, reject })
+      this.offsetQueue.push({ topic, partition, timestamp, isolation, resolve, reject })
       if (this.offsetQueue.length === 1) setImmediate(() => void this.flushOffsets())
     })
   }
@@ -411,20 +428,20 @@ export class KafkaConnection {
       for (const a of asked) a.reject(err)
       return
     }
-    const requests = new Map<string, { leader: number; timestamp: number; asked: OffsetAsk[] }>()
+    const requests = new Map<string, { leader: number; timestamp: number; isolation: IsolationLevel; asked: OffsetAsk[] }>()
     for (const a of asked) {
       const p = meta.topics.get(a.topic)?.partitions[a.partition]
       if (!p) a.reject(new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${a.topic}" has no partition ${a.partition}`))
       else if (p.leader < 0) a.reject(new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${a.topic}-${a.partition} has no leader`))
       else {
-        const id = `${p.leader}\0${a.timestamp}`
-        const request = requests.get(id) ?? { leader: p.leader, timestamp: a.timestamp, asked: [] }
+        const id = `${p.leader}\0${a.timestamp}\0${a.isolation}`
+        const request = requests.get(id) ?? { leader: p.leader, timestamp: a.timestamp, isolation: a.isolation, asked: [] }
         request.asked.push(a)
         requests.set(id, request)
       }
     }
     await Promise.all(
-      [...requests.values()].map(async ({ leader, timestamp, asked: group }) => {
+      [...requests.values()].map(async ({ leader, timestamp, isolation, asked: group }) => {
         const byTopic = new Map<string, Set<number>>()
         for (const a of group) byTopic.set(a.topic, (byTopic.get(a.topic) ?? new Set()).add(a.partition))
         const request = [...byTopic].map(([name, partitions]) => ({
@@ -432,7 +449,7 @@ export class KafkaConnection {
           partitions: [...partitions].map((partition) => ({ partitionIndex: partition, currentLeaderEpoch: meta.topics.get(name)!.partitions[partition].leaderEpoch, timestamp: BigInt(timestamp) })),
         }))
         try {
-          const answers = await this.offsetsFrom(leader, request)
+          const answers = await this.offsetsFrom(leader, request, isolation)
           for (const a of group) {
             const answer = answers.get(a.topic)?.get(a.partition)
             if (!answer) a.reject(new KafkaError('UNKNOWN_SERVER_ERROR', `ListOffsets answered nothing for ${a.topic}-${a.partition}`))
@@ -446,20 +463,20 @@ export class KafkaConnection {
     )
   }
 
-  /** Up to maxBytes of one partition from `offset`, read from its leader (read_uncommitted). */
-  async fetch(topic: string, partition: number, offset: number, maxBytes = 1 << 20): Promise<FetchedPartition> {
+  /** Up to maxBytes of one partition from `offset`, read from its leader (read_uncommitted unless `isolation` says read_committed). */
+  async fetch(topic: string, partition: number, offset: number, maxBytes = 1 << 20, isolation: IsolationLevel = 0): Promise<FetchedPartition> {
     const t = await this.topic(topic)
     const p = t.partitions[partition]
     if (!p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" has no partition ${partition}`)
     if (p.leader < 0) throw new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${topic}-${partition} has no leader`)
     const older = await this.olderVersion('Fetch', ApiKey.Fetch, 12)
-    if (older !== null) return this.olderFetch(older, p, topic, offset, maxBytes)
+    if (older !== null) return this.olderFetch(older, p, topic, offset, maxBytes, isolation)
     const wanted = { partition, currentLeaderEpoch: p.leaderEpoch, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, partitionMaxBytes: maxBytes }
     const { response } = await this.send<FetchResponse>(p.leader, 'Fetch', [12, 13, 14, 15, 16, 17], (version) => [
       0,
       1,
       maxBytes,
-      0,
+      isolation,
       0,
       -1,
       // Fetch v13 names topics by id, v12 by name (in the same field of the library's codec).
@@ -472,12 +489,16 @@ export class KafkaConnection {
     return {
       errorCode: answer.errorCode || response.errorCode,
       highWatermark: Number(answer.highWatermark),
+      lastStableOffset: Number(answer.lastStableOffset),
       logStartOffset: Number(answer.logStartOffset),
+      abortedTransactions: (answer.abortedTransactions ?? []).map((a) => ({ producerId: Number(a.producerId), firstOffset: Number(a.firstOffset) })),
       batches: (answer.records ?? []).map((b) => ({
         baseOffset: Number(b.firstOffset),
         lastOffsetDelta: b.lastOffsetDelta,
         isControl: (b.attributes & CONTROL_BIT) !== 0,
+        isTransactional: (b.attributes & TRANSACTIONAL_BIT) !== 0,
         producerId: Number(b.producerId),
+        producerEpoch: b.producerEpoch,
         baseSequence: b.firstSequence,
         records: b.records.map((r) => ({
           offset: Number(b.firstOffset) + r.offsetDelta,
@@ -491,7 +512,7 @@ export class KafkaConnection {
   }
 
   /** Fetch v4-v11 in Brokerlab's codec, its record batches decoded by Brokerlab's RecordBatch codec. */
-  private async olderFetch(version: number, p: PartitionMetadata, topic: string, offset: number, maxBytes: number): Promise<FetchedPartition> {
+  private async olderFetch(version: number, p: PartitionMetadata, topic: string, offset: number, maxBytes: number, isolation: IsolationLevel): Promise<FetchedPartition> {
     const response: OwnFetchResponse = await this.sendOwnTo(p.leader, ApiKey.Fetch, version, {
       clusterId: null,
       replicaId: -1,
@@ -499,7 +520,7 @@ export class KafkaConnection {
       maxWaitMs: 0,
       minBytes: 1,
       maxBytes,
-      isolationLevel: 0,
+      isolationLevel: isolation,
       sessionId: 0,
       sessionEpoch: -1,
       topics: [{ topic, topicId: ZERO_UUID, partitions: [{ partition: p.partition, currentLeaderEpoch: version >= 9 ? p.leaderEpoch : -1, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes, replicaDirectoryId: ZERO_UUID }] }],
@@ -511,12 +532,16 @@ export class KafkaConnection {
     return {
       errorCode: answer.errorCode || response.errorCode,
       highWatermark: Number(answer.highWatermark),
+      lastStableOffset: Number(answer.lastStableOffset),
       logStartOffset: Number(answer.logStartOffset),
+      abortedTransactions: (answer.abortedTransactions ?? []).map((a) => ({ producerId: Number(a.producerId), firstOffset: Number(a.firstOffset) })),
       batches: [...decodeRecordBatches(answer.records ?? Buffer.alloc(0))].map((b) => ({
         baseOffset: Number(b.baseOffset),
         lastOffsetDelta: b.lastOffsetDelta,
         isControl: b.isControl,
+        isTransactional: b.isTransactional,
         producerId: Number(b.producerId),
+        producerEpoch: b.producerEpoch,
         baseSequence: b.baseSequence,
         records: b.records.map((r) => ({ offset: Number(r.offset), timestamp: Number(r.timestamp), key: r.key, value: r.value, headers: r.headers })),
       })),

@@ -3,12 +3,13 @@
 // controls only where its connection is the lab. The lab's Kafka connection is the same kind
 // every other cluster gets, to the embedded cluster's listeners.
 import type { Cluster } from '../../cluster/cluster'
-import { ConnectionSettings, type MethodName, type RequestOf, type ResponseOf } from '../../../preload/contract'
+import { ConnectionSettings, type MethodName, type RequestOf, type ResponseOf, type RunStats } from '../../../preload/contract'
 import { LOCAL, type ConsoleConnection } from './consoleConnection'
 import { faultImpact } from '../views/faultImpact'
 import { logCleanerState, wakeLogCleaners } from '../views/logCleaner'
 import { runCompactionExperiment } from '../views/compactionExperiment'
 import { KafkaConnection } from './kafkaConnection'
+import { kafkaOutputReadBack } from '../views/outputReadBack'
 
 export type LabMethod = Extract<MethodName, `broker:${string}` | `link:${string}` | `demo:${string}` | `logCleaner:${string}`>
 export type LabMethods = { [M in LabMethod]: (request: RequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> }
@@ -35,6 +36,9 @@ export function labConnection(cluster: Cluster): ConsoleConnection {
 }
 
 export function labMethods(c: Cluster, kafka: KafkaConnection): LabMethods {
+  // A consume-transform-produce run's output, read back read_committed.
+  const outputs = kafkaOutputReadBack(kafka)
+  const withOutput = async (stats: RunStats) => outputs.withOutput(stats)
   return {
     'broker:impact': (r) => faultImpact(kafka, r.brokerId),
     'broker:stop': async (r) => (await c.stopBroker(r.brokerId), null),
@@ -46,11 +50,15 @@ export function labMethods(c: Cluster, kafka: KafkaConnection): LabMethods {
     'broker:checkRetention': () => Promise.all(c.runningBrokers().map(async ({ id, client }) => ({ brokerId: id, ...(await client.call('checkRetentionNow', {}, [], 10_000)) }))),
     'link:setFault': async (r) => (await c.setLinkFault(r.a, r.b, r.fault), null),
     'link:healAll': async () => (await c.healAllLinks(), null),
-    'demo:startConsumers': (r) => c.demo.startConsumers(r),
-    'demo:consumerRuns': () => c.demo.consumerRuns(),
-    'demo:killMember': (r) => c.demo.killMember(r.runId, r.member),
-    'demo:restartMember': (r) => c.demo.restartMember(r.runId, r.member),
-    'demo:stopConsumers': (r) => c.demo.stopConsumers(r.runId),
+    'demo:startConsumers': async (r) => withOutput(await c.demo.startConsumers(r)),
+    'demo:consumerRuns': async () => Promise.all((await c.demo.consumerRuns()).map(withOutput)),
+    'demo:killMember': async (r) => withOutput(await c.demo.killMember(r.runId, r.member)),
+    'demo:restartMember': async (r) => withOutput(await c.demo.restartMember(r.runId, r.member)),
+    'demo:stopConsumers': async (r) => {
+      const final = await withOutput(await c.demo.stopConsumers(r.runId))
+      outputs.forget(r.runId)
+      return final
+    },
     'demo:startProducer': (r) => c.demo.startProducer(r),
     'demo:producers': () => c.demo.producerStats(),
     'demo:stopProducer': (r) => c.demo.stopProducer(r.producerId),

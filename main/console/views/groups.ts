@@ -5,7 +5,8 @@
 import { ErrorCode, errorName, KafkaError, kafkaErrorFor } from '../../cluster/errors'
 import { OffsetSpec } from '../../cluster/broker/api'
 import { readAssignment } from '../../cluster/broker/group/groupView'
-import type { ClusterMetadata, KafkaConnection } from '../connections/kafkaConnection'
+import type { ClusterMetadata, IsolationLevel, KafkaConnection } from '../connections/kafkaConnection'
+import { kafkaRecordCounter, type RecordCounter } from './recordLag'
 import { kafkaCall } from '../connections/kafkaErrors'
 import type { GroupMemberView, GroupPartitionLag, GroupSnapshot, LagPoint, ResetPlanEntry, ResetTarget } from '../../../preload/contract'
 
@@ -28,7 +29,10 @@ export interface DescribedGroup {
 /** What the group view needs of the cluster. */
 export interface GroupSource {
   coordinatorGroups(): Promise<Array<{ coordinator: number; groups: DescribedGroup[] }>>
-  listOffset(topic: string, partition: number, spec: number): Promise<number>
+  /** Under read_committed (isolation 1), LATEST is the last stable offset. */
+  listOffset(topic: string, partition: number, spec: number, isolation?: IsolationLevel): Promise<number>
+  /** The records a read_committed consumer is handed in [from, to) (recordLag.ts); null when not counted. Without it, the lag is in offsets. */
+  countRecords?(topic: string, partition: number, from: number, to: number): Promise<number | null>
   partitionCount(topic: string): number
   topicExists(topic: string): boolean
 }
@@ -36,17 +40,36 @@ export interface GroupSource {
 /**
  * One partition of a group: its committed offset and lag, or, for an assigned partition with
  * no commit yet, the lag from the log start (all a consumer starting from the earliest offset
- * has to read); a committed offset on a topic that no longer exists has no lag.
+ * has to read); a committed offset on a topic that no longer exists has no lag. The lag counts
+ * records, not offsets (docs/consumer-lag.md): those a read_committed consumer would still be
+ * handed up to the last stable offset, transaction markers and aborted records left out;
+ * `offsetLag` is Kafka's tools' LAG (log end offset minus position) beside it.
  */
 async function partitionLag(source: GroupSource, topic: string, partition: number, committed: number | null): Promise<GroupPartitionLag> {
-  if (!source.topicExists(topic)) return { topic, partition, status: 'topic-deleted', committedOffset: committed, logStartOffset: null, logEndOffset: null, lag: null }
-  const logEndOffset = await source.listOffset(topic, partition, OffsetSpec.LATEST).catch(() => null)
-  if (committed !== null) {
-    return { topic, partition, status: 'committed', committedOffset: committed, logStartOffset: null, logEndOffset, lag: logEndOffset === null ? null : Math.max(0, logEndOffset - committed) }
+  const none = { logStartOffset: null, logEndOffset: null, lastStableOffset: null, lag: null, offsetLag: null, lagCounted: false }
+  if (!source.topicExists(topic)) return { topic, partition, status: 'topic-deleted', committedOffset: committed, ...none }
+  const [logEndOffset, lastStableOffset, logStartOffset] = await Promise.all([
+    source.listOffset(topic, partition, OffsetSpec.LATEST).catch(() => null),
+    source.listOffset(topic, partition, OffsetSpec.LATEST, 1).catch(() => null),
+    committed === null ? source.listOffset(topic, partition, OffsetSpec.EARLIEST).catch(() => null) : null,
+  ])
+  const status = committed !== null ? 'committed' : 'no-commit'
+  const from = committed ?? logStartOffset
+  if (from === null || logEndOffset === null) return { topic, partition, status, committedOffset: committed, ...none, logStartOffset, logEndOffset }
+  const stable = lastStableOffset ?? logEndOffset
+  const counted = stable > from && source.countRecords ? await source.countRecords(topic, partition, from, stable).catch(() => null) : null
+  return {
+    topic,
+    partition,
+    status,
+    committedOffset: committed,
+    logStartOffset,
+    logEndOffset,
+    lastStableOffset,
+    lag: counted ?? Math.max(0, stable - from),
+    offsetLag: Math.max(0, logEndOffset - from),
+    lagCounted: counted !== null || stable <= from,
   }
-  const logStartOffset = await source.listOffset(topic, partition, OffsetSpec.EARLIEST).catch(() => null)
-  const lag = logEndOffset === null || logStartOffset === null ? null : Math.max(0, logEndOffset - logStartOffset)
-  return { topic, partition, status: 'no-commit', committedOffset: null, logStartOffset, logEndOffset, lag }
 }
 
 export async function groupSnapshots(source: GroupSource): Promise<GroupSnapshot[]> {
@@ -140,13 +163,14 @@ const GROUP_STATES = ['Empty', 'Stable', 'PreparingRebalance', 'CompletingRebala
  * their committed offsets (OffsetFetch). A broker that does not answer is left out, so one
  * broker down does not hide every other broker's groups.
  */
-export function kafkaGroupSource(kafka: KafkaConnection, metadata: ClusterMetadata): GroupSource {
+export function kafkaGroupSource(kafka: KafkaConnection, metadata: ClusterMetadata, counter?: RecordCounter): GroupSource {
   return {
+    countRecords: counter && ((topic, partition, from, to) => counter.count(topic, partition, from, to)),
     coordinatorGroups: async () => {
       const answers = await Promise.all([...metadata.brokers.keys()].map((coordinator) => coordinatorGroups(kafka, coordinator).catch(() => null)))
       return answers.filter((a) => a !== null)
     },
-    listOffset: (topic, partition, spec) => kafka.listOffset(topic, partition, spec),
+    listOffset: (topic, partition, spec, isolation) => kafka.listOffset(topic, partition, spec, isolation),
     partitionCount: (topic) => {
       const t = metadata.topics.get(topic)
       if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic "${topic}" does not exist`)
@@ -161,7 +185,11 @@ export class GroupsView {
   private readonly lagHistory = new Map<string, LagPoint[]>()
   private lagSampler: NodeJS.Timeout | null = null
 
-  constructor(private readonly kafka: KafkaConnection) {}
+  private readonly counter: RecordCounter
+
+  constructor(private readonly kafka: KafkaConnection) {
+    this.counter = kafkaRecordCounter(kafka)
+  }
 
   /** Samples every group's lag every 5 seconds. */
   startSampling(): void {
@@ -176,7 +204,7 @@ export class GroupsView {
 
   /** A source over one Metadata answer, so topic lookups are synchronous. */
   private async source(): Promise<GroupSource> {
-    return kafkaGroupSource(this.kafka, await this.kafka.metadata())
+    return kafkaGroupSource(this.kafka, await this.kafka.metadata(), this.counter)
   }
 
   /** Every group with its members, assignments, committed offsets and lag. */

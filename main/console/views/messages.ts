@@ -5,26 +5,52 @@
 // partitions are read as a merged cursor (browse/mergedPage.ts); records of
 // __consumer_offsets carry their decoding in Kafka's layouts.
 import { errorName } from '../../cluster/errors'
-import type { FetchedBatch, KafkaConnection } from '../connections/kafkaConnection'
+import type { AbortedTransaction, FetchedBatch, IsolationLevel, KafkaConnection } from '../connections/kafkaConnection'
 import { ContractValidationError, type BrowseFrom, type BrowsedRecord, type BrowsePage, type BrowsePageRequest } from '../../../preload/contract'
 import { decodeCoordinatorRecords } from './browse/coordinatorRecords'
 import { readPage } from './browse/mergedPage'
+import { needsAbortedList } from './browse/transactionOutcomes'
 
 export interface BrowseSource {
   listOffset(topic: string, partition: number, spec: number): Promise<number>
-  /** Record batches of one partition from `offset`, decoded. */
-  fetch(topic: string, partition: number, offset: number): Promise<{ errorCode: number; errorMessage: string | null; batches: FetchedBatch[] }>
+  /** Record batches of one partition from `offset`, decoded, with what tells their transactions' outcomes. */
+  fetch(topic: string, partition: number, offset: number): Promise<BrowseFetch>
   /** How many partitions the topic has. */
   partitions(topic: string): Promise<number>
+  /** Whether pages show transaction markers (control records) among the records; skipped when not. */
+  readonly markers?: boolean
+  /** read_committed: the end is the LSO, and records of aborted transactions are left out, as a consumer skips them. */
+  readonly readCommitted?: boolean
 }
 
-/** The browser's source over a Kafka connection. */
-export function kafkaBrowseSource(kafka: KafkaConnection): BrowseSource {
+export interface BrowseFetch {
+  errorCode: number
+  errorMessage: string | null
+  batches: FetchedBatch[]
+  /** -1 where the broker does not say (before Fetch v4). */
+  lastStableOffset?: number
+  /** A read_committed Fetch's aborted transactions for the range; null when not asked. */
+  abortedTransactions?: AbortedTransaction[] | null
+}
+
+/**
+ * The browser's source over a Kafka connection, read_uncommitted unless `readCommitted`.
+ * Under read_uncommitted, when a transactional batch below the LSO comes without its marker,
+ * the same range is fetched once more under read_committed for its aborted transactions.
+ */
+export function kafkaBrowseSource(kafka: KafkaConnection, options: { markers?: boolean; readCommitted?: boolean } = {}): BrowseSource {
+  const isolation: IsolationLevel = options.readCommitted ? 1 : 0
   return {
-    listOffset: (topic, partition, spec) => kafka.listOffset(topic, partition, spec),
+    ...options,
+    listOffset: (topic, partition, spec) => kafka.listOffset(topic, partition, spec, isolation),
     fetch: async (topic, partition, offset) => {
-      const fetched = await kafka.fetch(topic, partition, offset)
-      return { errorCode: fetched.errorCode, errorMessage: fetched.errorCode ? `Fetch of ${topic}-${partition} failed: ${errorName(fetched.errorCode)}` : null, batches: fetched.batches }
+      const fetched = await kafka.fetch(topic, partition, offset, undefined, isolation)
+      const errorMessage = fetched.errorCode ? `Fetch of ${topic}-${partition} failed: ${errorName(fetched.errorCode)}` : null
+      let abortedTransactions: AbortedTransaction[] | null = isolation === 1 ? fetched.abortedTransactions : null
+      if (options.markers && isolation === 0 && !fetched.errorCode && needsAbortedList(fetched.batches, fetched.lastStableOffset)) {
+        abortedTransactions = (await kafka.fetch(topic, partition, offset, undefined, 1)).abortedTransactions
+      }
+      return { errorCode: fetched.errorCode, errorMessage, batches: fetched.batches, lastStableOffset: fetched.lastStableOffset, abortedTransactions }
     },
     partitions: async (topic) => (await kafka.topic(topic)).partitions.length,
   }

@@ -3,7 +3,7 @@
 // them, a live tail.
 import { defineStore } from 'pinia'
 import { ref, shallowRef, watch } from 'vue'
-import type { BrowseCursor, BrowseFrom, PagedRecord, PageFrom } from '../../../preload/contract'
+import type { BrowseCursor, BrowseFrom, IsolationLevelName, PagedRecord, PageFrom } from '../../../preload/contract'
 import { chosenConnection, client } from '../api/client'
 import { errorMessage } from '../composables/useSubmit'
 
@@ -25,6 +25,8 @@ export const useMessagesStore = defineStore('messages', () => {
   watch(topic, (name) => name && localStorage.setItem(TOPIC_KEY, name))
   /** null: every partition, merged by timestamp. */
   const partition = ref<number | null>(null)
+  /** Kafka's isolation.level: read_committed ends at the LSO and leaves out aborted transactions' records. */
+  const isolationLevel = ref<IsolationLevelName>('read_uncommitted')
   /** The last seek (a page's cursors move from there). */
   const from = shallowRef<BrowseFrom>({ kind: 'latest' })
   const records = shallowRef<PagedRecord[]>([])
@@ -42,7 +44,7 @@ export const useMessagesStore = defineStore('messages', () => {
     if (!topic.value) return
     loading.value = true
     const call = ++latestCall
-    const request = { topic: topic.value, from: pageFrom, limit: PAGE_SIZE, ...(partition.value === null ? {} : { partition: partition.value }) }
+    const request = { topic: topic.value, from: pageFrom, limit: PAGE_SIZE, isolationLevel: isolationLevel.value, ...(partition.value === null ? {} : { partition: partition.value }) }
     try {
       const page = await client.call('message:page', request)
       if (call !== latestCall) return
@@ -84,5 +86,5 @@ export const useMessagesStore = defineStore('messages', () => {
     return browse({ kind: 'latest' })
   }
 
-  return { topic, partition, from, records, cursors, notice, error, loading, live, browse, nextPage, previousPage, tail }
+  return { topic, partition, isolationLevel, from, records, cursors, notice, error, loading, live, browse, nextPage, previousPage, tail }
 })

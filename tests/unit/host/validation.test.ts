@@ -29,6 +29,24 @@ describe('contract validation', () => {
     expect(refusal('topic:reassign', { name: 't', partitions: [] })).toMatchObject({ field: 'partitions' })
   })
 
+  it('names the field of a bad transaction request (issue 16)', () => {
+    const abort = { topic: 'orders', partition: 0, producerId: 4000, producerEpoch: 3, coordinatorEpoch: 0 }
+    expect(refusal('transaction:abort', { ...abort, producerEpoch: 40_000 })).toMatchObject({ field: 'producerEpoch' })
+    expect(refusal('transaction:abort', { ...abort, producerId: -1 })).toMatchObject({ field: 'producerId' })
+    expect(refusal('transaction:abort', { ...abort, coordinatorEpoch: undefined })).toMatchObject({ field: 'coordinatorEpoch' })
+    expect(refusal('message:page', { topic: 'orders', from: { kind: 'earliest' }, limit: 10, isolationLevel: 'committed' })).toMatchObject({ field: 'isolationLevel' })
+    expect(refusal('producer:beginTransaction', { transactionalId: '' })).toMatchObject({ field: 'transactionalId' })
+    expect(refusal('producer:beginTransaction', { transactionalId: 't', transactionTimeoutMs: 10 })).toMatchObject({ field: 'transactionTimeoutMs' })
+    expect(refusal('producer:endTransaction', { transactionalId: 't' })).toMatchObject({ field: 'commit' })
+    const demo = { groupId: 'g', topic: 'orders', members: 2, processingDelayMs: 50 }
+    expect(refusal('demo:startConsumers', { ...demo, commitMode: 'transactional' })).toMatchObject({
+      field: 'outputTopic',
+      message: 'demo:startConsumers: outputTopic: the transactional (exactly once) mode consumes, transforms and produces: name an output topic',
+    })
+    expect(refusal('demo:startConsumers', { ...demo, commitMode: 'after-processing', outputTopic: 'orders' })).toMatchObject({ field: 'outputTopic' })
+    expect(parseRequest('demo:startConsumers', { ...demo, commitMode: 'transactional', outputTopic: 'totals' }).method).toBe('demo:startConsumers')
+  })
+
   it('accepts well-formed requests for every method', () => {
     const good: Record<string, unknown> = {
       'app:info': {},
@@ -90,6 +108,12 @@ describe('contract validation', () => {
       'experiment:get': { id: 'run-1' },
       'experiment:delete': { id: 'run-1' },
       'experiment:export': { id: 'run-1', format: 'markdown' },
+      'transaction:list': {},
+      'transaction:abort': { topic: 'orders', partition: 0, producerId: 4000, producerEpoch: 3, coordinatorEpoch: -1 },
+      'producer:beginTransaction': { transactionalId: 'by-hand', transactionTimeoutMs: 30_000 },
+      'producer:sendInTransaction': { transactionalId: 'by-hand', topic: 'orders', value: 'v' },
+      'producer:endTransaction': { transactionalId: 'by-hand', commit: false },
+      'producer:transactions': {},
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(METHODS).sort())
     for (const [method, request] of Object.entries(good)) expect(parseRequest(method, request).method).toBe(method)

@@ -3,17 +3,29 @@
 // first). Both keep `position`, the partition's place in a merged cursor: forwards, the
 // offset after the last record taken; backwards, the offset of the last record taken.
 import type { BrowsedRecord } from '../../../../preload/contract'
-import type { FetchedBatch } from '../../connections/kafkaConnection'
-import type { BrowseSource } from '../messages'
+import type { BrowseFetch, BrowseSource } from '../messages'
 import { show } from './shownBytes'
+import { markerOf, transactionOutcomes } from './transactionOutcomes'
 
-/** The data records of `batches` at or above `from` and below `below`; `next` is where the next fetch starts. */
-function decodeFetched(partition: number, batches: FetchedBatch[], from: number, below: number): { records: BrowsedRecord[]; next: number } {
+/**
+ * The records of a fetch at or above `from` and below `below`; `next` is where the next fetch
+ * starts. Where the source shows markers, a control batch is one marker entry, and a
+ * transactional record carries its transaction's outcome; under read_committed, records of
+ * aborted transactions are left out, as a consumer skips them.
+ */
+function decodeFetched(source: BrowseSource, partition: number, fetched: BrowseFetch, from: number, below: number): { records: BrowsedRecord[]; next: number } {
   const records: BrowsedRecord[] = []
+  const outcomes = source.markers ? transactionOutcomes(fetched.batches, fetched.abortedTransactions ?? null, fetched.lastStableOffset ?? -1) : null
   let next = from
-  for (const batch of batches) {
+  for (const batch of fetched.batches) {
     next = Number(batch.baseOffset) + batch.lastOffsetDelta + 1
-    if (batch.isControl) continue // transaction markers are not records an operator wrote
+    if (batch.isControl) {
+      const marker = outcomes && batch.baseOffset >= from && batch.baseOffset < below ? markerOf(batch) : null
+      if (marker) records.push({ partition, offset: batch.baseOffset, timestamp: batch.records[0]?.timestamp ?? 0, key: null, value: null, headers: [], control: marker })
+      continue // a marker is no record an operator wrote
+    }
+    const outcome = batch.isTransactional ? outcomes?.get(batch.baseOffset) : undefined
+    if (outcome === 'aborted' && source.readCommitted) continue
     for (const r of batch.records) {
       const offset = Number(r.offset)
       if (offset < from || offset >= below) continue
@@ -24,6 +36,7 @@ function decodeFetched(partition: number, batches: FetchedBatch[], from: number,
         key: show(r.key),
         value: show(r.value),
         headers: r.headers.map((h) => ({ key: h.key, value: show(h.value) })),
+        ...(outcome && { transaction: { producerId: batch.producerId, producerEpoch: batch.producerEpoch, outcome } }),
       })
     }
   }
@@ -36,8 +49,8 @@ export async function readRange(source: BrowseSource, topic: string, partition: 
   let offset = from
   while (offset < below) {
     const fetched = await fetchAt(source, topic, partition, offset)
-    if (fetched.length === 0) break
-    const { records, next } = decodeFetched(partition, fetched, offset, below)
+    if (fetched.batches.length === 0) break
+    const { records, next } = decodeFetched(source, partition, fetched, offset, below)
     out.push(...records)
     if (next <= offset) break
     offset = next
@@ -45,10 +58,10 @@ export async function readRange(source: BrowseSource, topic: string, partition: 
   return { records: out, next: offset }
 }
 
-async function fetchAt(source: BrowseSource, topic: string, partition: number, offset: number): Promise<FetchedBatch[]> {
+async function fetchAt(source: BrowseSource, topic: string, partition: number, offset: number): Promise<BrowseFetch> {
   const fetched = await source.fetch(topic, partition, offset)
   if (fetched.errorCode !== 0) throw new Error(fetched.errorMessage ?? `fetch failed with error ${fetched.errorCode}`)
-  return fetched.batches
+  return fetched
 }
 
 export interface PartitionReader {
@@ -110,10 +123,10 @@ export class ForwardReader extends BufferedReader {
   protected async fill(): Promise<boolean> {
     if (this.ended) return false
     const fetched = await fetchAt(this.source, this.topic, this.partition, this.fetchFrom)
-    const { records, next } = decodeFetched(this.partition, fetched, this.fetchFrom, Number.MAX_SAFE_INTEGER)
+    const { records, next } = decodeFetched(this.source, this.partition, fetched, this.fetchFrom, Number.MAX_SAFE_INTEGER)
     this.buffer = records
-    // An empty answer is the end of the log (the high watermark).
-    this.ended = fetched.length === 0 || next <= this.fetchFrom
+    // An empty answer is the end of the log (the high watermark; under read_committed, the LSO).
+    this.ended = fetched.batches.length === 0 || next <= this.fetchFrom
     this.fetchFrom = next
     return records.length > 0 || !this.ended
   }

@@ -17,6 +17,12 @@ export const COMMIT_MODES: ReadonlyArray<{ mode: CommitMode; label: string; mean
     label: 'Before processing (at most once)',
     meaning: 'Each batch is committed as it arrives: a member killed mid-batch loses the rest of its batch. Losses, never a duplicate.',
   },
+  {
+    mode: 'transactional',
+    label: 'Transactional (exactly once)',
+    meaning:
+      'Consume-transform-produce: each batch is one transaction holding its output records and its offsets (sendOffsets), read with read_committed. A member killed mid-batch leaves its transaction open until the next owner’s producer fences it and it is aborted: records are processed twice, but none is twice in the output topic.',
+  },
 ]
 
 export const commitModeLabel = (mode: CommitMode) => COMMIT_MODES.find((m) => m.mode === mode)?.label ?? mode

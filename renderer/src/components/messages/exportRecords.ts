@@ -28,8 +28,9 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
+/** The data records: transaction markers (control records) are no record a consumer gets. */
 export function exportRecords(records: PagedRecord[], format: ExportFormat): string {
-  const rows = records.map(row)
+  const rows = records.filter((r) => !r.control).map(row)
   if (format === 'jsonl') return rows.map((r) => `${JSON.stringify(r)}\n`).join('')
   const columns = ['partition', 'offset', 'timestamp', 'key', 'key_encoding', 'value', 'value_encoding', 'headers'] as const
   return [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))].map((line) => `${line}\r\n`).join('')
