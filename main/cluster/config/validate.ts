@@ -17,6 +17,11 @@ function ruleBroken(validator: Validator, value: ConfigValue): { rule: string; o
       if (n < validator.min) return { rule: `Value must be at least ${validator.min}`, offending: n }
       return n > validator.max ? { rule: `Value must be no more than ${validator.max}`, offending: n } : undefined
     }
+    case 'betweenOr': {
+      const n = value as number
+      const ok = n === validator.or || (n >= validator.min && n <= validator.max)
+      return ok ? undefined : { rule: `Value must be between ${validator.min} and ${validator.max} or equal to ${validator.or}`, offending: n }
+    }
     case 'in':
       return validator.values.includes(value as string)
         ? undefined
