@@ -36,6 +36,7 @@ export {
   describeTopicConfig,
   describeTopicConfigs,
   choicesOf,
+  type TopicSourceRule,
 } from './resolve'
 export { AlterConfigOpType, alterTopicConfigs, alterBrokerConfigs, type AlterConfigOp } from './alter'
 export { DEFAULT_LOG_CONFIG, LOG_CONFIG_TOPIC_NAMES, logConfigFrom, logConfigFor, isCompacted, maxSegmentMs, type LogConfig } from './logConfig'
