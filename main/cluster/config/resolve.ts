@@ -99,14 +99,16 @@ export function describeBrokerConfigs(layers: ConfigLayers): DescribedConfig[] {
 }
 
 /**
- * DescribeConfigs of the default broker resource (empty name): only what is set there, and
- * without per-broker synonyms, as Kafka answers for the cluster-wide default.
+ * DescribeConfigs of the default broker resource (empty name): only what is set there, with
+ * only the cluster-wide synonyms, as Kafka's ConfigHelper answers for the default resource
+ * (`filter(perBrokerConfig || _.source == DYNAMIC_DEFAULT_BROKER_CONFIG)`).
  */
 export function describeClusterDefaultConfigs(layers: ConfigLayers): DescribedConfig[] {
   const shared: ConfigLayers = { ...layers, perBroker: {} }
-  return BROKER_CONFIGS.filter((key) => layerValue(key, layers.clusterDefaults, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)).map((key) =>
-    describeBrokerConfig(key, shared),
-  )
+  return BROKER_CONFIGS.filter((key) => layerValue(key, layers.clusterDefaults, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)).map((key) => {
+    const config = describeBrokerConfig(key, shared)
+    return { ...config, synonyms: config.synonyms.filter((s) => s.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) }
+  })
 }
 
 /** A topic value from the broker synonym it falls back to, converted to the topic's unit. */

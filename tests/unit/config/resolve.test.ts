@@ -258,15 +258,12 @@ describe('sensitive configs', () => {
 })
 
 describe('the default broker resource', () => {
-  it('lists only cluster-wide defaults, without per-broker synonyms', () => {
-    const brokerLayers = layers({ clusterDefaults: { 'log.retention.ms': '1000' }, perBroker: { 'log.retention.ms': '5' }, static: { 'num.partitions': '3' } })
+  it('lists only cluster-wide defaults, with only their cluster-wide synonyms (Kafka filters the others out)', () => {
+    const brokerLayers = layers({ clusterDefaults: { 'log.retention.ms': '1000' }, perBroker: { 'log.retention.ms': '5' }, static: { 'num.partitions': '3', 'log.retention.ms': '7' } })
     const described = describeClusterDefaultConfigs(brokerLayers)
     expect(described.map((c) => c.name)).toEqual(['log.retention.ms'])
     expect(described[0]).toMatchObject({ value: '1000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG })
-    expect(described[0].synonyms).toEqual([
-      { name: 'log.retention.ms', value: '1000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG },
-      { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG },
-    ])
+    expect(described[0].synonyms).toEqual([{ name: 'log.retention.ms', value: '1000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }])
   })
 })
 
