@@ -4,7 +4,7 @@
 
 import { ConfigError } from './errors'
 import { formatConfigValue, parseType } from './parse'
-import { requireConfigKey, validateBrokerConfigUpdate, validateTopicConfigs } from './validate'
+import { requireConfigKey, validateBrokerConfigUpdate, validateRemoteStorage, validateTopicConfigs } from './validate'
 import { cleanerConfigFrom, validateCleanerReconfiguration, validateCompactionLags } from './cleanerConfig'
 import type { ConfigLayers, ConfigScope } from './types'
 
@@ -60,6 +60,7 @@ export function alterTopicConfigs(overrides: Record<string, string>, ops: readon
   const { next, touched } = applyOps('topic', overrides, ops)
   validateTopicConfigs(pick(next, touched))
   validateCompactionLags(next)
+  validateRemoteStorage(next)
   return next
 }
 

@@ -17,6 +17,8 @@ function validValues(validator: Validator | undefined): string {
       return `[${validator.min},...]`
     case 'between':
       return `[${validator.min},...,${validator.max}]`
+    case 'betweenOr':
+      return `[${validator.min},...,${validator.max}] or ${validator.or}`
     case 'in':
       return validator.values.join(', ')
     case 'listIn':

@@ -36,8 +36,19 @@ export {
   describeTopicConfig,
   describeTopicConfigs,
   choicesOf,
+  type TopicSourceRule,
 } from './resolve'
 export { AlterConfigOpType, alterTopicConfigs, alterBrokerConfigs, type AlterConfigOp } from './alter'
-export { DEFAULT_LOG_CONFIG, LOG_CONFIG_TOPIC_NAMES, logConfigFrom, logConfigFor, isCompacted, maxSegmentMs, type LogConfig } from './logConfig'
+export {
+  DEFAULT_LOG_CONFIG,
+  LOG_CONFIG_TOPIC_NAMES,
+  logConfigFrom,
+  logConfigFor,
+  isCompacted,
+  maxSegmentMs,
+  randomSegmentJitter,
+  compressionLevelOf,
+  type LogConfig,
+} from './logConfig'
 export { cleanerConfigFrom, type CleanerConfig } from './cleanerConfig'
 export { renderConfigTables } from './docTable'

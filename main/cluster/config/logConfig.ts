@@ -24,6 +24,13 @@ export interface LogConfig {
   compressionType: string
   minInsyncReplicas: number
   uncleanLeaderElectionEnable: boolean
+  // Kafka 4.x configs added for issue 14: what the log honours of them.
+  compressionGzipLevel: number
+  compressionLz4Level: number
+  compressionZstdLevel: number
+  maxDecompressedMessageBytes: number
+  segmentJitterMs: number
+  flushMessages: number
 }
 
 /** Kafka 3.x/4.x defaults (LogConfig / ServerLogConfigs). */
@@ -47,6 +54,12 @@ export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
   compressionType: 'producer',
   minInsyncReplicas: 1,
   uncleanLeaderElectionEnable: false,
+  compressionGzipLevel: -1, // Deflater.DEFAULT_COMPRESSION
+  compressionLz4Level: 9,
+  compressionZstdLevel: 3,
+  maxDecompressedMessageBytes: 2147483639, // the largest array a JVM allocates: no limit
+  segmentJitterMs: 0,
+  flushMessages: 9223372036854775807, // Long.MAX_VALUE: never
 }) as LogConfig
 
 /** Kafka's LogConfig.compact: the log is cleaned by the log cleaner. */
@@ -60,6 +73,26 @@ export function isCompacted(config: Pick<LogConfig, 'cleanupPolicy'>): boolean {
  */
 export function maxSegmentMs(config: Pick<LogConfig, 'cleanupPolicy' | 'segmentMs' | 'maxCompactionLagMs'>): number {
   return isCompacted(config) && config.maxCompactionLagMs > 0 ? Math.min(config.maxCompactionLagMs, config.segmentMs) : config.segmentMs
+}
+
+/**
+ * Kafka's LogConfig.randomSegmentJitter: drawn once per segment, subtracted from the time after
+ * which it rolls, so partitions created together do not all roll at once.
+ */
+export function randomSegmentJitter(config: Pick<LogConfig, 'segmentJitterMs' | 'segmentMs'>, random: () => number = Math.random): number {
+  if (config.segmentJitterMs === 0) return 0
+  return Math.floor(random() * 2 ** 31) % Math.min(config.segmentJitterMs, config.segmentMs)
+}
+
+/**
+ * The level a broker compresses with in `codec` (Kafka's LogConfig.compression): the topic's
+ * compression.<codec>.level; undefined for codecs without levels (snappy, none).
+ */
+export function compressionLevelOf(config: Pick<LogConfig, 'compressionGzipLevel' | 'compressionLz4Level' | 'compressionZstdLevel'>, codec: string): number | undefined {
+  if (codec === 'gzip') return config.compressionGzipLevel
+  if (codec === 'lz4') return config.compressionLz4Level
+  if (codec === 'zstd') return config.compressionZstdLevel
+  return undefined
 }
 
 /** The topic config behind each LogConfig field. */
@@ -83,6 +116,12 @@ export const LOG_CONFIG_TOPIC_NAMES: Readonly<Record<keyof LogConfig, string>> =
   compressionType: 'compression.type',
   minInsyncReplicas: 'min.insync.replicas',
   uncleanLeaderElectionEnable: 'unclean.leader.election.enable',
+  compressionGzipLevel: 'compression.gzip.level',
+  compressionLz4Level: 'compression.lz4.level',
+  compressionZstdLevel: 'compression.zstd.level',
+  maxDecompressedMessageBytes: 'max.decompressed.message.bytes',
+  segmentJitterMs: 'segment.jitter.ms',
+  flushMessages: 'flush.messages',
 }
 
 /** A LogConfig from described topic configs; a config missing from the list keeps its Kafka default. */

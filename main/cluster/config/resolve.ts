@@ -99,14 +99,16 @@ export function describeBrokerConfigs(layers: ConfigLayers): DescribedConfig[] {
 }
 
 /**
- * DescribeConfigs of the default broker resource (empty name): only what is set there, and
- * without per-broker synonyms, as Kafka answers for the cluster-wide default.
+ * DescribeConfigs of the default broker resource (empty name): only what is set there, with
+ * only the cluster-wide synonyms, as Kafka's ConfigHelper answers for the default resource
+ * (`filter(perBrokerConfig || _.source == DYNAMIC_DEFAULT_BROKER_CONFIG)`).
  */
 export function describeClusterDefaultConfigs(layers: ConfigLayers): DescribedConfig[] {
   const shared: ConfigLayers = { ...layers, perBroker: {} }
-  return BROKER_CONFIGS.filter((key) => layerValue(key, layers.clusterDefaults, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)).map((key) =>
-    describeBrokerConfig(key, shared),
-  )
+  return BROKER_CONFIGS.filter((key) => layerValue(key, layers.clusterDefaults, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)).map((key) => {
+    const config = describeBrokerConfig(key, shared)
+    return { ...config, synonyms: config.synonyms.filter((s) => s.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) }
+  })
 }
 
 /** A topic value from the broker synonym it falls back to, converted to the topic's unit. */
@@ -117,17 +119,44 @@ function topicValueFrom(key: TopicConfigKey, source: SynonymValue): ConfigValue 
   return key.negativeMeansUnlimited && value < 0 ? -1 : value
 }
 
+/**
+ * Which rule names a topic config's source: DescribeConfigs follows Kafka's ConfigHelper, which
+ * lists the broker synonyms from the first one named as the topic's primary broker config
+ * (log.retention.ms, log.roll.ms) and takes the source from that list, so a value that comes
+ * from log.retention.hours alone shows no synonym and DEFAULT_CONFIG; CreateTopics answers with
+ * the controller's KafkaConfigSchema.resolveEffectiveTopicConfig, which names the layer of the
+ * first synonym set, whichever its name.
+ */
+export type TopicSourceRule = 'describeConfigs' | 'createTopics'
+
+function topicValue(key: TopicConfigKey, from: SynonymValue | undefined): ConfigValue | null {
+  if (from === undefined) return key.defaultValue
+  return from.source === ConfigSource.DYNAMIC_TOPIC_CONFIG ? from.typedValue : topicValueFrom(key, from)
+}
+
 /** One topic config: the topic override if any, else the broker's value for it. */
-export function describeTopicConfig(key: TopicConfigKey, topicOverrides: Record<string, string>, brokerLayers: ConfigLayers): DescribedConfig {
+export function describeTopicConfig(
+  key: TopicConfigKey,
+  topicOverrides: Record<string, string>,
+  brokerLayers: ConfigLayers,
+  rule: TopicSourceRule = 'describeConfigs',
+): DescribedConfig {
   const raw = topicOverrides[key.name]
   const override = raw === undefined ? [] : [synonym(key, parseValue(key, raw), ConfigSource.DYNAMIC_TOPIC_CONFIG)]
-  const synonyms = [...override, ...brokerSynonyms(key.brokerSynonyms.map((s) => s.name), brokerLayers)]
-  const head = synonyms[0]
-  const typedValue = head === undefined ? key.defaultValue : head.source === ConfigSource.DYNAMIC_TOPIC_CONFIG ? head.typedValue : topicValueFrom(key, head)
-  return described(key, false, typedValue, synonyms)
+  const names = key.brokerSynonyms.map((s) => s.name)
+  const fromBroker = brokerSynonyms(names, brokerLayers)
+  if (rule === 'createTopics') return described(key, false, topicValue(key, override[0] ?? fromBroker[0]), [...override, ...fromBroker])
+  // The broker's value as its KafkaConfig computes it (logRetentionTimeMillis): the first name
+  // set in any layer (a dynamic layer over the static one), ms over minutes over hours.
+  const set = fromBroker.filter((s) => s.source !== ConfigSource.DEFAULT_CONFIG)
+  const effective = names.map((name) => set.find((s) => s.name === name)).find((s) => s !== undefined) ?? fromBroker[0]
+  const typedValue = topicValue(key, override[0] ?? effective)
+  // ConfigHelper.configSynonyms(primary, ...).dropWhile(_.name != primary)
+  const start = fromBroker.findIndex((s) => s.name === key.brokerSynonyms[0]?.name)
+  return described(key, false, typedValue, [...override, ...(start < 0 ? [] : fromBroker.slice(start))])
 }
 
 /** DescribeConfigs of a topic resource: every topic config, defaults derived from the broker. */
-export function describeTopicConfigs(topicOverrides: Record<string, string>, brokerLayers: ConfigLayers): DescribedConfig[] {
-  return TOPIC_CONFIGS.map((key) => describeTopicConfig(key, topicOverrides, brokerLayers))
+export function describeTopicConfigs(topicOverrides: Record<string, string>, brokerLayers: ConfigLayers, rule: TopicSourceRule = 'describeConfigs'): DescribedConfig[] {
+  return TOPIC_CONFIGS.map((key) => describeTopicConfig(key, topicOverrides, brokerLayers, rule))
 }

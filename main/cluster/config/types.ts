@@ -24,10 +24,14 @@ export type ConfigScope = 'broker' | 'topic'
 
 export type ConfigUnit = 'ms' | 'seconds' | 'minutes' | 'hours' | 'bytes'
 
-/** Kafka's ConfigDef validators: Range.atLeast, Range.between, ValidString.in, ValidList.in. */
+/**
+ * Kafka's ConfigDef validators: Range.atLeast, Range.between, ValidString.in, ValidList.in, and
+ * the LambdaValidator of compression.gzip.level: a range or one more value ("[1,...,9] or -1").
+ */
 export type Validator =
   | { kind: 'atLeast'; min: number }
   | { kind: 'between'; min: number; max: number }
+  | { kind: 'betweenOr'; min: number; max: number; or: number }
   | { kind: 'in'; values: readonly string[] }
   | { kind: 'listIn'; values: readonly string[] }
 

@@ -17,6 +17,11 @@ function ruleBroken(validator: Validator, value: ConfigValue): { rule: string; o
       if (n < validator.min) return { rule: `Value must be at least ${validator.min}`, offending: n }
       return n > validator.max ? { rule: `Value must be no more than ${validator.max}`, offending: n } : undefined
     }
+    case 'betweenOr': {
+      const n = value as number
+      const ok = n === validator.or || (n >= validator.min && n <= validator.max)
+      return ok ? undefined : { rule: `Value must be between ${validator.min} and ${validator.max} or equal to ${validator.or}`, offending: n }
+    }
     case 'in':
       return validator.values.includes(value as string)
         ? undefined
@@ -81,10 +86,22 @@ function parseAll(scope: ConfigScope, configs: Record<string, unknown>): Record<
   return Object.fromEntries(Object.entries(configs).map(([name, value]) => [name, parseConfigValue(scope, name, value)]))
 }
 
+/**
+ * LogConfig.validateRemoteStorageOnlyIfSystemEnabled: Brokerlab has no tiered storage, which is
+ * a Kafka broker with remote.log.storage.system.enable=false, so a topic cannot turn it on.
+ */
+export function validateRemoteStorage(overrides: Record<string, unknown>): void {
+  const raw = overrides['remote.storage.enable']
+  if (raw === undefined || parseConfigValue('topic', 'remote.storage.enable', raw) !== true) return
+  const message = 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.'
+  throw new ConfigError('remote.storage.enable', true, message, { message })
+}
+
 /** Topic configs of CreateTopics / AlterConfigs: every name known, every value valid. */
 export function validateTopicConfigs(configs: Record<string, unknown>): Record<string, ConfigValue> {
   const parsed = parseAll('topic', configs)
   validateCompactionLags(configs)
+  validateRemoteStorage(configs)
   return parsed
 }
 

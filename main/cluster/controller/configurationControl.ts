@@ -66,6 +66,18 @@ export class ConfigurationControlManager {
     return describeTopicConfig(key, this.metadata.image.topicConfigs(topic), this.layers()).typedValue!
   }
 
+  /**
+   * The records a new cluster's controller writes first, as Kafka 4.4's
+   * ActivationRecordsGenerator.recordsForEmptyLog does when eligible leader replicas (KIP-966)
+   * are on, the default of a new 4.x cluster: the cluster-wide min.insync.replicas, set to the
+   * controller's static value, so every broker and topic describes it as a dynamic default.
+   */
+  bootstrapRecords(): ControllerResult<void> {
+    const value = String(this.brokerValue('min.insync.replicas'))
+    const record: ConfigRecord = { type: 'ConfigRecord', resourceType: ConfigResourceType.BROKER, resourceName: '', name: 'min.insync.replicas', value }
+    return { records: [record], response: undefined, cause: { text: 'bootstrap: the cluster-wide min.insync.replicas (eligible leader replicas)' } }
+  }
+
   uncleanLeaderElectionEnabled(topic: string): boolean {
     return this.topicValue(topic, 'unclean.leader.election.enable') === true
   }

@@ -103,6 +103,7 @@ export class QuorumController implements ControllerHandlers {
     this.cluster = new ClusterControlManager(log, this.replication, this.heartbeats)
     this.producerIds = new ProducerIdControlManager(log)
     const now = this.now()
+    if (log.nextOffset === 0) this.commit(this.configs.bootstrapRecords(), now)
     // Sessions are not persisted: every registered broker must heartbeat again, as after a Kafka controller failover.
     for (const id of log.image.brokers.keys()) this.heartbeats.start(id, now)
     this.nextRebalanceMs = now + this.rebalanceIntervalMs

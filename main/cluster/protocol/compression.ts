@@ -10,7 +10,8 @@ import { CorruptRecordError, UnsupportedCompressionTypeError } from './errors'
 import { isXerialFramed, unframeXerial } from './xerialSnappy'
 
 interface Codec {
-  compress(data: Buffer): Buffer
+  /** `level`: the codec's compression level where it has levels (gzip, zstd), else ignored. */
+  compress(data: Buffer, level?: number): Buffer
   decompress(data: Buffer): Buffer
 }
 
@@ -19,7 +20,8 @@ const snappyOptions = { copyOutputData: process.versions.electron !== undefined 
 const snappyBlock = (block: Buffer): Buffer => snappyUncompress(block, { ...snappyOptions, asBuffer: true }) as Buffer
 
 const codecs: Record<Exclude<CompressionType, CompressionType.None>, Codec> = {
-  [CompressionType.Gzip]: { compress: (data) => gzipSync(data), decompress: (data) => gunzipSync(data) },
+  // Kafka's compression.gzip.level: 1-9, or -1 for zlib's default (Deflater.DEFAULT_COMPRESSION).
+  [CompressionType.Gzip]: { compress: (data, level) => gzipSync(data, level === undefined ? undefined : { level }), decompress: (data) => gunzipSync(data) },
   // Write raw snappy (as librdkafka does); read raw or xerial-framed (Java clients).
   [CompressionType.Snappy]: {
     compress: (data) => snappyCompress(data, snappyOptions),
@@ -27,9 +29,13 @@ const codecs: Record<Exclude<CompressionType, CompressionType.None>, Codec> = {
   },
   // The LZ4 frame format (magic 0x184D2204) with independent blocks and no content size, as
   // Kafka's KafkaLZ4BlockOutputStream writes it for magic v1+ (v0's broken checksum is gone).
+  // lz4-napi (lz4_flex) has one compression level: compression.lz4.level cannot be honoured.
   [CompressionType.Lz4]: { compress: (data) => compressFrameSync(data), decompress: (data) => decompressFrameSync(data) },
   // Standard zstd frames; frames without a content size (streaming writers) decode too.
-  [CompressionType.Zstd]: { compress: (data) => zstdCompress(data), decompress: (data) => zstdDecompress(data) },
+  [CompressionType.Zstd]: {
+    compress: (data, level) => zstdCompress(data, level === undefined ? undefined : { compressionLevel: level }),
+    decompress: (data) => zstdDecompress(data),
+  },
 }
 
 function codecFor(type: CompressionType): Codec {
@@ -38,8 +44,8 @@ function codecFor(type: CompressionType): Codec {
   return codec
 }
 
-export function compressRecords(type: CompressionType, data: Buffer): Buffer {
-  return type === CompressionType.None ? data : codecFor(type).compress(data)
+export function compressRecords(type: CompressionType, data: Buffer, level?: number): Buffer {
+  return type === CompressionType.None ? data : codecFor(type).compress(data, level)
 }
 
 export function decompressRecords(type: CompressionType, data: Buffer): Buffer {

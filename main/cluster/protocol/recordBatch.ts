@@ -49,6 +49,8 @@ export interface RecordBatchInput {
   baseOffset?: bigint
   partitionLeaderEpoch?: number
   compression?: CompressionType
+  /** The codec's level (a topic's compression.gzip.level / compression.zstd.level); its default when unset. */
+  compressionLevel?: number
   timestampType?: TimestampType
   isTransactional?: boolean
   isControl?: boolean
@@ -127,7 +129,7 @@ export function encodeRecordBatch(input: RecordBatchInput): Buffer {
   }
   let buf = recordsBuf
   if (!uncompressed) {
-    const compressed = compressRecords(compression, recordsBuf)
+    const compressed = compressRecords(compression, recordsBuf, input.compressionLevel)
     buf = Buffer.allocUnsafeSlow(RECORD_BATCH_OVERHEAD + compressed.length)
     compressed.copy(buf, RECORD_BATCH_OVERHEAD)
   }

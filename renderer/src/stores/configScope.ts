@@ -61,6 +61,9 @@ export function isSetAtLevel(config: DescribedConfig, scope: ConfigScope): boole
  */
 export function inheritedValue(config: DescribedConfig, scope: ConfigScope): string {
   const next = config.synonyms.find((s) => s.source !== LEVEL_SOURCE[scope.kind])
+  // Kafka lists a topic's broker synonyms from the primary broker name on (log.retention.ms):
+  // a value that only log.retention.hours gives comes with no synonym to name.
+  if (!next && scope.kind === 'topic') return "the broker's value (Kafka names no synonym for it)"
   if (!next) return 'no value (Kafka has no default for it)'
   const value = config.sensitive ? '(sensitive)' : (next.value ?? '(unset)')
   const from = next.name === config.name ? '' : ` from ${next.name}`
@@ -74,7 +77,14 @@ export function inheritedValue(config: DescribedConfig, scope: ConfigScope): str
  */
 export function clusterDefaultView(brokerConfigs: readonly DescribedConfig[], setAtCluster: readonly DescribedConfig[]): DescribedConfig[] {
   const set = new Map(setAtCluster.map((c) => [c.name, c]))
-  return brokerConfigs.map((config) => set.get(config.name) ?? withoutPerBrokerLayer(config))
+  return brokerConfigs.map((config) => {
+    const atCluster = set.get(config.name)
+    if (!atCluster) return withoutPerBrokerLayer(config)
+    // Kafka lists only the cluster-wide synonyms of the default resource: what a removal there
+    // inherits (static, default) is in the broker's own description.
+    const below = config.synonyms.filter((s) => s.source === ConfigSource.STATIC_BROKER_CONFIG || s.source === ConfigSource.DEFAULT_CONFIG)
+    return { ...atCluster, synonyms: [...atCluster.synonyms, ...below] }
+  })
 }
 
 function withoutPerBrokerLayer(config: DescribedConfig): DescribedConfig {

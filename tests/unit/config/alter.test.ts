@@ -37,6 +37,15 @@ describe('IncrementalAlterConfigs on topic overrides', () => {
     )
     expect(() => alterTopicConfigs({}, [{ name: 'nope', op: 'DELETE' }])).toThrow('Unknown topic config name: nope')
   })
+
+  it('refuses remote.storage.enable=true as a Kafka broker without tiered storage does, and stores the other tiered storage configs', () => {
+    const error = caught(() => alterTopicConfigs({}, [{ name: 'remote.storage.enable', op: 'SET', value: 'true' }]))
+    expect(error.message).toBe('Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.')
+    expect(error.errorName).toBe('INVALID_CONFIG')
+    const stored = { 'remote.storage.enable': 'false', 'remote.log.delete.on.disable': 'true', 'local.retention.ms': '5', 'remote.copy.lag.bytes': '-1' }
+    const ops = Object.entries(stored).map(([name, value]) => ({ name, op: 'SET' as const, value }))
+    expect(alterTopicConfigs({}, ops)).toEqual(stored)
+  })
 })
 
 describe('IncrementalAlterConfigs on broker layers', () => {

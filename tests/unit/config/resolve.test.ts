@@ -89,17 +89,25 @@ describe('topic configs resolve from the override or their broker synonyms', () 
       const overridden = describeTopicConfig(key, { [key.name]: override }, emptyConfigLayers())
       expect(overridden).toMatchObject({ value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG, readOnly: false, isDefault: false })
 
-      for (const { name, factor } of key.brokerSynonyms) {
+      key.brokerSynonyms.forEach(({ name, factor }, index) => {
         const broker = brokerConfigKey(name)!
         layersFor(broker).forEach((layer, variant) => {
           const value = sampleValue(broker, variant + 1)
           const entry = describeTopicConfig(key, {}, layers({ [layer]: { [name]: value } }))
           const expected = factor === 1 ? value : String(Number(value) * factor)
           expect(entry.value, `${name} in ${layer}`).toBe(expected)
-          expect(entry.source, `${name} in ${layer}`).toBe(SOURCE_OF[layer])
-          expect(entry.synonyms[0]).toEqual({ name, value, source: SOURCE_OF[layer] })
+          // CreateTopics names the layer of any synonym; DescribeConfigs lists synonyms from the
+          // primary name only, so a secondary one alone (log.retention.hours) shows none.
+          expect(describeTopicConfig(key, {}, layers({ [layer]: { [name]: value } }), 'createTopics').source).toBe(SOURCE_OF[layer])
+          if (index === 0) {
+            expect(entry.source, `${name} in ${layer}`).toBe(SOURCE_OF[layer])
+            expect(entry.synonyms[0]).toEqual({ name, value, source: SOURCE_OF[layer] })
+          } else {
+            expect(entry.source, `${name} in ${layer}`).toBe(ConfigSource.DEFAULT_CONFIG)
+            expect(entry.synonyms).toEqual([])
+          }
         })
-      }
+      })
       // The override beats every broker layer (a topic-only config has none).
       if (key.brokerSynonyms.length === 0) return
       const primary = key.brokerSynonyms[0].name
@@ -113,16 +121,25 @@ describe('retention time: log.retention.ms > log.retention.minutes > log.retenti
   const retention = (brokerLayers: ConfigLayers, overrides: Record<string, string> = {}) =>
     find(describeTopicConfigs(overrides, brokerLayers), 'retention.ms')
 
-  it('defaults to log.retention.hours=168', () => {
+  it('defaults to log.retention.hours=168, and lists no synonym for it (Kafka lists from log.retention.ms)', () => {
     expect(retention(emptyConfigLayers())).toEqual(
       expect.objectContaining({
         value: '604800000',
         typedValue: 604800000,
         source: ConfigSource.DEFAULT_CONFIG,
         isDefault: true,
-        synonyms: [{ name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG }],
+        synonyms: [],
       }),
     )
+    // ConfigHelper drops the synonyms before the first log.retention.ms, whatever their layer,
+    // and the value is KafkaConfig's: log.retention.ms set anywhere beats log.retention.hours.
+    const lower = retention(layers({ perBroker: { 'log.retention.hours': '2' }, static: { 'log.retention.ms': '1000' } }))
+    expect(lower.value).toBe('1000')
+    expect(lower.source).toBe(ConfigSource.STATIC_BROKER_CONFIG)
+    expect(lower.synonyms).toEqual([
+      { name: 'log.retention.ms', value: '1000', source: ConfigSource.STATIC_BROKER_CONFIG },
+      { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG },
+    ])
   })
 
   it('takes hours, then minutes, then ms from the broker properties', () => {
@@ -241,15 +258,12 @@ describe('sensitive configs', () => {
 })
 
 describe('the default broker resource', () => {
-  it('lists only cluster-wide defaults, without per-broker synonyms', () => {
-    const brokerLayers = layers({ clusterDefaults: { 'log.retention.ms': '1000' }, perBroker: { 'log.retention.ms': '5' }, static: { 'num.partitions': '3' } })
+  it('lists only cluster-wide defaults, with only their cluster-wide synonyms (Kafka filters the others out)', () => {
+    const brokerLayers = layers({ clusterDefaults: { 'log.retention.ms': '1000' }, perBroker: { 'log.retention.ms': '5' }, static: { 'num.partitions': '3', 'log.retention.ms': '7' } })
     const described = describeClusterDefaultConfigs(brokerLayers)
     expect(described.map((c) => c.name)).toEqual(['log.retention.ms'])
     expect(described[0]).toMatchObject({ value: '1000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG })
-    expect(described[0].synonyms).toEqual([
-      { name: 'log.retention.ms', value: '1000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG },
-      { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG },
-    ])
+    expect(described[0].synonyms).toEqual([{ name: 'log.retention.ms', value: '1000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }])
   })
 })
 

@@ -31,6 +31,16 @@ describe('invalid values are refused with Kafka ConfigException wording', () => 
     ['topic', 'segment.bytes', '13', 'Invalid value 13 for configuration segment.bytes: Value must be at least 14'],
     ['topic', 'segment.ms', '0', 'Invalid value 0 for configuration segment.ms: Value must be at least 1'],
     ['topic', 'min.insync.replicas', null, 'Invalid value null for configuration min.insync.replicas: Value must be non-null'],
+    // Kafka 4.4's messages, as its ConfigDef prints them (tests/reference's Java dump of LogConfig).
+    ['topic', 'compression.gzip.level', '0', 'Invalid value 0 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1'],
+    ['broker', 'compression.gzip.level', '10', 'Invalid value 10 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1'],
+    ['topic', 'compression.lz4.level', '18', 'Invalid value 18 for configuration compression.lz4.level: Value must be no more than 17'],
+    ['topic', 'compression.zstd.level', '-131073', 'Invalid value -131073 for configuration compression.zstd.level: Value must be at least -131072'],
+    ['topic', 'max.decompressed.message.bytes', '2147483640', 'Invalid value 2147483640 for configuration max.decompressed.message.bytes: Value must be no more than 2147483639'],
+    ['topic', 'local.retention.ms', '-3', 'Invalid value -3 for configuration local.retention.ms: Value must be at least -2'],
+    ['topic', 'remote.copy.lag.bytes', '-2', 'Invalid value -2 for configuration remote.copy.lag.bytes: Value must be at least -1'],
+    ['topic', 'flush.messages', '0', 'Invalid value 0 for configuration flush.messages: Value must be at least 1'],
+    ['topic', 'segment.jitter.ms', '-1', 'Invalid value -1 for configuration segment.jitter.ms: Value must be at least 0'],
   ]
   for (const [scope, name, value, message] of cases) {
     it(`${scope} ${name}=${String(value)}`, () => {
@@ -42,6 +52,10 @@ describe('invalid values are refused with Kafka ConfigException wording', () => 
       expect(error.errorCode).toBe(40)
     })
   }
+
+  it('accepts the gzip level range and its one extra value, -1 (Deflater.DEFAULT_COMPRESSION)', () => {
+    for (const level of ['-1', '1', '9']) expect(parseConfigValue('topic', 'compression.gzip.level', level)).toBe(Number(level))
+  })
 
   it('keeps the offending list member as the value', () => {
     const error = caught(() => parseConfigValue('topic', 'cleanup.policy', 'delete,purge'))

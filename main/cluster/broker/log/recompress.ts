@@ -22,12 +22,13 @@ export function needsRecompression(bytes: Uint8Array, positions: number[], codec
   return positions.some((pos) => compressionOf(readBatchHeader(bytes, pos).attributes) !== codec)
 }
 
-export function recompress(bytes: Uint8Array, positions: number[], codec: CompressionType): Buffer {
+/** `level`: the topic's compression.<codec>.level, where the codec has levels. */
+export function recompress(bytes: Uint8Array, positions: number[], codec: CompressionType, level?: number): Buffer {
   return Buffer.concat(
     positions.map((pos) => {
       const batch = decodeRecordBatch(bytes, pos)
       if (batch.compression === codec) return Buffer.from(bytes.subarray(pos, pos + batch.sizeInBytes))
-      return encodeRecordBatch({ ...recordBatchInputOf(batch), compression: codec })
+      return encodeRecordBatch({ ...recordBatchInputOf(batch), compression: codec, compressionLevel: level })
     }),
   )
 }

@@ -6,7 +6,7 @@
 // and each segment's .txnindex lists the aborted transactions whose marker it holds.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { KafkaError } from '../../errors'
-import { maxSegmentMs, type LogConfig } from '../../config/logConfig'
+import { maxSegmentMs, randomSegmentJitter, type LogConfig } from '../../config/logConfig'
 import type { CheckpointStore } from './checkpoints'
 import { LeaderEpochCache } from './leaderEpochCache'
 import { ProducerStateManager, type CompletedTxn } from './producerState'
@@ -63,6 +63,10 @@ export class UnifiedLog {
    * close): a cleaning round that sees it move aborts (Kafka's abortAndPauseCleaning).
    */
   segmentChanges = 0
+  /** Kafka's LogSegment.rollJitterMs (segment.jitter.ms), drawn once per active segment. */
+  private readonly rollJitterMs = new WeakMap<LogSegment, number>()
+  /** Offsets appended since the last fsync, for flush.messages (Kafka's unflushedMessages). */
+  private unflushedMessages = 0
   readonly leaderEpochCache: LeaderEpochCache
   readonly producerStateManager: ProducerStateManager
   private readonly now: () => number
@@ -224,6 +228,11 @@ export class UnifiedLog {
     this.activeSegment.append(info.bytes, info.batches)
     this.logEndOffset = info.lastOffset + 1
     this.indexAbortedTxns(this.producerStateManager.update(info.batches, this.logEndOffset))
+    this.unflushedMessages += info.lastOffset - info.firstOffset + 1
+    if (this.unflushedMessages >= this.config.flushMessages) {
+      this.activeSegment.flush()
+      this.unflushedMessages = 0
+    }
   }
 
   /** Kafka's updateTxnIndex: an aborted transaction goes into the index of its marker's segment. */
@@ -264,7 +273,9 @@ export class UnifiedLog {
     const active = this.activeSegment
     if (active.size === 0) return
     const full = active.size + info.validBytes > this.config.segmentBytes
-    const old = active.timeWaitedForRoll(this.now(), info.maxTimestamp) > maxSegmentMs(this.config)
+    let jitter = this.rollJitterMs.get(active)
+    if (jitter === undefined) this.rollJitterMs.set(active, (jitter = randomSegmentJitter(this.config)))
+    const old = active.timeWaitedForRoll(this.now(), info.maxTimestamp) > maxSegmentMs(this.config) - jitter
     const overflow = info.lastOffset - active.baseOffset > MAX_RELATIVE_OFFSET
     if (full || old || overflow) this.roll()
   }
@@ -274,6 +285,7 @@ export class UnifiedLog {
     const active = this.activeSegment
     if (active.size === 0) return active
     active.flush()
+    this.unflushedMessages = 0
     const segment = LogSegment.create(this.dir, this.logEndOffset, this.config.indexIntervalBytes, this.now())
     this.segments.push(segment)
     // Aligned with the new segment, so recovery can start from it and replay that segment only.

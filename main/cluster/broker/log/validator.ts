@@ -21,8 +21,11 @@ import {
   stampLogAppendTime,
   stampPartitionLeaderEpoch,
 } from '../../protocol/batchHeader'
-import { isCompacted, type LogConfig } from '../../config/logConfig'
+import { compressionLevelOf, isCompacted, type LogConfig } from '../../config/logConfig'
+import { MAX_DECOMPRESSED_MESSAGE_BYTES } from '../../config/definitions'
+import { decompressRecords } from '../../protocol/compression'
 import { decodeRecordBatch } from '../../protocol/recordBatch'
+import { readVarint } from '../../protocol/varint'
 import { batchInfoAt, type BatchInfo } from './segment'
 import type { BatchMetadata } from './producerStateEntry'
 import { needsRecompression, recompress, targetCodec } from './recompress'
@@ -101,10 +104,11 @@ export interface ValidatedRecords {
 export function validateRecords(produced: Uint8Array, config: LogConfig, now: number, topicPartition = ''): ValidatedRecords {
   let bytes = produced
   let batches = checkStructure(bytes, config.maxMessageBytes)
+  checkDecompressedRecordSizes(bytes, batches, config.maxDecompressedMessageBytes)
   const codec = targetCodec(config.compressionType)
   const positions = batches.map((b) => b.position)
   if (codec !== null && needsRecompression(bytes, positions, codec)) {
-    bytes = recompress(bytes, positions, codec)
+    bytes = recompress(bytes, positions, codec, compressionLevelOf(config, config.compressionType))
     batches = checkStructure(bytes, config.maxMessageBytes)
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -126,6 +130,29 @@ export function validateRecords(produced: Uint8Array, config: LogConfig, now: nu
     recordCount += count
   }
   return { bytes, batches, recordCount }
+}
+
+/**
+ * max.decompressed.message.bytes: Kafka's DefaultRecord.readFrom refuses a record of a
+ * compressed batch whose declared size is larger, before reading it (InvalidRecordException,
+ * INVALID_RECORD). Uncompressed records are bounded by max.message.bytes instead. At the
+ * default nothing can exceed it, so batches are only decompressed here when it is lowered.
+ */
+function checkDecompressedRecordSizes(bytes: Uint8Array, batches: BatchInfo[], max: number): void {
+  if (max >= MAX_DECOMPRESSED_MESSAGE_BYTES) return
+  for (const batch of batches) {
+    const codec = batch.attributes & COMPRESSION_CODEC_MASK
+    if (codec === CompressionType.None) continue
+    const start = bytes.byteOffset + batch.position + RECORD_BATCH_OVERHEAD
+    const records = decompressRecords(codec, Buffer.from(bytes.buffer, start, batch.size - RECORD_BATCH_OVERHEAD))
+    const cursor = { pos: 0 }
+    while (cursor.pos < records.length) {
+      const size = readVarint(records, cursor)
+      if (size > max) throw new KafkaError('INVALID_RECORD', `Invalid record size: ${size} exceeds the configured maximum record size of ${max}.`)
+      if (size < 0) break // a malformed record: not this check's to judge
+      cursor.pos += size
+    }
+  }
 }
 
 /** LogValidator.validateKey: a compacted topic refuses a record without a key (INVALID_RECORD since KIP-467). */

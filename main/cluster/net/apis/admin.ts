@@ -45,7 +45,7 @@ export async function handleCreateTopics(context: BrokerContext, request: M.Crea
       replicationFactor: t.replicationFactor,
       configs:
         t.errorCode === ErrorCode.NONE
-          ? describeTopicConfigs(requestedConfigs(topics, t.name), context.brokerConfigs()).map((c) => ({
+          ? describeTopicConfigs(requestedConfigs(topics, t.name), context.brokerConfigs(), 'createTopics').map((c) => ({
               name: c.name,
               value: c.value,
               readOnly: c.readOnly,
