@@ -185,11 +185,12 @@ export const useConfigurationStore = defineStore('configuration', () => {
     const target = scope.value
     const done = await applier.run(() => client.call('config:alter', { ...alterTarget(target), configs: request.value }))
     if (!done || scopeKey(target) !== scopeKey(scope.value)) return
+    // Read the configs again before the edits go: an input never shows its old value in between.
+    await load()
     pending.value = new Map()
     clearChecks()
     applied.value = `Applied ${count} ${count === 1 ? 'change' : 'changes'} to the ${scopeLabel(target)}.`
     retentionChanged.value = names.some((name) => name.includes('retention'))
-    await load()
   }
 
   // The cluster-wide view needs a broker: read it once the first snapshot names one.
