@@ -231,16 +231,14 @@ async function startMember(index: number): Promise<Member> {
         .finally(() => writing.delete(write))
       writing.add(write)
       if (writing.size >= OUTPUTS_IN_FLIGHT) await Promise.race(writing)
+      resolveOffset(message.offset)
       done = offset
       await heartbeat().catch(() => undefined)
     }
     await Promise.all(writing)
     if (member.killed || mode !== 'at_least_once' || done === null) return
     const upTo = firstFailed ?? done + 1
-    if (upTo > Number(batch.messages[0].offset)) {
-      await commit(batch.partition, upTo)
-      resolveOffset(String(upTo - 1))
-    }
+    if (upTo > Number(batch.messages[0].offset)) await commit(batch.partition, upTo)
     // An output that could not be written: its record and those after it are read again.
     if (firstFailed !== null) consumer.seek({ topic, partition: batch.partition, offset: String(firstFailed) })
   }
