@@ -54,6 +54,18 @@ describe('ready-made experiments show their claims', () => {
     expect(outcome.verdict).toMatch(/^at least once: \d+ records written twice to the output when consumer member 1 was killed at 3\.\d s; .*exactly once: none/)
   }, 300_000)
 
+  it('exactly once with a killed member that never comes back: the coordinator aborts its transaction at its timeout', async () => {
+    const base = readyMade('exactly-once.json')
+    const kill = base.faults.type === 'scripted' ? base.faults.faults[0] : undefined
+    const spec = parseSpec({ ...base, duration: 5, faults: { type: 'scripted', faults: [{ at: kill!.at, kind: 'kill-member', count: kill!.count }] }, variants: base.variants!.filter((v) => v.name === 'exactly once') })
+    const outcome = await runExperiment(spec)
+    const exactly = byName(outcome, 'exactly once')
+    expect(exactly.totals.outputDuplicated, outcome.verdict).toBe(0)
+    expect(exactly.totals.outputMissing, outcome.verdict).toBe(0)
+    expect(exactly.totals.outputAborted, outcome.verdict).toBeGreaterThan(0)
+    expect(outcome.variants[0].notes).toEqual([])
+  }, 300_000)
+
   it('a key keeps its partition through a broker crash, and moves when partitions are added', async () => {
     const outcome = await runExperiment(readyMade('key-partition.json'))
     const result = outcome.variants[0]
