@@ -194,8 +194,9 @@ export class Cluster {
     return this.router.initProducerId()
   }
 
-  fetch(topic: string, partition: number, fetchOffset: number, maxBytes = 1 << 20, maxWaitMs = 0) {
-    return this.router.fetch(topic, partition, fetchOffset, maxBytes, maxWaitMs)
+  /** isolationLevel 1 (read_committed): up to the last stable offset, with the aborted transactions listed. */
+  fetch(topic: string, partition: number, fetchOffset: number, maxBytes = 1 << 20, maxWaitMs = 0, isolationLevel: 0 | 1 = 0) {
+    return this.router.fetch(topic, partition, fetchOffset, maxBytes, maxWaitMs, isolationLevel)
   }
 
   listOffsets(topic: string, partition: number, timestamp: number) {

@@ -101,14 +101,15 @@ export class LeaderRouter {
     return running.client.call('initProducerId', {})
   }
 
-  async fetch(topic: string, partition: number, fetchOffset: number, maxBytes = 1 << 20, maxWaitMs = 0) {
+  /** isolationLevel 1 (read_committed): up to the last stable offset, with the aborted transactions listed. */
+  async fetch(topic: string, partition: number, fetchOffset: number, maxBytes = 1 << 20, maxWaitMs = 0, isolationLevel: 0 | 1 = 0) {
     return this.onLeader(topic, partition, 10_000, async (client) => {
       const response = await client.call('fetch', {
         replicaId: -1,
         maxWaitMs,
         minBytes: 1,
         maxBytes,
-        isolationLevel: 0,
+        isolationLevel,
         topics: [{ name: topic, partitions: [{ index: partition, fetchOffset, partitionMaxBytes: maxBytes }] }],
       })
       return response.topics[0].partitions[0]

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { markdownReport } from '../experiments/report'
 import { runExperiment } from '../experiments/runner'
-import { parseSpec, SpecValidationError, unsupported } from '../experiments/spec'
+import { parseSpec, SpecValidationError } from '../experiments/spec'
 
 export interface ExperimentCommandOptions {
   spec: string
@@ -27,11 +27,6 @@ export async function runExperimentCommand(options: ExperimentCommandOptions): P
   } catch (err) {
     if (err instanceof SpecValidationError) console.error(`brokerlab: ${options.spec} is not a valid experiment:\n${err.errors.map((e) => `  ${e.path || '(spec)'}: ${e.message}`).join('\n')}`)
     else console.error(`brokerlab: ${options.spec} is not JSON: ${(err as Error).message}`)
-    return 2
-  }
-  const missing = unsupported(spec)
-  if (missing.length) {
-    console.error(`brokerlab: ${options.spec} asks for what this build cannot run:\n${missing.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`)
     return 2
   }
   const startedAt = Date.now()

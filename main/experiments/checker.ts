@@ -8,8 +8,12 @@
 // - processedTwice / neverProcessed: the consumer group's side (never processed counts only
 //   what the group committed past, so lag at the end is not counted);
 // - keyMoved: a key's acknowledged records in more than one partition;
+// - outputDuplicated / outputMissing: the consumer group's output topic (consume-transform-
+//   produce) as read_committed reads it: each input record the group committed past should
+//   have its output there exactly once (with exactly once, records processed twice are not an
+//   anomaly when their first output was aborted: the output is what the claim is about);
 // and the throughput, latency and unavailability over time.
-import type { Anomaly, AnomalyType, CheckResult, FaultRecord, History, SentRecord, SeriesPoint } from '../../preload/schemas/experiments'
+import type { Anomaly, AnomalyType, CheckResult, FaultRecord, History, OutputRecord, SentRecord, SeriesPoint } from '../../preload/schemas/experiments'
 
 const MAX_LISTED = 20
 /** A gap of this long without an acknowledgement, with sends outstanding, is unavailability. */
@@ -156,12 +160,51 @@ export function check(history: History, expect: Partial<Record<AnomalyType, numb
     }
   }
 
+  // The output topic: per input record (its partition:offset), its outputs as read_committed reads them.
+  const outputDuplicated: Finding[] = []
+  const outputMissing: Finding[] = []
+  const outputTotals = { output: 0, outputUncommitted: 0, outputAborted: 0, outputDuplicated: 0, outputDuplicatedUncommitted: 0, outputMissing: 0 }
+  if (history.output) {
+    const bySource = (records: readonly OutputRecord[]) => {
+      const map = new Map<string, OutputRecord[]>()
+      for (const r of records) map.set(r.source, [...(map.get(r.source) ?? []), r])
+      return map
+    }
+    const committed = bySource(history.output.committed)
+    const lastProcessed = new Map<string, number>()
+    for (const p of history.processed) lastProcessed.set(`${p.partition}:${p.offset}`, Math.max(lastProcessed.get(`${p.partition}:${p.offset}`) ?? 0, p.at))
+    for (const [source, list] of committed) {
+      if (list.length < 2) continue
+      const partition = Number(source.split(':')[0])
+      outputDuplicated.push({ partition: Number.isFinite(partition) ? partition : null, at: lastProcessed.get(source) ?? atOf(list[0].id), record: `${list[0].id}@${source} x${list.length} (output ${list.map((r) => `${r.partition}:${r.offset}`).join(', ')})` })
+    }
+    if (history.committedAtEnd) {
+      const commits = history.commits.filter((c) => c.ok).sort((a, b) => a.at - b.at)
+      for (const r of log) {
+        if (r.offset >= (history.committedAtEnd[String(r.partition)] ?? 0) || committed.has(`${r.partition}:${r.offset}`)) continue
+        const past = commits.find((c) => c.partition === r.partition && c.offset > r.offset)
+        outputMissing.push({ partition: r.partition, at: past?.at ?? atOf(r.id), record: `${r.id}@${r.partition}:${r.offset}` })
+      }
+    }
+    const readCommitted = new Set(history.output.committed.map((r) => `${r.partition}:${r.offset}`))
+    outputTotals.output = history.output.committed.length
+    outputTotals.outputUncommitted = history.output.uncommitted.length
+    outputTotals.outputAborted = history.output.uncommitted.filter((r) => !readCommitted.has(`${r.partition}:${r.offset}`)).length
+    outputTotals.outputDuplicated = outputDuplicated.length
+    outputTotals.outputDuplicatedUncommitted = [...bySource(history.output.uncommitted).values()].filter((list) => list.length > 1).length
+    outputTotals.outputMissing = outputMissing.length
+  }
+  const exactlyOnce = history.commitMode === 'exactly_once'
+
   const anomalies = [
+    ...group('outputDuplicated', outputDuplicated, faults, (n) => `${n} input record${n === 1 ? '' : 's'} with more than one output (read_committed)`),
+    ...group('outputMissing', outputMissing, faults, (n) => `${n} input record${n === 1 ? '' : 's'} the group committed past with no output (read_committed)`),
     ...group('lost', lost, faults, (n, p) => `${n} acknowledged record${n === 1 ? '' : 's'} of partition ${p} never readable`),
     ...group('duplicated', duplicated, faults, (n) => `${n} record${n === 1 ? '' : 's'} readable more than once`),
     ...group('reordered', reordered, faults, (n, p) => `${n} record${n === 1 ? '' : 's'} in partition ${p} before one their producer sent earlier`),
     ...group('offsetMismatch', offsetMismatch, faults, (n) => `${n} record${n === 1 ? '' : 's'} readable at another offset than acknowledged`),
-    ...group('processedTwice', processedTwice, faults, (n) => `${n} record${n === 1 ? '' : 's'} processed more than once`),
+    // Exactly once: processing twice is expected (the first attempt's transaction aborted); the output says whether it mattered.
+    ...(exactlyOnce ? [] : group('processedTwice', processedTwice, faults, (n) => `${n} record${n === 1 ? '' : 's'} processed more than once`)),
     ...group('neverProcessed', neverProcessed, faults, (n) => `${n} record${n === 1 ? '' : 's'} the group committed past but never processed`),
     ...group('keyMoved', keyMoved, faults, (n) => `${n} time${n === 1 ? '' : 's'} a key's records went to another partition`),
   ].sort((a, b) => a.firstAt - b.firstAt)
@@ -212,6 +255,7 @@ export function check(history: History, expect: Partial<Record<AnomalyType, numb
     processedTwice: processedTwice.length,
     neverProcessed: neverProcessed.length,
     keyMoved: keyMoved.length,
+    ...outputTotals,
     faults: faults.length,
   }
   const violations = Object.entries(expect).flatMap(([type, bound]) => {
@@ -229,6 +273,9 @@ export function check(history: History, expect: Partial<Record<AnomalyType, numb
     verdict: '',
   }
   result.verdict = verdictOf(result, faults)
+  if (exactlyOnce && (processedTwice.length || outputTotals.outputAborted)) {
+    result.verdict += ` (${processedTwice.length} record${processedTwice.length === 1 ? '' : 's'} processed twice; ${outputTotals.outputAborted} output record${outputTotals.outputAborted === 1 ? '' : 's'} of aborted transactions, seen only by read_uncommitted)`
+  }
   return result
 }
 
@@ -242,6 +289,8 @@ const PHRASES: Record<AnomalyType, string> = {
   processedTwice: 'records processed twice',
   neverProcessed: 'records never processed',
   keyMoved: 'key moves to another partition',
+  outputDuplicated: 'records written twice to the output',
+  outputMissing: 'records committed past without an output',
 }
 
 const PAST: Record<string, string> = {
@@ -256,7 +305,10 @@ const PAST: Record<string, string> = {
 
 function faultPhrase(f: FaultRecord): string {
   if (f.kind === 'add-partitions') return `partitions were added at ${seconds(f.startMs)}`
-  if (f.kind === 'kill-member') return `a consumer was killed at ${seconds(f.startMs)}`
+  if (f.kind === 'kill-member') {
+    const member = /member (\d+)/.exec(f.label)?.[1]
+    return `${member === undefined ? 'a consumer' : `consumer member ${member}`} was killed at ${seconds(f.startMs)}`
+  }
   const who = f.brokers.length ? `broker ${f.brokers[0]}` : 'a broker'
   if (f.kind === 'isolate' && f.label.startsWith('slow')) return `${who} lagged behind (slow links) at ${seconds(f.startMs)}`
   return `${who} ${PAST[f.kind] ?? f.kind} at ${seconds(f.startMs)}`
@@ -268,7 +320,9 @@ export function verdictOf(result: Pick<CheckResult, 'variant' | 'anomalies'> & P
   for (const a of result.anomalies) byType.set(a.type, [...(byType.get(a.type) ?? []), a])
   const windows = (result.unavailable ?? []).map((u) => `${seconds(u.startMs)} to ${seconds(u.endMs)}`)
   if (byType.size === 0) return `${result.variant}: none${windows.length ? ` (unavailable ${windows.join(', ')})` : ''}`
-  const parts = [...byType].map(([type, list]) => {
+  // The output first: with consume-transform-produce, it is what the claim is about.
+  const first = (type: AnomalyType) => (type === 'outputDuplicated' || type === 'outputMissing' ? 0 : 1)
+  const parts = [...byType].sort(([a], [b]) => first(a) - first(b)).map(([type, list]) => {
     const n = list.reduce((sum, a) => sum + a.count, 0)
     const ids = [...new Set(list.flatMap((a) => a.faults))]
     const when = ids.map((id) => faults.find((f) => f.id === id)).filter((f): f is FaultRecord => !!f)

@@ -30,6 +30,12 @@ function variantSection(v: VariantRun): string[] {
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     `| ${t.sent} | ${t.acked} | ${t.failed} | ${t.unknown} | ${t.readable} | ${t.lost} | ${t.duplicated} | ${t.reordered} | ${t.offsetMismatch} | ${t.processed} | ${t.processedTwice} | ${t.neverProcessed} | ${t.keyMoved} |`,
     '',
+    ...(t.outputUncommitted
+      ? [
+          `Output topic, read_committed: ${t.output} records, ${t.outputDuplicated} input records written twice, ${t.outputMissing} committed past without an output. read_uncommitted: ${t.outputUncommitted} records, ${t.outputAborted} of aborted transactions, ${t.outputDuplicatedUncommitted} input records twice.`,
+          '',
+        ]
+      : []),
     `Latency (send to acknowledgement): p50 ${ms(c.latency.p50)}, p99 ${ms(c.latency.p99)}, max ${ms(c.latency.max)}.`,
     '',
     c.unavailable.length ? `Unavailable (no acknowledgement for over a second): ${c.unavailable.map((u) => `${s(u.startMs)} to ${s(u.endMs)}`).join(', ')}.` : 'Never unavailable for over a second.',

@@ -2,16 +2,17 @@
 // any free ports, fast failure detection) and a fresh topic, the workload in a worker, the
 // faults from the one planned schedule at the same times for every variant; then heals
 // everything, lets the producers and the group settle, reads the topic back from every
-// partition's leader (read_uncommitted: everything below the high watermark), and checks.
+// partition's leader (read_uncommitted: everything below the high watermark) and the consumer
+// group's output topic both ways (read_committed and read_uncommitted), and checks.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { Cluster } from '../cluster/cluster'
-import { decodeRecordBatches } from '../cluster/protocol/recordBatch'
 import { startWorker } from '../cluster/workers'
-import type { CheckResult, FaultRecord, History, LogRecord, VariantRun } from '../../preload/schemas/experiments'
+import type { CheckResult, FaultRecord, History, LogRecord, OutputLog, OutputRecord, VariantRun } from '../../preload/schemas/experiments'
 import { check } from './checker'
+import { readTopic } from './readBack'
 import { planFaults, resolveVariants, type BrokerRef, type ExperimentSpec, type PlannedFault, type ResolvedVariant } from './spec'
 import type { WorkloadCommand, WorkloadEvent, WorkloadStart } from './workloadApi'
 
@@ -22,9 +23,14 @@ export const EXPERIMENT_CLOCKS: Record<string, string> = {
   'replica.lag.time.max.ms': '1000',
   'replica.fetch.wait.max.ms': '100',
   'group.initial.rebalance.delay.ms': '0',
+  // Exactly once: a killed member's open transaction is aborted soon after its timeout (the workload's is 10 s).
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': '1000',
+  'transaction.state.log.num.partitions': '5',
 }
 
 export const EXPERIMENT_TOPIC = 'experiment'
+/** Where the consumer group writes each processed record's output. */
+export const OUTPUT_TOPIC = 'experiment-output'
 
 export interface RunOptions {
   /** Progress in words, for the console and the CLI. */
@@ -66,9 +72,6 @@ function describeRef(ref: BrokerRef | undefined): string {
 /** One variant, start to end: the history of what happened. */
 export async function runVariant(variant: ResolvedVariant, plan: PlannedFault[], durationMs: number, options: RunOptions = {}): Promise<History> {
   const progress = options.onProgress ?? (() => undefined)
-  if (variant.workload.consumer?.commitMode === 'exactly_once') {
-    throw new Error('workload.consumer.commitMode: exactly_once needs transactions, which this build of the embedded cluster does not have yet')
-  }
   const dir = mkdtempSync(join(tmpdir(), 'brokerlab-experiment-'))
   let cluster: Cluster | undefined
   let worker: Worker | undefined
@@ -79,7 +82,13 @@ export async function runVariant(variant: ResolvedVariant, plan: PlannedFault[],
     const c = cluster
     progress('creating the topic')
     await c.createTopic({ name: EXPERIMENT_TOPIC, partitions: variant.topic.partitions, replicationFactor: variant.topic.replicationFactor, configs: variant.topic.configs })
-    const start: WorkloadStart = { bootstrap: c.bootstrapServers, topic: EXPERIMENT_TOPIC, groupId: 'experiment-group', workload: variant.workload, partitions: variant.topic.partitions, durationMs }
+    // The group's output topic: as many partitions, replicated as the input, acks=all writes kept (min.insync.replicas as the input's).
+    const consumer = variant.workload.consumer
+    if (consumer) {
+      const minIsr = variant.topic.configs['min.insync.replicas']
+      await c.createTopic({ name: OUTPUT_TOPIC, partitions: variant.topic.partitions, replicationFactor: variant.topic.replicationFactor, configs: minIsr ? { 'min.insync.replicas': minIsr } : {} })
+    }
+    const start: WorkloadStart = { bootstrap: c.bootstrapServers, topic: EXPERIMENT_TOPIC, outputTopic: OUTPUT_TOPIC, outputPartitions: variant.topic.partitions, groupId: 'experiment-group', workload: variant.workload, partitions: variant.topic.partitions, durationMs }
     progress('starting the workload')
     const w = (worker = startWorker('experimentWorkload', start, 'experiment-workload'))
     const events: WorkloadEvent[] = []
@@ -139,11 +148,18 @@ export async function runVariant(variant: ResolvedVariant, plan: PlannedFault[],
           tell({ type: 'partitions', count: f.count! })
           record.endMs = record.startMs
           return none
-        case 'kill-member':
-          record.label = `kill consumer member ${f.count ?? 0}`
-          tell({ type: 'kill-member', member: f.count ?? 0 })
-          record.endMs = record.startMs
-          return none
+        case 'kill-member': {
+          const member = f.count ?? 0
+          record.label = `kill consumer member ${member}`
+          tell({ type: 'kill-member', member })
+          if (!f.restart) {
+            record.endMs = record.startMs
+            return none
+          }
+          // Restarted when the fault heals, with the same transactional id (exactly once): its zombie is fenced.
+          record.label = `kill consumer member ${member} (restarted after ${((f.untilMs - f.atMs) / 1000).toFixed(1)} s)`
+          return async () => tell({ type: 'restart-member', member })
+        }
       }
       if (broker === null) return fail(`no broker for ${String(f.broker)} (no leader?)`)
       record.brokers = peer === null ? [broker] : [broker, peer]
@@ -224,6 +240,11 @@ export async function runVariant(variant: ResolvedVariant, plan: PlannedFault[],
     const finished = await next('finished', 60_000)
     progress('reading the topic back')
     const log = await readBack(c)
+    let output: OutputLog | null = null
+    if (consumer) {
+      progress('reading the output topic back (read_committed and read_uncommitted)')
+      output = await readOutput(c, notes)
+    }
     const history: History = {
       variant: variant.name,
       startedAt: t0,
@@ -236,6 +257,8 @@ export async function runVariant(variant: ResolvedVariant, plan: PlannedFault[],
       log,
       committedAtEnd: finished.committedAtEnd,
       notes,
+      commitMode: consumer?.commitMode ?? null,
+      output,
     }
     return history
   } finally {
@@ -247,40 +270,38 @@ export async function runVariant(variant: ResolvedVariant, plan: PlannedFault[],
 
 /** Every record readable in the topic (below each partition's high watermark), from its leader. */
 async function readBack(cluster: Cluster): Promise<LogRecord[]> {
-  const out: LogRecord[] = []
-  const partitions = cluster.image.topicsByName.get(EXPERIMENT_TOPIC)?.partitions.length ?? 0
-  for (let p = 0; p < partitions; p++) {
-    let offset = 0
-    for (let attempt = 0; ; ) {
-      let response
-      try {
-        response = await cluster.fetch(EXPERIMENT_TOPIC, p, offset, 4 << 20)
-      } catch (err) {
-        if (++attempt > 20) throw err
-        await sleep(250)
-        continue
-      }
-      if (response.errorCode !== 0) {
-        if (++attempt > 20) throw new Error(`reading partition ${p} back at offset ${offset}: error ${response.errorCode}`)
-        await sleep(250)
-        continue
-      }
-      let progressed = false
-      for (const batch of decodeRecordBatches(response.records)) {
-        if (batch.isControl) continue
-        for (const r of batch.records) {
-          const o = Number(r.offset)
-          if (o < offset || o >= response.highWatermark) continue
-          out.push({ partition: p, offset: o, id: (r.value?.toString('latin1') ?? '').split('|')[0] })
-          offset = o + 1
-          progressed = true
-        }
-        offset = Math.max(offset, Number(batch.baseOffset) + batch.records.length)
-      }
-      if (offset >= response.highWatermark || !progressed) break
-    }
+  return (await readTopic(cluster, EXPERIMENT_TOPIC)).map((r) => ({ partition: r.partition, offset: r.offset, id: r.value.split('|')[0] }))
+}
+
+/**
+ * The output topic as read_committed and read_uncommitted readers see it. A transaction still
+ * open (a killed member's, not yet timed out) holds the last stable offset back: wait for it
+ * to end (up to the transaction timeout and a little), else note it.
+ */
+async function readOutput(cluster: Cluster, notes: string[]): Promise<OutputLog> {
+  const toOutput = (r: { partition: number; offset: number; value: string }): OutputRecord => {
+    const [id, source = ''] = r.value.split('|')
+    return { partition: r.partition, offset: r.offset, id, source }
   }
-  return out
+  const partitions = cluster.image.topicsByName.get(OUTPUT_TOPIC)?.partitions.length ?? 0
+  const stable = async () => {
+    for (let p = 0; p < partitions; p++) {
+      const r = await cluster.fetch(OUTPUT_TOPIC, p, 0, 1, 0, 1)
+      if (r.errorCode !== 0 || r.lastStableOffset < r.highWatermark) return false
+    }
+    return true
+  }
+  const deadline = Date.now() + 15_000
+  while (!(await stable().catch(() => false))) {
+    if (Date.now() > deadline) {
+      notes.push('the output topic still had an open transaction 15 s after the run: read_committed reads stop at its last stable offset')
+      break
+    }
+    await sleep(250)
+  }
+  const uncommitted = (await readTopic(cluster, OUTPUT_TOPIC, 'read_uncommitted')).map(toOutput)
+  const committed = (await readTopic(cluster, OUTPUT_TOPIC, 'read_committed')).map(toOutput)
+  return { topic: OUTPUT_TOPIC, committed, uncommitted }
 }
 
 export type { CheckResult }

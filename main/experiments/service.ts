@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { ExperimentRun, ExperimentRunSummary, ReadyMadeExperiment, SpecCheck } from '../../preload/schemas/experiments'
 import { markdownReport } from './report'
 import { runExperiment, type RunOptions } from './runner'
-import { unsupported, validateSpec, type SpecError } from './spec'
+import { validateSpec, type SpecError } from './spec'
 import type { ExperimentRunStore } from './store'
 
 /** resources/experiments: two levels up from main/experiments (source) and from out/main (built). */
@@ -48,9 +48,7 @@ export class ExperimentService {
       return { ok: false, errors: [{ path: '', message: `not JSON: ${(err as Error).message}` }] }
     }
     const result = validateSpec(json)
-    if (!result.ok) return { ok: false, errors: result.errors }
-    const missing = unsupported(result.spec)
-    return { ok: missing.length === 0, errors: missing }
+    return result.ok ? { ok: true, errors: [] } : { ok: false, errors: result.errors }
   }
 
   /** Starts a run in the background; throws SpecRejected naming the bad fields. */

@@ -58,7 +58,7 @@ export const ScriptedFault = z.strictObject({
   /** Seconds until it heals (restart, resume, link healed); absent: at the end of the run. */
   for: z.number().positive().optional(),
   delayMs: z.number().int().min(1).max(60_000).optional(),
-  /** add-partitions: the new partition count. kill-member: the member index. */
+  /** add-partitions: the new partition count. kill-member: the member index (restarted after `for`, if given). */
   count: z.number().int().min(0).optional(),
 })
 export type ScriptedFault = z.infer<typeof ScriptedFault>
@@ -82,7 +82,7 @@ export const FaultSchedule = z.union([
 ])
 export type FaultSchedule = z.infer<typeof FaultSchedule>
 
-export const AnomalyName = z.enum(['lost', 'duplicated', 'reordered', 'offsetMismatch', 'processedTwice', 'neverProcessed', 'keyMoved'])
+export const AnomalyName = z.enum(['lost', 'duplicated', 'reordered', 'offsetMismatch', 'processedTwice', 'neverProcessed', 'keyMoved', 'outputDuplicated', 'outputMissing'])
 export type AnomalyName = z.infer<typeof AnomalyName>
 
 /** What must not appear: the CLI exits non-zero if any of these is above its bound. */
@@ -206,6 +206,8 @@ export function parseSpec(input: unknown): ExperimentSpec {
       if (f.kind === 'link-slow' && f.delayMs === undefined) errors.push({ path: `${path}.delayMs`, message: 'a link-slow fault needs delayMs' })
       if (f.kind === 'add-partitions' && (f.count === undefined || f.count <= spec.topic.partitions)) errors.push({ path: `${path}.count`, message: `add-partitions needs a count above ${spec.topic.partitions}` })
       if (f.kind === 'kill-member' && !spec.workload.consumer) errors.push({ path: `${path}.kind`, message: 'kill-member needs workload.consumer' })
+      const members = Math.min(...resolveVariants(spec).map((v) => v.workload.consumer?.members ?? Infinity))
+      if (f.kind === 'kill-member' && spec.workload.consumer && (f.count ?? 0) >= members) errors.push({ path: `${path}.count`, message: `member ${f.count ?? 0} does not exist (the group has members 0 to ${members - 1})` })
     })
   }
   if (spec.faults.type === 'random') {
@@ -225,20 +227,6 @@ export function validateSpec(input: unknown): { ok: true; spec: ExperimentSpec }
     if (err instanceof SpecValidationError) return { ok: false, errors: err.errors }
     return { ok: false, errors: [{ path: '', message: (err as Error).message }] }
   }
-}
-
-/**
- * What the spec asks for that this build cannot run yet: the exactly-once commit mode needs
- * transactions (being built; docs/experiments.md). The schema accepts it already.
- */
-export function unsupported(spec: ExperimentSpec): SpecError[] {
-  const errors: SpecError[] = []
-  const message = 'exactly_once needs transactions, which this build of the embedded cluster does not have yet'
-  if (spec.workload.consumer?.commitMode === 'exactly_once') errors.push({ path: 'workload.consumer.commitMode', message })
-  spec.variants?.forEach((v, i) => {
-    if (v.workload?.consumer?.commitMode === 'exactly_once') errors.push({ path: `variants[${i}].workload.consumer.commitMode`, message })
-  })
-  return errors
 }
 
 export function resolveVariants(spec: ExperimentSpec): ResolvedVariant[] {
@@ -265,6 +253,8 @@ export interface PlannedFault {
   peer?: BrokerRef
   delayMs?: number
   count?: number
+  /** kill-member: the member is restarted when the fault heals (the spec gave `for`). */
+  restart?: boolean
 }
 
 /** mulberry32: the nemesis's seeded random, so a schedule repeats exactly. */
@@ -286,7 +276,7 @@ export function planFaults(spec: ExperimentSpec): PlannedFault[] {
   if (faults.type === 'none') return []
   if (faults.type === 'scripted') {
     return faults.faults
-      .map((f, id) => ({ id, atMs: Math.round(f.at * 1000), untilMs: f.for === undefined ? endMs : Math.min(endMs, Math.round((f.at + f.for) * 1000)), kind: f.kind, broker: f.broker, peer: f.peer, delayMs: f.delayMs, count: f.count }))
+      .map((f, id) => ({ id, atMs: Math.round(f.at * 1000), untilMs: f.for === undefined ? endMs : Math.min(endMs, Math.round((f.at + f.for) * 1000)), kind: f.kind, broker: f.broker, peer: f.peer, delayMs: f.delayMs, count: f.count, ...(f.kind === 'kill-member' && f.for !== undefined ? { restart: true } : {}) }))
       .sort((a, b) => a.atMs - b.atMs)
   }
   const n = faults.nemesis

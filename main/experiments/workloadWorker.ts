@@ -1,12 +1,14 @@
 // A run's workload, in a worker thread so the host stays responsive: kafkajs producers at a
 // steady rate (acks, idempotence, retries, max in flight as the spec says; linger as a
 // client-side batch per partition, since kafkajs sends what it is given) recording every send
-// and its outcome, and a consumer group whose members process with a delay and commit before
-// (at most once) or after (at least once) processing, recording every record processed and
-// every commit. A member is "killed" mid-batch: it stops at once, commits nothing more, and
-// its partitions go to the others.
+// and its outcome, and a consumer group (read_committed) whose members process with a delay,
+// write each record's output to the output topic, and commit before (at most once) or after
+// (at least once) processing, or in one transaction with the outputs (exactly once),
+// recording every record processed and every commit. A member is "killed" mid-batch: it
+// stops at once, sends and commits nothing more, and its partitions go to the others; it may
+// be restarted (with the same transactional id).
 import { parentPort, workerData } from 'node:worker_threads'
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type Message } from 'kafkajs'
+import { Kafka, logLevel, Partitioners, type Consumer, type EachBatchHandler, type Message, type Producer, type Transaction } from 'kafkajs'
 import type { CommitRecord, ProcessedRecord, SentRecord } from '../../preload/schemas/experiments'
 import type { WorkloadCommand, WorkloadEvent, WorkloadStart } from './workloadApi'
 
@@ -151,68 +153,199 @@ async function runProducer(index: number): Promise<Producer> {
 }
 
 // ---- the consumer group -----------------------------------------------------------------
+// Consume-transform-produce: every processed record's output ("id|partition:offset") goes to
+// the output topic, in the input record's partition. At most once commits before processing
+// and at least once after, each output sent as its record is processed (a plain producer);
+// exactly once puts the outputs and the consumed offsets (sendOffsets) in one transaction of
+// the member's transactional producer, then commits it.
+
+/** Exactly once: the most records one transaction carries (a batch is split into several). */
+const RECORDS_PER_TRANSACTION = 50
+/** At most once and at least once: outputs sent and not yet acknowledged, at most. */
+const OUTPUTS_IN_FLIGHT = 10
+/** Exactly once: how long an open transaction may last before the coordinator aborts it (a killed member's). */
+const TRANSACTION_TIMEOUT_MS = 10_000
 
 interface Member {
   index: number
   consumer: Consumer
+  producer: Producer
   killed: boolean
   inBatch: boolean
-  processedInBatch: number
+  /** Outputs of the batch under way acknowledged (not yet committed, except at most once). */
+  writtenInBatch: number
+  /** Committing (offsets, or sendOffsets and EndTxn): a kill waits until it is done. */
+  committing: boolean
 }
 const members: Member[] = []
 
+/** One transactional id per member, the same across its restarts, so a restart fences its zombie. */
+const transactionalIdOf = (index: number) => `${options.groupId}-member-${index}`
+const outputOf = (message: { value: Buffer | null; offset: string }, partition: number) => `${String(message.value).split('|')[0]}|${partition}:${message.offset}`
+const outputPartitionOf = (partition: number) => partition % options.outputPartitions
+const isFenced = (err: unknown) => /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|fenced/i.test(errorName(err))
+
 async function startMember(index: number): Promise<Member> {
-  const consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 6000, heartbeatInterval: 300, rebalanceTimeout: 6000, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 }, readUncommitted: false })
-  const member: Member = { index, consumer, killed: false, inBatch: false, processedInBatch: 0 }
   const mode = workload.consumer!.commitMode
+  const consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 6000, heartbeatInterval: 300, rebalanceTimeout: 6000, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 }, readUncommitted: false })
+  const producer =
+    mode === 'exactly_once'
+      ? kafka.producer({ transactionalId: transactionalIdOf(index), idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } })
+      : kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 } })
+  const member: Member = { index, consumer, producer, killed: false, inBatch: false, writtenInBatch: 0, committing: false }
   const commit = async (partition: number, offset: number) => {
+    member.committing = true
     try {
       await consumer.commitOffsets([{ topic, partition, offset: String(offset) }])
       commits.push({ member: index, partition, offset, at: now(), ok: true })
     } catch {
       commits.push({ member: index, partition, offset, at: now(), ok: false })
+    } finally {
+      member.committing = false
     }
   }
+  const delay = () => (workload.consumer!.processingDelayMs > 0 ? sleep(workload.consumer!.processingDelayMs) : undefined)
+  // Connecting a transactional producer is InitProducerId: the epoch bump fences the member's zombie and aborts its open transaction.
+  await producer.connect()
   await consumer.connect()
   await consumer.subscribe({ topic, fromBeginning: true })
+
+  /**
+   * At most once and at least once: one record at a time, its output sent when it is processed
+   * (up to OUTPUTS_IN_FLIGHT waiting for their acknowledgement); at least once waits for them
+   * before committing, and commits no further than the first output that failed.
+   */
+  const plain: EachBatchHandler = async ({ batch, heartbeat, isRunning, resolveOffset }) => {
+    const last = Number(batch.messages[batch.messages.length - 1].offset)
+    if (mode === 'at_most_once') await commit(batch.partition, last + 1)
+    let done: number | null = null
+    let firstFailed: number | null = null
+    const writing = new Set<Promise<void>>()
+    for (const message of batch.messages) {
+      if (member.killed || !isRunning() || firstFailed !== null) break
+      await delay()
+      if (member.killed) break
+      const offset = Number(message.offset)
+      processed.push({ member: index, partition: batch.partition, offset, id: String(message.value).split('|')[0], at: now() })
+      const write: Promise<void> = producer
+        .send({ topic: options.outputTopic, acks: -1, messages: [{ key: message.key, value: outputOf(message, batch.partition), partition: outputPartitionOf(batch.partition) }] })
+        .then(
+          () => void member.writtenInBatch++,
+          () => void (firstFailed = Math.min(firstFailed ?? offset, offset)),
+        )
+        .finally(() => writing.delete(write))
+      writing.add(write)
+      if (writing.size >= OUTPUTS_IN_FLIGHT) await Promise.race(writing)
+      resolveOffset(message.offset)
+      done = offset
+      await heartbeat().catch(() => undefined)
+    }
+    await Promise.all(writing)
+    if (member.killed || mode !== 'at_least_once' || done === null) return
+    const upTo = firstFailed ?? done + 1
+    if (upTo > Number(batch.messages[0].offset)) await commit(batch.partition, upTo)
+    // An output that could not be written: its record and those after it are read again.
+    if (firstFailed !== null) consumer.seek({ topic, partition: batch.partition, offset: String(firstFailed) })
+  }
+
+  /** Exactly once: each chunk of the batch in one transaction (outputs and consumed offsets), then committed; on error, aborted and resumed from the committed offset. */
+  const transactional: EachBatchHandler = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+    // A rebalance under way: finish (commit) the open transaction, then return so that the member rejoins
+    // before taking more, and a partition moving to another member starts where this one committed.
+    let rebalancing = false
+    const beat = () => heartbeat().catch((err: { type?: string }) => (rebalancing ||= /REBALANCE_IN_PROGRESS|ILLEGAL_GENERATION|UNKNOWN_MEMBER_ID/.test(String(err.type ?? ''))))
+    for (let from = 0; from < batch.messages.length; from += RECORDS_PER_TRANSACTION) {
+      if (member.killed || !isRunning() || isStale() || rebalancing) return
+      const chunk = batch.messages.slice(from, from + RECORDS_PER_TRANSACTION)
+      let next: number | null = null
+      let txn: Transaction | null = null
+      try {
+        txn = await producer.transaction()
+        for (const message of chunk) {
+          if (member.killed || !isRunning()) break
+          await delay()
+          if (member.killed) break
+          await txn.send({ topic: options.outputTopic, messages: [{ key: message.key, value: outputOf(message, batch.partition), partition: outputPartitionOf(batch.partition) }] })
+          if (member.killed) break
+          processed.push({ member: index, partition: batch.partition, offset: Number(message.offset), id: String(message.value).split('|')[0], at: now() })
+          member.writtenInBatch++
+          next = Number(message.offset) + 1
+          await beat()
+        }
+        // Killed: the process is gone mid-transaction. Nothing more is sent; the transaction stays open until the member's restart fences it or it times out.
+        if (member.killed) return
+        if (next === null) {
+          await txn.abort()
+          return
+        }
+        member.committing = true
+        await txn.sendOffsets({ consumerGroupId: options.groupId, topics: [{ topic, partitions: [{ partition: batch.partition, offset: String(next) }] }] })
+        await txn.commit()
+        member.committing = false
+        commits.push({ member: index, partition: batch.partition, offset: next, at: now(), ok: true })
+        resolveOffset(String(next - 1))
+        member.writtenInBatch = 0
+      } catch (err) {
+        member.committing = false
+        if (member.killed) return
+        commits.push({ member: index, partition: batch.partition, offset: next ?? Number(chunk[0].offset), at: now(), ok: false })
+        if (isFenced(err)) {
+          // A newer incarnation of this member owns the transactional id: this one is the zombie, and stops.
+          member.killed = true
+          void consumer.disconnect().catch(() => undefined)
+          return
+        }
+        await txn?.abort().catch(() => undefined)
+        // Resume from the group's committed offset: the aborted outputs are not in the output as read_committed reads it.
+        const committed = await committedOffsets().catch(() => null)
+        consumer.seek({ topic, partition: batch.partition, offset: String(committed?.[String(batch.partition)] ?? Number(batch.messages[0].offset)) })
+        return
+      }
+    }
+  }
+
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, heartbeat, isRunning, resolveOffset }) => {
-      if (member.killed || batch.messages.length === 0) return
+    eachBatch: async (payload) => {
+      if (member.killed || payload.batch.messages.length === 0) return
       member.inBatch = true
-      member.processedInBatch = 0
-      const last = Number(batch.messages[batch.messages.length - 1].offset)
-      if (mode === 'at_most_once') await commit(batch.partition, last + 1)
-      let done: number | null = null
-      for (const message of batch.messages) {
-        if (member.killed || !isRunning()) break
-        if (workload.consumer!.processingDelayMs > 0) await sleep(workload.consumer!.processingDelayMs)
-        if (member.killed) break
-        const offset = Number(message.offset)
-        processed.push({ member: index, partition: batch.partition, offset, id: String(message.value).split('|')[0], at: now() })
-        resolveOffset(message.offset)
-        member.processedInBatch++
-        done = offset
-        await heartbeat().catch(() => undefined)
+      member.writtenInBatch = 0
+      try {
+        await (mode === 'exactly_once' ? transactional : plain)(payload)
+      } finally {
+        member.inBatch = false
       }
-      member.inBatch = false
-      if (member.killed) return
-      if (mode === 'at_least_once' && done !== null) await commit(batch.partition, done + 1)
     },
   })
   return member
 }
 
-/** Kills a member mid-batch (waits up to 5 s for one to be under way): nothing more is processed or committed. */
+/**
+ * Kills a member mid-batch (waits up to 5 s for one to be under way with an output written and
+ * no commit under way): nothing more is processed, produced or committed. Not during a commit:
+ * kafkajs's OffsetFetch does not ask for stable offsets (RequireStable), so a member taking the
+ * partition over right after a transactional commit could read the offset before its markers.
+ */
 async function killMember(index: number): Promise<void> {
   const member = members[index]
   if (!member || member.killed) return
   const deadline = Date.now() + 5000
-  while (Date.now() < deadline && !(member.inBatch && member.processedInBatch > 0)) await sleep(1)
+  while (Date.now() < deadline && !(member.inBatch && member.writtenInBatch > 0 && !member.committing)) await sleep(1)
   member.killed = true
   post({ type: 'member-killed', member: index, at: now() })
+  // A crash, not a shutdown: the consumer's connections close (its partitions go to the others) and the
+  // producer's too, without ending its transaction.
   await member.consumer.disconnect().catch(() => undefined)
+  await member.producer.disconnect().catch(() => undefined)
+}
+
+/** Starts a killed member again, with the same transactional id (exactly once), as a restarted process would. */
+async function restartMember(index: number): Promise<void> {
+  const old = members[index]
+  if (!old || !old.killed) return
+  members[index] = await startMember(index)
+  post({ type: 'member-restarted', member: index, at: now() })
 }
 
 async function committedOffsets(): Promise<Record<string, number>> {
@@ -252,7 +385,11 @@ async function finish(settleMs: number, drainMs: number): Promise<void> {
       if (Date.now() > drainBy) break
       await sleep(200)
     }
-    for (const m of members) if (!m.killed) await m.consumer.disconnect().catch(() => undefined)
+    for (const m of members) {
+      if (m.killed) continue
+      await m.consumer.disconnect().catch(() => undefined)
+      await m.producer.disconnect().catch(() => undefined)
+    }
     committedAtEnd = await committedOffsets().catch(() => null)
   }
   post({ type: 'finished', sends, processed, commits, committedAtEnd })
@@ -261,6 +398,7 @@ async function finish(settleMs: number, drainMs: number): Promise<void> {
 const producers: Producer[] = []
 parentPort!.on('message', (command: WorkloadCommand) => {
   if (command.type === 'kill-member') void killMember(command.member)
+  else if (command.type === 'restart-member') void restartMember(command.member).catch((err) => post({ type: 'error', message: `restarting member ${command.member}: ${String(err)}` }))
   // As a client would: the new partitions are used after the next metadata refresh (metadataMaxAge 1 s).
   else if (command.type === 'partitions') setTimeout(() => (partitionCount = command.count), 1500)
   else if (command.type === 'finish')

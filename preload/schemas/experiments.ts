@@ -44,6 +44,24 @@ export type FaultRecord = z.infer<typeof FaultRecord>
 export const LogRecord = z.object({ partition: z.number().int(), offset: z.number(), id: z.string() })
 export type LogRecord = z.infer<typeof LogRecord>
 
+/**
+ * A record of the output topic (consume-transform-produce): `id` is the input record's id and
+ * `source` its partition:offset in the input topic, so an input record written twice is seen
+ * even when the producer had put the input itself in the log twice.
+ */
+export const OutputRecord = z.object({ partition: z.number().int(), offset: z.number(), id: z.string(), source: z.string() })
+export type OutputRecord = z.infer<typeof OutputRecord>
+
+/** The output topic read back after the run, as read_committed and as read_uncommitted readers see it. */
+export const OutputLog = z.object({
+  topic: z.string(),
+  /** read_committed: up to each partition's last stable offset, aborted transactions left out. */
+  committed: z.array(OutputRecord),
+  /** read_uncommitted: everything below the high watermark, aborted transactions' records included. */
+  uncommitted: z.array(OutputRecord),
+})
+export type OutputLog = z.infer<typeof OutputLog>
+
 export const History = z.object({
   variant: z.string(),
   startedAt: z.number(),
@@ -56,12 +74,16 @@ export const History = z.object({
   log: z.array(LogRecord),
   /** The consumer group's committed offsets at the end (partition -> offset), if there was a group. */
   committedAtEnd: z.record(z.string(), z.number()).nullable(),
-  /** Whether the exactly-once commit mode was asked for and could not be run. */
+  /** What happened that a reader of the results should know (a partition without a leader at the end...). */
   notes: z.array(z.string()),
+  /** The consumer group's commit mode, if there was a group. */
+  commitMode: z.enum(['at_most_once', 'at_least_once', 'exactly_once']).nullable().optional(),
+  /** The consumer group's output topic read back, if there was a group. */
+  output: OutputLog.nullable().optional(),
 })
 export type History = z.infer<typeof History>
 
-export const AnomalyType = z.enum(['lost', 'duplicated', 'reordered', 'offsetMismatch', 'processedTwice', 'neverProcessed', 'keyMoved'])
+export const AnomalyType = z.enum(['lost', 'duplicated', 'reordered', 'offsetMismatch', 'processedTwice', 'neverProcessed', 'keyMoved', 'outputDuplicated', 'outputMissing'])
 export type AnomalyType = z.infer<typeof AnomalyType>
 
 export const Anomaly = z.object({
@@ -97,6 +119,16 @@ export const CheckResult = z.object({
     processedTwice: z.number().int(),
     neverProcessed: z.number().int(),
     keyMoved: z.number().int(),
+    /** The output topic (consume-transform-produce): records readable with read_committed, and with read_uncommitted. */
+    output: z.number().int().default(0),
+    outputUncommitted: z.number().int().default(0),
+    /** Output records of aborted transactions: seen by read_uncommitted readers only. */
+    outputAborted: z.number().int().default(0),
+    /** Input records whose output read_committed readers see more than once; and read_uncommitted readers. */
+    outputDuplicated: z.number().int().default(0),
+    outputDuplicatedUncommitted: z.number().int().default(0),
+    /** Input records the group committed past whose output read_committed readers never see. */
+    outputMissing: z.number().int().default(0),
     faults: z.number().int(),
   }),
   latency: z.object({ p50: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() }),

@@ -30,6 +30,40 @@ describe('ready-made experiments show their claims', () => {
     expect(atMost.totals.processedTwice).toBe(0)
     expect(atLeast.totals.processedTwice, outcome.verdict).toBeGreaterThan(0)
     expect(atLeast.totals.neverProcessed).toBe(0)
+    // Their outputs (a plain producer): at most once leaves some out, at least once writes some twice.
+    expect(atMost.totals.outputMissing, outcome.verdict).toBeGreaterThan(0)
+    expect(atLeast.totals.outputDuplicated, outcome.verdict).toBeGreaterThan(0)
+    expect(atLeast.totals.outputMissing, outcome.verdict).toBe(0)
+  }, 300_000)
+
+  it('consume-transform-produce: at least once writes some outputs twice when a member is killed mid-batch; exactly once writes each exactly once', async () => {
+    // The kill waits for a batch under way with an output acknowledged and not yet committed (at least
+    // once) or in the open transaction (exactly once), so both counts are deterministic in sign.
+    const outcome = await runExperiment(readyMade('exactly-once.json'))
+    const atLeast = byName(outcome, 'at least once')
+    const exactly = byName(outcome, 'exactly once')
+    expect(atLeast.totals.outputDuplicated, outcome.verdict).toBeGreaterThan(0)
+    expect(atLeast.totals.outputMissing, outcome.verdict).toBe(0)
+    expect(exactly.totals.outputDuplicated, outcome.verdict).toBe(0)
+    expect(exactly.totals.outputMissing, outcome.verdict).toBe(0)
+    expect(exactly.anomalies, outcome.verdict).toEqual([])
+    // The killed member's open transaction was aborted (its restart fenced the zombie): read_uncommitted shows those outputs.
+    expect(exactly.totals.outputAborted, outcome.verdict).toBeGreaterThan(0)
+    expect(exactly.totals.output, outcome.verdict).toBeGreaterThan(300)
+    expect(outcome.violations).toEqual([])
+    expect(outcome.verdict).toMatch(/^at least once: \d+ records written twice to the output when consumer member 1 was killed at 3\.\d s; .*exactly once: none/)
+  }, 300_000)
+
+  it('exactly once with a killed member that never comes back: the coordinator aborts its transaction at its timeout', async () => {
+    const base = readyMade('exactly-once.json')
+    const kill = base.faults.type === 'scripted' ? base.faults.faults[0] : undefined
+    const spec = parseSpec({ ...base, duration: 5, faults: { type: 'scripted', faults: [{ at: kill!.at, kind: 'kill-member', count: kill!.count }] }, variants: base.variants!.filter((v) => v.name === 'exactly once') })
+    const outcome = await runExperiment(spec)
+    const exactly = byName(outcome, 'exactly once')
+    expect(exactly.totals.outputDuplicated, outcome.verdict).toBe(0)
+    expect(exactly.totals.outputMissing, outcome.verdict).toBe(0)
+    expect(exactly.totals.outputAborted, outcome.verdict).toBeGreaterThan(0)
+    expect(outcome.variants[0].notes).toEqual([])
   }, 300_000)
 
   it('a key keeps its partition through a broker crash, and moves when partitions are added', async () => {

@@ -36,10 +36,11 @@ describe('experiments in the console service', () => {
     }
   })
 
-  it('says the exactly-once commit mode cannot run yet', () => {
+  it('accepts the exactly-once commit mode, and names a member a kill-member fault lacks', () => {
     const spec = JSON.stringify({ name: 'x', workload: { consumer: { commitMode: 'exactly_once' } } })
-    expect(methods['experiment:validate']({ spec })).toEqual({ ok: false, errors: [{ path: 'workload.consumer.commitMode', message: expect.stringContaining('needs transactions') }] })
-    expect(() => methods['experiment:start']({ spec })).toThrow(/workload.consumer.commitMode: exactly_once needs transactions/)
+    expect(methods['experiment:validate']({ spec })).toEqual({ ok: true, errors: [] })
+    const bad = JSON.stringify({ name: 'x', workload: { consumer: { commitMode: 'exactly_once', members: 2 } }, faults: { type: 'scripted', faults: [{ at: 1, kind: 'kill-member', count: 2 }] } })
+    expect(methods['experiment:validate']({ spec: bad })).toEqual({ ok: false, errors: [{ path: 'faults.faults[0].count', message: 'member 2 does not exist (the group has members 0 to 1)' }] })
   })
 
   it('keeps runs, lists them newest first and exports them', () => {

@@ -32,8 +32,17 @@ describe('experiment specs', () => {
     expect(errorsOf({ name: 'x', workload: { acks: 1, idempotent: true } })[0].path).toBe('workload.idempotent')
   })
 
-  it('accepts exactly_once as a commit mode', () => {
-    expect(errorsOf({ name: 'x', workload: { consumer: { commitMode: 'exactly_once' } } })).toEqual([])
+  it('accepts exactly_once as a commit mode, and output bounds in expect', () => {
+    expect(errorsOf({ name: 'x', workload: { consumer: { commitMode: 'exactly_once' } }, expect: { outputDuplicated: 0, outputMissing: 0 } })).toEqual([])
+  })
+
+  it('restarts a killed member when the fault has a duration, and only then', () => {
+    const spec = parseSpec({ name: 'x', workload: { consumer: { commitMode: 'exactly_once' } }, faults: { type: 'scripted', faults: [{ at: 3, kind: 'kill-member', count: 1, for: 1.5 }, { at: 4, kind: 'kill-member', count: 0 }] } })
+    expect(planFaults(spec)).toEqual([
+      { id: 0, atMs: 3000, untilMs: 4500, kind: 'kill-member', count: 1, restart: true, broker: undefined, peer: undefined, delayMs: undefined },
+      { id: 1, atMs: 4000, untilMs: 10_000, kind: 'kill-member', count: 0, broker: undefined, peer: undefined, delayMs: undefined },
+    ])
+    expect(errorsOf({ name: 'x', workload: { consumer: { members: 2 } }, faults: { type: 'scripted', faults: [{ at: 1, kind: 'kill-member', count: 2 }] } })).toEqual([{ path: 'faults.faults[0].count', message: 'member 2 does not exist (the group has members 0 to 1)' }])
   })
 
   it('plans the same random schedule for the same seed, within the overlap and the run', () => {
