@@ -138,7 +138,6 @@ export class TransactionCoordinator {
         return error(ended.errorCode !== ErrorCode.NONE ? ended.errorCode : ErrorCode.CONCURRENT_TRANSACTIONS)
       }
       await this.stateManager.appendTransactionToLog(transactionalId, coordinatorEpoch, transit)
-      this.options.log(`initialized transactional id ${transactionalId} with producer id ${transit.producerId} and epoch ${transit.producerEpoch}`)
       return { errorCode: ErrorCode.NONE, producerId: transit.producerId, producerEpoch: transit.producerEpoch }
     } catch (err) {
       return error(codeOf(err))
@@ -311,8 +310,8 @@ export class TransactionCoordinator {
     for (;;) {
       if (!stillCoordinator()) return
       try {
+        // A completed transaction is routine (Kafka logs it at debug level): no line for it.
         await this.stateManager.appendTransactionToLog(m.transactionalId, coordinatorEpoch, complete)
-        this.options.log(`completed the ${committed ? 'commit' : 'abort'} of transactional id ${m.transactionalId} (producer id ${m.producerId}, epoch ${m.producerEpoch})`)
         return
       } catch (err) {
         if (codeOf(err) !== ErrorCode.COORDINATOR_NOT_AVAILABLE) {

@@ -73,7 +73,8 @@ export class TransactionStateManager {
     if (this.caches.get(index) !== loading) return
     const cache: CacheState = { kind: 'ready', partition, coordinatorEpoch, transactions }
     this.caches.set(index, cache)
-    this.options.log(`loaded ${transactions.size} transactional id(s) from ${TRANSACTION_STATE_TOPIC}-${index} at coordinator epoch ${coordinatorEpoch}`)
+    // One line per partition with transactions to carry on, not one for each of the 50.
+    if (transactions.size > 0) this.options.log(`loaded ${transactions.size} transactional id(s) from ${TRANSACTION_STATE_TOPIC}-${index} at coordinator epoch ${coordinatorEpoch}`)
     this.options.onLoaded(cache)
   }
 
