@@ -28,7 +28,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('idempotent load producer'), () => {
   })
 
   async function setMaxMessageBytes(value: string | null): Promise<void> {
-    await openFromNav(page, 'Configuration')
+    await openFromNav(page, 'Configs')
     await page.locator('option[value="topic:halves"]').waitFor({ state: 'attached', timeout: 10_000 })
     await page.getByTestId('config-scope').selectOption('topic:halves')
     const row = page.locator('[data-testid=config-row][data-config="max.message.bytes"]')
