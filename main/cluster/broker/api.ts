@@ -8,6 +8,7 @@ import type { LinkFault } from '../faults'
 import type { RecordError } from '../errors'
 import type { BrokerEvent } from '../../../preload/contract'
 import type { BrokerTrafficTotals } from './brokerTopicMetrics'
+import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../protocol/messages'
 
 export interface BrokerInit {
   brokerId: number
@@ -123,10 +124,16 @@ export interface FetchRequest {
 export interface FetchPartitionResponse extends PartitionError {
   index: number
   highWatermark: number
+  /** Kafka's last stable offset: read_committed reads stop below it. */
   lastStableOffset: number
   logStartOffset: number
   /** Whole RecordBatch v2 batches, as the log holds them. */
   records: Uint8Array
+  /**
+   * read_committed: the aborted transactions overlapping the returned batches (the consumer
+   * drops their records); null for read_uncommitted and for followers.
+   */
+  abortedTransactions?: Array<{ producerId: number; firstOffset: number }> | null
 }
 export interface FetchResponse {
   topics: Array<{ name: string; partitions: FetchPartitionResponse[] }>
@@ -226,6 +233,11 @@ export type BrokerApi = {
   heapStatistics: [Record<string, never>, { usedHeapBytes: number; totalHeapBytes: number; externalBytes: number }]
   /** Kafka's InitProducerId without a transactional id: a new idempotent producer id, epoch 0. */
   initProducerId: [Record<string, never>, { producerId: number; producerEpoch: number }]
+  /**
+   * Kafka's WriteTxnMarkers between brokers: the transaction coordinator asks each partition
+   * leader to append COMMIT or ABORT markers (acks=all); per partition, Kafka's error codes.
+   */
+  writeTxnMarkers: [WriteTxnMarkersRequest, WriteTxnMarkersResponse]
   /** The host hands over the broker's end of its link to the controller. */
   connectController: [{ port: MessagePort }, void]
   /** The host hands over this broker's end of its link to another broker. */

@@ -239,6 +239,7 @@ export class Broker {
         return { usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory }
       },
       initProducerId: () => this.initProducerId(),
+      writeTxnMarkers: (body) => rm.writeTxnMarkers(body),
       connectController: ({ port }) => this.connectController(port),
       connectPeer: ({ brokerId, port }) => this.connectPeer(brokerId, port, handlers),
       disconnectPeer: ({ brokerId }) => this.disconnectPeer(brokerId),

@@ -43,6 +43,8 @@ export class Partition {
   private leaderEpochStartOffset = 0
   private readonly followers = new Map<number, FollowerState>()
   private waiters: HighWatermarkWaiter[] = []
+  /** Told when the high watermark moves (the replica manager wakes read_committed long polls: the LSO may have moved). */
+  onHighWatermarkIncrement: (() => void) | null = null
 
   constructor(
     private readonly context: PartitionContext,
@@ -141,6 +143,26 @@ export class Partition {
     return info
   }
 
+  /** Kafka's appendRecordsToLeader with origin COORDINATOR: a transaction marker, always acks=all. */
+  appendTxnMarkerToLeader(marker: { producerId: number; producerEpoch: number; committed: boolean; coordinatorEpoch: number }): LogAppendInfo {
+    this.requireLeader()
+    const minIsr = this.log.config.minInsyncReplicas
+    if (this.isr.length < minIsr) {
+      throw new KafkaError(
+        'NOT_ENOUGH_REPLICAS',
+        `The ISR of ${this.topic}-${this.partition} has ${this.isr.length} replica(s) [${this.isr.join(', ')}], fewer than min.insync.replicas=${minIsr}`,
+      )
+    }
+    const info = this.log.appendMarkerAsLeader(marker, this.leaderEpoch)
+    this.maybeIncrementHighWatermark()
+    return info
+  }
+
+  /** Kafka's lastStableOffset: read_committed consumers read below it. */
+  get lastStableOffset(): number {
+    return this.log.lastStableOffset
+  }
+
   /** Kafka's checkEnoughReplicasReachOffset, once the high watermark passed a produced batch. */
   checkEnoughReplicas(): void {
     const minIsr = this.log.config.minInsyncReplicas
@@ -220,6 +242,7 @@ export class Partition {
     }
     if (hw <= this.log.highWatermark) return
     this.log.updateHighWatermark(hw)
+    this.onHighWatermarkIncrement?.()
     const ready = this.waiters.filter((w) => w.offset <= hw)
     this.waiters = this.waiters.filter((w) => w.offset > hw)
     for (const w of ready) w.resolve()
@@ -227,7 +250,9 @@ export class Partition {
 
   /** A follower learns the high watermark from its leader's fetch responses. */
   updateFollowerHighWatermark(leaderHighWatermark: number): void {
+    const before = this.log.highWatermark
     this.log.updateHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset))
+    if (this.log.highWatermark > before) this.onHighWatermarkIncrement?.()
   }
 
   /** Resolves once the high watermark reaches `offset` (acks=all), or rejects at the timeout. */

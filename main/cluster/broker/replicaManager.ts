@@ -5,8 +5,12 @@
 import { ErrorCode, KafkaError, RecordValidationError } from '../errors'
 import type { MetadataChange, MetadataImage, PartitionRegistration } from '../metadata/image'
 import { ConfigResourceType } from '../metadata/records'
+import { BASE_OFFSET, BATCH_LENGTH, LAST_OFFSET_DELTA, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '../protocol/batchHeader'
+import type { WritableTxnMarker, WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../protocol/messages'
+import type { UnifiedLog } from './log/unifiedLog'
 import {
   CONSUMER_REPLICA_ID,
+  IsolationLevel,
   OffsetSpec,
   type DeleteRecordsRequest,
   type DeleteRecordsResponse,
@@ -33,6 +37,43 @@ import { LogManager, partitionKey, type LogDirDescription } from './logManager'
 import { Partition, type PartitionContext } from './partition'
 
 const NONE: PartitionError = { errorCode: ErrorCode.NONE, errorMessage: null }
+/** How long a marker waits for acks=all (Kafka uses request.timeout.ms, 30 s). */
+const TXN_MARKER_TIMEOUT_MS = 30_000
+
+/** A marker this broker wrote as leader (seam 2). */
+export interface TxnMarkerEvent {
+  topic: string
+  partition: number
+  producerId: number
+  producerEpoch: number
+  committed: boolean
+  offset: number
+}
+
+/** A producer as DescribeProducers shows it (Kafka's ProducerState). */
+export interface ActiveProducerState {
+  producerId: number
+  producerEpoch: number
+  lastSequence: number
+  lastTimestamp: number
+  coordinatorEpoch: number
+  /** First offset of its ongoing transaction in this partition, -1 when none. */
+  currentTxnStartOffset: number
+}
+
+/**
+ * Kafka's addAbortedTransactions: the aborted transactions overlapping the fetched batches,
+ * from the fetch offset up to the end of the last batch returned.
+ */
+function abortedTransactionsIn(log: UnifiedLog, fetchOffset: number, records: Uint8Array): Array<{ producerId: number; firstOffset: number }> {
+  if (records.byteLength === 0) return []
+  let end = fetchOffset
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength)
+  for (let pos = 0; pos + RECORD_BATCH_OVERHEAD <= records.byteLength; pos += LOG_OVERHEAD + view.getInt32(pos + BATCH_LENGTH)) {
+    end = Number(view.getBigInt64(pos + BASE_OFFSET)) + view.getInt32(pos + LAST_OFFSET_DELTA) + 1
+  }
+  return log.collectAbortedTransactions(fetchOffset, end).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
+}
 
 /** A thrown error as Kafka's per-partition (errorCode, errorMessage). */
 export function partitionError(err: unknown): PartitionError {
@@ -69,6 +110,8 @@ export class ReplicaManager {
   fetchers: FetcherControl | null = null
   /** Told when this broker becomes or stops being a partition's leader (the coordinators listen). */
   private readonly leadershipListeners = new Set<(partition: Partition, isLeader: boolean) => void>()
+  /** Told of every transaction marker this broker wrote as leader, once acks=all is met. */
+  private readonly txnMarkerListeners = new Set<(event: TxnMarkerEvent) => void>()
 
   constructor(
     private readonly context: PartitionContext,
@@ -115,6 +158,7 @@ export class ReplicaManager {
     let partition = this.partitions.get(key)
     if (!partition) {
       partition = new Partition(this.context, this.logManager.getOrCreateLog(state.topic, state.partition))
+      partition.onHighWatermarkIncrement = () => this.wakeFetches()
       this.partitions.set(key, partition)
     }
     const before = { leader: partition.leader, epoch: partition.leaderEpoch, wasLeader: partition.isLeader }
@@ -288,16 +332,19 @@ export class ReplicaManager {
         const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch, isFollower || request.fetchOnlyFromLeader !== false)
         const log = partition.log
         if (isFollower) partition.updateFollowerFetchState(request.replicaId, p.fetchOffset)
-        const maxOffset = isFollower ? log.logEndOffset : log.highWatermark
-        const answer = { index: p.index, ...NONE, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset }
+        // Kafka's FetchIsolation: followers read to the log end, consumers to the HW or, read_committed, the LSO.
+        const readCommitted = !isFollower && request.isolationLevel === IsolationLevel.READ_COMMITTED
+        const lastStableOffset = log.lastStableOffset
+        const maxOffset = isFollower ? log.logEndOffset : readCommitted ? lastStableOffset : log.highWatermark
+        const answer = { index: p.index, ...NONE, highWatermark: log.highWatermark, lastStableOffset, logStartOffset: log.logStartOffset }
         // KIP-74: the first partition with data may exceed the budget by its first batch.
         const maxBytes = Math.min(p.partitionMaxBytes, budget)
-        if (maxBytes <= 0 && budget < request.maxBytes) return { ...answer, records: empty }
+        if (maxBytes <= 0 && budget < request.maxBytes) return { ...answer, records: empty, abortedTransactions: readCommitted ? [] : null }
         const { records } = log.read(p.fetchOffset, Math.max(maxBytes, 1), maxOffset)
         budget -= records.byteLength
-        return { ...answer, records }
+        return { ...answer, records, abortedTransactions: readCommitted ? abortedTransactionsIn(log, p.fetchOffset, records) : null }
       } catch (err) {
-        return { index: p.index, ...partitionError(err), highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: empty }
+        return { index: p.index, ...partitionError(err), highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: empty, abortedTransactions: null }
       }
     })
     return { topics }
@@ -321,7 +368,9 @@ export class ReplicaManager {
       try {
         const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch)
         const log = partition.log
-        const fetchable = request.replicaId === CONSUMER_REPLICA_ID ? log.highWatermark : log.logEndOffset
+        // Kafka's lastFetchableOffset: the LSO for read_committed consumers, the HW for others, the log end for replicas.
+        const fetchable =
+          request.replicaId !== CONSUMER_REPLICA_ID ? log.logEndOffset : request.isolationLevel === IsolationLevel.READ_COMMITTED ? log.lastStableOffset : log.highWatermark
         const found = (offset: number, timestamp = -1, leaderEpoch = partition.leaderEpoch) => ({ index: p.index, ...NONE, timestamp, offset, leaderEpoch })
         switch (p.timestamp) {
           case OffsetSpec.LATEST:
@@ -371,10 +420,67 @@ export class ReplicaManager {
    * Kafka's activeProducerState: the idempotent producers this replica's log remembers,
    * leader or follower alike; a partition not hosted here is NOT_LEADER_OR_FOLLOWER.
    */
-  activeProducerState(topic: string, partition: number): Array<{ producerId: number; producerEpoch: number; lastSequence: number; lastTimestamp: number }> {
+  activeProducerState(topic: string, partition: number): ActiveProducerState[] {
     const p = this.getPartition(topic, partition)
     if (!p) throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `Broker ${this.brokerId} hosts no replica of ${topic}-${partition}`)
-    return [...p.log.producerStateManager.activeProducers.values()].map((e) => ({ producerId: e.producerId, producerEpoch: e.producerEpoch, lastSequence: e.lastSeq, lastTimestamp: e.lastTimestamp }))
+    return [...p.log.producerStateManager.activeProducers.values()].map((e) => ({
+      producerId: e.producerId,
+      producerEpoch: e.producerEpoch,
+      lastSequence: e.lastSeq,
+      lastTimestamp: e.lastTimestamp,
+      coordinatorEpoch: e.coordinatorEpoch,
+      currentTxnStartOffset: e.currentTxnFirstOffset,
+    }))
+  }
+
+  /**
+   * Kafka's handleWriteTxnMarkersRequest, on the partition leaders: for each marker and
+   * partition, one COMMIT or ABORT control batch appended with acks=all (min.insync.replicas
+   * honoured), answered per partition with Kafka's error codes. Markers are written one after
+   * another per partition, in request order, and the listeners hear of each once it is
+   * replicated (as Kafka's group coordinator hears onTransactionCompleted).
+   */
+  async writeTxnMarkers(request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse> {
+    const markers = await Promise.all(
+      request.markers.map(async (marker) => ({
+        producerId: marker.producerId,
+        topics: await Promise.all(
+          marker.topics.map(async (t) => ({
+            name: t.name,
+            partitions: await Promise.all(t.partitionIndexes.map(async (index) => ({ partitionIndex: index, errorCode: await this.writeTxnMarker(marker, t.name, index) }))),
+          })),
+        ),
+      })),
+    )
+    return { markers }
+  }
+
+  private async writeTxnMarker(marker: WritableTxnMarker, topic: string, index: number): Promise<number> {
+    const producerId = Number(marker.producerId)
+    try {
+      const partition = this.partitionOrError(topic, index)
+      const info = partition.appendTxnMarkerToLeader({ producerId, producerEpoch: marker.producerEpoch, committed: marker.transactionResult, coordinatorEpoch: marker.coordinatorEpoch })
+      this.wakeFetches()
+      await partition.waitForHighWatermark(info.lastOffset + 1, TXN_MARKER_TIMEOUT_MS)
+      partition.checkEnoughReplicas()
+      const event: TxnMarkerEvent = { topic, partition: index, producerId, producerEpoch: marker.producerEpoch, committed: marker.transactionResult, offset: info.firstOffset }
+      for (const listener of this.txnMarkerListeners) {
+        try {
+          listener(event)
+        } catch {
+          // A listener's failure is its own; the marker is written.
+        }
+      }
+      return ErrorCode.NONE
+    } catch (err) {
+      return partitionError(err).errorCode
+    }
+  }
+
+  /** Seam 2 of the transactions work: called after a marker is appended on the leader and replicated. */
+  onTxnMarker(listener: (event: TxnMarkerEvent) => void): () => void {
+    this.txnMarkerListeners.add(listener)
+    return () => this.txnMarkerListeners.delete(listener)
   }
 
   describeLogDirs(): DescribeLogDirsResponse {

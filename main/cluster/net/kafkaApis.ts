@@ -15,6 +15,7 @@ import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } fr
 import { handleProduce } from './apis/produce'
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './apis/reassignments'
 import { handleDescribeProducers } from './apis/producers'
+import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import {
   handleDeleteGroups,
   handleDescribeGroups,
@@ -89,6 +90,8 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [16, { name: 'ListGroups', minVersion: 0, maxVersion: 5, handle: handleListGroups as Handler }],
   [42, { name: 'DeleteGroups', minVersion: 0, maxVersion: 2, handle: handleDeleteGroups as Handler }],
   [47, { name: 'OffsetDelete', minVersion: 0, maxVersion: 0, handle: handleOffsetDelete as Handler }],
+  // Transactions (issue 16), the partition side: markers appended by the partition leader.
+  [27, { name: 'WriteTxnMarkers', minVersion: 0, maxVersion: 1, handle: handleWriteTxnMarkers as Handler }],
 ])
 
 function apiKeys(): M.ApiVersionsResponse['apiKeys'] {

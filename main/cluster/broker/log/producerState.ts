@@ -1,12 +1,15 @@
 // Kafka's ProducerStateManager: the state of each idempotent producer of one partition. A
 // leader checks a produced batch against it (ProducerAppendInfo's checks); every append, leader
 // or follower, updates it; it is snapshotted at segment roll and clean shutdown and rebuilt from
-// the latest snapshot plus the batch headers after it. Transactions are not tracked yet:
-// transactional batches are kept as written and count as idempotent ones.
+// the latest snapshot plus the batch headers after it. Transactions: a transactional batch
+// starts its producer's ongoing transaction (currentTxnFirstOffset), a COMMIT or ABORT control
+// batch completes it; the ongoing transactions, and the completed ones whose marker is not yet
+// below the high watermark, give the partition's first unstable offset (hence its LSO).
 import { KafkaError } from '../../errors'
-import { CONTROL_FLAG_MASK } from '../../protocol/batchHeader'
+import { CONTROL_FLAG_MASK, TRANSACTIONAL_FLAG_MASK } from '../../protocol/batchHeader'
 import type { ProducerSnapshotStore } from './checkpoints'
 import type { BatchInfo } from './segment'
+import type { TxnMarker } from './txnMarker'
 import {
   type BatchMetadata,
   NO_PRODUCER_EPOCH,
@@ -17,11 +20,36 @@ import {
 
 /** Kafka's producer.id.expiration.ms default (1 day); LogConfig does not carry it yet. */
 export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000
-const SNAPSHOT_VERSION = 1
+/** v2 adds each producer's coordinator epoch and ongoing transaction; v1 snapshots still load. */
+const SNAPSHOT_VERSION = 2
 
 interface Snapshot {
   version: number
-  producers: Array<{ producerId: number; producerEpoch: number; lastTimestamp: number; batches: BatchMetadata[] }>
+  producers: Array<{
+    producerId: number
+    producerEpoch: number
+    lastTimestamp: number
+    batches: BatchMetadata[]
+    coordinatorEpoch?: number
+    currentTxnFirstOffset?: number
+  }>
+}
+
+/** A transaction a marker completed (Kafka's CompletedTxn): from its first offset to the marker's. */
+export interface CompletedTxn {
+  producerId: number
+  firstOffset: number
+  /** The marker's offset. */
+  lastOffset: number
+  isAborted: boolean
+  /** Kafka's lastStableOffset(completedTxn): the LSO once this transaction is complete. */
+  lastStableOffset: number
+}
+
+/** An open transaction of one producer in this partition (Kafka's TxnMetadata). */
+export interface OngoingTxn {
+  producerId: number
+  firstOffset: number
 }
 
 function lastSequenceOf(batch: BatchInfo): number {
@@ -30,6 +58,10 @@ function lastSequenceOf(batch: BatchInfo): number {
 
 export class ProducerStateManager {
   private readonly producers = new Map<number, ProducerStateEntry>()
+  /** Ongoing transactions by first offset (Kafka's ongoingTxns). */
+  private readonly ongoingTxns = new Map<number, OngoingTxn>()
+  /** Completed transactions whose marker is not yet below the high watermark (Kafka's unreplicatedTxns). */
+  private readonly unreplicatedTxns = new Map<number, CompletedTxn>()
   /** The offset up to which the state covers the log (Kafka's lastMapOffset). */
   mapEndOffset = 0
   private snapshotOffsets: number[]
@@ -70,6 +102,10 @@ export class ProducerStateManager {
       if (duplicate) return duplicate
       this.checkProducerEpoch(entry, batch, nextOffset)
       this.checkSequence(entry, batch, nextOffset)
+      if (entry && entry.currentTxnFirstOffset >= 0 && !(batch.attributes & TRANSACTIONAL_FLAG_MASK)) {
+        // Kafka's appendDataBatch: a non-transactional write while the producer's transaction is open.
+        throw new KafkaError('INVALID_TXN_STATE', `Expected transactional write from producer ${batch.producerId} at offset ${nextOffset} in partition ${this.topicPartition}`)
+      }
     }
     return null
   }
@@ -102,13 +138,44 @@ export class ProducerStateManager {
     )
   }
 
-  /** Records appended batches (offsets assigned), unchecked: leader, follower and replay alike. */
-  update(batches: Iterable<BatchInfo>, mapEndOffset: number): void {
-    for (const batch of batches) if (batch.producerId >= 0) this.append(batch)
-    this.mapEndOffset = mapEndOffset
+  /**
+   * A leader's checks of a transaction marker (Kafka's appendEndTxnMarker checks): an epoch
+   * older than the producer's is INVALID_PRODUCER_EPOCH, a coordinator epoch older than the
+   * last marker's is TRANSACTION_COORDINATOR_FENCED.
+   */
+  checkMarker(producerId: number, producerEpoch: number, coordinatorEpoch: number, offset: number): void {
+    const entry = this.producers.get(producerId)
+    if (!entry) return
+    if (producerEpoch < entry.producerEpoch) {
+      throw new KafkaError(
+        'INVALID_PRODUCER_EPOCH',
+        `Transaction marker of producer ${producerId} at offset ${offset} in ${this.topicPartition} has epoch ${producerEpoch}, older than the producer's current epoch ${entry.producerEpoch}`,
+      )
+    }
+    if (coordinatorEpoch < entry.coordinatorEpoch) {
+      throw new KafkaError(
+        'TRANSACTION_COORDINATOR_FENCED',
+        `Transaction marker of producer ${producerId} at offset ${offset} in ${this.topicPartition} has coordinator epoch ${coordinatorEpoch}, older than the last marker's ${entry.coordinatorEpoch}`,
+      )
+    }
   }
 
-  private append(batch: BatchInfo): void {
+  /**
+   * Records appended batches (offsets assigned), unchecked: leader, follower and replay alike.
+   * Returns the transactions their markers completed, in log order.
+   */
+  update(batches: Iterable<BatchInfo>, mapEndOffset: number): CompletedTxn[] {
+    const completed: CompletedTxn[] = []
+    for (const batch of batches) {
+      if (batch.producerId < 0) continue
+      const txn = this.append(batch)
+      if (txn) completed.push(txn)
+    }
+    this.mapEndOffset = mapEndOffset
+    return completed
+  }
+
+  private append(batch: BatchInfo): CompletedTxn | null {
     let entry = this.producers.get(batch.producerId)
     if (!entry) {
       entry = new ProducerStateEntry(batch.producerId)
@@ -118,7 +185,11 @@ export class ProducerStateManager {
       // A transaction marker carries the producer's epoch but no sequence.
       entry.maybeUpdateProducerEpoch(batch.producerEpoch)
       entry.lastTimestamp = batch.maxTimestamp
-      return
+      return batch.marker ? this.completeTxn(entry, batch.baseOffset, batch.marker) : null
+    }
+    if (batch.attributes & TRANSACTIONAL_FLAG_MASK && entry.currentTxnFirstOffset < 0) {
+      entry.currentTxnFirstOffset = batch.baseOffset
+      this.ongoingTxns.set(batch.baseOffset, { producerId: batch.producerId, firstOffset: batch.baseOffset })
     }
     entry.addBatch(batch.producerEpoch, {
       firstSeq: batch.baseSequence,
@@ -127,6 +198,54 @@ export class ProducerStateManager {
       lastOffset: batch.lastOffset,
       timestamp: batch.maxTimestamp,
     })
+    return null
+  }
+
+  /**
+   * A marker ends the producer's transaction here. Only a transaction with data in this
+   * partition is reported: an empty one does not affect the LSO or the index (as Kafka).
+   */
+  private completeTxn(entry: ProducerStateEntry, markerOffset: number, marker: TxnMarker): CompletedTxn | null {
+    entry.coordinatorEpoch = marker.coordinatorEpoch
+    const firstOffset = entry.currentTxnFirstOffset
+    if (firstOffset < 0) return null
+    entry.currentTxnFirstOffset = -1
+    this.ongoingTxns.delete(firstOffset)
+    const txn: CompletedTxn = {
+      producerId: entry.producerId,
+      firstOffset,
+      lastOffset: markerOffset,
+      isAborted: !marker.committed,
+      lastStableOffset: this.firstOngoingOffset() ?? markerOffset + 1,
+    }
+    this.unreplicatedTxns.set(firstOffset, txn)
+    return txn
+  }
+
+  private firstOngoingOffset(): number | null {
+    let first: number | null = null
+    for (const offset of this.ongoingTxns.keys()) if (first === null || offset < first) first = offset
+    return first
+  }
+
+  /** The ongoing transactions, oldest first. */
+  get ongoingTransactions(): OngoingTxn[] {
+    return [...this.ongoingTxns.values()].sort((a, b) => a.firstOffset - b.firstOffset)
+  }
+
+  /**
+   * Kafka's firstUnstableOffset: the first offset of the earliest transaction that is ongoing,
+   * or complete but with its marker not yet below the high watermark; null when none.
+   */
+  firstUnstableOffset(): number | null {
+    let first = this.firstOngoingOffset()
+    for (const offset of this.unreplicatedTxns.keys()) if (first === null || offset < first) first = offset
+    return first
+  }
+
+  /** Kafka's onHighWatermarkUpdated: completed transactions whose marker is below it are stable. */
+  onHighWatermarkUpdated(highWatermark: number): void {
+    for (const [offset, txn] of this.unreplicatedTxns) if (txn.lastOffset < highWatermark) this.unreplicatedTxns.delete(offset)
   }
 
   /** Kafka's removeExpiredProducers: producers idle for producer.id.expiration.ms are forgotten. */
@@ -141,7 +260,9 @@ export class ProducerStateManager {
     return removed
   }
 
-  private isExpired(entry: { lastTimestamp: number }, now: number): boolean {
+  /** A producer with an ongoing transaction never expires (Kafka's isProducerExpired). */
+  private isExpired(entry: { lastTimestamp: number; currentTxnFirstOffset?: number }, now: number): boolean {
+    if ((entry.currentTxnFirstOffset ?? -1) >= 0) return false
     return now - entry.lastTimestamp >= this.producerIdExpirationMs
   }
 
@@ -155,6 +276,8 @@ export class ProducerStateManager {
         producerEpoch: e.producerEpoch,
         lastTimestamp: e.lastTimestamp,
         batches: e.batchMetadata,
+        coordinatorEpoch: e.coordinatorEpoch,
+        currentTxnFirstOffset: e.currentTxnFirstOffset,
       })),
     }
     this.snapshots.write(this.mapEndOffset, JSON.stringify(snapshot))
@@ -168,13 +291,16 @@ export class ProducerStateManager {
    */
   truncateAndReload(firstOffset: number, logEndOffset: number, now: number): number {
     for (const offset of this.snapshotOffsets) if (offset < firstOffset || offset > logEndOffset) this.deleteSnapshot(offset)
-    this.producers.clear()
+    this.clear()
     this.mapEndOffset = firstOffset
     for (let offset = this.snapshotOffsets.at(-1); offset !== undefined; offset = this.snapshotOffsets.at(-1)) {
       const snapshot = this.readSnapshot(offset)
       if (snapshot) {
         for (const p of snapshot.producers) {
-          if (!this.isExpired(p, now)) this.producers.set(p.producerId, new ProducerStateEntry(p.producerId, p.producerEpoch, p.lastTimestamp, p.batches))
+          if (this.isExpired(p, now)) continue
+          const firstOffset = p.currentTxnFirstOffset ?? -1
+          this.producers.set(p.producerId, new ProducerStateEntry(p.producerId, p.producerEpoch, p.lastTimestamp, p.batches, p.coordinatorEpoch ?? -1, firstOffset))
+          if (firstOffset >= 0) this.ongoingTxns.set(firstOffset, { producerId: p.producerId, firstOffset })
         }
         this.mapEndOffset = offset
         break
@@ -187,7 +313,7 @@ export class ProducerStateManager {
   private readSnapshot(offset: number): Snapshot | null {
     try {
       const snapshot = JSON.parse(this.snapshots.read(offset) ?? 'null') as Snapshot | null
-      return snapshot?.version === SNAPSHOT_VERSION && Array.isArray(snapshot.producers) ? snapshot : null
+      return (snapshot?.version === 1 || snapshot?.version === SNAPSHOT_VERSION) && Array.isArray(snapshot.producers) ? snapshot : null
     } catch {
       return null
     }
@@ -208,8 +334,14 @@ export class ProducerStateManager {
     for (const s of this.snapshotOffsets) if (s < offset) this.deleteSnapshot(s)
   }
 
-  truncateFullyAndStartAt(offset: number): void {
+  private clear(): void {
     this.producers.clear()
+    this.ongoingTxns.clear()
+    this.unreplicatedTxns.clear()
+  }
+
+  truncateFullyAndStartAt(offset: number): void {
+    this.clear()
     for (const s of this.snapshotOffsets) this.deleteSnapshot(s)
     this.mapEndOffset = offset
   }

@@ -1,5 +1,6 @@
-// Kafka's ProducerStateEntry: what a partition remembers of one idempotent producer, its
-// epoch and the metadata of its last 5 batches. A producer keeps at most 5 requests in flight
+// Kafka's ProducerStateEntry: what a partition remembers of one idempotent or transactional
+// producer: its epoch, the metadata of its last 5 batches, the coordinator epoch of its last
+// transaction marker and the first offset of its ongoing transaction, if any. A producer keeps at most 5 requests in flight
 // per partition (max.in.flight.requests.per.connection), so any batch it retries is one of them.
 
 export const NUM_BATCHES_TO_RETAIN = 5
@@ -32,6 +33,10 @@ export class ProducerStateEntry {
     public lastTimestamp = -1,
     /** Oldest first, at most NUM_BATCHES_TO_RETAIN. */
     readonly batchMetadata: BatchMetadata[] = [],
+    /** The coordinator epoch of the last marker written for this producer (Kafka's coordinatorEpoch). */
+    public coordinatorEpoch = -1,
+    /** First offset of the producer's ongoing transaction in this partition, -1 when none (Kafka's currentTxnFirstOffset). */
+    public currentTxnFirstOffset = -1,
   ) {}
 
   get lastSeq(): number {

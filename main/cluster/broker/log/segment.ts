@@ -1,5 +1,6 @@
 // One segment of a partition log: a .log file of whole RecordBatch v2 batches named by its
-// base offset, with its sparse offset and time indexes (Kafka's LogSegment).
+// base offset, with its sparse offset and time indexes and its aborted-transaction index
+// (Kafka's LogSegment).
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import {
@@ -17,13 +18,16 @@ import {
   RECORD_BATCH_OVERHEAD,
   RECORDS_COUNT,
   CURRENT_MAGIC,
+  CONTROL_FLAG_MASK,
   isBatchCrcValid,
 } from '../../protocol/batchHeader'
 import { OffsetIndex, TimeIndex } from './indexes'
+import { txnMarkerAt, type TxnMarker } from './txnMarker'
+import { TransactionIndex } from './transactionIndex'
 import { FileHandle, fileHandles } from './fileHandles'
 
-export type SegmentFileKind = '.log' | '.index' | '.timeindex'
-export const SEGMENT_FILE_KINDS: readonly SegmentFileKind[] = ['.log', '.index', '.timeindex']
+export type SegmentFileKind = '.log' | '.index' | '.timeindex' | '.txnindex'
+export const SEGMENT_FILE_KINDS: readonly SegmentFileKind[] = ['.log', '.index', '.timeindex', '.txnindex']
 
 /**
  * Suffixes of a segment the cleaner is replacing others with, as Kafka names them: written as
@@ -49,11 +53,14 @@ export interface BatchInfo {
   producerId: number
   producerEpoch: number
   baseSequence: number
+  /** A control batch's COMMIT or ABORT marker (read from its record), else null. */
+  marker?: TxnMarker | null
 }
 
 export function batchInfoAt(buf: Uint8Array, pos: number, position = pos): BatchInfo {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   const baseOffset = Number(v.getBigInt64(pos + BASE_OFFSET))
+  const attributes = v.getInt16(pos + ATTRIBUTES)
   return {
     position,
     size: LOG_OVERHEAD + v.getInt32(pos + BATCH_LENGTH),
@@ -61,11 +68,12 @@ export function batchInfoAt(buf: Uint8Array, pos: number, position = pos): Batch
     lastOffset: baseOffset + v.getInt32(pos + LAST_OFFSET_DELTA),
     maxTimestamp: Number(v.getBigInt64(pos + MAX_TIMESTAMP)),
     partitionLeaderEpoch: v.getInt32(pos + PARTITION_LEADER_EPOCH),
-    attributes: v.getInt16(pos + ATTRIBUTES),
+    attributes,
     // Two halves, no BigInt: ids come from a counter and stay far below 2^53.
     producerId: v.getInt32(pos + PRODUCER_ID) * 2 ** 32 + v.getUint32(pos + PRODUCER_ID + 4),
     producerEpoch: v.getInt16(pos + PRODUCER_EPOCH),
     baseSequence: v.getInt32(pos + BASE_SEQUENCE),
+    marker: txnMarkerAt(buf, pos, attributes),
   }
 }
 
@@ -86,6 +94,8 @@ export class LogSegment {
   offsetOfMaxTimestampSoFar = -1
   /** Offset after the last batch in this segment. */
   nextOffset: number
+  /** The aborted transactions whose ABORT marker lies in this segment (.txnindex). */
+  readonly txnIndex: TransactionIndex
 
   private constructor(
     readonly dir: string,
@@ -97,8 +107,10 @@ export class LogSegment {
     private readonly indexIntervalBytes: number,
     readonly created: number,
     private suffix: SegmentFileSuffix = '',
+    loadTxnIndex = true,
   ) {
     this.nextOffset = baseOffset
+    this.txnIndex = new TransactionIndex(this.path('.txnindex'), loadTxnIndex)
   }
 
   /** The file's descriptor, opened on demand (fileHandles.ts). */
@@ -126,7 +138,9 @@ export class LogSegment {
   static create(dir: string, baseOffset: number, indexIntervalBytes: number, now = Date.now(), suffix: SegmentFileSuffix = ''): LogSegment {
     const path = join(dir, segmentFileName(baseOffset, '.log', suffix))
     closeSync(openSync(path, 'w+'))
-    return new LogSegment(dir, baseOffset, new FileHandle(path), 0, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, now, suffix)
+    const segment = new LogSegment(dir, baseOffset, new FileHandle(path), 0, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, now, suffix, false)
+    segment.txnIndex.reset()
+    return segment
   }
 
   /**
@@ -136,9 +150,10 @@ export class LogSegment {
    */
   changeFileSuffix(to: SegmentFileSuffix): void {
     this.close()
-    const order: SegmentFileKind[] = to === '' ? ['.index', '.timeindex', '.log'] : ['.log', '.index', '.timeindex']
+    const order: SegmentFileKind[] = to === '' ? ['.index', '.timeindex', '.txnindex', '.log'] : ['.log', '.index', '.timeindex', '.txnindex']
     for (const kind of order) {
-      if (existsSync(this.path(kind))) renameSync(this.path(kind), this.path(kind, to))
+      if (kind === '.txnindex') this.txnIndex.renameTo(this.path(kind, to))
+      else if (existsSync(this.path(kind))) renameSync(this.path(kind), this.path(kind, to))
     }
     this.suffix = to
     this.file = new FileHandle(this.logPath)
@@ -190,7 +205,14 @@ export class LogSegment {
     if (position + RECORD_BATCH_OVERHEAD > this.size) return null
     readSync(this.fd, this.header, 0, RECORD_BATCH_OVERHEAD, position)
     const info = batchInfoAt(this.header, 0, position)
-    return info.size >= RECORD_BATCH_OVERHEAD && position + info.size <= this.size ? info : null
+    if (info.size < RECORD_BATCH_OVERHEAD || position + info.size > this.size) return null
+    if (info.attributes & CONTROL_FLAG_MASK) {
+      // A control batch is one small record: read it whole for its marker.
+      const whole = Buffer.allocUnsafe(info.size)
+      readSync(this.fd, whole, 0, info.size, position)
+      info.marker = txnMarkerAt(whole, 0, info.attributes)
+    }
+    return info
   }
 
   /** The header bytes of the batch at `position` (valid until this segment's next read), or null. */
@@ -327,6 +349,7 @@ export class LogSegment {
     this.truncateFile(batch.position)
     this.offsetIndex.truncateTo(offset)
     this.timeIndex.truncateTo(offset)
+    this.txnIndex.truncateTo(offset)
     this.nextOffset = batch.baseOffset
     this.maxTimestampSoFar = -1
     this.offsetOfMaxTimestampSoFar = -1

@@ -3,7 +3,7 @@
 // files, and Kafka's order (UnifiedLog.replaceSegments, LogLoader at start):
 //
 //   1. every replacement segment of the round is written and flushed as <base>.log.cleaned
-//      (with .index.cleaned and .timeindex.cleaned);
+//      (with .index.cleaned, .timeindex.cleaned and, when it has entries, .txnindex.cleaned);
 //   2. all of them are renamed to .swap: the first rename is the commit point;
 //   3. the replaced segments are deleted;
 //   4. the .swap files are renamed to their plain names.
@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { RECORD_BATCH_OVERHEAD } from '../../protocol/batchHeader'
 import { batchInfoAt, segmentFileName, type LogSegment } from './segment'
 
-const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)(\.cleaned|\.swap|\.deleted)?$/
+const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex|txnindex)(\.cleaned|\.swap|\.deleted)?$/
 
 /** Commits a cleaning round: steps 2 to 4 above. `cleaned` are flushed .cleaned segments. */
 export function swapInCleanedSegments(dir: string, cleaned: readonly LogSegment[], replaced: readonly LogSegment[]): void {
@@ -56,7 +56,7 @@ export function completeInterruptedSwaps(dir: string): { completed: number; disc
     if (f.suffix === '' && ranges.some((r) => f.base >= r.base && f.base < r.next)) rmSync(join(dir, f.name), { force: true })
   }
   for (const { base } of ranges) {
-    for (const kind of ['.index', '.timeindex', '.log'] as const) {
+    for (const kind of ['.index', '.timeindex', '.txnindex', '.log'] as const) {
       const from = join(dir, segmentFileName(base, kind, '.swap'))
       try {
         renameSync(from, join(dir, segmentFileName(base, kind)))

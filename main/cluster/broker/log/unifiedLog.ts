@@ -1,14 +1,18 @@
 // A partition's log (Kafka's UnifiedLog + LocalLog): an ordered run of segments with a log
 // start offset, a log end offset and a high watermark; produce appends stamp offsets, reads
 // return whole batches, retention removes whole segments, recovery cuts torn tails; the
-// producer state recognises idempotent producers' retries and gaps.
+// producer state recognises idempotent producers' retries and gaps and tracks transactions:
+// the last stable offset (LSO) stops read_committed readers at the first open transaction,
+// and each segment's .txnindex lists the aborted transactions whose marker it holds.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { KafkaError } from '../../errors'
 import { maxSegmentMs, type LogConfig } from '../../config/logConfig'
 import type { CheckpointStore } from './checkpoints'
 import { LeaderEpochCache } from './leaderEpochCache'
-import { ProducerStateManager } from './producerState'
-import { LogSegment, type BatchInfo } from './segment'
+import { ProducerStateManager, type CompletedTxn } from './producerState'
+import { LogSegment, batchInfoAt, type BatchInfo } from './segment'
+import type { AbortedTxn } from './transactionIndex'
+import { ControlRecordType, encodeEndTransactionMarkerBatch } from '../../protocol/controlRecord'
 import { completeInterruptedSwaps, swapInCleanedSegments } from './swap'
 import { assignOffsets, duplicateAppendInfo, validateRecords, validateReplicatedBatches, type LogAppendInfo } from './validator'
 
@@ -185,6 +189,26 @@ export class UnifiedLog {
     return info
   }
 
+  /**
+   * A leader's append of a transaction marker (Kafka's appendAsLeader with origin COORDINATOR):
+   * one control batch, checked against the producer's epoch and coordinator epoch.
+   */
+  appendMarkerAsLeader(marker: { producerId: number; producerEpoch: number; committed: boolean; coordinatorEpoch: number }, leaderEpoch: number): LogAppendInfo {
+    const now = this.now()
+    this.producerStateManager.checkMarker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch, this.logEndOffset)
+    const bytes = encodeEndTransactionMarkerBatch({
+      type: marker.committed ? ControlRecordType.Commit : ControlRecordType.Abort,
+      coordinatorEpoch: marker.coordinatorEpoch,
+      producerId: BigInt(marker.producerId),
+      producerEpoch: marker.producerEpoch,
+      timestamp: BigInt(now),
+    })
+    const info = assignOffsets({ bytes, batches: [batchInfoAt(bytes, 0)], recordCount: 1 }, this.logEndOffset, leaderEpoch, this.config, now)
+    this.append(info)
+    this.leaderEpochCache.assign(leaderEpoch, info.firstOffset)
+    return info
+  }
+
   /** A follower's append of batches as its leader wrote them. */
   appendAsFollower(bytes: Uint8Array): LogAppendInfo {
     const info = validateReplicatedBatches(bytes, this.logEndOffset)
@@ -197,7 +221,41 @@ export class UnifiedLog {
     this.maybeRoll(info)
     this.activeSegment.append(info.bytes, info.batches)
     this.logEndOffset = info.lastOffset + 1
-    this.producerStateManager.update(info.batches, this.logEndOffset)
+    this.indexAbortedTxns(this.producerStateManager.update(info.batches, this.logEndOffset))
+  }
+
+  /** Kafka's updateTxnIndex: an aborted transaction goes into the index of its marker's segment. */
+  private indexAbortedTxns(completed: readonly CompletedTxn[]): void {
+    for (const txn of completed) {
+      if (!txn.isAborted) continue
+      const segment = this.segments[this.segmentFor(txn.lastOffset)]
+      segment.txnIndex.append({ producerId: txn.producerId, firstOffset: txn.firstOffset, lastOffset: txn.lastOffset, lastStableOffset: txn.lastStableOffset })
+    }
+  }
+
+  /**
+   * Kafka's lastStableOffset: the first offset of the earliest transaction not yet complete (or
+   * whose marker is not yet below the high watermark), else the high watermark.
+   */
+  get lastStableOffset(): number {
+    const firstUnstable = this.producerStateManager.firstUnstableOffset()
+    if (firstUnstable === null) return this.highWatermark
+    return clamp(firstUnstable, this.logStartOffset, this.highWatermark)
+  }
+
+  /**
+   * Kafka's collectAbortedTransactions: the aborted transactions overlapping [startOffset,
+   * upperBoundOffset), from the index of the segment holding startOffset onwards, until an
+   * index says no later one can overlap.
+   */
+  collectAbortedTransactions(startOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    const aborted: AbortedTxn[] = []
+    for (let i = this.segmentFor(startOffset); i < this.segments.length; i++) {
+      const result = this.segments[i].txnIndex.collectAbortedTxns(startOffset, upperBoundOffset)
+      aborted.push(...result.abortedTransactions)
+      if (result.isComplete) break
+    }
+    return aborted
   }
 
   private maybeRoll(info: LogAppendInfo): void {
@@ -228,10 +286,13 @@ export class UnifiedLog {
    */
   private rebuildProducerState(): void {
     const from = this.producerStateManager.truncateAndReload(this.segments[0].baseOffset, this.logEndOffset, this.now())
+    // The replay writes again every index entry whose marker lies at or after `from`.
+    for (const segment of this.segments) segment.txnIndex.truncateTo(from)
     for (let i = this.segmentFor(from); i < this.segments.length; i++) {
       const segment = this.segments[i]
-      this.producerStateManager.update(segment.batchesFrom(segment.baseOffset < from ? segment.positionOf(from) : 0), this.logEndOffset)
+      this.indexAbortedTxns(this.producerStateManager.update(segment.batchesFrom(segment.baseOffset < from ? segment.positionOf(from) : 0), this.logEndOffset))
     }
+    this.producerStateManager.onHighWatermarkUpdated(this.highWatermark)
   }
 
   /** Forgets producers idle for producer.id.expiration.ms (a step of the retention pass). */
@@ -318,6 +379,7 @@ export class UnifiedLog {
 
   updateHighWatermark(offset: number): number {
     this.highWatermark = clamp(offset, this.logStartOffset, this.logEndOffset)
+    this.producerStateManager.onHighWatermarkUpdated(this.highWatermark)
     return this.highWatermark
   }
 

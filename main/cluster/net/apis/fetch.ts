@@ -2,7 +2,7 @@
 // poll. Incremental fetch sessions (KIP-227) are not kept: every answer says session 0, which
 // tells a client to send full fetches, as a broker out of session slots would.
 import { ErrorCode } from '../../errors'
-import type { IsolationLevel } from '../../broker/api'
+import { IsolationLevel, type FetchPartitionResponse } from '../../broker/api'
 import type { BrokerContext } from '../context'
 import type * as M from '../../protocol/messages'
 
@@ -50,7 +50,7 @@ export async function handleFetch(context: BrokerContext, request: M.FetchReques
           highWatermark: BigInt(p.highWatermark),
           lastStableOffset: BigInt(p.lastStableOffset),
           logStartOffset: BigInt(p.logStartOffset),
-          abortedTransactions: abortedTransactions(p.errorCode, request.isolationLevel),
+          abortedTransactions: abortedTransactions(p, request.isolationLevel),
           records: Buffer.from(p.records.buffer, p.records.byteOffset, p.records.byteLength),
         })),
       })),
@@ -61,13 +61,14 @@ export async function handleFetch(context: BrokerContext, request: M.FetchReques
 }
 
 /**
- * As Kafka: a partition it knows and read (or failed to read) carries aborted transactions only
- * for read_committed (an empty list here: Brokerlab has no transactions), null otherwise; a
+ * As Kafka: a partition it knows and read carries, for read_committed, the aborted transactions
+ * overlapping the returned batches (the consumer drops their records); null otherwise; a
  * partition unknown to the metadata is answered before reading, with an empty list.
  */
-function abortedTransactions(errorCode: number, isolationLevel: number): M.AbortedTransaction[] | null {
-  if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) return []
-  return errorCode === ErrorCode.NONE && isolationLevel === 1 ? [] : null
+function abortedTransactions(p: FetchPartitionResponse, isolationLevel: number): M.AbortedTransaction[] | null {
+  if (p.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) return []
+  if (p.errorCode !== ErrorCode.NONE || isolationLevel !== IsolationLevel.READ_COMMITTED) return null
+  return (p.abortedTransactions ?? []).map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) }))
 }
 
 function partitionError(partitionIndex: number, errorCode: number): M.PartitionData {

@@ -2,8 +2,8 @@
 // epoch, last sequence, last timestamp), as Kafka's handleDescribeProducersRequest answers:
 // an invalid topic name is INVALID_TOPIC_EXCEPTION, an unknown topic or partition
 // UNKNOWN_TOPIC_OR_PARTITION, a partition this broker has no replica of
-// NOT_LEADER_OR_FOLLOWER. Without transactions, the coordinator epoch and the current
-// transaction's start offset are always -1.
+// NOT_LEADER_OR_FOLLOWER. A transactional producer also shows the coordinator epoch of its
+// last marker and the first offset of its ongoing transaction here (-1 when none).
 import { ErrorCode, KafkaError } from '../../errors'
 import { validateTopicName } from '../../metadata/topicName'
 import { partitionError } from '../../broker/replicaManager'
@@ -25,7 +25,7 @@ function partitionState(context: BrokerContext, topic: string, partitionIndex: n
     if (!known) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${topic}-${partitionIndex} does not exist`)
     const activeProducers = context.replicaManager
       .activeProducerState(topic, partitionIndex)
-      .map((p) => ({ producerId: BigInt(p.producerId), producerEpoch: p.producerEpoch, lastSequence: p.lastSequence, lastTimestamp: BigInt(p.lastTimestamp), coordinatorEpoch: -1, currentTxnStartOffset: -1n }))
+      .map((p) => ({ producerId: BigInt(p.producerId), producerEpoch: p.producerEpoch, lastSequence: p.lastSequence, lastTimestamp: BigInt(p.lastTimestamp), coordinatorEpoch: p.coordinatorEpoch, currentTxnStartOffset: BigInt(p.currentTxnStartOffset) }))
     return { partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null, activeProducers }
   } catch (err) {
     // Kafka's getPartitionOrError gives the partition's error code without a message.

@@ -3,7 +3,9 @@
 // map, or lies past the map; a tombstone stays until its batch's delete horizon has passed.
 // A batch whose records all stay is copied as it is; otherwise it is re-encoded with the
 // survivors at their own offsets, keeping base and last offset, leader epoch, producer fields
-// and codec.
+// and codec. Transactions (transactionMetadata.ts): a batch of an aborted transaction goes
+// whole; a marker stays while its transaction's data does, then gets a delete horizon and goes
+// once that has passed.
 import {
   ATTRIBUTES,
   BASE_OFFSET,
@@ -12,7 +14,9 @@ import {
   CompressionType,
   DELETE_HORIZON_FLAG_MASK,
   LAST_OFFSET_DELTA,
+  PRODUCER_ID,
   RECORDS_COUNT,
+  TRANSACTIONAL_FLAG_MASK,
   isTransactional,
   readBatchHeader,
   timestampTypeOf,
@@ -22,6 +26,8 @@ import { forEachRecordKey } from '../../../protocol/recordKeys'
 import { decodeRecordBatch, encodeRecordBatch, recordBatchInputOf, type RecordBatch } from '../../../protocol/recordBatch'
 import type { KafkaRecord } from '../../../protocol/record'
 import type { OffsetMap } from './offsetMap'
+import type { CleanedTransactionMetadata } from './transactionMetadata'
+import { txnMarkerAt } from '../txnMarker'
 
 export interface FilterContext {
   map: OffsetMap
@@ -30,6 +36,8 @@ export interface FilterContext {
   deleteRetentionMs: number
   /** Where the map's dirty section starts: from there on every keyed record is in the map. */
   dirtyStart: number
+  /** The round's view of transactions; without it (tests of keys alone) every batch counts as committed. */
+  txns?: CleanedTransactionMetadata
 }
 
 export interface FilterResult {
@@ -48,12 +56,15 @@ export interface FilterResult {
 export function filterBatch(source: Buffer, pos: number, size: number, context: FilterContext, retainEmpty: (batch: BatchHeader) => boolean): FilterResult {
   const whole = (records: number): FilterResult => ({ bytes: source.subarray(pos, pos + size), recordsRead: records, recordsRetained: records, invalidRecords: 0 })
   const attributes = source.readInt16BE(pos + ATTRIBUTES)
-  // Transactions do not exist yet: control batches (markers) stay. With them, Kafka's
-  // CleanedTransactionMetadata decides here when a marker and its aborted records may go.
-  if (attributes & CONTROL_FLAG_MASK) return whole(source.readInt32BE(pos + RECORDS_COUNT))
+  if (attributes & CONTROL_FLAG_MASK) return filterControlBatch(source, pos, size, context, retainEmpty)
 
   const baseOffset = Number(source.readBigInt64BE(pos + BASE_OFFSET))
-  if (losesAllRecords(source, pos, context)) {
+  const abortedData = context.txns?.onBatchRead({
+    lastOffset: baseOffset + source.readInt32BE(pos + LAST_OFFSET_DELTA),
+    producerId: Number(source.readBigInt64BE(pos + PRODUCER_ID)),
+    isTransactional: (attributes & TRANSACTIONAL_FLAG_MASK) !== 0,
+  })
+  if (abortedData || losesAllRecords(source, pos, context)) {
     const records = source.readInt32BE(pos + RECORDS_COUNT)
     const header = readBatchHeader(source, pos)
     const bytes = retainEmpty(header) ? (records === 0 ? source.subarray(pos, pos + size) : emptyBatch(header)) : null
@@ -94,6 +105,30 @@ export function filterBatch(source: Buffer, pos: number, size: number, context: 
 }
 
 /**
+ * A marker (Kafka's checkBatchRetention for control batches): kept while the transaction's data
+ * is; then stamped with a delete horizon of now + delete.retention.ms, and dropped by the first
+ * round after it (or emptied, when it must hold its place).
+ */
+function filterControlBatch(source: Buffer, pos: number, size: number, context: FilterContext, retainEmpty: (batch: BatchHeader) => boolean): FilterResult {
+  const records = source.readInt32BE(pos + RECORDS_COUNT)
+  const whole = { bytes: source.subarray(pos, pos + size), recordsRead: records, recordsRetained: records, invalidRecords: 0 }
+  const attributes = source.readInt16BE(pos + ATTRIBUTES)
+  const header = readBatchHeader(source, pos)
+  const canDiscard = context.txns?.onControlBatchRead({
+    lastOffset: Number(header.baseOffset) + header.lastOffsetDelta,
+    producerId: Number(header.producerId),
+    marker: txnMarkerAt(source, pos, attributes),
+  })
+  if (!canDiscard || records === 0) return whole
+  if (!(attributes & DELETE_HORIZON_FLAG_MASK)) {
+    const batch = decodeRecordBatch(source, pos, { verifyCrc: false })
+    return { ...whole, bytes: rebuild(batch, batch.records, BigInt(context.now + context.deleteRetentionMs)) }
+  }
+  if (context.now < Number(header.baseTimestamp)) return whole
+  return { bytes: retainEmpty(header) ? emptyBatch(header) : null, recordsRead: records, recordsRetained: 0, invalidRecords: 0 }
+}
+
+/**
  * Whether the batch whose header is at `pos` is a dirty batch holding no key's latest offset: it
  * loses every record, known from its header alone (its records without a key were counted when
  * the map was built), so the cleaner need not read its records.
@@ -118,6 +153,7 @@ function emptyBatch(batch: BatchHeader): Buffer {
     compression: CompressionType.None,
     timestampType: timestampTypeOf(batch.attributes),
     isTransactional: isTransactional(batch.attributes),
+    isControl: (batch.attributes & CONTROL_FLAG_MASK) !== 0,
     producerId: batch.producerId,
     producerEpoch: batch.producerEpoch,
     baseSequence: batch.baseSequence,

@@ -4,16 +4,18 @@
 // change: removed records leave gaps. The round works in chunks of the I/O buffer and yields
 // to the event loop between them, so the broker's thread keeps serving its listener and
 // replication while it cleans; a change to the log's segments meanwhile (retention,
-// truncation, deletion, close) aborts the round and leaves the log as it was.
+// truncation, deletion, close) aborts the round and leaves the log as it was. Transactions:
+// aborted records go and markers stay as long as Kafka keeps them (transactionMetadata.ts).
 import type { UnifiedLog } from '../unifiedLog'
 import { LogSegment, batchInfoAt, type BatchInfo } from '../segment'
 import { deleteCleanedSegments } from '../swap'
-import { CONTROL_FLAG_MASK, RECORD_BATCH_OVERHEAD, RECORDS_COUNT, batchSizeAt, type BatchHeader } from '../../../protocol/batchHeader'
+import { CONTROL_FLAG_MASK, RECORD_BATCH_OVERHEAD, RECORDS_COUNT, TRANSACTIONAL_FLAG_MASK, batchSizeAt, type BatchHeader } from '../../../protocol/batchHeader'
 import { forEachRecordKey } from '../../../protocol/recordKeys'
 import { filterBatch, losesAllRecords, type FilterContext } from './batchFilter'
 import { CleanerStats } from './cleanerStats'
 import type { OffsetMap } from './offsetMap'
 import { groupSegmentsBySize } from './segmentGroups'
+import { CleanedTransactionMetadata } from './transactionMetadata'
 import type { Throttler } from './throttler'
 
 export interface LogToClean {
@@ -83,8 +85,11 @@ export class Cleaner {
     const nextOffsetAfter = (segment: LogSegment) => segments[segments.indexOf(segment) + 1]?.baseOffset ?? log.logEndOffset
     const toClean = segments.filter((s) => s.baseOffset < endOffset && s !== log.activeSegment)
     const groups = groupSegmentsBySize(toClean, { maxSize: log.config.segmentBytes, maxIndexSize: log.config.segmentIndexBytes }, nextOffsetAfter)
-    const context: FilterContext = { map: this.offsetMap, now, deleteRetentionMs: log.config.deleteRetentionMs, dirtyStart: cleanable.firstDirtyOffset }
+    const txns = new CleanedTransactionMetadata()
+    const context: FilterContext = { map: this.offsetMap, now, deleteRetentionMs: log.config.deleteRetentionMs, dirtyStart: cleanable.firstDirtyOffset, txns }
     const lastOffsetsOfProducers = new Set([...log.producerStateManager.activeProducers.values()].map((p) => p.batchMetadata.at(-1)?.lastOffset))
+    // A producer whose last entry is a marker (no data batch in its epoch): that marker keeps its epoch for fencing.
+    const markerEpochsOfProducers = new Map([...log.producerStateManager.activeProducers.values()].filter((p) => p.batchMetadata.length === 0).map((p) => [BigInt(p.producerId), p.producerEpoch]))
     const cleaned: LogSegment[] = []
     try {
       for (const group of groups) {
@@ -94,11 +99,18 @@ export class Cleaner {
         // active producer's last sequence stays known (Kafka's RETAIN_EMPTY).
         const retainEmpty = (batch: BatchHeader) => {
           const lastOffset = Number(batch.baseOffset) + batch.lastOffsetDelta
-          return lastOffset + 1 >= groupEnd || (batch.producerId >= 0n && lastOffsetsOfProducers.has(lastOffset))
+          if (lastOffset + 1 >= groupEnd) return true
+          if (batch.producerId < 0n) return false
+          if (batch.attributes & CONTROL_FLAG_MASK) return markerEpochsOfProducers.get(batch.producerId) === batch.producerEpoch
+          return lastOffsetsOfProducers.has(lastOffset)
         }
         const segment = LogSegment.create(log.dir, group[0].baseOffset, log.config.indexIntervalBytes, now, '.cleaned')
         cleaned.push(segment)
-        for (const source of group) await this.cleanInto(source, segment, context, retainEmpty, stats, checkDone)
+        txns.cleanedIndex = segment.txnIndex
+        for (const source of group) {
+          txns.addAbortedTransactions(log.collectAbortedTransactions(source.baseOffset, nextOffsetAfter(source)))
+          await this.cleanInto(source, segment, context, retainEmpty, stats, checkDone)
+        }
         segment.flush()
       }
       checkDone()
@@ -116,6 +128,9 @@ export class Cleaner {
   private async buildOffsetMap(log: UnifiedLog, start: number, end: number, stats: CleanerStats, checkDone: () => void): Promise<void> {
     const map = this.offsetMap
     map.clear()
+    // Records of aborted transactions never enter the map: they go, and must not hide older values.
+    const txns = new CleanedTransactionMetadata()
+    txns.addAbortedTransactions(log.collectAbortedTransactions(start, end))
     // One batch's records: counted (the map takes a batch only when all its keys fit), or put.
     let putting = false
     let keyed = 0
@@ -143,7 +158,11 @@ export class Cleaner {
           keyed = 0
           keyless = 0
           baseOffset = info.baseOffset
-          if (!(info.attributes & CONTROL_FLAG_MASK)) {
+          const control = (info.attributes & CONTROL_FLAG_MASK) !== 0
+          if (control) txns.onControlBatchRead(info)
+          const aborted = !control && txns.onBatchRead({ ...info, isTransactional: (info.attributes & TRANSACTIONAL_FLAG_MASK) !== 0 })
+          if (aborted) records = chunk.readInt32BE(pos + RECORDS_COUNT)
+          else if (!control) {
             // Counted first only when the batch might not fit: its record count bounds its keys.
             const count = chunk.readInt32BE(pos + RECORDS_COUNT)
             putting = map.size + count <= map.maxEntries

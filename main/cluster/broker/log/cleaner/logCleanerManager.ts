@@ -51,7 +51,8 @@ export class LogCleanerManager {
     }
     const minCompactionLagMs = Math.max(log.config.minCompactionLagMs, 0)
     const young = minCompactionLagMs > 0 ? nonActiveSegmentsFrom(log, firstDirtyOffset).find((s) => s.largestTimestamp > now - minCompactionLagMs) : undefined
-    const firstUncleanable = Math.min(log.highWatermark, log.activeSegment.baseOffset, young?.baseOffset ?? Number.MAX_SAFE_INTEGER)
+    // Never past the last stable offset: an open transaction may still abort (Kafka cleans up to the LSO).
+    const firstUncleanable = Math.min(log.lastStableOffset, log.activeSegment.baseOffset, young?.baseOffset ?? Number.MAX_SAFE_INTEGER)
     return { firstDirtyOffset, firstUncleanableOffset: Math.max(firstDirtyOffset, firstUncleanable) }
   }
 
