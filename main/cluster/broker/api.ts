@@ -204,6 +204,21 @@ export interface DescribeLogDirsResponse {
 /** What a broker reports without being asked. */
 export type { BrokerEvent }
 
+/**
+ * KIP-890 part 1: a partition leader asks the coordinator of a transactional id whether
+ * partitions are in the producer's ongoing transaction (as AddPartitionsToTxn v4+ VerifyOnly).
+ * Per partition: NONE, or the coordinator's error (TRANSACTION_ABORTABLE when not added).
+ */
+export interface VerifyTxnPartitionsRequest {
+  transactionalId: string
+  producerId: number
+  producerEpoch: number
+  partitions: Array<{ topic: string; partition: number }>
+}
+export interface VerifyTxnPartitionsResponse {
+  partitions: Array<{ topic: string; partition: number; errorCode: number }>
+}
+
 import type { PackedLogOffsets } from './logOffsets'
 import type { LogCleanerState } from './log/cleaner/cleanerState'
 
@@ -233,6 +248,8 @@ export type BrokerApi = {
   heapStatistics: [Record<string, never>, { usedHeapBytes: number; totalHeapBytes: number; externalBytes: number }]
   /** Kafka's InitProducerId without a transactional id: a new idempotent producer id, epoch 0. */
   initProducerId: [Record<string, never>, { producerId: number; producerEpoch: number }]
+  /** KIP-890 part 1, asked of the transaction coordinator by a partition leader before a transactional append. */
+  verifyTxnPartitions: [VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse]
   /**
    * Kafka's WriteTxnMarkers between brokers: the transaction coordinator asks each partition
    * leader to append COMMIT or ABORT markers (acks=all); per partition, Kafka's error codes.

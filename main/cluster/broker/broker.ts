@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8'
 import type { MessagePort } from 'node:worker_threads'
 import { GatedPort, type LinkFault } from '../faults'
 import type { ControllerApi, ControllerPush } from '../controller/api'
-import { KafkaError } from '../errors'
+import { ErrorCode, KafkaError } from '../errors'
 import { RpcClient, serveRpc, Transfer, type Handlers } from '../rpc'
 import type { BrokerApi, BrokerEvent, BrokerInit, BrokerReady, FetchResponse } from './api'
 import { brokerConfigNumber } from './brokerConfig'
@@ -17,6 +17,10 @@ import { ReplicaFetcherManager } from './replicaFetcher'
 import { ProducerIdManager } from './producerIdManager'
 import { ReplicaManager } from './replicaManager'
 import { CoordinatorRuntime } from './coordinatorRuntime'
+import { TransactionCoordinator, TRANSACTION_STATE_TOPIC, tpKey } from './transaction'
+import type * as M from '../protocol/messages'
+import type { VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse } from './api'
+import { partitionFor } from './group'
 import { KafkaListener } from '../net/listener'
 import { rateLimitedLog } from '../rateLimitedLog'
 import { KafkaApis } from '../net/kafkaApis'
@@ -43,6 +47,7 @@ export class Broker {
   private isrTimer: NodeJS.Timeout | null = null
   readonly kafkaApis: KafkaApis
   readonly coordinators: CoordinatorRuntime
+  readonly transactionCoordinator: TransactionCoordinator
   private readonly log = rateLimitedLog((line) => console.error(`[broker ${this.init.brokerId}] ${line}`))
   private readonly producerIds = new ProducerIdManager(async () => {
     const client = this.controllerLink?.client
@@ -88,6 +93,21 @@ export class Broker {
       log: this.log,
       emit,
     })
+    this.transactionCoordinator = new TransactionCoordinator({
+      replicaManager: this.replicaManager,
+      image: () => this.lifecycle.image,
+      config: () => ({
+        transactionMaxTimeoutMs: this.config('transaction.max.timeout.ms'),
+        transactionalIdExpirationMs: this.config('transactional.id.expiration.ms'),
+        abortTimedOutTransactionsIntervalMs: this.config('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+        removeExpiredTransactionalIdsIntervalMs: this.config('transaction.remove.expired.transaction.cleanup.interval.ms'),
+        transactionStateNumPartitions: this.config('transaction.state.log.num.partitions'),
+      }),
+      generateProducerId: () => this.producerIds.generateProducerId(),
+      writeTxnMarkers: (brokerId, request) => this.writeTxnMarkersTo(brokerId, request),
+      log: this.log,
+    })
+    this.transactionCoordinator.startup()
     this.kafkaApis = new KafkaApis({
       brokerId,
       clusterId: init.clusterId,
@@ -95,6 +115,8 @@ export class Broker {
       brokerConfigs: () => this.logManager.brokerConfigs,
       replicaManager: this.replicaManager,
       coordinators: this.coordinators,
+      transactionCoordinator: this.transactionCoordinator,
+      verifyTxnPartitions: (request) => this.verifyTxnPartitions(request),
       forward: (api, body) => {
         const client = this.controllerLink?.client
         if (!client) return Promise.reject(new KafkaError('NOT_CONTROLLER', 'This broker has no link to the controller'))
@@ -125,6 +147,38 @@ export class Broker {
   /** InitProducerId for an idempotent producer: a fresh id at epoch 0. */
   private async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
     return { producerId: await this.producerIds.generateProducerId(), producerEpoch: 0 }
+  }
+
+  /** The transaction coordinator's markers: to this broker's replica manager, or to the leader's over the peer link. */
+  private writeTxnMarkersTo(brokerId: number, request: M.WriteTxnMarkersRequest): Promise<M.WriteTxnMarkersResponse> {
+    if (brokerId === this.init.brokerId) return this.replicaManager.writeTxnMarkers(request)
+    const peer = this.peers.get(brokerId)?.client
+    if (!peer) return Promise.reject(new KafkaError('BROKER_NOT_AVAILABLE', `No link to broker ${brokerId}`))
+    // A little longer than the leader waits for acks=all (30 s), so its own answer comes first.
+    return peer.call('writeTxnMarkers', request, [], FORWARD_TIMEOUT_MS + 5000)
+  }
+
+  /** KIP-890 part 1: the coordinator of the transactional id says which partitions are in the transaction. */
+  private async verifyTxnPartitions(request: VerifyTxnPartitionsRequest): Promise<VerifyTxnPartitionsResponse> {
+    const all = (errorCode: number) => ({ partitions: request.partitions.map((p) => ({ ...p, errorCode })) })
+    const image = this.lifecycle.image
+    const topic = image.topicsByName.get(TRANSACTION_STATE_TOPIC)
+    if (!topic) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    const coordinator = topic.partitions[partitionFor(request.transactionalId, topic.partitions.length)]?.leader ?? -1
+    if (coordinator === this.init.brokerId) return this.verifyLocally(request)
+    const peer = this.peers.get(coordinator)?.client
+    if (!peer) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    try {
+      return await peer.call('verifyTxnPartitions', request, [], FORWARD_TIMEOUT_MS)
+    } catch {
+      return all(ErrorCode.NETWORK_EXCEPTION)
+    }
+  }
+
+  private verifyLocally(request: VerifyTxnPartitionsRequest): VerifyTxnPartitionsResponse {
+    const keys = request.partitions.map((p) => tpKey(p.topic, p.partition))
+    const errors = this.transactionCoordinator.verifyPartitionsInTransaction(request.transactionalId, request.producerId, request.producerEpoch, keys)
+    return { partitions: request.partitions.map((p, i) => ({ ...p, errorCode: errors.get(keys[i]) ?? ErrorCode.UNKNOWN_SERVER_ERROR })) }
   }
 
   private config(name: string): number {
@@ -209,6 +263,7 @@ export class Broker {
     if (this.isrTimer) clearInterval(this.isrTimer)
     this.fetchers.shutdown()
     this.coordinators.shutdown()
+    this.transactionCoordinator.shutdown()
     await this.listener?.close()
     this.logManager.shutdown()
   }
@@ -239,6 +294,7 @@ export class Broker {
         return { usedHeapBytes: heap.used_heap_size, totalHeapBytes: heap.total_heap_size, externalBytes: heap.external_memory }
       },
       initProducerId: () => this.initProducerId(),
+      verifyTxnPartitions: (body) => this.verifyLocally(body),
       writeTxnMarkers: (body) => rm.writeTxnMarkers(body),
       connectController: ({ port }) => this.connectController(port),
       connectPeer: ({ brokerId, port }) => this.connectPeer(brokerId, port, handlers),

@@ -423,6 +423,45 @@ const DEFINITIONS: readonly BrokerDefinition[] = [
     doc: 'The maximum number of consumers that a single consumer group can accommodate.',
   }),
 
+  // Transaction coordinator (TransactionStateManagerConfig, TransactionLogConfig)
+  define('transaction.max.timeout.ms', 'INT', 900_000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: "The maximum allowed timeout for transactions. If a client's requested transaction time exceed this, then the broker will return an error in InitProducerIdRequest. This prevents a client from too large of a timeout, which can stall consumers reading from topics included in the transaction.",
+  }),
+  define('transactional.id.expiration.ms', 'INT', 604_800_000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'The time in ms that the transaction coordinator will wait without receiving any transaction status updates for the current transaction before expiring its transactional id. Transactional IDs will not expire while a the transaction is still ongoing.',
+  }),
+  define('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'INT', 10_000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'The interval at which to rollback transactions that have timed out.',
+  }),
+  define('transaction.remove.expired.transaction.cleanup.interval.ms', 'INT', 3_600_000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'The interval at which to remove transactions that have expired due to <code>transactional.id.expiration.ms</code> passing.',
+  }),
+  define('transaction.state.log.num.partitions', 'INT', 50, {
+    validator: atLeast(1),
+    doc: 'The number of partitions for the transaction topic (should not change after deployment).',
+  }),
+  define('transaction.state.log.replication.factor', 'SHORT', 3, {
+    validator: atLeast(1),
+    doc: 'The replication factor for the transaction topic (set higher to ensure availability). Internal topic creation will fail until the cluster size meets this replication factor requirement.',
+  }),
+  define('transaction.state.log.min.isr', 'INT', 2, {
+    validator: atLeast(1),
+    doc: 'The minimum number of replicas that must acknowledge a write to transaction topic in order to be considered successful.',
+  }),
+  define('transaction.state.log.segment.bytes', 'INT', 100 * 1024 * 1024, {
+    validator: atLeast(1),
+    unit: 'bytes',
+    doc: 'The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads',
+  }),
+
   // Replication throttles (DynamicConfig.Broker, QuotaConfig): stored and described so that
   // kafka-reassign-partitions can set and clear them; DEVIATION: no fetch is throttled by them.
   define('leader.replication.throttled.rate', 'LONG', LONG_MAX_VALUE, {

@@ -24,6 +24,8 @@ import { errorOf, NO_ERROR, type ControllerResult, type ImageSource } from './re
 
 /** The group coordinator's topic: its defaults come from offsets.topic.*, as Kafka's auto-creation sends them. */
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets'
+/** The transaction coordinator's topic: its defaults come from transaction.state.log.*. */
+export const TRANSACTION_STATE_TOPIC = '__transaction_state'
 
 const invalidAssignment = (message: string) => new KafkaError('INVALID_REPLICA_ASSIGNMENT', message)
 
@@ -97,6 +99,7 @@ export class TopicControlManager {
   }
 
   private defaults(name: string): { numPartitions: number; replicationFactor: number; configs: Record<string, string> } {
+    if (name === TRANSACTION_STATE_TOPIC) return this.transactionStateDefaults()
     const internal = name === CONSUMER_OFFSETS_TOPIC
     const replicationFactor = this.configs.brokerValue(internal ? 'offsets.topic.replication.factor' : 'default.replication.factor') as number
     return {
@@ -107,6 +110,29 @@ export class TopicControlManager {
       configs: internal
         ? { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': String(this.configs.brokerValue('offsets.topic.segment.bytes')) }
         : {},
+    }
+  }
+
+  /**
+   * The transaction coordinator's topic, from transaction.state.log.* and with Kafka's
+   * TransactionStateManager.transactionTopicConfigs. DEVIATION: a sandbox of fewer brokers than
+   * the replication factor still gets it (as __consumer_offsets), and its min.insync.replicas
+   * is capped at the replication factor it got, so a one-broker cluster can run transactions.
+   */
+  private transactionStateDefaults(): { numPartitions: number; replicationFactor: number; configs: Record<string, string> } {
+    const wanted = this.configs.brokerValue('transaction.state.log.replication.factor') as number
+    const replicationFactor = Math.max(1, Math.min(wanted, this.usableBrokers().length))
+    const minIsr = Math.min(this.configs.brokerValue('transaction.state.log.min.isr') as number, replicationFactor)
+    return {
+      numPartitions: this.configs.brokerValue('transaction.state.log.num.partitions') as number,
+      replicationFactor,
+      configs: {
+        'cleanup.policy': 'compact',
+        'compression.type': 'uncompressed',
+        'min.insync.replicas': String(minIsr),
+        'segment.bytes': String(this.configs.brokerValue('transaction.state.log.segment.bytes')),
+        'unclean.leader.election.enable': 'false',
+      },
     }
   }
 

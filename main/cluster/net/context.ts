@@ -6,6 +6,8 @@ import type { ControllerApi } from '../controller/api'
 import type { MetadataImage } from '../metadata/image'
 import type { ReplicaManager } from '../broker/replicaManager'
 import type { CoordinatorRuntime } from '../broker/coordinatorRuntime'
+import type { TransactionCoordinator } from '../broker/transaction'
+import type { VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse } from '../broker/api'
 
 export interface BrokerContext {
   brokerId: number
@@ -16,6 +18,10 @@ export interface BrokerContext {
   replicaManager: ReplicaManager
   /** The group coordinator shards of the __consumer_offsets partitions this broker leads. */
   coordinators: CoordinatorRuntime
+  /** The transaction coordinator of the __transaction_state partitions this broker leads. */
+  transactionCoordinator: TransactionCoordinator
+  /** KIP-890: asks the coordinator of a transactional id (this broker's or a peer's) whether partitions are in its transaction. */
+  verifyTxnPartitions(request: VerifyTxnPartitionsRequest): Promise<VerifyTxnPartitionsResponse>
   forward<K extends keyof ControllerApi & string>(api: K, body: ControllerApi[K][0]): Promise<ControllerApi[K][1]>
   initProducerId(): Promise<{ producerId: number; producerEpoch: number }>
   log(message: string): void

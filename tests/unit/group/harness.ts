@@ -1,11 +1,13 @@
 // A GroupCoordinatorShard with a clock the test moves (ticking every 100 ms, as the broker
-// does), an append that keeps what was written as the partition would and can be told to
-// fail, and consumers that speak the classic protocol through the shard's handlers.
+// does), an append that keeps what was written as the partition would (a transactional
+// write with its producer id, markers as control entries) and can be told to fail, and
+// consumers that speak the classic protocol through the shard's handlers.
 import { KafkaError } from '../../../main/cluster/errors'
 import {
   DEFAULT_GROUP_COORDINATOR_CONFIG,
   type GroupCoordinatorConfig,
   GroupCoordinatorShard,
+  type LoadEntry,
   type LoadRecord,
 } from '../../../main/cluster/broker/group'
 import { Writer } from '../../../main/cluster/protocol/messages'
@@ -16,7 +18,7 @@ export const START = 1_000_000
 
 export class Harness {
   time = START
-  readonly log: LoadRecord[] = []
+  readonly log: LoadEntry[] = []
   failWith: Error | null = null
   readonly config: GroupCoordinatorConfig
   shard: GroupCoordinatorShard
@@ -33,11 +35,18 @@ export class Harness {
       now: () => this.time,
       config: () => this.config,
       uuid: () => `uuid-${++this.uuids}`,
-      append: async (records) => {
+      append: async (records, producer) => {
         if (this.failWith) throw this.failWith
-        for (const r of records) this.log.push({ ...r, offset: this.log.length, timestamp: this.time })
+        const first = this.log.length
+        for (const r of records) this.log.push({ ...r, offset: this.log.length, timestamp: this.time, producerId: producer?.producerId ?? -1 })
+        return first
       },
     })
+  }
+
+  /** What was written, markers left out. */
+  get records(): LoadRecord[] {
+    return this.log.filter((e): e is LoadRecord => !('marker' in e))
   }
 
   /** Moves the clock, ticking every 100 ms like the broker's timer, and lets promises settle. */
@@ -48,6 +57,12 @@ export class Harness {
       this.shard.tick(this.time)
       await settle()
     }
+  }
+
+  /** The transaction coordinator's marker for `producerId` lands in the partition (as txn-log's listener tells the runtime). */
+  marker(producerId: number, committed: boolean): void {
+    this.log.push({ marker: { producerId, committed }, offset: this.log.length })
+    this.shard.replayEndTransactionMarker(producerId, committed)
   }
 
   failAppends(error: Error | null = new KafkaError('NOT_ENOUGH_REPLICAS', 'ISR too small')): void {

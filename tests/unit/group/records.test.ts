@@ -39,7 +39,7 @@ describe("Kafka's record layout", () => {
     const h = new Harness({ groupInitialRebalanceDelayMs: 100 })
     const a = new Consumer(h, 'grp', 'app')
     await rebalance(h, [a])
-    const record = h.log.at(-1)!
+    const record = h.records.at(-1)!
     expect(record.key).toEqual(Buffer.concat([int16(2), str('grp')]))
     const value = record.value!
     const member = h.shard.groups()[0].members[0]

@@ -25,9 +25,10 @@ import type {
   OffsetDeleteResponse,
   OffsetFetchRequest,
   OffsetFetchResponse,
-  OffsetFetchResponseTopics,
   SyncGroupRequest,
   SyncGroupResponse,
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
 } from '../../protocol/messages'
 import type { GroupRebalance } from '../../../../preload/contract'
 import { type ClassicGroup, ClassicGroupState as S } from './classicGroup'
@@ -40,7 +41,9 @@ import {
   GroupMetadataManager,
   errorCodeOf,
 } from './groupMetadataManager'
-import { type OffsetAndMetadata, OffsetMetadataManager } from './offsetMetadataManager'
+import { NO_PRODUCER_ID, type OffsetAndMetadata, OffsetMetadataManager, type TransactionalProducer } from './offsetMetadataManager'
+
+export type { TransactionalProducer }
 
 export interface GroupCoordinatorShardOptions {
   /** The __consumer_offsets partition this shard owns. */
@@ -48,8 +51,12 @@ export interface GroupCoordinatorShardOptions {
   now: () => number
   /** Read on every use, so dynamic config changes apply at once. */
   config: () => GroupCoordinatorConfig
-  /** Writes the records to the partition with acks=all; a rejection means they were not written. */
-  append: (records: CoordinatorRecord[]) => Promise<void>
+  /**
+   * Writes the records to the partition with acks=all and resolves with the offset of the
+   * first; a rejection means they were not written. With a producer, the records go in a
+   * transactional batch of that producer (TxnOffsetCommit).
+   */
+  append: (records: CoordinatorRecord[], producer?: TransactionalProducer) => Promise<number>
   /** Member ids are `${clientId or group.instance.id}-${uuid}`, as Kafka's; tests may pin the uuid. */
   uuid?: () => string
   /** Told when a group completes a rebalance. */
@@ -58,18 +65,31 @@ export interface GroupCoordinatorShardOptions {
 
 export type { GroupRebalance }
 
-/** Kafka's offset.metadata.max.bytes default. */
-const OFFSET_METADATA_MAX_BYTES = 4096
 
 export interface LoadRecord {
   key: Buffer | null
   value: Buffer | null
   offset: number
   timestamp: number
+  /** The producer id of the record's batch when the batch is transactional (-1 or absent otherwise). */
+  producerId?: number
 }
 
+/** A control batch of the partition: the end of a producer's transaction. */
+export interface LoadMarker {
+  marker: { producerId: number; committed: boolean }
+  offset: number
+}
+
+export type LoadEntry = LoadRecord | LoadMarker
+
+
+/** What a transactional write may answer as is: the producer's own errors. */
+const PRODUCER_ERRORS: ErrorName[] = ['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_TXN_STATE', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_ID_MAPPING']
+
 /** Kafka's GroupCoordinatorShard: what failed to append is answered as Kafka answers it. */
-function appendError(err: unknown): KafkaError {
+function appendError(err: unknown, transactional = false): KafkaError {
+  if (transactional && err instanceof KafkaError && PRODUCER_ERRORS.includes(err.errorName)) return err
   const name: ErrorName = isKafkaError(err, 'NOT_LEADER_OR_FOLLOWER') || isKafkaError(err, 'NOT_COORDINATOR') ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE'
   return new KafkaError(name, `Writing to __consumer_offsets failed: ${err instanceof Error ? err.message : String(err)}`)
 }
@@ -77,21 +97,26 @@ function appendError(err: unknown): KafkaError {
 export class GroupCoordinatorShard {
   readonly partition: number
   private readonly ctx: CoordinatorContext
+  private readonly append: (records: CoordinatorRecord[], producer?: TransactionalProducer) => Promise<number>
   private readonly classic: GroupMetadataManager
-  private readonly offsets = new OffsetMetadataManager()
+  private readonly offsets: OffsetMetadataManager
   private nextOffsetsCleanupMs: number
 
   constructor(options: GroupCoordinatorShardOptions) {
     this.partition = options.partition
     const uuid = options.uuid ?? randomUUID
+    this.append = (records, producer) => options.append(records, producer).catch((err) => Promise.reject(appendError(err, producer !== undefined)))
     this.ctx = {
       now: options.now,
       config: options.config,
-      write: (records) => (records.length === 0 ? Promise.resolve() : options.append(records).catch((err) => Promise.reject(appendError(err)))),
+      write: async (records) => {
+        if (records.length > 0) await this.append(records)
+      },
       newMemberId: (prefix) => `${prefix}-${uuid()}`,
       onRebalanced: (group) => options.onRebalanced?.({ groupId: group.groupId, generationId: group.generationId, protocol: group.protocolName, members: group.members.size }),
     }
     this.classic = new GroupMetadataManager(this.ctx)
+    this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append)
     this.nextOffsetsCleanupMs = options.now() + options.config().offsetsRetentionCheckIntervalMs
   }
 
@@ -104,12 +129,18 @@ export class GroupCoordinatorShard {
    * wins and a tombstone deletes it. Groups with members come back Stable, and each member must
    * heartbeat within its session timeout from now, as in Kafka after a coordinator failover.
    */
-  load(records: Iterable<LoadRecord>): void {
+  load(records: Iterable<LoadEntry>): void {
     const groups = new Map<string, { value: GroupMetadataValue; timestamp: number } | null>()
     for (const record of records) {
+      // A transaction's offsets stay pending until its marker: then committed, or dropped.
+      if ('marker' in record) {
+        this.offsets.replayEndTransactionMarker(record.marker.producerId, record.marker.committed)
+        continue
+      }
       if (record.key === null) continue
       const decoded = decodeCoordinatorRecord(record.key, record.value)
-      if (decoded.type === 'offsetCommit') this.offsets.replay(decoded.group, decoded.topic, decoded.partition, decoded.value)
+      const producerId = record.producerId ?? NO_PRODUCER_ID
+      if (decoded.type === 'offsetCommit') this.offsets.replay(decoded.group, decoded.topic, decoded.partition, decoded.value, producerId, record.offset)
       else if (decoded.type === 'groupMetadata') groups.set(decoded.group, decoded.value && { value: decoded.value, timestamp: record.timestamp })
     }
     this.groupMap.clear()
@@ -144,100 +175,31 @@ export class GroupCoordinatorShard {
     return this.classic.leaveGroup(request, version)
   }
 
-  // --- Offsets ---
+  // --- Offsets (Kafka's OffsetMetadataManager) ---
 
-  async offsetCommit(request: OffsetCommitRequest, version: number): Promise<OffsetCommitResponse> {
-    const error = this.validateOffsetCommit(request)
-    const now = this.ctx.now()
-    const retentionMs = this.ctx.config().offsetsRetentionMinutes * 60_000
-    const commits: { topic: string; partition: number; offset: OffsetAndMetadata }[] = []
-    const codes = request.topics.map((t) =>
-      t.partitions.map((p) => {
-        if (error !== ErrorCode.NONE) return error
-        const metadata = p.committedMetadata ?? ''
-        if (Buffer.byteLength(metadata) > OFFSET_METADATA_MAX_BYTES) return ErrorCode.OFFSET_METADATA_TOO_LARGE
-        // v1 may set the commit time, v2-v4 a retention time: either gives the offset its own expiry.
-        const commitTimestamp = version === 1 && p.commitTimestamp >= 0n ? Number(p.commitTimestamp) : now
-        const expireTimestamp =
-          version === 1 && p.commitTimestamp >= 0n ? commitTimestamp + retentionMs : request.retentionTimeMs >= 0n ? now + Number(request.retentionTimeMs) : null
-        commits.push({ topic: t.name, partition: p.partitionIndex, offset: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp, expireTimestamp } })
-        return ErrorCode.NONE
-      }),
-    )
-    let writeError: number = ErrorCode.NONE
-    try {
-      await this.commit(request.groupId, commits)
-    } catch (err) {
-      writeError = errorCodeOf(err)
-    }
-    return {
-      throttleTimeMs: 0,
-      topics: request.topics.map((t, i) => ({
-        name: t.name,
-        partitions: t.partitions.map((p, j) => ({ partitionIndex: p.partitionIndex, errorCode: codes[i][j] === ErrorCode.NONE ? writeError : codes[i][j] })),
-      })),
-    }
+  offsetCommit(request: OffsetCommitRequest, version: number): Promise<OffsetCommitResponse> {
+    return this.offsets.offsetCommit(request, version)
   }
 
-  /** Kafka's ClassicGroup.validateOffsetCommit; an unknown group is created only for a commit outside group management. */
-  private validateOffsetCommit(request: OffsetCommitRequest): number {
-    const generation = request.generationIdOrMemberEpoch
-    let group = this.groupMap.get(request.groupId)
-    if (!group) {
-      if (generation >= 0) return ErrorCode.ILLEGAL_GENERATION
-      group = this.simpleGroup(request.groupId)
-    }
-    if (group.is(S.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    // Generation -1: an admin tool or a consumer without group management; allowed only while nobody consumes.
-    if (generation < 0 && group.is(S.Empty)) return ErrorCode.NONE
-    if (generation >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
-      const error = this.classic.validateMember(group, request.memberId, request.groupInstanceId)
-      if (error !== ErrorCode.NONE) return error
-      if (generation !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
-    } else if (!group.is(S.Empty)) {
-      return ErrorCode.UNKNOWN_MEMBER_ID
-    }
-    // The member has its new generation but not its assignment yet: let it finish the rebalance first.
-    if (group.is(S.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS
-    const member = group.member(request.memberId)!
-    member.sessionDeadline = this.ctx.now() + member.sessionTimeoutMs
-    return ErrorCode.NONE
+  txnOffsetCommit(request: TxnOffsetCommitRequest, version: number): Promise<TxnOffsetCommitResponse> {
+    return this.offsets.txnOffsetCommit(request, version)
   }
 
-  /** Writes the commits and applies them once written. */
-  private async commit(groupId: string, commits: { topic: string; partition: number; offset: OffsetAndMetadata }[]): Promise<void> {
-    await this.ctx.write(commits.map((c) => OffsetMetadataManager.commitRecord(groupId, c.topic, c.partition, c.offset)))
-    for (const c of commits) this.offsets.put(groupId, c.topic, c.partition, c.offset)
+  /**
+   * The end of a producer's transaction reached this partition (its COMMIT or ABORT marker was
+   * appended): its pending offsets become the groups' committed offsets, or are dropped.
+   */
+  replayEndTransactionMarker(producerId: number, committed: boolean): void {
+    this.offsets.replayEndTransactionMarker(producerId, committed)
+  }
+
+  /** The offset a producer's ongoing transaction committed, not yet visible (tests and the console). */
+  pendingTransactionalOffset(producerId: number, groupId: string, topic: string, partition: number): OffsetAndMetadata | undefined {
+    return this.offsets.pendingOffset(producerId, groupId, topic, partition)
   }
 
   offsetFetch(request: OffsetFetchRequest, version: number): OffsetFetchResponse {
-    if (version >= 8) {
-      const groups = request.groups.map((g) => ({ groupId: g.groupId, topics: this.fetchOffsets(g.groupId, g.topics, version), errorCode: ErrorCode.NONE }))
-      return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups }
-    }
-    const topics = this.fetchOffsets(request.groupId, request.topics, version)
-    return { throttleTimeMs: 0, topics, errorCode: ErrorCode.NONE, groups: [] }
-  }
-
-  /** Null topics: every committed offset of the group; listed partitions without one get offset -1. */
-  private fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, version: number): OffsetFetchResponseTopics[] {
-    const entry = (partitionIndex: number, o: OffsetAndMetadata | undefined) => ({
-      partitionIndex,
-      committedOffset: o?.offset ?? -1n,
-      committedLeaderEpoch: version >= 5 ? (o?.leaderEpoch ?? -1) : -1,
-      metadata: o?.metadata ?? '',
-      errorCode: ErrorCode.NONE,
-    })
-    if (topics !== null) {
-      return topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => entry(p, this.offsets.get(groupId, t.name, p))) }))
-    }
-    const byTopic = new Map<string, OffsetFetchResponseTopics>()
-    for (const { topic, partition, offset } of this.offsets.list(groupId)) {
-      let t = byTopic.get(topic)
-      if (!t) byTopic.set(topic, (t = { name: topic, partitions: [] }))
-      t.partitions.push(entry(partition, offset))
-    }
-    return [...byTopic.values()]
+    return this.offsets.offsetFetch(request, version)
   }
 
   // --- Admin APIs ---
@@ -289,7 +251,8 @@ export class GroupCoordinatorShard {
     const group = this.groupMap.get(groupId)
     if (!group || group.is(S.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
     if (!group.is(S.Empty)) return ErrorCode.NON_EMPTY_GROUP
-    const offsets = this.offsets.list(groupId)
+    // Committed offsets and those of ongoing transactions alike (one tombstone a partition).
+    const offsets = this.offsets.allPartitions(groupId)
     try {
       await this.ctx.write([...this.offsets.deleteAllRecords(groupId), groupMetadataRecord(groupId, null)])
     } catch (err) {
@@ -314,7 +277,8 @@ export class GroupCoordinatorShard {
     if (subscribed === null) return { errorCode: ErrorCode.NON_EMPTY_GROUP, throttleTimeMs: 0, topics: [] }
     const deleted = request.topics
       .filter((t) => !subscribed.has(t.name))
-      .flatMap((t) => t.partitions.filter((p) => this.offsets.get(group.groupId, t.name, p.partitionIndex)).map((p) => ({ topic: t.name, partition: p.partitionIndex })))
+      // A tombstone for a committed offset or a pending transactional one (which it deletes too).
+      .flatMap((t) => t.partitions.filter((p) => this.hasOffset(group.groupId, t.name, p.partitionIndex)).map((p) => ({ topic: t.name, partition: p.partitionIndex })))
     try {
       await this.ctx.write(deleted.map((d) => OffsetMetadataManager.tombstone(group.groupId, d.topic, d.partition)))
     } catch (err) {
@@ -338,7 +302,8 @@ export class GroupCoordinatorShard {
     for (const group of [...this.groupMap.values()]) {
       const condition = this.expirationCondition(group)
       if (condition) records.push(...this.offsets.expire(group.groupId, now, retentionMs, condition.base, condition.keep))
-      if (group.is(S.Empty) && !this.offsets.hasOffsets(group.groupId)) {
+      // A group with offsets in an ongoing transaction stays until the transaction ends.
+      if (group.is(S.Empty) && !this.offsets.hasOffsets(group.groupId) && this.offsets.openTransactions(group.groupId).length === 0) {
         this.removeGroup(group)
         records.push(groupMetadataRecord(group.groupId, null))
       }
@@ -353,6 +318,10 @@ export class GroupCoordinatorShard {
     if (group.is(S.Empty)) return { base: (o) => group.currentStateTimestamp ?? o.commitTimestamp, keep: none }
     const subscribed = group.is(S.Stable) ? group.subscribedTopics() : null
     return subscribed && { base: (o) => o.commitTimestamp, keep: (topic) => subscribed.has(topic) }
+  }
+
+  private hasOffset(groupId: string, topic: string, partition: number): boolean {
+    return this.offsets.get(groupId, topic, partition) !== undefined || this.offsets.hasPendingTransactionalOffsets(groupId, topic, partition)
   }
 
   /** A group that only commits offsets (no members, no protocol type): Kafka's "simple" consumer group. */
@@ -379,9 +348,9 @@ export class GroupCoordinatorShard {
       throw new KafkaError('NON_EMPTY_GROUP', `Group ${groupId} is ${group.state} with ${group.members.size} member(s): stop its consumers before resetting offsets`)
     }
     const now = this.ctx.now()
-    await this.commit(
+    await this.offsets.commit(
       groupId,
-      plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: { offset: BigInt(p.offset), leaderEpoch: -1, metadata: '', commitTimestamp: now, expireTimestamp: null } })),
+      plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: { offset: BigInt(p.offset), leaderEpoch: -1, metadata: '', commitTimestamp: now, expireTimestamp: null, recordOffset: -1 } })),
     )
   }
 }

@@ -4,7 +4,7 @@ import { decodeConsumerProtocolAssignment } from '../../protocol/messages/consum
 import { Reader } from '../../protocol/messages'
 import { type ClassicGroup, CONSUMER_PROTOCOL_TYPE, type ClassicGroupState } from './classicGroup'
 import type { GroupMemberView } from '../../../../preload/contract'
-import type { TopicPartitionOffset } from './offsetMetadataManager'
+import type { TopicPartitionOffset } from './offsets'
 
 export type { GroupMemberView }
 

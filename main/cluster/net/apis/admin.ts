@@ -1,6 +1,6 @@
 // The admin requests a broker forwards to the controller (Kafka's ForwardingManager):
 // CreateTopics (19), DeleteTopics (20), CreatePartitions (37), ElectLeaders (43); and
-// InitProducerId (22), answered from this broker's producer id block.
+// InitProducerId (22) without a transactional id, answered from this broker's producer id block.
 import { describeTopicConfigs } from '../../config'
 import { ErrorCode, KafkaError } from '../../errors'
 import type { BrokerContext } from '../context'
@@ -89,10 +89,9 @@ export async function handleElectLeaders(context: BrokerContext, request: M.Elec
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, replicaElectionResults: answer.replicaElectionResults }
 }
 
-/** Idempotent producers only: a transactional id needs a transaction coordinator, which Brokerlab has not. */
+/** InitProducerId without a transactional id (an idempotent producer); net/apis/transactions.ts handles the transactional one. */
 export async function handleInitProducerId(context: BrokerContext, request: M.InitProducerIdRequest): Promise<M.InitProducerIdResponse> {
   const fail = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 })
-  if (request.transactionalId !== null) return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
   // As Kafka's KafkaApis: a producer id without an epoch (or the reverse) is malformed.
   if ((request.producerId === -1n) !== (request.producerEpoch === -1)) return fail(ErrorCode.INVALID_REQUEST)
   // Without a transactional id Kafka's TransactionCoordinator always hands out a new producer

@@ -1,4 +1,4 @@
-// FindCoordinator (10) and the classic group APIs: JoinGroup (11), Heartbeat (12),
+// FindCoordinator (10) for groups and transactional ids, and the classic group APIs: JoinGroup (11), Heartbeat (12),
 // LeaveGroup (13), SyncGroup (14), OffsetCommit (8), OffsetFetch (9), DescribeGroups (15),
 // ListGroups (16), DeleteGroups (42), OffsetDelete (47). Each group goes to the shard of its
 // __consumer_offsets partition; a broker that does not lead that partition answers
@@ -7,10 +7,12 @@ import { ErrorCode, KafkaError } from '../../errors'
 import type { GroupCoordinatorShard } from '../../broker/group'
 import { OFFSETS_TOPIC } from '../../broker/coordinatorRuntime'
 import { partitionFor } from '../../broker/group'
+import { TRANSACTION_STATE_TOPIC } from '../../broker/transaction'
 import type * as M from '../../protocol/messages'
 import type { BrokerContext } from '../context'
 
 const GROUP_KEY_TYPE = 0
+const TRANSACTION_KEY_TYPE = 1
 
 function codeOf(err: unknown): number {
   return err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR
@@ -39,21 +41,22 @@ function byShard<T>(context: BrokerContext, items: T[], groupOf: (item: T) => st
 
 export async function handleFindCoordinator(context: BrokerContext, request: M.FindCoordinatorRequest, version: number): Promise<M.FindCoordinatorResponse> {
   const keys = version >= 4 ? request.coordinatorKeys : [request.key]
-  const image = context.image()
-  let offsets = image.topicsByName.get(OFFSETS_TOPIC)
-  if (!offsets && request.keyType === GROUP_KEY_TYPE) {
-    // __consumer_offsets is created on first use, with offsets.topic.* (the controller's defaults for it).
+  // Group keys live in __consumer_offsets, transactional ids in __transaction_state (key type 1).
+  const topicName = request.keyType === GROUP_KEY_TYPE ? OFFSETS_TOPIC : request.keyType === TRANSACTION_KEY_TYPE ? TRANSACTION_STATE_TOPIC : null
+  let topic = topicName ? context.image().topicsByName.get(topicName) : undefined
+  if (topicName && !topic) {
+    // Created on first use, with offsets.topic.* / transaction.state.log.* (the controller's defaults for them).
     await context
-      .forward('createTopics', { topics: [{ name: OFFSETS_TOPIC, numPartitions: -1, replicationFactor: -1, configs: {} }], validateOnly: false })
+      .forward('createTopics', { topics: [{ name: topicName, numPartitions: -1, replicationFactor: -1, configs: {} }], validateOnly: false })
       .catch(() => undefined)
-    offsets = context.image().topicsByName.get(OFFSETS_TOPIC)
+    topic = context.image().topicsByName.get(topicName)
   }
   const coordinators = keys.map((key) => {
     const none = { key, nodeId: -1, host: '', port: -1 }
-    if (request.keyType !== GROUP_KEY_TYPE) {
-      return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Brokerlab coordinates consumer groups only, not transactions' }
+    if (!topicName) {
+      return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Brokerlab coordinates consumer groups and transactions only, not share groups' }
     }
-    const leader = offsets ? offsets.partitions[partitionFor(key, offsets.partitions.length)]?.leader ?? -1 : -1
+    const leader = topic ? topic.partitions[partitionFor(key, topic.partitions.length)]?.leader ?? -1 : -1
     const endpoint = leader >= 0 ? context.image().brokers.get(leader)?.endPoints[0] : undefined
     if (!endpoint) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `The coordinator of "${key}" is not available yet` }
     // Kafka leaves a found coordinator's message at its default, "" (from v4, where coordinators are listed).
@@ -117,6 +120,33 @@ export async function handleOffsetCommit(context: BrokerContext, request: M.Offs
       : known.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) }))
   for (const t of committed) answered.set(t.name, [...(answered.get(t.name) ?? []), ...t.partitions])
   return { throttleTimeMs: 0, topics: [...answered].map(([name, partitions]) => ({ name, partitions })) }
+}
+
+/**
+ * TxnOffsetCommit (28), as Kafka's KafkaApis: an empty group id is INVALID_GROUP_ID, unknown
+ * partitions answer UNKNOWN_TOPIC_OR_PARTITION without reaching the coordinator, and before v2
+ * (clients older than 2.0 crash on it) COORDINATOR_LOAD_IN_PROGRESS is COORDINATOR_NOT_AVAILABLE.
+ */
+export async function handleTxnOffsetCommit(context: BrokerContext, request: M.TxnOffsetCommitRequest, version: number): Promise<M.TxnOffsetCommitResponse> {
+  const image = context.image()
+  const answered = new Map<string, M.TxnOffsetCommitResponse['topics'][number]['partitions']>()
+  const answer = (name: string, partitions: { partitionIndex: number; errorCode: number }[]) => answered.set(name, [...(answered.get(name) ?? []), ...partitions])
+  const known: M.TxnOffsetCommitRequest['topics'] = []
+  for (const t of request.topics) {
+    const partitions = image.topicsByName.get(t.name)?.partitions
+    const unknown = t.partitions.filter((p) => !partitions?.[p.partitionIndex])
+    if (unknown.length) answer(t.name, unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })))
+    if (unknown.length < t.partitions.length) known.push({ ...t, partitions: t.partitions.filter((p) => partitions?.[p.partitionIndex]) })
+  }
+  const shard = request.groupId === '' ? ErrorCode.INVALID_GROUP_ID : route(context, request.groupId)
+  const committed: M.TxnOffsetCommitResponse['topics'] = !known.length
+    ? []
+    : typeof shard !== 'number'
+      ? (await shard.txnOffsetCommit({ ...request, topics: known }, version)).topics
+      : known.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) }))
+  for (const t of committed) answer(t.name, t.partitions)
+  const loading = (code: number) => (version < 2 && code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode.COORDINATOR_NOT_AVAILABLE : code)
+  return { throttleTimeMs: 0, topics: [...answered].map(([name, partitions]) => ({ name, partitions: partitions.map((p) => ({ ...p, errorCode: loading(p.errorCode) })) })) }
 }
 
 export async function handleOffsetDelete(context: BrokerContext, request: M.OffsetDeleteRequest, version: number): Promise<M.OffsetDeleteResponse> {
