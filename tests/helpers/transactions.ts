@@ -86,8 +86,13 @@ export async function latestOffset(leader: RawClient, topic: string, partition: 
  * for read_committed the batches of aborted transactions dropped, as Kafka's consumers do.
  */
 export async function readPartition(leader: RawClient, topic: string, partition: number, isolationLevel: number): Promise<string[]> {
+  return (await readPartitionRecords(leader, topic, partition, isolationLevel)).map((r) => r.value)
+}
+
+/** readPartition with each record's offset and its batch's producer id and epoch. */
+export async function readPartitionRecords(leader: RawClient, topic: string, partition: number, isolationLevel: number): Promise<Array<{ offset: bigint; value: string; producerId: bigint; producerEpoch: number }>> {
   const end = await latestOffset(leader, topic, partition, isolationLevel)
-  const values: string[] = []
+  const values: Array<{ offset: bigint; value: string; producerId: bigint; producerEpoch: number }> = []
   const abortedProducers = new Set<bigint>()
   let offset = 0n
   while (offset < end) {
@@ -104,7 +109,7 @@ export async function readPartition(leader: RawClient, topic: string, partition:
         const key = decodeControlRecordKey(batch.records[0].key!)
         if (key.type === 0 || key.type === 1) abortedProducers.delete(batch.producerId)
       } else if (!(isolationLevel === READ_COMMITTED && batch.isTransactional && abortedProducers.has(batch.producerId))) {
-        for (const record of batch.records) if (record.offset >= offset && record.offset < end) values.push(record.value!.toString())
+        for (const record of batch.records) if (record.offset >= offset && record.offset < end) values.push({ offset: record.offset, value: record.value!.toString(), producerId: batch.producerId, producerEpoch: batch.producerEpoch })
       }
       offset = last + 1n
     }

@@ -19,6 +19,7 @@ import {
   READ_COMMITTED,
   READ_UNCOMMITTED,
   readPartition,
+  readPartitionRecords,
   transactionCoordinator,
   transactionState,
 } from '../helpers/transactions'
@@ -135,7 +136,8 @@ describe('transactions under faults', () => {
     })()
 
     try {
-      for (let t = 0; t < 30; t++) {
+      // At least 30 transactions, and on until 8 faults have come and gone.
+      for (let t = 0; t < 400 && (t < 30 || faultsDone < 8); t++) {
         const commit = random() < 0.6
         const messages = Array.from({ length: 10 }, (_, i) => ({ key: `t${t}-${i}`, value: `t${t}-${i}` }))
         try {
@@ -174,26 +176,34 @@ describe('transactions under faults', () => {
     await settle.disconnect()
 
     const committed: string[] = []
+    const duplicates: string[] = []
+    /** Where each value is in the log (read_uncommitted), for the failure messages. */
+    const where = new Map<string, string[]>()
+    const whereIs = (t: number) => Array.from({ length: 10 }, (_, i) => `t${t}-${i}: ${(where.get(`t${t}-${i}`) ?? ['nowhere']).join(', ')}`).join('; ')
     const everything: string[] = []
     for (let p = 0; p < 3; p++) {
       const leader = c.image.partition('txn-chaos', p)!.leader
       const client = await RawClient.connect(listenerOf(c, leader))
       try {
         await eventually(`txn-chaos-${p} stable`, async () => (await latestOffset(client, 'txn-chaos', p, READ_COMMITTED)) === (await latestOffset(client, 'txn-chaos', p, READ_UNCOMMITTED)), 60_000)
-        committed.push(...(await readPartition(client, 'txn-chaos', p, READ_COMMITTED)))
-        everything.push(...(await readPartition(client, 'txn-chaos', p, READ_UNCOMMITTED)))
+        const records = await readPartitionRecords(client, 'txn-chaos', p, READ_COMMITTED)
+        committed.push(...records.map((r) => r.value))
+        for (const r of records) if (records.filter((x) => x.value === r.value).length > 1) duplicates.push(`txn-chaos-${p}@${r.offset} ${r.value} (producer ${r.producerId} epoch ${r.producerEpoch})`)
+        const all = await readPartitionRecords(client, 'txn-chaos', p, READ_UNCOMMITTED)
+        everything.push(...all.map((r) => r.value))
+        for (const r of all) where.set(r.value, [...(where.get(r.value) ?? []), `${p}@${r.offset} pid ${r.producerId} e${r.producerEpoch}${records.some((x) => x.offset === r.offset) ? '' : ' (not read_committed)'}`])
       } finally {
         client.close()
       }
     }
-    expect(faultsDone, 'faults injected').toBeGreaterThan(3)
+    expect(faultsDone, 'faults injected').toBeGreaterThanOrEqual(8)
     expect(outcomes.filter((o) => o === 'committed').length, `outcomes with seed ${seed}: ${outcomes.join(',')}`).toBeGreaterThan(5)
-    expect(new Set(committed).size, 'no record twice').toBe(committed.length)
+    expect(duplicates, `records read twice with read_committed (seed ${seed})`).toEqual([])
     for (const [t, outcome] of outcomes.entries()) {
       const seen = committed.filter((v) => v.startsWith(`t${t}-`)).length
-      if (outcome === 'committed') expect(seen, `committed transaction ${t} (seed ${seed})`).toBe(10)
-      else if (outcome === 'aborted') expect(seen, `aborted transaction ${t} (seed ${seed})`).toBe(0)
-      else expect([0, 10], `transaction ${t} of unknown outcome is all or nothing (seed ${seed})`).toContain(seen)
+      if (outcome === 'committed') expect.soft(seen, `committed transaction ${t} (seed ${seed}): ${whereIs(t)}`).toBe(10)
+      else if (outcome === 'aborted') expect.soft(seen, `aborted transaction ${t} (seed ${seed}): ${whereIs(t)}`).toBe(0)
+      else expect.soft([0, 10], `transaction ${t} of unknown outcome is all or nothing (seed ${seed}): ${whereIs(t)}`).toContain(seen)
     }
     // The aborted records were written: read_uncommitted sees them, read_committed does not.
     const abortedWritten = outcomes.flatMap((o, t) => (o === 'aborted' ? [t] : [])).filter((t) => everything.some((v) => v.startsWith(`t${t}-`)))
