@@ -11,7 +11,7 @@ import { SIDES, useDifferential, type Side } from './differential'
 import { runJava } from './kafka/tools'
 import { topic, waitForLeaders } from './requests'
 import { parseTransactionsTable } from './toolOutput'
-import { misuseScenarios, TXN_SIDES } from './txnMisuse'
+import { misuseScenarios, RUN, TXN_SIDES } from './txnMisuse'
 
 const diff = useDifferential({ name: 'transactions', configs: { 'group.initial.rebalance.delay.ms': '0' } })
 const TOUR = join(import.meta.dirname, 'java', 'TxnTour.java')
@@ -31,7 +31,8 @@ describe('transactions', () => {
     const bootstraps = await diff.start()
     const runs: Record<Side, Record<string, Record<string, string>>> = { kafka: {}, brokerlab: {} }
     for (const side of TXN_SIDES) {
-      const run = await runJava(TOUR, [bootstraps[side]], { timeoutMs: 170_000, maxHeap: '256m' })
+      // On a long-lived reference (REFERENCE_BOOTSTRAP), the program deletes its topics and group first.
+      const run = await runJava(TOUR, [bootstraps[side], ...(process.env.REFERENCE_BOOTSTRAP ? ['--reset'] : [])], { timeoutMs: 170_000, maxHeap: '256m' })
       // The program must run to the end on the reference; on Brokerlab a failure is a finding.
       if (side === 'kafka') expect(run.status, run.stderr).toBe(0)
       runs[side] = { ...observed(run.stdout), ...(run.status === 0 ? {} : { exit: { status: String(run.status), stderr: run.stderr.split('\n').find((l) => /Exception|Error/.test(l)) ?? '' } }) }
@@ -53,24 +54,26 @@ describe('transactions', () => {
   it('kafka-transactions lists, describes, finds hanging and aborts as on Kafka', async () => {
     const bootstraps = await diff.start()
     const to = await diff.connect(bootstraps)
-    const TOPIC = 'txn-tools'
-    await diff.requestBoth(to, ApiKey.CreateTopics, { topics: [topic(TOPIC, 1, 3)], timeoutMs: 30_000, validateOnly: false })
+    const TOPIC = `${RUN}txn-tools`
+    await diff.requestBoth(to, ApiKey.CreateTopics, { topics: [topic(TOPIC, 1, Math.min(3, Number(process.env.REFERENCE_BROKERS ?? 3)))], timeoutMs: 30_000, validateOnly: false })
     await waitForLeaders(to, [TOPIC])
     // A transaction left open by kafkajs on each side: 2 records in txn-tools-0, no commit.
     const open = {} as Record<Side, { producer: Producer; transaction: Transaction }>
     try {
       for (const side of TXN_SIDES) {
         const kafka = new Kafka({ brokers: bootstraps[side].split(','), clientId: 'txn-tools', logLevel: logLevel.NOTHING })
-        const producer = kafka.producer({ transactionalId: 'txn-tools-open', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 120_000 })
+        const producer = kafka.producer({ transactionalId: `${RUN}txn-tools-open`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 120_000 })
         await producer.connect()
         const transaction = await producer.transaction()
         await transaction.send({ topic: TOPIC, messages: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] })
         open[side] = { producer, transaction }
       }
       const tool = (check: string, args: string[]) => diff.compareTool(bootstraps, 'kafka-transactions', check, args, parseTransactionsTable)
-      await tool('list the open transaction', ['list', '--transactional-id-pattern', 'txn-tools.*'])
-      await tool('describe the open transaction', ['describe', '--transactional-id', 'txn-tools-open'])
-      await tool('describe an unknown transactional id', ['describe', '--transactional-id', 'txn-tools-unknown'])
+      // Listed without a filter (other tests' transactional ids left out) and with a pattern (ListTransactions v2).
+      await diff.compareTool(bootstraps, 'kafka-transactions', 'list every transaction', ['list'], (stdout) => parseTransactionsTable(stdout).filter((row) => row.TransactionalId?.startsWith(`${RUN}txn-tools`)))
+      await tool('list the open transaction by a pattern', ['list', '--transactional-id-pattern', `${RUN}txn-tools.*`])
+      await tool('describe the open transaction', ['describe', '--transactional-id', `${RUN}txn-tools-open`])
+      await tool('describe an unknown transactional id', ['describe', '--transactional-id', `${RUN}txn-tools-unknown`])
       await tool('describe-producers of the open partition', ['describe-producers', '--topic', TOPIC, '--partition', '0'])
       await tool('find-hanging: an open transaction its coordinator knows is not hanging', ['find-hanging', '--topic', TOPIC, '--max-transaction-timeout', '0'])
       await tool('abort the open transaction by its start offset', ['abort', '--topic', TOPIC, '--partition', '0', '--start-offset', '0'])

@@ -25,7 +25,7 @@ type Differential = ReturnType<typeof useDifferential>
 export const TXN_SIDES: Side[] = process.env.TXN_SIDES ? (process.env.TXN_SIDES.split(',') as Side[]) : SIDES
 
 /** A prefix of every name, for running the scenarios again by hand on a long-lived cluster. */
-const RUN = process.env.TXN_NAME_PREFIX ?? ''
+export const RUN = process.env.TXN_NAME_PREFIX ?? ''
 const TOPIC = `${RUN}txn-bad`
 const GROUP = `${RUN}txn-bad-group`
 const TXN_PARTITIONS = 50

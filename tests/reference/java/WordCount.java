@@ -22,9 +22,11 @@ import org.apache.kafka.streams.*;
 import org.apache.kafka.streams.kstream.*;
 
 public class WordCount {
-    static final String INPUT = "wc-input";
-    static final String OUTPUT = "wc-output";
-    static final String APP = "txn-wordcount";
+    /** TXN_NAME_PREFIX names everything anew, to run again on a long-lived cluster. */
+    static final String PREFIX = Optional.ofNullable(System.getenv("TXN_NAME_PREFIX")).orElse("");
+    static final String INPUT = PREFIX + "wc-input";
+    static final String OUTPUT = PREFIX + "wc-output";
+    static final String APP = PREFIX + "txn-wordcount";
     static final int LINES = 3000;
     static final String[] WORDS = {
         "kafka", "stream", "broker", "leader", "replica", "offset", "commit", "abort", "marker", "epoch",
