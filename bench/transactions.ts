@@ -40,10 +40,14 @@ function batch(p: Producer, sequence: number): Buffer {
   })
 }
 
+/** Where a transactional run's time goes: milliseconds in each step, and retries of CONCURRENT_TRANSACTIONS. */
+const steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
+
 async function retrying<T extends { errorCode: number }>(what: string, send: () => Promise<T>, retriable: number[]): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const r = await send()
     if (r.errorCode === 0) return r
+    if (r.errorCode === CONCURRENT_TRANSACTIONS) steps.retries++
     if (!retriable.includes(r.errorCode) || attempt > 10_000) throw new Error(`${what}: error ${r.errorCode}`)
     await new Promise((resolve) => setTimeout(resolve, 1))
   }
@@ -93,18 +97,28 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
       await cluster.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })
       const at = await leaders(topic)
       const ids = Array.from({ length: PARTITIONS }, (_, p) => `bench-txn-${round}-${p}`)
-      const coordinators = await Promise.all(ids.map(coordinatorOf))
+      const coordinators: RawClient[] = []
+      for (const id of ids) coordinators.push(await coordinatorOf(id)) // one request at a time on the bootstrap client
       const producers = await Promise.all(ids.map((id, p) => init(coordinators[p], id).then((r) => ({ producerId: r.producerId, producerEpoch: r.producerEpoch, transactionalId: id }))))
       const start = performance.now()
       await Promise.all(producers.map(async (p, partition) => {
         const coordinator = coordinators[partition]
         for (let i = 0; i < BATCHES_PER_PRODUCER; i++) {
+          let t = performance.now()
+          const lap = (step: 'addPartitions' | 'produce' | 'endTxn') => {
+            const now = performance.now()
+            steps[step] += now - t
+            t = now
+          }
           await retrying('AddPartitionsToTxn', async () => {
             const r = await coordinator.request(ApiKey.AddPartitionsToTxn, 3, { transactions: [], v3AndBelowTransactionalId: p.transactionalId!, v3AndBelowProducerId: p.producerId, v3AndBelowProducerEpoch: p.producerEpoch, v3AndBelowTopics: [{ name: topic, partitions: [partition] }] })
             return { errorCode: r.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode }
           }, [CONCURRENT_TRANSACTIONS])
+          lap('addPartitions')
           await produce(at[partition], p, topic, partition, i * RECORDS_PER_BATCH)
+          lap('produce')
           await retrying('EndTxn', () => coordinator.request(ApiKey.EndTxn, 4, { transactionalId: p.transactionalId!, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: true }), [CONCURRENT_TRANSACTIONS])
+          lap('endTxn')
         }
       }))
       return (performance.now() - start) / 1000
@@ -156,6 +170,7 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
       committed.push(await fetchAll(`bench-transactional-${ROUNDS - 1}`, 1))
     }
     const records = PARTITIONS * BATCHES_PER_PRODUCER * RECORDS_PER_BATCH
+    const transactionsRun = ROUNDS * PARTITIONS * BATCHES_PER_PRODUCER
     const bytes = records * (VALUE_BYTES + 8)
     const [idem, txn] = [idempotent, transactional].map((s) => Math.min(...s))
     const fastest = (runs: typeof committed) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a))
@@ -170,6 +185,7 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
         { name: 'read_committed Fetch of the same topic (up to the LSO, aborted transactions listed)', ...rate(rc.records, rc.bytes, rc.seconds), ratio: ru.seconds / rc.seconds, target: 0.8 },
       ],
       notes: [
+        `a transaction's steps, averaged over every round: AddPartitionsToTxn ${(steps.addPartitions / transactionsRun).toFixed(1)} ms (with ${(steps.retries / transactionsRun).toFixed(1)} retries of CONCURRENT_TRANSACTIONS while the previous markers are written), Produce ${(steps.produce / transactionsRun).toFixed(1)} ms, EndTxn ${(steps.endTxn / transactionsRun).toFixed(1)} ms`,
         `${records.toLocaleString('en-US')} records of ${VALUE_BYTES} bytes per run: ${PARTITIONS} producers × ${BATCHES_PER_PRODUCER} batches of ${RECORDS_PER_BATCH}; ${ROUNDS} rounds, the fastest shown`,
         `read: ${ru.records.toLocaleString('en-US')} records read_uncommitted, ${rc.records.toLocaleString('en-US')} read_committed (control batches not counted)`,
         `every round's seconds: idempotent ${idempotent.map((s) => s.toFixed(2)).join(', ')}; transactional ${transactional.map((s) => s.toFixed(2)).join(', ')}; read_uncommitted ${uncommitted.map((r) => r.seconds.toFixed(3)).join(', ')}; read_committed ${committed.map((r) => r.seconds.toFixed(3)).join(', ')}`,
