@@ -104,6 +104,10 @@ describe('transactions under faults', () => {
     let producer: Producer | undefined
     const outcomes: Array<'committed' | 'aborted' | 'unknown'> = []
     let faultsDone = 0
+    /** What happened when (faults and transactions' outcomes), for the failure messages. */
+    const timeline: Array<{ at: number; what: string }> = []
+    const started = Date.now()
+    const note = (what: string) => timeline.push({ at: Date.now() - started, what })
     let running = true
 
     // Faults, one at a time, each healed before the next: a crash and restart, a pause and
@@ -115,6 +119,7 @@ describe('transactions under faults', () => {
         const broker = 1 + random.int(3)
         const kind = random.pick(['crash', 'pause', 'cut'] as const)
         const hold = 700 + random.int(1_500)
+        note(`${kind} broker ${broker}${kind === 'cut' ? '' : ` for ${hold} ms`}`)
         if (kind === 'crash') {
           await c.crashBroker(broker)
           await new Promise((r) => setTimeout(r, hold))
@@ -125,10 +130,12 @@ describe('transactions under faults', () => {
           c.resumeBroker(broker)
         } else {
           const other = 1 + ((broker + random.int(2)) % 3)
+          note(`  (the link ${broker}-${other} for ${hold} ms)`)
           await c.setLinkFault(broker, other, { mode: 'cut' })
           await new Promise((r) => setTimeout(r, hold))
           await c.healAllLinks()
         }
+        note('  healed')
         faultsDone++
         // Back to three in-sync replicas before the next fault, so min.insync.replicas=2 holds.
         await eventually('every ISR full again', () => [0, 1, 2].every((p) => c.image.partition('txn-chaos', p)?.isr.length === 3), 60_000)
@@ -151,8 +158,10 @@ describe('transactions under faults', () => {
             if (commit) await transaction.commit()
             else await transaction.abort()
             outcomes.push(commit ? 'committed' : 'aborted')
-          } catch {
+            note(`t${t} ${commit ? 'committed' : 'aborted'}`)
+          } catch (err) {
             outcomes.push('unknown')
+            note(`t${t} failed: ${(err as Error).message}`)
             await transaction.abort().catch(() => undefined)
           }
         } catch {
@@ -179,7 +188,11 @@ describe('transactions under faults', () => {
     const duplicates: string[] = []
     /** Where each value is in the log (read_uncommitted), for the failure messages. */
     const where = new Map<string, string[]>()
-    const whereIs = (t: number) => Array.from({ length: 10 }, (_, i) => `t${t}-${i}: ${(where.get(`t${t}-${i}`) ?? ['nowhere']).join(', ')}`).join('; ')
+    const whereIs = (t: number) => {
+      const records = Array.from({ length: 10 }, (_, i) => `t${t}-${i}: ${(where.get(`t${t}-${i}`) ?? ['nowhere']).join(', ')}`).join('; ')
+      const end = timeline.findIndex((e) => e.what.startsWith(`t${t} `))
+      return `${records}\n  timeline before it: ${timeline.slice(Math.max(0, end - 6), end + 1).map((e) => `${e.at} ms ${e.what}`).join(' | ')}`
+    }
     const everything: string[] = []
     for (let p = 0; p < 3; p++) {
       const leader = c.image.partition('txn-chaos', p)!.leader
@@ -198,7 +211,7 @@ describe('transactions under faults', () => {
     }
     expect(faultsDone, 'faults injected').toBeGreaterThanOrEqual(8)
     expect(outcomes.filter((o) => o === 'committed').length, `outcomes with seed ${seed}: ${outcomes.join(',')}`).toBeGreaterThan(5)
-    expect(duplicates, `records read twice with read_committed (seed ${seed})`).toEqual([])
+    expect(duplicates.join("\n"), `records read twice with read_committed (seed ${seed})`).toBe("")
     for (const [t, outcome] of outcomes.entries()) {
       const seen = committed.filter((v) => v.startsWith(`t${t}-`)).length
       if (outcome === 'committed') expect.soft(seen, `committed transaction ${t} (seed ${seed}): ${whereIs(t)}`).toBe(10)
