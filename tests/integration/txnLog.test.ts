@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../main/cluster/cluster'
 import { ErrorCode } from '../../main/cluster/errors'
 import { IsolationLevel, OffsetSpec, type FetchPartitionResponse } from '../../main/cluster/broker/api'
-import { decodeRecordBatches } from '../../main/cluster/protocol/recordBatch'
+import { decodeRecordBatches, encodeRecordBatch } from '../../main/cluster/protocol/recordBatch'
 import { ControlRecordType, encodeEndTransactionMarkerBatch } from '../../main/cluster/protocol/controlRecord'
 import { decodeAbortedTxns } from '../../main/cluster/broker/log/transactionIndex'
 import type { WriteTxnMarkersRequest } from '../../main/cluster/protocol/messages'
@@ -16,6 +16,8 @@ import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
 import { RawClient } from '../helpers/rawClient'
 import { consumerFetch } from '../helpers/fetchRequest'
+import { kcat, kcatAvailable } from '../helpers/kcat'
+import { Kafka, logLevel } from 'kafkajs'
 
 const fixture = useCluster()
 const TOPIC = 'txn'
@@ -118,6 +120,8 @@ describe('transactions in the partition log, on real brokers', () => {
       expect(states.find((s) => s.producerId === BigInt(p2))).toMatchObject({ currentTxnStartOffset: -1n })
       const listed = await viaWire.request(2, 5, { replicaId: -1, isolationLevel: 1, timeoutMs: 0, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }] })
       expect(listed.topics[0].partitions[0].offset).toBe(8n)
+      const logDirs = await c.broker(leader).client.call('describeLogDirs', {})
+      expect(logDirs.partitions.find((p) => p.topic === TOPIC)).toMatchObject({ highWatermark: 10, lastStableOffset: 8 })
     } finally {
       viaWire.close()
     }
@@ -201,8 +205,10 @@ describe('transactions in the partition log, on real brokers', () => {
     const entries = indexes.flatMap((name) => decodeAbortedTxns(readFileSync(join(dir, partitionDir, name))))
     expect(entries).toEqual([{ producerId: p1, firstOffset: 0, lastOffset: 4, lastStableOffset: 2 }])
 
-    // The whole cluster restarts: the LSO and the aborted list come back from disk.
+    // Every broker crashes (SIGKILL-like: no flush, no snapshot at the log end), then the whole
+    // cluster starts again: the open transaction, the LSO and the aborted list come back from disk.
     await c.produce(TOPIC, 0, txnBatch(p1, 2, 'open', 1, 0)) // 7: left open
+    for (const id of c.brokerIds) await c.crashBroker(id)
     await fixture.stop()
     const again = await fixture.start({}, 3)
     const answer = await eventually('the restarted leader answers', async () => {
@@ -212,6 +218,99 @@ describe('transactions in the partition log, on real brokers', () => {
       return r && r.errorCode === 0 && r.highWatermark === 8 ? r : undefined
     }, 20_000)
     expect(answer).toMatchObject({ lastStableOffset: 7, abortedTransactions: [{ producerId: p1, firstOffset: 0 }] })
+    const leader = leaderOf(again)
+    const raw = await rawLeader(again, leader)
+    try {
+      const producers = await raw.request(61, 0, { topics: [{ name: TOPIC, partitionIndexes: [0] }] })
+      expect(producers.topics[0].partitions[0].activeProducers.find((s) => s.producerId === BigInt(p1))).toMatchObject({ currentTxnStartOffset: 7n })
+    } finally {
+      raw.close()
+    }
+    // Its abort releases the LSO on the restarted cluster (once the ISR meets min.insync.replicas again).
+    await eventually('the ISR back to 2 or more', () => again.image.partition(TOPIC, 0)!.isr.length >= 2 || undefined, 15_000)
+    expect(markerErrors(await again.broker(leader).client.call('writeTxnMarkers', markers(p1, false)))).toEqual([0])
+    const released = await fetchFrom(again, leader, IsolationLevel.READ_COMMITTED)
+    expect(released).toMatchObject({ lastStableOffset: 9, abortedTransactions: [{ producerId: p1, firstOffset: 0 }, { producerId: p1, firstOffset: 7 }] })
+  })
+})
+
+describe('the log cleaner on real brokers', () => {
+  it('every replica of a compacted partition drops the records of aborted transactions, which never hide a committed value', async () => {
+    const c = await fixture.start({ 'log.cleaner.backoff.ms': '100' }, 3)
+    await c.createTopic({ name: 'table', partitions: 1, replicationFactor: 3, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '2048', 'min.cleanable.dirty.ratio': '0.01', 'min.insync.replicas': '2' } })
+    const leader = c.image.partition('table', 0)!.leader
+    const keyed = (producerId: number, seq: number, txn: string, n: number) =>
+      encodeRecordBatch({ isTransactional: true, producerId: BigInt(producerId), producerEpoch: 0, baseSequence: seq, records: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `${txn}-${i}`.padEnd(80, '.'), timestamp: BigInt(Date.now()) })) })
+    const { producerId } = await c.initProducerId()
+    // t0..t29 write keys k0-k4; every third (t2, t5, ... t29) aborts, so t28 holds the committed values.
+    for (let t = 0; t < 30; t++) {
+      expect(await c.produce('table', 0, keyed(producerId, t * 5, `t${t}`, 5))).toMatchObject({ errorCode: 0 })
+      expect(markerErrors(await c.broker(leader).client.call('writeTxnMarkers', { markers: [{ producerId: BigInt(producerId), producerEpoch: 0, transactionResult: t % 3 !== 2, coordinatorEpoch: 0, topics: [{ name: 'table', partitionIndexes: [0] }] }] }))).toEqual([0])
+    }
+    // Other keys push every transaction out of the active segment, so it all becomes cleanable.
+    for (let f = 0; f < 40; f++) expect(await c.produce('table', 0, encodeRecordBatch({ records: [{ key: `f${f}`, value: 'x'.repeat(80), timestamp: BigInt(Date.now()) }] }))).toMatchObject({ errorCode: 0 })
+    const aborted = (v: string) => /^t(\d+)-/.test(v) && Number(/^t(\d+)-/.exec(v)![1]) % 3 === 2
+    for (const broker of [1, 2, 3]) {
+      const values = await eventually(`broker ${broker} cleaned the aborted transactions`, async () => {
+        const v = await replicaValues(c, broker)
+        return v.length > 0 && !v.some(aborted) && v.filter((x) => x.startsWith('t')).length === 5 ? v : undefined
+      }, 25_000)
+      expect(values.filter((v) => v.startsWith('t'))).toEqual([0, 1, 2, 3, 4].map((i) => `t28-${i}`))
+    }
+  }, 60_000)
+})
+
+/** A replica's data records (markers left out), read from it to its high watermark, values trimmed. */
+async function replicaValues(c: Cluster, broker: number): Promise<string[]> {
+  const out: string[] = []
+  for (let offset = 0; ; ) {
+    const response = await c.broker(broker).client.call('fetch', { replicaId: -1, fetchOnlyFromLeader: false, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, topics: [{ name: 'table', partitions: [{ index: 0, fetchOffset: offset, partitionMaxBytes: 1 << 20 }] }] })
+    const p = response.topics[0].partitions[0]
+    if (p.errorCode !== 0 || p.records.byteLength === 0) return out
+    for (const batch of decodeRecordBatches(p.records)) {
+      if (!batch.isControl) for (const r of batch.records) if (Number(r.offset) >= offset) out.push(r.value!.toString().replace(/\.+$/, ''))
+      offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1
+    }
+  }
+}
+
+describe('real clients read transactions written by markers', () => {
+  it.skipIf(!kcatAvailable)('librdkafka (kcat) and kafkajs consumers skip aborted records and markers under read_committed, and read all the data under read_uncommitted', async () => {
+    const { c, p1, p2 } = await setUp()
+    const leader = leaderOf(c)
+    await c.produce(TOPIC, 0, producerBatch({ count: 1, tag: 'plain' })) // 0
+    await c.produce(TOPIC, 0, txnBatch(p1, 0, 'aborted', 3)) // 1-3
+    await c.produce(TOPIC, 0, txnBatch(p2, 0, 'committed', 2)) // 4-5
+    await c.produce(TOPIC, 0, txnBatch(p1, 3, 'aborted-again', 1)) // 6
+    expect(markerErrors(await c.broker(leader).client.call('writeTxnMarkers', markers(p1, false)))).toEqual([0]) // 7
+    expect(markerErrors(await c.broker(leader).client.call('writeTxnMarkers', markers(p2, true)))).toEqual([0]) // 8
+    await c.produce(TOPIC, 0, producerBatch({ count: 1, tag: 'tail' })) // 9
+    const committed = ['plain-0', 'committed-0', 'committed-1', 'tail-0']
+    const everything = ['plain-0', 'aborted-0', 'aborted-1', 'aborted-2', 'committed-0', 'committed-1', 'aborted-again-0', 'tail-0']
+
+    const read = async (isolation: string) => {
+      const result = await kcat(['-b', c.bootstrapServers, '-C', '-t', TOPIC, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\n', '-X', `isolation.level=${isolation}`], undefined, 20_000)
+      expect(result.status, result.stderr).toBe(0)
+      return result.stdout.split('\n').filter((l) => l !== '')
+    }
+    expect(await read('read_committed')).toEqual(committed)
+    expect(await read('read_uncommitted')).toEqual(everything)
+
+    for (const readUncommitted of [false, true]) {
+      const consumer = new Kafka({ clientId: 'txn-log', brokers: c.bootstrapServers.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `g-${readUncommitted}`, readUncommitted })
+      const seen: string[] = []
+      try {
+        await consumer.connect()
+        await consumer.subscribe({ topic: TOPIC, fromBeginning: true })
+        await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) })
+        const expected = readUncommitted ? everything : committed
+        await eventually(`kafkajs (readUncommitted: ${readUncommitted}) read ${expected.length} records`, () => seen.length >= expected.length || undefined, 30_000)
+        await new Promise((r) => setTimeout(r, 500))
+        expect(seen).toEqual(expected)
+      } finally {
+        await consumer.disconnect()
+      }
+    }
   })
 })
 

@@ -192,6 +192,8 @@ export interface PartitionLogInfo {
   logStartOffset: number
   logEndOffset: number
   highWatermark: number
+  /** Kafka's last stable offset (read_committed readers stop below it); the HW when no transaction is open. */
+  lastStableOffset?: number
   size: number
   segments: Array<{ baseOffset: number; size: number; largestTimestamp: number }>
 }

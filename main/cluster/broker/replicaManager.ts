@@ -5,9 +5,10 @@
 import { ErrorCode, KafkaError, RecordValidationError } from '../errors'
 import type { MetadataChange, MetadataImage, PartitionRegistration } from '../metadata/image'
 import { ConfigResourceType } from '../metadata/records'
-import { BASE_OFFSET, BATCH_LENGTH, LAST_OFFSET_DELTA, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '../protocol/batchHeader'
-import type { WritableTxnMarker, WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../protocol/messages'
+import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../protocol/messages'
 import type { UnifiedLog } from './log/unifiedLog'
+import { fetchUpperBoundOffset } from './log/transactionIndex'
+import { TxnMarkerWriter, type TxnMarkerEvent } from './txnMarkers'
 import {
   CONSUMER_REPLICA_ID,
   IsolationLevel,
@@ -37,19 +38,14 @@ import { LogManager, partitionKey, type LogDirDescription } from './logManager'
 import { Partition, type PartitionContext } from './partition'
 
 const NONE: PartitionError = { errorCode: ErrorCode.NONE, errorMessage: null }
-/** How long a marker waits for acks=all (Kafka uses request.timeout.ms, 30 s). */
-const TXN_MARKER_TIMEOUT_MS = 30_000
 
-/** A marker this broker wrote as leader (seam 2). */
-export interface TxnMarkerEvent {
-  topic: string
-  partition: number
-  producerId: number
-  producerEpoch: number
-  committed: boolean
-  offset: number
+export type { TxnMarkerEvent } from './txnMarkers'
+
+/** Kafka's addAbortedTransactions: the aborted transactions overlapping the fetched batches. */
+function abortedTransactionsIn(log: UnifiedLog, fetchOffset: number, records: Uint8Array): Array<{ producerId: number; firstOffset: number }> {
+  if (records.byteLength === 0) return []
+  return log.collectAbortedTransactions(fetchOffset, fetchUpperBoundOffset(records, fetchOffset)).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
 }
-
 /** A producer as DescribeProducers shows it (Kafka's ProducerState). */
 export interface ActiveProducerState {
   producerId: number
@@ -59,20 +55,6 @@ export interface ActiveProducerState {
   coordinatorEpoch: number
   /** First offset of its ongoing transaction in this partition, -1 when none. */
   currentTxnStartOffset: number
-}
-
-/**
- * Kafka's addAbortedTransactions: the aborted transactions overlapping the fetched batches,
- * from the fetch offset up to the end of the last batch returned.
- */
-function abortedTransactionsIn(log: UnifiedLog, fetchOffset: number, records: Uint8Array): Array<{ producerId: number; firstOffset: number }> {
-  if (records.byteLength === 0) return []
-  let end = fetchOffset
-  const view = new DataView(records.buffer, records.byteOffset, records.byteLength)
-  for (let pos = 0; pos + RECORD_BATCH_OVERHEAD <= records.byteLength; pos += LOG_OVERHEAD + view.getInt32(pos + BATCH_LENGTH)) {
-    end = Number(view.getBigInt64(pos + BASE_OFFSET)) + view.getInt32(pos + LAST_OFFSET_DELTA) + 1
-  }
-  return log.collectAbortedTransactions(fetchOffset, end).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
 }
 
 /** A thrown error as Kafka's per-partition (errorCode, errorMessage). */
@@ -110,8 +92,12 @@ export class ReplicaManager {
   fetchers: FetcherControl | null = null
   /** Told when this broker becomes or stops being a partition's leader (the coordinators listen). */
   private readonly leadershipListeners = new Set<(partition: Partition, isLeader: boolean) => void>()
-  /** Told of every transaction marker this broker wrote as leader, once acks=all is met. */
-  private readonly txnMarkerListeners = new Set<(event: TxnMarkerEvent) => void>()
+  /** Writes transaction markers as leader, and tells the listeners of each. */
+  private readonly txnMarkers = new TxnMarkerWriter({
+    partitionOrError: (topic, partition) => this.partitionOrError(topic, partition),
+    wakeFetches: () => this.wakeFetches(),
+    errorCode: (err) => partitionError(err).errorCode,
+  })
 
   constructor(
     private readonly context: PartitionContext,
@@ -434,53 +420,16 @@ export class ReplicaManager {
   }
 
   /**
-   * Kafka's handleWriteTxnMarkersRequest, on the partition leaders: for each marker and
-   * partition, one COMMIT or ABORT control batch appended with acks=all (min.insync.replicas
-   * honoured), answered per partition with Kafka's error codes. Markers are written one after
-   * another per partition, in request order, and the listeners hear of each once it is
-   * replicated (as Kafka's group coordinator hears onTransactionCompleted).
+   * Kafka's handleWriteTxnMarkersRequest, on the partition leaders (txnMarkers.ts): one COMMIT
+   * or ABORT control batch per marker and partition, acks=all, Kafka's error codes per partition.
    */
-  async writeTxnMarkers(request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse> {
-    const markers = await Promise.all(
-      request.markers.map(async (marker) => ({
-        producerId: marker.producerId,
-        topics: await Promise.all(
-          marker.topics.map(async (t) => ({
-            name: t.name,
-            partitions: await Promise.all(t.partitionIndexes.map(async (index) => ({ partitionIndex: index, errorCode: await this.writeTxnMarker(marker, t.name, index) }))),
-          })),
-        ),
-      })),
-    )
-    return { markers }
-  }
-
-  private async writeTxnMarker(marker: WritableTxnMarker, topic: string, index: number): Promise<number> {
-    const producerId = Number(marker.producerId)
-    try {
-      const partition = this.partitionOrError(topic, index)
-      const info = partition.appendTxnMarkerToLeader({ producerId, producerEpoch: marker.producerEpoch, committed: marker.transactionResult, coordinatorEpoch: marker.coordinatorEpoch })
-      this.wakeFetches()
-      await partition.waitForHighWatermark(info.lastOffset + 1, TXN_MARKER_TIMEOUT_MS)
-      partition.checkEnoughReplicas()
-      const event: TxnMarkerEvent = { topic, partition: index, producerId, producerEpoch: marker.producerEpoch, committed: marker.transactionResult, offset: info.firstOffset }
-      for (const listener of this.txnMarkerListeners) {
-        try {
-          listener(event)
-        } catch {
-          // A listener's failure is its own; the marker is written.
-        }
-      }
-      return ErrorCode.NONE
-    } catch (err) {
-      return partitionError(err).errorCode
-    }
+  writeTxnMarkers(request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse> {
+    return this.txnMarkers.write(request)
   }
 
   /** Seam 2 of the transactions work: called after a marker is appended on the leader and replicated. */
   onTxnMarker(listener: (event: TxnMarkerEvent) => void): () => void {
-    this.txnMarkerListeners.add(listener)
-    return () => this.txnMarkerListeners.delete(listener)
+    return this.txnMarkers.onTxnMarker(listener)
   }
 
   describeLogDirs(): DescribeLogDirsResponse {
@@ -497,6 +446,7 @@ export class ReplicaManager {
         logStartOffset: log.logStartOffset,
         logEndOffset: log.logEndOffset,
         highWatermark: log.highWatermark,
+        lastStableOffset: log.lastStableOffset,
         size: log.size,
         segments: log.segmentInfo(),
       }

@@ -1,8 +1,10 @@
 // Transactions in the partition log (issue 16): transactional appends, COMMIT and ABORT markers,
 // the last stable offset, the aborted-transaction index (.txnindex) and what survives a
 // restart, a crash, a truncation and replication, on real log files.
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { logFixture, readAll } from '../../helpers/log'
 import { producerBatch } from '../../helpers/batches'
@@ -10,6 +12,50 @@ import { isKafkaError, type ErrorName } from '../../../main/cluster/errors'
 import type { UnifiedLog } from '../../../main/cluster/broker/log/unifiedLog'
 import { decodeAbortedTxns } from '../../../main/cluster/broker/log/transactionIndex'
 import { ControlRecordType, encodeEndTransactionMarkerBatch } from '../../../main/cluster/protocol/controlRecord'
+import { decodeRecordBatches } from '../../../main/cluster/protocol/recordBatch'
+
+const txnAppender = fileURLToPath(new URL('./txnAppender.ts', import.meta.url))
+
+/** Runs the transactional appender until it reported `count` markers, then SIGKILLs it. */
+function appendMarkersUntilKilled(dir: string, count: number): Promise<Array<{ producerId: number; committed: boolean; offset: number }>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', txnAppender, dir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const acked: Array<{ producerId: number; committed: boolean; offset: number }> = []
+    let pending = ''
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString()
+      const lines = pending.split('\n')
+      pending = lines.pop()!
+      for (const line of lines) {
+        const [producerId, committed, offset] = line.split(' ').map(Number)
+        acked.push({ producerId, committed: committed === 1, offset })
+      }
+      if (acked.length >= count && child.exitCode === null) child.kill('SIGKILL')
+    })
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`appender exited with ${code}: ${stderr}`))))
+  })
+}
+
+/** Producer state and aborted transactions computed from the log's batches alone, from offset 0. */
+function replayFromScratch(log: UnifiedLog) {
+  const open = new Map<number, number>()
+  const aborted: Array<{ producerId: number; firstOffset: number; lastOffset: number }> = []
+  for (let offset = 0; offset < log.logEndOffset; ) {
+    const { records } = log.read(offset, 1 << 20)
+    for (const batch of decodeRecordBatches(records)) {
+      const pid = Number(batch.producerId)
+      if (batch.isControl) {
+        const first = open.get(pid)
+        if (first !== undefined && batch.records[0].key!.readInt16BE(2) === ControlRecordType.Abort) aborted.push({ producerId: pid, firstOffset: first, lastOffset: Number(batch.baseOffset) })
+        open.delete(pid)
+      } else if (batch.isTransactional && !open.has(pid)) open.set(pid, Number(batch.baseOffset))
+      offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1
+    }
+  }
+  return { ongoing: [...open].map(([producerId, firstOffset]) => ({ producerId, firstOffset })).sort((a, b) => a.firstOffset - b.firstOffset), aborted }
+}
 
 let fixture: ReturnType<typeof logFixture>
 afterEach(() => fixture?.cleanup())
@@ -173,6 +219,22 @@ describe('transactions in the log', () => {
     // The high watermark checkpoint is the broker's (none here): once it is back, so is the LSO.
     reopened.updateHighWatermark(reopened.logEndOffset)
     expect(reopened.lastStableOffset).toBe(log.lastStableOffset)
+  })
+
+  it('after SIGKILL mid-stream: every acknowledged marker is there, the .txnindex and open transactions match the log, the LSO with them', async () => {
+    fixture = logFixture()
+    const acked = await appendMarkersUntilKilled(fixture.dir, 300)
+    const log = fixture.open()
+    expect(log.segmentCount).toBeGreaterThan(5)
+    const expected = replayFromScratch(log)
+    const aborted = log.collectAbortedTransactions(0, log.logEndOffset)
+    expect(aborted.map(({ producerId, firstOffset, lastOffset }) => ({ producerId, firstOffset, lastOffset }))).toEqual(expected.aborted)
+    for (const m of acked) expect(aborted.some((t) => t.lastOffset === m.offset)).toBe(!m.committed)
+    expect(log.producerStateManager.ongoingTransactions).toEqual(expected.ongoing)
+    log.updateHighWatermark(log.logEndOffset)
+    expect(log.lastStableOffset).toBe(expected.ongoing[0]?.firstOffset ?? log.logEndOffset)
+    // Each index entry's LSO is the earliest other open transaction when it completed: within the log.
+    for (const t of aborted) expect(t.lastStableOffset).toBeLessThanOrEqual(t.lastOffset + 1)
   })
 
   it('truncation rolls back markers past the truncation point: the transaction is open again and its entry gone', () => {

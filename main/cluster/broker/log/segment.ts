@@ -162,11 +162,12 @@ export class LogSegment {
   /**
    * Opens an existing segment. With `trusted` (below the recovery point) its saved indexes are
    * loaded when sane; otherwise, or when they are not, call recover() to rebuild them.
+   * `hasTxnIndex` false (the caller listed the directory) spares looking for a .txnindex.
    */
-  static open(dir: string, baseOffset: number, indexIntervalBytes: number, trusted: boolean): { segment: LogSegment; needsRecovery: boolean } {
+  static open(dir: string, baseOffset: number, indexIntervalBytes: number, trusted: boolean, hasTxnIndex = true): { segment: LogSegment; needsRecovery: boolean } {
     const path = join(dir, segmentFileName(baseOffset, '.log'))
     const stat = statSync(path)
-    const segment = new LogSegment(dir, baseOffset, new FileHandle(path), stat.size, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, stat.mtimeMs)
+    const segment = new LogSegment(dir, baseOffset, new FileHandle(path), stat.size, new OffsetIndex(baseOffset), new TimeIndex(baseOffset), indexIntervalBytes, stat.mtimeMs, '', hasTxnIndex)
     if (!trusted) return { segment, needsRecovery: true }
     // The offset index first: finding the last batch then scans from its last entry only.
     const offsetIndex = OffsetIndex.load(segment.indexPath, baseOffset, stat.size)

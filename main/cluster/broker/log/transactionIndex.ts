@@ -7,6 +7,7 @@
 // written through to the file at once: aborts are rare), truncated with the log, and rebuilt
 // from the log on recovery. The file exists only once the segment has an entry.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs'
+import { BASE_OFFSET, BATCH_LENGTH, LAST_OFFSET_DELTA, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '../../protocol/batchHeader'
 
 export const ABORTED_TXN_ENTRY_SIZE = 34
 const ABORTED_TXN_VERSION = 0
@@ -47,6 +48,19 @@ export function decodeAbortedTxns(bytes: Buffer): AbortedTxn[] {
     })
   }
   return entries
+}
+
+/**
+ * Kafka's fetchUpperBoundOffset: the offset after the last whole batch of fetched `records`
+ * (`fetchOffset` when there is none), the upper bound of the aborted transactions a fetch lists.
+ */
+export function fetchUpperBoundOffset(records: Uint8Array, fetchOffset: number): number {
+  let end = fetchOffset
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength)
+  for (let pos = 0; pos + RECORD_BATCH_OVERHEAD <= records.byteLength; pos += LOG_OVERHEAD + view.getInt32(pos + BATCH_LENGTH)) {
+    end = Number(view.getBigInt64(pos + BASE_OFFSET)) + view.getInt32(pos + LAST_OFFSET_DELTA) + 1
+  }
+  return end
 }
 
 export class TransactionIndex {

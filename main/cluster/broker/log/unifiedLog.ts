@@ -95,9 +95,11 @@ export class UnifiedLog {
   private load(): void {
     const checkpoint = this.checkpoints.get(this.topic, this.partition)
     const baseOffsets: number[] = []
+    const txnIndexes = new Set<number>()
     completeInterruptedSwaps(this.dir)
     for (const name of readdirSync(this.dir)) {
       if (/^\d{20}\.log$/.test(name)) baseOffsets.push(Number(name.slice(0, 20)))
+      else if (/^\d{20}\.txnindex$/.test(name)) txnIndexes.add(Number(name.slice(0, 20)))
     }
     baseOffsets.sort((a, b) => a - b)
     const recoveryPoint = checkpoint?.recoveryPoint ?? 0
@@ -105,7 +107,7 @@ export class UnifiedLog {
     for (let i = 0; i < baseOffsets.length; i++) {
       const next = baseOffsets[i + 1]
       const trusted = next !== undefined ? next <= recoveryPoint : recoveryPoint > baseOffsets[i]
-      const { segment, needsRecovery } = LogSegment.open(this.dir, baseOffsets[i], this.config.indexIntervalBytes, trusted)
+      const { segment, needsRecovery } = LogSegment.open(this.dir, baseOffsets[i], this.config.indexIntervalBytes, trusted, txnIndexes.has(baseOffsets[i]))
       this.segments.push(segment)
       if (!needsRecovery && (next !== undefined || segment.nextOffset === recoveryPoint)) continue
       const result = segment.recover()
