@@ -56,6 +56,23 @@ async function batchesOf(cluster: Cluster, topic: string, partition = 0) {
   }
 }
 
+/** A read_committed Fetch of one partition at its leader. */
+async function readCommitted(cluster: Cluster, topic: string, partition: number) {
+  const client = await RawClient.connect(cluster.bootstrapServers)
+  try {
+    const metadata = await client.request(3, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
+    const leader = metadata.brokers.find((b) => b.nodeId === metadata.topics[0].partitions.find((p) => p.partitionIndex === partition)!.leaderId)!
+    const leaderClient = await RawClient.connect(`${leader.host}:${leader.port}`)
+    try {
+      return (await leaderClient.request(1, 12, consumerFetch({ topic, partition, isolationLevel: 1 }))).responses[0].partitions[0]
+    } finally {
+      leaderClient.close()
+    }
+  } finally {
+    client.close()
+  }
+}
+
 /** Control records: key int16 version, int16 type (0 ABORT, 1 COMMIT). */
 function markerType(batch: ReturnType<typeof decodeRecordBatches> extends Generator<infer B> ? B : never): 'COMMIT' | 'ABORT' {
   return batch.records[0].key!.readInt16BE(2) === 1 ? 'COMMIT' : 'ABORT'
@@ -104,8 +121,37 @@ describe('transactions with kafkajs', () => {
     })
     expect(partition0.map((b) => (b.isControl ? markerType(b) : b.records[0].value!.toString()))).toEqual(['committed-1', 'COMMIT', 'aborted-1', 'ABORT'])
     expect(partition0.every((b) => b.isTransactional && b.producerId === partition0[0].producerId)).toBe(true)
+    // read_committed: the LSO is past both markers, and the aborted transaction is listed for the reader to drop.
+    const committedRead = await readCommitted(c, 'txn-out', 0)
+    expect(Number(committedRead.lastStableOffset)).toBe(4)
+    expect(committedRead.abortedTransactions!.map((a) => Number(a.firstOffset))).toEqual([2])
     const partition1 = await batchesOf(c, 'txn-out', 1)
     expect(partition1.map((b) => (b.isControl ? markerType(b) : b.records[0].value!.toString()))).toEqual(['committed-2', 'COMMIT'])
+    await producer.disconnect()
+  }, 60_000)
+
+  it('shows read_committed consumers only committed records, read_uncommitted ones all', async () => {
+    const c = await fixture.start({ ...CONFIGS, 'group.initial.rebalance.delay.ms': '0' }, 1)
+    await createTopic(c, 'isolation')
+    const producer = await transactionalProducer(c, 'tx-isolation')
+    for (const [value, commit] of [['a', true], ['b', false], ['c', true]] as const) {
+      const txn = await producer.transaction()
+      await txn.send({ topic: 'isolation', messages: [{ value }] })
+      await (commit ? txn.commit() : txn.abort())
+    }
+    const read = async (readUncommitted: boolean) => {
+      const consumer = kafka(c).consumer({ groupId: `reader-${readUncommitted}`, readUncommitted, maxWaitTimeInMs: 100 })
+      await consumer.connect()
+      await consumer.subscribe({ topic: 'isolation', fromBeginning: true })
+      const values: string[] = []
+      await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) })
+      await eventually('records read', () => values.length >= (readUncommitted ? 3 : 2), 20_000)
+      await new Promise((r) => setTimeout(r, 300))
+      await consumer.disconnect()
+      return values
+    }
+    expect(await read(false)).toEqual(['a', 'c'])
+    expect(await read(true)).toEqual(['a', 'b', 'c'])
     await producer.disconnect()
   }, 60_000)
 
@@ -160,6 +206,31 @@ describe('transactions with kafkajs', () => {
     await zombie.disconnect().catch(() => undefined)
   }, 60_000)
 
+  it('aborts the ongoing transaction of a producer whose transactional id is initialized again', async () => {
+    const c = await fixture.start(CONFIGS, 1)
+    await createTopic(c, 'reinit')
+    const zombie = await transactionalProducer(c, 'tx-reinit')
+    const open = await zombie.transaction()
+    await open.send({ topic: 'reinit', messages: [{ value: 'never committed' }] })
+    // The coordinator fences the epoch, aborts, and answers CONCURRENT_TRANSACTIONS until done; kafkajs retries.
+    const successor = await transactionalProducer(c, 'tx-reinit')
+    const txn = await successor.transaction()
+    const d = await describeTxn(c, 'tx-reinit')
+    // Epoch 1 fenced the ongoing transaction, epoch 2 is the successor's.
+    expect(d.producerEpoch).toBe(2)
+    expect(d.transactionState).toBe('Empty')
+    await expect(open.commit()).rejects.toMatchObject({ type: 'INVALID_PRODUCER_EPOCH' })
+    await txn.send({ topic: 'reinit', messages: [{ value: 'committed' }] })
+    await txn.commit()
+    const batches = await eventually('both markers', async () => {
+      const b = await batchesOf(c, 'reinit')
+      return b.filter((x) => x.isControl).length === 2 ? b : undefined
+    })
+    expect(batches.map((b) => (b.isControl ? markerType(b) : b.records[0].value!.toString()))).toEqual(['never committed', 'ABORT', 'committed', 'COMMIT'])
+    await successor.disconnect()
+    await zombie.disconnect().catch(() => undefined)
+  }, 60_000)
+
   it('refuses a transaction timeout above transaction.max.timeout.ms', async () => {
     const c = await fixture.start({ ...CONFIGS, 'transaction.max.timeout.ms': '5000' }, 1)
     const producer = kafka(c).producer({ transactionalId: 'tx-too-long', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 6000 })
@@ -185,6 +256,32 @@ describe('transactions with kafkajs', () => {
     const batches = await batchesOf(c, 'forgotten')
     expect(batches.filter((b) => b.isControl).map(markerType)).toEqual(['ABORT'])
     await producer.disconnect().catch(() => undefined)
+  }, 60_000)
+
+  it('expires a transactional id idle past transactional.id.expiration.ms', async () => {
+    const c = await fixture.start({ ...CONFIGS, 'transactional.id.expiration.ms': '800', 'transaction.remove.expired.transaction.cleanup.interval.ms': '200' }, 1)
+    await createTopic(c, 'expiring')
+    const producer = await transactionalProducer(c, 'tx-expiring')
+    const txn = await producer.transaction()
+    await txn.send({ topic: 'expiring', messages: [{ value: 'once' }] })
+    await txn.commit()
+    const before = await eventually('the commit completed', async () => {
+      const d = await describeTxn(c, 'tx-expiring')
+      return d.transactionState === 'CompleteCommit' ? d : undefined
+    })
+    const gone = await eventually('the id expired', async () => {
+      const d = await describeTxn(c, 'tx-expiring')
+      return d.errorCode === ErrorCode.TRANSACTIONAL_ID_NOT_FOUND ? d : undefined
+    })
+    expect(gone.transactionState).toBe('')
+    await producer.disconnect()
+    // The same id starts over with a new producer id.
+    const again = await transactionalProducer(c, 'tx-expiring')
+    await again.transaction()
+    const d = await describeTxn(c, 'tx-expiring')
+    expect(d.producerId).not.toBe(before.producerId)
+    expect(d.producerEpoch).toBe(0)
+    await again.disconnect()
   }, 60_000)
 
   it('answers ListTransactions with state, producer id and duration filters', async () => {
@@ -275,6 +372,13 @@ describe('the coordinator on the wire', () => {
       expect((await produce(9)).responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE)
       const end = await client.request(26, 1, { transactionalId: 'tx-raw', producerId: init.producerId, producerEpoch: init.producerEpoch, committed: false })
       expect(end.errorCode).toBe(ErrorCode.NONE)
+      // transaction.partition.verification.enable=false (cluster-wide, dynamic) turns the check off, as in Kafka.
+      await c.alterConfigs({ broker: '' }, { 'transaction.partition.verification.enable': 'false' })
+      const unverified = await eventually('an unverified transactional append', async () => {
+        const r = await client.request(0, 9, { transactionalId: 'tx-raw', acks: -1, timeoutMs: 5000, topicData: [{ name: 'unadded', partitionData: [{ index: 1, records }] }] })
+        return r.responses[0].partitionResponses[0].errorCode === ErrorCode.NONE ? r : undefined
+      })
+      expect(unverified.responses[0].partitionResponses[0].baseOffset).toBe(0n)
     } finally {
       client.close()
     }

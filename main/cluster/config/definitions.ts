@@ -444,6 +444,10 @@ const DEFINITIONS: readonly BrokerDefinition[] = [
     unit: 'ms',
     doc: 'The interval at which to remove transactions that have expired due to <code>transactional.id.expiration.ms</code> passing.',
   }),
+  define('transaction.partition.verification.enable', 'BOOLEAN', true, {
+    mode: 'cluster-wide',
+    doc: 'Enable verification that checks that the partition has been added to the transaction before writing transactional records to the partition',
+  }),
   define('transaction.state.log.num.partitions', 'INT', 50, {
     validator: atLeast(1),
     doc: 'The number of partitions for the transaction topic (should not change after deployment).',

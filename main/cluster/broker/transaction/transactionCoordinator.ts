@@ -7,13 +7,14 @@
 // producer is fenced, and removes transactional ids idle past transactional.id.expiration.ms.
 import { ErrorCode, KafkaError, type ErrorName } from '../../errors'
 import type { MetadataImage } from '../../metadata/image'
+import type * as M from '../../protocol/messages'
 import type { ReplicaManager } from '../replicaManager'
 import { TRANSACTION_STATE_TOPIC } from './transactionLog'
 import { TransactionMarkerChannelManager, type WriteTxnMarkers } from './transactionMarkerChannelManager'
 import {
+  byTopic,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
-  stateFromName,
   stateName,
   TransactionMetadata,
   TransactionState,
@@ -232,8 +233,9 @@ export class TransactionCoordinator {
       ;({ coordinatorEpoch, metadata: m } = entry)
       const isValidEpoch = (!isFromClient || producerEpoch === m.producerEpoch) && producerEpoch >= m.producerEpoch
       if (m.producerId !== producerId) return error(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
-      if (!isValidEpoch) return error(ErrorCode.PRODUCER_FENCED)
+      // Kafka 4.0 (KAFKA-18464) checks a pending transition before the epoch.
       if (m.pendingTransitionInProgress && m.pendingState !== TransactionState.PrepareEpochFence) return error(ErrorCode.CONCURRENT_TRANSACTIONS)
+      if (!isValidEpoch) return error(ErrorCode.PRODUCER_FENCED)
       switch (m.state) {
         case TransactionState.Ongoing: {
           const next = committed ? TransactionState.PrepareCommit : TransactionState.PrepareAbort
@@ -348,7 +350,13 @@ export class TransactionCoordinator {
       }
       const m = entry?.metadata
       if (!m || m.producerId !== t.producerId || m.pendingTransitionInProgress) continue
-      const fence = m.prepareFenceProducerEpoch()
+      let fence: TxnTransitMetadata
+      try {
+        fence = m.prepareFenceProducerEpoch()
+      } catch (err) {
+        this.options.log(`cannot abort the timed out transaction of ${t.transactionalId}: ${(err as Error).message}`)
+        continue
+      }
       this.options.log(`aborting transactional id ${t.transactionalId} (producer id ${m.producerId}): open longer than its timeout of ${m.txnTimeoutMs} ms`)
       void this.abortWithFence(m, fence).then((r) => {
         if (r.errorCode !== ErrorCode.NONE) this.options.log(`rolling back the timed out transaction of ${t.transactionalId} failed with error ${r.errorCode}`)
@@ -372,28 +380,14 @@ export class TransactionCoordinator {
 
   // ---------------------------------------------------------------- Describe and List
 
-  describeTransaction(transactionalId: string): {
-    errorCode: number
-    transactionalId: string
-    transactionState: string
-    transactionTimeoutMs: number
-    transactionStartTimeMs: bigint
-    producerId: bigint
-    producerEpoch: number
-    topics: Array<{ topic: string; partitions: number[] }>
-  } {
+  /** Kafka's handleDescribeTransactions: one transactional id's state, here. */
+  describeTransaction(transactionalId: string): M.DescribeTransactionsResponseTransactionState {
     const none = { transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] }
     if (transactionalId === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST }
     try {
       const entry = this.stateManager.getTransactionState(transactionalId)
       if (!entry || entry.metadata.state === TransactionState.Dead) return { ...none, errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND }
       const m = entry.metadata
-      const topics = new Map<string, number[]>()
-      for (const key of m.topicPartitions) {
-        const at = key.lastIndexOf(':')
-        const topic = key.slice(0, at)
-        topics.set(topic, [...(topics.get(topic) ?? []), Number(key.slice(at + 1))])
-      }
       return {
         errorCode: ErrorCode.NONE,
         transactionalId,
@@ -402,37 +396,16 @@ export class TransactionCoordinator {
         transactionStartTimeMs: BigInt(m.txnStartTimestamp),
         producerId: BigInt(m.producerId),
         producerEpoch: m.producerEpoch,
-        topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+        topics: byTopic(m.topicPartitions),
       }
     } catch (err) {
       return { ...none, errorCode: codeOf(err) }
     }
   }
 
-  /** Kafka's listTransactionStates over every partition this broker coordinates. */
+  /** Kafka's handleListTransactions: the transactions of every partition this broker coordinates. */
   listTransactions(stateFilters: string[], producerIdFilters: number[], durationFilterMs: number) {
-    if (this.stateManager.loading) return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, unknownStateFilters: [] as string[], transactionStates: [] }
-    const unknownStateFilters: string[] = []
-    const states = new Set<TransactionState>()
-    for (const name of stateFilters) {
-      const state = stateFromName(name)
-      if (state === undefined) unknownStateFilters.push(name)
-      else states.add(state)
-    }
-    const now = this.now()
-    const pids = new Set(producerIdFilters)
-    const transactionStates = this.stateManager
-      .readyCaches()
-      .flatMap((c) => [...c.transactions.values()])
-      .filter(
-        (m) =>
-          m.state !== TransactionState.Dead &&
-          (pids.size === 0 || pids.has(m.producerId)) &&
-          (stateFilters.length === 0 || states.has(m.state)) &&
-          !(durationFilterMs >= 0 && now - m.txnStartTimestamp <= durationFilterMs),
-      )
-      .map((m) => ({ transactionalId: m.transactionalId, producerId: BigInt(m.producerId), transactionState: stateName(m.state) }))
-    return { errorCode: ErrorCode.NONE, unknownStateFilters, transactionStates }
+    return this.stateManager.listTransactionStates(stateFilters, producerIdFilters, durationFilterMs, this.now())
   }
 }
 

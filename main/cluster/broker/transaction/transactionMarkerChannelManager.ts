@@ -52,6 +52,7 @@ const RETRIABLE = new Set<number>([
 
 export class TransactionMarkerChannelManager {
   private stopped = false
+  private readonly failures = new WeakMap<PendingMarkers, number>()
 
   constructor(private readonly options: TransactionMarkerChannelOptions) {}
 
@@ -99,7 +100,10 @@ export class TransactionMarkerChannelManager {
     try {
       response = await this.options.writeTxnMarkers(leader, request)
     } catch (err) {
-      this.options.log(`WriteTxnMarkers to broker ${leader} for ${pending.transactionalId} failed, will retry: ${(err as Error).message}`)
+      // Once, then every 50th attempt: a leader that is gone fails every 100 ms until the metadata moves on.
+      const failures = (this.failures.get(pending) ?? 0) + 1
+      this.failures.set(pending, failures)
+      if (failures % 50 === 1) this.options.log(`WriteTxnMarkers to broker ${leader} for ${pending.transactionalId} failed (${failures}x), will retry: ${(err as Error).message}`)
       return 'ok'
     }
     for (const marker of response.markers) {

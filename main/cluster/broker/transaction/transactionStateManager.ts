@@ -10,7 +10,7 @@ import { partitionFor } from '../group/partitionFor'
 import type { Partition } from '../partition'
 import type { ReplicaManager } from '../replicaManager'
 import { decodeTransactionLogRecord, TRANSACTION_STATE_TOPIC, transactionLogRecord } from './transactionLog'
-import { isExpirationAllowed, TransactionMetadata, TransactionState, type TxnTransitMetadata } from './transactionMetadata'
+import { isExpirationAllowed, stateFromName, stateName, TransactionMetadata, TransactionState, type TxnTransitMetadata } from './transactionMetadata'
 
 export interface TxnPartitionCache {
   partition: Partition
@@ -188,6 +188,31 @@ export class TransactionStateManager {
         .filter((m) => !m.pendingTransitionInProgress && isExpirationAllowed(m.state) && m.txnLastUpdateTimestamp <= now - expirationMs)
         .map((metadata) => ({ coordinatorEpoch: c.coordinatorEpoch, metadata })),
     )
+  }
+
+  /** Kafka's listTransactionStates: filtered by state name (unknown names listed back), producer id and duration. */
+  listTransactionStates(stateFilters: string[], producerIdFilters: number[], durationFilterMs: number, now: number) {
+    if (this.loading) return { errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, unknownStateFilters: [] as string[], transactionStates: [] }
+    const unknownStateFilters: string[] = []
+    const states = new Set<TransactionState>()
+    for (const name of stateFilters) {
+      const state = stateFromName(name)
+      if (state === undefined) unknownStateFilters.push(name)
+      else states.add(state)
+    }
+    const pids = new Set(producerIdFilters)
+    const transactionStates = this.readyCaches()
+      .flatMap((c) => [...c.transactions.values()])
+      .filter(
+        (m) =>
+          // Dead is an id being expired.
+          m.state !== TransactionState.Dead &&
+          (pids.size === 0 || pids.has(m.producerId)) &&
+          (stateFilters.length === 0 || states.has(m.state)) &&
+          !(durationFilterMs >= 0 && now - m.txnStartTimestamp <= durationFilterMs),
+      )
+      .map((m) => ({ transactionalId: m.transactionalId, producerId: BigInt(m.producerId), transactionState: stateName(m.state) }))
+    return { errorCode: ErrorCode.NONE, unknownStateFilters, transactionStates }
   }
 
   shutdown(): void {
