@@ -79,6 +79,10 @@ async function producerId(client: RawClient): Promise<{ producerId: bigint; prod
 
 const UNSTABLE = `-1/${E.UNSTABLE_OFFSET_COMMIT}`
 
+function errors(response: { topics: { partitions: { errorCode: number }[] }[] }): number[] {
+  return response.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))
+}
+
 describe('transactional offset commits on real brokers', () => {
   afterEach(() => {
     for (const c of clients.splice(0)) c.close()
@@ -127,6 +131,10 @@ describe('transactional offset commits on real brokers', () => {
     const bootstrap = await connect(cluster.bootstrapServers)
     const first = await coordinatorOf(bootstrap, 'failover-group')
     const { producerId: pid, producerEpoch: epoch } = await producerId(first.client)
+    // Another broker is not the group's coordinator.
+    const other = await connect(cluster.bootstrapServers.split(',').find((_, i) => i + 1 !== first.nodeId)!)
+    const elsewhere = await other.request(ApiKey.TxnOffsetCommit, 3, txnCommit('failover-group', pid, epoch, { 0: 1, 1: 1 }))
+    expect(errors(elsewhere)).toEqual([E.NOT_COORDINATOR, E.NOT_COORDINATOR])
 
     // One committed transaction, then one left open.
     await first.client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('failover-group', pid, epoch, { 0: 5, 1: 6 }))

@@ -5,7 +5,7 @@
 import { ErrorCode, KafkaError, kafkaErrorFor } from '../errors'
 import { decodeRecordBatches, encodeRecordBatch } from '../protocol/recordBatch'
 import { incrementSequence } from './log/producerStateEntry'
-import { GroupCoordinatorShard, partitionFor, type GroupCoordinatorConfig, type LoadEntry, type TransactionalProducer } from './group'
+import { GroupCoordinatorShard, partitionFor, type GroupCoordinatorConfig, type LoadEntry, type TransactionalProducer, type VerifyTransaction } from './group'
 import type { Partition } from './partition'
 import type { ReplicaManager } from './replicaManager'
 import type { MetadataImage } from '../metadata/image'
@@ -36,6 +36,13 @@ export interface CoordinatorRuntimeOptions {
   log(message: string): void
   /** The broker's event stream: completed rebalances go on the console's timeline. */
   emit?: (event: BrokerEvent) => void
+  /**
+   * KIP-890 part 1 for TxnOffsetCommit (Kafka's maybeStartTransactionVerification): asks the
+   * transaction coordinator whether the partition is in the producer's ongoing transaction and
+   * resolves with its error code (NONE when it is). Absent: transactional offset commits are not
+   * verified, as with Kafka's transaction.partition.verification.enable=false.
+   */
+  verifyTransaction?: (request: { transactionalId: string; producerId: number; producerEpoch: number; topic: string; partition: number }) => Promise<number>
 }
 
 export class CoordinatorRuntime {
@@ -70,6 +77,7 @@ export class CoordinatorRuntime {
       config: this.options.config,
       append: (records, producer) => this.append(partition, records, producer),
       onRebalanced: (rebalance) => this.options.emit?.({ type: 'group-rebalanced', ...rebalance, timestamp: this.now() }),
+      verifyTransaction: this.verifierFor(index),
     })
     try {
       shard.load(this.readRecords(partition))
@@ -78,6 +86,11 @@ export class CoordinatorRuntime {
     }
     // Leadership may have moved on while loading.
     if (this.shards.get(index) === loading) this.shards.set(index, { kind: 'ready', partition, shard })
+  }
+
+  private verifierFor(partition: number): VerifyTransaction | undefined {
+    const verify = this.options.verifyTransaction
+    return verify && ((transactionalId, producer) => verify({ transactionalId, ...producer, topic: OFFSETS_TOPIC, partition }))
   }
 
   /**

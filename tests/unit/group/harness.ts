@@ -9,6 +9,7 @@ import {
   GroupCoordinatorShard,
   type LoadEntry,
   type LoadRecord,
+  type TransactionalProducer,
 } from '../../../main/cluster/broker/group'
 import { Writer } from '../../../main/cluster/protocol/messages'
 import type { JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../../main/cluster/protocol/messages'
@@ -20,6 +21,8 @@ export class Harness {
   time = START
   readonly log: LoadEntry[] = []
   failWith: Error | null = null
+  /** The transaction coordinator's answer to TxnOffsetCommit's verification (KIP-890); null: NONE. */
+  verify: ((transactionalId: string, producer: TransactionalProducer) => Promise<number>) | null = null
   readonly config: GroupCoordinatorConfig
   shard: GroupCoordinatorShard
   private uuids = 0
@@ -41,6 +44,7 @@ export class Harness {
         for (const r of records) this.log.push({ ...r, offset: this.log.length, timestamp: this.time, producerId: producer?.producerId ?? -1 })
         return first
       },
+      verifyTransaction: (transactionalId, producer) => (this.verify ? this.verify(transactionalId, producer) : Promise.resolve(0)),
     })
   }
 

@@ -170,6 +170,35 @@ describe('TxnOffsetCommit', () => {
   })
 })
 
+describe('TxnOffsetCommit verification (KIP-890 part 1)', () => {
+  it("asks the transaction coordinator first; its refusal answers every partition in the client version's words", async () => {
+    const h = new Harness()
+    const asked: unknown[] = []
+    let answer: number = E.NONE
+    h.verify = async (transactionalId, producer) => (asked.push({ transactionalId, ...producer }), answer)
+    expect(errors(await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 1 }), 4))).toEqual([E.NONE])
+    expect(asked).toEqual([{ transactionalId: 'tx-1', producerId: PID, producerEpoch: 0 }])
+    h.marker(PID, true)
+    const written = h.log.length
+
+    const TRANSACTION_ABORTABLE = 120
+    answer = TRANSACTION_ABORTABLE
+    expect(errors(await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 2, 'orders-1': 3 }), 4))).toEqual([TRANSACTION_ABORTABLE, TRANSACTION_ABORTABLE])
+    expect(errors(await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 2 }), 3))).toEqual([E.INVALID_TXN_STATE])
+    // Before the member is checked, as Kafka's scheduleTransactionalWriteOperation.
+    expect(errors(await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 2 }, { generationId: 5, memberId: 'ghost' }), 4))).toEqual([TRANSACTION_ABORTABLE])
+    answer = E.PRODUCER_FENCED
+    expect(errors(await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 2 }), 4))).toEqual([E.INVALID_PRODUCER_EPOCH])
+    answer = E.NETWORK_EXCEPTION
+    expect(errors(await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 2 }), 4))).toEqual([E.COORDINATOR_LOAD_IN_PROGRESS])
+    answer = E.CONCURRENT_TRANSACTIONS
+    expect(errors(await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 2 }), 4))).toEqual([E.CONCURRENT_TRANSACTIONS])
+    // Nothing was written, nothing is pending.
+    expect(h.log.length).toBe(written)
+    expect(fetch(h, 'tool', true, ['orders-0', 'orders-1'])).toEqual(['orders-0=1', 'orders-1=-1'])
+  })
+})
+
 describe('OffsetFetch v8 with RequireStable', () => {
   it('answers UNSTABLE_OFFSET_COMMIT per partition, the group itself without error', async () => {
     const h = new Harness()

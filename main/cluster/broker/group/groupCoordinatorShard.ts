@@ -41,9 +41,9 @@ import {
   GroupMetadataManager,
   errorCodeOf,
 } from './groupMetadataManager'
-import { NO_PRODUCER_ID, type OffsetAndMetadata, OffsetMetadataManager, type TransactionalProducer } from './offsetMetadataManager'
+import { NO_PRODUCER_ID, type OffsetAndMetadata, OffsetMetadataManager, type TransactionalProducer, type VerifyTransaction } from './offsetMetadataManager'
 
-export type { TransactionalProducer }
+export type { TransactionalProducer, VerifyTransaction }
 
 export interface GroupCoordinatorShardOptions {
   /** The __consumer_offsets partition this shard owns. */
@@ -61,10 +61,11 @@ export interface GroupCoordinatorShardOptions {
   uuid?: () => string
   /** Told when a group completes a rebalance. */
   onRebalanced?: (rebalance: GroupRebalance) => void
+  /** KIP-890 part 1 for TxnOffsetCommit: whether this partition is in the producer's transaction (absent: not verified). */
+  verifyTransaction?: VerifyTransaction
 }
 
 export type { GroupRebalance }
-
 
 export interface LoadRecord {
   key: Buffer | null
@@ -82,7 +83,6 @@ export interface LoadMarker {
 }
 
 export type LoadEntry = LoadRecord | LoadMarker
-
 
 /** What a transactional write may answer as is: the producer's own errors. */
 const PRODUCER_ERRORS: ErrorName[] = ['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_TXN_STATE', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_ID_MAPPING']
@@ -116,7 +116,7 @@ export class GroupCoordinatorShard {
       onRebalanced: (group) => options.onRebalanced?.({ groupId: group.groupId, generationId: group.generationId, protocol: group.protocolName, members: group.members.size }),
     }
     this.classic = new GroupMetadataManager(this.ctx)
-    this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append)
+    this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append, options.verifyTransaction)
     this.nextOffsetsCleanupMs = options.now() + options.config().offsetsRetentionCheckIntervalMs
   }
 

@@ -7,6 +7,7 @@ export {
   type LoadMarker,
   type LoadRecord,
   type TransactionalProducer,
+  type VerifyTransaction,
 } from './groupCoordinatorShard'
 export { DEFAULT_GROUP_COORDINATOR_CONFIG, type ClientInfo, type GroupCoordinatorConfig } from './groupMetadataManager'
 export { ClassicGroupState, CONSUMER_PROTOCOL_TYPE } from './classicGroup'

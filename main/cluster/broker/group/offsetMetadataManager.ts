@@ -35,6 +35,41 @@ export interface TransactionalProducer {
 /** Writes records (with a producer: in its transactional batch) and resolves with the first one's offset. */
 export type OffsetsAppend = (records: CoordinatorRecord[], producer?: TransactionalProducer) => Promise<number>
 
+/**
+ * KIP-890 part 1 (Kafka 3.6+'s transaction verification): asks the coordinator of the
+ * transactional id whether this __consumer_offsets partition is in the producer's ongoing
+ * transaction (as AddPartitionsToTxn VerifyOnly). Resolves with its error code: NONE, or
+ * TRANSACTION_ABORTABLE when the partition was not added (AddOffsetsToTxn), or another error.
+ */
+export type VerifyTransaction = (transactionalId: string, producer: TransactionalProducer) => Promise<number>
+
+/** Kafka's TRANSACTION_ABORTABLE (KIP-890), which TxnOffsetCommit v4+ clients know. */
+const TRANSACTION_ABORTABLE = 120
+
+/**
+ * A verification's error as TxnOffsetCommit answers it (Kafka's AddPartitionsToTxnManager, then
+ * handleOperationException): a fenced producer is INVALID_PRODUCER_EPOCH, TRANSACTION_ABORTABLE
+ * before v4 is INVALID_TXN_STATE, a coordinator out of reach a coordinator error to retry on.
+ */
+function verificationError(code: number, version: number): number {
+  switch (code) {
+    case ErrorCode.PRODUCER_FENCED:
+      return ErrorCode.INVALID_PRODUCER_EPOCH
+    case TRANSACTION_ABORTABLE:
+      return version >= 4 ? code : ErrorCode.INVALID_TXN_STATE
+    case ErrorCode.NETWORK_EXCEPTION:
+      return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+    case ErrorCode.NOT_ENOUGH_REPLICAS:
+    case ErrorCode.REQUEST_TIMED_OUT:
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+      return ErrorCode.NOT_COORDINATOR
+    default:
+      return code
+  }
+}
+
 export { NO_PRODUCER_ID, type OffsetAndMetadata, type TopicPartitionOffset } from './offsets'
 
 function commitRecord(group: string, topic: string, partition: number, o: OffsetAndMetadata): CoordinatorRecord {
@@ -59,6 +94,8 @@ export class OffsetMetadataManager {
     /** The groups: whether a member may commit is theirs to say. */
     private readonly classic: GroupMetadataManager,
     private readonly append: OffsetsAppend,
+    /** Absent: TxnOffsetCommit is not verified (as Kafka with transaction.partition.verification.enable=false). */
+    private readonly verifyTransaction?: VerifyTransaction,
   ) {}
 
   // --- Requests: OffsetCommit, TxnOffsetCommit, OffsetFetch ---
@@ -139,18 +176,23 @@ export class OffsetMetadataManager {
   /**
    * TxnOffsetCommit (Kafka's commitTransactionalOffset): the offsets go to the log in a
    * transactional batch of the producer and stay pending, per producer id, until its
-   * transaction's marker reaches this partition (replayEndTransactionMarker). A failed write
-   * answers its error for every partition, as Kafka does.
+   * transaction's marker reaches this partition (replayEndTransactionMarker). As Kafka's
+   * scheduleTransactionalWriteOperation, the transaction is verified first (when a verifier is
+   * given), then the member. A failed write answers its error for every partition, as Kafka does.
    */
-  async txnOffsetCommit(request: TxnOffsetCommitRequest, _version: number): Promise<TxnOffsetCommitResponse> {
+  async txnOffsetCommit(request: TxnOffsetCommitRequest, version: number): Promise<TxnOffsetCommitResponse> {
     type Partition = TxnOffsetCommitRequest['topics'][number]['partitions'][number]
     const respond = (code: (partition: Partition) => number): TxnOffsetCommitResponse => ({
       throttleTimeMs: 0,
       topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(p) })) })),
     })
+    const producer = { producerId: Number(request.producerId), producerEpoch: request.producerEpoch }
+    if (this.verifyTransaction) {
+      const verified = await this.verifyTransaction(request.transactionalId, producer).catch((err: unknown) => errorCodeOf(err))
+      if (verified !== ErrorCode.NONE) return respond(() => verificationError(verified, version))
+    }
     const error = this.validateCommit(request.groupId, request.generationId, request.memberId, request.groupInstanceId, true)
     if (error !== ErrorCode.NONE) return respond(() => error)
-    const producer = { producerId: Number(request.producerId), producerEpoch: request.producerEpoch }
     const now = this.ctx.now()
     const tooLarge = (p: { committedMetadata: string | null }) => Buffer.byteLength(p.committedMetadata ?? '') > OFFSET_METADATA_MAX_BYTES
     const commits = request.topics.flatMap((t) =>
