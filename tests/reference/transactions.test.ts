@@ -42,7 +42,7 @@ describe('transactions', () => {
     expect(runs.kafka.lso['lso.open.readUncommitted']).toBe('{0=10}')
     expect(runs.kafka.lso['lso.readUncommitted.records']).toBe('15')
     expect(runs.kafka.ctp['ctp.output.readCommitted.records']).toBe('60')
-    expect(runs.kafka.ctp['ctp.output.readUncommitted.extraAreTheAbortedRecords']).toBe('true')
+    expect(runs.kafka.ctp['ctp.output.readUncommitted.beyondCommittedAndAborted']).toBe('0')
     expect(runs.kafka.zombie['zombie.readCommitted']).toBe('[successor:only]')
     const sections = { lso: 'the last stable offset of an open, an aborted and a committed transaction', ctp: 'consume-transform-produce with one abort', zombie: 'a zombie fenced by its successor', read: 'readers reach the end offsets' }
     for (const [section, check] of Object.entries(sections)) {
