@@ -201,6 +201,8 @@ public class TxnTour {
                 producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
                 transactions++;
                 if (aborted == 0) {
+                    // Every record of the aborted transaction written first (abortTransaction drops unsent ones).
+                    producer.flush();
                     producer.abortTransaction();
                     aborted++;
                     abortedRecords = records.count();
