@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { apiCodec, ApiKey, type ApiRequests, type ApiResponses } from '../../main/cluster/protocol/messages'
 import { tempDir } from '../helpers/batches'
+import type { Cluster } from '../../main/cluster/cluster'
 import { useCluster } from '../helpers/cluster'
 import { RawClient } from '../helpers/rawClient'
 import { differences, normalize } from './compare'
@@ -42,6 +43,7 @@ export function useDifferential(options: DifferentialOptions) {
   const results: CheckResult[] = []
   const clients: RawClient[] = []
   let reference: ReferenceCluster | undefined
+  let lab: Cluster | undefined
   let dir: ReturnType<typeof tempDir> | undefined
 
   beforeAll(async () => {
@@ -59,6 +61,17 @@ export function useDifferential(options: DifferentialOptions) {
   }, 120_000)
 
   return {
+    /** The reference cluster this file started (not one given by REFERENCE_BOOTSTRAP), for its nodes' processes. */
+    get referenceCluster(): ReferenceCluster | undefined {
+      return reference
+    },
+
+    /** This test's Brokerlab cluster, once `start` has started it (for faults: pauseBroker, crashBroker...). */
+    get brokerlabCluster(): Cluster {
+      if (!lab) throw new Error('start() first')
+      return lab
+    },
+
     get reference(): Pick<ReferenceCluster, 'bootstrapServers' | 'clusterId'> {
       if (EXTERNAL_REFERENCE) return { bootstrapServers: EXTERNAL_REFERENCE, clusterId: '(external)' }
       if (!reference) throw new Error('the reference Kafka cluster did not start (see the beforeAll error)')
@@ -68,6 +81,7 @@ export function useDifferential(options: DifferentialOptions) {
     /** Starts this test's Brokerlab cluster and returns both bootstrap lists. */
     async start(): Promise<Record<Side, string>> {
       const cluster = await brokerlab.start({ ...options.configs, ...EXTRA_CONFIGS }, BROKERLAB_BROKERS)
+      lab = cluster
       return { kafka: this.reference.bootstrapServers, brokerlab: cluster.bootstrapServers }
     },
 
