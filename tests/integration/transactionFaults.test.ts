@@ -1,8 +1,7 @@
 // Transactions under faults (issue 16): the coordinator's broker crashes between EndTxn and
 // the markers, and a seeded schedule of crashes, pauses and cut links runs under a
-// transactional producer. Both times committed records are never lost, and records of aborted
+// transactional producer that retries as Kafka's Java client does. Both times committed records are never lost, and records of aborted
 // transactions never reach read_committed readers.
-import { Kafka, logLevel, type Producer } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
@@ -20,6 +19,7 @@ import {
   READ_UNCOMMITTED,
   readPartition,
   readPartitionRecords,
+  RetryingTxnProducer,
   transactionCoordinator,
   transactionState,
 } from '../helpers/transactions'
@@ -100,15 +100,24 @@ describe('transactions under faults', () => {
     const random = seededRandom(seed)
     const c = await fixture.start()
     await c.createTopic({ name: 'txn-chaos', partitions: 3, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })
-    const kafka = new Kafka({ clientId: 'txn-chaos', brokers: c.bootstrapServers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1_000 } })
-    let producer: Producer | undefined
+    // A producer that retries as Kafka's Java client does (the same sequence numbers again), so a
+    // record written twice is the broker's doing; kafkajs resends a batch with new ones.
+    const producer = new RetryingTxnProducer(
+      'txn-chaos',
+      'txn-chaos',
+      () => c.brokerStates().flatMap((b) => (b.status === 'running' && b.listener ? [b.listener] : [])),
+      (partition) => {
+        const leader = c.image.partition('txn-chaos', partition)?.leader ?? -1
+        return leader >= 0 ? listenerOf(c, leader) : undefined
+      },
+    )
     const outcomes: Array<'committed' | 'aborted' | 'unknown'> = []
     let faultsDone = 0
+    let running = true
     /** What happened when (faults and transactions' outcomes), for the failure messages. */
     const timeline: Array<{ at: number; what: string }> = []
     const started = Date.now()
     const note = (what: string) => timeline.push({ at: Date.now() - started, what })
-    let running = true
 
     // Faults, one at a time, each healed before the next: a crash and restart, a pause and
     // resume, or a cut link between two brokers, of a seeded broker for a seeded time.
@@ -143,46 +152,31 @@ describe('transactions under faults', () => {
     })()
 
     try {
+      await producer.init()
       // At least 30 transactions, and on until 8 faults have come and gone.
       for (let t = 0; t < 400 && (t < 30 || faultsDone < 8); t++) {
         const commit = random() < 0.6
-        const messages = Array.from({ length: 10 }, (_, i) => ({ key: `t${t}-${i}`, value: `t${t}-${i}` }))
+        const values = new Map<number, string[]>()
+        for (let i = 0; i < 10; i++) values.set(i % 3, [...(values.get(i % 3) ?? []), `t${t}-${i}`])
         try {
-          if (!producer) {
-            producer = kafka.producer({ transactionalId: 'txn-chaos', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 30_000 })
-            await producer.connect()
-          }
-          const transaction = await producer.transaction()
-          try {
-            await transaction.send({ topic: 'txn-chaos', messages })
-            if (commit) await transaction.commit()
-            else await transaction.abort()
-            outcomes.push(commit ? 'committed' : 'aborted')
-            note(`t${t} ${commit ? 'committed' : 'aborted'}`)
-          } catch (err) {
-            outcomes.push('unknown')
-            note(`t${t} failed: ${(err as Error).message}`)
-            await transaction.abort().catch(() => undefined)
-          }
-        } catch {
-          // The producer itself failed (fenced, or its coordinator gone too long): a new one
-          // with the same transactional id fences the old and aborts what it left open.
-          if (outcomes.length === t) outcomes.push('unknown')
-          await producer?.disconnect().catch(() => undefined)
-          producer = undefined
+          outcomes.push(await producer.transaction(values, commit))
+          note(`t${t} ${outcomes.at(-1)}`)
+        } catch (err) {
+          outcomes.push('unknown')
+          note(`t${t} failed: ${(err as Error).message}`)
+          // A new epoch: the coordinator aborts whatever the failed transaction left open.
+          await producer.init()
         }
       }
     } finally {
       running = false
       await faults
-      await producer?.disconnect().catch(() => undefined)
     }
     await c.healAllLinks()
     await eventually('every ISR full', () => [0, 1, 2].every((p) => c.image.partition('txn-chaos', p)?.isr.length === 3), 60_000)
-    // A new producer with the same id completes or aborts whatever the last one left.
-    const settle = kafka.producer({ transactionalId: 'txn-chaos', idempotent: true, maxInFlightRequests: 1 })
-    await settle.connect()
-    await settle.disconnect()
+    // A last InitProducerId completes or aborts whatever the last transaction left.
+    await producer.init()
+    producer.close()
 
     const committed: string[] = []
     const duplicates: string[] = []
@@ -201,10 +195,10 @@ describe('transactions under faults', () => {
         await eventually(`txn-chaos-${p} stable`, async () => (await latestOffset(client, 'txn-chaos', p, READ_COMMITTED)) === (await latestOffset(client, 'txn-chaos', p, READ_UNCOMMITTED)), 60_000)
         const records = await readPartitionRecords(client, 'txn-chaos', p, READ_COMMITTED)
         committed.push(...records.map((r) => r.value))
-        for (const r of records) if (records.filter((x) => x.value === r.value).length > 1) duplicates.push(`txn-chaos-${p}@${r.offset} ${r.value} (producer ${r.producerId} epoch ${r.producerEpoch})`)
+        for (const r of records) if (records.filter((x) => x.value === r.value).length > 1) duplicates.push(`txn-chaos-${p}@${r.offset} ${r.value} (producer ${r.producerId} epoch ${r.producerEpoch}, batch sequence ${r.baseSequence})`)
         const all = await readPartitionRecords(client, 'txn-chaos', p, READ_UNCOMMITTED)
         everything.push(...all.map((r) => r.value))
-        for (const r of all) where.set(r.value, [...(where.get(r.value) ?? []), `${p}@${r.offset} pid ${r.producerId} e${r.producerEpoch}${records.some((x) => x.offset === r.offset) ? '' : ' (not read_committed)'}`])
+        for (const r of all) where.set(r.value, [...(where.get(r.value) ?? []), `${p}@${r.offset} pid ${r.producerId} e${r.producerEpoch} seq ${r.baseSequence}${records.some((x) => x.offset === r.offset) ? '' : ' (not read_committed)'}`])
       } finally {
         client.close()
       }
