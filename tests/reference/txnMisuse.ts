@@ -138,6 +138,15 @@ export async function misuseScenarios(diff: Differential, to: Record<Side, RawCl
     topicData: [{ name, partitionData: [{ index: partition, records: producerBatch({ count: 2, producerId: Number(p(side).producerId), producerEpoch: p(side).producerEpoch, baseSequence, transactional: true }) }] }],
   })
 
+  /** Waits on each side for DescribeTransactions to show `state` (the markers written). */
+  const completed = async (id: string, state: string) => {
+    for (const side of TXN_SIDES) {
+      await eventually(`${id} in ${state} on ${side}`, async () => {
+        const r = await coordinators[side].request(ApiKey.DescribeTransactions, 0, { transactionalIds: [id] })
+        return r.transactionStates[0]?.transactionState === state
+      }, 30_000)
+    }
+  }
   // Timeouts: the ceiling is transaction.max.timeout.ms (900000 by default).
   await initialized(A)
   await send(coordinators, 'InitProducerId with transaction.timeout.ms above transaction.max.timeout.ms', ApiKey.InitProducerId, init(TIMEOUT, 900_001), 50)
@@ -167,18 +176,12 @@ export async function misuseScenarios(diff: Differential, to: Record<Side, RawCl
   await send(leaders.bad1, 'transactional Produce of an unknown transactional id', ApiKey.Produce, produce(UNKNOWN, current(A), TOPIC, 1))
   // A concurrent InitProducerId fences the open transaction: it is aborted with a bumped epoch.
   await send(coordinators, 'InitProducerId while a transaction is ongoing', ApiKey.InitProducerId, init(A), 51)
+  // Until the fence's abort markers are written, Kafka answers CONCURRENT_TRANSACTIONS: wait for them.
+  await completed(A, 'CompleteAbort')
   await send(coordinators, 'AddPartitionsToTxn with the epoch the fence replaced', ApiKey.AddPartitionsToTxn, addPartitions(A, current(A), [{ name: TOPIC, partitions: [0] }]))
   await send(coordinators, 'EndTxn commit with the epoch the fence replaced', ApiKey.EndTxn, endTxn(A, current(A), true))
 
   // After the markers: a commit and an abort that completed, and requests that contradict them.
-  const completed = async (id: string, state: string) => {
-    for (const side of TXN_SIDES) {
-      await eventually(`${id} in ${state} on ${side}`, async () => {
-        const r = await coordinators[side].request(ApiKey.DescribeTransactions, 0, { transactionalIds: [id] })
-        return r.transactionStates[0]?.transactionState === state
-      }, 30_000)
-    }
-  }
   await initialized(B)
   await send(coordinators, 'AddPartitionsToTxn of txn-bad-2', ApiKey.AddPartitionsToTxn, addPartitions(B, current(B), [{ name: TOPIC, partitions: [2] }]), 0)
   await send(leaders.bad2, 'transactional Produce to txn-bad-2', ApiKey.Produce, produce(B, current(B), TOPIC, 2), 0)
