@@ -103,7 +103,7 @@ export async function misuseScenarios(diff: Differential, to: Record<Side, RawCl
     return answers as Record<Side, ApiResponses[K]>
   }
 
-  const coordinators = await connectCoordinators(diff, to, 1, A)
+  let coordinators = await connectCoordinators(diff, to, 1, A)
   const groupCoordinators = await connectCoordinators(diff, to, 0, GROUP)
   // Partition 0 is A's transaction, 1 takes the produce without AddPartitionsToTxn, 2 is B's and 3 is C's.
   const leaderOf = async (partition: number) => diff.connect(await brokerOf(to, TOPIC, partition, leader))
@@ -115,10 +115,16 @@ export async function misuseScenarios(diff: Differential, to: Record<Side, RawCl
   const initialized = async (id: string) => {
     producers[id] = {} as Record<Side, Producer>
     for (const side of TXN_SIDES) {
+      let last = -1
       producers[id][side] = await eventually(`InitProducerId ${id} on ${side}`, async () => {
         const r = await coordinators[side].request(ApiKey.InitProducerId, VERSIONS[ApiKey.InitProducerId], init(id))
+        last = r.errorCode
+        // Leadership of __transaction_state moved since FindCoordinator: ask again, as a client does.
+        if (r.errorCode === 16) coordinators = await connectCoordinators(diff, to, 1, A)
         return r.errorCode === 0 && { producerId: r.producerId, producerEpoch: r.producerEpoch }
-      }, 60_000)
+      }, 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}: its last answer was ${TXN_ERRORS[last] ?? last}`)
+      })
     }
     return producers[id]
   }
