@@ -9,6 +9,7 @@ import { benchKafkaReference } from './kafkaReference'
 import { benchCleaner } from './cleaner'
 import { benchConsoleScale, printRefresh } from './consoleScale'
 import { benchSchemaRegistry, printRegistry } from './schemaRegistry'
+import { benchTransactions } from './transactions'
 
 console.log(`# Brokerlab benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`)
 const only = process.argv[2]
@@ -34,6 +35,12 @@ if (!only || only === 'console-scale') {
   const { refresh, frames, notes } = await benchConsoleScale()
   met = printRefresh('The console on Apache Kafka 4.4 with 1,000 topics × 12 partitions: a full refresh of 12,000 partitions over the Kafka protocol', refresh) && met
   met = printFrames('The Topics page on that connection in Chromium at 1280x800', frames) && met
+  for (const note of notes) console.log(`- ${note}`)
+}
+if (!only || only === 'transactions') {
+  const { produce, fetch, notes } = await benchTransactions()
+  met = printTable('Transactions over the Kafka protocol (3 brokers, RF 3, acks=all): 100 records per transaction against the idempotent producer', produce) && met
+  met = printTable('read_committed Fetch against read_uncommitted, the same transactional topic', fetch) && met
   for (const note of notes) console.log(`- ${note}`)
 }
 if (!only || only === 'kafka') {

@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { apiCodec, ApiKey, type ApiRequests, type ApiResponses } from '../../main/cluster/protocol/messages'
 import { tempDir } from '../helpers/batches'
+import type { Cluster } from '../../main/cluster/cluster'
 import { useCluster } from '../helpers/cluster'
 import { RawClient } from '../helpers/rawClient'
 import { differences, normalize } from './compare'
@@ -25,14 +26,28 @@ export interface DifferentialOptions {
   configs?: Record<string, string>
 }
 
+/**
+ * REFERENCE_BOOTSTRAP=host:port compares with a reference cluster already running (one that
+ * `npm run kafka -- start` runs) instead of starting one, so a test can be run by hand while
+ * another holds the machine's one reference cluster; REFERENCE_BROKERS (default 3) and
+ * REFERENCE_CONFIGS (name=value,...) then give Brokerlab the same shape and configs.
+ */
+const EXTERNAL_REFERENCE = process.env.REFERENCE_BOOTSTRAP
+const BROKERLAB_BROKERS = Number(process.env.REFERENCE_BROKERS ?? 3)
+const EXTRA_CONFIGS: Record<string, string> = Object.fromEntries(
+  (process.env.REFERENCE_CONFIGS ?? '').split(',').filter((c) => c.includes('=')).map((c) => [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)]),
+)
+
 export function useDifferential(options: DifferentialOptions) {
   const brokerlab = useCluster()
   const results: CheckResult[] = []
   const clients: RawClient[] = []
   let reference: ReferenceCluster | undefined
+  let lab: Cluster | undefined
   let dir: ReturnType<typeof tempDir> | undefined
 
   beforeAll(async () => {
+    if (EXTERNAL_REFERENCE) return
     dir = tempDir('brokerlab-reference-kafka-')
     reference = await ReferenceCluster.start({ dir: dir.dir, configs: options.configs })
   }, 300_000)
@@ -46,14 +61,27 @@ export function useDifferential(options: DifferentialOptions) {
   }, 120_000)
 
   return {
-    get reference(): ReferenceCluster {
+    /** The reference cluster this file started (not one given by REFERENCE_BOOTSTRAP), for its nodes' processes. */
+    get referenceCluster(): ReferenceCluster | undefined {
+      return reference
+    },
+
+    /** This test's Brokerlab cluster, once `start` has started it (for faults: pauseBroker, crashBroker...). */
+    get brokerlabCluster(): Cluster {
+      if (!lab) throw new Error('start() first')
+      return lab
+    },
+
+    get reference(): Pick<ReferenceCluster, 'bootstrapServers' | 'clusterId'> {
+      if (EXTERNAL_REFERENCE) return { bootstrapServers: EXTERNAL_REFERENCE, clusterId: '(external)' }
       if (!reference) throw new Error('the reference Kafka cluster did not start (see the beforeAll error)')
       return reference
     },
 
     /** Starts this test's Brokerlab cluster and returns both bootstrap lists. */
     async start(): Promise<Record<Side, string>> {
-      const cluster = await brokerlab.start(options.configs)
+      const cluster = await brokerlab.start({ ...options.configs, ...EXTRA_CONFIGS }, BROKERLAB_BROKERS)
+      lab = cluster
       return { kafka: this.reference.bootstrapServers, brokerlab: cluster.bootstrapServers }
     },
 
@@ -107,7 +135,7 @@ export function useDifferential(options: DifferentialOptions) {
       results.push(result)
       if (!updatingRecord) {
         const known = knownDifferences()[checkId(result)] ?? []
-        expect.soft(differingPaths(result), `${checkId(result)}: differences other than the known ones (regenerate with npm run compatibility once understood)\n${JSON.stringify(result.differences, null, 2)}`).toEqual(known)
+        expect.soft(differingPaths(result), `${checkId(result)}: differences other than the known ones (regenerate with npm run compatibility once understood)\n${JSON.stringify(result.differences, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}`).toEqual(known)
       }
       return result
     },

@@ -111,3 +111,26 @@ export function parseGroupTables(stdout: string) {
   }
   return { notes, tables: tables.map((rows) => rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))) }
 }
+
+/** Columns of kafka-transactions' tables whose values differ between any two clusters (ids, clocks). */
+const TRANSACTION_TABLE_MASKS: Record<string, string> = {
+  Coordinator: '<node id>',
+  CoordinatorId: '<node id>',
+  ProducerId: '<producer id>',
+  LastTimestamp: '<timestamp>',
+  CurrentTransactionStartTimeMs: '<timestamp>',
+  TransactionDurationMs: '<duration>',
+  'Duration(min)': '<duration>',
+}
+
+/**
+ * kafka-transactions' tables (a tab-separated header row, then rows, cells padded by spaces):
+ * rows sorted, ids and clocks masked unless they say "none" (-1, None).
+ */
+export function parseTransactionsTable(stdout: string) {
+  const [header, ...rows] = stdout.split('\n').filter((l) => l.trim()).map((l) => l.replace(/\s+$/, '').split('\t').map((c) => c.trim()))
+  if (!header) return []
+  return rows
+    .map((row) => Object.fromEntries(header.map((name, i) => [name, name in TRANSACTION_TABLE_MASKS && row[i] !== '-1' && row[i] !== 'None' ? TRANSACTION_TABLE_MASKS[name] : row[i]])))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+}

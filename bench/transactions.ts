@@ -1,0 +1,199 @@
+// Issue 16's benchmark: what transactions cost, over the Kafka protocol on a 3-broker cluster.
+// 1. Produce: 4 producers, one partition each (RF 3, min.insync.replicas 2, acks=all), send
+//    batches of 100 records one request at a time. Idempotent: Produce, Produce, ... .
+//    Transactional, 100 records per transaction: AddPartitionsToTxn, Produce, EndTxn commit,
+//    as a transaction-version-1 client does (it retries CONCURRENT_TRANSACTIONS while the
+//    previous transaction's markers are written). Same run, same cluster; target >= 0.5.
+// 2. Fetch: the transactional topic read from the start to its end by one consumer per
+//    partition, 1 MiB per Fetch, with read_committed (up to the LSO, the aborted transactions
+//    listed) and read_uncommitted; target >= 0.8.
+import { join } from 'node:path'
+import { Cluster } from '../main/cluster/cluster'
+import { ApiKey } from '../main/cluster/protocol/messages'
+import { encodeRecordBatch } from '../main/cluster/protocol/recordBatch'
+import { consumerFetch } from '../tests/helpers/fetchRequest'
+import { RawClient } from '../tests/helpers/rawClient'
+import { type BenchResult, rate, tempDir } from './report'
+
+const PARTITIONS = 4
+const BATCHES_PER_PRODUCER = 400
+const RECORDS_PER_BATCH = 100
+const VALUE_BYTES = 100
+const ROUNDS = 3
+const CONCURRENT_TRANSACTIONS = 51
+
+interface Producer {
+  producerId: bigint
+  producerEpoch: number
+  transactionalId: string | null
+}
+
+function batch(p: Producer, sequence: number): Buffer {
+  const value = Buffer.alloc(VALUE_BYTES, 'x')
+  const timestamp = BigInt(Date.now())
+  return encodeRecordBatch({
+    records: Array.from({ length: RECORDS_PER_BATCH }, () => ({ value, timestamp })),
+    producerId: p.producerId,
+    producerEpoch: p.producerEpoch,
+    baseSequence: sequence,
+    isTransactional: p.transactionalId !== null,
+  })
+}
+
+/** Where a transactional run's time goes: milliseconds in each step, and retries of CONCURRENT_TRANSACTIONS. */
+const steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
+
+async function retrying<T extends { errorCode: number }>(what: string, send: () => Promise<T>, retriable: number[]): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await send()
+    if (r.errorCode === 0) return r
+    if (r.errorCode === CONCURRENT_TRANSACTIONS) steps.retries++
+    if (!retriable.includes(r.errorCode) || attempt > 10_000) throw new Error(`${what}: error ${r.errorCode}`)
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+}
+
+async function produce(leader: RawClient, p: Producer, topic: string, partition: number, sequence: number): Promise<void> {
+  const r = await leader.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch(p, sequence) }] }] })
+  const code = r.responses[0].partitionResponses[0].errorCode
+  if (code !== 0) throw new Error(`Produce ${topic}-${partition}: error ${code}`)
+}
+
+export async function benchTransactions(): Promise<{ produce: BenchResult[]; fetch: BenchResult[]; notes: string[] }> {
+  const tmp = tempDir()
+  const cluster = await Cluster.start({ dataDir: join(tmp.dir, 'cluster'), brokers: 3 })
+  const clients: RawClient[] = []
+  const connect = async (address: string) => {
+    const c = await RawClient.connect(address)
+    clients.push(c)
+    return c
+  }
+  const listener = (broker: number) => cluster.brokerStates().find((b) => b.id === broker)!.listener!
+  try {
+    const bootstrap = await connect(listener(1))
+    const leaders = async (topic: string) => Promise.all(Array.from({ length: PARTITIONS }, (_, p) => connect(listener(cluster.topic(topic).partitions[p].leader))))
+    const coordinatorOf = async (transactionalId: string) => {
+      for (;;) {
+        const r = await bootstrap.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: [transactionalId] })
+        if (r.coordinators[0].errorCode === 0) return connect(`${r.coordinators[0].host}:${r.coordinators[0].port}`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+    const init = (at: RawClient, transactionalId: string | null) =>
+      retrying(`InitProducerId ${transactionalId}`, () => at.request(ApiKey.InitProducerId, 5, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }), [14, 15, 16, CONCURRENT_TRANSACTIONS])
+
+    const idempotentRun = async (topic: string): Promise<number> => {
+      await cluster.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })
+      const at = await leaders(topic)
+      const producers = await Promise.all(at.map((c) => init(c, null).then((r) => ({ producerId: r.producerId, producerEpoch: r.producerEpoch, transactionalId: null }))))
+      const start = performance.now()
+      await Promise.all(producers.map(async (p, partition) => {
+        for (let i = 0; i < BATCHES_PER_PRODUCER; i++) await produce(at[partition], p, topic, partition, i * RECORDS_PER_BATCH)
+      }))
+      return (performance.now() - start) / 1000
+    }
+
+    const transactionalRun = async (topic: string, round: number): Promise<number> => {
+      await cluster.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })
+      const at = await leaders(topic)
+      const ids = Array.from({ length: PARTITIONS }, (_, p) => `bench-txn-${round}-${p}`)
+      const coordinators: RawClient[] = []
+      for (const id of ids) coordinators.push(await coordinatorOf(id)) // one request at a time on the bootstrap client
+      const producers = await Promise.all(ids.map((id, p) => init(coordinators[p], id).then((r) => ({ producerId: r.producerId, producerEpoch: r.producerEpoch, transactionalId: id }))))
+      const start = performance.now()
+      await Promise.all(producers.map(async (p, partition) => {
+        const coordinator = coordinators[partition]
+        for (let i = 0; i < BATCHES_PER_PRODUCER; i++) {
+          let t = performance.now()
+          const lap = (step: 'addPartitions' | 'produce' | 'endTxn') => {
+            const now = performance.now()
+            steps[step] += now - t
+            t = now
+          }
+          await retrying('AddPartitionsToTxn', async () => {
+            const r = await coordinator.request(ApiKey.AddPartitionsToTxn, 3, { transactions: [], v3AndBelowTransactionalId: p.transactionalId!, v3AndBelowProducerId: p.producerId, v3AndBelowProducerEpoch: p.producerEpoch, v3AndBelowTopics: [{ name: topic, partitions: [partition] }] })
+            return { errorCode: r.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode }
+          }, [CONCURRENT_TRANSACTIONS])
+          lap('addPartitions')
+          await produce(at[partition], p, topic, partition, i * RECORDS_PER_BATCH)
+          lap('produce')
+          await retrying('EndTxn', () => coordinator.request(ApiKey.EndTxn, 4, { transactionalId: p.transactionalId!, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: true }), [CONCURRENT_TRANSACTIONS])
+          lap('endTxn')
+        }
+      }))
+      return (performance.now() - start) / 1000
+    }
+
+    /** Reads every partition of `topic` from 0 to its end (LSO or high watermark) with one Fetch after another; records read. */
+    const fetchAll = async (topic: string, isolationLevel: number): Promise<{ seconds: number; records: number; bytes: number }> => {
+      const at = await leaders(topic)
+      let records = 0
+      let bytes = 0
+      const start = performance.now()
+      await Promise.all(at.map(async (leader, partition) => {
+        let offset = 0n
+        for (;;) {
+          const r = await leader.request(ApiKey.Fetch, 12, consumerFetch({ topic, partition, fetchOffset: offset, isolationLevel }))
+          const p = r.responses[0].partitions[0]
+          const data = p.records ?? new Uint8Array()
+          if (p.errorCode !== 0) throw new Error(`Fetch ${topic}-${partition}: error ${p.errorCode}`)
+          if (data.byteLength === 0) break
+          bytes += data.byteLength
+          // Walk the batch headers only (base offset, length, record count), as a consumer's fetcher does before handing records out.
+          const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+          for (let pos = 0; pos + 61 <= buf.length; ) {
+            const length = buf.readInt32BE(pos + 8)
+            if (pos + 12 + length > buf.length) break
+            const attributes = buf.readInt16BE(pos + 21)
+            const lastOffsetDelta = buf.readInt32BE(pos + 23)
+            if (!(attributes & 0x20)) records += buf.readInt32BE(pos + 57)
+            offset = buf.readBigInt64BE(pos) + BigInt(lastOffsetDelta) + 1n
+            pos += 12 + length
+          }
+        }
+      }))
+      return { seconds: (performance.now() - start) / 1000, records, bytes }
+    }
+
+    const idempotent: number[] = []
+    const transactional: number[] = []
+    const committed: Array<{ seconds: number; records: number; bytes: number }> = []
+    const uncommitted: Array<{ seconds: number; records: number; bytes: number }> = []
+    for (let round = 0; round < ROUNDS; round++) {
+      idempotent.push(await idempotentRun(`bench-idempotent-${round}`))
+      transactional.push(await transactionalRun(`bench-transactional-${round}`, round))
+    }
+    // The last transactional topic, once its last markers are in: read both ways, alternately.
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    for (let round = 0; round < ROUNDS; round++) {
+      uncommitted.push(await fetchAll(`bench-transactional-${ROUNDS - 1}`, 0))
+      committed.push(await fetchAll(`bench-transactional-${ROUNDS - 1}`, 1))
+    }
+    const records = PARTITIONS * BATCHES_PER_PRODUCER * RECORDS_PER_BATCH
+    const transactionsRun = ROUNDS * PARTITIONS * BATCHES_PER_PRODUCER
+    const bytes = records * (VALUE_BYTES + 8)
+    const [idem, txn] = [idempotent, transactional].map((s) => Math.min(...s))
+    const fastest = (runs: typeof committed) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a))
+    const [rc, ru] = [fastest(committed), fastest(uncommitted)]
+    return {
+      produce: [
+        { name: 'idempotent producer, batches of 100, acks=all', ...rate(records, bytes, idem) },
+        { name: 'transactional producer, 100 records per transaction (AddPartitionsToTxn, Produce, EndTxn)', ...rate(records, bytes, txn), ratio: idem / txn, target: 0.5 },
+      ],
+      fetch: [
+        { name: 'read_uncommitted Fetch of the transactional topic', ...rate(ru.records, ru.bytes, ru.seconds) },
+        { name: 'read_committed Fetch of the same topic (up to the LSO, aborted transactions listed)', ...rate(rc.records, rc.bytes, rc.seconds), ratio: ru.seconds / rc.seconds, target: 0.8 },
+      ],
+      notes: [
+        `a transaction's steps, averaged over every round: AddPartitionsToTxn ${(steps.addPartitions / transactionsRun).toFixed(1)} ms (with ${(steps.retries / transactionsRun).toFixed(1)} retries of CONCURRENT_TRANSACTIONS while the previous markers are written), Produce ${(steps.produce / transactionsRun).toFixed(1)} ms, EndTxn ${(steps.endTxn / transactionsRun).toFixed(1)} ms`,
+        `${records.toLocaleString('en-US')} records of ${VALUE_BYTES} bytes per run: ${PARTITIONS} producers × ${BATCHES_PER_PRODUCER} batches of ${RECORDS_PER_BATCH}; ${ROUNDS} rounds, the fastest shown`,
+        `read: ${ru.records.toLocaleString('en-US')} records read_uncommitted, ${rc.records.toLocaleString('en-US')} read_committed (control batches not counted)`,
+        `every round's seconds: idempotent ${idempotent.map((s) => s.toFixed(2)).join(', ')}; transactional ${transactional.map((s) => s.toFixed(2)).join(', ')}; read_uncommitted ${uncommitted.map((r) => r.seconds.toFixed(3)).join(', ')}; read_committed ${committed.map((r) => r.seconds.toFixed(3)).join(', ')}`,
+      ],
+    }
+  } finally {
+    for (const c of clients) c.close()
+    await cluster.stop()
+    tmp.remove()
+  }
+}
