@@ -106,6 +106,7 @@ export const ErrorCode = {
   FETCH_SESSION_TOPIC_ID_ERROR: 106,
   INELIGIBLE_REPLICA: 107,
   NEW_LEADER_ELECTED: 108,
+  INVALID_REGULAR_EXPRESSION: 128,
 } as const
 
 export type ErrorName = keyof typeof ErrorCode

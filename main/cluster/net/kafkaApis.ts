@@ -105,7 +105,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [25, { name: 'AddOffsetsToTxn', minVersion: 0, maxVersion: 4, handle: handleAddOffsetsToTxn as Handler }],
   [26, { name: 'EndTxn', minVersion: 0, maxVersion: 4, handle: handleEndTxn as Handler }],
   [65, { name: 'DescribeTransactions', minVersion: 0, maxVersion: 0, handle: handleDescribeTransactions as Handler }],
-  [66, { name: 'ListTransactions', minVersion: 0, maxVersion: 1, handle: handleListTransactions as Handler }],
+  [66, { name: 'ListTransactions', minVersion: 0, maxVersion: 2, handle: handleListTransactions as Handler }],
   // Transactional offset commits: pending in the group coordinator until the transaction's marker.
   [28, { name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 4, handle: handleTxnOffsetCommit as Handler }],
   // Transactions (issue 16), the partition side: markers appended by the partition leader.

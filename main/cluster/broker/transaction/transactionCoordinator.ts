@@ -381,7 +381,8 @@ export class TransactionCoordinator {
 
   /** Kafka's handleDescribeTransactions: one transactional id's state, here. */
   describeTransaction(transactionalId: string): M.DescribeTransactionsResponseTransactionState {
-    const none = { transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] }
+    // Kafka leaves an error's fields at their schema defaults (0), as the reference answers.
+    const none = { transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: 0n, producerId: 0n, producerEpoch: 0, topics: [] }
     if (transactionalId === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST }
     try {
       const entry = this.stateManager.getTransactionState(transactionalId)

@@ -92,6 +92,17 @@ export function handleDescribeTransactions(context: BrokerContext, request: M.De
 
 export function handleListTransactions(context: BrokerContext, request: M.ListTransactionsRequest, version: number): M.ListTransactionsResponse {
   const duration = version >= 1 ? Number(request.durationFilter) : -1
+  // v2 (KIP-1152): ids matching the pattern as a whole, as Java's Pattern.matches; empty or null is all.
+  const pattern = request.transactionalIdPattern
+  let matches: ((id: string) => boolean) | null = null
+  if (pattern) {
+    try {
+      const regex = new RegExp(`^(?:${pattern})$`)
+      matches = (id) => regex.test(id)
+    } catch {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, unknownStateFilters: [], transactionStates: [] }
+    }
+  }
   const answer = context.transactionCoordinator.listTransactions(request.stateFilters, request.producerIdFilters.map(Number), duration)
-  return { throttleTimeMs: 0, ...answer }
+  return { throttleTimeMs: 0, ...answer, transactionStates: matches ? answer.transactionStates.filter((t) => matches(t.transactionalId)) : answer.transactionStates }
 }

@@ -1,8 +1,9 @@
 // Apache Kafka's JSON message definitions (clients/src/main/resources/common/message), read
 // into a model the emitter walks: every field with the versions it is present, nullable and
 // tagged in, already intersected with its parent's, as Kafka's own generator does.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** An inclusive range of versions; `hi` is Infinity for "N+", and lo > hi is empty ("none"). */
 export interface VersionRange {
@@ -70,8 +71,15 @@ export function parseMessageJson(text: string): MessageJson {
   return JSON.parse(text.replace(/^\s*\/\/.*$/gm, '')) as MessageJson
 }
 
+/**
+ * Definitions of versions newer than ../shared's (Kafka 4.4 serves ListTransactions v2, KIP-1152),
+ * kept beside the generator: a file here is read instead of the shared one of that name.
+ */
+const NEWER_DIR = join(dirname(fileURLToPath(import.meta.url)), 'newer')
+
 export function readMessageJson(dir: string, name: string): MessageJson {
-  return parseMessageJson(readFileSync(join(dir, `${name}.json`), 'utf8'))
+  const newer = join(NEWER_DIR, `${name}.json`)
+  return parseMessageJson(readFileSync(existsSync(newer) ? newer : join(dir, `${name}.json`), 'utf8'))
 }
 
 export const PRIMITIVES = ['bool', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'float64', 'string', 'uuid', 'bytes', 'records'] as const

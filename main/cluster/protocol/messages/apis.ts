@@ -731,7 +731,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 66,
       name: 'ListTransactions',
-      validVersions: { min: 0, max: 1 },
+      validVersions: { min: 0, max: 2 },
       flexibleVersions: { min: 0 },
       request: { encode: listTransactions.encodeListTransactionsRequest, write: listTransactions.writeListTransactionsRequest, decode: listTransactions.decodeListTransactionsRequest },
       response: { encode: listTransactions.encodeListTransactionsResponse, write: listTransactions.writeListTransactionsResponse, decode: listTransactions.decodeListTransactionsResponse },

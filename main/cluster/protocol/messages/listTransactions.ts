@@ -3,12 +3,14 @@
 import { type Reader, Writer, readArray, readInt64, readString } from './io'
 
 export interface ListTransactionsRequest {
-  /** The transaction states to filter by: if empty, all transactions are returned; if non-empty, then only transactions matching one of the filtered states will be returned (versions 0-1) */
+  /** The transaction states to filter by: if empty, all transactions are returned; if non-empty, then only transactions matching one of the filtered states will be returned (versions 0-2) */
   stateFilters: string[]
-  /** The producerIds to filter by: if empty, all transactions will be returned; if non-empty, only transactions which match one of the filtered producerIds will be returned (versions 0-1) */
+  /** The producerIds to filter by: if empty, all transactions will be returned; if non-empty, only transactions which match one of the filtered producerIds will be returned (versions 0-2) */
   producerIdFilters: bigint[]
-  /** Duration (in millis) to filter by: if < 0, all transactions will be returned; otherwise, only transactions running longer than this duration will be returned (versions 1) */
+  /** Duration (in millis) to filter by: if < 0, all transactions will be returned; otherwise, only transactions running longer than this duration will be returned (versions 1-2) */
   durationFilter: bigint
+  /** The transactional ID regular expression pattern to filter by: if it is empty or null, all transactions are returned; Otherwise then only the transactions matching the given regular expression will be returned. (versions 2) */
+  transactionalIdPattern: string | null
 }
 
 export function decodeListTransactionsRequest(version: number, r: Reader): ListTransactionsRequest {
@@ -16,6 +18,7 @@ export function decodeListTransactionsRequest(version: number, r: Reader): ListT
     stateFilters: readArray(r, version, true, readString),
     producerIdFilters: readArray(r, version, true, readInt64),
     durationFilter: version >= 1 ? r.int64() : -1n,
+    transactionalIdPattern: version >= 2 ? r.nullableString(true) : null,
   }
   r.skipTaggedFields()
   return d
@@ -27,7 +30,9 @@ export function writeListTransactionsRequest(w: Writer, version: number, d: List
   w.arrayLength(d.producerIdFilters.length, true)
   for (const e of d.producerIdFilters) w.int64(e)
   if (version >= 1) w.int64(d.durationFilter)
-  else if (d.durationFilter !== -1n) w.unsupportedField('ListTransactionsRequest.durationFilter', version, '1')
+  else if (d.durationFilter !== -1n) w.unsupportedField('ListTransactionsRequest.durationFilter', version, '1-2')
+  if (version >= 2) w.nullableString(d.transactionalIdPattern, true)
+  else if (d.transactionalIdPattern !== null) w.unsupportedField('ListTransactionsRequest.transactionalIdPattern', version, '2')
   w.unsignedVarint(0)
 }
 
@@ -38,22 +43,22 @@ export function encodeListTransactionsRequest(version: number, d: ListTransactio
 }
 
 export interface ListTransactionsResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-1) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-2) */
   throttleTimeMs: number
-  /** (versions 0-1) */
+  /** (versions 0-2) */
   errorCode: number
-  /** Set of state filters provided in the request which were unknown to the transaction coordinator (versions 0-1) */
+  /** Set of state filters provided in the request which were unknown to the transaction coordinator (versions 0-2) */
   unknownStateFilters: string[]
-  /** (versions 0-1) */
+  /** (versions 0-2) */
   transactionStates: ListTransactionsResponseTransactionState[]
 }
 
 export interface ListTransactionsResponseTransactionState {
-  /** (versions 0-1) */
+  /** (versions 0-2) */
   transactionalId: string
-  /** (versions 0-1) */
+  /** (versions 0-2) */
   producerId: bigint
-  /** The current transaction state of the producer (versions 0-1) */
+  /** The current transaction state of the producer (versions 0-2) */
   transactionState: string
 }
 
