@@ -3,7 +3,8 @@
 // partition's records (so a new leader after a failover carries on with the groups and
 // offsets its predecessor wrote) and writes through the partition with acks=all.
 import { ErrorCode, KafkaError, kafkaErrorFor } from '../errors'
-import { decodeRecordBatches, encodeRecordBatch } from '../protocol/recordBatch'
+import { encodeRecordBatch } from '../protocol/recordBatch'
+import { logBatches } from './log/logBatches'
 import { incrementSequence } from './log/producerStateEntry'
 import { GroupCoordinatorShard, partitionFor, type GroupCoordinatorConfig, type LoadEntry, type TransactionalProducer, type VerifyTransaction } from './group'
 import type { Partition } from './partition'
@@ -100,23 +101,16 @@ export class CoordinatorRuntime {
    * type 0 ABORT or 1 COMMIT).
    */
   private *readRecords(partition: Partition): Generator<LoadEntry> {
-    const log = partition.log
-    let offset = log.logStartOffset
-    while (offset < log.logEndOffset) {
-      const { records } = log.read(offset, 1 << 20)
-      if (records.length === 0) break
-      for (const batch of decodeRecordBatches(records)) {
-        offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1
-        const producerId = batch.isTransactional ? Number(batch.producerId) : -1
-        if (batch.isControl) {
-          for (const r of batch.records) {
-            const type = r.key && r.key.length >= 4 ? r.key.readInt16BE(2) : -1
-            if (type === 0 || type === 1) yield { marker: { producerId, committed: type === 1 }, offset: Number(r.offset) }
-          }
-          continue
+    for (const batch of logBatches(partition.log)) {
+      const producerId = batch.isTransactional ? Number(batch.producerId) : -1
+      if (batch.isControl) {
+        for (const r of batch.records) {
+          const type = r.key && r.key.length >= 4 ? r.key.readInt16BE(2) : -1
+          if (type === 0 || type === 1) yield { marker: { producerId, committed: type === 1 }, offset: Number(r.offset) }
         }
-        for (const r of batch.records) yield { key: r.key, value: r.value, offset: Number(r.offset), timestamp: Number(r.timestamp), producerId }
+        continue
       }
+      for (const r of batch.records) yield { key: r.key, value: r.value, offset: Number(r.offset), timestamp: Number(r.timestamp), producerId }
     }
   }
 

@@ -4,7 +4,8 @@
 // every change written to the partition with acks=all before it takes effect. The
 // coordinator epoch of a partition's transactions is the partition's leader epoch.
 import { ErrorCode, KafkaError } from '../../errors'
-import { decodeRecordBatches, encodeRecordBatch } from '../../protocol/recordBatch'
+import { encodeRecordBatch } from '../../protocol/recordBatch'
+import { logBatches } from '../log/logBatches'
 import type { MetadataImage } from '../../metadata/image'
 import { partitionFor } from '../group/partitionFor'
 import type { Partition } from '../partition'
@@ -79,16 +80,9 @@ export class TransactionStateManager {
   }
 
   private *readRecords(partition: Partition): Generator<{ key: Buffer; value: Buffer | null }> {
-    const log = partition.log
-    let offset = log.logStartOffset
-    while (offset < log.logEndOffset) {
-      const { records } = log.read(offset, 1 << 20)
-      if (records.length === 0) break
-      for (const batch of decodeRecordBatches(records)) {
-        offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1
-        if (batch.isControl) continue
-        for (const r of batch.records) if (r.key) yield { key: r.key, value: r.value }
-      }
+    for (const batch of logBatches(partition.log)) {
+      if (batch.isControl) continue
+      for (const r of batch.records) if (r.key) yield { key: r.key, value: r.value }
     }
   }
 
