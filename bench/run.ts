@@ -8,6 +8,7 @@ import { benchConsoleLists, printFrames } from './consoleLists'
 import { benchKafkaReference } from './kafkaReference'
 import { benchCleaner } from './cleaner'
 import { benchConsoleScale, printRefresh } from './consoleScale'
+import { benchSchemaRegistry, printRegistry } from './schemaRegistry'
 
 console.log(`# Brokerlab benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`)
 const only = process.argv[2]
@@ -38,6 +39,11 @@ if (!only || only === 'console-scale') {
 if (!only || only === 'kafka') {
   console.log('\n## Brokerlab and Apache Kafka 4.4 (3 brokers each, alternately): Kafka\'s perf tools, 1,000,000 × 100 B, acks=all, RF 3, min.insync.replicas 2, 4 partitions\n')
   for (const line of await benchKafkaReference()) console.log(line)
+}
+if (!only || only === 'schema-registry') {
+  const { rows, notes } = await benchSchemaRegistry()
+  met = printRegistry('Schema registry on 3 brokers (_schemas RF 3, acks=all): registrations and lookups by id over HTTP/1.1', rows) && met
+  for (const note of notes) console.log(`- ${note}`)
 }
 if (!met) {
   console.log('\nA target was missed.')

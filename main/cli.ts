@@ -30,6 +30,7 @@ const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolea
     memory: { type: 'boolean' },
     config: { type: 'string', multiple: true },
     'restart-on-failure': { type: 'boolean' },
+    'schema-registry-port': { type: 'string' },
   },
   cluster: {
     brokers: { type: 'string' },
@@ -38,6 +39,7 @@ const COMMAND_OPTIONS: Record<Command, Record<string, { type: 'string' | 'boolea
     memory: { type: 'boolean' },
     config: { type: 'string', multiple: true },
     'restart-on-failure': { type: 'boolean' },
+    'schema-registry-port': { type: 'string' },
   },
 }
 
@@ -63,6 +65,9 @@ Options of cluster:
   --config NAME=VALUE  a static broker config, e.g. --config num.partitions=6 (repeatable)
   --restart-on-failure start a broker again when its thread dies of an error (as
                        systemd's Restart=on-failure would; off by default)
+  --schema-registry-port P
+                       the embedded schema registry's port (default 8081, a free
+                       one if 8081 is taken; 0 for any free port)
 
 Options:
   -h, --help     show this help

@@ -8,6 +8,7 @@ import { ConsoleService } from './console/consoleService'
 import { ConnectionProfiles } from './console/connections/profiles'
 import { KeyFileSecretBox, type SecretBox } from './console/connections/secretBox'
 import { serveContractOverIpc } from './host/ipc'
+import { startClusterRegistry } from './commands/schemaRegistry'
 
 const RENDERER_FILE = join(import.meta.dirname, '../renderer/index.html')
 const PRELOAD_FILE = join(import.meta.dirname, '../preload/index.cjs')
@@ -92,6 +93,11 @@ if (!app.requestSingleInstanceLock()) {
   appDb = new AppDatabase(app.getPath('userData'))
   Menu.setApplicationMenu(appMenu())
   const cluster = await startLocalCluster()
+  // The schema registry on 8081 (or a free port), its state in the cluster's _schemas topic.
+  const registry = await startClusterRegistry(cluster, null, (line) => console.error(`Brokerlab: ${line}`)).catch((err: Error) => {
+    console.error(`Brokerlab: the schema registry did not start: ${err.message}`)
+    return null
+  })
   const profiles = new ConnectionProfiles(join(app.getPath('userData'), 'connections.db'), secretBox())
   const service = new ConsoleService(cluster, { profiles })
   const stopServing = serveContractOverIpc(service, isAppPage)
@@ -104,6 +110,7 @@ if (!app.requestSingleInstanceLock()) {
     stopServing()
     void service
       .close()
+      .then(() => registry?.close())
       .then(() => cluster.stop())
       .finally(() => {
         profiles.close()

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cluster } from '../cluster/cluster'
+import { schemaRegistryPort, startClusterRegistry } from './schemaRegistry'
 
 export interface ClusterCommandOptions {
   brokers?: string
@@ -13,6 +14,7 @@ export interface ClusterCommandOptions {
   memory?: boolean
   config?: string[]
   'restart-on-failure'?: boolean
+  'schema-registry-port'?: string
 }
 
 export const DEFAULT_BASE_PORT = 9092
@@ -20,7 +22,7 @@ export const DEFAULT_DATA_DIR = join(homedir(), '.brokerlab', 'cluster')
 
 /** The options checked and typed; a string names what is wrong. */
 export function clusterSettings(options: ClusterCommandOptions):
-  | { brokers: number; basePort: number; dataDir: string | null; configs: Record<string, string>; restartOnFailure: boolean }
+  | { brokers: number; basePort: number; dataDir: string | null; configs: Record<string, string>; restartOnFailure: boolean; schemaRegistryPort: number | null }
   | string {
   const brokers = Number(options.brokers ?? 3)
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > 32) return `--brokers must be a whole number from 1 to 32, not "${options.brokers}"`
@@ -35,7 +37,9 @@ export function clusterSettings(options: ClusterCommandOptions):
     if (at <= 0) return `--config takes name=value, not "${entry}"`
     configs[entry.slice(0, at)] = entry.slice(at + 1)
   }
-  return { brokers, basePort, dataDir: options.memory ? null : (options['data-dir'] ?? DEFAULT_DATA_DIR), configs, restartOnFailure: options['restart-on-failure'] ?? false }
+  const schemaRegistry = schemaRegistryPort(options['schema-registry-port'])
+  if (typeof schemaRegistry === 'string') return schemaRegistry
+  return { brokers, basePort, dataDir: options.memory ? null : (options['data-dir'] ?? DEFAULT_DATA_DIR), configs, restartOnFailure: options['restart-on-failure'] ?? false, schemaRegistryPort: schemaRegistry }
 }
 
 export async function runCluster(options: ClusterCommandOptions): Promise<number> {
@@ -61,13 +65,24 @@ export async function runCluster(options: ClusterCommandOptions): Promise<number
     if (!settings.dataDir) rmSync(dataDir, { recursive: true, force: true })
     return 2
   }
+  const registry = await startClusterRegistry(cluster, settings.schemaRegistryPort, (line) => console.error(`brokerlab cluster: ${line}`)).catch((err: Error) => {
+    console.error(`brokerlab cluster: ${err.message}`)
+    return null
+  })
+  if (!registry) {
+    await cluster.stop()
+    if (!settings.dataDir) rmSync(dataDir, { recursive: true, force: true })
+    return 2
+  }
   console.log(`bootstrap: ${cluster.bootstrapServers}`)
+  console.log(`schema registry: ${registry.url}`)
   console.error(`brokerlab cluster: ${settings.brokers} broker(s), data in ${settings.dataDir ?? `${dataDir} (removed at exit)`}; Ctrl-C stops it`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
   console.error('brokerlab cluster: shutting down...')
+  await registry.close()
   await cluster.stop()
   if (!settings.dataDir) rmSync(dataDir, { recursive: true, force: true })
   return 0

@@ -11,6 +11,7 @@ import { KeyFileSecretBox } from '../console/connections/secretBox'
 import { startHttpServer } from '../host/httpServer'
 import { findProjectRoot } from '../bin/build.js'
 import { clusterSettings, type ClusterCommandOptions } from './cluster'
+import { startClusterRegistry } from './schemaRegistry'
 
 export interface ServeCommandOptions extends ClusterCommandOptions {
   port?: string
@@ -62,6 +63,15 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     profiles.close()
     return 2
   }
+  const registry = await startClusterRegistry(cluster, settings.schemaRegistryPort, (line) => console.error(`brokerlab serve: ${line}`)).catch((err: Error) => {
+    console.error(`brokerlab serve: ${err.message}`)
+    return null
+  })
+  if (!registry) {
+    profiles.close()
+    await cluster.stop()
+    return 2
+  }
   const service = new ConsoleService(cluster, { profiles })
   const server = await startHttpServer({
     host,
@@ -76,11 +86,13 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   if (!server) {
     await service.close()
     profiles.close()
+    await registry.close()
     await cluster.stop()
     return 2
   }
   console.log(`console: ${server.url}`)
   console.log(`bootstrap: ${cluster.bootstrapServers}`)
+  console.log(`schema registry: ${registry.url}`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
@@ -89,6 +101,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   await server.close()
   await service.close()
   profiles.close()
+  await registry.close()
   await cluster.stop()
   return 0
 }

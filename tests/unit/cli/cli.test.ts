@@ -26,6 +26,10 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['serve', '--restart-on-failure'])).toEqual({ kind: 'run', command: 'serve', options: { 'restart-on-failure': true } })
     expect(clusterSettings({ 'restart-on-failure': true })).toMatchObject({ restartOnFailure: true })
     expect(clusterSettings({})).toMatchObject({ restartOnFailure: false })
+    expect(parseCommandLine(['cluster', '--schema-registry-port', '0'])).toEqual({ kind: 'run', command: 'cluster', options: { 'schema-registry-port': '0' } })
+    expect(clusterSettings({ 'schema-registry-port': '18081' })).toMatchObject({ schemaRegistryPort: 18081 })
+    expect(clusterSettings({})).toMatchObject({ schemaRegistryPort: null })
+    expect(clusterSettings({ 'schema-registry-port': 'x' })).toBe('--schema-registry-port must be a port number (0 for any free port), not "x"')
     expect(parseCommandLine(['start', '--brokers', '3'])).toEqual({ kind: 'usage-error', message: 'start takes no option --brokers' })
   })
 
