@@ -99,7 +99,7 @@ if (!app.requestSingleInstanceLock()) {
     return null
   })
   const profiles = new ConnectionProfiles(join(app.getPath('userData'), 'connections.db'), secretBox())
-  const service = new ConsoleService(cluster, { profiles })
+  const service = new ConsoleService(cluster, { profiles, schemaRegistryUrl: registry?.url })
   const stopServing = serveContractOverIpc(service, isAppPage)
   let stopping = false
   app.on('before-quit', (event) => {

@@ -33,6 +33,7 @@ import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
+import { SCHEMA_METHODS } from './schemas/schemaRegistry'
 import { BrokerLogCleanerState, CompactionExperimentRequest, CompactionExperimentResult, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
 
 export * from './schemas/rules'
@@ -41,6 +42,7 @@ export * from './schemas/events'
 export * from './schemas/connections'
 export * from './schemas/browse'
 export * from './schemas/logCleaner'
+export * from './schemas/schemaRegistry'
 
 const empty = z.object({}).strict()
 const brokerRequest = z.object({ brokerId: BrokerId }).strict()
@@ -187,6 +189,8 @@ export const METHODS = {
   'logCleaner:wake': method(LogCleanerWakeRequest, z.null()),
   /** Lab only: produces keyed updates and tombstones to one partition of a compacted topic, for its Compaction panel. */
   'logCleaner:experiment': method(CompactionExperimentRequest, CompactionExperimentResult),
+  /** The connection's schema registry (issue 17): preload/schemas/schemaRegistry.ts. */
+  ...SCHEMA_METHODS,
 }
 
 export type MethodName = keyof typeof METHODS

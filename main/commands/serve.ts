@@ -72,7 +72,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     await cluster.stop()
     return 2
   }
-  const service = new ConsoleService(cluster, { profiles })
+  const service = new ConsoleService(cluster, { profiles, schemaRegistryUrl: registry.url })
   const server = await startHttpServer({
     host,
     port,

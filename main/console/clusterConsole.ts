@@ -17,6 +17,8 @@ import { produceRecord } from './views/produce'
 import { clusterSnapshot, describeTopic } from './views/snapshot'
 import { ObservedTimeline } from './views/timeline'
 import { addPartitions, createTopic, deleteTopic } from './views/topics'
+import { RegistryClient } from './registry/registryClient'
+import { decodeSchemaRecords, schemaMethods } from './registry/schemaViews'
 
 const CONFIG_OBSERVE_MS = 30_000
 
@@ -48,6 +50,8 @@ export class ClusterConsole {
       })
     }
     const lab_ = lab ? labMethods(lab, kafka) : null
+    // The connection's schema registry, over HTTP from here (main/console/registry).
+    const registry = connection.schemaRegistryUrl ? new RegistryClient(connection.schemaRegistryUrl) : null
     this.methods = {
       'app:info': async () => ({
         version,
@@ -73,7 +77,10 @@ export class ClusterConsole {
       'config:describeBroker': (r) => brokerConfigs(kafka, r.brokerId),
       'message:produce': (r) => produceRecord(kafka, r),
       'message:browse': (r) => browseMessages(browse, r.topic, r.from, r.limit, r.partition),
-      'message:page': (r) => browsePage(browse, r),
+      'message:page': async (r) => {
+        const page = await browsePage(browse, r)
+        return { ...page, records: await decodeSchemaRecords(page.records, registry) }
+      },
       'message:scanStart': (r) => scans.start(r),
       'message:scanStatus': (r) => scans.status(r.scanId, r.since),
       'message:scanStop': (r) => scans.stop(r.scanId),
@@ -86,6 +93,7 @@ export class ClusterConsole {
       'cluster:electLeaders': (r) => electPreferredLeaders(kafka, r.topic),
       'topic:purge': (r) => purgeRecords(kafka, r.name, { partition: r.partition, offset: r.offset }),
       'events:recent': (r) => (lab ? lab.recentEvents(r.limit) : this.timeline!.recent(r.limit)),
+      ...schemaMethods(registry, kafka),
       ...(lab_ ?? (Object.fromEntries((Object.keys(METHODS) as MethodName[]).filter(isLabMethod).map((m) => [m, unsupported(m)])) as unknown as LabMethods)),
     }
   }

@@ -44,9 +44,9 @@ export class ConsoleService {
 
   constructor(
     readonly cluster: Cluster,
-    private readonly options: { profiles?: ConnectionProfiles } = {},
+    private readonly options: { profiles?: ConnectionProfiles; /** The embedded schema registry's URL, for "local". */ schemaRegistryUrl?: string } = {},
   ) {
-    this.local = this.attach(new ClusterConsole(labConnection(cluster)))
+    this.local = this.attach(new ClusterConsole({ ...labConnection(cluster), schemaRegistryUrl: options.schemaRegistryUrl ?? null }))
     this.methods = {
       'connection:test': (r) => testConnection(r),
       'connection:list': () => this.profiles().list(),
@@ -103,7 +103,7 @@ export class ConsoleService {
     if (open) return open
     const settings = this.options.profiles?.settings(name)
     if (!settings) throw noSuchConnection(method, name, 'connection')
-    const opened = this.attach(new ClusterConsole({ name, kafka: new KafkaConnection(settings), lab: null }))
+    const opened = this.attach(new ClusterConsole({ name, kafka: new KafkaConnection(settings), lab: null, schemaRegistryUrl: settings.schemaRegistryUrl ?? null }))
     this.external.set(name, opened)
     return opened
   }
