@@ -21,6 +21,7 @@ export const router = createRouter({
     { path: '/groups', name: 'groups', component: () => import('./views/GroupsView.vue'), meta: { title: 'Consumer groups' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'Messages' } },
     { path: '/produce', name: 'produce', component: () => import('./views/ProduceView.vue'), meta: { title: 'Produce' } },
+    { path: '/schemas', name: 'schemas', component: () => import('./views/SchemasView.vue'), meta: { title: 'Schemas' } },
     { path: '/config', name: 'config', component: () => import('./views/ConfigurationView.vue'), meta: { title: 'Configuration' } },
     { path: '/connections', name: 'connections', component: () => import('./views/ConnectionsView.vue'), meta: { title: 'Connections', hidden: true } },
   ],
