@@ -10,7 +10,8 @@ import { Kafka, logLevel } from 'kafkajs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from '../helpers/cluster'
-import { chromiumMissing, openConsole, openTopicMessages, saveThemeScreenshots, suiteTitle } from './browser'
+import { freePort } from '../helpers/ports'
+import { chooseCluster, chromiumMissing, fillFields, openConsole, openTopicMessages, saveThemeScreenshots, suiteTitle } from './browser'
 import type { Serve } from './serve'
 
 const ORDER_V1 = { type: 'record', name: 'Order', namespace: 'com.acme', fields: [{ name: 'id', type: 'long' }, { name: 'item', type: 'string' }, { name: 'quantity', type: 'int' }] }
@@ -157,5 +158,37 @@ describe.skipIf(chromiumMissing)(suiteTitle('schemas'), () => {
     for (const writer of ['v1', 'v2']) for (const reader of ['v1', 'v2']) expect(await records.locator(`[data-writer=${writer}] [data-reader=${reader}]`).getAttribute('data-ok')).toBe('true')
     await saveThemeScreenshots(page, 'schemas-evolution-full')
     expect(consoleErrors).toEqual([])
+  }, 120_000)
+
+  it('works against the registry a saved connection names (typed on the Connections page), and says when that registry is unreachable', async () => {
+    await page.goto(`${serve.url}#/connections`)
+    await page.locator('[data-testid=connection-row][data-name=local]').waitFor({ timeout: 15_000 })
+    await fillFields(page, { 'connection-name': 'with-registry', 'connection-bootstrap': serve.bootstrap, 'connection-schema-registry': 'not a url' })
+    await page.getByTestId('connection-save').click()
+    await expect.poll(() => page.getByTestId('connection-form').textContent()).toContain('give the registry as an http:// or https:// URL')
+    await fillFields(page, { 'connection-schema-registry': registryUrl })
+    await page.getByTestId('connection-save').click()
+    await page.locator('[data-testid=connection-row][data-name=with-registry]').waitFor({ timeout: 10_000 })
+    const dead = `http://127.0.0.1:${await freePort()}`
+    await serve.call('connection:save', { name: 'dead-registry', settings: { bootstrap: serve.bootstrap, schemaRegistryUrl: dead } })
+    expect((await serve.call<Array<{ name: string; schemaRegistryUrl?: string }>>('connection:list', {})).find((c) => c.name === 'with-registry')?.schemaRegistryUrl).toBe(registryUrl)
+
+    await chooseCluster(page, 'with-registry')
+    await page.goto(`${serve.url}#/schemas`)
+    await expect.poll(() => page.getByTestId('registry-url').textContent(), { timeout: 10_000 }).toBe(registryUrl)
+    await page.locator('[data-testid=subject-row][data-subject="orders-value"]').waitFor({ timeout: 10_000 })
+    await openTopicMessages(page, serve, 'orders')
+    await expect.poll(() => page.locator('[data-testid=record-row][data-offset="0"]').getByTestId('record-schema').textContent(), { timeout: 15_000 }).toMatch(/orders-value v1/)
+
+    await chooseCluster(page, 'dead-registry')
+    await openTopicMessages(page, serve, 'orders')
+    await expect
+      .poll(() => page.locator('[data-testid=record-row][data-offset="0"]').getByTestId('record-schema-error').textContent(), { timeout: 15_000 })
+      .toBe(`the schema registry at ${dead} is unreachable: ECONNREFUSED`)
+    await page.goto(`${serve.url}#/schemas`)
+    await expect.poll(() => page.getByTestId('schemas-error').textContent(), { timeout: 10_000 }).toContain(`the schema registry at ${dead} is unreachable`)
+    await saveThemeScreenshots(page, 'schemas-unreachable')
+    await chooseCluster(page, 'local')
+    expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([])
   }, 120_000)
 })
