@@ -83,6 +83,14 @@ describe('contract validation', () => {
       'logCleaner:state': { topic: 't' },
       'logCleaner:wake': {},
       'logCleaner:experiment': { topic: 't', partition: 0, updates: 100, keys: 10, tombstones: 2 },
+      'schema:subjects': {},
+      'schema:version': { subject: 's-value', version: 1 },
+      'schema:check': { subject: 's-value', schema: '"string"' },
+      'schema:register': { subject: 's-value', schema: '"string"', schemaType: 'AVRO', level: 'FULL' },
+      'schema:setLevel': { subject: 's-value', level: null },
+      'schema:delete': { subject: 's-value', permanent: false },
+      'schema:produce': { topic: 't', subject: 's-value', value: '"x"', validateOnly: true },
+      'schema:evolutionDemo': { evolution: 'add-with-default', level: 'BACKWARD' },
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(METHODS).sort())
     for (const [method, request] of Object.entries(good)) expect(parseRequest(method, request).method).toBe(method)
