@@ -82,7 +82,10 @@ export class ClusterConsole {
         return { ...page, records: await decodeSchemaRecords(page.records, registry) }
       },
       'message:scanStart': (r) => scans.start(r),
-      'message:scanStatus': (r) => scans.status(r.scanId, r.since),
+      'message:scanStatus': async (r) => {
+        const status = scans.status(r.scanId, r.since)
+        return { ...status, matches: await decodeSchemaRecords(status.matches, registry) }
+      },
       'message:scanStop': (r) => scans.stop(r.scanId),
       'message:replay': (r) => replayRecords(browse, (record) => produceRecord(kafka, record), r),
       'group:list': () => groups.groups(),
