@@ -4,7 +4,7 @@
 // (docs/kafka-client.md): its Consumer's `fetch` reads a partition from its leader without
 // joining a group, as Confluent's store reader assigns itself the partition.
 import { Admin, Consumer, Producer } from '@platformatic/kafka'
-import { decodeRecord, encodeRecord, type RegistryRecord } from './records'
+import { decodeRecord, encodeRecord, noopKey, type RegistryRecord } from './records'
 
 export const SCHEMAS_TOPIC = '_schemas'
 /** A produce that takes longer than this is refused as timed out (the registry answers 50002). */
@@ -74,7 +74,7 @@ export class KafkaLog {
     for (;;) {
       try {
         await this.waitForLeader()
-        const end = await this.endOffset()
+        const end = await this.readUpTo()
         while (this.position < end) await this.readOnce(0)
         break
       } catch (err) {
@@ -117,6 +117,25 @@ export class KafkaLog {
       if (i > 100) throw new Error(`${this.topic} has no leader after 10 s`)
       await sleep(100)
     }
+  }
+
+  /**
+   * The offset to read up to at startup. Right after a restart the leader's high watermark
+   * may still lag behind records acknowledged before it, so, as Confluent's registry does,
+   * write a NOOP record with acks=all and read past it: everything acknowledged before is
+   * below it. When that write cannot be made (no in-sync replicas to acknowledge it), the
+   * end offset now.
+   */
+  private async readUpTo(): Promise<bigint> {
+    try {
+      const { key, value } = encodeRecord({ key: noopKey(), value: null })
+      const result = await this.producer.send({ messages: [{ topic: this.topic, partition: 0, key, value: value as unknown as Buffer }], acks: -1 })
+      const offset = result.offsets?.[0]?.offset
+      if (offset !== undefined) return offset + 1n
+    } catch {
+      // fall back to the end offset
+    }
+    return this.endOffset()
   }
 
   private async endOffset(): Promise<bigint> {
@@ -209,41 +228,57 @@ export class KafkaLog {
     // one is refused at once rather than after the producer's retries; while both go well,
     // the reader's steady fetches from the leader stand for that check.
     let leader = this.readFrom
-    if (this.lastWriteFailed || this.lastReadError !== null || leader < 0) {
-      leader = await this.leader().catch(async (err: Error) => {
-        // A Metadata answer naming _schemas without a leader fails in the library; a cluster
-        // that still answers for itself tells the two cases apart.
-        const reachable = await this.admin.metadata({ topics: [], forceUpdate: true }).then(
-          () => true,
-          () => false,
-        )
-        if (!reachable) throw new LogWriteError(`cannot reach the cluster (${this.options.bootstrap}): ${err.message}`, 'no-leader')
-        return -1
-      })
-      if (leader < 0) throw new LogWriteError(`${this.topic} partition 0 has no leader (the brokers of its in-sync replicas are down); writes resume once a new leader is elected`, 'no-leader')
-    }
+    if (this.lastWriteFailed || this.lastReadError !== null || leader < 0) leader = await this.currentLeader()
     const messages = records.map((record) => {
       const { key, value } = encodeRecord(record)
       return { topic: this.topic, partition: 0, key, value: value as Buffer }
     })
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LogWriteError(`no acknowledgement from ${this.topic}'s leader (broker ${leader}) within ${WRITE_TIMEOUT_MS} ms`, 'timeout')), WRITE_TIMEOUT_MS)
-    })
-    try {
-      const result = await Promise.race([this.producer.send({ messages, acks: -1 }), timeout])
-      const base = result.offsets?.[0]?.offset
-      if (base === undefined) throw new LogWriteError(`${this.topic}'s leader acknowledged no offset`, 'failed')
-      for (let i = 0; i < records.length; i++) if (base + BigInt(i) >= this.position) this.own.add(base + BigInt(i))
-      this.lastWriteFailed = false
-    } catch (err) {
-      this.lastWriteFailed = true
-      if (err instanceof LogWriteError) throw err
-      throw new LogWriteError(`writing to ${this.topic} failed: ${(err as Error).message}`, 'failed')
-    } finally {
-      clearTimeout(timer)
+    const deadline = Date.now() + WRITE_TIMEOUT_MS
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new LogWriteError(`no acknowledgement from ${this.topic}'s leader (broker ${leader}) within ${WRITE_TIMEOUT_MS} ms`, 'timeout')),
+          Math.max(1, deadline - Date.now()),
+        )
+      })
+      try {
+        const result = await Promise.race([this.producer.send({ messages, acks: -1 }), timeout])
+        const base = result.offsets?.[0]?.offset
+        if (base === undefined) throw new LogWriteError(`${this.topic}'s leader acknowledged no offset`, 'failed')
+        for (let i = 0; i < records.length; i++) if (base + BigInt(i) >= this.position) this.own.add(base + BigInt(i))
+        this.lastWriteFailed = false
+        break
+      } catch (err) {
+        this.lastWriteFailed = true
+        if (err instanceof LogWriteError) throw err
+        // The leader may have just died: once the cluster names a new one, send again (the
+        // records are keyed state, so one written twice changes nothing).
+        const now = await this.currentLeader()
+        if (Date.now() + 200 > deadline) throw new LogWriteError(`writing to ${this.topic} (leader: broker ${now}) failed: ${(err as Error).message}`, 'failed')
+        leader = now
+        await sleep(200)
+      } finally {
+        clearTimeout(timer)
+      }
     }
     if (!this.tailing && !this.closed) this.tailing = this.tail()
+  }
+
+  /** The leader from a fresh Metadata answer; refused at once when there is none or the cluster cannot be reached. */
+  private async currentLeader(): Promise<number> {
+    const leader = await this.leader().catch(async (err: Error) => {
+      // A Metadata answer naming _schemas without a leader fails in the library; a cluster
+      // that still answers for itself tells the two cases apart.
+      const reachable = await this.admin.metadata({ topics: [], forceUpdate: true }).then(
+        () => true,
+        () => false,
+      )
+      if (!reachable) throw new LogWriteError(`cannot reach the cluster (${this.options.bootstrap}): ${err.message}`, 'no-leader')
+      return -1
+    })
+    if (leader < 0) throw new LogWriteError(`${this.topic} partition 0 has no leader (the brokers of its in-sync replicas are down); writes resume once a new leader is elected`, 'no-leader')
+    return leader
   }
 
   async close(): Promise<void> {

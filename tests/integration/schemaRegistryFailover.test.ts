@@ -113,4 +113,24 @@ describe('schema registry when _schemas has no leader', () => {
     expect(accepted).toEqual({ id: 3 })
     expect((await call(url, 'GET', '/subjects/a/versions')).body).toEqual([1, 2, 3])
   }, 120_000)
+
+  it('when the leader of _schemas dies and another in-sync replica takes over, reads go on and a write goes to the new leader', async () => {
+    const cluster = await env.cluster.start({}, 3)
+    const { url } = await env.start(cluster)
+    expect((await call(url, 'POST', '/subjects/b/versions', { schema: schema(1) })).body).toEqual({ id: 1 })
+    await eventually('every replica in sync', () => cluster.topic('_schemas').partitions[0]!.isr.length === 3, 15_000)
+    const leader = cluster.topic('_schemas').partitions[0]!.leader
+    await cluster.crashBroker(leader)
+    expect((await call(url, 'GET', '/subjects/b/versions/latest')).body).toMatchObject({ id: 1, version: 1 })
+    // Right after the crash: the write waits for the new leader (or is refused with 50001, never lost or half-applied).
+    const first = await call(url, 'POST', '/subjects/b/versions', { schema: schema(1, 2) })
+    if (first.status !== 200) expect(first.body.error_code).toBe(50001)
+    await eventually('a new leader', () => ![-1, leader].includes(cluster.topic('_schemas').partitions[0]!.leader), 15_000)
+    const accepted = await eventually('a write to be accepted', async () => {
+      const r = await call(url, 'POST', '/subjects/b/versions', { schema: schema(1, 2) })
+      return r.status === 200 ? r.body : undefined
+    }, 20_000)
+    expect(accepted).toEqual({ id: 2 })
+    expect((await call(url, 'GET', '/subjects/b/versions')).body).toEqual([1, 2])
+  }, 120_000)
 })

@@ -10,13 +10,20 @@ import { flattenReferences, sides } from './types'
 
 type Json = boolean | Record<string, unknown>
 
-function ajvFor(schema: Json) {
+function dialectOf(schema: Json): '2020-12' | '2019-09' | 'draft-07' {
   const dialect = typeof schema === 'object' && typeof schema.$schema === 'string' ? schema.$schema : ''
+  return dialect.includes('2020-12') ? '2020-12' : dialect.includes('2019-09') ? '2019-09' : 'draft-07'
+}
+
+function newAjv(dialect: ReturnType<typeof dialectOf>) {
   const options = { strict: false, allErrors: false, validateFormats: false }
-  if (dialect.includes('2020-12')) return new Ajv2020(options)
-  if (dialect.includes('2019-09')) return new Ajv2019(options)
+  if (dialect === '2020-12') return new Ajv2020(options)
+  if (dialect === '2019-09') return new Ajv2019(options)
   return new Ajv(options)
 }
+
+/** One ajv per dialect for schemas without references (making an ajv costs tens of milliseconds). */
+const shared = new Map<string, ReturnType<typeof newAjv>>()
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
@@ -58,8 +65,21 @@ export const jsonSchemaFormat: SchemaFormat = {
       throw new Error(`not JSON: ${(err as Error).message}`)
     }
     if (typeof json !== 'boolean' && (json === null || typeof json !== 'object' || Array.isArray(json))) throw new Error('a JSON Schema is an object or a boolean')
-    const ajv = ajvFor(json)
-    for (const ref of flattenReferences(references)) {
+    const dialect = dialectOf(json)
+    const refs = flattenReferences(references)
+    if (refs.length === 0) {
+      let ajv = shared.get(dialect)
+      if (!ajv) shared.set(dialect, (ajv = newAjv(dialect)))
+      try {
+        const validate = ajv.compile(json as AnySchema)
+        return new JsonSchema(json, JSON.stringify(json), (value) => validate(value) as boolean)
+      } finally {
+        // Compiled, it needs no entry in ajv's cache: two schemas with one $id must not clash.
+        ajv.removeSchema(json as AnySchema)
+      }
+    }
+    const ajv = newAjv(dialect)
+    for (const ref of refs) {
       if (ref.schemaType !== 'JSON') throw new Error(`reference ${ref.name} is ${ref.schemaType}, not JSON`)
       ajv.addSchema(JSON.parse(ref.schema) as AnySchema, ref.name)
     }
