@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from '../helpers/cluster'
 import { freePort } from '../helpers/ports'
-import { chooseCluster, chromiumMissing, fillFields, openConsole, openTopicMessages, saveThemeScreenshots, suiteTitle } from './browser'
+import { chooseCluster, chromiumMissing, fillFields, openConsole, openFromNav, openTopicMessages, saveThemeScreenshots, suiteTitle } from './browser'
 import type { Serve } from './serve'
 
 const ORDER_V1 = { type: 'record', name: 'Order', namespace: 'com.acme', fields: [{ name: 'id', type: 'long' }, { name: 'item', type: 'string' }, { name: 'quantity', type: 'int' }] }
@@ -195,7 +195,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('schemas'), () => {
     expect((await serve.call<Array<{ name: string; schemaRegistryUrl?: string }>>('connection:list', {})).find((c) => c.name === 'with-registry')?.schemaRegistryUrl).toBe(registryUrl)
 
     await chooseCluster(page, 'with-registry')
-    await page.goto(`${serve.url}#/schemas`)
+    await openFromNav(page, 'Schemas')
     await expect.poll(() => page.locator('[data-testid=registry-url], [data-testid=schemas-error]').first().textContent(), { timeout: 15_000 }).toBe(registryUrl)
     await page.locator('[data-testid=subject-row][data-subject="orders-value"]').waitFor({ timeout: 10_000 })
     await openTopicMessages(page, serve, 'orders')
@@ -206,7 +206,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('schemas'), () => {
     await expect
       .poll(() => page.locator('[data-testid=record-row][data-offset="0"]').getByTestId('record-schema-error').textContent(), { timeout: 15_000 })
       .toBe(`the schema registry at ${dead} is unreachable: ECONNREFUSED`)
-    await page.goto(`${serve.url}#/schemas`)
+    await openFromNav(page, 'Schemas')
     await expect.poll(() => page.getByTestId('schemas-error').textContent(), { timeout: 10_000 }).toContain(`the schema registry at ${dead} is unreachable`)
     await saveThemeScreenshots(page, 'schemas-unreachable')
     await chooseCluster(page, 'local')
