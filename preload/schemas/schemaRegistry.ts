@@ -72,6 +72,8 @@ export const SchemaProduceRequest = z
     version: Version.optional(),
     /** The record as JSON text. */
     value: z.string(),
+    /** Protobuf: the message's full name (e.g. acme.Order); absent, the schema's first message. */
+    messageType: z.string().min(1).max(255).optional(),
     /** Validate and encode only, without producing. */
     validateOnly: z.boolean().optional(),
   })

@@ -108,7 +108,7 @@ export function schemaMethods(registry: RegistryClient | null, kafka: KafkaConne
       r(async (reg): Promise<ResponseOf<'schema:produce'>> => {
         const v = await reg.request<{ id: number; version: number }>('GET', `subjects/${enc(q.subject)}/versions/${q.version ?? 'latest'}`)
         const schema = await reg.schemaById(v.id)
-        const { problems, body } = encodePayload(schema.parsed, q.value)
+        const { problems, body } = encodePayload(schema.parsed, q.value, q.messageType)
         const failed = { ok: false, schemaId: v.id, version: v.version, encodedHex: null, record: null }
         if (!body) return { ...failed, errors: problems }
         const encoded = encodeWire(v.id, body)
