@@ -181,6 +181,45 @@ describe.skipIf(chromiumMissing)(suiteTitle('schemas'), () => {
     expect(consoleErrors).toEqual([])
   }, 120_000)
 
+  it('produces and decodes with JSON Schema (ajv names the path) and Protobuf (a message by its full name)', async () => {
+    await serve.call('topic:create', { name: 'events', partitions: 1, replicationFactor: 1 })
+    const registry = new SchemaRegistry({ host: registryUrl })
+    const jsonSchema = { type: 'object', properties: { kind: { type: 'string' }, n: { type: 'integer' } }, required: ['kind', 'n'] }
+    await registry.register({ type: SchemaType.JSON, schema: JSON.stringify(jsonSchema) }, { subject: 'events-value' })
+    const proto = 'syntax = "proto3";\npackage acme;\nmessage Header { string source = 1; }\nmessage Event { string kind = 1; int64 n = 2; }\n'
+    await registry.register({ type: SchemaType.PROTOBUF, schema: proto }, { subject: 'events-proto' })
+
+    await page.goto(`${serve.url}#/produce`)
+    await page.reload()
+    const panel = page.getByTestId('schema-produce')
+    await panel.locator('[data-testid=schema-produce-topic] option[value="events"]').waitFor({ state: 'attached', timeout: 10_000 })
+    await panel.getByTestId('schema-produce-topic').selectOption('events')
+    await panel.getByTestId('schema-produce-subject').selectOption('events-value')
+    await panel.getByTestId('schema-produce-value').fill('{"kind": "click", "n": "many"}')
+    await expect.poll(() => panel.getByTestId('schema-produce-problem').allTextContents(), { timeout: 10_000 }).toEqual(['n: must be integer'])
+    await panel.getByTestId('schema-produce-value').fill('{"kind": "click", "n": 7}')
+    await panel.locator('[data-testid=schema-produce-check][data-ok=true]').waitFor({ timeout: 10_000 })
+    await panel.getByTestId('schema-produce-send').click()
+    await expect.poll(() => panel.getByTestId('schema-produce-result').textContent(), { timeout: 10_000 }).toMatch(/offset 0/)
+
+    await panel.getByTestId('schema-produce-subject').selectOption('events-proto')
+    await panel.getByTestId('schema-produce-message-type').fill('acme.Event')
+    await panel.getByTestId('schema-produce-value').fill('{"kind": "view", "n": "12345678901234"}')
+    await panel.locator('[data-testid=schema-produce-check][data-ok=true]').waitFor({ timeout: 10_000 })
+    await panel.getByTestId('schema-produce-send').click()
+    await expect.poll(() => panel.getByTestId('schema-produce-result').textContent(), { timeout: 10_000 }).toMatch(/offset 1/)
+
+    await openTopicMessages(page, serve, 'events')
+    const json = page.locator('[data-testid=record-row][data-offset="0"]')
+    await expect.poll(() => json.getByTestId('record-schema').textContent(), { timeout: 15_000 }).toMatch(/^schema id \d+ · events-value v1 · JSON$/)
+    expect(JSON.parse((await json.getByTestId('record-value').textContent())!)).toEqual({ kind: 'click', n: 7 })
+    const pb = page.locator('[data-testid=record-row][data-offset="1"]')
+    await expect.poll(() => pb.getByTestId('record-schema').textContent(), { timeout: 15_000 }).toMatch(/^schema id \d+ · events-proto v1 · PROTOBUF$/)
+    expect(JSON.parse((await pb.getByTestId('record-value').textContent())!)).toEqual({ kind: 'view', n: '12345678901234' })
+    await saveThemeScreenshots(page, 'schemas-json-protobuf')
+    expect(consoleErrors).toEqual([])
+  }, 120_000)
+
   it('works against the registry a saved connection names (typed on the Connections page), and says when that registry is unreachable', async () => {
     await page.goto(`${serve.url}#/connections`)
     await page.locator('[data-testid=connection-row][data-name=local]').waitFor({ timeout: 15_000 })
