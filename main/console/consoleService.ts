@@ -130,8 +130,8 @@ export class ConsoleService {
   private statuses(): ConnectionStatus[] {
     const saved = this.options.profiles?.list() ?? []
     return [
-      { name: LOCAL, lab: true, bootstrap: this.local.connection.kafka.bootstrapServers, ...this.local.health() },
-      ...saved.map((p) => ({ name: p.name, lab: false, bootstrap: p.bootstrap, ...(this.external.get(p.name)?.health() ?? { state: 'idle' as const, error: null }) })),
+      { name: LOCAL, lab: true, bootstrap: this.local.connection.kafka.bootstrapServers, schemaRegistryUrl: this.options.schemaRegistryUrl ?? null, ...this.local.health() },
+      ...saved.map((p) => ({ name: p.name, lab: false, bootstrap: p.bootstrap, schemaRegistryUrl: p.schemaRegistryUrl ?? null, ...(this.external.get(p.name)?.health() ?? { state: 'idle' as const, error: null }) })),
     ]
   }
 

@@ -104,5 +104,7 @@ export const ConnectionStatus = z.object({
   state: z.enum(['idle', 'connected', 'disconnected']),
   /** Why it is disconnected, in the client's words; null otherwise. */
   error: z.string().nullable(),
+  /** The schema registry the connection names (the embedded one for "local"), if any. */
+  schemaRegistryUrl: z.string().nullable().optional(),
 })
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>

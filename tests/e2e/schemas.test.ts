@@ -229,6 +229,9 @@ describe.skipIf(chromiumMissing)(suiteTitle('schemas'), () => {
     await fillFields(page, { 'connection-schema-registry': registryUrl })
     await page.getByTestId('connection-save').click()
     await page.locator('[data-testid=connection-row][data-name=with-registry]').waitFor({ timeout: 10_000 })
+    await expect.poll(() => page.locator('[data-testid=connection-row][data-name=with-registry]').getByTestId('connection-row-registry').textContent()).toContain(`schema registry ${registryUrl}`)
+    // The embedded cluster's connection uses the embedded registry.
+    expect(await page.locator('[data-testid=connection-row][data-name=local]').getByTestId('connection-row-registry').textContent()).toContain(registryUrl)
     const dead = `http://127.0.0.1:${await freePort()}`
     await serve.call('connection:save', { name: 'dead-registry', settings: { bootstrap: serve.bootstrap, schemaRegistryUrl: dead } })
     expect((await serve.call<Array<{ name: string; schemaRegistryUrl?: string }>>('connection:list', {})).find((c) => c.name === 'with-registry')?.schemaRegistryUrl).toBe(registryUrl)
