@@ -9,6 +9,7 @@ import avro from 'avsc'
 import { CompatibilityLevel, type EvolutionDemoResult, type EvolutionKind, type RequestOf } from '../../../preload/contract'
 import type { KafkaConnection } from '../connections/kafkaConnection'
 import { produceRecord } from '../views/produce'
+import { createTopic } from '../views/topics'
 import { RegistryError, type RegistryClient } from './registryClient'
 import { readWireHeader } from './wireFormat'
 import { encodeWire } from './schemaCodec'
@@ -97,7 +98,6 @@ export async function runEvolutionDemo(registry: RegistryClient, kafka: KafkaCon
 async function ensureTopic(kafka: KafkaConnection, topic: string): Promise<void> {
   const known = (await kafka.metadata([topic]).catch(() => null))?.topics.get(topic)
   if (known && known.partitions.length > 0) return
-  const { createTopic } = await import('../views/topics')
   await createTopic(kafka, { name: topic, partitions: 1 }).catch((err: Error) => {
     if (!/TOPIC_ALREADY_EXISTS|already exists/i.test(err.message)) throw err
   })
