@@ -100,7 +100,7 @@ if (!app.requestSingleInstanceLock()) {
     return null
   })
   const profiles = new ConnectionProfiles(join(app.getPath('userData'), 'connections.db'), secretBox())
-  const service = new ConsoleService(cluster, { profiles, experiments: new ExperimentService(appDb.experimentRuns()) })
+  const service = new ConsoleService(cluster, { profiles, experiments: new ExperimentService(appDb.experimentRuns()), schemaRegistryUrl: registry?.url })
   const stopServing = serveContractOverIpc(service, isAppPage)
   let stopping = false
   app.on('before-quit', (event) => {

@@ -33,6 +33,7 @@ import { ClusterEvent } from './schemas/events'
 import { ConnectionName, ConnectionProfile, ConnectionSettings, ConnectionStatus, ConnectionTestResult } from './schemas/connections'
 import { MAX_REPLICATION_FACTOR, MAX_TOPIC_PARTITIONS } from './schemas/rules'
 import { BrowsePage, BrowsePageRequest, ReplayRequest, ReplayResult, ScanId, ScanRequest, ScanStatus, ScanStatusRequest } from './schemas/browse'
+import { SCHEMA_METHODS } from './schemas/schemaRegistry'
 import { BrokerLogCleanerState, CompactionExperimentRequest, CompactionExperimentResult, LogCleanerStateRequest, LogCleanerWakeRequest } from './schemas/logCleaner'
 import { ExperimentRun, ExperimentRunId, ExperimentRunSummary, ReadyMadeExperiment, SpecCheck } from './schemas/experiments'
 import {
@@ -53,6 +54,7 @@ export * from './schemas/browse'
 export * from './schemas/logCleaner'
 export * from './schemas/experiments'
 export * from './schemas/transactions'
+export * from './schemas/schemaRegistry'
 
 const empty = z.object({}).strict()
 const brokerRequest = z.object({ brokerId: BrokerId }).strict()
@@ -222,6 +224,8 @@ export const METHODS = {
   'producer:endTransaction': method(EndTransactionRequest, ManualTransaction),
   /** The transactions begun here: open ones first, then the latest ended ones with their outcome. */
   'producer:transactions': method(empty, z.array(ManualTransaction)),
+  /** The connection's schema registry (issue 17): preload/schemas/schemaRegistry.ts. */
+  ...SCHEMA_METHODS,
 }
 
 export type MethodName = keyof typeof METHODS

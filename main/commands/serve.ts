@@ -77,7 +77,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   }
   // Experiment runs are kept in the app database of the state directory, as the desktop app keeps them in its own.
   const appDb = new AppDatabase(stateDir)
-  const service = new ConsoleService(cluster, { profiles, experiments: new ExperimentService(appDb.experimentRuns()) })
+  const service = new ConsoleService(cluster, { profiles, experiments: new ExperimentService(appDb.experimentRuns()), schemaRegistryUrl: registry.url })
   const server = await startHttpServer({
     host,
     port,

@@ -19,6 +19,8 @@ import { ObservedTimeline } from './views/timeline'
 import { addPartitions, createTopic, deleteTopic } from './views/topics'
 import { abortTransaction, transactionsOverview } from './views/transactions/transactionsView'
 import { ManualTransactions } from './views/manualTransactions'
+import { RegistryClient } from './registry/registryClient'
+import { decodeSchemaRecords, schemaMethods } from './registry/schemaViews'
 
 const CONFIG_OBSERVE_MS = 30_000
 
@@ -55,6 +57,8 @@ export class ClusterConsole {
       })
     }
     const lab_ = lab ? labMethods(lab, kafka) : null
+    // The connection's schema registry, over HTTP from here (main/console/registry).
+    const registry = connection.schemaRegistryUrl ? new RegistryClient(connection.schemaRegistryUrl) : null
     this.methods = {
       'app:info': async () => ({
         version,
@@ -80,9 +84,15 @@ export class ClusterConsole {
       'config:describeBroker': (r) => brokerConfigs(kafka, r.brokerId),
       'message:produce': (r) => produceRecord(kafka, r),
       'message:browse': (r) => browseMessages(browse, r.topic, r.from, r.limit, r.partition),
-      'message:page': (r) => browsePage(pages[r.isolationLevel ?? 'read_uncommitted'], r),
+      'message:page': async (r) => {
+        const page = await browsePage(pages[r.isolationLevel ?? 'read_uncommitted'], r)
+        return { ...page, records: await decodeSchemaRecords(page.records, registry) }
+      },
       'message:scanStart': (r) => scans.start(r),
-      'message:scanStatus': (r) => scans.status(r.scanId, r.since),
+      'message:scanStatus': async (r) => {
+        const status = scans.status(r.scanId, r.since)
+        return { ...status, matches: await decodeSchemaRecords(status.matches, registry) }
+      },
       'message:scanStop': (r) => scans.stop(r.scanId),
       'message:replay': (r) => replayRecords(browse, (record) => produceRecord(kafka, record), r),
       'group:list': () => groups.groups(),
@@ -99,6 +109,7 @@ export class ClusterConsole {
       'producer:endTransaction': (r) => manual.end(r),
       'producer:transactions': () => manual.list(),
       'events:recent': (r) => (lab ? lab.recentEvents(r.limit) : this.timeline!.recent(r.limit)),
+      ...schemaMethods(registry, kafka),
       ...(lab_ ?? (Object.fromEntries((Object.keys(METHODS) as MethodName[]).filter(isLabMethod).map((m) => [m, unsupported(m)])) as unknown as LabMethods)),
     }
   }

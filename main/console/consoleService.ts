@@ -48,10 +48,10 @@ export class ConsoleService {
 
   constructor(
     readonly cluster: Cluster,
-    private readonly options: { profiles?: ConnectionProfiles; experiments?: ExperimentService } = {},
+    private readonly options: { profiles?: ConnectionProfiles; experiments?: ExperimentService; /** The embedded schema registry's URL, for "local". */ schemaRegistryUrl?: string } = {},
   ) {
     this.experiments = experimentMethods(options.experiments)
-    this.local = this.attach(new ClusterConsole(labConnection(cluster)))
+    this.local = this.attach(new ClusterConsole({ ...labConnection(cluster), schemaRegistryUrl: options.schemaRegistryUrl ?? null }))
     this.methods = {
       'connection:test': (r) => testConnection(r),
       'connection:list': () => this.profiles().list(),
@@ -109,7 +109,7 @@ export class ConsoleService {
     if (open) return open
     const settings = this.options.profiles?.settings(name)
     if (!settings) throw noSuchConnection(method, name, 'connection')
-    const opened = this.attach(new ClusterConsole({ name, kafka: new KafkaConnection(settings), lab: null }))
+    const opened = this.attach(new ClusterConsole({ name, kafka: new KafkaConnection(settings), lab: null, schemaRegistryUrl: settings.schemaRegistryUrl ?? null }))
     this.external.set(name, opened)
     return opened
   }
@@ -136,8 +136,8 @@ export class ConsoleService {
   private statuses(): ConnectionStatus[] {
     const saved = this.options.profiles?.list() ?? []
     return [
-      { name: LOCAL, lab: true, bootstrap: this.local.connection.kafka.bootstrapServers, ...this.local.health() },
-      ...saved.map((p) => ({ name: p.name, lab: false, bootstrap: p.bootstrap, ...(this.external.get(p.name)?.health() ?? { state: 'idle' as const, error: null }) })),
+      { name: LOCAL, lab: true, bootstrap: this.local.connection.kafka.bootstrapServers, schemaRegistryUrl: this.options.schemaRegistryUrl ?? null, ...this.local.health() },
+      ...saved.map((p) => ({ name: p.name, lab: false, bootstrap: p.bootstrap, schemaRegistryUrl: p.schemaRegistryUrl ?? null, ...(this.external.get(p.name)?.health() ?? { state: 'idle' as const, error: null }) })),
     ]
   }
 

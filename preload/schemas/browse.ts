@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { BrowseFrom, BrowsedRecord, ProducedRecord, TopicName } from './data'
 import { MAX_TOPIC_PARTITIONS } from './rules'
+import { SchemaDecoded } from './schemaRegistry'
 
 const Offset = z.number().int().nonnegative()
 const PartitionIndex = z.number().int().nonnegative().max(MAX_TOPIC_PARTITIONS - 1)
@@ -29,7 +30,12 @@ export const CoordinatorRecordView = z.object({
 })
 export type CoordinatorRecordView = z.infer<typeof CoordinatorRecordView>
 
-export const PagedRecord = BrowsedRecord.extend({ decoded: CoordinatorRecordView.optional() })
+export const PagedRecord = BrowsedRecord.extend({
+  decoded: CoordinatorRecordView.optional(),
+  /** A key or value in Confluent's wire format (magic byte 0, schema id), decoded through the registry. */
+  keySchema: SchemaDecoded.optional(),
+  valueSchema: SchemaDecoded.optional(),
+})
 export type PagedRecord = z.infer<typeof PagedRecord>
 
 /** Kafka's isolation.level: read_committed reads up to the last stable offset and leaves out aborted transactions' records. */

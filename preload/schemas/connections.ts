@@ -48,6 +48,8 @@ export const ConnectionSettings = z
     tls: TlsSettings.optional(),
     clientId: z.string().min(1).max(255).default('brokerlab'),
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** schema.registry.url: the cluster's Confluent-compatible schema registry, if it has one. */
+    schemaRegistryUrl: z.url({ protocol: /^https?$/, error: 'give the registry as an http:// or https:// URL' }).optional(),
   })
   .strict()
   .refine((c) => !c.securityProtocol.startsWith('SASL_') || c.sasl, { message: 'SASL_PLAINTEXT and SASL_SSL need a mechanism, username and password', path: ['sasl'] })
@@ -88,6 +90,7 @@ export const ConnectionProfile = z.object({
   tls: z.object({ ca: z.string().optional(), cert: z.string().optional(), hasKey: z.boolean(), checkHostname: z.boolean() }).optional(),
   clientId: z.string(),
   timeoutMs: z.number().int(),
+  schemaRegistryUrl: z.string().optional(),
 })
 export type ConnectionProfile = z.infer<typeof ConnectionProfile>
 
@@ -101,5 +104,7 @@ export const ConnectionStatus = z.object({
   state: z.enum(['idle', 'connected', 'disconnected']),
   /** Why it is disconnected, in the client's words; null otherwise. */
   error: z.string().nullable(),
+  /** The schema registry the connection names (the embedded one for "local"), if any. */
+  schemaRegistryUrl: z.string().nullable().optional(),
 })
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>

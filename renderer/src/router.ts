@@ -22,6 +22,7 @@ export const router = createRouter({
     { path: '/transactions', name: 'transactions', component: () => import('./views/TransactionsView.vue'), meta: { title: 'Transactions' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'Messages' } },
     { path: '/produce', name: 'produce', component: () => import('./views/ProduceView.vue'), meta: { title: 'Produce' } },
+    { path: '/schemas', name: 'schemas', component: () => import('./views/SchemasView.vue'), meta: { title: 'Schemas' } },
     { path: '/config', name: 'config', component: () => import('./views/ConfigurationView.vue'), meta: { title: 'Configs' } },
     { path: '/experiments', name: 'experiments', component: () => import('./views/ExperimentsView.vue'), meta: { title: 'Experiments' } },
     { path: '/connections', name: 'connections', component: () => import('./views/ConnectionsView.vue'), meta: { title: 'Connections', hidden: true } },

@@ -12,4 +12,6 @@ export interface ConsoleConnection {
   readonly kafka: KafkaConnection
   /** The embedded cluster behind this connection; null for any other cluster. */
   readonly lab: Cluster | null
+  /** The cluster's schema registry (schema.registry.url), if it has one: the embedded registry for "local". */
+  readonly schemaRegistryUrl?: string | null
 }

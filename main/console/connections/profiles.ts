@@ -50,6 +50,7 @@ export class ConnectionProfiles {
         securityProtocol: s.securityProtocol,
         clientId: s.clientId,
         timeoutMs: s.timeoutMs,
+        ...(s.schemaRegistryUrl && { schemaRegistryUrl: s.schemaRegistryUrl }),
         ...(s.sasl && { sasl: { mechanism: s.sasl.mechanism, username: s.sasl.username, hasPassword: row.password !== null } }),
         ...(s.tls && { tls: { ca: s.tls.ca, cert: s.tls.cert, checkHostname: s.tls.checkHostname, hasKey: row.tls_key !== null } }),
       }

@@ -9,9 +9,10 @@ import type { KafkaConnection } from '../connections/kafkaConnection'
 import { kafkaCall } from '../connections/kafkaErrors'
 import type { ProducedRecord, RequestOf } from '../../../preload/contract'
 
-type ProduceRequest = RequestOf<'message:produce'>
+/** A value may also be bytes: a record encoded with a schema (views of main/console/registry). */
+type ProduceRequest = Omit<RequestOf<'message:produce'>, 'value'> & { value: string | Buffer | null }
 
-const bytes = (text: string | null | undefined) => (text === null || text === undefined ? null : Buffer.from(text, 'utf8'))
+const bytes = (text: string | Buffer | null | undefined) => (text === null || text === undefined ? null : Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8'))
 
 /**
  * Idempotent sends of one connection, one after another: the library numbers a batch when

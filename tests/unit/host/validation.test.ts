@@ -114,6 +114,14 @@ describe('contract validation', () => {
       'producer:sendInTransaction': { transactionalId: 'by-hand', topic: 'orders', value: 'v' },
       'producer:endTransaction': { transactionalId: 'by-hand', commit: false },
       'producer:transactions': {},
+      'schema:subjects': {},
+      'schema:version': { subject: 's-value', version: 1 },
+      'schema:check': { subject: 's-value', schema: '"string"' },
+      'schema:register': { subject: 's-value', schema: '"string"', schemaType: 'AVRO', level: 'FULL' },
+      'schema:setLevel': { subject: 's-value', level: null },
+      'schema:delete': { subject: 's-value', permanent: false },
+      'schema:produce': { topic: 't', subject: 's-value', value: '"x"', validateOnly: true },
+      'schema:evolutionDemo': { evolution: 'add-with-default', level: 'BACKWARD' },
     }
     expect(Object.keys(good).sort()).toEqual(Object.keys(METHODS).sort())
     for (const [method, request] of Object.entries(good)) expect(parseRequest(method, request).method).toBe(method)
