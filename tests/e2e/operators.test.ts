@@ -45,6 +45,16 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('issue 20: the con
     await serve?.stop()
   })
 
+  it('shows every page of the navigation in a 1280 px window, none cut off', async () => {
+    await page.goto(`${serve.url}#/`)
+    const nav = page.locator('nav.nav')
+    await nav.locator('a').first().waitFor()
+    const box = (await nav.boundingBox())!
+    const links = await nav.locator('a').evaluateAll((as) => as.map((a) => ({ text: a.textContent!.trim(), ...a.getBoundingClientRect().toJSON() })))
+    expect(links.map((l) => l.text)).toEqual(['Overview', 'Brokers', 'Topics', 'Groups', 'Transactions', 'Messages', 'Produce', 'Schemas', 'Configs', 'Experiments'])
+    for (const link of links) expect(link.right, `${link.text} ends inside the navigation`).toBeLessThanOrEqual(box.x + box.width + 0.5)
+  })
+
   it('rough edges: the empty Overview points to the Create topic button, and one topic is "1 topic"', async () => {
     await page.goto(`${serve.url}#/`)
     const empty = page.getByTestId('topics-empty')
