@@ -96,7 +96,7 @@ describe('replication', () => {
     await eventually('the ISR shrinks to the survivor', () => (c.image.partition('mins', 0)!.isr.length === 1 ? true : undefined))
     // The controller's image may show the shrunk ISR before the leader's own partition state does;
     // the leader decides, so ask until it has heard.
-    await eventually('the leader refuses acks=all', async () => ((await c.produce('mins', 0, producerBatch(), -1, 3000)).errorCode === ErrorCode.NOT_ENOUGH_REPLICAS ? true : undefined))
+    await eventually('the leader refuses acks=all', async () => ((await c.produce('mins', 0, producerBatch(), -1, 3000))?.errorCode === ErrorCode.NOT_ENOUGH_REPLICAS ? true : undefined))
     expect(await c.produce('mins', 0, producerBatch(), 1)).toMatchObject({ errorCode: ErrorCode.NONE })
   })
 
