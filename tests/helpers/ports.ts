@@ -12,3 +12,22 @@ export function freePort(): Promise<number> {
     })
   })
 }
+
+/** `count` consecutive ports free now (a cluster's --base-port takes one a broker): each is tried, and another start looked for when one is taken. */
+export async function freePorts(count: number): Promise<number> {
+  for (;;) {
+    const base = await freePort()
+    if (base + count > 65535) continue
+    const held = await Promise.all(Array.from({ length: count }, (_, i) => hold(base + i)))
+    await Promise.all(held.map((server) => server && new Promise((r) => server.close(r))))
+    if (held.every((server) => server !== null)) return base
+  }
+}
+
+function hold(port: number): Promise<ReturnType<typeof createServer> | null> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(null))
+    server.listen(port, '127.0.0.1', () => resolve(server))
+  })
+}

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConnectionSettings, parseRequest, ContractValidationError } from '../../preload/contract'
 import { testConnection } from '../../main/console/connections/connectionTest'
-import { useCluster } from '../helpers/cluster'
+import { eventually, useCluster } from '../helpers/cluster'
 import { httpServer, selfSignedCertificate, silentServer, tlsServer, type Listening } from '../helpers/servers'
 
 const fixture = useCluster()
@@ -18,7 +18,11 @@ const settings = (input: Record<string, unknown>) => ConnectionSettings.parse({ 
 describe('connection:test', () => {
   it('finds a Brokerlab cluster: its APIs, brokers and controller, as Metadata gives them', async () => {
     const c = await fixture.start({}, 3)
-    const result = await testConnection(settings({ bootstrap: c.bootstrapServers.split(',')[1] }))
+    // A broker just started may answer Metadata before it has heard of every registration.
+    const result = await eventually('Metadata naming the three brokers', async () => {
+      const r = await testConnection(settings({ bootstrap: c.bootstrapServers.split(',')[1] }))
+      return !r.ok || r.brokers.length === 3 ? r : undefined
+    })
     expect(result.ok, JSON.stringify(result)).toBe(true)
     if (!result.ok) return
     expect(result.apis).toBeGreaterThan(20)

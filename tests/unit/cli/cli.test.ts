@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine, USAGE } from '../../../main/cli'
-import { freePort } from '../../helpers/ports'
+import { freePort, freePorts } from '../../helpers/ports'
 import { clusterSettings } from '../../../main/commands/cluster'
 
 describe('parseCommandLine', () => {
@@ -74,7 +74,8 @@ describe('brokerlab cluster', () => {
   it('prints the bootstrap list once every listener accepts, serves kcat, and stops cleanly on SIGINT', async () => {
     const { spawn } = await import('node:child_process')
     const { kcat, kcatAvailable } = await import('../../helpers/kcat')
-    const port = await freePort()
+    // Two brokers take the base port and the next: both must be free (another test may hold port + 1).
+    const port = await freePorts(2)
     const child = spawn(process.execPath, [brokerlabBin, 'cluster', '--memory', '--brokers', '2', '--base-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
