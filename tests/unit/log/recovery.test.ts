@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process'
 import { appendFileSync, openSync, readSync, statSync, writeSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { logFixture, readAll } from '../../helpers/log'
 import { producerBatch } from '../../helpers/batches'
+import { runUntilKilled } from '../../helpers/killedChild'
 
 let fixture: ReturnType<typeof logFixture>
 afterEach(() => fixture?.cleanup())
@@ -14,27 +14,7 @@ const idempotentAppender = fileURLToPath(new URL('./idempotentAppender.ts', impo
 
 /** Runs the appender until it has reported `acks` appends, then SIGKILLs it mid-stream. */
 function appendUntilKilled(dir: string, acks: number, script = appender): Promise<Array<{ i: number; first: number; last: number }>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const acked: Array<{ i: number; first: number; last: number }> = []
-    let pending = ''
-    let stderr = ''
-    child.stderr.on('data', (d) => (stderr += d))
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString()
-      const lines = pending.split('\n')
-      pending = lines.pop()!
-      for (const line of lines) {
-        const [i, first, last] = line.split(' ').map(Number)
-        acked.push({ i, first, last })
-      }
-      if (acked.length >= acks && child.exitCode === null) child.kill('SIGKILL')
-    })
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(acked)
-      else reject(new Error(`appender exited with ${code}: ${stderr}`))
-    })
-  })
+  return runUntilKilled(script, dir, acks, ([i, first, last]) => ({ i, first, last }))
 }
 
 describe('crash recovery', () => {

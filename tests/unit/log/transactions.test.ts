@@ -1,7 +1,6 @@
 // Transactions in the partition log (issue 16): transactional appends, COMMIT and ABORT markers,
 // the last stable offset, the aborted-transaction index (.txnindex) and what survives a
 // restart, a crash, a truncation and replication, on real log files.
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,29 +12,13 @@ import type { UnifiedLog } from '../../../main/cluster/broker/log/unifiedLog'
 import { decodeAbortedTxns } from '../../../main/cluster/broker/log/transactionIndex'
 import { ControlRecordType, encodeEndTransactionMarkerBatch } from '../../../main/cluster/protocol/controlRecord'
 import { decodeRecordBatches } from '../../../main/cluster/protocol/recordBatch'
+import { runUntilKilled } from '../../helpers/killedChild'
 
 const txnAppender = fileURLToPath(new URL('./txnAppender.ts', import.meta.url))
 
 /** Runs the transactional appender until it reported `count` markers, then SIGKILLs it. */
 function appendMarkersUntilKilled(dir: string, count: number): Promise<Array<{ producerId: number; committed: boolean; offset: number }>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', txnAppender, dir], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const acked: Array<{ producerId: number; committed: boolean; offset: number }> = []
-    let pending = ''
-    let stderr = ''
-    child.stderr.on('data', (d) => (stderr += d))
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString()
-      const lines = pending.split('\n')
-      pending = lines.pop()!
-      for (const line of lines) {
-        const [producerId, committed, offset] = line.split(' ').map(Number)
-        acked.push({ producerId, committed: committed === 1, offset })
-      }
-      if (acked.length >= count && child.exitCode === null) child.kill('SIGKILL')
-    })
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`appender exited with ${code}: ${stderr}`))))
-  })
+  return runUntilKilled(txnAppender, dir, count, ([producerId, committed, offset]) => ({ producerId, committed: committed === 1, offset }))
 }
 
 /** Producer state and aborted transactions computed from the log's batches alone, from offset 0. */
