@@ -284,8 +284,8 @@ export class ReplicaManager {
   /** Long poll: answers once minBytes are there, at an error, or when maxWaitMs runs out. */
   async fetch(request: FetchRequest): Promise<FetchResponse> {
     const deadline = Date.now() + request.maxWaitMs
-    for (;;) {
-      const response = this.readFromLocalLogs(request)
+    for (let arrival = true; ; arrival = false) {
+      const response = this.readFromLocalLogs(request, arrival)
       let bytes = 0
       let failed = false
       for (const t of response.topics) {
@@ -299,8 +299,30 @@ export class ReplicaManager {
         this.markFetched(request, response)
         return response
       }
-      await this.waitForAppend(remaining)
+      // Every append and high watermark move on this broker wakes every parked fetch: re-read
+      // only when one of this fetch's partitions moved, as Kafka's DelayedFetch checks offsets
+      // before it reads (a follower's fetch names dozens of partitions).
+      do {
+        await this.waitForAppend(deadline - Date.now())
+      } while (Date.now() < deadline && !this.fetchMayComplete(request))
     }
+  }
+
+  /** Whether a parked fetch may now answer: a partition with data past its fetch offset, or one whose leadership changed. */
+  private fetchMayComplete(request: FetchRequest): boolean {
+    const isFollower = request.replicaId !== CONSUMER_REPLICA_ID
+    const readCommitted = !isFollower && request.isolationLevel === IsolationLevel.READ_COMMITTED
+    for (const t of request.topics) {
+      for (const p of t.partitions) {
+        const partition = this.getPartition(t.name, p.index)
+        const epoch = p.currentLeaderEpoch ?? -1
+        if (!partition || !partition.isLeader || (epoch >= 0 && epoch !== partition.leaderEpoch)) return true
+        const log = partition.log
+        const end = isFollower ? log.logEndOffset : readCommitted ? log.lastStableOffset : log.highWatermark
+        if (end > p.fetchOffset || p.fetchOffset < log.logStartOffset) return true
+      }
+    }
+    return false
   }
 
   /** Counts an answer once, as it leaves: a long poll reads the logs more than once. */
@@ -309,7 +331,8 @@ export class ReplicaManager {
     for (const t of response.topics) for (const p of t.partitions) this.metrics.markFetched(p.records, isFollower)
   }
 
-  private readFromLocalLogs(request: FetchRequest): FetchResponse {
+  /** `arrival`: the fetch's first read, where a follower's fetch offset is recorded (once, as Kafka does per fetch). */
+  private readFromLocalLogs(request: FetchRequest, arrival: boolean): FetchResponse {
     const isFollower = request.replicaId !== CONSUMER_REPLICA_ID
     let budget = request.maxBytes
     const topics = perPartition(request.topics, (topic, p): FetchPartitionResponse => {
@@ -317,7 +340,7 @@ export class ReplicaManager {
       try {
         const partition = this.leaderPartition(topic, p.index, p.currentLeaderEpoch, isFollower || request.fetchOnlyFromLeader !== false)
         const log = partition.log
-        if (isFollower) partition.updateFollowerFetchState(request.replicaId, p.fetchOffset)
+        if (isFollower && arrival) partition.updateFollowerFetchState(request.replicaId, p.fetchOffset)
         // Kafka's FetchIsolation: followers read to the log end, consumers to the HW or, read_committed, the LSO.
         const readCommitted = !isFollower && request.isolationLevel === IsolationLevel.READ_COMMITTED
         const lastStableOffset = log.lastStableOffset
