@@ -222,6 +222,7 @@ export interface VerifyTxnPartitionsResponse {
 }
 
 import type { PackedLogOffsets } from './logOffsets'
+import type { PackedFetchRequest, PackedFetchResponse } from './replicaFetchWire'
 import type { LogCleanerState } from './log/cleaner/cleanerState'
 
 export type BrokerApi = {
@@ -230,6 +231,8 @@ export type BrokerApi = {
   updateConfigs: [UpdateConfigsRequest, void]
   produce: [ProduceRequest, ProduceResponse | null]
   fetch: [FetchRequest, FetchResponse]
+  /** A follower's fetch, packed (replicaFetchWire.ts). */
+  replicaFetch: [PackedFetchRequest, PackedFetchResponse]
   offsetForLeaderEpoch: [OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse]
   listOffsets: [ListOffsetsRequest, ListOffsetsResponse]
   deleteRecords: [DeleteRecordsRequest, DeleteRecordsResponse]

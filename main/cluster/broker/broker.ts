@@ -14,6 +14,7 @@ import { LogManager } from './logManager'
 import { packLogOffsets } from './logOffsets'
 import type { Partition } from './partition'
 import { ReplicaFetcherManager } from './replicaFetcher'
+import { packFetchResponse, unpackFetchRequest } from './replicaFetchWire'
 import { ProducerIdManager } from './producerIdManager'
 import { ReplicaManager } from './replicaManager'
 import { CoordinatorRuntime } from './coordinatorRuntime'
@@ -283,6 +284,7 @@ export class Broker {
       },
       produce: (body) => rm.produce(body),
       fetch: async (body) => withRecordBuffers(await rm.fetch(body)),
+      replicaFetch: async (body) => packFetchResponse(await rm.fetch(unpackFetchRequest(body))),
       offsetForLeaderEpoch: (body) => rm.offsetForLeaderEpoch(body),
       listOffsets: (body) => rm.listOffsets(body),
       deleteRecords: (body) => rm.deleteRecords(body),

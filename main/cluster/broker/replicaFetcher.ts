@@ -7,6 +7,7 @@ import type { RpcClient } from '../rpc'
 import { OffsetSpec, type BrokerApi, type BrokerEvent, type FetchPartitionResponse } from './api'
 import { partitionKey } from './logManager'
 import type { Partition } from './partition'
+import { packFetchRequest, unpackFetchResponse } from './replicaFetchWire'
 import type { FetcherControl } from './replicaManager'
 
 export interface FetcherOptions {
@@ -157,24 +158,20 @@ class ReplicaFetcher {
 
   private async fetch(client: RpcClient<BrokerApi>, items: FollowedPartition[]): Promise<void> {
     const { waitMaxMs, maxBytes } = this.options.fetchConfig()
-    const response = await client.call(
-      'fetch',
-      {
-        replicaId: this.options.brokerId,
-        maxWaitMs: waitMaxMs,
-        minBytes: 1,
-        maxBytes,
-        isolationLevel: 0,
-        topics: this.byTopic(items, (p) => ({
-          index: p.partition.partition,
-          fetchOffset: p.partition.log.logEndOffset,
-          partitionMaxBytes: maxBytes,
-          currentLeaderEpoch: p.partition.leaderEpoch,
-        })),
-      },
-      [],
-      waitMaxMs + REQUEST_TIMEOUT_MARGIN_MS,
-    )
+    const request = packFetchRequest({
+      replicaId: this.options.brokerId,
+      maxWaitMs: waitMaxMs,
+      minBytes: 1,
+      maxBytes,
+      isolationLevel: 0,
+      topics: this.byTopic(items, (p) => ({
+        index: p.partition.partition,
+        fetchOffset: p.partition.log.logEndOffset,
+        partitionMaxBytes: maxBytes,
+        currentLeaderEpoch: p.partition.leaderEpoch,
+      })),
+    })
+    const response = unpackFetchResponse(await client.call('replicaFetch', request, [], waitMaxMs + REQUEST_TIMEOUT_MARGIN_MS))
     for (const topic of response.topics) {
       for (const answer of topic.partitions) {
         const p = this.partitions.get(partitionKey(topic.name, answer.index))
