@@ -120,10 +120,12 @@ export function useDifferential(options: DifferentialOptions) {
      * other: 2 cores) and compares their outcomes, stdout parsed by `parse`. `options.input`
      * is the tool's stdin (kafka-console-producer's lines).
      */
-    async compareTool<T>(bootstraps: Record<Side, string>, tool: KafkaToolName, check: string, args: string[], parse: (stdout: string) => T, options?: JavaRunOptions): Promise<void> {
+    /** Runs a tool against both clusters and compares what each printed; returns both outcomes, for what the reference itself must show. */
+    async compareTool<T>(bootstraps: Record<Side, string>, tool: KafkaToolName, check: string, args: string[], parse: (stdout: string) => T, options?: JavaRunOptions): Promise<Record<Side, ReturnType<typeof toolOutcome<T>>>> {
       const outcomes = {} as Record<Side, ReturnType<typeof toolOutcome<T>>>
       for (const side of SIDES) outcomes[side] = toolOutcome(await runKafkaTool(tool, ['--bootstrap-server', bootstraps[side], ...args], options), parse)
       this.check(tool, check, `${tool} ${args.join(' ')}`, outcomes.kafka, outcomes.brokerlab)
+      return outcomes
     },
 
     /**

@@ -12,6 +12,19 @@ import { runJava } from './kafka/tools'
 import { brokerOf, leader, topic, waitForLeaders } from './requests'
 import { parseTransactionsTable } from './toolOutput'
 import { misuseScenarios, RUN, TXN_SIDES } from './txnMisuse'
+import { hangingTransaction } from '../e2e/transactionalData'
+
+/** A hanging transaction's batch, retried while the verification config is still on its way to the leader. */
+async function eventuallyHanging(bootstrap: string, topicName: string): Promise<{ producerId: number; offset: number }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await hangingTransaction(bootstrap, topicName, 0, ['h1', 'h2'])
+    } catch (err) {
+      if (attempt >= 20) throw err
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+}
 
 const diff = useDifferential({ name: 'transactions', configs: { 'group.initial.rebalance.delay.ms': '0' } })
 const TOUR = join(import.meta.dirname, 'java', 'TxnTour.java')
@@ -86,6 +99,37 @@ describe('transactions', () => {
       diff.check('kafka-transactions', 'the LSO after the abort (read_committed ListOffsets)', `ListOffsets v${lso.version} read_committed ${TOPIC}-0`, lso.answers.kafka, lso.answers.brokerlab)
     } finally {
       for (const side of TXN_SIDES) await open[side]?.producer.disconnect()
+    }
+  })
+
+  it('kafka-transactions finds a transaction no coordinator knows as hanging, and aborts it, as on Kafka', async () => {
+    const bootstraps = await diff.start()
+    const to = await diff.connect(bootstraps)
+    const TOPIC = `${RUN}txn-hanging`
+    await diff.requestBoth(to, ApiKey.CreateTopics, { topics: [topic(TOPIC, 1, Math.min(3, Number(process.env.REFERENCE_BROKERS ?? 3)))], timeoutMs: 30_000, validateOnly: false })
+    await waitForLeaders(to, [TOPIC])
+    // Only with KIP-890's verification off can a transactional batch reach a partition its coordinator never added.
+    const verification = (value: string | null) =>
+      diff.requestBoth(to, ApiKey.IncrementalAlterConfigs, {
+        resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'transaction.partition.verification.enable', configOperation: value === null ? 1 : 0, value }] }],
+        validateOnly: false,
+      })
+    const off = await verification('false')
+    diff.check('kafka-transactions', 'transaction.partition.verification.enable turned off cluster-wide', 'IncrementalAlterConfigs cluster default transaction.partition.verification.enable=false', off.answers.kafka, off.answers.brokerlab)
+    try {
+      const hanging = {} as Record<Side, { producerId: number; offset: number }>
+      // Dynamic broker configs reach every broker through the metadata log: retried until the leader takes the batch.
+      for (const side of TXN_SIDES) hanging[side] = await eventuallyHanging(bootstraps[side], TOPIC)
+      expect(hanging.kafka.offset).toBe(0)
+      const tool = (check: string, args: string[]) => diff.compareTool(bootstraps, 'kafka-transactions', check, args, parseTransactionsTable)
+      const found = await tool('find-hanging: a transactional batch no coordinator knows is hanging', ['find-hanging', '--topic', TOPIC, '--max-transaction-timeout', '0'])
+      // What the reference itself must show: the batch, found at its start offset.
+      expect(found.kafka.stdout).toEqual([expect.objectContaining({ Topic: TOPIC, Partition: '0', StartOffset: '0' })])
+      await tool('abort the hanging transaction by its start offset', ['abort', '--topic', TOPIC, '--partition', '0', '--start-offset', '0'])
+      const after = await tool('find-hanging after the abort', ['find-hanging', '--topic', TOPIC, '--max-transaction-timeout', '0'])
+      expect(after.kafka.stdout).toEqual([])
+    } finally {
+      await verification(null)
     }
   })
 
