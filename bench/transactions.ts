@@ -7,9 +7,12 @@
 // 2. Fetch: the transactional topic read from the start to its end by one consumer per
 //    partition, 1 MiB per Fetch, with read_committed (up to the LSO, the aborted transactions
 //    listed) and read_uncommitted; target >= 0.8.
+// The same requests then go to Apache Kafka 4.4 (tests/reference's launcher, 3 brokers), as the
+// peer: what Kafka's own design gives for this workload on this machine.
 import { join } from 'node:path'
 import { Cluster } from '../main/cluster/cluster'
-import { ApiKey } from '../main/cluster/protocol/messages'
+import { ReferenceCluster } from '../tests/reference/kafka/cluster'
+import { ApiKey, ZERO_UUID } from '../main/cluster/protocol/messages'
 import { encodeRecordBatch } from '../main/cluster/protocol/recordBatch'
 import { consumerFetch } from '../tests/helpers/fetchRequest'
 import { RawClient } from '../tests/helpers/rawClient'
@@ -41,37 +44,79 @@ function batch(p: Producer, sequence: number): Buffer {
 }
 
 /** Where a transactional run's time goes: milliseconds in each step, and retries of CONCURRENT_TRANSACTIONS. */
-const steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
+type Steps = { addPartitions: number; produce: number; endTxn: number; retries: number }
 
-async function retrying<T extends { errorCode: number }>(what: string, send: () => Promise<T>, retriable: number[]): Promise<T> {
+async function retrying<T extends { errorCode: number }>(what: string, send: () => Promise<T>, retriable: number[], steps?: Steps): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const r = await send()
     if (r.errorCode === 0) return r
-    if (r.errorCode === CONCURRENT_TRANSACTIONS) steps.retries++
+    if (r.errorCode === CONCURRENT_TRANSACTIONS && steps) steps.retries++
     if (!retriable.includes(r.errorCode) || attempt > 10_000) throw new Error(`${what}: error ${r.errorCode}`)
     await new Promise((resolve) => setTimeout(resolve, 1))
   }
 }
 
+const NOT_LEADER_OR_FOLLOWER = 6
+
 async function produce(leader: RawClient, p: Producer, topic: string, partition: number, sequence: number): Promise<void> {
-  const r = await leader.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch(p, sequence) }] }] })
-  const code = r.responses[0].partitionResponses[0].errorCode
-  if (code !== 0) throw new Error(`Produce ${topic}-${partition}: error ${code}`)
+  const records = batch(p, sequence)
+  for (let attempt = 0; ; attempt++) {
+    const r = await leader.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] })
+    const code = r.responses[0].partitionResponses[0].errorCode
+    if (code === 0) return
+    // A new topic's leader, named by Metadata a moment before it took leadership: clients retry it.
+    if (code !== NOT_LEADER_OR_FOLLOWER || attempt >= 50) throw new Error(`Produce ${topic}-${partition}: error ${code}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
-export async function benchTransactions(): Promise<{ produce: BenchResult[]; fetch: BenchResult[]; notes: string[] }> {
-  const tmp = tempDir()
-  const cluster = await Cluster.start({ dataDir: join(tmp.dir, 'cluster'), brokers: 3 })
+/** A cluster the same requests go to: Brokerlab's, or Apache Kafka's. */
+interface Target {
+  bootstrap: string
+  stop(): Promise<void>
+}
+
+interface Measured {
+  idempotent: number[]
+  transactional: number[]
+  committed: Array<{ seconds: number; records: number; bytes: number }>
+  uncommitted: Array<{ seconds: number; records: number; bytes: number }>
+  steps: Steps
+}
+
+const RF = 3
+
+/** ROUNDS of idempotent and transactional produce, alternately on fresh topics, then the last transactional topic read both ways. */
+async function measure(target: Target): Promise<Measured> {
   const clients: RawClient[] = []
   const connect = async (address: string) => {
     const c = await RawClient.connect(address)
     clients.push(c)
     return c
   }
-  const listener = (broker: number) => cluster.brokerStates().find((b) => b.id === broker)!.listener!
+  const steps: Steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
   try {
-    const bootstrap = await connect(listener(1))
-    const leaders = async (topic: string) => Promise.all(Array.from({ length: PARTITIONS }, (_, p) => connect(listener(cluster.topic(topic).partitions[p].leader))))
+    const bootstrap = await connect(target.bootstrap)
+    /** Creates the topic over the Kafka protocol and waits until Metadata names a leader for every partition. */
+    const createTopic = async (topic: string) => {
+      const created = await bootstrap.request(ApiKey.CreateTopics, 5, {
+        topics: [{ name: topic, numPartitions: PARTITIONS, replicationFactor: RF, assignments: [], configs: [{ name: 'min.insync.replicas', value: '2' }] }],
+        timeoutMs: 30_000,
+        validateOnly: false,
+      })
+      if (created.topics[0].errorCode !== 0) throw new Error(`CreateTopics ${topic}: error ${created.topics[0].errorCode}`)
+    }
+    const leaders = async (topic: string): Promise<RawClient[]> => {
+      for (;;) {
+        const m = await bootstrap.request(ApiKey.Metadata, 9, { topics: [{ topicId: ZERO_UUID, name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
+        const partitions = m.topics[0]?.partitions ?? []
+        if (partitions.length === PARTITIONS && partitions.every((p) => p.leaderId >= 0 && p.isrNodes.length === RF)) {
+          const address = (id: number) => m.brokers.find((b) => b.nodeId === id)!
+          return Promise.all([...partitions].sort((a, b) => a.partitionIndex - b.partitionIndex).map((p) => connect(`${address(p.leaderId).host}:${address(p.leaderId).port}`)))
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
     const coordinatorOf = async (transactionalId: string) => {
       for (;;) {
         const r = await bootstrap.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: [transactionalId] })
@@ -83,7 +128,7 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
       retrying(`InitProducerId ${transactionalId}`, () => at.request(ApiKey.InitProducerId, 5, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }), [14, 15, 16, CONCURRENT_TRANSACTIONS])
 
     const idempotentRun = async (topic: string): Promise<number> => {
-      await cluster.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })
+      await createTopic(topic)
       const at = await leaders(topic)
       const producers = await Promise.all(at.map((c) => init(c, null).then((r) => ({ producerId: r.producerId, producerEpoch: r.producerEpoch, transactionalId: null }))))
       const start = performance.now()
@@ -94,7 +139,7 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
     }
 
     const transactionalRun = async (topic: string, round: number): Promise<number> => {
-      await cluster.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })
+      await createTopic(topic)
       const at = await leaders(topic)
       const ids = Array.from({ length: PARTITIONS }, (_, p) => `bench-txn-${round}-${p}`)
       const coordinators: RawClient[] = []
@@ -113,11 +158,11 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
           await retrying('AddPartitionsToTxn', async () => {
             const r = await coordinator.request(ApiKey.AddPartitionsToTxn, 3, { transactions: [], v3AndBelowTransactionalId: p.transactionalId!, v3AndBelowProducerId: p.producerId, v3AndBelowProducerEpoch: p.producerEpoch, v3AndBelowTopics: [{ name: topic, partitions: [partition] }] })
             return { errorCode: r.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode }
-          }, [CONCURRENT_TRANSACTIONS])
+          }, [CONCURRENT_TRANSACTIONS], steps)
           lap('addPartitions')
           await produce(at[partition], p, topic, partition, i * RECORDS_PER_BATCH)
           lap('produce')
-          await retrying('EndTxn', () => coordinator.request(ApiKey.EndTxn, 4, { transactionalId: p.transactionalId!, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: true }), [CONCURRENT_TRANSACTIONS])
+          await retrying('EndTxn', () => coordinator.request(ApiKey.EndTxn, 4, { transactionalId: p.transactionalId!, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: true }), [CONCURRENT_TRANSACTIONS], steps)
           lap('endTxn')
         }
       }))
@@ -155,45 +200,92 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
       return { seconds: (performance.now() - start) / 1000, records, bytes }
     }
 
-    const idempotent: number[] = []
-    const transactional: number[] = []
-    const committed: Array<{ seconds: number; records: number; bytes: number }> = []
-    const uncommitted: Array<{ seconds: number; records: number; bytes: number }> = []
+    const measured: Measured = { idempotent: [], transactional: [], committed: [], uncommitted: [], steps }
     for (let round = 0; round < ROUNDS; round++) {
-      idempotent.push(await idempotentRun(`bench-idempotent-${round}`))
-      transactional.push(await transactionalRun(`bench-transactional-${round}`, round))
+      measured.idempotent.push(await idempotentRun(`bench-idempotent-${round}`))
+      measured.transactional.push(await transactionalRun(`bench-transactional-${round}`, round))
     }
     // The last transactional topic, once its last markers are in: read both ways, alternately.
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     for (let round = 0; round < ROUNDS; round++) {
-      uncommitted.push(await fetchAll(`bench-transactional-${ROUNDS - 1}`, 0))
-      committed.push(await fetchAll(`bench-transactional-${ROUNDS - 1}`, 1))
+      measured.uncommitted.push(await fetchAll(`bench-transactional-${ROUNDS - 1}`, 0))
+      measured.committed.push(await fetchAll(`bench-transactional-${ROUNDS - 1}`, 1))
     }
-    const records = PARTITIONS * BATCHES_PER_PRODUCER * RECORDS_PER_BATCH
-    const transactionsRun = ROUNDS * PARTITIONS * BATCHES_PER_PRODUCER
-    const bytes = records * (VALUE_BYTES + 8)
-    const [idem, txn] = [idempotent, transactional].map((s) => Math.min(...s))
-    const fastest = (runs: typeof committed) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a))
-    const [rc, ru] = [fastest(committed), fastest(uncommitted)]
-    return {
-      produce: [
-        { name: 'idempotent producer, batches of 100, acks=all', ...rate(records, bytes, idem) },
-        { name: 'transactional producer, 100 records per transaction (AddPartitionsToTxn, Produce, EndTxn)', ...rate(records, bytes, txn), ratio: idem / txn, target: 0.5 },
-      ],
-      fetch: [
-        { name: 'read_uncommitted Fetch of the transactional topic', ...rate(ru.records, ru.bytes, ru.seconds) },
-        { name: 'read_committed Fetch of the same topic (up to the LSO, aborted transactions listed)', ...rate(rc.records, rc.bytes, rc.seconds), ratio: ru.seconds / rc.seconds, target: 0.8 },
-      ],
-      notes: [
-        `a transaction's steps, averaged over every round: AddPartitionsToTxn ${(steps.addPartitions / transactionsRun).toFixed(1)} ms (with ${(steps.retries / transactionsRun).toFixed(1)} retries of CONCURRENT_TRANSACTIONS while the previous markers are written), Produce ${(steps.produce / transactionsRun).toFixed(1)} ms, EndTxn ${(steps.endTxn / transactionsRun).toFixed(1)} ms`,
-        `${records.toLocaleString('en-US')} records of ${VALUE_BYTES} bytes per run: ${PARTITIONS} producers × ${BATCHES_PER_PRODUCER} batches of ${RECORDS_PER_BATCH}; ${ROUNDS} rounds, the fastest shown`,
-        `read: ${ru.records.toLocaleString('en-US')} records read_uncommitted, ${rc.records.toLocaleString('en-US')} read_committed (control batches not counted)`,
-        `every round's seconds: idempotent ${idempotent.map((s) => s.toFixed(2)).join(', ')}; transactional ${transactional.map((s) => s.toFixed(2)).join(', ')}; read_uncommitted ${uncommitted.map((r) => r.seconds.toFixed(3)).join(', ')}; read_committed ${committed.map((r) => r.seconds.toFixed(3)).join(', ')}`,
-      ],
-    }
+    return measured
   } finally {
     for (const c of clients) c.close()
-    await cluster.stop()
-    tmp.remove()
+  }
+}
+
+async function brokerlab(): Promise<Target> {
+  const tmp = tempDir()
+  const cluster = await Cluster.start({ dataDir: join(tmp.dir, 'cluster'), brokers: 3 })
+  const listener = cluster.brokerStates().find((b) => b.id === 1)!.listener!
+  return {
+    bootstrap: listener,
+    stop: async () => {
+      await cluster.stop()
+      tmp.remove()
+    },
+  }
+}
+
+async function apacheKafka(): Promise<Target> {
+  const tmp = tempDir()
+  const cluster = await ReferenceCluster.start({ dir: join(tmp.dir, 'kafka') })
+  return {
+    bootstrap: cluster.bootstrapServers,
+    stop: async () => {
+      await cluster.stop()
+      tmp.remove()
+    },
+  }
+}
+
+async function measureOn(start: () => Promise<Target>): Promise<Measured> {
+  const target = await start()
+  try {
+    return await measure(target)
+  } finally {
+    await target.stop()
+  }
+}
+
+export async function benchTransactions(): Promise<{ produce: BenchResult[]; fetch: BenchResult[]; notes: string[] }> {
+  const lab = await measureOn(brokerlab)
+  const kafka = await measureOn(apacheKafka)
+  const records = PARTITIONS * BATCHES_PER_PRODUCER * RECORDS_PER_BATCH
+  const transactionsRun = ROUNDS * PARTITIONS * BATCHES_PER_PRODUCER
+  const bytes = records * (VALUE_BYTES + 8)
+  const fastest = (runs: Measured['committed']) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a))
+  const produceRows = (m: Measured, on: string, target?: number): BenchResult[] => {
+    const [idem, txn] = [m.idempotent, m.transactional].map((s) => Math.min(...s))
+    return [
+      { name: `${on}: idempotent producer, batches of 100, acks=all`, ...rate(records, bytes, idem) },
+      { name: `${on}: transactional producer, 100 records per transaction (AddPartitionsToTxn, Produce, EndTxn)`, ...rate(records, bytes, txn), ratio: idem / txn, ...(target ? { target } : {}) },
+    ]
+  }
+  const fetchRows = (m: Measured, on: string, target?: number): BenchResult[] => {
+    const [rc, ru] = [fastest(m.committed), fastest(m.uncommitted)]
+    return [
+      { name: `${on}: read_uncommitted Fetch of the transactional topic`, ...rate(ru.records, ru.bytes, ru.seconds) },
+      { name: `${on}: read_committed Fetch of the same topic (up to the LSO, aborted transactions listed)`, ...rate(rc.records, rc.bytes, rc.seconds), ratio: ru.seconds / rc.seconds, ...(target ? { target } : {}) },
+    ]
+  }
+  const stepsNote = (m: Measured, on: string) =>
+    `${on}, a transaction's steps averaged over every round: AddPartitionsToTxn ${(m.steps.addPartitions / transactionsRun).toFixed(1)} ms (with ${(m.steps.retries / transactionsRun).toFixed(1)} retries of CONCURRENT_TRANSACTIONS while the previous markers are written), Produce ${(m.steps.produce / transactionsRun).toFixed(1)} ms, EndTxn ${(m.steps.endTxn / transactionsRun).toFixed(1)} ms`
+  const roundsNote = (m: Measured, on: string) =>
+    `${on}, every round's seconds: idempotent ${m.idempotent.map((s) => s.toFixed(2)).join(', ')}; transactional ${m.transactional.map((s) => s.toFixed(2)).join(', ')}; read_uncommitted ${m.uncommitted.map((r) => r.seconds.toFixed(3)).join(', ')}; read_committed ${m.committed.map((r) => r.seconds.toFixed(3)).join(', ')}`
+  return {
+    produce: [...produceRows(lab, 'Brokerlab', 0.5), ...produceRows(kafka, 'Apache Kafka 4.4 (peer)')],
+    fetch: [...fetchRows(lab, 'Brokerlab', 0.8), ...fetchRows(kafka, 'Apache Kafka 4.4 (peer)')],
+    notes: [
+      stepsNote(lab, 'Brokerlab'),
+      stepsNote(kafka, 'Apache Kafka 4.4'),
+      `${records.toLocaleString('en-US')} records of ${VALUE_BYTES} bytes per run: ${PARTITIONS} producers × ${BATCHES_PER_PRODUCER} batches of ${RECORDS_PER_BATCH}; ${ROUNDS} rounds, the fastest shown; Brokerlab first, then Kafka, the same requests (our codec over loopback sockets)`,
+      `read on Brokerlab: ${fastest(lab.uncommitted).records.toLocaleString('en-US')} records read_uncommitted, ${fastest(lab.committed).records.toLocaleString('en-US')} read_committed (control batches not counted)`,
+      roundsNote(lab, 'Brokerlab'),
+      roundsNote(kafka, 'Apache Kafka 4.4'),
+    ],
   }
 }
