@@ -55,6 +55,22 @@ export const APIS = [
   'TxnOffsetCommit',
   'DescribeTransactions',
   'ListTransactions',
+  // Admin APIs answered as Kafka answers them on a PLAINTEXT listener without an authorizer.
+  'SaslAuthenticate',
+  'DescribeAcls',
+  'CreateAcls',
+  'DeleteAcls',
+  'AlterReplicaLogDirs',
+  'CreateDelegationToken',
+  'RenewDelegationToken',
+  'ExpireDelegationToken',
+  'DescribeDelegationToken',
+  'DescribeClientQuotas',
+  'AlterClientQuotas',
+  'DescribeUserScramCredentials',
+  'AlterUserScramCredentials',
+  'UnregisterBroker',
+  'ListClientMetricsResources',
 ] as const
 
 /**
