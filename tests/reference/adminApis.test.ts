@@ -12,6 +12,9 @@ import { answered, SIDES, useDifferential, type Side } from './differential'
 import { brokerOf, follower, leader, partitionsByShape, topic, waitForLeaders } from './requests'
 import { parseLogDirsDescribe, parseTable, parseTopicsDescribe } from './toolOutput'
 
+/** A tool's output as its non-empty lines. */
+const lines = (stdout: string) => stdout.split('\n').filter((l) => l.trim())
+
 const diff = useDifferential({ name: 'adminApis' })
 
 /** One timestamp for every batch, so both clusters store the same bytes (and sizes). */
@@ -142,5 +145,43 @@ describe('admin APIs', () => {
       diff.check('DescribeProducers', check, `DescribeProducers v${version} ${JSON.stringify(body.topics)}`, answered(answers.kafka), answered(answers.brokerlab))
     }
     await diff.compareTool(bootstraps, 'kafka-transactions', 'describe the producers of a partition', ['describe-producers', '--topic', 'dp-two', '--partition', '0'], parseTable)
+  })
+
+  it('ACLs, SASL and delegation tokens answer as Kafka without an authorizer, on PLAINTEXT', async () => {
+    const bootstraps = await diff.start()
+    const to = await diff.connect(bootstraps)
+    const ask = async <K extends Parameters<typeof diff.requestBoth>[1]>(scenario: string, check: string, apiKey: K, body: Parameters<typeof diff.requestBoth<K>>[2], on = to) => {
+      const { version, answers } = await diff.requestBoth(on, apiKey, body)
+      diff.check(scenario, check, `${scenario} v${version} ${JSON.stringify(body, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`, answered(answers.kafka), answered(answers.brokerlab))
+    }
+
+    // ResourceType TOPIC 2, GROUP 3, ANY 1; PatternType ANY 1, LITERAL 3, PREFIXED 4; AclOperation ANY 1, READ 3; permission ANY 1, ALLOW 3.
+    const anyFilter = { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }
+    await ask('DescribeAcls', 'every ACL (an ANY filter)', ApiKey.DescribeAcls, anyFilter)
+    await ask('DescribeAcls', 'the ACLs of one topic', ApiKey.DescribeAcls, { ...anyFilter, resourceTypeFilter: 2, resourceNameFilter: 'acl-topic', patternTypeFilter: 3 })
+    const creation = (resourceType: number, resourceName: string, resourcePatternType: number) => ({ resourceType, resourceName, resourcePatternType, principal: 'User:alice', host: '*', operation: 3, permissionType: 3 })
+    await ask('CreateAcls', 'a literal topic ACL and a prefixed group ACL', ApiKey.CreateAcls, { creations: [creation(2, 'acl-topic', 3), creation(3, 'acl-', 4)] })
+    await ask('CreateAcls', 'no creations', ApiKey.CreateAcls, { creations: [] })
+    await ask('DeleteAcls', 'two filters', ApiKey.DeleteAcls, { filters: [anyFilter, { ...anyFilter, resourceTypeFilter: 2, resourceNameFilter: 'acl-topic', patternTypeFilter: 3 }] })
+    await diff.compareTool(bootstraps, 'kafka-acls', 'list every ACL', ['--list'], lines)
+    await diff.compareTool(bootstraps, 'kafka-acls', 'add an ACL', ['--add', '--allow-principal', 'User:alice', '--operation', 'Read', '--topic', 'acl-topic'], lines)
+    await diff.compareTool(bootstraps, 'kafka-acls', 'remove the ACLs of a topic', ['--remove', '--force', '--topic', 'acl-topic'], lines)
+
+    // On a PLAINTEXT listener the client is authenticated from the start: SASL comes too late.
+    await ask('SaslHandshake', 'PLAIN on a PLAINTEXT listener', ApiKey.SaslHandshake, { mechanism: 'PLAIN' })
+    await ask('SaslHandshake', 'an unknown mechanism', ApiKey.SaslHandshake, { mechanism: 'NO-SUCH-MECHANISM' })
+    await ask('SaslAuthenticate', 'PLAIN credentials on a PLAINTEXT listener', ApiKey.SaslAuthenticate, { authBytes: Buffer.from('\0alice\0not-a-secret') })
+    await ask('SaslAuthenticate', 'the connection stays open: DescribeAcls after it', ApiKey.DescribeAcls, anyFilter)
+
+    // Delegation tokens are refused over PLAINTEXT before token auth (no secret) is looked at.
+    const hmac = Buffer.from('not-a-token')
+    await ask('CreateDelegationToken', 'for the requester', ApiKey.CreateDelegationToken, { ownerPrincipalType: null, ownerPrincipalName: null, renewers: [], maxLifetimeMs: -1n })
+    await ask('CreateDelegationToken', 'for another owner, with a renewer', ApiKey.CreateDelegationToken, { ownerPrincipalType: 'User', ownerPrincipalName: 'bob', renewers: [{ principalType: 'User', principalName: 'carol' }], maxLifetimeMs: 3_600_000n })
+    await ask('RenewDelegationToken', 'an unknown token', ApiKey.RenewDelegationToken, { hmac, renewPeriodMs: 60_000n })
+    await ask('ExpireDelegationToken', 'an unknown token', ApiKey.ExpireDelegationToken, { hmac, expiryTimePeriodMs: -1n })
+    await ask('DescribeDelegationToken', 'every owner', ApiKey.DescribeDelegationToken, { owners: null })
+    await ask('DescribeDelegationToken', 'no owners', ApiKey.DescribeDelegationToken, { owners: [] })
+    await diff.compareTool(bootstraps, 'kafka-delegation-tokens', 'describe every token', ['--describe'], lines)
+    await diff.compareTool(bootstraps, 'kafka-delegation-tokens', 'create a token', ['--create', '--max-life-time-period', '-1'], lines)
   })
 })

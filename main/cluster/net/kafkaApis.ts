@@ -14,6 +14,17 @@ import { handleDescribeCluster, handleMetadata } from './apis/metadata'
 import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } from './apis/offsets'
 import { handleProduce } from './apis/produce'
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './apis/reassignments'
+import {
+  handleCreateAcls,
+  handleCreateDelegationToken,
+  handleDeleteAcls,
+  handleDescribeAcls,
+  handleDescribeDelegationToken,
+  handleExpireDelegationToken,
+  handleRenewDelegationToken,
+  handleSaslAuthenticate,
+  handleSaslHandshake,
+} from './apis/security'
 import { handleDescribeProducers } from './apis/producers'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import {
@@ -67,17 +78,29 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [1, { name: 'Fetch', minVersion: 4, maxVersion: 17, handle: handleFetch as Handler }],
   [2, { name: 'ListOffsets', minVersion: 1, maxVersion: 10, handle: handleListOffsets as Handler }],
   [3, { name: 'Metadata', minVersion: 0, maxVersion: 12, handle: handleMetadata as Handler }],
+  // A PLAINTEXT listener: SASL comes too late (ILLEGAL_SASL_STATE) and the connection stays open.
+  [17, { name: 'SaslHandshake', minVersion: 0, maxVersion: 1, handle: handleSaslHandshake as Handler }],
   [18, { name: 'ApiVersions', minVersion: 0, maxVersion: 4, handle: handleApiVersions as Handler }],
   [19, { name: 'CreateTopics', minVersion: 0, maxVersion: 7, handle: handleCreateTopics as Handler }],
   [20, { name: 'DeleteTopics', minVersion: 0, maxVersion: 6, handle: handleDeleteTopics as Handler }],
   [21, { name: 'DeleteRecords', minVersion: 0, maxVersion: 2, handle: handleDeleteRecords as Handler }],
   [22, { name: 'InitProducerId', minVersion: 0, maxVersion: 5, handle: handleInitProducerId as Handler }],
   [23, { name: 'OffsetForLeaderEpoch', minVersion: 0, maxVersion: 4, handle: handleOffsetForLeaderEpoch as Handler }],
+  // No authorizer: Kafka's SECURITY_DISABLED (v0 was removed by Kafka 4.0).
+  [29, { name: 'DescribeAcls', minVersion: 1, maxVersion: 3, handle: handleDescribeAcls as Handler }],
+  [30, { name: 'CreateAcls', minVersion: 1, maxVersion: 3, handle: handleCreateAcls as Handler }],
+  [31, { name: 'DeleteAcls', minVersion: 1, maxVersion: 3, handle: handleDeleteAcls as Handler }],
   [32, { name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, handle: handleDescribeConfigs as Handler }],
   [33, { name: 'AlterConfigs', minVersion: 0, maxVersion: 2, handle: handleAlterConfigs as Handler }],
   // v0 was removed by Kafka 4.0 (KIP-896); Kafka 4.4 also serves v5, newer than our definitions.
   [35, { name: 'DescribeLogDirs', minVersion: 1, maxVersion: 4, handle: handleDescribeLogDirs as Handler }],
+  [36, { name: 'SaslAuthenticate', minVersion: 0, maxVersion: 2, handle: handleSaslAuthenticate as Handler }],
   [37, { name: 'CreatePartitions', minVersion: 0, maxVersion: 3, handle: handleCreatePartitions as Handler }],
+  // Delegation tokens need a SASL connection: Kafka's DELEGATION_TOKEN_REQUEST_NOT_ALLOWED (v0 removed by Kafka 4.0).
+  [38, { name: 'CreateDelegationToken', minVersion: 1, maxVersion: 3, handle: handleCreateDelegationToken as Handler }],
+  [39, { name: 'RenewDelegationToken', minVersion: 1, maxVersion: 2, handle: handleRenewDelegationToken as Handler }],
+  [40, { name: 'ExpireDelegationToken', minVersion: 1, maxVersion: 2, handle: handleExpireDelegationToken as Handler }],
+  [41, { name: 'DescribeDelegationToken', minVersion: 1, maxVersion: 3, handle: handleDescribeDelegationToken as Handler }],
   [43, { name: 'ElectLeaders', minVersion: 0, maxVersion: 2, handle: handleElectLeaders as Handler }],
   [44, { name: 'IncrementalAlterConfigs', minVersion: 0, maxVersion: 1, handle: handleIncrementalAlterConfigs as Handler }],
   // Kafka 4.4 also serves AlterPartitionReassignments v1 (allowReplicationFactorChange), newer than our definitions.
