@@ -4,13 +4,22 @@
 // describe-producers). One test, so both clusters hold the same topics throughout: the
 // reference Kafka lives for the whole file, a Brokerlab cluster for one test.
 import { describe, it } from 'vitest'
-import { ApiKey, type DescribeLogDirsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse } from '../../main/cluster/protocol/messages'
+import {
+  ApiKey,
+  type AlterClientQuotasRequest,
+  type AlterClientQuotasResponse,
+  type AlterUserScramCredentialsRequest,
+  type AlterUserScramCredentialsResponse,
+  type DescribeClientQuotasRequest,
+  type DescribeClientQuotasResponse,
+  type DescribeUserScramCredentialsResponse,
+  type DescribeLogDirsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
 import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
 import { answered, SIDES, useDifferential, type Side } from './differential'
 import { brokerOf, follower, leader, partitionsByShape, topic, waitForLeaders } from './requests'
-import { parseLogDirsDescribe, parseTable, parseTopicsDescribe } from './toolOutput'
+import { parseLogDirsDescribe, parseTable, parseTopicsDescribe, sortedLines } from './toolOutput'
 
 /** A tool's output as its non-empty lines. */
 const lines = (stdout: string) => stdout.split('\n').filter((l) => l.trim())
@@ -69,6 +78,21 @@ function comparableLogDirs(r: DescribeLogDirsResponse) {
       topics: [...d.topics].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ ...t, partitions: [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex) })),
     })),
   }
+}
+
+const byJson = <T>(items: T[]) => [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+const byType = <T extends { entityType: string }>(entity: T[]) => [...entity].sort((a, b) => a.entityType.localeCompare(b.entityType))
+
+/** Quota answers as compared: Kafka lists entities, their parts and values in hash order. */
+function comparableQuotas(r: DescribeClientQuotasResponse | AlterClientQuotasResponse) {
+  const entries = r.entries?.map((e) => ({ ...e, entity: byType(e.entity), ...('values' in e ? { values: [...e.values].sort((a, b) => a.key.localeCompare(b.key)) } : {}) }))
+  return { ...r, entries: entries && byJson(entries) }
+}
+
+/** SCRAM answers as compared: users (and their mechanisms) in hash order on Kafka's side. */
+function comparableScram(r: DescribeUserScramCredentialsResponse | AlterUserScramCredentialsResponse) {
+  const results = r.results.map((u) => ('credentialInfos' in u ? { ...u, credentialInfos: [...u.credentialInfos].sort((a, b) => a.mechanism - b.mechanism) } : u))
+  return { ...r, results: [...results].sort((a, b) => a.user.localeCompare(b.user)) }
 }
 
 function comparableTopicPartitions(r: DescribeTopicPartitionsResponse) {
@@ -183,5 +207,118 @@ describe('admin APIs', () => {
     await ask('DescribeDelegationToken', 'no owners', ApiKey.DescribeDelegationToken, { owners: [] })
     await diff.compareTool(bootstraps, 'kafka-delegation-tokens', 'describe every token', ['--describe'], lines)
     await diff.compareTool(bootstraps, 'kafka-delegation-tokens', 'create a token', ['--create', '--max-life-time-period', '-1'], lines)
+  })
+
+  it('client quotas and SCRAM credentials are stored, validated and described as Kafka does', async () => {
+    const bootstraps = await diff.start()
+    const to = await diff.connect(bootstraps)
+    const body = (b: unknown) => JSON.stringify(b, (_, v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) || v?.type === 'Buffer' ? '<bytes>' : v))
+
+    type Part = [string, string | null]
+    const alter = (entries: Array<[Part[], Array<[string, number | null]>]>, validateOnly = false): AlterClientQuotasRequest => ({
+      entries: entries.map(([entity, ops]) => ({
+        entity: entity.map(([entityType, entityName]) => ({ entityType, entityName })),
+        ops: ops.map(([key, value]) => ({ key, value: value ?? 0, remove: value === null })),
+      })),
+      validateOnly,
+    })
+    const alterCases: Array<[string, AlterClientQuotasRequest]> = [
+      [
+        'users, client ids, their defaults and ips',
+        alter([
+          [[['user', 'alice']], [['producer_byte_rate', 1024], ['consumer_byte_rate', 2048]]],
+          [[['client-id', null]], [['request_percentage', 50]]],
+          [[['user', 'bob'], ['client-id', 'app']], [['producer_byte_rate', 4096], ['controller_mutation_rate', 2.5]]],
+          [[['user', null]], [['consumer_byte_rate', 100000]]],
+          [[['ip', '127.0.0.1']], [['connection_creation_rate', 10]]],
+          [[['ip', null]], [['connection_creation_rate', 100]]],
+        ]),
+      ],
+      ['validateOnly changes nothing', alter([[[['user', 'carol']], [['producer_byte_rate', 1]]]], true)],
+      [
+        'bad keys, values and entities',
+        alter([
+          [[['user', 'dave']], [['no_such_quota', 1]]],
+          [[['user', 'erin']], [['producer_byte_rate', 1.5]]],
+          [[['user', 'frank']], [['consumer_byte_rate', 0]]],
+          [[['client-id', 'neg']], [['request_percentage', -1]]],
+          [[['user', 'grace']], [['connection_creation_rate', 5]]],
+          [[['ip', '10.0.0.1']], [['producer_byte_rate', 5]]],
+          [[['ip', '10.0.0.2'], ['user', 'heidi']], [['connection_creation_rate', 5]]],
+          [[['group', 'g']], [['producer_byte_rate', 5]]],
+          [[['user', '']], [['producer_byte_rate', 5]]],
+          [[], [['producer_byte_rate', 5]]],
+          [[['ip', '10.0.0.3']], [['connection_creation_rate', 3_000_000_000]]],
+        ]),
+      ],
+      ['a key twice, an entity twice', alter([[[['user', 'ivan']], [['producer_byte_rate', 5], ['producer_byte_rate', 6]]], [[['user', 'judy']], [['producer_byte_rate', 5]]], [[['user', 'judy']], [['consumer_byte_rate', 7]]]])],
+      ['remove one quota, and one that is not set', alter([[[['user', 'alice']], [['consumer_byte_rate', null]]], [[['user', 'nobody']], [['consumer_byte_rate', null]]]])],
+    ]
+    for (const [check, request] of alterCases) {
+      const { version, answers } = await diff.requestBoth(to, ApiKey.AlterClientQuotas, request)
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableQuotas(answers[side].value) : answered(answers[side])))
+      diff.check('AlterClientQuotas', check, `AlterClientQuotas v${version} ${body(request)}`, kafka, lab)
+    }
+    const describe = (components: Array<[string, number, string | null]>, strict = false): DescribeClientQuotasRequest => ({
+      components: components.map(([entityType, matchType, match]) => ({ entityType, matchType, match })),
+      strict,
+    })
+    // Match types: 0 exact, 1 default, 2 specified (any name).
+    const describeCases: Array<[string, DescribeClientQuotasRequest]> = [
+      ['every entity (no components)', describe([])],
+      ['one user exactly', describe([['user', 0, 'alice']])],
+      ['the default user', describe([['user', 1, null]])],
+      ['any user, strictly (no client id)', describe([['user', 2, null]], true)],
+      ['any user with any client id', describe([['user', 2, null], ['client-id', 2, null]])],
+      ['any ip', describe([['ip', 2, null]])],
+      ['the default client id, strictly', describe([['client-id', 1, null]], true)],
+      ['an unknown entity type', describe([['group', 2, null]])],
+      ['exact match without a name', describe([['user', 0, null]])],
+      ['ip with user', describe([['ip', 2, null], ['user', 2, null]])],
+      ['a type twice', describe([['user', 2, null], ['user', 0, 'alice']])],
+      ['an unknown match type', describe([['user', 7, null]])],
+    ]
+    for (const [check, request] of describeCases) {
+      const { version, answers } = await diff.requestBoth(to, ApiKey.DescribeClientQuotas, request)
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableQuotas(answers[side].value) : answered(answers[side])))
+      diff.check('DescribeClientQuotas', check, `DescribeClientQuotas v${version} ${body(request)}`, kafka, lab)
+    }
+    await diff.compareTool(bootstraps, 'kafka-configs', 'describe the quotas of a user', ['--describe', '--entity-type', 'users', '--entity-name', 'alice'], sortedLines)
+    await diff.compareTool(bootstraps, 'kafka-configs', 'describe the default client id', ['--describe', '--entity-type', 'clients', '--entity-default'], sortedLines)
+    await diff.compareTool(bootstraps, 'kafka-configs', 'add a user quota', ['--alter', '--entity-type', 'users', '--entity-name', 'kim', '--add-config', 'producer_byte_rate=1000,consumer_byte_rate=2000'], sortedLines)
+    await diff.compareTool(bootstraps, 'kafka-configs', 'describe a user and client id', ['--describe', '--entity-type', 'users', '--entity-name', 'bob', '--entity-type', 'clients', '--entity-name', 'app'], sortedLines)
+    await diff.compareTool(bootstraps, 'kafka-configs', 'an unknown quota', ['--alter', '--entity-type', 'clients', '--entity-name', 'x', '--add-config', 'no_such_quota=1'], sortedLines)
+
+    const salt = Buffer.alloc(16, 7)
+    const saltedPassword = (n: number) => Buffer.alloc(n, 9)
+    const upsert = (name: string, mechanism: number, iterations: number) => ({ name, mechanism, iterations, salt, saltedPassword: saltedPassword(mechanism === 2 ? 64 : 32) })
+    const scramCases: Array<[string, AlterUserScramCredentialsRequest]> = [
+      ['SCRAM-SHA-256 for one user, SCRAM-SHA-512 for another', { deletions: [], upsertions: [upsert('alice', 1, 8192), upsert('bob', 2, 4096)] }],
+      ['a second mechanism for a user', { deletions: [], upsertions: [upsert('alice', 2, 16384)] }],
+      [
+        'too few and too many iterations, an unknown mechanism, an empty name',
+        { deletions: [], upsertions: [upsert('carol', 1, 4095), upsert('dave', 2, 16385), upsert('erin', 0, 8192), upsert('', 1, 8192)] },
+      ],
+      ['deleting what does not exist, and a user twice', { deletions: [{ name: 'nobody', mechanism: 1 }, { name: 'bob', mechanism: 2 }], upsertions: [upsert('bob', 1, 8192)] }],
+      ['deleting one mechanism of a user', { deletions: [{ name: 'alice', mechanism: 1 }], upsertions: [] }],
+    ]
+    for (const [check, request] of scramCases) {
+      const { version, answers } = await diff.requestBoth(to, ApiKey.AlterUserScramCredentials, request)
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableScram(answers[side].value) : answered(answers[side])))
+      diff.check('AlterUserScramCredentials', check, `AlterUserScramCredentials v${version} ${body(request)}`, kafka, lab)
+    }
+    const describeScram: Array<[string, { users: Array<{ name: string }> | null }]> = [
+      ['every user (null)', { users: null }],
+      ['every user (empty)', { users: [] }],
+      ['a user, an unknown user, a user twice', { users: [{ name: 'alice' }, { name: 'nobody' }, { name: 'bob' }, { name: 'bob' }] }],
+    ]
+    for (const [check, request] of describeScram) {
+      const { version, answers } = await diff.requestBoth(to, ApiKey.DescribeUserScramCredentials, request)
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableScram(answers[side].value) : answered(answers[side])))
+      diff.check('DescribeUserScramCredentials', check, `DescribeUserScramCredentials v${version} ${body(request)}`, kafka, lab)
+    }
+    await diff.compareTool(bootstraps, 'kafka-configs', 'add a SCRAM credential', ['--alter', '--entity-type', 'users', '--entity-name', 'frank', '--add-config', 'SCRAM-SHA-512=[iterations=8192,password=frank-secret]'], sortedLines)
+    await diff.compareTool(bootstraps, 'kafka-configs', 'describe a user with SCRAM credentials and quotas', ['--describe', '--entity-type', 'users', '--entity-name', 'frank'], sortedLines)
+    await diff.compareTool(bootstraps, 'kafka-configs', 'describe every user', ['--describe', '--entity-type', 'users'], sortedLines)
   })
 })

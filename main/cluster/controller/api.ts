@@ -157,6 +157,26 @@ export interface ListPartitionReassignmentsResponse {
   topics: Array<{ name: string; partitions: OngoingPartitionReassignment[] }>
 }
 
+export interface AlterClientQuotasRequest {
+  entries: Array<{
+    entity: Array<{ entityType: string; entityName: string | null }>
+    ops: Array<{ key: string; value: number; remove: boolean }>
+  }>
+  validateOnly: boolean
+}
+export interface AlterClientQuotasResponse {
+  entries: Array<{ entity: Array<{ entityType: string; entityName: string | null }> } & PartitionError>
+}
+
+export interface AlterUserScramCredentialsRequest {
+  deletions: Array<{ name: string; mechanism: number }>
+  /** Salt and salted password in base64; the salted password is a secret: never log it. */
+  upsertions: Array<{ name: string; mechanism: number; iterations: number; salt: string; saltedPassword: string }>
+}
+export interface AlterUserScramCredentialsResponse {
+  results: Array<{ user: string } & PartitionError>
+}
+
 export interface ControllerSnapshot {
   controllerId: number
   image: MetadataImageData
@@ -177,6 +197,8 @@ export type ControllerApi = {
   electLeaders: [ElectLeadersRequest, ElectLeadersResponse]
   alterPartitionReassignments: [AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse]
   listPartitionReassignments: [ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse]
+  alterClientQuotas: [AlterClientQuotasRequest, AlterClientQuotasResponse]
+  alterUserScramCredentials: [AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse]
   /** The whole image, and the records after it arrive as pushes. */
   snapshot: [Record<string, never>, ControllerSnapshot]
 }

@@ -7,6 +7,7 @@ import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/
 import type * as M from '../protocol/messages'
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders } from './apis/admin'
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './apis/configs'
+import { handleAlterClientQuotas, handleDescribeClientQuotas } from './apis/clientQuotas'
 import { handleDescribeTopicPartitions } from './apis/describeTopicPartitions'
 import { handleFetch } from './apis/fetch'
 import { handleDescribeLogDirs } from './apis/logDirs'
@@ -14,6 +15,7 @@ import { handleDescribeCluster, handleMetadata } from './apis/metadata'
 import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } from './apis/offsets'
 import { handleProduce } from './apis/produce'
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './apis/reassignments'
+import { handleAlterUserScramCredentials, handleDescribeUserScramCredentials } from './apis/scramCredentials'
 import {
   handleCreateAcls,
   handleCreateDelegationToken,
@@ -106,6 +108,11 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   // Kafka 4.4 also serves AlterPartitionReassignments v1 (allowReplicationFactorChange), newer than our definitions.
   [45, { name: 'AlterPartitionReassignments', minVersion: 0, maxVersion: 0, handle: handleAlterPartitionReassignments as Handler }],
   [46, { name: 'ListPartitionReassignments', minVersion: 0, maxVersion: 0, handle: handleListPartitionReassignments as Handler }],
+  // Stored through the controller as Kafka's metadata records; quotas are not enforced (docs/protocol.md).
+  [48, { name: 'DescribeClientQuotas', minVersion: 0, maxVersion: 1, handle: handleDescribeClientQuotas as Handler }],
+  [49, { name: 'AlterClientQuotas', minVersion: 0, maxVersion: 1, handle: handleAlterClientQuotas as Handler }],
+  [50, { name: 'DescribeUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleDescribeUserScramCredentials as Handler }],
+  [51, { name: 'AlterUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleAlterUserScramCredentials as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
   [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],
