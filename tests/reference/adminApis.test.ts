@@ -7,6 +7,7 @@ import { describe, it } from 'vitest'
 import {
   ApiKey,
   type AlterClientQuotasRequest,
+  type AlterReplicaLogDirsResponse,
   type AlterClientQuotasResponse,
   type AlterUserScramCredentialsRequest,
   type AlterUserScramCredentialsResponse,
@@ -93,6 +94,10 @@ function comparableQuotas(r: DescribeClientQuotasResponse | AlterClientQuotasRes
 function comparableScram(r: DescribeUserScramCredentialsResponse | AlterUserScramCredentialsResponse) {
   const results = r.results.map((u) => ('credentialInfos' in u ? { ...u, credentialInfos: [...u.credentialInfos].sort((a, b) => a.mechanism - b.mechanism) } : u))
   return { ...r, results: [...results].sort((a, b) => a.user.localeCompare(b.user)) }
+}
+
+function comparableLogDirMoves(r: AlterReplicaLogDirsResponse) {
+  return { ...r, results: [...r.results].sort((a, b) => a.topicName.localeCompare(b.topicName)).map((t) => ({ ...t, partitions: [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex) })) }
 }
 
 function comparableTopicPartitions(r: DescribeTopicPartitionsResponse) {
@@ -320,5 +325,29 @@ describe('admin APIs', () => {
     await diff.compareTool(bootstraps, 'kafka-configs', 'add a SCRAM credential', ['--alter', '--entity-type', 'users', '--entity-name', 'frank', '--add-config', 'SCRAM-SHA-512=[iterations=8192,password=frank-secret]'], sortedLines)
     await diff.compareTool(bootstraps, 'kafka-configs', 'describe a user with SCRAM credentials and quotas', ['--describe', '--entity-type', 'users', '--entity-name', 'frank'], sortedLines)
     await diff.compareTool(bootstraps, 'kafka-configs', 'describe every user', ['--describe', '--entity-type', 'users'], sortedLines)
+  })
+
+  it('AlterReplicaLogDirs and UnregisterBroker answer as Kafka does', async () => {
+    const bootstraps = await diff.start()
+    const to = await diff.connect(bootstraps)
+    await createBoth(to, [topic('ard-three', 2, 3), topic('ard-placed', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [2] }] })])
+    const one = await diff.connect(await brokerOf(to, 'ard-three', 0, () => 1))
+    // Each broker's one log dir, as it names it (the paths differ by design; the moves do not).
+    const logDir = {} as Record<Side, string>
+    for (const side of SIDES) logDir[side] = (await one[side].request(ApiKey.DescribeLogDirs, 4, { topics: [] })).results[0].logDir
+    const moveCases: Array<[string, (side: Side) => string]> = [
+      ['partitions into the broker’s own log dir: hosted, not hosted, unknown', (side) => logDir[side]],
+      ['into a log dir the broker does not have', () => '/no/such/log/dir'],
+    ]
+    for (const [check, path] of moveCases) {
+      const body = (side: Side) => ({ dirs: [{ path: path(side), topics: [{ name: 'ard-three', partitions: [0, 1] }, { name: 'ard-placed', partitions: [0] }, { name: 'ard-missing', partitions: [0] }] }] })
+      const { version, answers } = await diff.requestBoth(one, ApiKey.AlterReplicaLogDirs, body)
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableLogDirMoves(answers[side].value) : answered(answers[side])))
+      diff.check('AlterReplicaLogDirs', check, `AlterReplicaLogDirs v${version} ${JSON.stringify(body('kafka').dirs[0].topics)}`, kafka, lab)
+    }
+
+    const { version, answers } = await diff.requestBoth(to, ApiKey.UnregisterBroker, { brokerId: 99 })
+    diff.check('UnregisterBroker', 'a broker id that is not registered', `UnregisterBroker v${version} brokerId=99`, answered(answers.kafka), answered(answers.brokerlab))
+    await diff.compareTool(bootstraps, 'kafka-cluster', 'unregister a broker id that is not registered', ['unregister', '--id', '99'], lines)
   })
 })

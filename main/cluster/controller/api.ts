@@ -197,6 +197,8 @@ export type ControllerApi = {
   electLeaders: [ElectLeadersRequest, ElectLeadersResponse]
   alterPartitionReassignments: [AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse]
   listPartitionReassignments: [ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse]
+  /** Throws BROKER_ID_NOT_REGISTERED for an id with no registration. */
+  unregisterBroker: [{ brokerId: number }, void]
   alterClientQuotas: [AlterClientQuotasRequest, AlterClientQuotasResponse]
   alterUserScramCredentials: [AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse]
   /** The whole image, and the records after it arrive as pushes. */

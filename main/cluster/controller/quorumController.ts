@@ -207,6 +207,10 @@ export class QuorumController implements ControllerHandlers {
     return this.reassignments.listPartitionReassignments(request)
   }
 
+  unregisterBroker(request: ControllerApi['unregisterBroker'][0]): ControllerApi['unregisterBroker'][1] {
+    return this.commit(this.cluster.unregisterBroker(request.brokerId))
+  }
+
   alterClientQuotas(request: ControllerApi['alterClientQuotas'][0]): ControllerApi['alterClientQuotas'][1] {
     return this.commit(this.clientQuotas.alterClientQuotas(request))
   }

@@ -5,12 +5,12 @@
 import { KafkaError } from '../errors'
 import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/messages'
 import type * as M from '../protocol/messages'
-import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders } from './apis/admin'
+import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders, handleUnregisterBroker } from './apis/admin'
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './apis/configs'
 import { handleAlterClientQuotas, handleDescribeClientQuotas } from './apis/clientQuotas'
 import { handleDescribeTopicPartitions } from './apis/describeTopicPartitions'
 import { handleFetch } from './apis/fetch'
-import { handleDescribeLogDirs } from './apis/logDirs'
+import { handleAlterReplicaLogDirs, handleDescribeLogDirs } from './apis/logDirs'
 import { handleDescribeCluster, handleMetadata } from './apis/metadata'
 import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } from './apis/offsets'
 import { handleProduce } from './apis/produce'
@@ -94,6 +94,8 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [31, { name: 'DeleteAcls', minVersion: 1, maxVersion: 3, handle: handleDeleteAcls as Handler }],
   [32, { name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, handle: handleDescribeConfigs as Handler }],
   [33, { name: 'AlterConfigs', minVersion: 0, maxVersion: 2, handle: handleAlterConfigs as Handler }],
+  // One log dir per broker: there is nowhere else to move a replica to (v0 removed by Kafka 4.0).
+  [34, { name: 'AlterReplicaLogDirs', minVersion: 1, maxVersion: 2, handle: handleAlterReplicaLogDirs as Handler }],
   // v0 was removed by Kafka 4.0 (KIP-896); Kafka 4.4 also serves v5, newer than our definitions.
   [35, { name: 'DescribeLogDirs', minVersion: 1, maxVersion: 4, handle: handleDescribeLogDirs as Handler }],
   [36, { name: 'SaslAuthenticate', minVersion: 0, maxVersion: 2, handle: handleSaslAuthenticate as Handler }],
@@ -115,6 +117,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [51, { name: 'AlterUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleAlterUserScramCredentials as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
+  [64, { name: 'UnregisterBroker', minVersion: 0, maxVersion: 0, handle: handleUnregisterBroker as Handler }],
   [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],
   // The classic group protocol. OffsetCommit v9, OffsetFetch v9 and FindCoordinator v6 belong
   // to KIP-848's consumer protocol and share groups, which Brokerlab does not run.
