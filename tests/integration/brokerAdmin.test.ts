@@ -1,4 +1,6 @@
-// UnregisterBroker and AlterReplicaLogDirs on real broker workers: a stopped broker's
+// DescribeQuorum, UnregisterBroker and AlterReplicaLogDirs on real broker workers: the
+// controller describes itself as the metadata log's one voter and the brokers as observers
+// catching up with it; a stopped broker's
 // registration is removed through the controller (and a restart registers it again), and a
 // replica can only "move" into its broker's one log dir. tests/reference/adminApis.test.ts
 // compares the error answers with Apache Kafka's.
@@ -19,6 +21,30 @@ async function connect(bootstrap: string): Promise<RawClient> {
 describe('broker administration', () => {
   afterEach(() => {
     for (const c of clients.splice(0)) c.close()
+  })
+
+  it('DescribeQuorum: the controller leads alone, every broker observes and catches up', async () => {
+    const cluster = await lab.start()
+    const client = await connect(cluster.bootstrapServers.split(',')[0])
+    const ask = () => client.request(ApiKey.DescribeQuorum, 2, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] })
+    const answer = await eventually('every observer caught up', async () => {
+      const r = await ask()
+      const p = r.topics[0].partitions[0]
+      return p.observers.length === 3 && p.observers.every((o) => o.logEndOffset === p.highWatermark) && r
+    }, 20_000)
+    const p = answer.topics[0].partitions[0]
+    expect(p).toMatchObject({ partitionIndex: 0, errorCode: 0, leaderId: 3000, leaderEpoch: 1 })
+    expect(p.currentVoters).toEqual([expect.objectContaining({ replicaId: 3000, logEndOffset: p.highWatermark })])
+    expect(p.observers.map((o) => o.replicaId)).toEqual([1, 2, 3])
+    for (const o of p.observers) expect(o.lastCaughtUpTimestamp).toBeGreaterThan(0n)
+    expect(answer.nodes).toEqual([{ nodeId: 3000, listeners: [] }])
+
+    // A new topic is new records: the high watermark moves on, and the brokers follow.
+    await cluster.createTopic({ name: 'more-metadata', partitions: 1 })
+    await eventually('the high watermark moved and the observers followed', async () => {
+      const q = (await ask()).topics[0].partitions[0]
+      return q.highWatermark > p.highWatermark && q.observers.every((o) => o.logEndOffset === q.highWatermark)
+    }, 20_000)
   })
 
   it('UnregisterBroker removes a stopped broker’s registration; a restart registers it again', async () => {

@@ -13,6 +13,7 @@ import {
   type AlterUserScramCredentialsResponse,
   type DescribeClientQuotasRequest,
   type DescribeClientQuotasResponse,
+  type DescribeQuorumResponse,
   type DescribeUserScramCredentialsResponse,
   type DescribeLogDirsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
@@ -98,6 +99,40 @@ function comparableScram(r: DescribeUserScramCredentialsResponse | AlterUserScra
 
 function comparableLogDirMoves(r: AlterReplicaLogDirsResponse) {
   return { ...r, results: [...r.results].sort((a, b) => a.topicName.localeCompare(b.topicName)).map((t) => ({ ...t, partitions: [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex) })) }
+}
+
+/**
+ * DescribeQuorum as compared: node ids, offsets and times differ by design, so the shape is
+ * kept: who leads (a voter), how many voters and observers, which have been heard from.
+ */
+function comparableQuorum(r: DescribeQuorumResponse) {
+  const stamp = (v: bigint) => (v > 0n ? '<timestamp>' : String(v))
+  return {
+    ...r,
+    topics: r.topics.map((t) => ({
+      ...t,
+      partitions: t.partitions.map(({ leaderId, highWatermark, currentVoters, observers, ...p }) => {
+        const replica = (v: DescribeQuorumResponse['topics'][number]['partitions'][number]['observers'][number]) => ({
+          replica: v.replicaId === leaderId ? 'the leader' : 'another node',
+          logEndOffset: v.logEndOffset === highWatermark ? 'the high watermark' : v.logEndOffset > 0n ? '<offset>' : String(v.logEndOffset),
+          lastFetchTimestamp: stamp(v.lastFetchTimestamp),
+          lastCaughtUpTimestamp: stamp(v.lastCaughtUpTimestamp),
+        })
+        return { ...p, leaderIsAVoter: currentVoters.some((v) => v.replicaId === leaderId), highWatermark: highWatermark > 0n ? '<offset>' : String(highWatermark), currentVoters: currentVoters.map(replica), observers: observers.length }
+      }),
+    })),
+    nodes: r.nodes.map((n) => ({ listeners: n.listeners.map((l) => l.name) })),
+  }
+}
+
+/** kafka-metadata-quorum describe --status: its keys, with numbers masked and lists counted. */
+function parseQuorumStatus(stdout: string) {
+  return lines(stdout).map((line) => {
+    const [key, ...rest] = line.split(':')
+    const value = rest.join(':').trim()
+    if (value.startsWith('[')) return `${key}: ${(JSON.parse(value) as unknown[]).length} entries`
+    return `${key}: ${/^-?\d+$/.test(value) ? '<number>' : key === 'ClusterId' ? '<cluster id>' : value}`
+  })
 }
 
 function comparableTopicPartitions(r: DescribeTopicPartitionsResponse) {
@@ -327,7 +362,7 @@ describe('admin APIs', () => {
     await diff.compareTool(bootstraps, 'kafka-configs', 'describe every user', ['--describe', '--entity-type', 'users'], sortedLines)
   })
 
-  it('AlterReplicaLogDirs and UnregisterBroker answer as Kafka does', async () => {
+  it('AlterReplicaLogDirs, DescribeQuorum and UnregisterBroker answer as Kafka does', async () => {
     const bootstraps = await diff.start()
     const to = await diff.connect(bootstraps)
     await createBoth(to, [topic('ard-three', 2, 3), topic('ard-placed', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [2] }] })])
@@ -345,6 +380,17 @@ describe('admin APIs', () => {
       const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableLogDirMoves(answers[side].value) : answered(answers[side])))
       diff.check('AlterReplicaLogDirs', check, `AlterReplicaLogDirs v${version} ${JSON.stringify(body('kafka').dirs[0].topics)}`, kafka, lab)
     }
+
+    const quorumCases: Array<[string, { topics: Array<{ topicName: string; partitions: Array<{ partitionIndex: number }> }> }]> = [
+      ['the metadata log', { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] }],
+      ['another topic and partition', { topics: [{ topicName: 'ard-three', partitions: [{ partitionIndex: 0 }, { partitionIndex: 1 }] }] }],
+    ]
+    for (const [check, request] of quorumCases) {
+      const { version, answers } = await diff.requestBoth(to, ApiKey.DescribeQuorum, request)
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableQuorum(answers[side].value) : answered(answers[side])))
+      diff.check('DescribeQuorum', check, `DescribeQuorum v${version} ${JSON.stringify(request.topics)}`, kafka, lab)
+    }
+    await diff.compareTool(bootstraps, 'kafka-metadata-quorum', 'describe the quorum’s status', ['describe', '--status'], parseQuorumStatus)
 
     const { version, answers } = await diff.requestBoth(to, ApiKey.UnregisterBroker, { brokerId: 99 })
     diff.check('UnregisterBroker', 'a broker id that is not registered', `UnregisterBroker v${version} brokerId=99`, answered(answers.kafka), answered(answers.brokerlab))

@@ -177,6 +177,23 @@ export interface AlterUserScramCredentialsResponse {
   results: Array<{ user: string } & PartitionError>
 }
 
+/** One replica of the metadata log as Kafka's DescribeQuorum reports it. */
+export interface QuorumReplicaState {
+  replicaId: number
+  /** The next offset it will read: the log end for the controller itself. */
+  logEndOffset: number
+  /** -1 when never heard from. */
+  lastFetchTimestamp: number
+  lastCaughtUpTimestamp: number
+}
+export interface DescribeQuorumResponse {
+  leaderId: number
+  leaderEpoch: number
+  highWatermark: number
+  voters: QuorumReplicaState[]
+  observers: QuorumReplicaState[]
+}
+
 export interface ControllerSnapshot {
   controllerId: number
   image: MetadataImageData
@@ -197,6 +214,7 @@ export type ControllerApi = {
   electLeaders: [ElectLeadersRequest, ElectLeadersResponse]
   alterPartitionReassignments: [AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse]
   listPartitionReassignments: [ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse]
+  describeQuorum: [Record<string, never>, DescribeQuorumResponse]
   /** Throws BROKER_ID_NOT_REGISTERED for an id with no registration. */
   unregisterBroker: [{ brokerId: number }, void]
   alterClientQuotas: [AlterClientQuotasRequest, AlterClientQuotasResponse]

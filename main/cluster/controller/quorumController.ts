@@ -207,6 +207,26 @@ export class QuorumController implements ControllerHandlers {
     return this.reassignments.listPartitionReassignments(request)
   }
 
+  /**
+   * The metadata log's quorum as Kafka's DescribeQuorum tells it: this controller is its only
+   * voter and leader, and has never held an election (epoch 1); every record is committed as
+   * it is written, so the high watermark is the log end. The brokers are the observers, each
+   * at the offset its last heartbeat reported, caught up when that was the log end.
+   */
+  describeQuorum(): ControllerApi['describeQuorum'][1] {
+    const now = this.now()
+    const highWatermark = this.log.nextOffset
+    const observers = [...this.log.image.brokers.keys()].sort((a, b) => a - b).map((brokerId) => {
+      const contact = this.heartbeats.lastContact(brokerId)
+      const heard = contact !== undefined && contact.metadataOffset >= 0
+      const logEndOffset = heard ? contact.metadataOffset + 1 : -1
+      const lastFetchTimestamp = heard ? contact.lastContactMs : -1
+      return { replicaId: brokerId, logEndOffset, lastFetchTimestamp, lastCaughtUpTimestamp: heard && logEndOffset >= highWatermark ? lastFetchTimestamp : -1 }
+    })
+    const leader = { replicaId: this.controllerId, logEndOffset: highWatermark, lastFetchTimestamp: now, lastCaughtUpTimestamp: now }
+    return { leaderId: this.controllerId, leaderEpoch: 1, highWatermark, voters: [leader], observers }
+  }
+
   unregisterBroker(request: ControllerApi['unregisterBroker'][0]): ControllerApi['unregisterBroker'][1] {
     return this.commit(this.cluster.unregisterBroker(request.brokerId))
   }

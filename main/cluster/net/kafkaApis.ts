@@ -28,6 +28,7 @@ import {
   handleSaslHandshake,
 } from './apis/security'
 import { handleDescribeProducers } from './apis/producers'
+import { handleDescribeQuorum } from './apis/quorum'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import {
   handleDeleteGroups,
@@ -115,6 +116,8 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [49, { name: 'AlterClientQuotas', minVersion: 0, maxVersion: 1, handle: handleAlterClientQuotas as Handler }],
   [50, { name: 'DescribeUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleDescribeUserScramCredentials as Handler }],
   [51, { name: 'AlterUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleAlterUserScramCredentials as Handler }],
+  // The one controller's metadata log: its only voter and leader, the brokers observing it.
+  [55, { name: 'DescribeQuorum', minVersion: 0, maxVersion: 2, handle: handleDescribeQuorum as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
   [64, { name: 'UnregisterBroker', minVersion: 0, maxVersion: 0, handle: handleUnregisterBroker as Handler }],

@@ -71,7 +71,15 @@ export const APIS = [
   'AlterUserScramCredentials',
   'UnregisterBroker',
   'ListClientMetricsResources',
+  'DescribeQuorum',
 ] as const
+
+/**
+ * APIs added after other APIs took some of their struct names (DescribeQuorum's TopicData and
+ * PartitionData are Fetch's): they are named alongside the others, as the records are, so
+ * their colliding structs take their message's prefix and the others' names do not change.
+ */
+const NAMED_AFTER: ReadonlySet<string> = new Set(['DescribeQuorum'])
 
 /**
  * Kafka's `data` schemas the broker writes or reads itself: the records of __consumer_offsets
@@ -207,10 +215,11 @@ export function generateFiles(schemaDir: string = DEFAULT_SCHEMA_DIR): Map<strin
     if (v.lo !== r.lo || v.hi !== r.hi) throw new Error(`${api.name}: request and response versions differ`)
   }
   const headers = ['RequestHeader', 'ResponseHeader'].map((name) => buildMessage(readMessageJson(schemaDir, name)))
-  const names = structNames([...headers, ...apis.flatMap((api) => [api.request, api.response])])
+  const names = structNames([...headers, ...apis.filter((api) => !NAMED_AFTER.has(api.name)).flatMap((api) => [api.request, api.response])])
+  const namedAfter = structNames([...headers, ...apis.flatMap((api) => [api.request, api.response])])
   const files = new Map<string, string>()
-  const emit = (messages: Message[]) => emitFile(messages, names, messages.map((m) => `${m.name}.json`))
-  for (const api of apis) files.set(`${lowerCamel(api.name)}.ts`, emit([api.request, api.response]))
+  const emit = (messages: Message[], structs = names) => emitFile(messages, structs, messages.map((m) => `${m.name}.json`))
+  for (const api of apis) files.set(`${lowerCamel(api.name)}.ts`, emit([api.request, api.response], NAMED_AFTER.has(api.name) ? namedAfter : names))
   files.set('header.ts', emit(headers))
   files.set('apis.ts', emitApiTable(apis))
   // Records are named alongside the APIs, so a struct name they share gets its message's

@@ -49,6 +49,7 @@ import * as describeClientQuotas from './describeClientQuotas'
 import * as alterClientQuotas from './alterClientQuotas'
 import * as describeUserScramCredentials from './describeUserScramCredentials'
 import * as alterUserScramCredentials from './alterUserScramCredentials'
+import * as describeQuorum from './describeQuorum'
 import * as describeCluster from './describeCluster'
 import * as describeProducers from './describeProducers'
 import * as unregisterBroker from './unregisterBroker'
@@ -105,6 +106,7 @@ export * from './describeClientQuotas'
 export * from './alterClientQuotas'
 export * from './describeUserScramCredentials'
 export * from './alterUserScramCredentials'
+export * from './describeQuorum'
 export * from './describeCluster'
 export * from './describeProducers'
 export * from './unregisterBroker'
@@ -163,6 +165,7 @@ export const ApiKey = {
   AlterClientQuotas: 49,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
+  DescribeQuorum: 55,
   DescribeCluster: 60,
   DescribeProducers: 61,
   UnregisterBroker: 64,
@@ -239,6 +242,7 @@ export interface ApiRequests {
   [ApiKey.AlterClientQuotas]: alterClientQuotas.AlterClientQuotasRequest
   [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentials.DescribeUserScramCredentialsRequest
   [ApiKey.AlterUserScramCredentials]: alterUserScramCredentials.AlterUserScramCredentialsRequest
+  [ApiKey.DescribeQuorum]: describeQuorum.DescribeQuorumRequest
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterRequest
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersRequest
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerRequest
@@ -297,6 +301,7 @@ export interface ApiResponses {
   [ApiKey.AlterClientQuotas]: alterClientQuotas.AlterClientQuotasResponse
   [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentials.DescribeUserScramCredentialsResponse
   [ApiKey.AlterUserScramCredentials]: alterUserScramCredentials.AlterUserScramCredentialsResponse
+  [ApiKey.DescribeQuorum]: describeQuorum.DescribeQuorumResponse
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterResponse
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersResponse
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerResponse
@@ -930,6 +935,19 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<alterUserScramCredentials.AlterUserScramCredentialsRequest, alterUserScramCredentials.AlterUserScramCredentialsResponse>,
+  ],
+  [
+    ApiKey.DescribeQuorum,
+    {
+      apiKey: 55,
+      name: 'DescribeQuorum',
+      validVersions: { min: 0, max: 2 },
+      flexibleVersions: { min: 0 },
+      request: { encode: describeQuorum.encodeDescribeQuorumRequest, write: describeQuorum.writeDescribeQuorumRequest, decode: describeQuorum.decodeDescribeQuorumRequest },
+      response: { encode: describeQuorum.encodeDescribeQuorumResponse, write: describeQuorum.writeDescribeQuorumResponse, decode: describeQuorum.decodeDescribeQuorumResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<describeQuorum.DescribeQuorumRequest, describeQuorum.DescribeQuorumResponse>,
   ],
   [
     ApiKey.DescribeCluster,
