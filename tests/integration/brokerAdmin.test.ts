@@ -1,4 +1,4 @@
-// DescribeQuorum, UnregisterBroker and AlterReplicaLogDirs on real broker workers: the
+// DescribeQuorum, ListConfigResources, UnregisterBroker and AlterReplicaLogDirs on real broker workers: the
 // controller describes itself as the metadata log's one voter and the brokers as observers
 // catching up with it; a stopped broker's
 // registration is removed through the controller (and a restart registers it again), and a
@@ -45,6 +45,27 @@ describe('broker administration', () => {
       const q = (await ask()).topics[0].partitions[0]
       return q.highWatermark > p.highWatermark && q.observers.every((o) => o.logEndOffset === q.highWatermark)
     }, 20_000)
+  })
+
+  it('ListConfigResources: topics, brokers and broker loggers; no client metrics or groups', async () => {
+    const cluster = await lab.start({}, 2)
+    await cluster.createTopic({ name: 'listed', partitions: 1 })
+    const client = await connect(cluster.bootstrapServers.split(',')[0])
+    const all = await client.request(ApiKey.ListConfigResources, 1, { resourceTypes: [] })
+    expect(all).toEqual({
+      throttleTimeMs: 0,
+      errorCode: 0,
+      configResources: [
+        { resourceName: 'listed', resourceType: 2 },
+        { resourceName: '1', resourceType: 4 },
+        { resourceName: '2', resourceType: 4 },
+        { resourceName: '1', resourceType: 8 },
+        { resourceName: '2', resourceType: 8 },
+      ],
+    })
+    expect((await client.request(ApiKey.ListConfigResources, 1, { resourceTypes: [16, 32] })).configResources).toEqual([])
+    expect((await client.request(ApiKey.ListConfigResources, 1, { resourceTypes: [3] })).errorCode).toBe(35)
+    expect(await client.request(ApiKey.ListConfigResources, 0, { resourceTypes: [] })).toEqual({ throttleTimeMs: 0, errorCode: 0, configResources: [] })
   })
 
   it('UnregisterBroker removes a stopped broker’s registration; a restart registers it again', async () => {

@@ -14,6 +14,7 @@ import {
   type DescribeClientQuotasRequest,
   type DescribeClientQuotasResponse,
   type DescribeQuorumResponse,
+  type ListConfigResourcesResponse,
   type DescribeUserScramCredentialsResponse,
   type DescribeLogDirsResponse, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
@@ -133,6 +134,12 @@ function parseQuorumStatus(stdout: string) {
     if (value.startsWith('[')) return `${key}: ${(JSON.parse(value) as unknown[]).length} entries`
     return `${key}: ${/^-?\d+$/.test(value) ? '<number>' : key === 'ClusterId' ? '<cluster id>' : value}`
   })
+}
+
+/** Config resources as compared: this test's topics only (the reference holds the whole file's), sorted. */
+function comparableConfigResources(r: ListConfigResourcesResponse) {
+  const ours = r.configResources.filter((c) => c.resourceType !== 2 || c.resourceName.startsWith('ard-'))
+  return { ...r, configResources: [...ours].sort((a, b) => a.resourceType - b.resourceType || a.resourceName.localeCompare(b.resourceName)) }
 }
 
 function comparableTopicPartitions(r: DescribeTopicPartitionsResponse) {
@@ -362,7 +369,7 @@ describe('admin APIs', () => {
     await diff.compareTool(bootstraps, 'kafka-configs', 'describe every user', ['--describe', '--entity-type', 'users'], sortedLines)
   })
 
-  it('AlterReplicaLogDirs, DescribeQuorum and UnregisterBroker answer as Kafka does', async () => {
+  it('AlterReplicaLogDirs, DescribeQuorum, ListConfigResources and UnregisterBroker answer as Kafka does', async () => {
     const bootstraps = await diff.start()
     const to = await diff.connect(bootstraps)
     await createBoth(to, [topic('ard-three', 2, 3), topic('ard-placed', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [2] }] })])
@@ -391,6 +398,23 @@ describe('admin APIs', () => {
       diff.check('DescribeQuorum', check, `DescribeQuorum v${version} ${JSON.stringify(request.topics)}`, kafka, lab)
     }
     await diff.compareTool(bootstraps, 'kafka-metadata-quorum', 'describe the quorum’s status', ['describe', '--status'], parseQuorumStatus)
+
+    // Types: 2 topic, 4 broker, 8 broker logger, 16 client metrics, 32 group; 1 is not one.
+    const listCases: Array<[string, number[]]> = [
+      ['every type (none named)', []],
+      ['topics', [2]],
+      ['brokers and broker loggers', [4, 8]],
+      ['client metrics and groups', [16, 32]],
+      ['a type that cannot be listed', [2, 1]],
+    ]
+    for (const [check, resourceTypes] of listCases) {
+      const { version, answers } = await diff.requestBoth(to, ApiKey.ListConfigResources, { resourceTypes })
+      const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableConfigResources(answers[side].value) : answered(answers[side])))
+      diff.check('ListClientMetricsResources', check, `ListConfigResources v${version} resourceTypes=${JSON.stringify(resourceTypes)}`, kafka, lab)
+    }
+    const [kafkaV0, labV0] = await Promise.all(SIDES.map((side) => to[side].request(ApiKey.ListConfigResources, 0, { resourceTypes: [] })))
+    diff.check('ListClientMetricsResources', 'v0: the client metrics resources', 'ListClientMetricsResources v0', kafkaV0, labV0)
+    await diff.compareTool(bootstraps, 'kafka-client-metrics', 'list the client metrics resources', ['--list'], lines)
 
     const { version, answers } = await diff.requestBoth(to, ApiKey.UnregisterBroker, { brokerId: 99 })
     diff.check('UnregisterBroker', 'a broker id that is not registered', `UnregisterBroker v${version} brokerId=99`, answered(answers.kafka), answered(answers.brokerlab))

@@ -7,6 +7,7 @@ import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/
 import type * as M from '../protocol/messages'
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders, handleUnregisterBroker } from './apis/admin'
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './apis/configs'
+import { handleListConfigResources } from './apis/configResources'
 import { handleAlterClientQuotas, handleDescribeClientQuotas } from './apis/clientQuotas'
 import { handleDescribeTopicPartitions } from './apis/describeTopicPartitions'
 import { handleFetch } from './apis/fetch'
@@ -121,6 +122,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
   [64, { name: 'UnregisterBroker', minVersion: 0, maxVersion: 0, handle: handleUnregisterBroker as Handler }],
+  [74, { name: 'ListConfigResources', minVersion: 0, maxVersion: 1, handle: handleListConfigResources as Handler }],
   [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],
   // The classic group protocol. OffsetCommit v9, OffsetFetch v9 and FindCoordinator v6 belong
   // to KIP-848's consumer protocol and share groups, which Brokerlab does not run.

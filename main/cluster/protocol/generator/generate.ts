@@ -70,7 +70,8 @@ export const APIS = [
   'DescribeUserScramCredentials',
   'AlterUserScramCredentials',
   'UnregisterBroker',
-  'ListClientMetricsResources',
+  // Kafka 4.1 renamed ListClientMetricsResources (KIP-1142); newer/ holds its definitions.
+  'ListConfigResources',
   'DescribeQuorum',
 ] as const
 

@@ -55,7 +55,7 @@ import * as describeProducers from './describeProducers'
 import * as unregisterBroker from './unregisterBroker'
 import * as describeTransactions from './describeTransactions'
 import * as listTransactions from './listTransactions'
-import * as listClientMetricsResources from './listClientMetricsResources'
+import * as listConfigResources from './listConfigResources'
 import * as describeTopicPartitions from './describeTopicPartitions'
 
 export * from './produce'
@@ -112,7 +112,7 @@ export * from './describeProducers'
 export * from './unregisterBroker'
 export * from './describeTransactions'
 export * from './listTransactions'
-export * from './listClientMetricsResources'
+export * from './listConfigResources'
 export * from './describeTopicPartitions'
 
 /** Kafka's API keys of the APIs this codec covers. */
@@ -171,7 +171,7 @@ export const ApiKey = {
   UnregisterBroker: 64,
   DescribeTransactions: 65,
   ListTransactions: 66,
-  ListClientMetricsResources: 74,
+  ListConfigResources: 74,
   DescribeTopicPartitions: 75,
 } as const
 
@@ -248,7 +248,7 @@ export interface ApiRequests {
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerRequest
   [ApiKey.DescribeTransactions]: describeTransactions.DescribeTransactionsRequest
   [ApiKey.ListTransactions]: listTransactions.ListTransactionsRequest
-  [ApiKey.ListClientMetricsResources]: listClientMetricsResources.ListClientMetricsResourcesRequest
+  [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesRequest
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsRequest
 }
 
@@ -307,7 +307,7 @@ export interface ApiResponses {
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerResponse
   [ApiKey.DescribeTransactions]: describeTransactions.DescribeTransactionsResponse
   [ApiKey.ListTransactions]: listTransactions.ListTransactionsResponse
-  [ApiKey.ListClientMetricsResources]: listClientMetricsResources.ListClientMetricsResourcesResponse
+  [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesResponse
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsResponse
 }
 
@@ -1015,17 +1015,17 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<listTransactions.ListTransactionsRequest, listTransactions.ListTransactionsResponse>,
   ],
   [
-    ApiKey.ListClientMetricsResources,
+    ApiKey.ListConfigResources,
     {
       apiKey: 74,
-      name: 'ListClientMetricsResources',
-      validVersions: { min: 0, max: 0 },
+      name: 'ListConfigResources',
+      validVersions: { min: 0, max: 1 },
       flexibleVersions: { min: 0 },
-      request: { encode: listClientMetricsResources.encodeListClientMetricsResourcesRequest, write: listClientMetricsResources.writeListClientMetricsResourcesRequest, decode: listClientMetricsResources.decodeListClientMetricsResourcesRequest },
-      response: { encode: listClientMetricsResources.encodeListClientMetricsResourcesResponse, write: listClientMetricsResources.writeListClientMetricsResourcesResponse, decode: listClientMetricsResources.decodeListClientMetricsResourcesResponse },
+      request: { encode: listConfigResources.encodeListConfigResourcesRequest, write: listConfigResources.writeListConfigResourcesRequest, decode: listConfigResources.decodeListConfigResourcesRequest },
+      response: { encode: listConfigResources.encodeListConfigResourcesResponse, write: listConfigResources.writeListConfigResourcesResponse, decode: listConfigResources.decodeListConfigResourcesResponse },
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
-    } satisfies ApiCodec<listClientMetricsResources.ListClientMetricsResourcesRequest, listClientMetricsResources.ListClientMetricsResourcesResponse>,
+    } satisfies ApiCodec<listConfigResources.ListConfigResourcesRequest, listConfigResources.ListConfigResourcesResponse>,
   ],
   [
     ApiKey.DescribeTopicPartitions,
