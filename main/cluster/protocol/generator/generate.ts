@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { emitFile, structNames } from './emit'
 import { type Message, buildMessage, lowerCamel, readMessageJson } from './schema'
 
-/** The APIs Brokerlab serves (or answers UNSUPPORTED, as SaslHandshake): adding one is one line. */
+/** The APIs Brokerlab serves: adding one is one line. */
 export const APIS = [
   'Produce',
   'Fetch',
