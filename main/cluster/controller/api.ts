@@ -157,6 +157,43 @@ export interface ListPartitionReassignmentsResponse {
   topics: Array<{ name: string; partitions: OngoingPartitionReassignment[] }>
 }
 
+export interface AlterClientQuotasRequest {
+  entries: Array<{
+    entity: Array<{ entityType: string; entityName: string | null }>
+    ops: Array<{ key: string; value: number; remove: boolean }>
+  }>
+  validateOnly: boolean
+}
+export interface AlterClientQuotasResponse {
+  entries: Array<{ entity: Array<{ entityType: string; entityName: string | null }> } & PartitionError>
+}
+
+export interface AlterUserScramCredentialsRequest {
+  deletions: Array<{ name: string; mechanism: number }>
+  /** Salt and salted password in base64; the salted password is a secret: never log it. */
+  upsertions: Array<{ name: string; mechanism: number; iterations: number; salt: string; saltedPassword: string }>
+}
+export interface AlterUserScramCredentialsResponse {
+  results: Array<{ user: string } & PartitionError>
+}
+
+/** One replica of the metadata log as Kafka's DescribeQuorum reports it. */
+export interface QuorumReplicaState {
+  replicaId: number
+  /** The next offset it will read: the log end for the controller itself. */
+  logEndOffset: number
+  /** -1 when never heard from. */
+  lastFetchTimestamp: number
+  lastCaughtUpTimestamp: number
+}
+export interface DescribeQuorumResponse {
+  leaderId: number
+  leaderEpoch: number
+  highWatermark: number
+  voters: QuorumReplicaState[]
+  observers: QuorumReplicaState[]
+}
+
 export interface ControllerSnapshot {
   controllerId: number
   image: MetadataImageData
@@ -177,6 +214,11 @@ export type ControllerApi = {
   electLeaders: [ElectLeadersRequest, ElectLeadersResponse]
   alterPartitionReassignments: [AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse]
   listPartitionReassignments: [ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse]
+  describeQuorum: [Record<string, never>, DescribeQuorumResponse]
+  /** Throws BROKER_ID_NOT_REGISTERED for an id with no registration. */
+  unregisterBroker: [{ brokerId: number }, void]
+  alterClientQuotas: [AlterClientQuotasRequest, AlterClientQuotasResponse]
+  alterUserScramCredentials: [AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse]
   /** The whole image, and the records after it arrive as pushes. */
   snapshot: [Record<string, never>, ControllerSnapshot]
 }

@@ -59,6 +59,12 @@ export class BrokerHeartbeatManager {
     return this.sessions.get(brokerId)?.controlledShutdownOffset ?? null
   }
 
+  /** When a broker was last heard from and the metadata offset it reported then (-1 before its first heartbeat). */
+  lastContact(brokerId: number): { lastContactMs: number; metadataOffset: number } | undefined {
+    const session = this.sessions.get(brokerId)
+    return session && { lastContactMs: session.lastContactMs, metadataOffset: session.metadataOffset }
+  }
+
   /** The lowest metadata offset among the given brokers (the active ones): they must all have seen a change. */
   lowestOffset(brokerIds: readonly number[]): number {
     return Math.min(...brokerIds.map((id) => this.sessions.get(id)?.metadataOffset ?? -1))

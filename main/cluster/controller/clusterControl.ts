@@ -62,6 +62,18 @@ export class ClusterControlManager {
     return { records: [record], response: { brokerEpoch: nextOffset }, cause: { text } }
   }
 
+  /**
+   * Kafka's ReplicationControlManager.unregisterBroker: the broker leaves every ISR and
+   * leadership, then its registration goes. Kafka allows it for a live broker too (whose
+   * next heartbeat is then refused); an operator uses it for one that is gone for good.
+   */
+  unregisterBroker(brokerId: number): ControllerResult<void> {
+    const registration = this.metadata.image.brokers.get(brokerId)
+    if (!registration) throw new KafkaError('BROKER_ID_NOT_REGISTERED', `Broker ID ${brokerId} is not currently registered`)
+    const records: MetadataRecord[] = [...this.replication.brokerLeaving(brokerId), { type: 'UnregisterBrokerRecord', brokerId, brokerEpoch: registration.epoch }]
+    return { records, response: undefined, cause: { election: 'broker-fenced', text: `broker ${brokerId} was unregistered (UnregisterBroker)` } }
+  }
+
   /** Fencing: partitions first (leaders move, ISRs shrink), then the broker itself. */
   fence<T>(brokerId: number, fence: FenceReason, text: string, response: T): ControllerResult<T> {
     const registration = this.registration(brokerId)

@@ -82,6 +82,8 @@ export function eventsFor(changes: readonly MetadataChange[], cause: ChangeCause
         events.push({ type: 'config-changed', resourceType: change.resourceType, resourceName: change.resourceName, name: change.name, value: change.value })
         break
       case 'producer-ids':
+      case 'client-quota':
+      case 'scram-credential':
         break
     }
   }

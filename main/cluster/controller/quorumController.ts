@@ -21,6 +21,7 @@ import type {
   RegisterBrokerResponse,
 } from './api'
 import { BrokerHeartbeatManager } from './brokerHeartbeatManager'
+import { ClientQuotaControlManager } from './clientQuotaControl'
 import { ClusterControlManager } from './clusterControl'
 import { ConfigurationControlManager } from './configurationControl'
 import { eventsFor } from './events'
@@ -30,6 +31,7 @@ import { ProducerIdControlManager } from './producerIdControl'
 import { ReassignmentControlManager } from './reassignmentControl'
 import { ReplicationControlManager } from './replicationControl'
 import type { ControllerResult } from './result'
+import { ScramControlManager } from './scramControl'
 import { TopicControlManager } from './topicControl'
 
 export interface QuorumControllerOptions {
@@ -80,6 +82,8 @@ export class QuorumController implements ControllerHandlers {
   private readonly topics: TopicControlManager
   private readonly cluster: ClusterControlManager
   private readonly producerIds: ProducerIdControlManager
+  private readonly clientQuotas: ClientQuotaControlManager
+  private readonly scram: ScramControlManager
   private readonly heartbeats: BrokerHeartbeatManager
   private nextRebalanceMs: number
 
@@ -102,6 +106,8 @@ export class QuorumController implements ControllerHandlers {
     this.heartbeats = new BrokerHeartbeatManager(this.sessionTimeoutMs)
     this.cluster = new ClusterControlManager(log, this.replication, this.heartbeats)
     this.producerIds = new ProducerIdControlManager(log)
+    this.clientQuotas = new ClientQuotaControlManager(log)
+    this.scram = new ScramControlManager(log)
     const now = this.now()
     if (log.nextOffset === 0) this.commit(this.configs.bootstrapRecords(), now)
     // Sessions are not persisted: every registered broker must heartbeat again, as after a Kafka controller failover.
@@ -199,6 +205,38 @@ export class QuorumController implements ControllerHandlers {
 
   listPartitionReassignments(request: ControllerApi['listPartitionReassignments'][0]): ControllerApi['listPartitionReassignments'][1] {
     return this.reassignments.listPartitionReassignments(request)
+  }
+
+  /**
+   * The metadata log's quorum as Kafka's DescribeQuorum tells it: this controller is its only
+   * voter and leader, and has never held an election (epoch 1); every record is committed as
+   * it is written, so the high watermark is the log end. The brokers are the observers, each
+   * at the offset its last heartbeat reported, caught up when that was the log end.
+   */
+  describeQuorum(): ControllerApi['describeQuorum'][1] {
+    const now = this.now()
+    const highWatermark = this.log.nextOffset
+    const observers = [...this.log.image.brokers.keys()].sort((a, b) => a - b).map((brokerId) => {
+      const contact = this.heartbeats.lastContact(brokerId)
+      const heard = contact !== undefined && contact.metadataOffset >= 0
+      const logEndOffset = heard ? contact.metadataOffset + 1 : -1
+      const lastFetchTimestamp = heard ? contact.lastContactMs : -1
+      return { replicaId: brokerId, logEndOffset, lastFetchTimestamp, lastCaughtUpTimestamp: heard && logEndOffset >= highWatermark ? lastFetchTimestamp : -1 }
+    })
+    const leader = { replicaId: this.controllerId, logEndOffset: highWatermark, lastFetchTimestamp: now, lastCaughtUpTimestamp: now }
+    return { leaderId: this.controllerId, leaderEpoch: 1, highWatermark, voters: [leader], observers }
+  }
+
+  unregisterBroker(request: ControllerApi['unregisterBroker'][0]): ControllerApi['unregisterBroker'][1] {
+    return this.commit(this.cluster.unregisterBroker(request.brokerId))
+  }
+
+  alterClientQuotas(request: ControllerApi['alterClientQuotas'][0]): ControllerApi['alterClientQuotas'][1] {
+    return this.commit(this.clientQuotas.alterClientQuotas(request))
+  }
+
+  alterUserScramCredentials(request: ControllerApi['alterUserScramCredentials'][0]): ControllerApi['alterUserScramCredentials'][1] {
+    return this.commit(this.scram.alterUserScramCredentials(request))
   }
 
   snapshot(): ControllerSnapshot {

@@ -39,6 +39,10 @@ try {
     electLeaders: (body) => controller.electLeaders(body),
     alterPartitionReassignments: (body) => controller.alterPartitionReassignments(body),
     listPartitionReassignments: (body) => controller.listPartitionReassignments(body),
+    describeQuorum: () => controller.describeQuorum(),
+    unregisterBroker: (body) => controller.unregisterBroker(body),
+    alterClientQuotas: (body) => controller.alterClientQuotas(body),
+    alterUserScramCredentials: (body) => controller.alterUserScramCredentials(body),
     snapshot: () => controller.snapshot(),
   }
 

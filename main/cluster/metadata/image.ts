@@ -5,6 +5,7 @@ import type { ConfigLayers } from '../config'
 import {
   ConfigResourceType,
   type BrokerEndpoint,
+  type ClientQuotaEntityPart,
   type PartitionRecord,
   type MetadataLogEntry,
   type MetadataRecord,
@@ -42,6 +43,29 @@ export interface ConfigImage {
   clusterDefaults: Record<string, string>
 }
 
+/** An entity's client quotas (Kafka's ClientQuotaImage), by quota key. */
+export interface ClientQuotaImage {
+  entity: ClientQuotaEntityPart[]
+  values: Record<string, number>
+}
+
+/** A user's SCRAM credential for one mechanism; the keys are secrets and never leave the cluster. */
+export interface ScramCredential {
+  name: string
+  mechanism: number
+  salt: string
+  storedKey: string
+  serverKey: string
+  iterations: number
+}
+
+/** The key of a client quota entity: its parts, ordered by type. */
+export function quotaEntityKey(entity: ClientQuotaEntityPart[]): string {
+  return JSON.stringify([...entity].sort((a, b) => a.entityType.localeCompare(b.entityType)).map((p) => [p.entityType, p.entityName]))
+}
+
+const scramKey = (name: string, mechanism: number) => `${mechanism}:${name}`
+
 /** Plain data of an image: what a snapshot stores. */
 export interface MetadataImageData {
   offset: number
@@ -49,6 +73,9 @@ export interface MetadataImageData {
   topics: TopicImage[]
   configs: ConfigImage
   nextProducerId: number
+  /** Absent in snapshots written before client quotas and SCRAM credentials were kept. */
+  clientQuotas?: ClientQuotaImage[]
+  scramCredentials?: ScramCredential[]
 }
 
 export type MetadataChange =
@@ -65,6 +92,8 @@ export type MetadataChange =
     }
   | { kind: 'config'; resourceType: ConfigResourceType; resourceName: string; name: string; value: string | null }
   | { kind: 'producer-ids'; nextProducerId: number }
+  | { kind: 'client-quota'; entity: ClientQuotaEntityPart[]; key: string; value: number | null }
+  | { kind: 'scram-credential'; name: string; mechanism: number; removed: boolean }
 
 function setConfig(map: Record<string, string>, name: string, value: string | null): void {
   if (value === null) delete map[name]
@@ -90,6 +119,10 @@ export class MetadataImage {
   readonly topicsById = new Map<string, TopicImage>()
   readonly configs: ConfigImage = { topics: {}, brokers: {}, clusterDefaults: {} }
   nextProducerId = 0
+  /** By quotaEntityKey; an entity without quotas is gone. */
+  readonly clientQuotas = new Map<string, ClientQuotaImage>()
+  /** By mechanism and user name. */
+  readonly scramCredentials = new Map<string, ScramCredential>()
 
   static fromData(data: MetadataImageData): MetadataImage {
     const image = new MetadataImage()
@@ -102,6 +135,8 @@ export class MetadataImage {
     }
     Object.assign(image.configs, structuredClone(data.configs))
     image.nextProducerId = data.nextProducerId
+    for (const q of data.clientQuotas ?? []) image.clientQuotas.set(quotaEntityKey(q.entity), structuredClone(q))
+    for (const c of data.scramCredentials ?? []) image.scramCredentials.set(scramKey(c.name, c.mechanism), { ...c })
     return image
   }
 
@@ -112,6 +147,8 @@ export class MetadataImage {
       topics: [...this.topicsByName.values()],
       configs: this.configs,
       nextProducerId: this.nextProducerId,
+      clientQuotas: [...this.clientQuotas.values()],
+      scramCredentials: [...this.scramCredentials.values()],
     })
   }
 
@@ -126,6 +163,10 @@ export class MetadataImage {
 
   topicConfigs(topic: string): Record<string, string> {
     return { ...(this.configs.topics[topic] ?? {}) }
+  }
+
+  scramCredential(name: string, mechanism: number): ScramCredential | undefined {
+    return this.scramCredentials.get(scramKey(name, mechanism))
   }
 
   /** Brokers that are registered and not fenced, by id. */
@@ -247,6 +288,23 @@ export class MetadataImage {
       case 'ProducerIdsRecord':
         this.nextProducerId = record.nextProducerId
         return { kind: 'producer-ids', nextProducerId: record.nextProducerId }
+      case 'ClientQuotaRecord': {
+        const key = quotaEntityKey(record.entity)
+        const quotas = this.clientQuotas.get(key) ?? { entity: record.entity.map((p) => ({ ...p })), values: {} }
+        if (record.remove) delete quotas.values[record.key]
+        else quotas.values[record.key] = record.value
+        if (Object.keys(quotas.values).length) this.clientQuotas.set(key, quotas)
+        else this.clientQuotas.delete(key)
+        return { kind: 'client-quota', entity: record.entity, key: record.key, value: record.remove ? null : record.value }
+      }
+      case 'UserScramCredentialRecord': {
+        const { type: _type, ...credential } = record
+        this.scramCredentials.set(scramKey(record.name, record.mechanism), credential)
+        return { kind: 'scram-credential', name: record.name, mechanism: record.mechanism, removed: false }
+      }
+      case 'RemoveUserScramCredentialRecord':
+        this.scramCredentials.delete(scramKey(record.name, record.mechanism))
+        return { kind: 'scram-credential', name: record.name, mechanism: record.mechanism, removed: true }
     }
   }
 }

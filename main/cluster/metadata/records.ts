@@ -126,6 +126,45 @@ export interface ProducerIdsRecord {
   nextProducerId: number
 }
 
+/** One part of a client quota entity: user, client-id or ip; a null name is that type's default. */
+export interface ClientQuotaEntityPart {
+  entityType: string
+  entityName: string | null
+}
+
+/** Kafka's ClientQuotaRecord: sets one quota of an entity, or removes it. */
+export interface ClientQuotaRecord {
+  type: 'ClientQuotaRecord'
+  /** Ordered by entity type, so one entity has one spelling. */
+  entity: ClientQuotaEntityPart[]
+  key: string
+  value: number
+  remove: boolean
+}
+
+/** Kafka's ScramMechanism type ids. */
+export const ScramMechanism = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 } as const
+
+/**
+ * Kafka's UserScramCredentialRecord: what a SCRAM server keeps of a password (RFC 5802),
+ * bytes in base64. The salted password itself is never stored.
+ */
+export interface UserScramCredentialRecord {
+  type: 'UserScramCredentialRecord'
+  name: string
+  mechanism: number
+  salt: string
+  storedKey: string
+  serverKey: string
+  iterations: number
+}
+
+export interface RemoveUserScramCredentialRecord {
+  type: 'RemoveUserScramCredentialRecord'
+  name: string
+  mechanism: number
+}
+
 export type MetadataRecord =
   | RegisterBrokerRecord
   | UnregisterBrokerRecord
@@ -138,6 +177,9 @@ export type MetadataRecord =
   | RemoveTopicRecord
   | ConfigRecord
   | ProducerIdsRecord
+  | ClientQuotaRecord
+  | UserScramCredentialRecord
+  | RemoveUserScramCredentialRecord
 
 /** A record as the metadata log holds it: its offset and when the controller wrote it. */
 export interface MetadataLogEntry {

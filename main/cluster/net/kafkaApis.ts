@@ -5,16 +5,31 @@
 import { KafkaError } from '../errors'
 import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/messages'
 import type * as M from '../protocol/messages'
-import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders } from './apis/admin'
+import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders, handleUnregisterBroker } from './apis/admin'
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './apis/configs'
+import { handleListConfigResources } from './apis/configResources'
+import { handleAlterClientQuotas, handleDescribeClientQuotas } from './apis/clientQuotas'
 import { handleDescribeTopicPartitions } from './apis/describeTopicPartitions'
 import { handleFetch } from './apis/fetch'
-import { handleDescribeLogDirs } from './apis/logDirs'
+import { handleAlterReplicaLogDirs, handleDescribeLogDirs } from './apis/logDirs'
 import { handleDescribeCluster, handleMetadata } from './apis/metadata'
 import { handleDeleteRecords, handleListOffsets, handleOffsetForLeaderEpoch } from './apis/offsets'
 import { handleProduce } from './apis/produce'
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './apis/reassignments'
+import { handleAlterUserScramCredentials, handleDescribeUserScramCredentials } from './apis/scramCredentials'
+import {
+  handleCreateAcls,
+  handleCreateDelegationToken,
+  handleDeleteAcls,
+  handleDescribeAcls,
+  handleDescribeDelegationToken,
+  handleExpireDelegationToken,
+  handleRenewDelegationToken,
+  handleSaslAuthenticate,
+  handleSaslHandshake,
+} from './apis/security'
 import { handleDescribeProducers } from './apis/producers'
+import { handleDescribeQuorum } from './apis/quorum'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import {
   handleDeleteGroups,
@@ -67,24 +82,47 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [1, { name: 'Fetch', minVersion: 4, maxVersion: 17, handle: handleFetch as Handler }],
   [2, { name: 'ListOffsets', minVersion: 1, maxVersion: 10, handle: handleListOffsets as Handler }],
   [3, { name: 'Metadata', minVersion: 0, maxVersion: 12, handle: handleMetadata as Handler }],
+  // A PLAINTEXT listener: SASL comes too late (ILLEGAL_SASL_STATE) and the connection stays open.
+  [17, { name: 'SaslHandshake', minVersion: 0, maxVersion: 1, handle: handleSaslHandshake as Handler }],
   [18, { name: 'ApiVersions', minVersion: 0, maxVersion: 4, handle: handleApiVersions as Handler }],
   [19, { name: 'CreateTopics', minVersion: 0, maxVersion: 7, handle: handleCreateTopics as Handler }],
   [20, { name: 'DeleteTopics', minVersion: 0, maxVersion: 6, handle: handleDeleteTopics as Handler }],
   [21, { name: 'DeleteRecords', minVersion: 0, maxVersion: 2, handle: handleDeleteRecords as Handler }],
   [22, { name: 'InitProducerId', minVersion: 0, maxVersion: 5, handle: handleInitProducerId as Handler }],
   [23, { name: 'OffsetForLeaderEpoch', minVersion: 0, maxVersion: 4, handle: handleOffsetForLeaderEpoch as Handler }],
+  // No authorizer: Kafka's SECURITY_DISABLED (v0 was removed by Kafka 4.0).
+  [29, { name: 'DescribeAcls', minVersion: 1, maxVersion: 3, handle: handleDescribeAcls as Handler }],
+  [30, { name: 'CreateAcls', minVersion: 1, maxVersion: 3, handle: handleCreateAcls as Handler }],
+  [31, { name: 'DeleteAcls', minVersion: 1, maxVersion: 3, handle: handleDeleteAcls as Handler }],
   [32, { name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, handle: handleDescribeConfigs as Handler }],
   [33, { name: 'AlterConfigs', minVersion: 0, maxVersion: 2, handle: handleAlterConfigs as Handler }],
+  // One log dir per broker: there is nowhere else to move a replica to (v0 removed by Kafka 4.0).
+  [34, { name: 'AlterReplicaLogDirs', minVersion: 1, maxVersion: 2, handle: handleAlterReplicaLogDirs as Handler }],
   // v0 was removed by Kafka 4.0 (KIP-896); Kafka 4.4 also serves v5, newer than our definitions.
   [35, { name: 'DescribeLogDirs', minVersion: 1, maxVersion: 4, handle: handleDescribeLogDirs as Handler }],
+  [36, { name: 'SaslAuthenticate', minVersion: 0, maxVersion: 2, handle: handleSaslAuthenticate as Handler }],
   [37, { name: 'CreatePartitions', minVersion: 0, maxVersion: 3, handle: handleCreatePartitions as Handler }],
+  // Delegation tokens need a SASL connection: Kafka's DELEGATION_TOKEN_REQUEST_NOT_ALLOWED (v0 removed by Kafka 4.0).
+  [38, { name: 'CreateDelegationToken', minVersion: 1, maxVersion: 3, handle: handleCreateDelegationToken as Handler }],
+  [39, { name: 'RenewDelegationToken', minVersion: 1, maxVersion: 2, handle: handleRenewDelegationToken as Handler }],
+  [40, { name: 'ExpireDelegationToken', minVersion: 1, maxVersion: 2, handle: handleExpireDelegationToken as Handler }],
+  [41, { name: 'DescribeDelegationToken', minVersion: 1, maxVersion: 3, handle: handleDescribeDelegationToken as Handler }],
   [43, { name: 'ElectLeaders', minVersion: 0, maxVersion: 2, handle: handleElectLeaders as Handler }],
   [44, { name: 'IncrementalAlterConfigs', minVersion: 0, maxVersion: 1, handle: handleIncrementalAlterConfigs as Handler }],
   // Kafka 4.4 also serves AlterPartitionReassignments v1 (allowReplicationFactorChange), newer than our definitions.
   [45, { name: 'AlterPartitionReassignments', minVersion: 0, maxVersion: 0, handle: handleAlterPartitionReassignments as Handler }],
   [46, { name: 'ListPartitionReassignments', minVersion: 0, maxVersion: 0, handle: handleListPartitionReassignments as Handler }],
+  // Stored through the controller as Kafka's metadata records; quotas are not enforced (docs/protocol.md).
+  [48, { name: 'DescribeClientQuotas', minVersion: 0, maxVersion: 1, handle: handleDescribeClientQuotas as Handler }],
+  [49, { name: 'AlterClientQuotas', minVersion: 0, maxVersion: 1, handle: handleAlterClientQuotas as Handler }],
+  [50, { name: 'DescribeUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleDescribeUserScramCredentials as Handler }],
+  [51, { name: 'AlterUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleAlterUserScramCredentials as Handler }],
+  // The one controller's metadata log: its only voter and leader, the brokers observing it.
+  [55, { name: 'DescribeQuorum', minVersion: 0, maxVersion: 2, handle: handleDescribeQuorum as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
+  [64, { name: 'UnregisterBroker', minVersion: 0, maxVersion: 0, handle: handleUnregisterBroker as Handler }],
+  [74, { name: 'ListConfigResources', minVersion: 0, maxVersion: 1, handle: handleListConfigResources as Handler }],
   [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],
   // The classic group protocol. OffsetCommit v9, OffsetFetch v9 and FindCoordinator v6 belong
   // to KIP-848's consumer protocol and share groups, which Brokerlab does not run.

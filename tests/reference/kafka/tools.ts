@@ -25,6 +25,9 @@ export const KAFKA_TOOLS = {
   'kafka-transactions': 'org.apache.kafka.tools.TransactionsCommand',
   'kafka-producer-perf-test': 'org.apache.kafka.tools.ProducerPerformance',
   'kafka-consumer-perf-test': 'org.apache.kafka.tools.ConsumerPerformance',
+  'kafka-acls': 'org.apache.kafka.tools.AclCommand',
+  'kafka-delegation-tokens': 'org.apache.kafka.tools.DelegationTokenCommand',
+  'kafka-client-metrics': 'org.apache.kafka.tools.ClientMetricsCommand',
 } as const
 
 export type KafkaToolName = keyof typeof KAFKA_TOOLS

@@ -1,5 +1,6 @@
 // The admin requests a broker forwards to the controller (Kafka's ForwardingManager):
-// CreateTopics (19), DeleteTopics (20), CreatePartitions (37), ElectLeaders (43); and
+// CreateTopics (19), DeleteTopics (20), CreatePartitions (37), ElectLeaders (43),
+// UnregisterBroker (64); and
 // InitProducerId (22) without a transactional id, answered from this broker's producer id block.
 import { describeTopicConfigs } from '../../config'
 import { ErrorCode, KafkaError } from '../../errors'
@@ -105,3 +106,11 @@ export async function handleInitProducerId(context: BrokerContext, request: M.In
   }
 }
 
+
+/** BROKER_ID_NOT_REGISTERED for an id with no registration; success leaves the message empty, as Kafka's. */
+export async function handleUnregisterBroker(context: BrokerContext, request: M.UnregisterBrokerRequest): Promise<M.UnregisterBrokerResponse> {
+  return context.forward('unregisterBroker', { brokerId: request.brokerId }).then(
+    () => ({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: '' }),
+    (err) => ({ throttleTimeMs: 0, ...(err instanceof KafkaError ? { errorCode: err.errorCode, errorMessage: err.message } : unreachable(err)) }),
+  )
+}

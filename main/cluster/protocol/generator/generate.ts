@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { emitFile, structNames } from './emit'
 import { type Message, buildMessage, lowerCamel, readMessageJson } from './schema'
 
-/** The APIs Brokerlab serves (or answers UNSUPPORTED, as SaslHandshake): adding one is one line. */
+/** The APIs Brokerlab serves: adding one is one line. */
 export const APIS = [
   'Produce',
   'Fetch',
@@ -55,7 +55,32 @@ export const APIS = [
   'TxnOffsetCommit',
   'DescribeTransactions',
   'ListTransactions',
+  // Admin APIs answered as Kafka answers them on a PLAINTEXT listener without an authorizer.
+  'SaslAuthenticate',
+  'DescribeAcls',
+  'CreateAcls',
+  'DeleteAcls',
+  'AlterReplicaLogDirs',
+  'CreateDelegationToken',
+  'RenewDelegationToken',
+  'ExpireDelegationToken',
+  'DescribeDelegationToken',
+  'DescribeClientQuotas',
+  'AlterClientQuotas',
+  'DescribeUserScramCredentials',
+  'AlterUserScramCredentials',
+  'UnregisterBroker',
+  // Kafka 4.1 renamed ListClientMetricsResources (KIP-1142); newer/ holds its definitions.
+  'ListConfigResources',
+  'DescribeQuorum',
 ] as const
+
+/**
+ * APIs added after other APIs took some of their struct names (DescribeQuorum's TopicData and
+ * PartitionData are Fetch's): they are named alongside the others, as the records are, so
+ * their colliding structs take their message's prefix and the others' names do not change.
+ */
+const NAMED_AFTER: ReadonlySet<string> = new Set(['DescribeQuorum'])
 
 /**
  * Kafka's `data` schemas the broker writes or reads itself: the records of __consumer_offsets
@@ -191,10 +216,11 @@ export function generateFiles(schemaDir: string = DEFAULT_SCHEMA_DIR): Map<strin
     if (v.lo !== r.lo || v.hi !== r.hi) throw new Error(`${api.name}: request and response versions differ`)
   }
   const headers = ['RequestHeader', 'ResponseHeader'].map((name) => buildMessage(readMessageJson(schemaDir, name)))
-  const names = structNames([...headers, ...apis.flatMap((api) => [api.request, api.response])])
+  const names = structNames([...headers, ...apis.filter((api) => !NAMED_AFTER.has(api.name)).flatMap((api) => [api.request, api.response])])
+  const namedAfter = structNames([...headers, ...apis.flatMap((api) => [api.request, api.response])])
   const files = new Map<string, string>()
-  const emit = (messages: Message[]) => emitFile(messages, names, messages.map((m) => `${m.name}.json`))
-  for (const api of apis) files.set(`${lowerCamel(api.name)}.ts`, emit([api.request, api.response]))
+  const emit = (messages: Message[], structs = names) => emitFile(messages, structs, messages.map((m) => `${m.name}.json`))
+  for (const api of apis) files.set(`${lowerCamel(api.name)}.ts`, emit([api.request, api.response], NAMED_AFTER.has(api.name) ? namedAfter : names))
   files.set('header.ts', emit(headers))
   files.set('apis.ts', emitApiTable(apis))
   // Records are named alongside the APIs, so a struct name they share gets its message's

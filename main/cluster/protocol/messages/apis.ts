@@ -26,20 +26,36 @@ import * as addOffsetsToTxn from './addOffsetsToTxn'
 import * as endTxn from './endTxn'
 import * as writeTxnMarkers from './writeTxnMarkers'
 import * as txnOffsetCommit from './txnOffsetCommit'
+import * as describeAcls from './describeAcls'
+import * as createAcls from './createAcls'
+import * as deleteAcls from './deleteAcls'
 import * as describeConfigs from './describeConfigs'
 import * as alterConfigs from './alterConfigs'
+import * as alterReplicaLogDirs from './alterReplicaLogDirs'
 import * as describeLogDirs from './describeLogDirs'
+import * as saslAuthenticate from './saslAuthenticate'
 import * as createPartitions from './createPartitions'
+import * as createDelegationToken from './createDelegationToken'
+import * as renewDelegationToken from './renewDelegationToken'
+import * as expireDelegationToken from './expireDelegationToken'
+import * as describeDelegationToken from './describeDelegationToken'
 import * as deleteGroups from './deleteGroups'
 import * as electLeaders from './electLeaders'
 import * as incrementalAlterConfigs from './incrementalAlterConfigs'
 import * as alterPartitionReassignments from './alterPartitionReassignments'
 import * as listPartitionReassignments from './listPartitionReassignments'
 import * as offsetDelete from './offsetDelete'
+import * as describeClientQuotas from './describeClientQuotas'
+import * as alterClientQuotas from './alterClientQuotas'
+import * as describeUserScramCredentials from './describeUserScramCredentials'
+import * as alterUserScramCredentials from './alterUserScramCredentials'
+import * as describeQuorum from './describeQuorum'
 import * as describeCluster from './describeCluster'
 import * as describeProducers from './describeProducers'
+import * as unregisterBroker from './unregisterBroker'
 import * as describeTransactions from './describeTransactions'
 import * as listTransactions from './listTransactions'
+import * as listConfigResources from './listConfigResources'
 import * as describeTopicPartitions from './describeTopicPartitions'
 
 export * from './produce'
@@ -67,20 +83,36 @@ export * from './addOffsetsToTxn'
 export * from './endTxn'
 export * from './writeTxnMarkers'
 export * from './txnOffsetCommit'
+export * from './describeAcls'
+export * from './createAcls'
+export * from './deleteAcls'
 export * from './describeConfigs'
 export * from './alterConfigs'
+export * from './alterReplicaLogDirs'
 export * from './describeLogDirs'
+export * from './saslAuthenticate'
 export * from './createPartitions'
+export * from './createDelegationToken'
+export * from './renewDelegationToken'
+export * from './expireDelegationToken'
+export * from './describeDelegationToken'
 export * from './deleteGroups'
 export * from './electLeaders'
 export * from './incrementalAlterConfigs'
 export * from './alterPartitionReassignments'
 export * from './listPartitionReassignments'
 export * from './offsetDelete'
+export * from './describeClientQuotas'
+export * from './alterClientQuotas'
+export * from './describeUserScramCredentials'
+export * from './alterUserScramCredentials'
+export * from './describeQuorum'
 export * from './describeCluster'
 export * from './describeProducers'
+export * from './unregisterBroker'
 export * from './describeTransactions'
 export * from './listTransactions'
+export * from './listConfigResources'
 export * from './describeTopicPartitions'
 
 /** Kafka's API keys of the APIs this codec covers. */
@@ -110,20 +142,36 @@ export const ApiKey = {
   EndTxn: 26,
   WriteTxnMarkers: 27,
   TxnOffsetCommit: 28,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  AlterReplicaLogDirs: 34,
   DescribeLogDirs: 35,
+  SaslAuthenticate: 36,
   CreatePartitions: 37,
+  CreateDelegationToken: 38,
+  RenewDelegationToken: 39,
+  ExpireDelegationToken: 40,
+  DescribeDelegationToken: 41,
   DeleteGroups: 42,
   ElectLeaders: 43,
   IncrementalAlterConfigs: 44,
   AlterPartitionReassignments: 45,
   ListPartitionReassignments: 46,
   OffsetDelete: 47,
+  DescribeClientQuotas: 48,
+  AlterClientQuotas: 49,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
+  DescribeQuorum: 55,
   DescribeCluster: 60,
   DescribeProducers: 61,
+  UnregisterBroker: 64,
   DescribeTransactions: 65,
   ListTransactions: 66,
+  ListConfigResources: 74,
   DescribeTopicPartitions: 75,
 } as const
 
@@ -171,20 +219,36 @@ export interface ApiRequests {
   [ApiKey.EndTxn]: endTxn.EndTxnRequest
   [ApiKey.WriteTxnMarkers]: writeTxnMarkers.WriteTxnMarkersRequest
   [ApiKey.TxnOffsetCommit]: txnOffsetCommit.TxnOffsetCommitRequest
+  [ApiKey.DescribeAcls]: describeAcls.DescribeAclsRequest
+  [ApiKey.CreateAcls]: createAcls.CreateAclsRequest
+  [ApiKey.DeleteAcls]: deleteAcls.DeleteAclsRequest
   [ApiKey.DescribeConfigs]: describeConfigs.DescribeConfigsRequest
   [ApiKey.AlterConfigs]: alterConfigs.AlterConfigsRequest
+  [ApiKey.AlterReplicaLogDirs]: alterReplicaLogDirs.AlterReplicaLogDirsRequest
   [ApiKey.DescribeLogDirs]: describeLogDirs.DescribeLogDirsRequest
+  [ApiKey.SaslAuthenticate]: saslAuthenticate.SaslAuthenticateRequest
   [ApiKey.CreatePartitions]: createPartitions.CreatePartitionsRequest
+  [ApiKey.CreateDelegationToken]: createDelegationToken.CreateDelegationTokenRequest
+  [ApiKey.RenewDelegationToken]: renewDelegationToken.RenewDelegationTokenRequest
+  [ApiKey.ExpireDelegationToken]: expireDelegationToken.ExpireDelegationTokenRequest
+  [ApiKey.DescribeDelegationToken]: describeDelegationToken.DescribeDelegationTokenRequest
   [ApiKey.DeleteGroups]: deleteGroups.DeleteGroupsRequest
   [ApiKey.ElectLeaders]: electLeaders.ElectLeadersRequest
   [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigs.IncrementalAlterConfigsRequest
   [ApiKey.AlterPartitionReassignments]: alterPartitionReassignments.AlterPartitionReassignmentsRequest
   [ApiKey.ListPartitionReassignments]: listPartitionReassignments.ListPartitionReassignmentsRequest
   [ApiKey.OffsetDelete]: offsetDelete.OffsetDeleteRequest
+  [ApiKey.DescribeClientQuotas]: describeClientQuotas.DescribeClientQuotasRequest
+  [ApiKey.AlterClientQuotas]: alterClientQuotas.AlterClientQuotasRequest
+  [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentials.DescribeUserScramCredentialsRequest
+  [ApiKey.AlterUserScramCredentials]: alterUserScramCredentials.AlterUserScramCredentialsRequest
+  [ApiKey.DescribeQuorum]: describeQuorum.DescribeQuorumRequest
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterRequest
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersRequest
+  [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerRequest
   [ApiKey.DescribeTransactions]: describeTransactions.DescribeTransactionsRequest
   [ApiKey.ListTransactions]: listTransactions.ListTransactionsRequest
+  [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesRequest
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsRequest
 }
 
@@ -214,20 +278,36 @@ export interface ApiResponses {
   [ApiKey.EndTxn]: endTxn.EndTxnResponse
   [ApiKey.WriteTxnMarkers]: writeTxnMarkers.WriteTxnMarkersResponse
   [ApiKey.TxnOffsetCommit]: txnOffsetCommit.TxnOffsetCommitResponse
+  [ApiKey.DescribeAcls]: describeAcls.DescribeAclsResponse
+  [ApiKey.CreateAcls]: createAcls.CreateAclsResponse
+  [ApiKey.DeleteAcls]: deleteAcls.DeleteAclsResponse
   [ApiKey.DescribeConfigs]: describeConfigs.DescribeConfigsResponse
   [ApiKey.AlterConfigs]: alterConfigs.AlterConfigsResponse
+  [ApiKey.AlterReplicaLogDirs]: alterReplicaLogDirs.AlterReplicaLogDirsResponse
   [ApiKey.DescribeLogDirs]: describeLogDirs.DescribeLogDirsResponse
+  [ApiKey.SaslAuthenticate]: saslAuthenticate.SaslAuthenticateResponse
   [ApiKey.CreatePartitions]: createPartitions.CreatePartitionsResponse
+  [ApiKey.CreateDelegationToken]: createDelegationToken.CreateDelegationTokenResponse
+  [ApiKey.RenewDelegationToken]: renewDelegationToken.RenewDelegationTokenResponse
+  [ApiKey.ExpireDelegationToken]: expireDelegationToken.ExpireDelegationTokenResponse
+  [ApiKey.DescribeDelegationToken]: describeDelegationToken.DescribeDelegationTokenResponse
   [ApiKey.DeleteGroups]: deleteGroups.DeleteGroupsResponse
   [ApiKey.ElectLeaders]: electLeaders.ElectLeadersResponse
   [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigs.IncrementalAlterConfigsResponse
   [ApiKey.AlterPartitionReassignments]: alterPartitionReassignments.AlterPartitionReassignmentsResponse
   [ApiKey.ListPartitionReassignments]: listPartitionReassignments.ListPartitionReassignmentsResponse
   [ApiKey.OffsetDelete]: offsetDelete.OffsetDeleteResponse
+  [ApiKey.DescribeClientQuotas]: describeClientQuotas.DescribeClientQuotasResponse
+  [ApiKey.AlterClientQuotas]: alterClientQuotas.AlterClientQuotasResponse
+  [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentials.DescribeUserScramCredentialsResponse
+  [ApiKey.AlterUserScramCredentials]: alterUserScramCredentials.AlterUserScramCredentialsResponse
+  [ApiKey.DescribeQuorum]: describeQuorum.DescribeQuorumResponse
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterResponse
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersResponse
+  [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerResponse
   [ApiKey.DescribeTransactions]: describeTransactions.DescribeTransactionsResponse
   [ApiKey.ListTransactions]: listTransactions.ListTransactionsResponse
+  [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesResponse
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsResponse
 }
 
@@ -558,6 +638,45 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<txnOffsetCommit.TxnOffsetCommitRequest, txnOffsetCommit.TxnOffsetCommitResponse>,
   ],
   [
+    ApiKey.DescribeAcls,
+    {
+      apiKey: 29,
+      name: 'DescribeAcls',
+      validVersions: { min: 0, max: 3 },
+      flexibleVersions: { min: 2 },
+      request: { encode: describeAcls.encodeDescribeAclsRequest, write: describeAcls.writeDescribeAclsRequest, decode: describeAcls.decodeDescribeAclsRequest },
+      response: { encode: describeAcls.encodeDescribeAclsResponse, write: describeAcls.writeDescribeAclsResponse, decode: describeAcls.decodeDescribeAclsResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<describeAcls.DescribeAclsRequest, describeAcls.DescribeAclsResponse>,
+  ],
+  [
+    ApiKey.CreateAcls,
+    {
+      apiKey: 30,
+      name: 'CreateAcls',
+      validVersions: { min: 0, max: 3 },
+      flexibleVersions: { min: 2 },
+      request: { encode: createAcls.encodeCreateAclsRequest, write: createAcls.writeCreateAclsRequest, decode: createAcls.decodeCreateAclsRequest },
+      response: { encode: createAcls.encodeCreateAclsResponse, write: createAcls.writeCreateAclsResponse, decode: createAcls.decodeCreateAclsResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<createAcls.CreateAclsRequest, createAcls.CreateAclsResponse>,
+  ],
+  [
+    ApiKey.DeleteAcls,
+    {
+      apiKey: 31,
+      name: 'DeleteAcls',
+      validVersions: { min: 0, max: 3 },
+      flexibleVersions: { min: 2 },
+      request: { encode: deleteAcls.encodeDeleteAclsRequest, write: deleteAcls.writeDeleteAclsRequest, decode: deleteAcls.decodeDeleteAclsRequest },
+      response: { encode: deleteAcls.encodeDeleteAclsResponse, write: deleteAcls.writeDeleteAclsResponse, decode: deleteAcls.decodeDeleteAclsResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<deleteAcls.DeleteAclsRequest, deleteAcls.DeleteAclsResponse>,
+  ],
+  [
     ApiKey.DescribeConfigs,
     {
       apiKey: 32,
@@ -584,6 +703,19 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<alterConfigs.AlterConfigsRequest, alterConfigs.AlterConfigsResponse>,
   ],
   [
+    ApiKey.AlterReplicaLogDirs,
+    {
+      apiKey: 34,
+      name: 'AlterReplicaLogDirs',
+      validVersions: { min: 0, max: 2 },
+      flexibleVersions: { min: 2 },
+      request: { encode: alterReplicaLogDirs.encodeAlterReplicaLogDirsRequest, write: alterReplicaLogDirs.writeAlterReplicaLogDirsRequest, decode: alterReplicaLogDirs.decodeAlterReplicaLogDirsRequest },
+      response: { encode: alterReplicaLogDirs.encodeAlterReplicaLogDirsResponse, write: alterReplicaLogDirs.writeAlterReplicaLogDirsResponse, decode: alterReplicaLogDirs.decodeAlterReplicaLogDirsResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<alterReplicaLogDirs.AlterReplicaLogDirsRequest, alterReplicaLogDirs.AlterReplicaLogDirsResponse>,
+  ],
+  [
     ApiKey.DescribeLogDirs,
     {
       apiKey: 35,
@@ -597,6 +729,19 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<describeLogDirs.DescribeLogDirsRequest, describeLogDirs.DescribeLogDirsResponse>,
   ],
   [
+    ApiKey.SaslAuthenticate,
+    {
+      apiKey: 36,
+      name: 'SaslAuthenticate',
+      validVersions: { min: 0, max: 2 },
+      flexibleVersions: { min: 2 },
+      request: { encode: saslAuthenticate.encodeSaslAuthenticateRequest, write: saslAuthenticate.writeSaslAuthenticateRequest, decode: saslAuthenticate.decodeSaslAuthenticateRequest },
+      response: { encode: saslAuthenticate.encodeSaslAuthenticateResponse, write: saslAuthenticate.writeSaslAuthenticateResponse, decode: saslAuthenticate.decodeSaslAuthenticateResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<saslAuthenticate.SaslAuthenticateRequest, saslAuthenticate.SaslAuthenticateResponse>,
+  ],
+  [
     ApiKey.CreatePartitions,
     {
       apiKey: 37,
@@ -608,6 +753,58 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
     } satisfies ApiCodec<createPartitions.CreatePartitionsRequest, createPartitions.CreatePartitionsResponse>,
+  ],
+  [
+    ApiKey.CreateDelegationToken,
+    {
+      apiKey: 38,
+      name: 'CreateDelegationToken',
+      validVersions: { min: 0, max: 3 },
+      flexibleVersions: { min: 2 },
+      request: { encode: createDelegationToken.encodeCreateDelegationTokenRequest, write: createDelegationToken.writeCreateDelegationTokenRequest, decode: createDelegationToken.decodeCreateDelegationTokenRequest },
+      response: { encode: createDelegationToken.encodeCreateDelegationTokenResponse, write: createDelegationToken.writeCreateDelegationTokenResponse, decode: createDelegationToken.decodeCreateDelegationTokenResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<createDelegationToken.CreateDelegationTokenRequest, createDelegationToken.CreateDelegationTokenResponse>,
+  ],
+  [
+    ApiKey.RenewDelegationToken,
+    {
+      apiKey: 39,
+      name: 'RenewDelegationToken',
+      validVersions: { min: 0, max: 2 },
+      flexibleVersions: { min: 2 },
+      request: { encode: renewDelegationToken.encodeRenewDelegationTokenRequest, write: renewDelegationToken.writeRenewDelegationTokenRequest, decode: renewDelegationToken.decodeRenewDelegationTokenRequest },
+      response: { encode: renewDelegationToken.encodeRenewDelegationTokenResponse, write: renewDelegationToken.writeRenewDelegationTokenResponse, decode: renewDelegationToken.decodeRenewDelegationTokenResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<renewDelegationToken.RenewDelegationTokenRequest, renewDelegationToken.RenewDelegationTokenResponse>,
+  ],
+  [
+    ApiKey.ExpireDelegationToken,
+    {
+      apiKey: 40,
+      name: 'ExpireDelegationToken',
+      validVersions: { min: 0, max: 2 },
+      flexibleVersions: { min: 2 },
+      request: { encode: expireDelegationToken.encodeExpireDelegationTokenRequest, write: expireDelegationToken.writeExpireDelegationTokenRequest, decode: expireDelegationToken.decodeExpireDelegationTokenRequest },
+      response: { encode: expireDelegationToken.encodeExpireDelegationTokenResponse, write: expireDelegationToken.writeExpireDelegationTokenResponse, decode: expireDelegationToken.decodeExpireDelegationTokenResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<expireDelegationToken.ExpireDelegationTokenRequest, expireDelegationToken.ExpireDelegationTokenResponse>,
+  ],
+  [
+    ApiKey.DescribeDelegationToken,
+    {
+      apiKey: 41,
+      name: 'DescribeDelegationToken',
+      validVersions: { min: 0, max: 3 },
+      flexibleVersions: { min: 2 },
+      request: { encode: describeDelegationToken.encodeDescribeDelegationTokenRequest, write: describeDelegationToken.writeDescribeDelegationTokenRequest, decode: describeDelegationToken.decodeDescribeDelegationTokenRequest },
+      response: { encode: describeDelegationToken.encodeDescribeDelegationTokenResponse, write: describeDelegationToken.writeDescribeDelegationTokenResponse, decode: describeDelegationToken.decodeDescribeDelegationTokenResponse },
+      requestHeaderVersion: (version) => (version >= 2 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 2 ? 1 : 0),
+    } satisfies ApiCodec<describeDelegationToken.DescribeDelegationTokenRequest, describeDelegationToken.DescribeDelegationTokenResponse>,
   ],
   [
     ApiKey.DeleteGroups,
@@ -688,6 +885,71 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<offsetDelete.OffsetDeleteRequest, offsetDelete.OffsetDeleteResponse>,
   ],
   [
+    ApiKey.DescribeClientQuotas,
+    {
+      apiKey: 48,
+      name: 'DescribeClientQuotas',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 1 },
+      request: { encode: describeClientQuotas.encodeDescribeClientQuotasRequest, write: describeClientQuotas.writeDescribeClientQuotasRequest, decode: describeClientQuotas.decodeDescribeClientQuotasRequest },
+      response: { encode: describeClientQuotas.encodeDescribeClientQuotasResponse, write: describeClientQuotas.writeDescribeClientQuotasResponse, decode: describeClientQuotas.decodeDescribeClientQuotasResponse },
+      requestHeaderVersion: (version) => (version >= 1 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 1 ? 1 : 0),
+    } satisfies ApiCodec<describeClientQuotas.DescribeClientQuotasRequest, describeClientQuotas.DescribeClientQuotasResponse>,
+  ],
+  [
+    ApiKey.AlterClientQuotas,
+    {
+      apiKey: 49,
+      name: 'AlterClientQuotas',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 1 },
+      request: { encode: alterClientQuotas.encodeAlterClientQuotasRequest, write: alterClientQuotas.writeAlterClientQuotasRequest, decode: alterClientQuotas.decodeAlterClientQuotasRequest },
+      response: { encode: alterClientQuotas.encodeAlterClientQuotasResponse, write: alterClientQuotas.writeAlterClientQuotasResponse, decode: alterClientQuotas.decodeAlterClientQuotasResponse },
+      requestHeaderVersion: (version) => (version >= 1 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 1 ? 1 : 0),
+    } satisfies ApiCodec<alterClientQuotas.AlterClientQuotasRequest, alterClientQuotas.AlterClientQuotasResponse>,
+  ],
+  [
+    ApiKey.DescribeUserScramCredentials,
+    {
+      apiKey: 50,
+      name: 'DescribeUserScramCredentials',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: describeUserScramCredentials.encodeDescribeUserScramCredentialsRequest, write: describeUserScramCredentials.writeDescribeUserScramCredentialsRequest, decode: describeUserScramCredentials.decodeDescribeUserScramCredentialsRequest },
+      response: { encode: describeUserScramCredentials.encodeDescribeUserScramCredentialsResponse, write: describeUserScramCredentials.writeDescribeUserScramCredentialsResponse, decode: describeUserScramCredentials.decodeDescribeUserScramCredentialsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<describeUserScramCredentials.DescribeUserScramCredentialsRequest, describeUserScramCredentials.DescribeUserScramCredentialsResponse>,
+  ],
+  [
+    ApiKey.AlterUserScramCredentials,
+    {
+      apiKey: 51,
+      name: 'AlterUserScramCredentials',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: alterUserScramCredentials.encodeAlterUserScramCredentialsRequest, write: alterUserScramCredentials.writeAlterUserScramCredentialsRequest, decode: alterUserScramCredentials.decodeAlterUserScramCredentialsRequest },
+      response: { encode: alterUserScramCredentials.encodeAlterUserScramCredentialsResponse, write: alterUserScramCredentials.writeAlterUserScramCredentialsResponse, decode: alterUserScramCredentials.decodeAlterUserScramCredentialsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<alterUserScramCredentials.AlterUserScramCredentialsRequest, alterUserScramCredentials.AlterUserScramCredentialsResponse>,
+  ],
+  [
+    ApiKey.DescribeQuorum,
+    {
+      apiKey: 55,
+      name: 'DescribeQuorum',
+      validVersions: { min: 0, max: 2 },
+      flexibleVersions: { min: 0 },
+      request: { encode: describeQuorum.encodeDescribeQuorumRequest, write: describeQuorum.writeDescribeQuorumRequest, decode: describeQuorum.decodeDescribeQuorumRequest },
+      response: { encode: describeQuorum.encodeDescribeQuorumResponse, write: describeQuorum.writeDescribeQuorumResponse, decode: describeQuorum.decodeDescribeQuorumResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<describeQuorum.DescribeQuorumRequest, describeQuorum.DescribeQuorumResponse>,
+  ],
+  [
     ApiKey.DescribeCluster,
     {
       apiKey: 60,
@@ -714,6 +976,19 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<describeProducers.DescribeProducersRequest, describeProducers.DescribeProducersResponse>,
   ],
   [
+    ApiKey.UnregisterBroker,
+    {
+      apiKey: 64,
+      name: 'UnregisterBroker',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: unregisterBroker.encodeUnregisterBrokerRequest, write: unregisterBroker.writeUnregisterBrokerRequest, decode: unregisterBroker.decodeUnregisterBrokerRequest },
+      response: { encode: unregisterBroker.encodeUnregisterBrokerResponse, write: unregisterBroker.writeUnregisterBrokerResponse, decode: unregisterBroker.decodeUnregisterBrokerResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<unregisterBroker.UnregisterBrokerRequest, unregisterBroker.UnregisterBrokerResponse>,
+  ],
+  [
     ApiKey.DescribeTransactions,
     {
       apiKey: 65,
@@ -738,6 +1013,19 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<listTransactions.ListTransactionsRequest, listTransactions.ListTransactionsResponse>,
+  ],
+  [
+    ApiKey.ListConfigResources,
+    {
+      apiKey: 74,
+      name: 'ListConfigResources',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: listConfigResources.encodeListConfigResourcesRequest, write: listConfigResources.writeListConfigResourcesRequest, decode: listConfigResources.decodeListConfigResourcesRequest },
+      response: { encode: listConfigResources.encodeListConfigResourcesResponse, write: listConfigResources.writeListConfigResourcesResponse, decode: listConfigResources.decodeListConfigResourcesResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<listConfigResources.ListConfigResourcesRequest, listConfigResources.ListConfigResourcesResponse>,
   ],
   [
     ApiKey.DescribeTopicPartitions,
