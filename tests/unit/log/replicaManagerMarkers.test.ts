@@ -26,7 +26,7 @@ function broker(minIsr = 1) {
 }
 
 const marker = (producerId: number, committed: boolean, partitionIndexes = [0], producerEpoch = 0) => ({
-  markers: [{ producerId: BigInt(producerId), producerEpoch, transactionResult: committed, coordinatorEpoch: 1, topics: [{ name: 't', partitionIndexes }] }],
+  markers: [{ producerId: BigInt(producerId), producerEpoch, transactionResult: committed, coordinatorEpoch: 1, transactionVersion: 0, topics: [{ name: 't', partitionIndexes }] }],
 })
 
 describe('ReplicaManager transaction markers', () => {
