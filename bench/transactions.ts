@@ -4,6 +4,9 @@
 //    Transactional, 100 records per transaction: AddPartitionsToTxn, Produce, EndTxn commit,
 //    as a transaction-version-1 client does (it retries CONCURRENT_TRANSACTIONS while the
 //    previous transaction's markers are written). Same run, same cluster; target >= 0.5.
+//    Transactional as a transaction-version-2 client (KIP-890 part 2, what Kafka 4.x's Java
+//    client speaks to a cluster that finalizes transaction.version 2): Produce v12 (the leader
+//    adds the partition), EndTxn v5 commit (the answer's bumped epoch is the next transaction's).
 // 2. Fetch: the transactional topic read from the start to its end by one consumer per
 //    partition, 1 MiB per Fetch, with read_committed (up to the LSO, the aborted transactions
 //    listed) and read_uncommitted; target >= 0.8.
@@ -40,23 +43,35 @@ function batch(p: Producer, sequence: number): Buffer {
   })
 }
 
-/** Where a transactional run's time goes: milliseconds in each step, and retries of CONCURRENT_TRANSACTIONS. */
-const steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
+/** Where a transactional run's time goes: milliseconds in each step, and retries (CONCURRENT_TRANSACTIONS, or NOT_ENOUGH_REPLICAS from a TV2 leader that met it). */
+type Steps = { addPartitions: number; produce: number; endTxn: number; retries: number }
+const steps: Steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
+const stepsV2: Steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
+const NOT_ENOUGH_REPLICAS = 19
 
-async function retrying<T extends { errorCode: number }>(what: string, send: () => Promise<T>, retriable: number[]): Promise<T> {
+async function retrying<T extends { errorCode: number }>(what: string, send: () => Promise<T>, retriable: number[], counted: Steps = steps): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const r = await send()
     if (r.errorCode === 0) return r
-    if (r.errorCode === CONCURRENT_TRANSACTIONS) steps.retries++
+    if (retriable.includes(r.errorCode)) counted.retries++
     if (!retriable.includes(r.errorCode) || attempt > 10_000) throw new Error(`${what}: error ${r.errorCode}`)
     await new Promise((resolve) => setTimeout(resolve, 1))
   }
 }
 
-async function produce(leader: RawClient, p: Producer, topic: string, partition: number, sequence: number): Promise<void> {
-  const r = await leader.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch(p, sequence) }] }] })
-  const code = r.responses[0].partitionResponses[0].errorCode
+async function produce(leader: RawClient, p: Producer, topic: string, partition: number, sequence: number, version = 11): Promise<void> {
+  if (version >= 12) {
+    // The leader retries CONCURRENT_TRANSACTIONS for 100 ms, then answers NOT_ENOUGH_REPLICAS, which a client retries.
+    await retrying('Produce v12', async () => produceOnce(leader, p, topic, partition, sequence, version), [NOT_ENOUGH_REPLICAS], stepsV2)
+    return
+  }
+  const code = (await produceOnce(leader, p, topic, partition, sequence, version)).errorCode
   if (code !== 0) throw new Error(`Produce ${topic}-${partition}: error ${code}`)
+}
+
+async function produceOnce(leader: RawClient, p: Producer, topic: string, partition: number, sequence: number, version: number): Promise<{ errorCode: number }> {
+  const r = await leader.request(ApiKey.Produce, version, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch(p, sequence) }] }] })
+  return { errorCode: r.responses[0].partitionResponses[0].errorCode }
 }
 
 export async function benchTransactions(): Promise<{ produce: BenchResult[]; fetch: BenchResult[]; notes: string[] }> {
@@ -124,6 +139,31 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
       return (performance.now() - start) / 1000
     }
 
+    /** TV2: no AddPartitionsToTxn; each EndTxn bumps the epoch, so each transaction's sequences start at 0. */
+    const transactionalV2Run = async (topic: string, round: number): Promise<number> => {
+      await cluster.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })
+      const at = await leaders(topic)
+      const ids = Array.from({ length: PARTITIONS }, (_, p) => `bench-tv2-${round}-${p}`)
+      const coordinators: RawClient[] = []
+      for (const id of ids) coordinators.push(await coordinatorOf(id))
+      const producers = await Promise.all(ids.map((id, p) => init(coordinators[p], id).then((r) => ({ producerId: r.producerId, producerEpoch: r.producerEpoch, transactionalId: id }))))
+      const start = performance.now()
+      await Promise.all(producers.map(async (p, partition) => {
+        const coordinator = coordinators[partition]
+        for (let i = 0; i < BATCHES_PER_PRODUCER; i++) {
+          let t = performance.now()
+          await produce(at[partition], p, topic, partition, 0, 12)
+          stepsV2.produce += performance.now() - t
+          t = performance.now()
+          const ended = await retrying('EndTxn v5', () => coordinator.request(ApiKey.EndTxn, 5, { transactionalId: p.transactionalId, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: true }), [CONCURRENT_TRANSACTIONS], stepsV2)
+          stepsV2.endTxn += performance.now() - t
+          p.producerId = ended.producerId
+          p.producerEpoch = ended.producerEpoch
+        }
+      }))
+      return (performance.now() - start) / 1000
+    }
+
     /** Reads every partition of `topic` from 0 to its end (LSO or high watermark) with one Fetch after another; records read. */
     const fetchAll = async (topic: string, isolationLevel: number): Promise<{ seconds: number; records: number; bytes: number }> => {
       const at = await leaders(topic)
@@ -157,11 +197,13 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
 
     const idempotent: number[] = []
     const transactional: number[] = []
+    const transactionalV2: number[] = []
     const committed: Array<{ seconds: number; records: number; bytes: number }> = []
     const uncommitted: Array<{ seconds: number; records: number; bytes: number }> = []
     for (let round = 0; round < ROUNDS; round++) {
       idempotent.push(await idempotentRun(`bench-idempotent-${round}`))
       transactional.push(await transactionalRun(`bench-transactional-${round}`, round))
+      transactionalV2.push(await transactionalV2Run(`bench-tv2-${round}`, round))
     }
     // The last transactional topic, once its last markers are in: read both ways, alternately.
     await new Promise((resolve) => setTimeout(resolve, 1_000))
@@ -172,13 +214,14 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
     const records = PARTITIONS * BATCHES_PER_PRODUCER * RECORDS_PER_BATCH
     const transactionsRun = ROUNDS * PARTITIONS * BATCHES_PER_PRODUCER
     const bytes = records * (VALUE_BYTES + 8)
-    const [idem, txn] = [idempotent, transactional].map((s) => Math.min(...s))
+    const [idem, txn, tv2] = [idempotent, transactional, transactionalV2].map((s) => Math.min(...s))
     const fastest = (runs: typeof committed) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a))
     const [rc, ru] = [fastest(committed), fastest(uncommitted)]
     return {
       produce: [
         { name: 'idempotent producer, batches of 100, acks=all', ...rate(records, bytes, idem) },
         { name: 'transactional producer, 100 records per transaction (AddPartitionsToTxn, Produce, EndTxn)', ...rate(records, bytes, txn), ratio: idem / txn, target: 0.5 },
+        { name: 'transactional producer, transaction version 2 (Produce v12, EndTxn v5)', ...rate(records, bytes, tv2), ratio: idem / tv2, target: 0.5 },
       ],
       fetch: [
         { name: 'read_uncommitted Fetch of the transactional topic', ...rate(ru.records, ru.bytes, ru.seconds) },
@@ -186,9 +229,10 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
       ],
       notes: [
         `a transaction's steps, averaged over every round: AddPartitionsToTxn ${(steps.addPartitions / transactionsRun).toFixed(1)} ms (with ${(steps.retries / transactionsRun).toFixed(1)} retries of CONCURRENT_TRANSACTIONS while the previous markers are written), Produce ${(steps.produce / transactionsRun).toFixed(1)} ms, EndTxn ${(steps.endTxn / transactionsRun).toFixed(1)} ms`,
+        `a TV2 transaction's steps: Produce v12 ${(stepsV2.produce / transactionsRun).toFixed(1)} ms (the leader adds the partition; ${(stepsV2.retries / transactionsRun).toFixed(1)} retries per transaction in all, of the Produce or of EndTxn, while the previous markers are written), EndTxn v5 ${(stepsV2.endTxn / transactionsRun).toFixed(1)} ms`,
         `${records.toLocaleString('en-US')} records of ${VALUE_BYTES} bytes per run: ${PARTITIONS} producers × ${BATCHES_PER_PRODUCER} batches of ${RECORDS_PER_BATCH}; ${ROUNDS} rounds, the fastest shown`,
         `read: ${ru.records.toLocaleString('en-US')} records read_uncommitted, ${rc.records.toLocaleString('en-US')} read_committed (control batches not counted)`,
-        `every round's seconds: idempotent ${idempotent.map((s) => s.toFixed(2)).join(', ')}; transactional ${transactional.map((s) => s.toFixed(2)).join(', ')}; read_uncommitted ${uncommitted.map((r) => r.seconds.toFixed(3)).join(', ')}; read_committed ${committed.map((r) => r.seconds.toFixed(3)).join(', ')}`,
+        `every round's seconds: idempotent ${idempotent.map((s) => s.toFixed(2)).join(', ')}; transactional ${transactional.map((s) => s.toFixed(2)).join(', ')}; TV2 ${transactionalV2.map((s) => s.toFixed(2)).join(', ')}; read_uncommitted ${uncommitted.map((r) => r.seconds.toFixed(3)).join(', ')}; read_committed ${committed.map((r) => r.seconds.toFixed(3)).join(', ')}`,
       ],
     }
   } finally {
