@@ -174,6 +174,37 @@ describe('transaction version 2 (KIP-890 part 2)', () => {
     await eventually('the commit marker', async () => (await markers(client, 'zombie', 0)).length === 2)
     expect(await readPartition(client, 'zombie', 0, READ_COMMITTED)).toEqual(['successor-0', 'successor-1'])
   })
+
+  it('keeps a TV2 transaction over a restart of the whole cluster: the bumped epoch comes back from __transaction_state, and a retry across the restart is answered', async () => {
+    let cluster = await fixture.start(CONFIGS, 1)
+    await cluster.createTopic({ name: 'restart', partitions: 1 })
+    let client = await connect(cluster.bootstrapServers)
+    await transactionCoordinator(cluster.bootstrapServers, 'tv2-restart')
+    const p = await initTransactions(client, 'tv2-restart')
+    expect(await produceV12(client, p, 'restart', 0, 0, 'first')).toBe(E.NONE)
+    const committed = await endTxnV5(client, p, true)
+    expect(committed).toMatchObject({ errorCode: E.NONE, producerEpoch: p.producerEpoch + 1 })
+    await eventually('the commit completed', async () => (await transactionState(client, 'tv2-restart')) === 'CompleteCommit')
+    const next = { ...p, producerEpoch: committed.producerEpoch }
+    expect(await produceV12(client, next, 'restart', 0, 0, 'open')).toBe(E.NONE)
+
+    await fixture.stop()
+    cluster = await fixture.start(CONFIGS, 1)
+    client = await connect(cluster.bootstrapServers)
+    await transactionCoordinator(cluster.bootstrapServers, 'tv2-restart')
+    const loaded = await eventually('the transaction loaded again', async () => {
+      const s = (await client.request(ApiKey.DescribeTransactions, 0, { transactionalIds: ['tv2-restart'] })).transactionStates[0]
+      return s.errorCode === E.NONE && s
+    }, 30_000)
+    expect(loaded).toMatchObject({ transactionState: 'Ongoing', producerId: p.producerId, producerEpoch: next.producerEpoch, topics: [{ topic: 'restart', partitions: [0] }] })
+    const aborted = await endTxnV5(client, next, false)
+    expect(aborted).toMatchObject({ errorCode: E.NONE, producerEpoch: next.producerEpoch + 1 })
+    await eventually('the abort completed', async () => (await transactionState(client, 'tv2-restart')) === 'CompleteAbort')
+    // The loaded state is a TV2 client's: the abort's retry (the epoch before the bump) is answered, not fenced.
+    expect(await endTxnV5(client, next, false)).toMatchObject({ errorCode: E.NONE, producerEpoch: next.producerEpoch + 1 })
+    expect(await markers(client, 'restart', 0)).toEqual([`COMMIT@${p.producerEpoch + 1}`, `ABORT@${p.producerEpoch + 2}`])
+    expect(await readPartition(client, 'restart', 0, READ_COMMITTED)).toEqual(['first-0', 'first-1'])
+  }, 90_000)
 })
 
 /** TxnOffsetCommit of orders-0 for tv2-group, outside any group generation (as sendOffsetsToTransaction with a group id). */
