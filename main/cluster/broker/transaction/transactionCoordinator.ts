@@ -320,15 +320,11 @@ export class TransactionCoordinator {
     if (m.pendingTransitionInProgress && m.pendingState !== TransactionState.PrepareEpochFence) return error(ErrorCode.CONCURRENT_TRANSACTIONS)
     const current = (): EndTxnResult => ({ errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch })
     const complete = async (next: TransactionState.PrepareCommit | TransactionState.PrepareAbort, noPartitionAdded: boolean) => {
-      // The bump may use up the epochs: the completion then hands over a new producer id.
-      const nextProducerId = !isEpochFence && m.isProducerEpochExhausted ? await this.options.generateProducerId() : NO_PRODUCER_ID
+      // The bump may use up the epochs (a fence's too): the completion then hands over a new producer id.
+      const nextProducerId = m.isProducerEpochExhausted ? await this.options.generateProducerId() : NO_PRODUCER_ID
       if (m.pendingTransitionInProgress && m.pendingState !== TransactionState.PrepareEpochFence) return error(ErrorCode.CONCURRENT_TRANSACTIONS)
-      if (next === TransactionState.PrepareAbort && isEpochFence) {
-        // The fence's bumped epoch is the one the abort bumps from.
-        m.pendingState = null
-        m.producerEpoch = producerEpoch
-        m.lastProducerEpoch = NO_PRODUCER_EPOCH
-      }
+      // A fence's abort bumps once, from the current epoch to the fence's (Kafka 4.4), not past it.
+      if (next === TransactionState.PrepareAbort && isEpochFence) m.pendingState = null
       return { transit: m.prepareAbortOrCommit(next, this.now(), { clientTransactionVersion: 2, nextProducerId, noPartitionAdded }), isEpochFence }
     }
     switch (m.state) {
@@ -384,8 +380,8 @@ export class TransactionCoordinator {
 
   /** Aborts the ongoing transaction at the fence's bumped epoch; a fence that went nowhere is dropped. */
   private async abortWithFence(m: TransactionMetadata, fence: TxnTransitMetadata): Promise<EndTxnResult> {
-    // As the client's own EndTxn would: a TV2 transaction's abort bumps the fenced epoch once more.
-    const ended = await this.endTransaction(m.transactionalId, fence.producerId, fence.producerEpoch, false, false, m.clientTransactionVersion)
+    // As Kafka, at the cluster's finalized transaction.version (2, kafkaApis.ts), whatever the client's.
+    const ended = await this.endTransaction(m.transactionalId, fence.producerId, fence.producerEpoch, false, false, 2)
     if (m.pendingState === TransactionState.PrepareEpochFence) m.pendingState = null
     return ended
   }
