@@ -4,6 +4,9 @@
 //    Transactional, 100 records per transaction: AddPartitionsToTxn, Produce, EndTxn commit,
 //    as a transaction-version-1 client does (it retries CONCURRENT_TRANSACTIONS while the
 //    previous transaction's markers are written). Same run, same cluster; target >= 0.5.
+//    Transactional as a transaction-version-2 client (KIP-890 part 2, what Kafka 4.x's Java
+//    client speaks to a cluster that finalizes transaction.version 2): Produce v12 (the leader
+//    adds the partition), EndTxn v5 commit (the answer's bumped epoch is the next transaction's).
 // 2. Fetch: the transactional topic read from the start to its end by one consumer per
 //    partition, 1 MiB per Fetch, with read_committed (up to the LSO, the aborted transactions
 //    listed) and read_uncommitted; target >= 0.8.
@@ -50,23 +53,31 @@ async function retrying<T extends { errorCode: number }>(what: string, send: () 
   for (let attempt = 0; ; attempt++) {
     const r = await send()
     if (r.errorCode === 0) return r
-    if (r.errorCode === CONCURRENT_TRANSACTIONS && steps) steps.retries++
+    if (retriable.includes(r.errorCode) && steps) steps.retries++
     if (!retriable.includes(r.errorCode) || attempt > 10_000) throw new Error(`${what}: error ${r.errorCode}`)
     await new Promise((resolve) => setTimeout(resolve, 1))
   }
 }
 
 const NOT_LEADER_OR_FOLLOWER = 6
+const NOT_ENOUGH_REPLICAS = 19
 
-async function produce(leader: RawClient, p: Producer, topic: string, partition: number, sequence: number): Promise<void> {
+/**
+ * Produce v11, or v12 for a TV2 transaction. Retried as clients do: a new topic's leader named
+ * by Metadata a moment before it took leadership (NOT_LEADER_OR_FOLLOWER); for v12, a leader
+ * that met CONCURRENT_TRANSACTIONS for 100 ms while the previous markers were written answers
+ * NOT_ENOUGH_REPLICAS (counted in the TV2 steps).
+ */
+async function produce(leader: RawClient, p: Producer, topic: string, partition: number, sequence: number, version = 11, steps?: Steps): Promise<void> {
   const records = batch(p, sequence)
   for (let attempt = 0; ; attempt++) {
-    const r = await leader.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] })
+    const r = await leader.request(ApiKey.Produce, version, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] })
     const code = r.responses[0].partitionResponses[0].errorCode
     if (code === 0) return
-    // A new topic's leader, named by Metadata a moment before it took leadership: clients retry it.
-    if (code !== NOT_LEADER_OR_FOLLOWER || attempt >= 50) throw new Error(`Produce ${topic}-${partition}: error ${code}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    const retriable = code === NOT_LEADER_OR_FOLLOWER || (version >= 12 && code === NOT_ENOUGH_REPLICAS)
+    if (!retriable || attempt >= 10_000) throw new Error(`Produce ${topic}-${partition}: error ${code}`)
+    if (code === NOT_ENOUGH_REPLICAS && steps) steps.retries++
+    await new Promise((resolve) => setTimeout(resolve, code === NOT_LEADER_OR_FOLLOWER ? 20 : 1))
   }
 }
 
@@ -79,9 +90,11 @@ interface Target {
 interface Measured {
   idempotent: number[]
   transactional: number[]
+  transactionalV2: number[]
   committed: Array<{ seconds: number; records: number; bytes: number }>
   uncommitted: Array<{ seconds: number; records: number; bytes: number }>
   steps: Steps
+  stepsV2: Steps
 }
 
 const RF = 3
@@ -95,6 +108,7 @@ async function measure(target: Target): Promise<Measured> {
     return c
   }
   const steps: Steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
+  const stepsV2: Steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
   try {
     const bootstrap = await connect(target.bootstrap)
     /** Creates the topic over the Kafka protocol and waits until Metadata names a leader for every partition. */
@@ -169,6 +183,31 @@ async function measure(target: Target): Promise<Measured> {
       return (performance.now() - start) / 1000
     }
 
+    /** TV2: no AddPartitionsToTxn; each EndTxn bumps the epoch, so each transaction's sequences start at 0. */
+    const transactionalV2Run = async (topic: string, round: number): Promise<number> => {
+      await createTopic(topic)
+      const at = await leaders(topic)
+      const ids = Array.from({ length: PARTITIONS }, (_, p) => `bench-tv2-${round}-${p}`)
+      const coordinators: RawClient[] = []
+      for (const id of ids) coordinators.push(await coordinatorOf(id))
+      const producers = await Promise.all(ids.map((id, p) => init(coordinators[p], id).then((r) => ({ producerId: r.producerId, producerEpoch: r.producerEpoch, transactionalId: id }))))
+      const start = performance.now()
+      await Promise.all(producers.map(async (p, partition) => {
+        const coordinator = coordinators[partition]
+        for (let i = 0; i < BATCHES_PER_PRODUCER; i++) {
+          let t = performance.now()
+          await produce(at[partition], p, topic, partition, 0, 12, stepsV2)
+          stepsV2.produce += performance.now() - t
+          t = performance.now()
+          const ended = await retrying('EndTxn v5', () => coordinator.request(ApiKey.EndTxn, 5, { transactionalId: p.transactionalId, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: true }), [CONCURRENT_TRANSACTIONS], stepsV2)
+          stepsV2.endTxn += performance.now() - t
+          p.producerId = ended.producerId
+          p.producerEpoch = ended.producerEpoch
+        }
+      }))
+      return (performance.now() - start) / 1000
+    }
+
     /** Reads every partition of `topic` from 0 to its end (LSO or high watermark) with one Fetch after another; records read. */
     const fetchAll = async (topic: string, isolationLevel: number): Promise<{ seconds: number; records: number; bytes: number }> => {
       const at = await leaders(topic)
@@ -200,10 +239,11 @@ async function measure(target: Target): Promise<Measured> {
       return { seconds: (performance.now() - start) / 1000, records, bytes }
     }
 
-    const measured: Measured = { idempotent: [], transactional: [], committed: [], uncommitted: [], steps }
+    const measured: Measured = { idempotent: [], transactional: [], transactionalV2: [], committed: [], uncommitted: [], steps, stepsV2 }
     for (let round = 0; round < ROUNDS; round++) {
       measured.idempotent.push(await idempotentRun(`bench-idempotent-${round}`))
       measured.transactional.push(await transactionalRun(`bench-transactional-${round}`, round))
+      measured.transactionalV2.push(await transactionalV2Run(`bench-tv2-${round}`, round))
     }
     // The last transactional topic, once its last markers are in: read both ways, alternately.
     await new Promise((resolve) => setTimeout(resolve, 1_000))
@@ -259,10 +299,11 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
   const bytes = records * (VALUE_BYTES + 8)
   const fastest = (runs: Measured['committed']) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a))
   const produceRows = (m: Measured, on: string, target?: number): BenchResult[] => {
-    const [idem, txn] = [m.idempotent, m.transactional].map((s) => Math.min(...s))
+    const [idem, txn, tv2] = [m.idempotent, m.transactional, m.transactionalV2].map((s) => Math.min(...s))
     return [
       { name: `${on}: idempotent producer, batches of 100, acks=all`, ...rate(records, bytes, idem) },
       { name: `${on}: transactional producer, 100 records per transaction (AddPartitionsToTxn, Produce, EndTxn)`, ...rate(records, bytes, txn), ratio: idem / txn, ...(target ? { target } : {}) },
+      { name: `${on}: transactional producer, transaction version 2 (Produce v12, EndTxn v5)`, ...rate(records, bytes, tv2), ratio: idem / tv2, ...(target ? { target } : {}) },
     ]
   }
   const fetchRows = (m: Measured, on: string, target?: number): BenchResult[] => {
@@ -273,9 +314,9 @@ export async function benchTransactions(): Promise<{ produce: BenchResult[]; fet
     ]
   }
   const stepsNote = (m: Measured, on: string) =>
-    `${on}, a transaction's steps averaged over every round: AddPartitionsToTxn ${(m.steps.addPartitions / transactionsRun).toFixed(1)} ms (with ${(m.steps.retries / transactionsRun).toFixed(1)} retries of CONCURRENT_TRANSACTIONS while the previous markers are written), Produce ${(m.steps.produce / transactionsRun).toFixed(1)} ms, EndTxn ${(m.steps.endTxn / transactionsRun).toFixed(1)} ms`
+    `${on}, a transaction's steps averaged over every round: AddPartitionsToTxn ${(m.steps.addPartitions / transactionsRun).toFixed(1)} ms (with ${(m.steps.retries / transactionsRun).toFixed(1)} retries of CONCURRENT_TRANSACTIONS while the previous markers are written), Produce ${(m.steps.produce / transactionsRun).toFixed(1)} ms, EndTxn ${(m.steps.endTxn / transactionsRun).toFixed(1)} ms; TV2: Produce v12 ${(m.stepsV2.produce / transactionsRun).toFixed(1)} ms (the leader adds the partition, backing off 20 ms while the previous markers are written), EndTxn v5 ${(m.stepsV2.endTxn / transactionsRun).toFixed(1)} ms, ${(m.stepsV2.retries / transactionsRun).toFixed(1)} client retries`
   const roundsNote = (m: Measured, on: string) =>
-    `${on}, every round's seconds: idempotent ${m.idempotent.map((s) => s.toFixed(2)).join(', ')}; transactional ${m.transactional.map((s) => s.toFixed(2)).join(', ')}; read_uncommitted ${m.uncommitted.map((r) => r.seconds.toFixed(3)).join(', ')}; read_committed ${m.committed.map((r) => r.seconds.toFixed(3)).join(', ')}`
+    `${on}, every round's seconds: idempotent ${m.idempotent.map((s) => s.toFixed(2)).join(', ')}; transactional ${m.transactional.map((s) => s.toFixed(2)).join(', ')}; TV2 ${m.transactionalV2.map((s) => s.toFixed(2)).join(', ')}; read_uncommitted ${m.uncommitted.map((r) => r.seconds.toFixed(3)).join(', ')}; read_committed ${m.committed.map((r) => r.seconds.toFixed(3)).join(', ')}`
   return {
     produce: [...produceRows(lab, 'Brokerlab', 0.5), ...produceRows(kafka, 'Apache Kafka 4.4 (peer)')],
     fetch: [...fetchRows(lab, 'Brokerlab', 0.8), ...fetchRows(kafka, 'Apache Kafka 4.4 (peer)')],

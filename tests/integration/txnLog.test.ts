@@ -57,7 +57,7 @@ function txnBatch(producerId: number, baseSequence: number, tag: string, count =
 }
 
 function markers(producerId: number, committed: boolean, producerEpoch = 0, topic = TOPIC, partitions = [0]): WriteTxnMarkersRequest {
-  return { markers: [{ producerId: BigInt(producerId), producerEpoch, transactionResult: committed, coordinatorEpoch: 0, topics: [{ name: topic, partitionIndexes: partitions }] }] }
+  return { markers: [{ producerId: BigInt(producerId), producerEpoch, transactionResult: committed, coordinatorEpoch: 0, transactionVersion: 0, topics: [{ name: topic, partitionIndexes: partitions }] }] }
 }
 
 function markerErrors(response: { markers: Array<{ topics: Array<{ partitions: Array<{ errorCode: number }> }> }> }): number[] {
@@ -127,7 +127,7 @@ describe('transactions in the partition log, on real brokers', () => {
     }
   })
 
-  it('serves WriteTxnMarkers v0 and v1 on the wire with Kafka’s per-partition errors, and refuses control batches from clients', async () => {
+  it('serves WriteTxnMarkers v1 and v2 on the wire with Kafka’s per-partition errors, and refuses control batches from clients', async () => {
     const { c, p1 } = await setUp()
     const leader = leaderOf(c)
     expect(await c.produce(TOPIC, 0, txnBatch(p1, 0, 'a', 2, 3))).toMatchObject({ errorCode: 0 })
@@ -138,13 +138,13 @@ describe('transactions in the partition log, on real brokers', () => {
       expect(markerErrors(stale)).toEqual([ErrorCode.INVALID_PRODUCER_EPOCH])
       expect((await fetchFrom(c, leader, IsolationLevel.READ_COMMITTED)).lastStableOffset).toBe(0)
       // Unknown topic; a follower is not the leader.
-      expect(markerErrors(await client.request(27, 0, markers(p1, true, 3, 'nope')))).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION])
+      expect(markerErrors(await client.request(27, 1, markers(p1, true, 3, 'nope')))).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION])
       const follower = c.image.partition(TOPIC, 0)!.replicas.find((id) => id !== leader)!
       const followerClient = await rawLeader(c, follower)
       expect(markerErrors(await followerClient.request(27, 1, markers(p1, true, 3)))).toEqual([ErrorCode.NOT_LEADER_OR_FOLLOWER])
       followerClient.close()
-      // v0 commits it.
-      const ok = await client.request(27, 0, markers(p1, true, 3))
+      // v2 (with the marker's transaction version) commits it.
+      const ok = await client.request(27, 2, markers(p1, true, 3))
       expect(ok.markers[0]).toMatchObject({ producerId: BigInt(p1), topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, errorCode: 0 }] }] })
       expect((await fetchFrom(c, leader, IsolationLevel.READ_COMMITTED)).lastStableOffset).toBe(3)
       // A client cannot produce a control batch.
@@ -245,7 +245,7 @@ describe('the log cleaner on real brokers', () => {
     // t0..t29 write keys k0-k4; every third (t2, t5, ... t29) aborts, so t28 holds the committed values.
     for (let t = 0; t < 30; t++) {
       expect(await c.produce('table', 0, keyed(producerId, t * 5, `t${t}`, 5))).toMatchObject({ errorCode: 0 })
-      expect(markerErrors(await c.broker(leader).client.call('writeTxnMarkers', { markers: [{ producerId: BigInt(producerId), producerEpoch: 0, transactionResult: t % 3 !== 2, coordinatorEpoch: 0, topics: [{ name: 'table', partitionIndexes: [0] }] }] }))).toEqual([0])
+      expect(markerErrors(await c.broker(leader).client.call('writeTxnMarkers', { markers: [{ producerId: BigInt(producerId), producerEpoch: 0, transactionResult: t % 3 !== 2, coordinatorEpoch: 0, transactionVersion: 0, topics: [{ name: 'table', partitionIndexes: [0] }] }] }))).toEqual([0])
     }
     // Other keys push every transaction out of the active segment, so it all becomes cleanable.
     for (let f = 0; f < 40; f++) expect(await c.produce('table', 0, encodeRecordBatch({ records: [{ key: `f${f}`, value: 'x'.repeat(80), timestamp: BigInt(Date.now()) }] }))).toMatchObject({ errorCode: 0 })

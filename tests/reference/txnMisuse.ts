@@ -2,7 +2,8 @@
 // Brokerlab, their answers (error codes above all) compared. Requests go at fixed versions, the
 // ones a transaction-version-1 client sends (InitProducerId v5, AddPartitionsToTxn v3,
 // AddOffsetsToTxn v4, EndTxn v4, TxnOffsetCommit v4, Produce v11), so both sides see the same
-// bytes and the same protocol whatever else each serves.
+// bytes and the same protocol whatever else each serves; the last scenarios are a transaction
+// version 2 client's (Produce v12, EndTxn v5, TxnOffsetCommit v5: KIP-890 part 2).
 //
 // Which transactional state a request meets must not depend on timing: requests that need a
 // completed transaction wait for DescribeTransactions to say CompleteCommit or CompleteAbort.
@@ -31,7 +32,7 @@ const GROUP = `${RUN}txn-bad-group`
 const TXN_PARTITIONS = 50
 /** Transactional ids on one __transaction_state partition, so one broker coordinates them all on each side. */
 const IDS = Array.from({ length: 5000 }, (_, i) => `${RUN}txn-bad-${i}`).filter((id) => partitionFor(id, TXN_PARTITIONS) === partitionFor(`${RUN}txn-bad-0`, TXN_PARTITIONS))
-const [A, TIMEOUT, UNKNOWN, B, C, D, E, F] = IDS
+const [A, TIMEOUT, UNKNOWN, B, C, D, E, F, G, H] = IDS
 
 /** Kafka's names of the codes these scenarios meet, for the failure messages. */
 export const TXN_ERRORS: Record<number, string> = {
@@ -68,6 +69,8 @@ const VERSIONS = {
   [ApiKey.DescribeTransactions]: 0,
 } as const
 type TxnApi = keyof typeof VERSIONS
+/** The versions a transaction version 2 client sends instead. */
+const TV2 = { [ApiKey.Produce]: 12, [ApiKey.EndTxn]: 5, [ApiKey.TxnOffsetCommit]: 5 } as const
 
 interface Producer {
   producerId: bigint
@@ -85,8 +88,7 @@ export async function misuseScenarios(diff: Differential, to: Record<Side, RawCl
   await waitForLeaders(to, [TOPIC])
 
   /** Sends at the fixed version to both sides (one after the other), compares, and returns both answers. */
-  const send = async <K extends TxnApi>(at: Record<Side, RawClient>, check: string, apiKey: K, body: ApiRequests[K] | ((side: Side) => ApiRequests[K]), expected?: number) => {
-    const version = VERSIONS[apiKey]
+  const send = async <K extends TxnApi>(at: Record<Side, RawClient>, check: string, apiKey: K, body: ApiRequests[K] | ((side: Side) => ApiRequests[K]), expected?: number, version: number = VERSIONS[apiKey]) => {
     const answers: Record<Side, ApiResponses[K] | { error: string }> = { kafka: { error: 'not run' }, brokerlab: { error: 'not run' } }
     for (const side of TXN_SIDES) {
       answers[side] = answered(await at[side].request(apiKey, version, typeof body === 'function' ? body(side) : body).then((value) => ({ ok: true as const, value }), (err: Error) => ({ ok: false as const, error: err.message })))
@@ -226,7 +228,36 @@ export async function misuseScenarios(diff: Differential, to: Record<Side, RawCl
   await initialized(E)
   await send(groupCoordinators, 'TxnOffsetCommit from a transaction that did not add the group', ApiKey.TxnOffsetCommit, txnCommit(E, -1, () => ''))
   await send(coordinators, 'EndTxn commit of the offsets', ApiKey.EndTxn, endTxn(D, current(D), true), 0)
-  void F
+
+  // Transaction version 2: the leader adds a Produce v12's partition, EndTxn v5 bumps the epoch.
+  await initialized(F)
+  await send(leaders.bad1, 'TV2: Produce v12 adds its partition (no AddPartitionsToTxn)', ApiKey.Produce, produce(F, current(F), TOPIC, 1), 0, TV2[ApiKey.Produce])
+  await send(coordinators, 'TV2: DescribeTransactions of the partition Produce v12 added', ApiKey.DescribeTransactions, { transactionalIds: [F] })
+  await send(coordinators, 'TV2: EndTxn v5 commit bumps the epoch', ApiKey.EndTxn, endTxn(F, current(F), true), 0, TV2[ApiKey.EndTxn])
+  await completed(F, 'CompleteCommit')
+  await send(coordinators, 'TV2: EndTxn v5 commit again with the epoch before the bump (a retry)', ApiKey.EndTxn, endTxn(F, current(F), true), 0, TV2[ApiKey.EndTxn])
+  await send(coordinators, 'TV2: EndTxn v5 abort with the epoch before the bump', ApiKey.EndTxn, endTxn(F, current(F), false), 48, TV2[ApiKey.EndTxn])
+  await send(leaders.bad1, 'TV2: Produce v12 with the epoch the commit ended', ApiKey.Produce, produce(F, current(F), TOPIC, 1, -1, 2), undefined, TV2[ApiKey.Produce])
+  await send(coordinators, 'TV2: EndTxn v5 commit with nothing sent', ApiKey.EndTxn, endTxn(F, current(F, 1), true), 48, TV2[ApiKey.EndTxn])
+  await send(coordinators, 'TV2: EndTxn v5 abort with nothing sent bumps the epoch', ApiKey.EndTxn, endTxn(F, current(F, 1), false), 0, TV2[ApiKey.EndTxn])
+  await completed(F, 'CompleteAbort')
+  await send(coordinators, 'TV2: EndTxn v5 with an epoch two behind', ApiKey.EndTxn, endTxn(F, current(F), false), undefined, TV2[ApiKey.EndTxn])
+  await send(coordinators, 'TV2: DescribeTransactions after two bumps', ApiKey.DescribeTransactions, { transactionalIds: [F] })
+
+  // TxnOffsetCommit v5 adds the group's offsets partition (no AddOffsetsToTxn).
+  await initialized(G)
+  await send(groupCoordinators, 'TV2: TxnOffsetCommit v5 without AddOffsetsToTxn', ApiKey.TxnOffsetCommit, txnCommit(G, 1, (side) => member[side]), 0, TV2[ApiKey.TxnOffsetCommit])
+  await send(coordinators, 'TV2: DescribeTransactions of the offsets partition TxnOffsetCommit v5 added', ApiKey.DescribeTransactions, { transactionalIds: [G] })
+  await send(coordinators, 'TV2: EndTxn v5 commit of the offsets', ApiKey.EndTxn, endTxn(G, current(G), true), 0, TV2[ApiKey.EndTxn])
+
+  // A zombie: a new InitProducerId fences its open TV2 transaction (two bumps: the fence, then the abort).
+  await initialized(H)
+  await send(leaders.bad3, 'TV2: Produce v12 of the zombie-to-be', ApiKey.Produce, produce(H, current(H), TOPIC, 3), 0, TV2[ApiKey.Produce])
+  await send(coordinators, 'TV2: InitProducerId while a TV2 transaction is ongoing', ApiKey.InitProducerId, init(H), 51)
+  await completed(H, 'CompleteAbort')
+  await send(coordinators, 'TV2: DescribeTransactions of the fenced transaction', ApiKey.DescribeTransactions, { transactionalIds: [H] })
+  await send(leaders.bad3, "TV2: the zombie's Produce v12", ApiKey.Produce, produce(H, current(H), TOPIC, 3, -1, 2), undefined, TV2[ApiKey.Produce])
+  await send(coordinators, "TV2: the zombie's EndTxn v5", ApiKey.EndTxn, endTxn(H, current(H), true), undefined, TV2[ApiKey.EndTxn])
 }
 
 const apiNames: Record<number, string> = {

@@ -210,12 +210,15 @@ export type { BrokerEvent }
  * KIP-890 part 1: a partition leader asks the coordinator of a transactional id whether
  * partitions are in the producer's ongoing transaction (as AddPartitionsToTxn v4+ VerifyOnly).
  * Per partition: NONE, or the coordinator's error (TRANSACTION_ABORTABLE when not added).
+ * With `addPartitions` (KIP-890 part 2, a transaction version 2 client) the coordinator adds
+ * them instead, as AddPartitionsToTxn v5 without VerifyOnly.
  */
 export interface VerifyTxnPartitionsRequest {
   transactionalId: string
   producerId: number
   producerEpoch: number
   partitions: Array<{ topic: string; partition: number }>
+  addPartitions?: boolean
 }
 export interface VerifyTxnPartitionsResponse {
   partitions: Array<{ topic: string; partition: number; errorCode: number }>

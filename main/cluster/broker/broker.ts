@@ -33,6 +33,9 @@ interface Link<A extends Record<string, [unknown, unknown]>, E = unknown> {
 
 /** How long a request forwarded to the controller may take (Kafka's request.timeout.ms is 30 s). */
 const FORWARD_TIMEOUT_MS = 30_000
+/** Kafka's add.partitions.to.txn.retry.backoff.ms and add.partitions.to.txn.retry.backoff.max.ms. */
+const ADD_PARTITIONS_RETRY_BACKOFF_MS = 20
+const ADD_PARTITIONS_RETRY_MAX_MS = 100
 /** How long a controlled shutdown waits for the controller to move leaderships away. */
 const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000
 
@@ -93,10 +96,17 @@ export class Broker {
       }),
       log: this.log,
       emit,
-      // KIP-890 part 1 for TxnOffsetCommit: the transaction coordinator's VerifyOnly check.
+      // KIP-890 for TxnOffsetCommit: the transaction coordinator's VerifyOnly check (part 1), or its implicit add (part 2).
       verifyTransaction: async (r) =>
-        (await this.verifyTxnPartitions({ transactionalId: r.transactionalId, producerId: r.producerId, producerEpoch: r.producerEpoch, partitions: [{ topic: r.topic, partition: r.partition }] }))
-          .partitions[0].errorCode,
+        (
+          await this.verifyTxnPartitions({
+            transactionalId: r.transactionalId,
+            producerId: r.producerId,
+            producerEpoch: r.producerEpoch,
+            partitions: [{ topic: r.topic, partition: r.partition }],
+            addPartitions: r.addPartition,
+          })
+        ).partitions[0].errorCode,
     })
     this.transactionCoordinator = new TransactionCoordinator({
       replicaManager: this.replicaManager,
@@ -163,8 +173,23 @@ export class Broker {
     return peer.call('writeTxnMarkers', request, [], FORWARD_TIMEOUT_MS + 5000)
   }
 
-  /** KIP-890 part 1: the coordinator of the transactional id says which partitions are in the transaction. */
+  /**
+   * KIP-890: the coordinator of the transactional id says which partitions are in the
+   * transaction (part 1), or adds them (part 2). An add that meets CONCURRENT_TRANSACTIONS (the
+   * previous transaction still completing) is retried here for a moment, as Kafka's
+   * add.partitions.to.txn.retry.backoff.ms / .max.ms (20 / 100), before the client hears of it.
+   */
   private async verifyTxnPartitions(request: VerifyTxnPartitionsRequest): Promise<VerifyTxnPartitionsResponse> {
+    const deadline = Date.now() + ADD_PARTITIONS_RETRY_MAX_MS
+    for (;;) {
+      const answer = await this.askTxnCoordinator(request)
+      const concurrent = answer.partitions.some((p) => p.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS)
+      if (!request.addPartitions || !concurrent || Date.now() + ADD_PARTITIONS_RETRY_BACKOFF_MS > deadline) return answer
+      await new Promise((resolve) => setTimeout(resolve, ADD_PARTITIONS_RETRY_BACKOFF_MS))
+    }
+  }
+
+  private async askTxnCoordinator(request: VerifyTxnPartitionsRequest): Promise<VerifyTxnPartitionsResponse> {
     const all = (errorCode: number) => ({ partitions: request.partitions.map((p) => ({ ...p, errorCode })) })
     const image = this.lifecycle.image
     const topic = image.topicsByName.get(TRANSACTION_STATE_TOPIC)
@@ -180,8 +205,12 @@ export class Broker {
     }
   }
 
-  private verifyLocally(request: VerifyTxnPartitionsRequest): VerifyTxnPartitionsResponse {
+  private async verifyLocally(request: VerifyTxnPartitionsRequest): Promise<VerifyTxnPartitionsResponse> {
     const keys = request.partitions.map((p) => tpKey(p.topic, p.partition))
+    if (request.addPartitions) {
+      const errorCode = await this.transactionCoordinator.handleAddPartitionsToTransaction(request.transactionalId, request.producerId, request.producerEpoch, keys, 2)
+      return { partitions: request.partitions.map((p) => ({ ...p, errorCode })) }
+    }
     const errors = this.transactionCoordinator.verifyPartitionsInTransaction(request.transactionalId, request.producerId, request.producerEpoch, keys)
     return { partitions: request.partitions.map((p, i) => ({ ...p, errorCode: errors.get(keys[i]) ?? ErrorCode.UNKNOWN_SERVER_ERROR })) }
   }

@@ -41,9 +41,10 @@ export interface CoordinatorRuntimeOptions {
    * KIP-890 part 1 for TxnOffsetCommit (Kafka's maybeStartTransactionVerification): asks the
    * transaction coordinator whether the partition is in the producer's ongoing transaction and
    * resolves with its error code (NONE when it is). Absent: transactional offset commits are not
-   * verified, as with Kafka's transaction.partition.verification.enable=false.
+   * verified, as with Kafka's transaction.partition.verification.enable=false. `addPartition`:
+   * a TV2 client's commit (v5+), whose partition the coordinator adds (KIP-890 part 2).
    */
-  verifyTransaction?: (request: { transactionalId: string; producerId: number; producerEpoch: number; topic: string; partition: number }) => Promise<number>
+  verifyTransaction?: (request: { transactionalId: string; producerId: number; producerEpoch: number; topic: string; partition: number; addPartition: boolean }) => Promise<number>
 }
 
 export class CoordinatorRuntime {
@@ -91,7 +92,7 @@ export class CoordinatorRuntime {
 
   private verifierFor(partition: number): VerifyTransaction | undefined {
     const verify = this.options.verifyTransaction
-    return verify && ((transactionalId, producer) => verify({ transactionalId, ...producer, topic: OFFSETS_TOPIC, partition }))
+    return verify && ((transactionalId, producer, addPartition) => verify({ transactionalId, ...producer, topic: OFFSETS_TOPIC, partition, addPartition }))
   }
 
   /**

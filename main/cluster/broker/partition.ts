@@ -144,7 +144,7 @@ export class Partition {
   }
 
   /** Kafka's appendRecordsToLeader with origin COORDINATOR: a transaction marker, always acks=all. */
-  appendTxnMarkerToLeader(marker: { producerId: number; producerEpoch: number; committed: boolean; coordinatorEpoch: number }): LogAppendInfo {
+  appendTxnMarkerToLeader(marker: { producerId: number; producerEpoch: number; committed: boolean; coordinatorEpoch: number; transactionVersion?: number }): LogAppendInfo {
     this.requireLeader()
     const minIsr = this.log.config.minInsyncReplicas
     if (this.isr.length < minIsr) {

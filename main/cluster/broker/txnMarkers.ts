@@ -54,7 +54,13 @@ export class TxnMarkerWriter {
     const producerId = Number(marker.producerId)
     try {
       const partition = this.context.partitionOrError(topic, index)
-      const info = partition.appendTxnMarkerToLeader({ producerId, producerEpoch: marker.producerEpoch, committed: marker.transactionResult, coordinatorEpoch: marker.coordinatorEpoch })
+      const info = partition.appendTxnMarkerToLeader({
+        producerId,
+        producerEpoch: marker.producerEpoch,
+        committed: marker.transactionResult,
+        coordinatorEpoch: marker.coordinatorEpoch,
+        transactionVersion: marker.transactionVersion,
+      })
       this.context.wakeFetches()
       await partition.waitForHighWatermark(info.lastOffset + 1, TXN_MARKER_TIMEOUT_MS)
       partition.checkEnoughReplicas()

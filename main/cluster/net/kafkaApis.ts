@@ -76,9 +76,11 @@ export const API_VERSIONS_KEY = 18
 /**
  * Served APIs by key. Produce starts at v3 and Fetch at v4: older versions carry the
  * pre-0.11 message formats, which Brokerlab does not store (Kafka 4.0 dropped them too).
+ * Produce v12, EndTxn v5 and TxnOffsetCommit v5 are a transaction version 2 client's (KIP-890
+ * part 2); Kafka 4.4's Produce v13 and TxnOffsetCommit v6 name topics by id, which they do not here.
  */
 export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, ServedApi>([
-  [0, { name: 'Produce', minVersion: 3, maxVersion: 11, handle: handleProduce as Handler }],
+  [0, { name: 'Produce', minVersion: 3, maxVersion: 12, handle: handleProduce as Handler }],
   [1, { name: 'Fetch', minVersion: 4, maxVersion: 17, handle: handleFetch as Handler }],
   [2, { name: 'ListOffsets', minVersion: 1, maxVersion: 10, handle: handleListOffsets as Handler }],
   [3, { name: 'Metadata', minVersion: 0, maxVersion: 12, handle: handleMetadata as Handler }],
@@ -137,25 +139,41 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [16, { name: 'ListGroups', minVersion: 0, maxVersion: 5, handle: handleListGroups as Handler }],
   [42, { name: 'DeleteGroups', minVersion: 0, maxVersion: 2, handle: handleDeleteGroups as Handler }],
   [47, { name: 'OffsetDelete', minVersion: 0, maxVersion: 0, handle: handleOffsetDelete as Handler }],
-  // The transaction coordinator. EndTxn v5 (KIP-890 part 2's epoch bump per transaction) is
-  // newer than our definitions; InitProducerId above goes to net/apis/transactions.ts too.
+  // The transaction coordinator; InitProducerId above goes to net/apis/transactions.ts too.
   [24, { name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5, handle: handleAddPartitionsToTxn as Handler }],
   [25, { name: 'AddOffsetsToTxn', minVersion: 0, maxVersion: 4, handle: handleAddOffsetsToTxn as Handler }],
-  [26, { name: 'EndTxn', minVersion: 0, maxVersion: 4, handle: handleEndTxn as Handler }],
+  [26, { name: 'EndTxn', minVersion: 0, maxVersion: 5, handle: handleEndTxn as Handler }],
   [65, { name: 'DescribeTransactions', minVersion: 0, maxVersion: 0, handle: handleDescribeTransactions as Handler }],
   [66, { name: 'ListTransactions', minVersion: 0, maxVersion: 2, handle: handleListTransactions as Handler }],
   // Transactional offset commits: pending in the group coordinator until the transaction's marker.
-  [28, { name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 4, handle: handleTxnOffsetCommit as Handler }],
-  // Transactions (issue 16), the partition side: markers appended by the partition leader.
-  [27, { name: 'WriteTxnMarkers', minVersion: 0, maxVersion: 1, handle: handleWriteTxnMarkers as Handler }],
+  [28, { name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 5, handle: handleTxnOffsetCommit as Handler }],
+  // Transactions (issue 16), the partition side: markers appended by the partition leader. Kafka 4.0
+  // removed v0 (KIP-896); v2 names each marker's transaction version.
+  [27, { name: 'WriteTxnMarkers', minVersion: 1, maxVersion: 2, handle: handleWriteTxnMarkers as Handler }],
 ])
 
 function apiKeys(): M.ApiVersionsResponse['apiKeys'] {
   return [...SERVED_APIS].map(([apiKey, api]) => ({ apiKey, minVersion: api.minVersion, maxVersion: api.maxVersion }))
 }
 
-function handleApiVersions(): M.ApiVersionsResponse {
-  return { errorCode: 0, apiKeys: apiKeys(), throttleTimeMs: 0, supportedFeatures: [], finalizedFeaturesEpoch: -1n, finalizedFeatures: [], zkMigrationReady: false }
+/**
+ * The features ApiVersions v3+ advertises: only those whose behaviour Brokerlab has. A fresh
+ * Kafka 4.4 cluster finalizes transaction.version 2, and clients that see it speak KIP-890
+ * part 2 (docs/protocol.md). Kafka's epoch is the metadata offset the features were read at.
+ */
+const TRANSACTION_VERSION = { name: 'transaction.version', minVersion: 0, maxVersion: 2, finalized: 2 }
+
+function handleApiVersions(context: BrokerContext): M.ApiVersionsResponse {
+  const { name, minVersion, maxVersion, finalized } = TRANSACTION_VERSION
+  return {
+    errorCode: 0,
+    apiKeys: apiKeys(),
+    throttleTimeMs: 0,
+    supportedFeatures: [{ name, minVersion, maxVersion }],
+    finalizedFeaturesEpoch: BigInt(Math.max(0, context.image().offset)),
+    finalizedFeatures: [{ name, maxVersionLevel: finalized, minVersionLevel: finalized }],
+    zkMigrationReady: false,
+  }
 }
 
 export class KafkaApis {
@@ -182,6 +200,6 @@ export class KafkaApis {
    * v0's format with our versions, and retries with the highest we serve (KIP-511).
    */
   private apiVersionsDowngrade(correlationId: number): Buffer {
-    return encodeResponse(API_VERSIONS_KEY, 0, correlationId, { ...handleApiVersions(), errorCode: 35 }, { dropUnsupportedFields: true })
+    return encodeResponse(API_VERSIONS_KEY, 0, correlationId, { ...handleApiVersions(this.context), errorCode: 35 }, { dropUnsupportedFields: true })
   }
 }

@@ -135,6 +135,8 @@ export async function writeTxnMarker(
         transactionResult: marker.commit,
         topics: [{ name: topic, partitionIndexes: [partition] }],
         coordinatorEpoch: marker.coordinatorEpoch,
+        // As Kafka's Admin.abortTransaction: a marker at the producer's own epoch, not a bumped one.
+        transactionVersion: 0,
       },
     ],
   })

@@ -25,8 +25,8 @@ function broker(minIsr = 1) {
   return rm
 }
 
-const marker = (producerId: number, committed: boolean, partitionIndexes = [0], producerEpoch = 0) => ({
-  markers: [{ producerId: BigInt(producerId), producerEpoch, transactionResult: committed, coordinatorEpoch: 1, topics: [{ name: 't', partitionIndexes }] }],
+const marker = (producerId: number, committed: boolean, partitionIndexes = [0], producerEpoch = 0, transactionVersion = 0) => ({
+  markers: [{ producerId: BigInt(producerId), producerEpoch, transactionResult: committed, coordinatorEpoch: 1, transactionVersion, topics: [{ name: 't', partitionIndexes }] }],
 })
 
 describe('ReplicaManager transaction markers', () => {
@@ -51,6 +51,24 @@ describe('ReplicaManager transaction markers', () => {
 
     const fetched = await rm.fetch({ replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: IsolationLevel.READ_COMMITTED, topics: [{ name: 't', partitions: [{ index: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }] })
     expect(fetched.topics[0].partitions[0]).toMatchObject({ highWatermark: 3, lastStableOffset: 3, abortedTransactions: [] })
+  })
+
+  it('takes a transaction version 2 marker only at an epoch past the transaction it ends (a retry of it excepted), as Kafka 4.4', async () => {
+    const rm = broker()
+    const code = async (epoch: number) => (await rm.writeTxnMarkers(marker(6, true, [0], epoch, 2))).markers[0].topics[0].partitions[0].errorCode
+    const produce = (epoch: number, baseSequence: number) => rm.produce({ acks: -1, timeoutMs: 1000, topics: [{ name: 't', partitions: [{ index: 0, records: producerBatch({ producerId: 6, producerEpoch: epoch, baseSequence, count: 2, transactional: true }) }] }] })
+    await produce(3, 0)
+    // At the transaction's own epoch: a TV2 coordinator never sends that, so it is stale.
+    expect(await code(3)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
+    expect(await code(4)).toBe(ErrorCode.NONE)
+    expect(rm.getPartition('t', 0)!.lastStableOffset).toBe(3)
+    // The same marker again (its answer was lost): written again, harmless.
+    expect(await code(4)).toBe(ErrorCode.NONE)
+    // The next transaction runs at the bumped epoch; a late marker at that epoch would end it: refused.
+    await produce(4, 0)
+    expect(await code(4)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
+    expect(await code(5)).toBe(ErrorCode.NONE)
+    expect(rm.activeProducerState('t', 0)).toMatchObject([{ producerId: 6, producerEpoch: 5, currentTxnStartOffset: -1 }])
   })
 
   it('refuses a marker below min.insync.replicas before writing it', async () => {

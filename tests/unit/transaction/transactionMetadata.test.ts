@@ -31,6 +31,24 @@ describe('TransactionMetadata', () => {
     expect([m.state, m.topicPartitions.size, m.producerEpoch, m.pendingState]).toEqual([TransactionState.CompleteCommit, 0, 0, null])
   })
 
+  it('transaction version 2: every end bumps the epoch, the last one hands over the next producer id at epoch 0', () => {
+    const m = apply(fresh(), fresh().prepareIncrementProducerEpoch(30_000, undefined, 10))
+    apply(m, m.prepareAddPartitions([tpKey('out', 0)], 20, 2))
+    const tv2 = { clientTransactionVersion: 2 as const, nextProducerId: -1, noPartitionAdded: false }
+    apply(m, m.prepareAbortOrCommit(TransactionState.PrepareCommit, 30, tv2))
+    // The markers go out at the bumped epoch; the completion keeps it.
+    expect([m.producerEpoch, m.lastProducerEpoch, m.clientTransactionVersion]).toEqual([1, 0, 2])
+    apply(m, m.prepareComplete(40))
+    expect([m.state, m.producerId, m.producerEpoch]).toEqual([TransactionState.CompleteCommit, 7, 1])
+
+    // At epoch 32766 the bump reaches Short.MaxValue: the completion moves to the next producer id.
+    m.producerEpoch = 32766
+    apply(m, m.prepareAbortOrCommit(TransactionState.PrepareAbort, 50, { ...tv2, nextProducerId: 8, noPartitionAdded: true }))
+    expect([m.producerId, m.producerEpoch, m.nextProducerId, m.txnStartTimestamp]).toEqual([7, 32767, 8, 50])
+    apply(m, m.prepareComplete(60))
+    expect([m.state, m.producerId, m.lastProducerId, m.producerEpoch, m.nextProducerId]).toEqual([TransactionState.CompleteAbort, 8, 7, 0, -1])
+  })
+
   it('refuses a second transition while one is pending', () => {
     const m = fresh()
     m.prepareIncrementProducerEpoch(1000, undefined, 1)
@@ -75,6 +93,8 @@ describe('__transaction_state records', () => {
     const record = transactionLogRecord('tx', {
       producerId: 7,
       lastProducerId: -1,
+      nextProducerId: -1,
+      clientTransactionVersion: 0,
       producerEpoch: 3,
       lastProducerEpoch: -1,
       txnTimeoutMs: 60_000,
@@ -97,10 +117,33 @@ describe('__transaction_state records', () => {
   })
 
   it('writes null partitions for Empty and a tombstone for Dead', () => {
-    const base = { producerId: 1, lastProducerId: -1, producerEpoch: 0, lastProducerEpoch: -1, txnTimeoutMs: 1000, topicPartitions: new Set<string>(), txnStartTimestamp: -1, txnLastUpdateTimestamp: 5 }
+    const base = { producerId: 1, lastProducerId: -1, nextProducerId: -1, clientTransactionVersion: 0 as const, producerEpoch: 0, lastProducerEpoch: -1, txnTimeoutMs: 1000, topicPartitions: new Set<string>(), txnStartTimestamp: -1, txnLastUpdateTimestamp: 5 }
     const empty = transactionLogRecord('tx', { ...base, state: TransactionState.Empty }).value!
     expect(empty.readInt32BE(17)).toBe(-1)
     expect(transactionLogRecord('tx', { ...base, state: TransactionState.Dead }).value).toBeNull()
     expect(decodeTransactionLogRecord(transactionLogKey('tx'), null).value).toBeNull()
+  })
+
+  it('writes value v1 for a transaction version 2 client, with its producer ids and version as tagged fields', () => {
+    const transit = {
+      producerId: 9,
+      lastProducerId: 7,
+      nextProducerId: 11,
+      clientTransactionVersion: 2 as const,
+      producerEpoch: 32767,
+      lastProducerEpoch: 32766,
+      txnTimeoutMs: 60_000,
+      state: TransactionState.PrepareCommit,
+      topicPartitions: new Set([tpKey('out', 1)]),
+      txnStartTimestamp: 100,
+      txnLastUpdateTimestamp: 200,
+    }
+    const record = transactionLogRecord('tx', transit)
+    expect(record.value!.readInt16BE(0)).toBe(1)
+    expect(decodeTransactionLogRecord(record.key, record.value).value).toMatchObject({ producerId: 9, lastProducerId: 7, nextProducerId: 11, clientTransactionVersion: 2, producerEpoch: 32767 })
+    // A transaction version 1 client's record stays v0, which has no place for them.
+    const v0 = transactionLogRecord('tx', { ...transit, clientTransactionVersion: 1 })
+    expect(v0.value!.readInt16BE(0)).toBe(0)
+    expect(decodeTransactionLogRecord(v0.key, v0.value).value).toMatchObject({ producerId: 9, lastProducerId: -1, nextProducerId: -1, clientTransactionVersion: 0 })
   })
 })

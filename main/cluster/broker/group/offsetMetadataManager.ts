@@ -41,7 +41,8 @@ export type OffsetsAppend = (records: CoordinatorRecord[], producer?: Transactio
  * transaction (as AddPartitionsToTxn VerifyOnly). Resolves with its error code: NONE, or
  * TRANSACTION_ABORTABLE when the partition was not added (AddOffsetsToTxn), or another error.
  */
-export type VerifyTransaction = (transactionalId: string, producer: TransactionalProducer) => Promise<number>
+/** Verifies the offsets partition is in the transaction, or (addPartition, a TV2 client's TxnOffsetCommit v5+) adds it. */
+export type VerifyTransaction = (transactionalId: string, producer: TransactionalProducer, addPartition: boolean) => Promise<number>
 
 /** Kafka's TRANSACTION_ABORTABLE (KIP-890), which TxnOffsetCommit v4+ clients know. */
 const TRANSACTION_ABORTABLE = 120
@@ -188,7 +189,7 @@ export class OffsetMetadataManager {
     })
     const producer = { producerId: Number(request.producerId), producerEpoch: request.producerEpoch }
     if (this.verifyTransaction) {
-      const verified = await this.verifyTransaction(request.transactionalId, producer).catch((err: unknown) => errorCodeOf(err))
+      const verified = await this.verifyTransaction(request.transactionalId, producer, version >= 5).catch((err: unknown) => errorCodeOf(err))
       if (verified !== ErrorCode.NONE) return respond(() => verificationError(verified, version))
     }
     const error = this.validateCommit(request.groupId, request.generationId, request.memberId, request.groupInstanceId, true)

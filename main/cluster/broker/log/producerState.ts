@@ -141,15 +141,20 @@ export class ProducerStateManager {
   /**
    * A leader's checks of a transaction marker (Kafka's appendEndTxnMarker checks): an epoch
    * older than the producer's is INVALID_PRODUCER_EPOCH, a coordinator epoch older than the
-   * last marker's is TRANSACTION_COORDINATOR_FENCED.
+   * last marker's is TRANSACTION_COORDINATOR_FENCED. A transaction version 2 marker carries the
+   * epoch the coordinator bumped past the transaction's, so it must be newer than the
+   * producer's; the same epoch is only a retry of a marker already written (no transaction
+   * open, or the last epoch of the producer id), written again as Kafka 4.4 does.
    */
-  checkMarker(producerId: number, producerEpoch: number, coordinatorEpoch: number, offset: number): void {
+  checkMarker(producerId: number, producerEpoch: number, coordinatorEpoch: number, offset: number, transactionVersion = 0): void {
     const entry = this.producers.get(producerId)
     if (!entry) return
-    if (producerEpoch < entry.producerEpoch) {
+    const bumped = transactionVersion >= 2
+    const retry = bumped && producerEpoch === entry.producerEpoch && (entry.currentTxnFirstOffset < 0 || producerEpoch === 32767)
+    if (bumped ? producerEpoch <= entry.producerEpoch && !retry : producerEpoch < entry.producerEpoch) {
       throw new KafkaError(
         'INVALID_PRODUCER_EPOCH',
-        `Transaction marker of producer ${producerId} at offset ${offset} in ${this.topicPartition} has epoch ${producerEpoch}, older than the producer's current epoch ${entry.producerEpoch}`,
+        `Transaction marker of producer ${producerId} at offset ${offset} in ${this.topicPartition} has epoch ${producerEpoch}, ${bumped ? 'not newer than' : 'older than'} the producer's current epoch ${entry.producerEpoch}`,
       )
     }
     if (coordinatorEpoch < entry.coordinatorEpoch) {

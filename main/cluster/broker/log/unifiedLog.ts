@@ -199,9 +199,9 @@ export class UnifiedLog {
    * A leader's append of a transaction marker (Kafka's appendAsLeader with origin COORDINATOR):
    * one control batch, checked against the producer's epoch and coordinator epoch.
    */
-  appendMarkerAsLeader(marker: { producerId: number; producerEpoch: number; committed: boolean; coordinatorEpoch: number }, leaderEpoch: number): LogAppendInfo {
+  appendMarkerAsLeader(marker: { producerId: number; producerEpoch: number; committed: boolean; coordinatorEpoch: number; transactionVersion?: number }, leaderEpoch: number): LogAppendInfo {
     const now = this.now()
-    this.producerStateManager.checkMarker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch, this.logEndOffset)
+    this.producerStateManager.checkMarker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch, this.logEndOffset, marker.transactionVersion)
     const bytes = encodeEndTransactionMarkerBatch({
       type: marker.committed ? ControlRecordType.Commit : ControlRecordType.Abort,
       coordinatorEpoch: marker.coordinatorEpoch,

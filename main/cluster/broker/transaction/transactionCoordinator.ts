@@ -16,12 +16,15 @@ import {
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   stateName,
+  supportsEpochBump,
   TransactionMetadata,
   TransactionState,
   type TopicPartitionKey,
+  type TransactionVersion,
   type TxnTransitMetadata,
 } from './transactionMetadata'
 import { TransactionStateManager, type TxnPartitionCache } from './transactionStateManager'
+import { prepareEndTransactionV2 } from './endTransactionV2'
 
 export interface TransactionCoordinatorConfig {
   transactionMaxTimeoutMs: number
@@ -174,8 +177,18 @@ export class TransactionCoordinator {
 
   // ---------------------------------------------------------------- AddPartitionsToTxn
 
-  /** Kafka's handleAddPartitionsToTransaction: one error for the whole transaction. */
-  async handleAddPartitionsToTransaction(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionKey[]): Promise<number> {
+  /**
+   * Kafka's handleAddPartitionsToTransaction: one error for the whole transaction. A TV2
+   * client's partitions come from their leaders (Produce v12, TxnOffsetCommit v5), which send
+   * AddPartitionsToTxn v5 on the client's behalf.
+   */
+  async handleAddPartitionsToTransaction(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    partitions: TopicPartitionKey[],
+    clientTransactionVersion: TransactionVersion = 0,
+  ): Promise<number> {
     if (!transactionalId) return ErrorCode.INVALID_REQUEST
     try {
       const entry = this.stateManager.getTransactionState(transactionalId)
@@ -186,7 +199,7 @@ export class TransactionCoordinator {
       if (m.pendingTransitionInProgress) return ErrorCode.CONCURRENT_TRANSACTIONS
       if (m.state === TransactionState.PrepareCommit || m.state === TransactionState.PrepareAbort) return ErrorCode.CONCURRENT_TRANSACTIONS
       if (m.state === TransactionState.Ongoing && partitions.every((p) => m.topicPartitions.has(p))) return ErrorCode.NONE
-      await this.stateManager.appendTransactionToLog(transactionalId, entry.coordinatorEpoch, m.prepareAddPartitions(partitions, this.now()))
+      await this.stateManager.appendTransactionToLog(transactionalId, entry.coordinatorEpoch, m.prepareAddPartitions(partitions, this.now(), clientTransactionVersion))
       return ErrorCode.NONE
     } catch (err) {
       return codeOf(err)
@@ -215,11 +228,19 @@ export class TransactionCoordinator {
 
   // ---------------------------------------------------------------- EndTxn
 
-  async handleEndTransaction(transactionalId: string, producerId: number, producerEpoch: number, committed: boolean): Promise<EndTxnResult> {
-    return this.endTransaction(transactionalId, producerId, producerEpoch, committed, true)
+  /** EndTxn; from v5 the client speaks transaction version 2 and gets its next producer id and epoch. */
+  async handleEndTransaction(transactionalId: string, producerId: number, producerEpoch: number, committed: boolean, clientTransactionVersion: TransactionVersion = 0): Promise<EndTxnResult> {
+    return this.endTransaction(transactionalId, producerId, producerEpoch, committed, true, clientTransactionVersion)
   }
 
-  private async endTransaction(transactionalId: string, producerId: number, producerEpoch: number, committed: boolean, isFromClient: boolean): Promise<EndTxnResult> {
+  private async endTransaction(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    committed: boolean,
+    isFromClient: boolean,
+    clientTransactionVersion: TransactionVersion = 0,
+  ): Promise<EndTxnResult> {
     const error = (errorCode: number): EndTxnResult => ({ errorCode, producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH })
     if (!transactionalId) return error(ErrorCode.INVALID_REQUEST)
     let isEpochFence = false
@@ -230,6 +251,12 @@ export class TransactionCoordinator {
       const entry = this.stateManager.getTransactionState(transactionalId)
       if (!entry) return error(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
       ;({ coordinatorEpoch, metadata: m } = entry)
+      if (supportsEpochBump(clientTransactionVersion)) {
+        const decided = await prepareEndTransactionV2(m, { producerId, producerEpoch, committed, isFromClient }, this.options.generateProducerId, this.now())
+        if (!('transit' in decided)) return decided
+        ;({ transit, isEpochFence } = decided)
+        return await this.completeEndTransaction(transactionalId, coordinatorEpoch, m, transit, isEpochFence, producerId, producerEpoch)
+      }
       const isValidEpoch = (!isFromClient || producerEpoch === m.producerEpoch) && producerEpoch >= m.producerEpoch
       if (m.producerId !== producerId) return error(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
       // Kafka 4.0 (KAFKA-18464) checks a pending transition before the epoch.
@@ -264,25 +291,44 @@ export class TransactionCoordinator {
     } catch (err) {
       return error(codeOf(err))
     }
+    return this.completeEndTransaction(transactionalId, coordinatorEpoch, m, transit, isEpochFence, producerId, producerEpoch)
+  }
+
+  /**
+   * Writes the prepare state; once durable, answers and sends the markers. The answer carries
+   * the producer id and epoch the client continues with: for TV2 those of the completion.
+   */
+  private async completeEndTransaction(
+    transactionalId: string,
+    coordinatorEpoch: number,
+    m: TransactionMetadata,
+    transit: TxnTransitMetadata,
+    isEpochFence: boolean,
+    producerId: number,
+    producerEpoch: number,
+  ): Promise<EndTxnResult> {
+    const error = (errorCode: number): EndTxnResult => ({ errorCode, producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH })
     try {
       await this.stateManager.appendTransactionToLog(transactionalId, coordinatorEpoch, transit)
     } catch (err) {
       if (isEpochFence && this.stateManager.cacheAt(transactionalId, coordinatorEpoch)) m.hasFailedEpochFence = true
       return error(codeOf(err))
     }
-    // The prepare state is durable: answer, then write the markers and complete.
+    const bumped = supportsEpochBump(transit.clientTransactionVersion)
     const still = this.stateManager.cacheAt(transactionalId, coordinatorEpoch)?.transactions.get(transactionalId)
     if (!still) return error(ErrorCode.NOT_COORDINATOR)
     if (still.producerId !== producerId) return error(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
-    if (still.producerEpoch !== producerEpoch) return error(ErrorCode.PRODUCER_FENCED)
+    if (still.producerEpoch !== producerEpoch && !(bumped && still.producerEpoch === producerEpoch + 1)) return error(ErrorCode.PRODUCER_FENCED)
     if (still.pendingTransitionInProgress) return error(ErrorCode.CONCURRENT_TRANSACTIONS)
+    const next = bumped && still.nextProducerId !== NO_PRODUCER_ID ? { producerId: still.nextProducerId, producerEpoch: 0 } : { producerId: still.producerId, producerEpoch: still.producerEpoch }
     void this.sendMarkersAndComplete(still, coordinatorEpoch)
-    return { errorCode: ErrorCode.NONE, producerId: still.producerId, producerEpoch: still.producerEpoch }
+    return { errorCode: ErrorCode.NONE, ...next }
   }
 
   /** Aborts the ongoing transaction at the fence's bumped epoch; a fence that went nowhere is dropped. */
   private async abortWithFence(m: TransactionMetadata, fence: TxnTransitMetadata): Promise<EndTxnResult> {
-    const ended = await this.endTransaction(m.transactionalId, fence.producerId, fence.producerEpoch, false, false)
+    // As Kafka, at the cluster's finalized transaction.version (2, kafkaApis.ts), whatever the client's.
+    const ended = await this.endTransaction(m.transactionalId, fence.producerId, fence.producerEpoch, false, false, 2)
     if (m.pendingState === TransactionState.PrepareEpochFence) m.pendingState = null
     return ended
   }
@@ -300,6 +346,7 @@ export class TransactionCoordinator {
       transactionalId: m.transactionalId,
       producerId: m.producerId,
       producerEpoch: m.producerEpoch,
+      transactionVersion: m.clientTransactionVersion,
       coordinatorEpoch,
       committed,
       partitions: m.topicPartitions,

@@ -1,16 +1,16 @@
 // The records of __transaction_state in Kafka's own layout (TransactionLog): the key is an
 // int16 version (0) then the transactional id; the value an int16 version then
-// TransactionLogValue. Kafka writes value version 0 for clients of transaction version 0/1
-// (version 1, flexible, only with KIP-890 part 2's epoch bumps); both are read. A null value
-// (tombstone) is an expired transactional id.
+// TransactionLogValue. As Kafka, value version 0 for clients of transaction version 0/1 and
+// version 1 (flexible: previous and next producer id and the client's transaction version as
+// tagged fields) for KIP-890 part 2's epoch bumps; both are read. A null value (tombstone) is an
+// expired transactional id.
 import { KafkaError } from '../../errors'
 import { Reader, Writer } from '../../protocol/messages'
 import { decodeTransactionLogKey, decodeTransactionLogValue, writeTransactionLogKey, writeTransactionLogValue } from '../../protocol/messages/transactionLogRecord'
-import { byTopic, tpKey, TransactionState, type TxnTransitMetadata } from './transactionMetadata'
+import { byTopic, supportsEpochBump, tpKey, TransactionState, type TransactionVersion, type TxnTransitMetadata } from './transactionMetadata'
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state'
 export const TXN_KEY_VERSION = 0
-export const TXN_VALUE_VERSION = 0
 const MAX_VALUE_VERSION = 1
 
 function versioned(version: number, write: (w: Writer) => void): Buffer {
@@ -29,11 +29,13 @@ export function transactionLogRecord(transactionalId: string, t: TxnTransitMetad
   const key = transactionLogKey(transactionalId)
   if (t.state === TransactionState.Dead) return { key, value: null }
   if (t.state === TransactionState.Empty && t.topicPartitions.size > 0) throw new Error(`Transaction ${transactionalId} is Empty but has partitions`)
-  const value = versioned(TXN_VALUE_VERSION, (w) =>
-    writeTransactionLogValue(w, TXN_VALUE_VERSION, {
+  const version = supportsEpochBump(t.clientTransactionVersion) ? 1 : 0
+  const value = versioned(version, (w) =>
+    writeTransactionLogValue(w, version, {
       producerId: BigInt(t.producerId),
-      previousProducerId: -1n,
-      nextProducerId: -1n,
+      // Version 0 has no place for them (tagged fields of version 1).
+      previousProducerId: version >= 1 ? BigInt(t.lastProducerId) : -1n,
+      nextProducerId: version >= 1 ? BigInt(t.nextProducerId) : -1n,
       producerEpoch: t.producerEpoch,
       transactionTimeoutMs: t.txnTimeoutMs,
       transactionStatus: t.state,
@@ -41,7 +43,7 @@ export function transactionLogRecord(transactionalId: string, t: TxnTransitMetad
       transactionPartitions: t.state === TransactionState.Empty ? null : byTopic(t.topicPartitions).map((p) => ({ topic: p.topic, partitionIds: p.partitions })),
       transactionLastUpdateTimestampMs: BigInt(t.txnLastUpdateTimestamp),
       transactionStartTimestampMs: BigInt(t.txnStartTimestamp),
-      clientTransactionVersion: 0,
+      clientTransactionVersion: version >= 1 ? t.clientTransactionVersion : 0,
     }),
   )
   return { key, value }
@@ -50,7 +52,7 @@ export function transactionLogRecord(transactionalId: string, t: TxnTransitMetad
 export interface LoadedTransaction {
   transactionalId: string
   /** null: the transactional id was removed (tombstone). */
-  value: Omit<TxnTransitMetadata, 'lastProducerId' | 'lastProducerEpoch'> | null
+  value: Omit<TxnTransitMetadata, 'lastProducerEpoch'> | null
 }
 
 /** Reads a record of __transaction_state, whatever version of Kafka wrote it. */
@@ -70,6 +72,9 @@ export function decodeTransactionLogRecord(key: Buffer, value: Buffer | null): L
     transactionalId,
     value: {
       producerId: Number(d.producerId),
+      lastProducerId: Number(d.previousProducerId),
+      nextProducerId: Number(d.nextProducerId),
+      clientTransactionVersion: Math.min(2, Math.max(0, d.clientTransactionVersion)) as TransactionVersion,
       producerEpoch: d.producerEpoch,
       txnTimeoutMs: d.transactionTimeoutMs,
       state: d.transactionStatus as TransactionState,

@@ -24,6 +24,8 @@ export interface PendingMarkers {
   transactionalId: string
   producerId: number
   producerEpoch: number
+  /** The client's transaction version: from 2 the markers carry an epoch the coordinator bumped. */
+  transactionVersion: number
   coordinatorEpoch: number
   committed: boolean
   /** The partitions still without their marker; each is removed once it has one. */
@@ -93,6 +95,7 @@ export class TransactionMarkerChannelManager {
           transactionResult: pending.committed,
           topics: byTopic(keys).map((t) => ({ name: t.topic, partitionIndexes: t.partitions })),
           coordinatorEpoch: pending.coordinatorEpoch,
+          transactionVersion: pending.transactionVersion,
         },
       ],
     }

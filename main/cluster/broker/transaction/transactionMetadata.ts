@@ -39,6 +39,17 @@ export function isEpochExhausted(epoch: number): boolean {
   return epoch >= MAX_EPOCH - 1
 }
 
+/**
+ * Kafka's TransactionVersion as a client uses it: 0 and 1 end a transaction at the epoch it
+ * ran in; 2 (KIP-890 part 2: EndTxn v5, Produce v12, TxnOffsetCommit v5) bumps the epoch at
+ * every EndTxn, so a zombie's late writes of the ended transaction are fenced.
+ */
+export type TransactionVersion = 0 | 1 | 2
+
+export function supportsEpochBump(version: TransactionVersion): boolean {
+  return version >= 2
+}
+
 /** A partition of a transaction, as "topic:partition" (topic names never hold ':'). */
 export type TopicPartitionKey = string
 
@@ -65,6 +76,8 @@ export function byTopic(keys: Iterable<TopicPartitionKey>): Array<{ topic: strin
 export interface TxnTransitMetadata {
   producerId: number
   lastProducerId: number
+  /** The producer id a TV2 EndTxn that used up the epochs hands over at completion (Kafka's nextProducerId), else -1. */
+  nextProducerId: number
   producerEpoch: number
   lastProducerEpoch: number
   txnTimeoutMs: number
@@ -72,11 +85,14 @@ export interface TxnTransitMetadata {
   topicPartitions: Set<TopicPartitionKey>
   txnStartTimestamp: number
   txnLastUpdateTimestamp: number
+  /** The version of the client that made the last transition (Kafka's clientTransactionVersion). */
+  clientTransactionVersion: TransactionVersion
 }
 
 export class TransactionMetadata {
   producerId: number
   lastProducerId: number
+  nextProducerId: number
   producerEpoch: number
   lastProducerEpoch: number
   txnTimeoutMs: number
@@ -84,6 +100,7 @@ export class TransactionMetadata {
   topicPartitions: Set<TopicPartitionKey>
   txnStartTimestamp: number
   txnLastUpdateTimestamp: number
+  clientTransactionVersion: TransactionVersion
   /** The state being written; set while a write is in flight. */
   pendingState: TransactionState | null = null
   /** An epoch fence whose write failed: the next fence reuses the bumped epoch instead of bumping again. */
@@ -91,10 +108,12 @@ export class TransactionMetadata {
 
   constructor(
     readonly transactionalId: string,
-    init: Omit<TxnTransitMetadata, 'lastProducerId' | 'lastProducerEpoch'> & { lastProducerId?: number; lastProducerEpoch?: number },
+    init: Omit<TxnTransitMetadata, 'lastProducerId' | 'lastProducerEpoch' | 'nextProducerId' | 'clientTransactionVersion'> & Partial<TxnTransitMetadata>,
   ) {
     this.producerId = init.producerId
     this.lastProducerId = init.lastProducerId ?? NO_PRODUCER_ID
+    this.nextProducerId = init.nextProducerId ?? NO_PRODUCER_ID
+    this.clientTransactionVersion = init.clientTransactionVersion ?? 0
     this.producerEpoch = init.producerEpoch
     this.lastProducerEpoch = init.lastProducerEpoch ?? NO_PRODUCER_EPOCH
     this.txnTimeoutMs = init.txnTimeoutMs
@@ -159,23 +178,55 @@ export class TransactionMetadata {
   }
 
   /** Kafka's prepareAddPartitions: a transaction starts with its first partition. */
-  prepareAddPartitions(added: Iterable<TopicPartitionKey>, now: number): TxnTransitMetadata {
+  prepareAddPartitions(added: Iterable<TopicPartitionKey>, now: number, clientTransactionVersion: TransactionVersion = 0): TxnTransitMetadata {
     const starts = this.state === TransactionState.Empty || this.state === TransactionState.CompleteCommit || this.state === TransactionState.CompleteAbort
     return this.prepareTransitionTo(TransactionState.Ongoing, {
       topicPartitions: new Set([...this.topicPartitions, ...added]),
       txnStartTimestamp: starts ? now : this.txnStartTimestamp,
       txnLastUpdateTimestamp: now,
+      clientTransactionVersion,
     })
   }
 
-  prepareAbortOrCommit(state: TransactionState.PrepareCommit | TransactionState.PrepareAbort, now: number): TxnTransitMetadata {
-    return this.prepareTransitionTo(state, { txnLastUpdateTimestamp: now })
+  /**
+   * Kafka's prepareAbortOrCommit. A TV2 client's transaction ends at the next epoch (the
+   * markers carry it); `nextProducerId` is the new producer id when that used up the epochs.
+   * TV2 may abort with no partition added: the start time is then now.
+   */
+  prepareAbortOrCommit(
+    state: TransactionState.PrepareCommit | TransactionState.PrepareAbort,
+    now: number,
+    tv2: { clientTransactionVersion: TransactionVersion; nextProducerId: number; noPartitionAdded: boolean } = { clientTransactionVersion: 0, nextProducerId: NO_PRODUCER_ID, noPartitionAdded: false },
+  ): TxnTransitMetadata {
+    const bump = supportsEpochBump(tv2.clientTransactionVersion)
+    return this.prepareTransitionTo(state, {
+      producerEpoch: bump ? this.producerEpoch + 1 : this.producerEpoch,
+      lastProducerEpoch: bump ? this.producerEpoch : this.lastProducerEpoch,
+      nextProducerId: tv2.nextProducerId,
+      txnStartTimestamp: tv2.noPartitionAdded ? now : this.txnStartTimestamp,
+      txnLastUpdateTimestamp: now,
+      clientTransactionVersion: tv2.clientTransactionVersion,
+    })
   }
 
-  /** Kafka's prepareComplete: every marker is written. */
+  /**
+   * Kafka's prepareComplete: every marker is written. A TV2 transaction that used up its
+   * producer id's epochs completes under the next producer id at epoch 0.
+   */
   prepareComplete(now: number): TxnTransitMetadata {
     this.hasFailedEpochFence = false
     const state = this.state === TransactionState.PrepareCommit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort
+    if (supportsEpochBump(this.clientTransactionVersion)) {
+      const rotate = this.nextProducerId !== NO_PRODUCER_ID
+      return this.prepareTransitionTo(state, {
+        producerId: rotate ? this.nextProducerId : this.producerId,
+        lastProducerId: rotate ? this.producerId : this.lastProducerId,
+        producerEpoch: rotate ? 0 : this.producerEpoch,
+        nextProducerId: NO_PRODUCER_ID,
+        topicPartitions: new Set(),
+        txnLastUpdateTimestamp: now,
+      })
+    }
     return this.prepareTransitionTo(state, { lastProducerEpoch: this.producerEpoch, topicPartitions: new Set(), txnLastUpdateTimestamp: now })
   }
 
@@ -196,6 +247,7 @@ export class TransactionMetadata {
     return {
       producerId: this.producerId,
       lastProducerId: this.lastProducerId,
+      nextProducerId: this.nextProducerId,
       producerEpoch: this.producerEpoch,
       lastProducerEpoch: this.lastProducerEpoch,
       txnTimeoutMs: this.txnTimeoutMs,
@@ -203,6 +255,7 @@ export class TransactionMetadata {
       topicPartitions: new Set(this.topicPartitions),
       txnStartTimestamp: this.txnStartTimestamp,
       txnLastUpdateTimestamp: this.txnLastUpdateTimestamp,
+      clientTransactionVersion: this.clientTransactionVersion,
     }
   }
 
@@ -210,6 +263,8 @@ export class TransactionMetadata {
   completeTransitionTo(transit: TxnTransitMetadata): void {
     this.producerId = transit.producerId
     this.lastProducerId = transit.lastProducerId
+    this.nextProducerId = transit.nextProducerId
+    this.clientTransactionVersion = transit.clientTransactionVersion
     this.producerEpoch = transit.producerEpoch
     this.lastProducerEpoch = transit.lastProducerEpoch
     this.txnTimeoutMs = transit.txnTimeoutMs

@@ -51,7 +51,8 @@ async function addPartitions(context: BrokerContext, txn: M.AddPartitionsToTxnTr
   }
   const coordinator = context.transactionCoordinator
   if (txn.verifyOnly) return topicResults(coordinator.verifyPartitionsInTransaction(txn.transactionalId, Number(txn.producerId), txn.producerEpoch, keys))
-  const errorCode = await coordinator.handleAddPartitionsToTransaction(txn.transactionalId, Number(txn.producerId), txn.producerEpoch, keys)
+  // Clients send v3 at most: v5 comes from a partition leader adding a TV2 client's partitions (KIP-890 part 2).
+  const errorCode = await coordinator.handleAddPartitionsToTransaction(txn.transactionalId, Number(txn.producerId), txn.producerEpoch, keys, version >= 5 ? 2 : 1)
   return topicResults(new Map(keys.map((k) => [k, fencedFor(errorCode, version, 2)])))
 }
 
@@ -81,9 +82,11 @@ export async function handleAddOffsetsToTxn(context: BrokerContext, request: M.A
   return { throttleTimeMs: 0, errorCode: fencedFor(errorCode, version, 2) }
 }
 
+/** EndTxn; v5 is a transaction version 2 client's: the epoch is bumped, and the answer names the producer id and epoch to go on with. */
 export async function handleEndTxn(context: BrokerContext, request: M.EndTxnRequest, version: number): Promise<M.EndTxnResponse> {
-  const result = await context.transactionCoordinator.handleEndTransaction(request.transactionalId, Number(request.producerId), request.producerEpoch, request.committed)
-  return { throttleTimeMs: 0, errorCode: fencedFor(result.errorCode, version, 2), producerId: -1n, producerEpoch: -1 }
+  const tv = version >= 5 ? 2 : 1
+  const result = await context.transactionCoordinator.handleEndTransaction(request.transactionalId, Number(request.producerId), request.producerEpoch, request.committed, tv)
+  return { throttleTimeMs: 0, errorCode: fencedFor(result.errorCode, version, 2), producerId: BigInt(result.producerId), producerEpoch: result.producerEpoch }
 }
 
 export function handleDescribeTransactions(context: BrokerContext, request: M.DescribeTransactionsRequest): M.DescribeTransactionsResponse {

@@ -1,7 +1,8 @@
-// KIP-890 part 1 on the partition leader (Kafka's AddPartitionsToTxnManager and the
-// verification in ReplicaManager.handleProduceAppend): before transactional batches are
-// appended, the coordinator of the transactional id confirms each partition is in the
-// producer's ongoing transaction; its errors become what Kafka's producers expect.
+// KIP-890 on the partition leader (Kafka's AddPartitionsToTxnManager and the verification in
+// ReplicaManager.handleProduceAppend): before transactional batches are appended, the
+// coordinator of the transactional id confirms each partition is in the producer's ongoing
+// transaction (part 1), or, for a transaction version 2 client (Produce v12+), adds it there
+// (part 2: the client sends no AddPartitionsToTxn); its errors become what producers expect.
 import { brokerConfigKey, describeBrokerConfig } from '../../config'
 import { ErrorCode, errorName } from '../../errors'
 import { readBatchHeader, RECORD_BATCH_OVERHEAD, TRANSACTIONAL_FLAG_MASK, batchSizeAt } from '../../protocol/batchHeader'
@@ -46,7 +47,9 @@ function hasOngoingTransaction(context: BrokerContext, topic: string, partition:
  */
 export async function verifyTransactionalPartitions(context: BrokerContext, request: M.ProduceRequest, version: number): Promise<Map<string, PartitionAnswer>> {
   const refused = new Map<string, PartitionAnswer>()
-  if (describeBrokerConfig(brokerConfigKey('transaction.partition.verification.enable')!, context.brokerConfigs()).typedValue !== true) return refused
+  // A TV2 client's partitions are added here whatever the verification config: nothing else adds them.
+  const addPartitions = version >= 12
+  if (!addPartitions && describeBrokerConfig(brokerConfigKey('transaction.partition.verification.enable')!, context.brokerConfigs()).typedValue !== true) return refused
   const toVerify: Array<{ topic: string; partition: number }> = []
   const producers = new Map<string, { producerId: number; producerEpoch: number }>()
   for (const t of request.topicData) {
@@ -67,7 +70,7 @@ export async function verifyTransactionalPartitions(context: BrokerContext, requ
   if (toVerify.length === 0) return refused
   const [producer] = producers.values()
   const answer = await context
-    .verifyTxnPartitions({ transactionalId: request.transactionalId!, producerId: producer.producerId, producerEpoch: producer.producerEpoch, partitions: toVerify })
+    .verifyTxnPartitions({ transactionalId: request.transactionalId!, producerId: producer.producerId, producerEpoch: producer.producerEpoch, partitions: toVerify, addPartitions })
     .catch(() => ({ partitions: toVerify.map((tp) => ({ ...tp, errorCode: ErrorCode.NETWORK_EXCEPTION as number })) }))
   for (const p of answer.partitions) {
     if (p.errorCode === ErrorCode.NONE) continue

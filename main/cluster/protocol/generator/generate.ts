@@ -109,7 +109,7 @@ export interface Api {
 
 export function loadApi(schemaDir: string, name: string): Api {
   const requestJson = readMessageJson(schemaDir, `${name}Request`)
-  // Kafka marks an unstable latest version on the request only (EndTxn v5); the response follows it.
+  // Kafka marks an unstable latest version on the request only; the response follows it.
   const response = buildMessage({ ...readMessageJson(schemaDir, `${name}Response`), latestVersionUnstable: requestJson.latestVersionUnstable })
   const request = buildMessage(requestJson)
   if (request.apiKey === undefined || request.apiKey !== response.apiKey) throw new Error(`${name}: request and response api keys differ`)

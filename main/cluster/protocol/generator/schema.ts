@@ -162,7 +162,8 @@ export function buildMessage(json: MessageJson): Message {
   }
 
   function buildField(f: FieldJson, parent: VersionRange): Field {
-    const versions = intersect(parseVersions(f.versions), parent)
+    // As Kafka's FieldSpec: a field with only taggedVersions exists in those versions (TransactionLogValue's producer ids).
+    const versions = intersect(parseVersions(f.versions ?? f.taggedVersions), parent)
     const elementName = f.type.startsWith('[]') ? f.type.slice(2) : undefined
     let type: FieldType
     if (elementName !== undefined) {

@@ -317,7 +317,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 0,
       name: 'Produce',
-      validVersions: { min: 0, max: 11 },
+      validVersions: { min: 0, max: 12 },
       flexibleVersions: { min: 9 },
       request: { encode: produce.encodeProduceRequest, write: produce.writeProduceRequest, decode: produce.decodeProduceRequest },
       response: { encode: produce.encodeProduceResponse, write: produce.writeProduceResponse, decode: produce.decodeProduceResponse },
@@ -603,7 +603,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 26,
       name: 'EndTxn',
-      validVersions: { min: 0, max: 4 },
+      validVersions: { min: 0, max: 5 },
       flexibleVersions: { min: 3 },
       request: { encode: endTxn.encodeEndTxnRequest, write: endTxn.writeEndTxnRequest, decode: endTxn.decodeEndTxnRequest },
       response: { encode: endTxn.encodeEndTxnResponse, write: endTxn.writeEndTxnResponse, decode: endTxn.decodeEndTxnResponse },
@@ -616,7 +616,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 27,
       name: 'WriteTxnMarkers',
-      validVersions: { min: 0, max: 1 },
+      validVersions: { min: 0, max: 2 },
       flexibleVersions: { min: 1 },
       request: { encode: writeTxnMarkers.encodeWriteTxnMarkersRequest, write: writeTxnMarkers.writeWriteTxnMarkersRequest, decode: writeTxnMarkers.decodeWriteTxnMarkersRequest },
       response: { encode: writeTxnMarkers.encodeWriteTxnMarkersResponse, write: writeTxnMarkers.writeWriteTxnMarkersResponse, decode: writeTxnMarkers.decodeWriteTxnMarkersResponse },
@@ -629,7 +629,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 28,
       name: 'TxnOffsetCommit',
-      validVersions: { min: 0, max: 4 },
+      validVersions: { min: 0, max: 5 },
       flexibleVersions: { min: 3 },
       request: { encode: txnOffsetCommit.encodeTxnOffsetCommitRequest, write: txnOffsetCommit.writeTxnOffsetCommitRequest, decode: txnOffsetCommit.decodeTxnOffsetCommitRequest },
       response: { encode: txnOffsetCommit.encodeTxnOffsetCommitResponse, write: txnOffsetCommit.writeTxnOffsetCommitResponse, decode: txnOffsetCommit.decodeTxnOffsetCommitResponse },

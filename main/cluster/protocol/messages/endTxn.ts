@@ -3,13 +3,13 @@
 import { type Reader, Writer } from './io'
 
 export interface EndTxnRequest {
-  /** The ID of the transaction to end. (versions 0-4) */
+  /** The ID of the transaction to end. (versions 0-5) */
   transactionalId: string
-  /** The producer ID. (versions 0-4) */
+  /** The producer ID. (versions 0-5) */
   producerId: bigint
-  /** The current epoch associated with the producer. (versions 0-4) */
+  /** The current epoch associated with the producer. (versions 0-5) */
   producerEpoch: number
-  /** True if the transaction was committed, false if it was aborted. (versions 0-4) */
+  /** True if the transaction was committed, false if it was aborted. (versions 0-5) */
   committed: boolean
 }
 
@@ -41,13 +41,13 @@ export function encodeEndTxnRequest(version: number, d: EndTxnRequest): Buffer {
 }
 
 export interface EndTxnResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-4) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-5) */
   throttleTimeMs: number
-  /** The error code, or 0 if there was no error. (versions 0-4) */
+  /** The error code, or 0 if there was no error. (versions 0-5) */
   errorCode: number
-  /** The producer ID. (versions none) */
+  /** The producer ID. (versions 5) */
   producerId: bigint
-  /** The current epoch associated with the producer. (versions none) */
+  /** The current epoch associated with the producer. (versions 5) */
   producerEpoch: number
 }
 
@@ -56,8 +56,8 @@ export function decodeEndTxnResponse(version: number, r: Reader): EndTxnResponse
   const d: EndTxnResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
-    producerId: -1n,
-    producerEpoch: -1,
+    producerId: version >= 5 ? r.int64() : -1n,
+    producerEpoch: version >= 5 ? r.int16() : -1,
   }
   if (flexible) r.skipTaggedFields()
   return d
@@ -67,6 +67,8 @@ export function writeEndTxnResponse(w: Writer, version: number, d: EndTxnRespons
   const flexible = version >= 3
   w.int32(d.throttleTimeMs)
   w.int16(d.errorCode)
+  if (version >= 5) w.int64(d.producerId)
+  if (version >= 5) w.int16(d.producerEpoch)
   if (flexible) w.unsignedVarint(0)
 }
 

@@ -3,27 +3,27 @@
 import { type Reader, Writer, readArray } from './io'
 
 export interface ProduceRequest {
-  /** The transactional ID, or null if the producer is not transactional. (versions 3-11) */
+  /** The transactional ID, or null if the producer is not transactional. (versions 3-12) */
   transactionalId: string | null
-  /** The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR. (versions 0-11) */
+  /** The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR. (versions 0-12) */
   acks: number
-  /** The timeout to await a response in milliseconds. (versions 0-11) */
+  /** The timeout to await a response in milliseconds. (versions 0-12) */
   timeoutMs: number
-  /** Each topic to produce to. (versions 0-11) */
+  /** Each topic to produce to. (versions 0-12) */
   topicData: TopicProduceData[]
 }
 
 export interface TopicProduceData {
-  /** The topic name. (versions 0-11) */
+  /** The topic name. (versions 0-12) */
   name: string
-  /** Each partition to produce to. (versions 0-11) */
+  /** Each partition to produce to. (versions 0-12) */
   partitionData: PartitionProduceData[]
 }
 
 export interface PartitionProduceData {
-  /** The partition index. (versions 0-11) */
+  /** The partition index. (versions 0-12) */
   index: number
-  /** The record data to be produced. (versions 0-11) */
+  /** The record data to be produced. (versions 0-12) */
   records: Buffer | null
 }
 
@@ -42,7 +42,7 @@ export function decodeProduceRequest(version: number, r: Reader): ProduceRequest
 export function writeProduceRequest(w: Writer, version: number, d: ProduceRequest): void {
   const flexible = version >= 9
   if (version >= 3) w.nullableString(d.transactionalId, flexible)
-  else if (d.transactionalId !== null) w.unsupportedField('ProduceRequest.transactionalId', version, '3-11')
+  else if (d.transactionalId !== null) w.unsupportedField('ProduceRequest.transactionalId', version, '3-12')
   w.int16(d.acks)
   w.int32(d.timeoutMs)
   w.arrayLength(d.topicData.length, flexible)
@@ -92,62 +92,62 @@ function writePartitionProduceData(w: Writer, version: number, d: PartitionProdu
 }
 
 export interface ProduceResponse {
-  /** Each produce response (versions 0-11) */
+  /** Each produce response (versions 0-12) */
   responses: TopicProduceResponse[]
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-11) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-12) */
   throttleTimeMs: number
-  /** Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER. (versions 10-11, tagged 0) */
+  /** Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER. (versions 10-12, tagged 0) */
   nodeEndpoints: ProduceResponseNodeEndpoint[]
 }
 
 export interface TopicProduceResponse {
-  /** The topic name (versions 0-11) */
+  /** The topic name (versions 0-12) */
   name: string
-  /** Each partition that we produced to within the topic. (versions 0-11) */
+  /** Each partition that we produced to within the topic. (versions 0-12) */
   partitionResponses: PartitionProduceResponse[]
 }
 
 export interface PartitionProduceResponse {
-  /** The partition index. (versions 0-11) */
+  /** The partition index. (versions 0-12) */
   index: number
-  /** The error code, or 0 if there was no error. (versions 0-11) */
+  /** The error code, or 0 if there was no error. (versions 0-12) */
   errorCode: number
-  /** The base offset. (versions 0-11) */
+  /** The base offset. (versions 0-12) */
   baseOffset: bigint
-  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. (versions 2-11) */
+  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. (versions 2-12) */
   logAppendTimeMs: bigint
-  /** The log start offset. (versions 5-11) */
+  /** The log start offset. (versions 5-12) */
   logStartOffset: bigint
-  /** The batch indices of records that caused the batch to be dropped (versions 8-11) */
+  /** The batch indices of records that caused the batch to be dropped (versions 8-12) */
   recordErrors: BatchIndexAndErrorMessage[]
-  /** The global error message summarizing the common root cause of the records that caused the batch to be dropped (versions 8-11) */
+  /** The global error message summarizing the common root cause of the records that caused the batch to be dropped (versions 8-12) */
   errorMessage: string | null
-  /** (versions 10-11, tagged 0) */
+  /** (versions 10-12, tagged 0) */
   currentLeader: ProduceResponseLeaderIdAndEpoch
 }
 
 export interface BatchIndexAndErrorMessage {
-  /** The batch index of the record that cause the batch to be dropped (versions 8-11) */
+  /** The batch index of the record that cause the batch to be dropped (versions 8-12) */
   batchIndex: number
-  /** The error message of the record that caused the batch to be dropped (versions 8-11) */
+  /** The error message of the record that caused the batch to be dropped (versions 8-12) */
   batchIndexErrorMessage: string | null
 }
 
 export interface ProduceResponseLeaderIdAndEpoch {
-  /** The ID of the current leader or -1 if the leader is unknown. (versions 10-11) */
+  /** The ID of the current leader or -1 if the leader is unknown. (versions 10-12) */
   leaderId: number
-  /** The latest known leader epoch (versions 10-11) */
+  /** The latest known leader epoch (versions 10-12) */
   leaderEpoch: number
 }
 
 export interface ProduceResponseNodeEndpoint {
-  /** The ID of the associated node. (versions 10-11) */
+  /** The ID of the associated node. (versions 10-12) */
   nodeId: number
-  /** The node's hostname. (versions 10-11) */
+  /** The node's hostname. (versions 10-12) */
   host: string
-  /** The node's port. (versions 10-11) */
+  /** The node's port. (versions 10-12) */
   port: number
-  /** The rack of the node, or null if it has not been assigned to a rack. (versions 10-11) */
+  /** The rack of the node, or null if it has not been assigned to a rack. (versions 10-12) */
   rack: string | null
 }
 
@@ -178,7 +178,7 @@ export function writeProduceResponse(w: Writer, version: number, d: ProduceRespo
   w.arrayLength(d.responses.length, flexible)
   for (const e of d.responses) writeTopicProduceResponse(w, version, e)
   if (version >= 1) w.int32(d.throttleTimeMs)
-  if (!(version >= 10) && (d.nodeEndpoints.length !== 0)) w.unsupportedField('ProduceResponse.nodeEndpoints', version, '10-11')
+  if (!(version >= 10) && (d.nodeEndpoints.length !== 0)) w.unsupportedField('ProduceResponse.nodeEndpoints', version, '10-12')
   if (flexible) {
     const tagged0 = version >= 10 && (d.nodeEndpoints.length !== 0)
     w.unsignedVarint(tagged0 ? 1 : 0)
@@ -254,7 +254,7 @@ function writePartitionProduceResponse(w: Writer, version: number, d: PartitionP
     for (const e of d.recordErrors) writeBatchIndexAndErrorMessage(w, version, e)
   }
   if (version >= 8) w.nullableString(d.errorMessage, flexible)
-  if (!(version >= 10) && (!isDefaultProduceResponseLeaderIdAndEpoch(d.currentLeader))) w.unsupportedField('ProduceResponse.PartitionProduceResponse.currentLeader', version, '10-11')
+  if (!(version >= 10) && (!isDefaultProduceResponseLeaderIdAndEpoch(d.currentLeader))) w.unsupportedField('ProduceResponse.PartitionProduceResponse.currentLeader', version, '10-12')
   if (flexible) {
     const tagged0 = version >= 10 && (!isDefaultProduceResponseLeaderIdAndEpoch(d.currentLeader))
     w.unsignedVarint(tagged0 ? 1 : 0)

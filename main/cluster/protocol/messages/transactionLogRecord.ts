@@ -27,9 +27,9 @@ export function encodeTransactionLogKey(version: number, d: TransactionLogKey): 
 export interface TransactionLogValue {
   /** Producer id in use by the transactional id (versions 0-1) */
   producerId: bigint
-  /** Producer id used by the last committed transaction (versions none) */
+  /** Producer id used by the last committed transaction (versions 1, tagged 0) */
   previousProducerId: bigint
-  /** Latest producer ID sent to the producer for the given transactional ID (versions none) */
+  /** Latest producer ID sent to the producer for the given transactional ID (versions 1, tagged 1) */
   nextProducerId: bigint
   /** Epoch associated with the producer id (versions 0-1) */
   producerEpoch: number
@@ -43,7 +43,7 @@ export interface TransactionLogValue {
   transactionLastUpdateTimestampMs: bigint
   /** Time the transaction was started (versions 0-1) */
   transactionStartTimestampMs: bigint
-  /** The transaction version used by the client (versions none) */
+  /** The transaction version used by the client (versions 1, tagged 2) */
   clientTransactionVersion: number
 }
 
@@ -68,15 +68,32 @@ export function decodeTransactionLogValue(version: number, r: Reader): Transacti
     transactionStartTimestampMs: r.int64(),
     clientTransactionVersion: 0,
   }
-  if (flexible) r.skipTaggedFields()
+  if (flexible) {
+    for (let n = r.unsignedVarint(); n > 0; n--) {
+      const tag = r.unsignedVarint()
+      const outer = r.enterTaggedField()
+      switch (tag) {
+        case 0:
+          d.previousProducerId = r.int64()
+          break
+        case 1:
+          d.nextProducerId = r.int64()
+          break
+        case 2:
+          d.clientTransactionVersion = r.int16()
+          break
+      }
+      r.leaveTaggedField(outer)
+    }
+  }
   return d
 }
 
 export function writeTransactionLogValue(w: Writer, version: number, d: TransactionLogValue): void {
   const flexible = version >= 1
   w.int64(d.producerId)
-  if (d.previousProducerId !== -1n) w.unsupportedField('TransactionLogValue.previousProducerId', version, 'none')
-  if (d.nextProducerId !== -1n) w.unsupportedField('TransactionLogValue.nextProducerId', version, 'none')
+  if (!(version >= 1) && d.previousProducerId !== -1n) w.unsupportedField('TransactionLogValue.previousProducerId', version, '1')
+  if (!(version >= 1) && d.nextProducerId !== -1n) w.unsupportedField('TransactionLogValue.nextProducerId', version, '1')
   w.int16(d.producerEpoch)
   w.int32(d.transactionTimeoutMs)
   w.int8(d.transactionStatus)
@@ -87,8 +104,28 @@ export function writeTransactionLogValue(w: Writer, version: number, d: Transact
   }
   w.int64(d.transactionLastUpdateTimestampMs)
   w.int64(d.transactionStartTimestampMs)
-  if (d.clientTransactionVersion !== 0) w.unsupportedField('TransactionLogValue.clientTransactionVersion', version, 'none')
-  if (flexible) w.unsignedVarint(0)
+  if (!(version >= 1) && d.clientTransactionVersion !== 0) w.unsupportedField('TransactionLogValue.clientTransactionVersion', version, '1')
+  if (flexible) {
+    const tagged0 = d.previousProducerId !== -1n
+    const tagged1 = d.nextProducerId !== -1n
+    const tagged2 = d.clientTransactionVersion !== 0
+    w.unsignedVarint((tagged0 ? 1 : 0) + (tagged1 ? 1 : 0) + (tagged2 ? 1 : 0))
+    if (tagged0) {
+      const t = new Writer(64)
+      t.int64(d.previousProducerId)
+      w.taggedField(0, t)
+    }
+    if (tagged1) {
+      const t = new Writer(64)
+      t.int64(d.nextProducerId)
+      w.taggedField(1, t)
+    }
+    if (tagged2) {
+      const t = new Writer(64)
+      t.int16(d.clientTransactionVersion)
+      w.taggedField(2, t)
+    }
+  }
 }
 
 export function encodeTransactionLogValue(version: number, d: TransactionLogValue): Buffer {

@@ -3,39 +3,39 @@
 import { type Reader, Writer, readArray } from './io'
 
 export interface TxnOffsetCommitRequest {
-  /** The ID of the transaction. (versions 0-4) */
+  /** The ID of the transaction. (versions 0-5) */
   transactionalId: string
-  /** The ID of the group. (versions 0-4) */
+  /** The ID of the group. (versions 0-5) */
   groupId: string
-  /** The current producer ID in use by the transactional ID. (versions 0-4) */
+  /** The current producer ID in use by the transactional ID. (versions 0-5) */
   producerId: bigint
-  /** The current epoch associated with the producer ID. (versions 0-4) */
+  /** The current epoch associated with the producer ID. (versions 0-5) */
   producerEpoch: number
-  /** The generation of the consumer. (versions 3-4) */
+  /** The generation of the consumer. (versions 3-5) */
   generationId: number
-  /** The member ID assigned by the group coordinator. (versions 3-4) */
+  /** The member ID assigned by the group coordinator. (versions 3-5) */
   memberId: string
-  /** The unique identifier of the consumer instance provided by end user. (versions 3-4) */
+  /** The unique identifier of the consumer instance provided by end user. (versions 3-5) */
   groupInstanceId: string | null
-  /** Each topic that we want to commit offsets for. (versions 0-4) */
+  /** Each topic that we want to commit offsets for. (versions 0-5) */
   topics: TxnOffsetCommitRequestTopic[]
 }
 
 export interface TxnOffsetCommitRequestTopic {
-  /** The topic name. (versions 0-4) */
+  /** The topic name. (versions 0-5) */
   name: string
-  /** The partitions inside the topic that we want to commit offsets for. (versions 0-4) */
+  /** The partitions inside the topic that we want to commit offsets for. (versions 0-5) */
   partitions: TxnOffsetCommitRequestPartition[]
 }
 
 export interface TxnOffsetCommitRequestPartition {
-  /** The index of the partition within the topic. (versions 0-4) */
+  /** The index of the partition within the topic. (versions 0-5) */
   partitionIndex: number
-  /** The message offset to be committed. (versions 0-4) */
+  /** The message offset to be committed. (versions 0-5) */
   committedOffset: bigint
-  /** The leader epoch of the last consumed record. (versions 2-4) */
+  /** The leader epoch of the last consumed record. (versions 2-5) */
   committedLeaderEpoch: number
-  /** Any associated metadata the client wants to keep. (versions 0-4) */
+  /** Any associated metadata the client wants to keep. (versions 0-5) */
   committedMetadata: string | null
 }
 
@@ -62,11 +62,11 @@ export function writeTxnOffsetCommitRequest(w: Writer, version: number, d: TxnOf
   w.int64(d.producerId)
   w.int16(d.producerEpoch)
   if (version >= 3) w.int32(d.generationId)
-  else if (d.generationId !== -1) w.unsupportedField('TxnOffsetCommitRequest.generationId', version, '3-4')
+  else if (d.generationId !== -1) w.unsupportedField('TxnOffsetCommitRequest.generationId', version, '3-5')
   if (version >= 3) w.string(d.memberId, true)
-  else if (d.memberId !== '') w.unsupportedField('TxnOffsetCommitRequest.memberId', version, '3-4')
+  else if (d.memberId !== '') w.unsupportedField('TxnOffsetCommitRequest.memberId', version, '3-5')
   if (version >= 3) w.nullableString(d.groupInstanceId, true)
-  else if (d.groupInstanceId !== null) w.unsupportedField('TxnOffsetCommitRequest.groupInstanceId', version, '3-4')
+  else if (d.groupInstanceId !== null) w.unsupportedField('TxnOffsetCommitRequest.groupInstanceId', version, '3-5')
   w.arrayLength(d.topics.length, flexible)
   for (const e of d.topics) writeTxnOffsetCommitRequestTopic(w, version, e)
   if (flexible) w.unsignedVarint(0)
@@ -118,23 +118,23 @@ function writeTxnOffsetCommitRequestPartition(w: Writer, version: number, d: Txn
 }
 
 export interface TxnOffsetCommitResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-4) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-5) */
   throttleTimeMs: number
-  /** The responses for each topic. (versions 0-4) */
+  /** The responses for each topic. (versions 0-5) */
   topics: TxnOffsetCommitResponseTopic[]
 }
 
 export interface TxnOffsetCommitResponseTopic {
-  /** The topic name. (versions 0-4) */
+  /** The topic name. (versions 0-5) */
   name: string
-  /** The responses for each partition in the topic. (versions 0-4) */
+  /** The responses for each partition in the topic. (versions 0-5) */
   partitions: TxnOffsetCommitResponsePartition[]
 }
 
 export interface TxnOffsetCommitResponsePartition {
-  /** The partition index. (versions 0-4) */
+  /** The partition index. (versions 0-5) */
   partitionIndex: number
-  /** The error code, or 0 if there was no error. (versions 0-4) */
+  /** The error code, or 0 if there was no error. (versions 0-5) */
   errorCode: number
 }
 

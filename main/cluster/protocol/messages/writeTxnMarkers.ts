@@ -3,27 +3,29 @@
 import { type Reader, Writer, readArray, readInt32 } from './io'
 
 export interface WriteTxnMarkersRequest {
-  /** The transaction markers to be written. (versions 0-1) */
+  /** The transaction markers to be written. (versions 0-2) */
   markers: WritableTxnMarker[]
 }
 
 export interface WritableTxnMarker {
-  /** The current producer ID. (versions 0-1) */
+  /** The current producer ID. (versions 0-2) */
   producerId: bigint
-  /** The current epoch associated with the producer ID. (versions 0-1) */
+  /** The current epoch associated with the producer ID. (versions 0-2) */
   producerEpoch: number
-  /** The result of the transaction to write to the partitions (false = ABORT, true = COMMIT). (versions 0-1) */
+  /** The result of the transaction to write to the partitions (false = ABORT, true = COMMIT). (versions 0-2) */
   transactionResult: boolean
-  /** Each topic that we want to write transaction marker(s) for. (versions 0-1) */
+  /** Each topic that we want to write transaction marker(s) for. (versions 0-2) */
   topics: WritableTxnMarkerTopic[]
-  /** Epoch associated with the transaction state partition hosted by this transaction coordinator (versions 0-1) */
+  /** Epoch associated with the transaction state partition hosted by this transaction coordinator (versions 0-2) */
   coordinatorEpoch: number
+  /** Transaction version of the marker. Ex: 0/1 = legacy (TV0/TV1), 2 = TV2 etc. (versions 2) */
+  transactionVersion: number
 }
 
 export interface WritableTxnMarkerTopic {
-  /** The topic name. (versions 0-1) */
+  /** The topic name. (versions 0-2) */
   name: string
-  /** The indexes of the partitions to write transaction markers for. (versions 0-1) */
+  /** The indexes of the partitions to write transaction markers for. (versions 0-2) */
   partitionIndexes: number[]
 }
 
@@ -57,6 +59,7 @@ function readWritableTxnMarker(r: Reader, version: number): WritableTxnMarker {
     transactionResult: r.bool(),
     topics: readArray(r, version, flexible, readWritableTxnMarkerTopic),
     coordinatorEpoch: r.int32(),
+    transactionVersion: version >= 2 ? r.int8() : 0,
   }
   if (flexible) r.skipTaggedFields()
   return d
@@ -70,6 +73,8 @@ function writeWritableTxnMarker(w: Writer, version: number, d: WritableTxnMarker
   w.arrayLength(d.topics.length, flexible)
   for (const e of d.topics) writeWritableTxnMarkerTopic(w, version, e)
   w.int32(d.coordinatorEpoch)
+  if (version >= 2) w.int8(d.transactionVersion)
+  else if (d.transactionVersion !== 0) w.unsupportedField('WriteTxnMarkersRequest.WritableTxnMarker.transactionVersion', version, '2')
   if (flexible) w.unsignedVarint(0)
 }
 
@@ -92,28 +97,28 @@ function writeWritableTxnMarkerTopic(w: Writer, version: number, d: WritableTxnM
 }
 
 export interface WriteTxnMarkersResponse {
-  /** The results for writing makers. (versions 0-1) */
+  /** The results for writing makers. (versions 0-2) */
   markers: WritableTxnMarkerResult[]
 }
 
 export interface WritableTxnMarkerResult {
-  /** The current producer ID in use by the transactional ID. (versions 0-1) */
+  /** The current producer ID in use by the transactional ID. (versions 0-2) */
   producerId: bigint
-  /** The results by topic. (versions 0-1) */
+  /** The results by topic. (versions 0-2) */
   topics: WritableTxnMarkerTopicResult[]
 }
 
 export interface WritableTxnMarkerTopicResult {
-  /** The topic name. (versions 0-1) */
+  /** The topic name. (versions 0-2) */
   name: string
-  /** The results by partition. (versions 0-1) */
+  /** The results by partition. (versions 0-2) */
   partitions: WritableTxnMarkerPartitionResult[]
 }
 
 export interface WritableTxnMarkerPartitionResult {
-  /** The partition index. (versions 0-1) */
+  /** The partition index. (versions 0-2) */
   partitionIndex: number
-  /** The error code, or 0 if there was no error. (versions 0-1) */
+  /** The error code, or 0 if there was no error. (versions 0-2) */
   errorCode: number
 }
 
