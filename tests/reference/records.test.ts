@@ -94,7 +94,7 @@ describe('records at their edges', () => {
     const listOffsets = (timestamp: bigint, { partition = 0, currentLeaderEpoch = -1, isolationLevel = 0 } = {}): ListOffsetsRequest => ({
       replicaId: -1,
       isolationLevel,
-      topics: [{ name: 'rec-one', partitions: [{ partitionIndex: partition, currentLeaderEpoch, timestamp, maxNumOffsets: 1 }] }],
+      topics: [{ name: 'rec-one', partitions: [{ partitionIndex: partition, currentLeaderEpoch, timestamp }] }],
       timeoutMs: 30_000,
     })
     const t = BigInt(TIMESTAMP)
