@@ -71,16 +71,18 @@ describe("Kafka 4.4's newer versions", () => {
     expect(created.topics[0]).toMatchObject({ name: 'v2-topic', errorCode: 0 })
   })
 
-  it('ApiVersions v5 answers REBOOTSTRAP_REQUIRED to a client that meant another cluster or node (KIP-1242)', async () => {
+  it('ApiVersions v5 answers REBOOTSTRAP_REQUIRED to a client that meant another cluster or node (KIP-1242), INVALID_REQUEST to one naming only one', async () => {
     const cluster = await lab.start({}, 1)
     const client = await connect(cluster.bootstrapServers)
     const ask = (clusterId: string | null, nodeId: number) => client.request(ApiKey.ApiVersions, 5, { clientSoftwareName: 'it', clientSoftwareVersion: '1', clusterId, nodeId })
     const clusterId = (await client.request(ApiKey.Metadata, 13, metadata([]))).clusterId!
-    expect(await ask('another-cluster', -1)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] })
+    expect(await ask('another-cluster', 1)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] })
     expect(await ask(clusterId, 2)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] })
-    expect((await ask(clusterId, 1)).errorCode).toBe(0)
-    // Without a cluster id the node is not checked.
-    expect((await ask(null, 7)).apiKeys.length).toBeGreaterThan(10)
+    expect(await ask(clusterId, 1)).toMatchObject({ errorCode: 0 })
+    expect((await ask(null, -1)).apiKeys.length).toBeGreaterThan(10)
+    // Both or neither.
+    expect(await ask(clusterId, -1)).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] })
+    expect(await ask(null, 1)).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] })
   })
 
   it('Fetch v18, ListOffsets v11, Metadata v13 and DescribeLogDirs v5 answer what they add', async () => {

@@ -36,12 +36,14 @@ describe('ApiVersions', () => {
     }
     diff.check('ApiVersions', 'error code, throttle and features', request, rest('kafka'), rest('brokerlab'))
 
-    // v5 (KIP-1242): a client naming another cluster, or this cluster and another node, is told to rebootstrap.
+    // v5 (KIP-1242): a client naming another cluster, or this cluster and another node, is told to
+    // rebootstrap; one naming a cluster without a node is an invalid request.
     const clusterIds = {} as Record<Side, string | null>
     for (const side of SIDES) clusterIds[side] = (await to[side].request(ApiKey.Metadata, 12, metadataOf([]))).clusterId
     const misdirected: Array<[string, (side: Side) => { clusterId: string | null; nodeId: number }]> = [
-      ['v5 naming another cluster', () => ({ clusterId: 'another-cluster-id', nodeId: -1 })],
+      ['v5 naming another cluster', () => ({ clusterId: 'another-cluster-id', nodeId: 1 })],
       ['v5 naming this cluster and another node', (side) => ({ clusterId: clusterIds[side], nodeId: 99 })],
+      ['v5 naming a cluster but no node', (side) => ({ clusterId: clusterIds[side], nodeId: -1 })],
     ]
     for (const [check, target] of misdirected) {
       const answer = await diff.requestBoth(to, ApiKey.ApiVersions, (side) => ({ clientSoftwareName: 'brokerlab-reference', clientSoftwareVersion: '1', ...target(side) }))

@@ -124,11 +124,18 @@ function apiVersionsAnswer(): M.ApiVersionsResponse {
 
 /**
  * v5 (KIP-1242): a client that names the cluster and node it means to reach, and reached
- * another, gets REBOOTSTRAP_REQUIRED and no versions; as Kafka, the node counts only with a cluster id.
+ * another, gets REBOOTSTRAP_REQUIRED and no versions. As Kafka's ApiVersionsRequest.isValid,
+ * it names both or neither: one without the other is INVALID_REQUEST.
  */
 function handleApiVersions(context: BrokerContext, request: M.ApiVersionsRequest, version: number): M.ApiVersionsResponse {
-  const misdirected = version >= 5 && request.clusterId !== null && (request.clusterId !== context.clusterId || request.nodeId !== context.brokerId)
-  return misdirected ? { ...apiVersionsAnswer(), errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] } : apiVersionsAnswer()
+  if (version < 5 || (request.clusterId === null && request.nodeId === -1)) return apiVersionsAnswer()
+  const error =
+    request.clusterId === null || request.nodeId === -1
+      ? ErrorCode.INVALID_REQUEST
+      : request.clusterId !== context.clusterId || request.nodeId !== context.brokerId
+        ? ErrorCode.REBOOTSTRAP_REQUIRED
+        : ErrorCode.NONE
+  return error === ErrorCode.NONE ? apiVersionsAnswer() : { ...apiVersionsAnswer(), errorCode: error, apiKeys: [] }
 }
 
 export class KafkaApis {
