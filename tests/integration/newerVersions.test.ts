@@ -107,8 +107,8 @@ describe("Kafka 4.4's newer versions", () => {
 
     const list = (timestamp: bigint) =>
       client.request(ApiKey.ListOffsets, 11, { replicaId: -1, isolationLevel: 0, timeoutMs: 30_000, topics: [{ name: 'newer', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] }] })
-    // -6, the earliest offset not yet uploaded to remote storage: none without tiered storage.
-    expect((await list(-6n)).topics[0].partitions[0]).toMatchObject({ errorCode: 0, offset: -1n, timestamp: -1n, leaderEpoch: -1 })
+    // -6, the earliest offset not yet uploaded to remote storage, and -5, the latest tiered one: none without tiered storage.
+    for (const timestamp of [-6n, -5n]) expect((await list(timestamp)).topics[0].partitions[0]).toMatchObject({ errorCode: 0, offset: -1n, timestamp: -1n, leaderEpoch: -1 })
     expect((await list(-1n)).topics[0].partitions[0]).toMatchObject({ errorCode: 0, offset: 3n })
 
     const dirs = await client.request(ApiKey.DescribeLogDirs, 5, { topics: null })
