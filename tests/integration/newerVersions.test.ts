@@ -83,6 +83,10 @@ describe("Kafka 4.4's newer versions", () => {
     // Both or neither.
     expect(await ask(clusterId, -1)).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] })
     expect(await ask(null, 1)).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] })
+    // From v3, as Kafka, a client software name or version outside [a-zA-Z0-9.-] is INVALID_REQUEST.
+    const named = (clientSoftwareName: string) => client.request(ApiKey.ApiVersions, 3, { clientSoftwareName, clientSoftwareVersion: '1.0', clusterId: null, nodeId: -1 })
+    expect(await named('bad name!')).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] })
+    expect((await named('good-name.1')).errorCode).toBe(0)
   })
 
   it('Fetch v18, ListOffsets v11, Metadata v13 and DescribeLogDirs v5 answer what they add', async () => {

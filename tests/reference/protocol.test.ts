@@ -37,15 +37,17 @@ describe('ApiVersions', () => {
     diff.check('ApiVersions', 'error code, throttle and features', request, rest('kafka'), rest('brokerlab'))
 
     // v5 (KIP-1242): a client naming another cluster, or this cluster and another node, is told to
-    // rebootstrap; one naming a cluster without a node is an invalid request.
+    // rebootstrap; one naming a cluster without a node, or with a software name Kafka's pattern
+    // refuses, sent an invalid request.
     const clusterIds = {} as Record<Side, string | null>
     for (const side of SIDES) clusterIds[side] = (await to[side].request(ApiKey.Metadata, 12, metadataOf([]))).clusterId
-    const misdirected: Array<[string, (side: Side) => { clusterId: string | null; nodeId: number }]> = [
+    const refused: Array<[string, (side: Side) => { clusterId: string | null; nodeId: number; clientSoftwareName?: string }]> = [
       ['v5 naming another cluster', () => ({ clusterId: 'another-cluster-id', nodeId: 1 })],
       ['v5 naming this cluster and another node', (side) => ({ clusterId: clusterIds[side], nodeId: 99 })],
       ['v5 naming a cluster but no node', (side) => ({ clusterId: clusterIds[side], nodeId: -1 })],
+      ['a client software name with a space', () => ({ clientSoftwareName: 'bad name', clusterId: null, nodeId: -1 })],
     ]
-    for (const [check, target] of misdirected) {
+    for (const [check, target] of refused) {
       const answer = await diff.requestBoth(to, ApiKey.ApiVersions, (side) => ({ clientSoftwareName: 'brokerlab-reference', clientSoftwareVersion: '1', ...target(side) }))
       diff.check('ApiVersions', check, `ApiVersions v${answer.version} clusterId, nodeId`, answered(answer.answers.kafka), answered(answer.answers.brokerlab))
     }

@@ -122,19 +122,22 @@ function apiVersionsAnswer(): M.ApiVersionsResponse {
   return { errorCode: 0, apiKeys: apiKeys(), throttleTimeMs: 0, supportedFeatures: [], finalizedFeaturesEpoch: -1n, finalizedFeatures: [], zkMigrationReady: false }
 }
 
+/** Kafka's ApiVersionsRequest.SOFTWARE_NAME_VERSION_PATTERN, for v3+'s client software name and version. */
+const SOFTWARE_NAME_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/
+
+/** Kafka's ApiVersionsRequest.isValid: v5 names a cluster and a node both or neither. */
+function validApiVersionsRequest(request: M.ApiVersionsRequest, version: number): boolean {
+  if (version >= 5 && (request.clusterId === null) !== (request.nodeId === -1)) return false
+  return version < 3 || (SOFTWARE_NAME_VERSION.test(request.clientSoftwareName) && SOFTWARE_NAME_VERSION.test(request.clientSoftwareVersion))
+}
+
 /**
- * v5 (KIP-1242): a client that names the cluster and node it means to reach, and reached
- * another, gets REBOOTSTRAP_REQUIRED and no versions. As Kafka's ApiVersionsRequest.isValid,
- * it names both or neither: one without the other is INVALID_REQUEST.
+ * An invalid request gets INVALID_REQUEST and no versions, as in Kafka. v5 (KIP-1242): a client
+ * that names the cluster and node it means to reach, and reached another, gets REBOOTSTRAP_REQUIRED.
  */
 function handleApiVersions(context: BrokerContext, request: M.ApiVersionsRequest, version: number): M.ApiVersionsResponse {
-  if (version < 5 || (request.clusterId === null && request.nodeId === -1)) return apiVersionsAnswer()
-  const error =
-    request.clusterId === null || request.nodeId === -1
-      ? ErrorCode.INVALID_REQUEST
-      : request.clusterId !== context.clusterId || request.nodeId !== context.brokerId
-        ? ErrorCode.REBOOTSTRAP_REQUIRED
-        : ErrorCode.NONE
+  const misdirected = version >= 5 && request.clusterId !== null && (request.clusterId !== context.clusterId || request.nodeId !== context.brokerId)
+  const error = !validApiVersionsRequest(request, version) ? ErrorCode.INVALID_REQUEST : misdirected ? ErrorCode.REBOOTSTRAP_REQUIRED : ErrorCode.NONE
   return error === ErrorCode.NONE ? apiVersionsAnswer() : { ...apiVersionsAnswer(), errorCode: error, apiKeys: [] }
 }
 
