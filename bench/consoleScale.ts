@@ -130,7 +130,7 @@ class RawRefresh {
             replicaId: -1,
             isolationLevel: 0,
             timeoutMs: 30_000,
-            topics: topics.map(([name, partitions]) => ({ name, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })) })),
+            topics: topics.map(([name, partitions]) => ({ name, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) })),
           })
         const requests = {
           earliest: () => offsets(-2n, clients.offsets[0]),

@@ -114,6 +114,7 @@ export const ErrorCode = {
   INELIGIBLE_REPLICA: 107,
   NEW_LEADER_ELECTED: 108,
   INVALID_REGULAR_EXPRESSION: 128,
+  REBOOTSTRAP_REQUIRED: 129,
 } as const
 
 export type ErrorName = keyof typeof ErrorCode

@@ -74,7 +74,7 @@ export async function transactionState(coordinator: RawClient, transactionalId: 
 
 /** A partition's last stable offset (read_committed) or high watermark, from ListOffsets LATEST at its leader. */
 export async function latestOffset(leader: RawClient, topic: string, partition: number, isolationLevel: number): Promise<bigint> {
-  const r = await leader.request(ApiKey.ListOffsets, 7, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }], timeoutMs: 5_000 })
+  const r = await leader.request(ApiKey.ListOffsets, 7, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp: -1n }] }], timeoutMs: 5_000 })
   const p = r.topics[0].partitions[0]
   if (p.errorCode !== 0) throw new Error(`ListOffsets ${topic}-${partition}: error ${p.errorCode}`)
   return p.offset

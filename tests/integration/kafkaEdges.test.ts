@@ -1,7 +1,7 @@
 // Answers at the edges that the comparison with Apache Kafka (tests/reference) found differing,
 // made Kafka's and kept so here on a one-broker cluster through its Kafka listener.
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiKey } from '../../main/cluster/protocol/messages'
+import { ApiKey, ZERO_UUID } from '../../main/cluster/protocol/messages'
 import { ErrorCode } from '../../main/cluster/errors'
 import { producerBatch } from '../helpers/batches'
 import { consumerFetch } from '../helpers/fetchRequest'
@@ -38,7 +38,7 @@ describe('Kafka answers at the edges', () => {
   it('ListOffsets checks the current leader epoch as Fetch does', async () => {
     const { client } = await started()
     const list = (currentLeaderEpoch: number) =>
-      client.request(ApiKey.ListOffsets, 10, { replicaId: -1, isolationLevel: 0, timeoutMs: 30_000, topics: [{ name: 'edges', partitions: [{ partitionIndex: 0, currentLeaderEpoch, timestamp: -1n, maxNumOffsets: 1 }] }] })
+      client.request(ApiKey.ListOffsets, 10, { replicaId: -1, isolationLevel: 0, timeoutMs: 30_000, topics: [{ name: 'edges', partitions: [{ partitionIndex: 0, currentLeaderEpoch, timestamp: -1n }] }] })
     expect((await list(-1)).topics[0].partitions[0]).toMatchObject({ errorCode: 0, offset: 3n })
     expect((await list(0)).topics[0].partitions[0]).toMatchObject({ errorCode: 0, offset: 3n })
     expect((await list(5)).topics[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, offset: -1n, timestamp: -1n, leaderEpoch: -1 })
@@ -62,7 +62,7 @@ describe('Kafka answers at the edges', () => {
     await coordinatorLoaded(client, 'g')
     const found = await client.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['g'] })
     expect(found.coordinators).toEqual([expect.objectContaining({ key: 'g', nodeId: 1, errorCode: 0, errorMessage: '' })])
-    const partition = (partitionIndex: number) => ({ partitionIndex, committedOffset: 2n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null })
+    const partition = (partitionIndex: number) => ({ partitionIndex, committedOffset: 2n, committedLeaderEpoch: -1, committedMetadata: null })
     const committed = await client.request(ApiKey.OffsetCommit, 8, {
       groupId: 'g',
       generationIdOrMemberEpoch: -1,
@@ -70,14 +70,14 @@ describe('Kafka answers at the edges', () => {
       groupInstanceId: null,
       retentionTimeMs: -1n,
       topics: [
-        { name: 'edges', partitions: [partition(0), partition(9)] },
-        { name: 'nope', partitions: [partition(0)] },
+        { name: 'edges', topicId: ZERO_UUID, partitions: [partition(0), partition(9)] },
+        { name: 'nope', topicId: ZERO_UUID, partitions: [partition(0)] },
       ],
     })
     const UNKNOWN = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
     expect(committed.topics).toEqual([
-      { name: 'edges', partitions: [{ partitionIndex: 9, errorCode: UNKNOWN }, { partitionIndex: 0, errorCode: 0 }] },
-      { name: 'nope', partitions: [{ partitionIndex: 0, errorCode: UNKNOWN }] },
+      { name: 'edges', topicId: ZERO_UUID, partitions: [{ partitionIndex: 9, errorCode: UNKNOWN }, { partitionIndex: 0, errorCode: 0 }] },
+      { name: 'nope', topicId: ZERO_UUID, partitions: [{ partitionIndex: 0, errorCode: UNKNOWN }] },
     ])
     const fetched = await client.request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
     expect(fetched.groups[0].topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])])).toEqual([['edges', [[0, 2n]]]])

@@ -4,7 +4,7 @@
 // without a key is refused.
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiKey } from '../../main/cluster/protocol/messages'
+import { ApiKey, ZERO_UUID } from '../../main/cluster/protocol/messages'
 import { ErrorCode } from '../../main/cluster/errors'
 import { CheckpointStore } from '../../main/cluster/broker/log/checkpoints'
 import { UnifiedLog } from '../../main/cluster/broker/log/unifiedLog'
@@ -92,7 +92,7 @@ describe('log cleaner in the cluster', () => {
       const found = await client.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['busy'] })
       return found.coordinators[0].errorCode === 0
     }, 20_000)
-    const partition = (partitionIndex: number, offset: number) => ({ partitionIndex, committedOffset: BigInt(offset), committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null })
+    const partition = (partitionIndex: number, offset: number) => ({ partitionIndex, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null })
     const commits = 3000
     for (let i = 1; i <= commits; i++) {
       const committed = await client.request(ApiKey.OffsetCommit, 8, {
@@ -101,7 +101,7 @@ describe('log cleaner in the cluster', () => {
         memberId: '',
         groupInstanceId: null,
         retentionTimeMs: -1n,
-        topics: [{ name: 'events', partitions: [0, 1, 2, 3].map((p) => partition(p, i)) }],
+        topics: [{ name: 'events', topicId: ZERO_UUID, partitions: [0, 1, 2, 3].map((p) => partition(p, i)) }],
       })
       expect(committed.topics[0].partitions.every((p) => p.errorCode === 0)).toBe(true)
     }

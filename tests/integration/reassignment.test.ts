@@ -39,7 +39,7 @@ async function consumeLines(bootstrap: string, topic: string): Promise<string[]>
 const bootstrapOf = (cluster: Cluster, brokerIds: number[]) => brokerIds.map((id) => `127.0.0.1:${cluster.image.brokers.get(id)!.endPoints[0].port}`).join(',')
 
 function reassign(client: RawClient, topic: string, replicas: number[] | null, partitionIndex = 0) {
-  return client.request(ApiKey.AlterPartitionReassignments, 0, { timeoutMs: 30_000, topics: [{ name: topic, partitions: [{ partitionIndex, replicas }] }] })
+  return client.request(ApiKey.AlterPartitionReassignments, 0, { timeoutMs: 30_000, allowReplicationFactorChange: true, topics: [{ name: topic, partitions: [{ partitionIndex, replicas }] }] })
 }
 
 describe('partition reassignment on real brokers', () => {

@@ -118,7 +118,7 @@ describe('transactions in the partition log, on real brokers', () => {
       const states = producers.topics[0].partitions[0].activeProducers
       expect(states.find((s) => s.producerId === BigInt(p1))).toMatchObject({ currentTxnStartOffset: 8n, coordinatorEpoch: 0 })
       expect(states.find((s) => s.producerId === BigInt(p2))).toMatchObject({ currentTxnStartOffset: -1n })
-      const listed = await viaWire.request(2, 5, { replicaId: -1, isolationLevel: 1, timeoutMs: 0, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }] })
+      const listed = await viaWire.request(2, 5, { replicaId: -1, isolationLevel: 1, timeoutMs: 0, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }] })
       expect(listed.topics[0].partitions[0].offset).toBe(8n)
       const logDirs = await c.broker(leader).client.call('describeLogDirs', {})
       expect(logDirs.partitions.find((p) => p.topic === TOPIC)).toMatchObject({ highWatermark: 10, lastStableOffset: 8 })

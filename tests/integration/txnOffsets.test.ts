@@ -5,7 +5,7 @@
 // group's __consumer_offsets partition. Then the group coordinator's broker crashes with a
 // transaction open: the new leader keeps the offsets pending, and EndTxn's marker completes them.
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiKey, type TxnOffsetCommitRequest } from '../../main/cluster/protocol/messages'
+import { ApiKey, ZERO_UUID, type TxnOffsetCommitRequest } from '../../main/cluster/protocol/messages'
 import { ErrorCode as E } from '../../main/cluster/errors'
 import { partitionFor } from '../../main/cluster/broker/group'
 import { eventually, useCluster } from '../helpers/cluster'
@@ -52,7 +52,7 @@ function txnCommit(groupId: string, producerId: bigint, producerEpoch: number, o
 
 /** OffsetFetch of orders-0 and orders-1 as `offset/error`, v7 (one group) or v8 (groups). */
 async function fetchOffsets(client: RawClient, groupId: string, requireStable: boolean, version = 7): Promise<string[]> {
-  const topics = [{ name: 'orders', partitionIndexes: [0, 1] }]
+  const topics = [{ name: 'orders', topicId: ZERO_UUID, partitionIndexes: [0, 1] }]
   const show = (ps: { committedOffset: bigint; errorCode: number }[]) => ps.map((p) => `${p.committedOffset}/${p.errorCode}`)
   if (version >= 8) {
     const answer = await client.request(ApiKey.OffsetFetch, version, { groupId: '', topics: [], requireStable, groups: [{ groupId, memberId: null, memberEpoch: -1, topics }] })

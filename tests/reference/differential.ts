@@ -151,7 +151,7 @@ async function servedRange(client: RawClient, apiKey: number) {
   if (!served.has(client)) {
     served.set(
       client,
-      client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'brokerlab-reference', clientSoftwareVersion: '1' }).then((r) => new Map(r.apiKeys.map((k) => [k.apiKey, k]))),
+      client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'brokerlab-reference', clientSoftwareVersion: '1', clusterId: null, nodeId: -1 }).then((r) => new Map(r.apiKeys.map((k) => [k.apiKey, k]))),
     )
   }
   return (await served.get(client)!).get(apiKey)

@@ -9,13 +9,15 @@ import { encodeConsumerProtocolAssignment, encodeConsumerProtocolSubscription } 
 import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
 import { answered, SIDES, useDifferential, type Side } from './differential'
-import { topic, waitForLeaders } from './requests'
+import { metadataOf, topic, waitForLeaders } from './requests'
 
 // No initial rebalance delay, so the first JoinGroup answers at once on both sides.
 const diff = useDifferential({ name: 'groups', configs: { 'group.initial.rebalance.delay.ms': '0' } })
 
 const GROUP = 'grp-a'
 const TOPIC = 'grp-topic'
+/** A topic id neither cluster has (OffsetCommit and OffsetFetch v10 answer UNKNOWN_TOPIC_ID). */
+const UNKNOWN_TOPIC_ID = '5c1b8a57-1d3e-4f0a-9b7c-2e6d4a8f0c11'
 /**
  * A group that does not exist, on the same __consumer_offsets partition (of 50, the default) as
  * GROUP: so the same broker coordinates both on each side, and it answers for the unknown one.
@@ -116,6 +118,10 @@ describe('classic groups at their edges', () => {
     await send('Heartbeat', 'an unknown member id', at, ApiKey.Heartbeat, heartbeat(1, () => 'unknown-member'), `${GROUP} memberId unknown-member`)
     await send('Heartbeat', 'an unknown group', at, ApiKey.Heartbeat, heartbeat(1, () => 'unknown-member', MISSING), 'an unknown group')
 
+    // OffsetCommit and OffsetFetch v10 name topics by id: each cluster's own, a made-up one for a topic neither has.
+    const topicIds = {} as Record<Side, Map<string, string>>
+    for (const side of SIDES) topicIds[side] = new Map((await to[side].request(ApiKey.Metadata, 12, metadataOf([TOPIC]))).topics.map((t) => [t.name!, t.topicId]))
+    const idOf = (side: Side, name: string) => topicIds[side].get(name) ?? UNKNOWN_TOPIC_ID
     const commit = (generation: number, memberId: (side: Side) => string, partitions: Array<[string, number, bigint]>, groupId = GROUP) => (side: Side): OffsetCommitRequest => ({
       groupId,
       generationIdOrMemberEpoch: generation,
@@ -124,7 +130,8 @@ describe('classic groups at their edges', () => {
       retentionTimeMs: -1n,
       topics: [...new Set(partitions.map(([t]) => t))].map((name) => ({
         name,
-        partitions: partitions.filter(([t]) => t === name).map(([, partitionIndex, committedOffset]) => ({ partitionIndex, committedOffset, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'meta' })),
+        topicId: idOf(side, name),
+        partitions: partitions.filter(([t]) => t === name).map(([, partitionIndex, committedOffset]) => ({ partitionIndex, committedOffset, committedLeaderEpoch: -1, committedMetadata: 'meta' })),
       })),
     })
     await send('OffsetCommit', 'by the member, partitions 0 and 1', at, ApiKey.OffsetCommit, commit(1, member, [[TOPIC, 0, 3n], [TOPIC, 1, 5n]]), `${GROUP} generation 1`)
@@ -133,10 +140,10 @@ describe('classic groups at their edges', () => {
     await send('OffsetCommit', 'as an admin (generation -1) to a group with members', at, ApiKey.OffsetCommit, commit(-1, () => '', [[TOPIC, 0, 4n]]), `${GROUP} generation -1, no member`)
     await send('OffsetCommit', 'an unknown topic and a partition past the last', at, ApiKey.OffsetCommit, commit(1, member, [['grp-missing', 0, 1n], [TOPIC, 9, 1n]]), `${GROUP} grp-missing-0 and ${TOPIC}-9`)
 
-    const fetchOffsets = (topics: Array<{ name: string; partitionIndexes: number[] }> | null, groupId = GROUP) => ({
+    const fetchOffsets = (topics: Array<{ name: string; partitionIndexes: number[] }> | null, groupId = GROUP) => (side: Side) => ({
       groupId: '',
       topics: [],
-      groups: [{ groupId, memberId: null, memberEpoch: -1, topics }],
+      groups: [{ groupId, memberId: null, memberEpoch: -1, topics: topics && topics.map((t) => ({ ...t, topicId: idOf(side, t.name) })) }],
       requireStable: true,
     })
     await send('OffsetFetch', 'the committed partitions and one never committed', at, ApiKey.OffsetFetch, fetchOffsets([{ name: TOPIC, partitionIndexes: [0, 1] }, { name: 'grp-missing', partitionIndexes: [0] }]), `${GROUP} ${TOPIC}-0,1 and grp-missing-0`)

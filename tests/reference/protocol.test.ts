@@ -18,7 +18,7 @@ function comparableMetadata(m: MetadataResponse) {
 describe('ApiVersions', () => {
   it('serves every API that Kafka serves, with the same version ranges', async () => {
     const to = await diff.connect(await diff.start())
-    const { version, answers } = await diff.requestBoth(to, ApiKey.ApiVersions, { clientSoftwareName: 'brokerlab-reference', clientSoftwareVersion: '1' })
+    const { version, answers } = await diff.requestBoth(to, ApiKey.ApiVersions, { clientSoftwareName: 'brokerlab-reference', clientSoftwareVersion: '1', clusterId: null, nodeId: -1 })
     const request = `ApiVersions v${version}`
     const served = (side: Side) => new Map(answers[side].ok ? answers[side].value.apiKeys.map((k) => [k.apiKey, k]) : [])
     const ranges = { kafka: served('kafka'), brokerlab: served('brokerlab') }
@@ -35,6 +35,22 @@ describe('ApiVersions', () => {
       return 'apiKeys' in a ? { ...a, apiKeys: undefined } : a
     }
     diff.check('ApiVersions', 'error code, throttle and features', request, rest('kafka'), rest('brokerlab'))
+
+    // v5 (KIP-1242): a client naming another cluster, or this cluster and another node, is told to
+    // rebootstrap; one naming a cluster without a node, or with a software name Kafka's pattern
+    // refuses, sent an invalid request.
+    const clusterIds = {} as Record<Side, string | null>
+    for (const side of SIDES) clusterIds[side] = (await to[side].request(ApiKey.Metadata, 12, metadataOf([]))).clusterId
+    const refused: Array<[string, (side: Side) => { clusterId: string | null; nodeId: number; clientSoftwareName?: string }]> = [
+      ['v5 naming another cluster', () => ({ clusterId: 'another-cluster-id', nodeId: 1 })],
+      ['v5 naming this cluster and another node', (side) => ({ clusterId: clusterIds[side], nodeId: 99 })],
+      ['v5 naming a cluster but no node', (side) => ({ clusterId: clusterIds[side], nodeId: -1 })],
+      ['a client software name with a space', () => ({ clientSoftwareName: 'bad name', clusterId: null, nodeId: -1 })],
+    ]
+    for (const [check, target] of refused) {
+      const answer = await diff.requestBoth(to, ApiKey.ApiVersions, (side) => ({ clientSoftwareName: 'brokerlab-reference', clientSoftwareVersion: '1', ...target(side) }))
+      diff.check('ApiVersions', check, `ApiVersions v${answer.version} clusterId, nodeId`, answered(answer.answers.kafka), answered(answer.answers.brokerlab))
+    }
   })
 })
 
@@ -59,13 +75,19 @@ describe('Metadata and DescribeCluster', () => {
     }
 
     for (const includeClusterAuthorizedOperations of [false, true]) {
-      const { version, answers } = await diff.requestBoth(to, ApiKey.DescribeCluster, { includeClusterAuthorizedOperations, endpointType: 1 })
+      const { version, answers } = await diff.requestBoth(to, ApiKey.DescribeCluster, { includeClusterAuthorizedOperations, endpointType: 1, includeFencedBrokers: false })
       const [kafka, lab] = SIDES.map((side) => {
         const a = answered(answers[side])
         return 'brokers' in a ? { ...a, brokers: [...a.brokers].sort((x, y) => x.brokerId - y.brokerId) } : a
       })
       diff.check('DescribeCluster', `brokers${includeClusterAuthorizedOperations ? ', with authorized operations' : ''}`, `DescribeCluster v${version} includeClusterAuthorizedOperations=${includeClusterAuthorizedOperations}`, kafka, lab)
     }
+    const withFenced = await diff.requestBoth(to, ApiKey.DescribeCluster, { includeClusterAuthorizedOperations: false, endpointType: 1, includeFencedBrokers: true })
+    const [kafkaBrokers, labBrokers] = SIDES.map((side) => {
+      const a = answered(withFenced.answers[side])
+      return 'brokers' in a ? [...a.brokers].sort((x, y) => x.brokerId - y.brokerId) : a
+    })
+    diff.check('DescribeCluster', 'brokers, fenced ones included (none fenced)', `DescribeCluster v${withFenced.version} includeFencedBrokers=true`, kafkaBrokers, labBrokers)
   })
 })
 

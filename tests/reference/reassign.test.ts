@@ -111,6 +111,7 @@ describe('partition reassignment', () => {
 
       const alter = await diff.requestBoth(to, ApiKey.AlterPartitionReassignments, {
         timeoutMs: 30_000,
+        allowReplicationFactorChange: true,
         topics: [
           {
             name: 'ra-errors',
@@ -131,6 +132,14 @@ describe('partition reassignment', () => {
       diff.check('reassign', 'ListPartitionReassignments of everything, none in progress', `ListPartitionReassignments v${listAll.version}`, answered(listAll.answers.kafka), answered(listAll.answers.brokerlab))
       const listNamed = await diff.requestBoth(to, ApiKey.ListPartitionReassignments, { timeoutMs: 30_000, topics: [{ name: 'ra-grow', partitionIndexes: [0, 1, 5] }, { name: 'ra-missing', partitionIndexes: [0] }] })
       diff.check('reassign', 'ListPartitionReassignments of named partitions, unknown ones included', `ListPartitionReassignments v${listNamed.version}`, answered(listNamed.answers.kafka), answered(listNamed.answers.brokerlab))
+
+      // v1: with allowReplicationFactorChange=false a target of another replica count is refused per partition.
+      const fixedFactor = await diff.requestBoth(to, ApiKey.AlterPartitionReassignments, {
+        timeoutMs: 30_000,
+        allowReplicationFactorChange: false,
+        topics: [{ name: 'ra-errors', partitions: [{ partitionIndex: 0, replicas: [1, 2] }, { partitionIndex: 1, replicas: [1, 2, 3] }] }],
+      })
+      diff.check('reassign', 'AlterPartitionReassignments: a new replica count with allowReplicationFactorChange=false', `AlterPartitionReassignments v${fixedFactor.version} allowReplicationFactorChange=false`, answered(fixedFactor.answers.kafka), answered(fixedFactor.answers.brokerlab))
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -94,7 +94,7 @@ describe('records at their edges', () => {
     const listOffsets = (timestamp: bigint, { partition = 0, currentLeaderEpoch = -1, isolationLevel = 0 } = {}): ListOffsetsRequest => ({
       replicaId: -1,
       isolationLevel,
-      topics: [{ name: 'rec-one', partitions: [{ partitionIndex: partition, currentLeaderEpoch, timestamp, maxNumOffsets: 1 }] }],
+      topics: [{ name: 'rec-one', partitions: [{ partitionIndex: partition, currentLeaderEpoch, timestamp }] }],
       timeoutMs: 30_000,
     })
     const t = BigInt(TIMESTAMP)
@@ -104,6 +104,8 @@ describe('records at their edges', () => {
       ['latest, read_committed', leaders, listOffsets(-1n, { isolationLevel: 1 }), 'rec-one-0 -1 isolation 1'],
       ['max timestamp (-3)', leaders, listOffsets(-3n), 'rec-one-0 -3'],
       ['earliest local (-4)', leaders, listOffsets(-4n), 'rec-one-0 -4'],
+      ['latest tiered (-5)', leaders, listOffsets(-5n), 'rec-one-0 -5'],
+      ['earliest pending upload (-6, v11)', leaders, listOffsets(-6n), 'rec-one-0 -6'],
       ['by time: the first timestamp', leaders, listOffsets(t), 'rec-one-0 TIMESTAMP'],
       ['by time: between records', leaders, listOffsets(t + 2n), 'rec-one-0 TIMESTAMP+2'],
       ['by time: after every record', leaders, listOffsets(t + 3_600_000n), 'rec-one-0 TIMESTAMP+1h'],

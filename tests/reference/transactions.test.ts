@@ -94,7 +94,7 @@ describe('transactions', () => {
       await tool('abort a start offset no transaction has', ['abort', '--topic', TOPIC, '--partition', '0', '--start-offset', '1'])
       // The abort marker moved the partition's last stable offset to its high watermark.
       const atLeader = await diff.connect(await brokerOf(to, TOPIC, 0, leader))
-      const lso = await diff.requestBoth(atLeader, ApiKey.ListOffsets, { replicaId: -1, isolationLevel: 1, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }], timeoutMs: 5_000 })
+      const lso = await diff.requestBoth(atLeader, ApiKey.ListOffsets, { replicaId: -1, isolationLevel: 1, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }], timeoutMs: 5_000 })
       if (lso.answers.kafka.ok) expect(lso.answers.kafka.value.topics[0].partitions[0].offset).toBe(3n)
       diff.check('kafka-transactions', 'the LSO after the abort (read_committed ListOffsets)', `ListOffsets v${lso.version} read_committed ${TOPIC}-0`, lso.answers.kafka, lso.answers.brokerlab)
     } finally {

@@ -146,6 +146,8 @@ export const OffsetSpec = {
   MAX_TIMESTAMP: -3,
   EARLIEST_LOCAL: -4,
   LATEST_TIERED: -5,
+  /** v11 (KIP-1023): the first offset not yet in remote storage. */
+  EARLIEST_PENDING_UPLOAD: -6,
 } as const
 
 export interface ListOffsetsRequest {

@@ -388,7 +388,9 @@ export class ReplicaManager {
           case OffsetSpec.EARLIEST_LOCAL:
             return found(log.logStartOffset)
           case OffsetSpec.LATEST_TIERED:
-            return found(-1)
+          case OffsetSpec.EARLIEST_PENDING_UPLOAD:
+            // Kafka's answers without remote storage (remote.log.storage.system.enable=false), which Brokerlab never has.
+            return found(-1, -1, -1)
           case OffsetSpec.MAX_TIMESTAMP: {
             const max = log.maxTimestampAndOffset()
             return max && max.offset < fetchable ? found(max.offset, max.timestamp, max.leaderEpoch) : found(-1)

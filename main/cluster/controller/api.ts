@@ -138,6 +138,8 @@ export interface ElectLeadersResponse {
 export interface AlterPartitionReassignmentsRequest {
   /** `replicas` null cancels the partition's reassignment. */
   topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; replicas: number[] | null }> }>
+  /** False refuses a target with another replica count (AlterPartitionReassignments v1); absent means true. */
+  allowReplicationFactorChange?: boolean
 }
 export interface AlterPartitionReassignmentsResponse {
   responses: Array<{ name: string; partitions: Array<{ partitionIndex: number } & PartitionError> }>

@@ -70,8 +70,9 @@ function checkPlaceable(replicationFactor: number, brokers: readonly UsableBroke
   }
   if (!brokers.some((b) => !b.fenced)) throw invalidReplicationFactor('All brokers are currently fenced.')
   if (replicationFactor > brokers.length) {
+    // Kafka 4.4's words, which since KIP-1066 also name cordoned log directories (Brokerlab cordons none).
     throw invalidReplicationFactor(
-      `The target replication factor of ${replicationFactor} cannot be reached because only ${brokers.length} broker(s) are registered.`,
+      `The target replication factor of ${replicationFactor} cannot be reached because only ${brokers.length} broker(s) are registered or some brokers have all their log directories cordoned.`,
     )
   }
 }

@@ -38,6 +38,18 @@ export function reassignmentRevert(partition: PartitionRegistration) {
   return { replicas, isr, unclean: isr.length === 0 }
 }
 
+/**
+ * Kafka's validatePartitionReplicationFactorUnchanged: the replica count is the ongoing
+ * reassignment's target when there is one (replicas and adding, without removing).
+ */
+function checkReplicationFactorUnchanged(partition: PartitionRegistration, target: number[]): void {
+  const removing = partition.removingReplicas ?? []
+  const current = isReassigning(partition)
+    ? new Set([...partition.replicas, ...(partition.addingReplicas ?? [])].filter((id) => !removing.includes(id))).size
+    : partition.replicas.length
+  if (current !== target.length) throw new KafkaError('INVALID_REPLICATION_FACTOR', `The replication factor is changed from ${current} to ${target.length}`)
+}
+
 function ongoing(partitionIndex: number, p: PartitionRegistration): OngoingPartitionReassignment {
   return { partitionIndex, replicas: [...p.replicas], addingReplicas: [...(p.addingReplicas ?? [])], removingReplicas: [...(p.removingReplicas ?? [])] }
 }
@@ -55,7 +67,7 @@ export class ReassignmentControlManager {
       name,
       partitions: partitions.map(({ partitionIndex, replicas }) => {
         try {
-          const record = this.alterPartitionReassignment(name, partitionIndex, replicas)
+          const record = this.alterPartitionReassignment(name, partitionIndex, replicas, request.allowReplicationFactorChange ?? true)
           if (record) records.push(record)
           return { partitionIndex, ...NO_ERROR }
         } catch (error) {
@@ -69,7 +81,7 @@ export class ReassignmentControlManager {
     return { records, response: { responses }, cause: { election: 'reassignment', text: 'AlterPartitionReassignments' } }
   }
 
-  private alterPartitionReassignment(topicName: string, partitionIndex: number, target: number[] | null): PartitionChangeRecord | null {
+  private alterPartitionReassignment(topicName: string, partitionIndex: number, target: number[] | null, allowReplicationFactorChange: boolean): PartitionChangeRecord | null {
     const image = this.metadata.image
     const topic = image.topicsByName.get(topicName)
     if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Unable to find a topic named ${topicName}.`)
@@ -77,6 +89,7 @@ export class ReassignmentControlManager {
     if (!partition) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Unable to find partition ${topicName}:${partitionIndex}.`)
     if (target === null) return this.cancel(topic, partitionIndex, partition)
     checkManualAssignment(image, partitionIndex, target)
+    if (!allowReplicationFactorChange) checkReplicationFactorUnchanged(partition, target)
     const next = reassignmentReplicas(partition.replicas, target)
     return this.build(topic, partitionIndex, partition, {
       targetReplicas: next.replicas,

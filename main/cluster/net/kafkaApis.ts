@@ -2,7 +2,7 @@
 // served, decodes the body with the generated codec, hands it to the API's handler and
 // encodes the answer. The versions below are those Brokerlab serves with their full
 // semantics (docs/protocol.md); ApiVersions advertises exactly them.
-import { KafkaError } from '../errors'
+import { ErrorCode, KafkaError } from '../errors'
 import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/messages'
 import type * as M from '../protocol/messages'
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics, handleElectLeaders, handleUnregisterBroker } from './apis/admin'
@@ -76,32 +76,34 @@ export const API_VERSIONS_KEY = 18
 /**
  * Served APIs by key. Produce starts at v3 and Fetch at v4: older versions carry the
  * pre-0.11 message formats, which Brokerlab does not store (Kafka 4.0 dropped them too).
+ * CreateTopics starts at v2, DeleteTopics and DescribeConfigs at v1 and OffsetForLeaderEpoch
+ * at v2, as in Kafka 4 (KIP-896); every client Brokerlab is used with asks newer ones.
  * Produce v12, EndTxn v5 and TxnOffsetCommit v5 are a transaction version 2 client's (KIP-890
  * part 2); Kafka 4.4's Produce v13 and TxnOffsetCommit v6 name topics by id, which they do not here.
  */
 export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, ServedApi>([
   [0, { name: 'Produce', minVersion: 3, maxVersion: 12, handle: handleProduce as Handler }],
-  [1, { name: 'Fetch', minVersion: 4, maxVersion: 17, handle: handleFetch as Handler }],
-  [2, { name: 'ListOffsets', minVersion: 1, maxVersion: 10, handle: handleListOffsets as Handler }],
-  [3, { name: 'Metadata', minVersion: 0, maxVersion: 12, handle: handleMetadata as Handler }],
+  [1, { name: 'Fetch', minVersion: 4, maxVersion: 18, handle: handleFetch as Handler }],
+  [2, { name: 'ListOffsets', minVersion: 1, maxVersion: 11, handle: handleListOffsets as Handler }],
+  [3, { name: 'Metadata', minVersion: 0, maxVersion: 13, handle: handleMetadata as Handler }],
   // A PLAINTEXT listener: SASL comes too late (ILLEGAL_SASL_STATE) and the connection stays open.
   [17, { name: 'SaslHandshake', minVersion: 0, maxVersion: 1, handle: handleSaslHandshake as Handler }],
-  [18, { name: 'ApiVersions', minVersion: 0, maxVersion: 4, handle: handleApiVersions as Handler }],
-  [19, { name: 'CreateTopics', minVersion: 0, maxVersion: 7, handle: handleCreateTopics as Handler }],
-  [20, { name: 'DeleteTopics', minVersion: 0, maxVersion: 6, handle: handleDeleteTopics as Handler }],
+  [18, { name: 'ApiVersions', minVersion: 0, maxVersion: 5, handle: handleApiVersions as Handler }],
+  [19, { name: 'CreateTopics', minVersion: 2, maxVersion: 7, handle: handleCreateTopics as Handler }],
+  [20, { name: 'DeleteTopics', minVersion: 1, maxVersion: 6, handle: handleDeleteTopics as Handler }],
   [21, { name: 'DeleteRecords', minVersion: 0, maxVersion: 2, handle: handleDeleteRecords as Handler }],
   [22, { name: 'InitProducerId', minVersion: 0, maxVersion: 5, handle: handleInitProducerId as Handler }],
-  [23, { name: 'OffsetForLeaderEpoch', minVersion: 0, maxVersion: 4, handle: handleOffsetForLeaderEpoch as Handler }],
+  [23, { name: 'OffsetForLeaderEpoch', minVersion: 2, maxVersion: 4, handle: handleOffsetForLeaderEpoch as Handler }],
   // No authorizer: Kafka's SECURITY_DISABLED (v0 was removed by Kafka 4.0).
   [29, { name: 'DescribeAcls', minVersion: 1, maxVersion: 3, handle: handleDescribeAcls as Handler }],
   [30, { name: 'CreateAcls', minVersion: 1, maxVersion: 3, handle: handleCreateAcls as Handler }],
   [31, { name: 'DeleteAcls', minVersion: 1, maxVersion: 3, handle: handleDeleteAcls as Handler }],
-  [32, { name: 'DescribeConfigs', minVersion: 0, maxVersion: 4, handle: handleDescribeConfigs as Handler }],
+  [32, { name: 'DescribeConfigs', minVersion: 1, maxVersion: 4, handle: handleDescribeConfigs as Handler }],
   [33, { name: 'AlterConfigs', minVersion: 0, maxVersion: 2, handle: handleAlterConfigs as Handler }],
   // One log dir per broker: there is nowhere else to move a replica to (v0 removed by Kafka 4.0).
   [34, { name: 'AlterReplicaLogDirs', minVersion: 1, maxVersion: 2, handle: handleAlterReplicaLogDirs as Handler }],
-  // v0 was removed by Kafka 4.0 (KIP-896); Kafka 4.4 also serves v5, newer than our definitions.
-  [35, { name: 'DescribeLogDirs', minVersion: 1, maxVersion: 4, handle: handleDescribeLogDirs as Handler }],
+  // v0 was removed by Kafka 4.0 (KIP-896).
+  [35, { name: 'DescribeLogDirs', minVersion: 1, maxVersion: 5, handle: handleDescribeLogDirs as Handler }],
   [36, { name: 'SaslAuthenticate', minVersion: 0, maxVersion: 2, handle: handleSaslAuthenticate as Handler }],
   [37, { name: 'CreatePartitions', minVersion: 0, maxVersion: 3, handle: handleCreatePartitions as Handler }],
   // Delegation tokens need a SASL connection: Kafka's DELEGATION_TOKEN_REQUEST_NOT_ALLOWED (v0 removed by Kafka 4.0).
@@ -111,8 +113,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [41, { name: 'DescribeDelegationToken', minVersion: 1, maxVersion: 3, handle: handleDescribeDelegationToken as Handler }],
   [43, { name: 'ElectLeaders', minVersion: 0, maxVersion: 2, handle: handleElectLeaders as Handler }],
   [44, { name: 'IncrementalAlterConfigs', minVersion: 0, maxVersion: 1, handle: handleIncrementalAlterConfigs as Handler }],
-  // Kafka 4.4 also serves AlterPartitionReassignments v1 (allowReplicationFactorChange), newer than our definitions.
-  [45, { name: 'AlterPartitionReassignments', minVersion: 0, maxVersion: 0, handle: handleAlterPartitionReassignments as Handler }],
+  [45, { name: 'AlterPartitionReassignments', minVersion: 0, maxVersion: 1, handle: handleAlterPartitionReassignments as Handler }],
   [46, { name: 'ListPartitionReassignments', minVersion: 0, maxVersion: 0, handle: handleListPartitionReassignments as Handler }],
   // Stored through the controller as Kafka's metadata records; quotas are not enforced (docs/protocol.md).
   [48, { name: 'DescribeClientQuotas', minVersion: 0, maxVersion: 1, handle: handleDescribeClientQuotas as Handler }],
@@ -121,23 +122,24 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [51, { name: 'AlterUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleAlterUserScramCredentials as Handler }],
   // The one controller's metadata log: its only voter and leader, the brokers observing it.
   [55, { name: 'DescribeQuorum', minVersion: 0, maxVersion: 2, handle: handleDescribeQuorum as Handler }],
-  [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 1, handle: handleDescribeCluster as Handler }],
+  [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 2, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
   [64, { name: 'UnregisterBroker', minVersion: 0, maxVersion: 0, handle: handleUnregisterBroker as Handler }],
   [74, { name: 'ListConfigResources', minVersion: 0, maxVersion: 1, handle: handleListConfigResources as Handler }],
   [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],
-  // The classic group protocol. OffsetCommit v9, OffsetFetch v9 and FindCoordinator v6 belong
-  // to KIP-848's consumer protocol and share groups, which Brokerlab does not run.
-  [8, { name: 'OffsetCommit', minVersion: 2, maxVersion: 8, handle: handleOffsetCommit as Handler }],
-  [9, { name: 'OffsetFetch', minVersion: 1, maxVersion: 8, handle: handleOffsetFetch as Handler }],
-  [10, { name: 'FindCoordinator', minVersion: 0, maxVersion: 5, handle: handleFindCoordinator as Handler }],
+  // The classic group protocol. OffsetCommit and OffsetFetch v9 add nothing for classic groups
+  // (KIP-848's member epochs), v10 names topics by id; FindCoordinator v6 adds share groups'
+  // keys, which Brokerlab answers as unsupported (it runs no share groups).
+  [8, { name: 'OffsetCommit', minVersion: 2, maxVersion: 10, handle: handleOffsetCommit as Handler }],
+  [9, { name: 'OffsetFetch', minVersion: 1, maxVersion: 10, handle: handleOffsetFetch as Handler }],
+  [10, { name: 'FindCoordinator', minVersion: 0, maxVersion: 6, handle: handleFindCoordinator as Handler }],
   [11, { name: 'JoinGroup', minVersion: 0, maxVersion: 9, handle: handleJoinGroup as Handler }],
   [12, { name: 'Heartbeat', minVersion: 0, maxVersion: 4, handle: handleHeartbeat as Handler }],
   [13, { name: 'LeaveGroup', minVersion: 0, maxVersion: 5, handle: handleLeaveGroup as Handler }],
   [14, { name: 'SyncGroup', minVersion: 0, maxVersion: 5, handle: handleSyncGroup as Handler }],
-  [15, { name: 'DescribeGroups', minVersion: 0, maxVersion: 5, handle: handleDescribeGroups as Handler }],
+  [15, { name: 'DescribeGroups', minVersion: 0, maxVersion: 6, handle: handleDescribeGroups as Handler }],
   [16, { name: 'ListGroups', minVersion: 0, maxVersion: 5, handle: handleListGroups as Handler }],
-  [42, { name: 'DeleteGroups', minVersion: 0, maxVersion: 2, handle: handleDeleteGroups as Handler }],
+  [42, { name: 'DeleteGroups', minVersion: 0, maxVersion: 3, handle: handleDeleteGroups as Handler }],
   [47, { name: 'OffsetDelete', minVersion: 0, maxVersion: 0, handle: handleOffsetDelete as Handler }],
   // The transaction coordinator; InitProducerId above goes to net/apis/transactions.ts too.
   [24, { name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5, handle: handleAddPartitionsToTxn as Handler }],
@@ -163,7 +165,7 @@ function apiKeys(): M.ApiVersionsResponse['apiKeys'] {
  */
 const TRANSACTION_VERSION = { name: 'transaction.version', minVersion: 0, maxVersion: 2, finalized: 2 }
 
-function handleApiVersions(context: BrokerContext): M.ApiVersionsResponse {
+function apiVersionsAnswer(context: BrokerContext): M.ApiVersionsResponse {
   const { name, minVersion, maxVersion, finalized } = TRANSACTION_VERSION
   return {
     errorCode: 0,
@@ -174,6 +176,26 @@ function handleApiVersions(context: BrokerContext): M.ApiVersionsResponse {
     finalizedFeatures: [{ name, maxVersionLevel: finalized, minVersionLevel: finalized }],
     zkMigrationReady: false,
   }
+}
+
+/** Kafka's ApiVersionsRequest.SOFTWARE_NAME_VERSION_PATTERN, for v3+'s client software name and version. */
+const SOFTWARE_NAME_VERSION = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/
+
+/** Kafka's ApiVersionsRequest.isValid: v5 names a cluster and a node both or neither. */
+function validApiVersionsRequest(request: M.ApiVersionsRequest, version: number): boolean {
+  if (version >= 5 && (request.clusterId === null) !== (request.nodeId === -1)) return false
+  return version < 3 || (SOFTWARE_NAME_VERSION.test(request.clientSoftwareName) && SOFTWARE_NAME_VERSION.test(request.clientSoftwareVersion))
+}
+
+/**
+ * An invalid request gets INVALID_REQUEST and no versions, as in Kafka. v5 (KIP-1242): a client
+ * that names the cluster and node it means to reach, and reached another, gets REBOOTSTRAP_REQUIRED.
+ */
+function handleApiVersions(context: BrokerContext, request: M.ApiVersionsRequest, version: number): M.ApiVersionsResponse {
+  const misdirected = version >= 5 && request.clusterId !== null && (request.clusterId !== context.clusterId || request.nodeId !== context.brokerId)
+  const error = !validApiVersionsRequest(request, version) ? ErrorCode.INVALID_REQUEST : misdirected ? ErrorCode.REBOOTSTRAP_REQUIRED : ErrorCode.NONE
+  const answer = apiVersionsAnswer(context)
+  return error === ErrorCode.NONE ? answer : { ...answer, errorCode: error, apiKeys: [] }
 }
 
 export class KafkaApis {
@@ -200,6 +222,6 @@ export class KafkaApis {
    * v0's format with our versions, and retries with the highest we serve (KIP-511).
    */
   private apiVersionsDowngrade(correlationId: number): Buffer {
-    return encodeResponse(API_VERSIONS_KEY, 0, correlationId, { ...handleApiVersions(this.context), errorCode: 35 }, { dropUnsupportedFields: true })
+    return encodeResponse(API_VERSIONS_KEY, 0, correlationId, { ...apiVersionsAnswer(this.context), errorCode: ErrorCode.UNSUPPORTED_VERSION }, { dropUnsupportedFields: true })
   }
 }

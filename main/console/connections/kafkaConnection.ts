@@ -10,7 +10,7 @@
 import * as library from '@platformatic/kafka'
 import { Admin, Producer, compatibilityPartitioner, type Broker, type Connection } from '@platformatic/kafka'
 import { KafkaError } from '../../cluster/errors'
-import { ApiKey, ZERO_UUID, type FetchResponse as OwnFetchResponse, type MetadataResponse as OwnMetadataResponse } from '../../cluster/protocol/messages'
+import { ApiKey, NO_HIGH_WATERMARK, ZERO_UUID, type FetchResponse as OwnFetchResponse, type MetadataResponse as OwnMetadataResponse } from '../../cluster/protocol/messages'
 import { decodeRecordBatches } from '../../cluster/protocol/recordBatch'
 import type { ConnectionSettings } from '../../../preload/contract'
 import { apiCodec, type ApiRequests, type ApiResponses } from '../../cluster/protocol/messages'
@@ -170,7 +170,7 @@ export class KafkaConnection {
 
   /** ApiVersions v0, which every broker answers, for one that refuses the library's v3. */
   private async olderApiVersions(): Promise<ApiRange[]> {
-    const answer = await sendOwn(await this.connectionTo('any'), ApiKey.ApiVersions, 0, { clientSoftwareName: '', clientSoftwareVersion: '' })
+    const answer = await sendOwn(await this.connectionTo('any'), ApiKey.ApiVersions, 0, { clientSoftwareName: '', clientSoftwareVersion: '', clusterId: null, nodeId: -1 })
     if (answer.errorCode !== 0) throw kafkaErrorOf(answer.errorCode, 'ApiVersions v0')
     const names = library.protocolAPIsById as Record<number, string>
     return answer.apiKeys.map((a) => ({ name: names[a.apiKey] ?? `api key ${a.apiKey}`, minVersion: a.minVersion, maxVersion: a.maxVersion }))
@@ -523,7 +523,7 @@ export class KafkaConnection {
       isolationLevel: isolation,
       sessionId: 0,
       sessionEpoch: -1,
-      topics: [{ topic, topicId: ZERO_UUID, partitions: [{ partition: p.partition, currentLeaderEpoch: version >= 9 ? p.leaderEpoch : -1, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes, replicaDirectoryId: ZERO_UUID }] }],
+      topics: [{ topic, topicId: ZERO_UUID, partitions: [{ partition: p.partition, currentLeaderEpoch: version >= 9 ? p.leaderEpoch : -1, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes, replicaDirectoryId: ZERO_UUID, highWatermark: NO_HIGH_WATERMARK }] }],
       forgottenTopicsData: [],
       rackId: '',
     })

@@ -33,7 +33,7 @@ function realisticRequests(topic: string): SeedRequest[] {
     seed(18, 3, { clientSoftwareName: 'fuzz', clientSoftwareVersion: '1' }, 1),
     seed(3, 12, { topics: [{ topicId: noUuid, name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }, 2),
     seed(0, 9, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: topic, partitionData: [{ index: 0, records: producerBatch({ count: 3 }) }] }] }, 3),
-    seed(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }], timeoutMs: 1000 }, 4),
+    seed(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }], timeoutMs: 1000 }, 4),
     seed(
       1,
       12,

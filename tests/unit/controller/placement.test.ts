@@ -46,6 +46,6 @@ describe('StripedReplicaPlacer', () => {
     const placer = new StripedReplicaPlacer()
     expect(() => placer.place(1, 0, brokers([1]))).toThrow('Invalid replication factor 0: the replication factor must be positive.')
     expect(() => placer.place(1, 1, brokers([1], [1]))).toThrow('All brokers are currently fenced.')
-    expect(() => placer.place(1, 3, brokers([1, 2]))).toThrow('The target replication factor of 3 cannot be reached because only 2 broker(s) are registered.')
+    expect(() => placer.place(1, 3, brokers([1, 2]))).toThrow('The target replication factor of 3 cannot be reached because only 2 broker(s) are registered or some brokers have all their log directories cordoned.')
   })
 })

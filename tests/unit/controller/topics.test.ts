@@ -43,7 +43,7 @@ describe('CreateTopics', () => {
     const [result] = h.controller.createTopics({ topics: [{ name: 'big', numPartitions: 1, replicationFactor: 3, configs: {} }], validateOnly: false }).topics
     expect(result).toMatchObject({
       errorCode: ErrorCode.INVALID_REPLICATION_FACTOR,
-      errorMessage: 'Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 2 broker(s) are registered.',
+      errorMessage: 'Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 2 broker(s) are registered or some brokers have all their log directories cordoned.',
       numPartitions: -1,
       replicationFactor: -1,
     })

@@ -11,7 +11,7 @@ import {
   type LoadRecord,
   type TransactionalProducer,
 } from '../../../main/cluster/broker/group'
-import { Writer } from '../../../main/cluster/protocol/messages'
+import { Writer, ZERO_UUID } from '../../../main/cluster/protocol/messages'
 import type { JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../../main/cluster/protocol/messages'
 import { writeConsumerProtocolAssignment, writeConsumerProtocolSubscription } from '../../../main/cluster/protocol/messages/consumerProtocol'
 
@@ -185,7 +185,7 @@ export class Consumer {
         memberId,
         groupInstanceId: this.options.instanceId ?? null,
         retentionTimeMs: -1n,
-        topics: [{ name: topic, partitions: [{ partitionIndex: partition, committedOffset: offset, committedLeaderEpoch: 3, commitTimestamp: -1n, committedMetadata: 'm' }] }],
+        topics: [{ name: topic, topicId: ZERO_UUID, partitions: [{ partitionIndex: partition, committedOffset: offset, committedLeaderEpoch: 3, committedMetadata: 'm' }] }],
       },
       9,
     )

@@ -1,16 +1,16 @@
 // Offsets and the admin APIs of the group coordinator, and a new leader's reload.
 import { describe, expect, it } from 'vitest'
 import { ErrorCode as E, KafkaError } from '../../../main/cluster/errors'
-import type { OffsetCommitRequest } from '../../../main/cluster/protocol/messages'
+import { ZERO_UUID, type OffsetCommitRequest } from '../../../main/cluster/protocol/messages'
 import { Consumer, Harness, assignment, rebalance } from './harness'
 
 function simpleCommit(groupId: string, offsets: Record<string, number>, extra: Partial<OffsetCommitRequest> = {}): OffsetCommitRequest {
-  const byTopic = new Map<string, { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; commitTimestamp: bigint; committedMetadata: string | null }[]>()
+  const byTopic = new Map<string, { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[]>()
   for (const [tp, offset] of Object.entries(offsets)) {
     const [topic, partition] = tp.split('-')
-    byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partitionIndex: Number(partition), committedOffset: BigInt(offset), committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }])
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partitionIndex: Number(partition), committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null }])
   }
-  return { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })), ...extra }
+  return { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [...byTopic].map(([name, partitions]) => ({ name, topicId: ZERO_UUID, partitions })), ...extra }
 }
 
 function errors(response: { topics: { partitions: { errorCode: number }[] }[] }): number[] {
@@ -33,8 +33,10 @@ describe('offset commits', () => {
     expect(errors(await a.commit('orders', 0, 43n, 1, 'ghost'))).toEqual([E.UNKNOWN_MEMBER_ID])
     // A simple commit (generation -1, no member) while the group has members.
     expect(errors(await h.shard.offsetCommit(simpleCommit('g', { 'orders-0': 1 }), 9))).toEqual([E.UNKNOWN_MEMBER_ID])
-    // An unknown group with a generation: a member of a group that does not exist here.
-    expect(errors(await h.shard.offsetCommit({ ...simpleCommit('other', { 'orders-0': 1 }), generationIdOrMemberEpoch: 2, memberId: 'm' }, 9))).toEqual([E.ILLEGAL_GENERATION])
+    // An unknown group with a generation: a member of a group that does not exist here, GROUP_ID_NOT_FOUND from v9.
+    const strangerCommit = { ...simpleCommit('other', { 'orders-0': 1 }), generationIdOrMemberEpoch: 2, memberId: 'm' }
+    expect(errors(await h.shard.offsetCommit(strangerCommit, 8))).toEqual([E.ILLEGAL_GENERATION])
+    expect(errors(await h.shard.offsetCommit(strangerCommit, 9))).toEqual([E.GROUP_ID_NOT_FOUND])
 
     // During a rebalance the old generation can still commit, but not once the new one is being assigned.
     h.shard.leaveGroup({ groupId: 'g', memberId: b.memberId, members: [] }, 2)
@@ -80,7 +82,7 @@ describe('offset commits', () => {
         topics: null,
         requireStable: true,
         groups: [
-          { groupId: 'one', memberId: null, memberEpoch: -1, topics: [{ name: 'orders', partitionIndexes: [0, 1] }] },
+          { groupId: 'one', memberId: null, memberEpoch: -1, topics: [{ name: 'orders', topicId: ZERO_UUID, partitionIndexes: [0, 1] }] },
           { groupId: 'two', memberId: null, memberEpoch: -1, topics: null },
           { groupId: 'none', memberId: null, memberEpoch: -1, topics: null },
         ],
@@ -118,9 +120,9 @@ describe('admin APIs', () => {
 
     const deleted = await h.shard.deleteGroups({ groupsNames: ['g', 'tool', 'missing'] }, 2)
     expect(deleted.results).toEqual([
-      { groupId: 'g', errorCode: E.NON_EMPTY_GROUP },
-      { groupId: 'tool', errorCode: E.NONE },
-      { groupId: 'missing', errorCode: E.GROUP_ID_NOT_FOUND },
+      { groupId: 'g', errorCode: E.NON_EMPTY_GROUP, errorMessage: null },
+      { groupId: 'tool', errorCode: E.NONE, errorMessage: null },
+      { groupId: 'missing', errorCode: E.GROUP_ID_NOT_FOUND, errorMessage: null },
     ])
     expect(list([])).toEqual([['g', 'Stable']])
     // Its offsets went with it, on this leader too (Kafka's OffsetFetch answers nothing for it).

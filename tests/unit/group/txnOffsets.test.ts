@@ -4,7 +4,7 @@
 // while a transaction is open, and a new leader that replays the partition.
 import { describe, expect, it } from 'vitest'
 import { ErrorCode as E, KafkaError } from '../../../main/cluster/errors'
-import type { OffsetFetchRequest, TxnOffsetCommitRequest } from '../../../main/cluster/protocol/messages'
+import { ZERO_UUID, type OffsetFetchRequest, type TxnOffsetCommitRequest } from '../../../main/cluster/protocol/messages'
 import { Consumer, Harness, rebalance } from './harness'
 
 const PID = 4000
@@ -52,7 +52,7 @@ describe('TxnOffsetCommit', () => {
   it('writes the offsets in a transactional batch of the producer, pending until COMMIT', async () => {
     const h = new Harness()
     await h.shard.offsetCommit(
-      { groupId: 'tool', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 5n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }] },
+      { groupId: 'tool', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', topicId: ZERO_UUID, partitions: [{ partitionIndex: 0, committedOffset: 5n, committedLeaderEpoch: -1, committedMetadata: null }] }] },
       8,
     )
     expect(errors(await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 42, 'orders-1': 7 }), 0))).toEqual([E.NONE, E.NONE])
@@ -102,7 +102,7 @@ describe('TxnOffsetCommit', () => {
     const h = new Harness()
     const plain = (offset: bigint) =>
       h.shard.offsetCommit(
-        { groupId: 'tool', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }] },
+        { groupId: 'tool', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', topicId: ZERO_UUID, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }] }] },
         8,
       )
     await h.shard.txnOffsetCommit(txnCommit('tool', { 'orders-0': 100 }), 4)
@@ -208,7 +208,7 @@ describe('OffsetFetch v8 with RequireStable', () => {
       topics: null,
       requireStable,
       groups: [
-        { groupId: 'one', memberId: null, memberEpoch: -1, topics: [{ name: 'orders', partitionIndexes: [0, 1] }] },
+        { groupId: 'one', memberId: null, memberEpoch: -1, topics: [{ name: 'orders', topicId: ZERO_UUID, partitionIndexes: [0, 1] }] },
         { groupId: 'two', memberId: null, memberEpoch: -1, topics: null },
       ],
     })
@@ -232,11 +232,11 @@ describe('deletes and expiry while a transaction is open', () => {
     const h = new Harness({ groupInitialRebalanceDelayMs: 100 })
     const [a] = await stableGroup(h)
     await h.shard.txnOffsetCommit(txnCommit('g', { 'orders-0': 8 }, { generationId: a.generation, memberId: a.memberId }), 3)
-    expect((await h.shard.deleteGroups({ groupsNames: ['g'] }, 2)).results).toEqual([{ groupId: 'g', errorCode: E.NON_EMPTY_GROUP }])
+    expect((await h.shard.deleteGroups({ groupsNames: ['g'] }, 2)).results).toEqual([{ groupId: 'g', errorCode: E.NON_EMPTY_GROUP, errorMessage: null }])
 
     await h.shard.txnOffsetCommit(txnCommit('pending-only', { 'orders-0': 1, 'orders-1': 2 }), 2)
     const written = h.records.length
-    expect((await h.shard.deleteGroups({ groupsNames: ['pending-only'] }, 2)).results).toEqual([{ groupId: 'pending-only', errorCode: E.NONE }])
+    expect((await h.shard.deleteGroups({ groupsNames: ['pending-only'] }, 2)).results).toEqual([{ groupId: 'pending-only', errorCode: E.NONE, errorMessage: null }])
     // Two offset tombstones and the group's.
     expect(h.records.slice(written).map((r) => r.value)).toEqual([null, null, null])
     // The transaction commits later: the deleted group's offsets do not come back.

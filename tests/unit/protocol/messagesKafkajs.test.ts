@@ -64,7 +64,7 @@ const versions = (from: number, to: number) => Array.from({ length: to - from + 
 
 describe('requests kafkajs encodes', () => {
   it.each(versions(0, 2))('ApiVersions v%i', async (v) => {
-    expect(await decodeKafkajsRequest('apiVersions', v)).toEqual({ clientSoftwareName: '', clientSoftwareVersion: '' })
+    expect(await decodeKafkajsRequest('apiVersions', v)).toEqual({ clientSoftwareName: '', clientSoftwareVersion: '', clusterId: null, nodeId: -1 })
   })
 
   it.each(versions(0, 6))('Metadata v%i', async (v) => {
@@ -289,6 +289,7 @@ function metadataResponse(v: number): MetadataResponse {
       },
     ],
     clusterAuthorizedOperations: -2147483648,
+    errorCode: 0,
   }
 }
 
@@ -402,7 +403,7 @@ describe('responses kafkajs decodes', () => {
   it('ListOffsets v1', async () => {
     const decoded = await kafkajsDecodeResponse('listOffsets', ApiKey.ListOffsets, 1, {
       throttleTimeMs: 0,
-      topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, errorCode: 0, oldStyleOffsets: [], timestamp: -1n, offset: 42n, leaderEpoch: -1 }] }],
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, errorCode: 0, timestamp: -1n, offset: 42n, leaderEpoch: -1 }] }],
     })
     expect(decoded).toEqual({ responses: [{ topic: 'orders', partitions: [{ partition: 1, errorCode: 0, timestamp: '-1', offset: '42' }] }] })
   })

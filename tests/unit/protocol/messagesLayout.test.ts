@@ -45,7 +45,7 @@ describe('ApiVersions v3', () => {
     00                             # tagged fields: none`)
 
   it('request, header v2', () => {
-    const body = { clientSoftwareName: 'kcat', clientSoftwareVersion: '1.7' }
+    const body = { clientSoftwareName: 'kcat', clientSoftwareVersion: '1.7', clusterId: null, nodeId: -1 }
     expect(encodeRequest(ApiKey.ApiVersions, 3, 7, 'kcat', body)).toEqual(request)
     const frame = request.subarray(4)
     const header = decodeRequestHeader(frame)
@@ -61,7 +61,7 @@ describe('ApiVersions v3', () => {
       02 07 03 010203 1f 00          # body: tag 7 (3 bytes) and tag 31 (empty)`)
     const header = decodeRequestHeader(frame)
     expect(header.headerSize).toBe(19)
-    expect(decodeRequest(ApiKey.ApiVersions, 3, frame, header.headerSize)).toEqual({ clientSoftwareName: 'kcat', clientSoftwareVersion: '1.7' })
+    expect(decodeRequest(ApiKey.ApiVersions, 3, frame, header.headerSize)).toEqual({ clientSoftwareName: 'kcat', clientSoftwareVersion: '1.7', clusterId: null, nodeId: -1 })
   })
 
   it('response: header v0, then tagged fields in tag order, defaults left out', () => {
@@ -105,6 +105,7 @@ describe('Metadata v9 response', () => {
       },
     ],
     clusterAuthorizedOperations: -2147483648,
+    errorCode: 0,
   }
   const expected = hex(`
     00000007 00                        # correlation id, header v1's tagged fields

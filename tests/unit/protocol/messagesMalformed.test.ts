@@ -119,7 +119,7 @@ describe('unknown APIs and versions', () => {
     expect(kafkaErrorOf(() => decodeRequestHeader(unknownApi)).errorName).toBe('UNSUPPORTED_VERSION')
     expect(kafkaErrorOf(() => decodeRequest(ApiKey.Produce, 13, Buffer.alloc(0), 0)).errorName).toBe('UNSUPPORTED_VERSION')
     expect(kafkaErrorOf(() => decodeRequest(ApiKey.Produce, -1, Buffer.alloc(0), 0)).errorName).toBe('UNSUPPORTED_VERSION')
-    expect(kafkaErrorOf(() => encodeResponse(ApiKey.Metadata, 13, 1, {} as never)).errorName).toBe('UNSUPPORTED_VERSION')
+    expect(kafkaErrorOf(() => encodeResponse(ApiKey.Metadata, 14, 1, {} as never)).errorName).toBe('UNSUPPORTED_VERSION')
     expect(kafkaErrorOf(() => decodeResponse(999, 0, Buffer.alloc(8))).errorName).toBe('UNSUPPORTED_VERSION')
   })
 
@@ -189,14 +189,17 @@ describe('encoding what a version cannot carry', () => {
     const error = kafkaErrorOf(() => encodeResponse(ApiKey.Fetch, 10, 1, fetchResponse(2, 0)))
     expect(error.errorName).toBe('UNSUPPORTED_VERSION')
     expect(error.message).toBe(
-      'FetchResponse.PartitionData.preferredReadReplica has a non-default value, but version 10 cannot carry it (it exists in versions 11-17)',
+      'FetchResponse.PartitionData.preferredReadReplica has a non-default value, but version 10 cannot carry it (it exists in versions 11-18)',
     )
     expect(() => encodeResponse(ApiKey.Fetch, 11, 1, fetchResponse(2, 0))).not.toThrow()
   })
 
   it('an ignorable field is dropped silently and decodes to its default', () => {
-    const frame = encodeResponse(ApiKey.Fetch, 0, 1, fetchResponse(-1, 250))
-    expect(decodeResponse(ApiKey.Fetch, 0, frame.subarray(4)).body.throttleTimeMs).toBe(0)
+    // LogStartOffset came with Fetch v5; v4, the oldest served, cannot carry it.
+    const response = fetchResponse(-1, 0)
+    response.responses[0].partitions[0].logStartOffset = 250n
+    const frame = encodeResponse(ApiKey.Fetch, 4, 1, response)
+    expect(decodeResponse(ApiKey.Fetch, 4, frame.subarray(4)).body.responses[0].partitions[0].logStartOffset).toBe(-1n)
   })
 
   it('null where the version does not allow it is an error naming the field', () => {

@@ -204,14 +204,24 @@ export class GroupCoordinatorShard {
 
   // --- Admin APIs ---
 
-  describeGroups(request: DescribeGroupsRequest, _version: number): DescribeGroupsResponse {
-    return { throttleTimeMs: 0, groups: request.groups.map((groupId) => this.describe(groupId)) }
+  describeGroups(request: DescribeGroupsRequest, version: number): DescribeGroupsResponse {
+    return { throttleTimeMs: 0, groups: request.groups.map((groupId) => this.describe(groupId, version)) }
   }
 
-  private describe(groupId: string): DescribedGroup {
+  private describe(groupId: string, version: number): DescribedGroup {
     const group = this.groupMap.get(groupId)
-    const described: DescribedGroup = { errorCode: ErrorCode.NONE, groupId, groupState: S.Dead, protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648 }
-    if (!group) return described
+    const described: DescribedGroup = {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      groupId,
+      groupState: S.Dead,
+      protocolType: '',
+      protocolData: '',
+      members: [],
+      authorizedOperations: -2147483648,
+    }
+    // A group that does not exist is Dead; from v6 also GROUP_ID_NOT_FOUND, with Kafka's message (KIP-1043).
+    if (!group || group.is(S.Dead)) return version >= 6 ? { ...described, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` } : described
     // As Kafka: metadata and assignments only once the group is Stable, and the protocol with them.
     const stable = group.is(S.Stable)
     return {
@@ -243,7 +253,8 @@ export class GroupCoordinatorShard {
 
   async deleteGroups(request: DeleteGroupsRequest, _version: number): Promise<DeleteGroupsResponse> {
     const results = []
-    for (const groupId of request.groupsNames) results.push({ groupId, errorCode: await this.deleteGroup(groupId) })
+    // Kafka leaves a group's error message null; it fills one in only when the coordinator's write fails.
+    for (const groupId of request.groupsNames) results.push({ groupId, errorCode: await this.deleteGroup(groupId), errorMessage: null })
     return { throttleTimeMs: 0, results }
   }
 

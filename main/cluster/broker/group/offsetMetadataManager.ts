@@ -18,6 +18,7 @@ import type {
   TxnOffsetCommitRequest,
   TxnOffsetCommitResponse,
 } from '../../protocol/messages'
+import { ZERO_UUID } from '../../protocol/messages'
 import { ClassicGroupState as S } from './classicGroup'
 import { type CoordinatorRecord, type OffsetCommitValue, offsetCommitRecord } from './coordinatorRecords'
 import { type CoordinatorContext, type GroupMetadataManager, errorCodeOf } from './groupMetadataManager'
@@ -102,20 +103,17 @@ export class OffsetMetadataManager {
   // --- Requests: OffsetCommit, TxnOffsetCommit, OffsetFetch ---
 
   async offsetCommit(request: OffsetCommitRequest, version: number): Promise<OffsetCommitResponse> {
-    const error = this.validateOffsetCommit(request)
+    const error = this.validateOffsetCommit(request, version)
     const now = this.ctx.now()
-    const retentionMs = this.ctx.config().offsetsRetentionMinutes * 60_000
     const commits: { topic: string; partition: number; offset: OffsetAndMetadata }[] = []
     const codes = request.topics.map((t) =>
       t.partitions.map((p) => {
         if (error !== ErrorCode.NONE) return error
         const metadata = p.committedMetadata ?? ''
         if (Buffer.byteLength(metadata) > OFFSET_METADATA_MAX_BYTES) return ErrorCode.OFFSET_METADATA_TOO_LARGE
-        // v1 may set the commit time, v2-v4 a retention time: either gives the offset its own expiry.
-        const commitTimestamp = version === 1 && p.commitTimestamp >= 0n ? Number(p.commitTimestamp) : now
-        const expireTimestamp =
-          version === 1 && p.commitTimestamp >= 0n ? commitTimestamp + retentionMs : request.retentionTimeMs >= 0n ? now + Number(request.retentionTimeMs) : null
-        commits.push({ topic: t.name, partition: p.partitionIndex, offset: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp, expireTimestamp, recordOffset: -1 } })
+        // v2-v4 may set a retention time, which gives the offset its own expiry.
+        const expireTimestamp = request.retentionTimeMs >= 0n ? now + Number(request.retentionTimeMs) : null
+        commits.push({ topic: t.name, partition: p.partitionIndex, offset: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp: now, expireTimestamp, recordOffset: -1 } })
         return ErrorCode.NONE
       }),
     )
@@ -129,13 +127,16 @@ export class OffsetMetadataManager {
       throttleTimeMs: 0,
       topics: request.topics.map((t, i) => ({
         name: t.name,
+        topicId: t.topicId,
         partitions: t.partitions.map((p, j) => ({ partitionIndex: p.partitionIndex, errorCode: codes[i][j] === ErrorCode.NONE ? writeError : codes[i][j] })),
       })),
     }
   }
 
-  private validateOffsetCommit(request: OffsetCommitRequest): number {
-    return this.validateCommit(request.groupId, request.generationIdOrMemberEpoch, request.memberId, request.groupInstanceId, false)
+  private validateOffsetCommit(request: OffsetCommitRequest, version: number): number {
+    // From v9 a commit within group management to a group that does not exist is GROUP_ID_NOT_FOUND.
+    const unknownGroup = version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION
+    return this.validateCommit(request.groupId, request.generationIdOrMemberEpoch, request.memberId, request.groupInstanceId, false, unknownGroup)
   }
 
   /**
@@ -143,10 +144,17 @@ export class OffsetMetadataManager {
    * outside group management. A transactional commit is not held to the group's state: before
    * TxnOffsetCommit v3 it carries no member at all, and a member may commit mid-rebalance.
    */
-  private validateCommit(groupId: string, generation: number, memberId: string, groupInstanceId: string | null, transactional: boolean): number {
+  private validateCommit(
+    groupId: string,
+    generation: number,
+    memberId: string,
+    groupInstanceId: string | null,
+    transactional: boolean,
+    unknownGroup: number = ErrorCode.ILLEGAL_GENERATION,
+  ): number {
     let group = this.classic.groups.get(groupId)
     if (!group) {
-      if (generation >= 0) return ErrorCode.ILLEGAL_GENERATION
+      if (generation >= 0) return unknownGroup
       group = this.classic.createGroup(groupId)
     }
     if (group.is(S.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
@@ -240,7 +248,7 @@ export class OffsetMetadataManager {
   }
 
   /** Null topics: every committed offset of the group; listed partitions without one get offset -1. */
-  private fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, version: number, requireStable: boolean): OffsetFetchResponseTopics[] {
+  private fetchOffsets(groupId: string, topics: { name: string; topicId?: string; partitionIndexes: number[] }[] | null, version: number, requireStable: boolean): OffsetFetchResponseTopics[] {
     const entry = (topic: string, partitionIndex: number, committed: OffsetAndMetadata | undefined) => {
       const unstable = requireStable && this.hasPendingTransactionalOffsets(groupId, topic, partitionIndex)
       const o = unstable ? undefined : committed
@@ -253,12 +261,12 @@ export class OffsetMetadataManager {
       }
     }
     if (topics !== null) {
-      return topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => entry(t.name, p, this.get(groupId, t.name, p))) }))
+      return topics.map((t) => ({ name: t.name, topicId: t.topicId ?? ZERO_UUID, partitions: t.partitionIndexes.map((p) => entry(t.name, p, this.get(groupId, t.name, p))) }))
     }
     const byTopic = new Map<string, OffsetFetchResponseTopics>()
     for (const { topic, partition, offset } of this.list(groupId)) {
       let t = byTopic.get(topic)
-      if (!t) byTopic.set(topic, (t = { name: topic, partitions: [] }))
+      if (!t) byTopic.set(topic, (t = { name: topic, topicId: ZERO_UUID, partitions: [] }))
       t.partitions.push(entry(topic, partition, offset))
     }
     return [...byTopic.values()]

@@ -39,17 +39,20 @@ function byShard<T>(context: BrokerContext, items: T[], groupOf: (item: T) => st
   return groups
 }
 
-export async function handleFindCoordinator(context: BrokerContext, request: M.FindCoordinatorRequest, version: number): Promise<M.FindCoordinatorResponse> {
+/**
+ * FindCoordinator: group keys live in __consumer_offsets, transactional ids in __transaction_state
+ * (key type 1); share groups' keys (type 2, v6) have no coordinator here. As in Kafka, the first
+ * ask creates the topic (with offsets.topic.* / transaction.state.log.*, the controller's defaults
+ * for it) and answers COORDINATOR_NOT_AVAILABLE without waiting: clients ask again.
+ */
+export function handleFindCoordinator(context: BrokerContext, request: M.FindCoordinatorRequest, version: number): M.FindCoordinatorResponse {
   const keys = version >= 4 ? request.coordinatorKeys : [request.key]
-  // Group keys live in __consumer_offsets, transactional ids in __transaction_state (key type 1).
   const topicName = request.keyType === GROUP_KEY_TYPE ? OFFSETS_TOPIC : request.keyType === TRANSACTION_KEY_TYPE ? TRANSACTION_STATE_TOPIC : null
-  let topic = topicName ? context.image().topicsByName.get(topicName) : undefined
+  const topic = topicName ? context.image().topicsByName.get(topicName) : undefined
   if (topicName && !topic) {
-    // Created on first use, with offsets.topic.* / transaction.state.log.* (the controller's defaults for them).
-    await context
+    context
       .forward('createTopics', { topics: [{ name: topicName, numPartitions: -1, replicationFactor: -1, configs: {} }], validateOnly: false })
-      .catch(() => undefined)
-    topic = context.image().topicsByName.get(topicName)
+      .catch((err: unknown) => context.log(`creating ${topicName} for FindCoordinator failed: ${(err as Error).message}`))
   }
   const coordinators = keys.map((key) => {
     const none = { key, nodeId: -1, host: '', port: -1 }
@@ -58,8 +61,8 @@ export async function handleFindCoordinator(context: BrokerContext, request: M.F
     }
     const leader = topic ? topic.partitions[partitionFor(key, topic.partitions.length)]?.leader ?? -1 : -1
     const endpoint = leader >= 0 ? context.image().brokers.get(leader)?.endPoints[0] : undefined
-    if (!endpoint) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `The coordinator of "${key}" is not available yet` }
-    // Kafka leaves a found coordinator's message at its default, "" (from v4, where coordinators are listed).
+    // From v4 Kafka leaves every coordinator's message at its default, "", errors included.
+    if (!endpoint) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: version >= 4 ? '' : 'The coordinator is not available.' }
     return { key, nodeId: leader, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: version >= 4 ? '' : null }
   })
   const first = coordinators[0]
@@ -100,16 +103,29 @@ export function handleLeaveGroup(context: BrokerContext, request: M.LeaveGroupRe
 /**
  * As Kafka's KafkaApis: partitions the metadata does not know answer UNKNOWN_TOPIC_OR_PARTITION
  * and never reach the coordinator; their topics come first in the answer, then the coordinator's
- * (a topic in both keeps one entry).
+ * (a topic in both keeps one entry). From v10 topics come by id: an id the metadata does not
+ * know answers UNKNOWN_TOPIC_ID, and the coordinator, which keeps offsets by name, gets the name.
  */
 export async function handleOffsetCommit(context: BrokerContext, request: M.OffsetCommitRequest, version: number): Promise<M.OffsetCommitResponse> {
   const image = context.image()
-  const answered = new Map<string, M.OffsetCommitResponse['topics'][number]['partitions']>()
+  const byId = version >= 10
+  const answered = new Map<string, M.OffsetCommitResponse['topics'][number]>()
+  const answer = (t: { name: string; topicId: string }, partitions: M.OffsetCommitResponsePartition[]) => {
+    const key = byId ? t.topicId : t.name
+    const entry = answered.get(key) ?? answered.set(key, { name: t.name, topicId: t.topicId, partitions: [] }).get(key)!
+    entry.partitions.push(...partitions)
+  }
   const known: M.OffsetCommitRequest['topics'] = []
-  for (const t of request.topics) {
-    const partitions = image.topicsByName.get(t.name)?.partitions
+  for (const requested of request.topics) {
+    const topic = byId ? image.topicsById.get(requested.topicId) : image.topicsByName.get(requested.name)
+    const t = { ...requested, name: byId ? (topic?.name ?? '') : requested.name }
+    if (byId && !topic) {
+      answer(t, t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID })))
+      continue
+    }
+    const partitions = topic?.partitions
     const unknown = t.partitions.filter((p) => !partitions?.[p.partitionIndex])
-    if (unknown.length) answered.set(t.name, [...(answered.get(t.name) ?? []), ...unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }))])
+    if (unknown.length) answer(t, unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })))
     if (unknown.length < t.partitions.length) known.push({ ...t, partitions: t.partitions.filter((p) => partitions?.[p.partitionIndex]) })
   }
   const shard = route(context, request.groupId)
@@ -117,9 +133,9 @@ export async function handleOffsetCommit(context: BrokerContext, request: M.Offs
     ? []
     : typeof shard !== 'number'
       ? (await shard.offsetCommit({ ...request, topics: known }, version)).topics
-      : known.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) }))
-  for (const t of committed) answered.set(t.name, [...(answered.get(t.name) ?? []), ...t.partitions])
-  return { throttleTimeMs: 0, topics: [...answered].map(([name, partitions]) => ({ name, partitions })) }
+      : known.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) }))
+  for (const t of committed) answer(t, t.partitions)
+  return { throttleTimeMs: 0, topics: [...answered.values()] }
 }
 
 /**
@@ -154,6 +170,11 @@ export async function handleOffsetDelete(context: BrokerContext, request: M.Offs
   return typeof shard !== 'number' ? shard.offsetDelete(request, version) : { errorCode: shard, throttleTimeMs: 0, topics: [] }
 }
 
+/**
+ * OffsetFetch. From v10 topics come by id, as in Kafka's KafkaApis: the coordinator answers by
+ * name, an id the metadata does not know answers UNKNOWN_TOPIC_ID, and of a group's every
+ * offset (null topics) those of topics no longer in the metadata are left out.
+ */
 export function handleOffsetFetch(context: BrokerContext, request: M.OffsetFetchRequest, version: number): M.OffsetFetchResponse {
   if (version <= 7) {
     const shard = route(context, request.groupId)
@@ -163,9 +184,37 @@ export function handleOffsetFetch(context: BrokerContext, request: M.OffsetFetch
   const groups: M.OffsetFetchResponse['groups'] = []
   for (const [shard, items] of byShard(context, request.groups, (g) => g.groupId)) {
     if (typeof shard === 'number') groups.push(...items.map((g) => ({ groupId: g.groupId, topics: [], errorCode: shard })))
-    else groups.push(...shard.offsetFetch({ ...request, groups: items }, version).groups)
+    else if (version < 10) groups.push(...shard.offsetFetch({ ...request, groups: items }, version).groups)
+    else groups.push(...items.map((g) => offsetFetchByTopicId(context, shard, request, g, version)))
   }
   return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups }
+}
+
+function offsetFetchByTopicId(
+  context: BrokerContext,
+  shard: GroupCoordinatorShard,
+  request: M.OffsetFetchRequest,
+  group: M.OffsetFetchRequestGroup,
+  version: number,
+): M.OffsetFetchResponseGroup {
+  const image = context.image()
+  const unknown = (group.topics ?? []).filter((t) => !image.topicsById.has(t.topicId))
+  const named = group.topics?.flatMap((t) => {
+    const name = image.topicsById.get(t.topicId)?.name
+    return name === undefined ? [] : [{ ...t, name }]
+  })
+  const [fetched] = shard.offsetFetch({ ...request, groups: [{ ...group, topics: named ?? null }] }, version).groups
+  if (fetched.errorCode !== ErrorCode.NONE) return fetched
+  const topics = fetched.topics.flatMap((t) => {
+    const topicId = image.topicsByName.get(t.name)?.topicId
+    return topicId === undefined ? [] : [{ ...t, topicId }]
+  })
+  const missing = unknown.map((t) => ({
+    name: '',
+    topicId: t.topicId,
+    partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNKNOWN_TOPIC_ID })),
+  }))
+  return { ...fetched, topics: [...topics, ...missing] }
 }
 
 export function handleDescribeGroups(context: BrokerContext, request: M.DescribeGroupsRequest, version: number): M.DescribeGroupsResponse {
@@ -175,7 +224,7 @@ export function handleDescribeGroups(context: BrokerContext, request: M.Describe
       groups.push(...shard.describeGroups({ ...request, groups: ids }, version).groups)
       continue
     }
-    groups.push(...ids.map((groupId) => ({ errorCode: shard, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648 })))
+    groups.push(...ids.map((groupId) => ({ errorCode: shard, errorMessage: null, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648 })))
   }
   return { throttleTimeMs: 0, groups }
 }
@@ -188,7 +237,7 @@ export function handleListGroups(context: BrokerContext, request: M.ListGroupsRe
 export async function handleDeleteGroups(context: BrokerContext, request: M.DeleteGroupsRequest, version: number): Promise<M.DeleteGroupsResponse> {
   const results: M.DeleteGroupsResponse['results'] = []
   for (const [shard, ids] of byShard(context, request.groupsNames, (id) => id)) {
-    if (typeof shard === 'number') results.push(...ids.map((groupId) => ({ groupId, errorCode: shard })))
+    if (typeof shard === 'number') results.push(...ids.map((groupId) => ({ groupId, errorCode: shard, errorMessage: null })))
     else results.push(...(await shard.deleteGroups({ ...request, groupsNames: ids }, version)).results)
   }
   return { throttleTimeMs: 0, results }

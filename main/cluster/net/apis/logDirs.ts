@@ -1,6 +1,6 @@
 // DescribeLogDirs (key 35): this broker's log directory (Brokerlab keeps one per broker), each
 // hosted partition's size in bytes of its segment files and its offset lag, and in v4+ the
-// volume's total and usable bytes. Topics = null asks for every partition, as in Kafka; a
+// volume's total and usable bytes, and in v5 whether it is cordoned (never). Topics = null asks for every partition, as in Kafka; a
 // named partition this broker does not host is left out, not an error. isFutureKey is always
 // false: with one directory, AlterReplicaLogDirs never makes a future log.
 //
@@ -31,6 +31,8 @@ export function handleDescribeLogDirs(context: BrokerContext, request: M.Describ
         topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
         totalBytes: dir.totalBytes,
         usableBytes: dir.usableBytes,
+        // v5 (KIP-1066): a cordoned directory takes no new partitions; Brokerlab's one never is.
+        isCordoned: false,
       },
     ],
   }

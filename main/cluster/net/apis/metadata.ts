@@ -81,13 +81,33 @@ export async function handleMetadata(context: BrokerContext, request: M.Metadata
     controllerId: advertisedControllerId(image),
     topics,
     clusterAuthorizedOperations: -2147483648,
+    // v13's top-level error: Kafka's brokers always answer 0 (clients may see REBOOTSTRAP_REQUIRED, KIP-1102).
+    errorCode: ErrorCode.NONE,
   }
 }
 
-export function handleDescribeCluster(context: BrokerContext, request: M.DescribeClusterRequest): M.DescribeClusterResponse {
+/**
+ * What DescribeCluster answers for includeClusterAuthorizedOperations. Without an authorizer
+ * (Brokerlab has none, nor does a default Kafka) every operation on the cluster resource is
+ * allowed: Kafka's AclEntry.supportedOperations(CLUSTER) as a bit field, AclOperation codes
+ * CREATE 5, ALTER 7, DESCRIBE 8, CLUSTER_ACTION 9, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11 and
+ * IDEMPOTENT_WRITE 12.
+ */
+const CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((bits, op) => bits | (1 << op), 0)
+const NOT_REQUESTED = -2147483648
+
+/** v2 (KIP-1073) lists fenced brokers too when asked, marked isFenced, as Kafka's KafkaApis does. */
+export function handleDescribeCluster(context: BrokerContext, request: M.DescribeClusterRequest, version: number): M.DescribeClusterResponse {
   const image = context.image()
+  const withFenced = version >= 2 && request.includeFencedBrokers
   // Endpoint type 2 asks for controllers: Brokerlab's controller has no Kafka listener.
-  const brokers = request.endpointType === 2 ? [] : liveBrokers(image)
+  const brokers =
+    request.endpointType === 2
+      ? []
+      : [...image.brokers.values()]
+          .filter((b) => withFenced || !b.fenced)
+          .sort((a, b) => a.id - b.id)
+          .flatMap((b) => (b.endPoints[0] ? [{ brokerId: b.id, host: b.endPoints[0].host, port: b.endPoints[0].port, rack: b.rack, isFenced: b.fenced }] : []))
   return {
     throttleTimeMs: 0,
     errorCode: ErrorCode.NONE,
@@ -95,7 +115,7 @@ export function handleDescribeCluster(context: BrokerContext, request: M.Describ
     endpointType: request.endpointType,
     clusterId: context.clusterId,
     controllerId: advertisedControllerId(image),
-    brokers: brokers.map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: b.rack })),
-    clusterAuthorizedOperations: -2147483648,
+    brokers,
+    clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
   }
 }

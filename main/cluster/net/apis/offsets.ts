@@ -17,7 +17,6 @@ export function handleListOffsets(context: BrokerContext, request: M.ListOffsets
       partitions: t.partitions.map((p) => ({
         partitionIndex: p.index,
         errorCode: p.errorCode,
-        oldStyleOffsets: [],
         timestamp: BigInt(p.timestamp),
         offset: BigInt(p.offset),
         leaderEpoch: p.leaderEpoch,

@@ -12,13 +12,15 @@ function failure(err: unknown): { errorCode: number; errorMessage: string } {
   }
 }
 
-export async function handleAlterPartitionReassignments(context: BrokerContext, request: M.AlterPartitionReassignmentsRequest): Promise<M.AlterPartitionReassignmentsResponse> {
+/** v1's allowReplicationFactorChange=false refuses a change of replica count; the answer repeats the flag. */
+export async function handleAlterPartitionReassignments(context: BrokerContext, request: M.AlterPartitionReassignmentsRequest, version: number): Promise<M.AlterPartitionReassignmentsResponse> {
   const topics = request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, replicas: p.replicas })) }))
+  const allowReplicationFactorChange = version < 1 || request.allowReplicationFactorChange
   try {
-    const answer = await context.forward('alterPartitionReassignments', { topics })
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, responses: answer.responses }
+    const answer = await context.forward('alterPartitionReassignments', { topics, allowReplicationFactorChange })
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, allowReplicationFactorChange, responses: answer.responses }
   } catch (err) {
-    return { throttleTimeMs: 0, ...failure(err), responses: [] }
+    return { throttleTimeMs: 0, ...failure(err), allowReplicationFactorChange, responses: [] }
   }
 }
 

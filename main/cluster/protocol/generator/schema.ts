@@ -72,8 +72,10 @@ export function parseMessageJson(text: string): MessageJson {
 }
 
 /**
- * Definitions of versions newer than ../shared's (Kafka 4.4 serves ListTransactions v2, KIP-1152),
- * kept beside the generator: a file here is read instead of the shared one of that name.
+ * Definitions of versions newer than ../shared's, as in Kafka 4.4's kafka-clients jar
+ * (common/message/): ListTransactions v2 (KIP-1152), Fetch v18, OffsetCommit v10 and the other
+ * APIs Kafka 4.4 serves newer, kept beside the generator: a file here is read instead of the
+ * shared one of that name.
  */
 const NEWER_DIR = join(dirname(fileURLToPath(import.meta.url)), 'newer')
 

@@ -3,29 +3,32 @@
 import { type Reader, Writer, readArray, readNullableArray, readInt32 } from './io'
 
 export interface AlterPartitionReassignmentsRequest {
-  /** The time in ms to wait for the request to complete. (versions 0) */
+  /** The time in ms to wait for the request to complete. (versions 0-1) */
   timeoutMs: number
-  /** The topics to reassign. (versions 0) */
+  /** The option indicating whether changing the replication factor of any given partition as part of this request is a valid move. (versions 1) */
+  allowReplicationFactorChange: boolean
+  /** The topics to reassign. (versions 0-1) */
   topics: ReassignableTopic[]
 }
 
 export interface ReassignableTopic {
-  /** The topic name. (versions 0) */
+  /** The topic name. (versions 0-1) */
   name: string
-  /** The partitions to reassign. (versions 0) */
+  /** The partitions to reassign. (versions 0-1) */
   partitions: ReassignablePartition[]
 }
 
 export interface ReassignablePartition {
-  /** The partition index. (versions 0) */
+  /** The partition index. (versions 0-1) */
   partitionIndex: number
-  /** The replicas to place the partitions on, or null to cancel a pending reassignment for this partition. (versions 0) */
+  /** The replicas to place the partitions on, or null to cancel a pending reassignment for this partition. (versions 0-1) */
   replicas: number[] | null
 }
 
 export function decodeAlterPartitionReassignmentsRequest(version: number, r: Reader): AlterPartitionReassignmentsRequest {
   const d: AlterPartitionReassignmentsRequest = {
     timeoutMs: r.int32(),
+    allowReplicationFactorChange: version >= 1 ? r.bool() : true,
     topics: readArray(r, version, true, readReassignableTopic),
   }
   r.skipTaggedFields()
@@ -34,6 +37,8 @@ export function decodeAlterPartitionReassignmentsRequest(version: number, r: Rea
 
 export function writeAlterPartitionReassignmentsRequest(w: Writer, version: number, d: AlterPartitionReassignmentsRequest): void {
   w.int32(d.timeoutMs)
+  if (version >= 1) w.bool(d.allowReplicationFactorChange)
+  else if (d.allowReplicationFactorChange !== true) w.unsupportedField('AlterPartitionReassignmentsRequest.allowReplicationFactorChange', version, '1')
   w.arrayLength(d.topics.length, true)
   for (const e of d.topics) writeReassignableTopic(w, version, e)
   w.unsignedVarint(0)
@@ -81,35 +86,38 @@ function writeReassignablePartition(w: Writer, version: number, d: ReassignableP
 }
 
 export interface AlterPartitionReassignmentsResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-1) */
   throttleTimeMs: number
-  /** The top-level error code, or 0 if there was no error. (versions 0) */
+  /** The option indicating whether changing the replication factor of any given partition as part of the request was allowed. (versions 1) */
+  allowReplicationFactorChange: boolean
+  /** The top-level error code, or 0 if there was no error. (versions 0-1) */
   errorCode: number
-  /** The top-level error message, or null if there was no error. (versions 0) */
+  /** The top-level error message, or null if there was no error. (versions 0-1) */
   errorMessage: string | null
-  /** The responses to topics to reassign. (versions 0) */
+  /** The responses to topics to reassign. (versions 0-1) */
   responses: ReassignableTopicResponse[]
 }
 
 export interface ReassignableTopicResponse {
-  /** The topic name (versions 0) */
+  /** The topic name. (versions 0-1) */
   name: string
-  /** The responses to partitions to reassign (versions 0) */
+  /** The responses to partitions to reassign. (versions 0-1) */
   partitions: ReassignablePartitionResponse[]
 }
 
 export interface ReassignablePartitionResponse {
-  /** The partition index. (versions 0) */
+  /** The partition index. (versions 0-1) */
   partitionIndex: number
-  /** The error code for this partition, or 0 if there was no error. (versions 0) */
+  /** The error code for this partition, or 0 if there was no error. (versions 0-1) */
   errorCode: number
-  /** The error message for this partition, or null if there was no error. (versions 0) */
+  /** The error message for this partition, or null if there was no error. (versions 0-1) */
   errorMessage: string | null
 }
 
 export function decodeAlterPartitionReassignmentsResponse(version: number, r: Reader): AlterPartitionReassignmentsResponse {
   const d: AlterPartitionReassignmentsResponse = {
     throttleTimeMs: r.int32(),
+    allowReplicationFactorChange: version >= 1 ? r.bool() : true,
     errorCode: r.int16(),
     errorMessage: r.nullableString(true),
     responses: readArray(r, version, true, readReassignableTopicResponse),
@@ -120,6 +128,7 @@ export function decodeAlterPartitionReassignmentsResponse(version: number, r: Re
 
 export function writeAlterPartitionReassignmentsResponse(w: Writer, version: number, d: AlterPartitionReassignmentsResponse): void {
   w.int32(d.throttleTimeMs)
+  if (version >= 1) w.bool(d.allowReplicationFactorChange)
   w.int16(d.errorCode)
   w.nullableString(d.errorMessage, true)
   w.arrayLength(d.responses.length, true)

@@ -3,10 +3,14 @@
 import { type Reader, Writer, readArray } from './io'
 
 export interface ApiVersionsRequest {
-  /** The name of the client. (versions 3-4) */
+  /** The name of the client. (versions 3-5) */
   clientSoftwareName: string
-  /** The version of the client. (versions 3-4) */
+  /** The version of the client. (versions 3-5) */
   clientSoftwareVersion: string
+  /** The cluster ID the client intends to connect to. Provide both ClusterId and NodeId, if known. (versions 5) */
+  clusterId: string | null
+  /** The node ID the client intends to connect to. Provide both ClusterId and NodeId, if known. (versions 5) */
+  nodeId: number
 }
 
 export function decodeApiVersionsRequest(version: number, r: Reader): ApiVersionsRequest {
@@ -14,6 +18,8 @@ export function decodeApiVersionsRequest(version: number, r: Reader): ApiVersion
   const d: ApiVersionsRequest = {
     clientSoftwareName: version >= 3 ? r.string(true) : '',
     clientSoftwareVersion: version >= 3 ? r.string(true) : '',
+    clusterId: version >= 5 ? r.nullableString(true) : null,
+    nodeId: version >= 5 ? r.int32() : -1,
   }
   if (flexible) r.skipTaggedFields()
   return d
@@ -23,6 +29,8 @@ export function writeApiVersionsRequest(w: Writer, version: number, d: ApiVersio
   const flexible = version >= 3
   if (version >= 3) w.string(d.clientSoftwareName, true)
   if (version >= 3) w.string(d.clientSoftwareVersion, true)
+  if (version >= 5) w.nullableString(d.clusterId, true)
+  if (version >= 5) w.int32(d.nodeId)
   if (flexible) w.unsignedVarint(0)
 }
 
@@ -33,46 +41,46 @@ export function encodeApiVersionsRequest(version: number, d: ApiVersionsRequest)
 }
 
 export interface ApiVersionsResponse {
-  /** The top-level error code. (versions 0-4) */
+  /** The top-level error code. (versions 0-5) */
   errorCode: number
-  /** The APIs supported by the broker. (versions 0-4) */
+  /** The APIs supported by the broker. (versions 0-5) */
   apiKeys: ApiVersion[]
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-4) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-5) */
   throttleTimeMs: number
-  /** Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted. (versions 3-4, tagged 0) */
+  /** Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted. (versions 3-5, tagged 0) */
   supportedFeatures: SupportedFeatureKey[]
-  /** The monotonically increasing epoch for the finalized features information. Valid values are >= 0. A value of -1 is special and represents unknown epoch. (versions 3-4, tagged 1) */
+  /** The monotonically increasing epoch for the finalized features information. Valid values are >= 0. A value of -1 is special and represents unknown epoch. (versions 3-5, tagged 1) */
   finalizedFeaturesEpoch: bigint
-  /** List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch >= 0. (versions 3-4, tagged 2) */
+  /** List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch >= 0. (versions 3-5, tagged 2) */
   finalizedFeatures: FinalizedFeatureKey[]
-  /** Set by a KRaft controller if the required configurations for ZK migration are present (versions 3-4, tagged 3) */
+  /** Set by a KRaft controller if the required configurations for ZK migration are present. (versions 3-5, tagged 3) */
   zkMigrationReady: boolean
 }
 
 export interface ApiVersion {
-  /** The API index. (versions 0-4) */
+  /** The API index. (versions 0-5) */
   apiKey: number
-  /** The minimum supported version, inclusive. (versions 0-4) */
+  /** The minimum supported version, inclusive. (versions 0-5) */
   minVersion: number
-  /** The maximum supported version, inclusive. (versions 0-4) */
+  /** The maximum supported version, inclusive. (versions 0-5) */
   maxVersion: number
 }
 
 export interface SupportedFeatureKey {
-  /** The name of the feature. (versions 3-4) */
+  /** The name of the feature. (versions 3-5) */
   name: string
-  /** The minimum supported version for the feature. (versions 3-4) */
+  /** The minimum supported version for the feature. (versions 3-5) */
   minVersion: number
-  /** The maximum supported version for the feature. (versions 3-4) */
+  /** The maximum supported version for the feature. (versions 3-5) */
   maxVersion: number
 }
 
 export interface FinalizedFeatureKey {
-  /** The name of the feature. (versions 3-4) */
+  /** The name of the feature. (versions 3-5) */
   name: string
-  /** The cluster-wide finalized max version level for the feature. (versions 3-4) */
+  /** The cluster-wide finalized max version level for the feature. (versions 3-5) */
   maxVersionLevel: number
-  /** The cluster-wide finalized min version level for the feature. (versions 3-4) */
+  /** The cluster-wide finalized min version level for the feature. (versions 3-5) */
   minVersionLevel: number
 }
 

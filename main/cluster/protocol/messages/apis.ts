@@ -330,7 +330,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 1,
       name: 'Fetch',
-      validVersions: { min: 0, max: 17 },
+      validVersions: { min: 4, max: 18 },
       flexibleVersions: { min: 12 },
       request: { encode: fetch.encodeFetchRequest, write: fetch.writeFetchRequest, decode: fetch.decodeFetchRequest },
       response: { encode: fetch.encodeFetchResponse, write: fetch.writeFetchResponse, decode: fetch.decodeFetchResponse },
@@ -343,7 +343,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 2,
       name: 'ListOffsets',
-      validVersions: { min: 0, max: 10 },
+      validVersions: { min: 1, max: 11 },
       flexibleVersions: { min: 6 },
       request: { encode: listOffsets.encodeListOffsetsRequest, write: listOffsets.writeListOffsetsRequest, decode: listOffsets.decodeListOffsetsRequest },
       response: { encode: listOffsets.encodeListOffsetsResponse, write: listOffsets.writeListOffsetsResponse, decode: listOffsets.decodeListOffsetsResponse },
@@ -356,7 +356,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 3,
       name: 'Metadata',
-      validVersions: { min: 0, max: 12 },
+      validVersions: { min: 0, max: 13 },
       flexibleVersions: { min: 9 },
       request: { encode: metadata.encodeMetadataRequest, write: metadata.writeMetadataRequest, decode: metadata.decodeMetadataRequest },
       response: { encode: metadata.encodeMetadataResponse, write: metadata.writeMetadataResponse, decode: metadata.decodeMetadataResponse },
@@ -369,7 +369,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 8,
       name: 'OffsetCommit',
-      validVersions: { min: 0, max: 9 },
+      validVersions: { min: 2, max: 10 },
       flexibleVersions: { min: 8 },
       request: { encode: offsetCommit.encodeOffsetCommitRequest, write: offsetCommit.writeOffsetCommitRequest, decode: offsetCommit.decodeOffsetCommitRequest },
       response: { encode: offsetCommit.encodeOffsetCommitResponse, write: offsetCommit.writeOffsetCommitResponse, decode: offsetCommit.decodeOffsetCommitResponse },
@@ -382,7 +382,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 9,
       name: 'OffsetFetch',
-      validVersions: { min: 0, max: 9 },
+      validVersions: { min: 1, max: 10 },
       flexibleVersions: { min: 6 },
       request: { encode: offsetFetch.encodeOffsetFetchRequest, write: offsetFetch.writeOffsetFetchRequest, decode: offsetFetch.decodeOffsetFetchRequest },
       response: { encode: offsetFetch.encodeOffsetFetchResponse, write: offsetFetch.writeOffsetFetchResponse, decode: offsetFetch.decodeOffsetFetchResponse },
@@ -460,7 +460,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 15,
       name: 'DescribeGroups',
-      validVersions: { min: 0, max: 5 },
+      validVersions: { min: 0, max: 6 },
       flexibleVersions: { min: 5 },
       request: { encode: describeGroups.encodeDescribeGroupsRequest, write: describeGroups.writeDescribeGroupsRequest, decode: describeGroups.decodeDescribeGroupsRequest },
       response: { encode: describeGroups.encodeDescribeGroupsResponse, write: describeGroups.writeDescribeGroupsResponse, decode: describeGroups.decodeDescribeGroupsResponse },
@@ -499,7 +499,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 18,
       name: 'ApiVersions',
-      validVersions: { min: 0, max: 4 },
+      validVersions: { min: 0, max: 5 },
       flexibleVersions: { min: 3 },
       request: { encode: apiVersions.encodeApiVersionsRequest, write: apiVersions.writeApiVersionsRequest, decode: apiVersions.decodeApiVersionsRequest },
       response: { encode: apiVersions.encodeApiVersionsResponse, write: apiVersions.writeApiVersionsResponse, decode: apiVersions.decodeApiVersionsResponse },
@@ -720,7 +720,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 35,
       name: 'DescribeLogDirs',
-      validVersions: { min: 0, max: 4 },
+      validVersions: { min: 1, max: 5 },
       flexibleVersions: { min: 2 },
       request: { encode: describeLogDirs.encodeDescribeLogDirsRequest, write: describeLogDirs.writeDescribeLogDirsRequest, decode: describeLogDirs.decodeDescribeLogDirsRequest },
       response: { encode: describeLogDirs.encodeDescribeLogDirsResponse, write: describeLogDirs.writeDescribeLogDirsResponse, decode: describeLogDirs.decodeDescribeLogDirsResponse },
@@ -811,7 +811,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 42,
       name: 'DeleteGroups',
-      validVersions: { min: 0, max: 2 },
+      validVersions: { min: 0, max: 3 },
       flexibleVersions: { min: 2 },
       request: { encode: deleteGroups.encodeDeleteGroupsRequest, write: deleteGroups.writeDeleteGroupsRequest, decode: deleteGroups.decodeDeleteGroupsRequest },
       response: { encode: deleteGroups.encodeDeleteGroupsResponse, write: deleteGroups.writeDeleteGroupsResponse, decode: deleteGroups.decodeDeleteGroupsResponse },
@@ -850,7 +850,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 45,
       name: 'AlterPartitionReassignments',
-      validVersions: { min: 0, max: 0 },
+      validVersions: { min: 0, max: 1 },
       flexibleVersions: { min: 0 },
       request: { encode: alterPartitionReassignments.encodeAlterPartitionReassignmentsRequest, write: alterPartitionReassignments.writeAlterPartitionReassignmentsRequest, decode: alterPartitionReassignments.decodeAlterPartitionReassignmentsRequest },
       response: { encode: alterPartitionReassignments.encodeAlterPartitionReassignmentsResponse, write: alterPartitionReassignments.writeAlterPartitionReassignmentsResponse, decode: alterPartitionReassignments.decodeAlterPartitionReassignmentsResponse },
@@ -954,7 +954,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 60,
       name: 'DescribeCluster',
-      validVersions: { min: 0, max: 1 },
+      validVersions: { min: 0, max: 2 },
       flexibleVersions: { min: 0 },
       request: { encode: describeCluster.encodeDescribeClusterRequest, write: describeCluster.writeDescribeClusterRequest, decode: describeCluster.decodeDescribeClusterRequest },
       response: { encode: describeCluster.encodeDescribeClusterResponse, write: describeCluster.writeDescribeClusterResponse, decode: describeCluster.decodeDescribeClusterResponse },

@@ -3,7 +3,7 @@
 import { type Reader, Writer, readArray, readString } from './io'
 
 export interface DeleteGroupsRequest {
-  /** The group names to delete. (versions 0-2) */
+  /** The group names to delete. (versions 0-3) */
   groupsNames: string[]
 }
 
@@ -30,17 +30,19 @@ export function encodeDeleteGroupsRequest(version: number, d: DeleteGroupsReques
 }
 
 export interface DeleteGroupsResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-2) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-3) */
   throttleTimeMs: number
-  /** The deletion results (versions 0-2) */
+  /** The deletion results. (versions 0-3) */
   results: DeletableGroupResult[]
 }
 
 export interface DeletableGroupResult {
-  /** The group id (versions 0-2) */
+  /** The group id. (versions 0-3) */
   groupId: string
-  /** The deletion error, or 0 if the deletion succeeded. (versions 0-2) */
+  /** The deletion error, or 0 if the deletion succeeded. (versions 0-3) */
   errorCode: number
+  /** The error message, or null if there was no error. (versions 3) */
+  errorMessage: string | null
 }
 
 export function decodeDeleteGroupsResponse(version: number, r: Reader): DeleteGroupsResponse {
@@ -72,6 +74,7 @@ function readDeletableGroupResult(r: Reader, version: number): DeletableGroupRes
   const d: DeletableGroupResult = {
     groupId: r.string(flexible),
     errorCode: r.int16(),
+    errorMessage: version >= 3 ? r.nullableString(true) : null,
   }
   if (flexible) r.skipTaggedFields()
   return d
@@ -81,5 +84,6 @@ function writeDeletableGroupResult(w: Writer, version: number, d: DeletableGroup
   const flexible = version >= 2
   w.string(d.groupId, flexible)
   w.int16(d.errorCode)
+  if (version >= 3) w.nullableString(d.errorMessage, true)
   if (flexible) w.unsignedVarint(0)
 }

@@ -3,16 +3,19 @@
 import { type Reader, Writer, readArray } from './io'
 
 export interface DescribeClusterRequest {
-  /** Whether to include cluster authorized operations. (versions 0-1) */
+  /** Whether to include cluster authorized operations. (versions 0-2) */
   includeClusterAuthorizedOperations: boolean
-  /** The endpoint type to describe. 1=brokers, 2=controllers. (versions 1) */
+  /** The endpoint type to describe. 1=brokers, 2=controllers. (versions 1-2) */
   endpointType: number
+  /** Whether to include fenced brokers when listing brokers. (versions 2) */
+  includeFencedBrokers: boolean
 }
 
 export function decodeDescribeClusterRequest(version: number, r: Reader): DescribeClusterRequest {
   const d: DescribeClusterRequest = {
     includeClusterAuthorizedOperations: r.bool(),
     endpointType: version >= 1 ? r.int8() : 1,
+    includeFencedBrokers: version >= 2 ? r.bool() : false,
   }
   r.skipTaggedFields()
   return d
@@ -21,7 +24,9 @@ export function decodeDescribeClusterRequest(version: number, r: Reader): Descri
 export function writeDescribeClusterRequest(w: Writer, version: number, d: DescribeClusterRequest): void {
   w.bool(d.includeClusterAuthorizedOperations)
   if (version >= 1) w.int8(d.endpointType)
-  else if (d.endpointType !== 1) w.unsupportedField('DescribeClusterRequest.endpointType', version, '1')
+  else if (d.endpointType !== 1) w.unsupportedField('DescribeClusterRequest.endpointType', version, '1-2')
+  if (version >= 2) w.bool(d.includeFencedBrokers)
+  else if (d.includeFencedBrokers !== false) w.unsupportedField('DescribeClusterRequest.includeFencedBrokers', version, '2')
   w.unsignedVarint(0)
 }
 
@@ -32,33 +37,35 @@ export function encodeDescribeClusterRequest(version: number, d: DescribeCluster
 }
 
 export interface DescribeClusterResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-1) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-2) */
   throttleTimeMs: number
-  /** The top-level error code, or 0 if there was no error (versions 0-1) */
+  /** The top-level error code, or 0 if there was no error. (versions 0-2) */
   errorCode: number
-  /** The top-level error message, or null if there was no error. (versions 0-1) */
+  /** The top-level error message, or null if there was no error. (versions 0-2) */
   errorMessage: string | null
-  /** The endpoint type that was described. 1=brokers, 2=controllers. (versions 1) */
+  /** The endpoint type that was described. 1=brokers, 2=controllers. (versions 1-2) */
   endpointType: number
-  /** The cluster ID that responding broker belongs to. (versions 0-1) */
+  /** The cluster ID that responding broker belongs to. (versions 0-2) */
   clusterId: string
-  /** The ID of the controller broker. (versions 0-1) */
+  /** The ID of the controller. When handled by a controller, returns the current voter leader ID. When handled by a broker, returns a random alive broker ID as a fallback. (versions 0-2) */
   controllerId: number
-  /** Each broker in the response. (versions 0-1) */
+  /** Each broker in the response. (versions 0-2) */
   brokers: DescribeClusterBroker[]
-  /** 32-bit bitfield to represent authorized operations for this cluster. (versions 0-1) */
+  /** 32-bit bitfield to represent authorized operations for this cluster. (versions 0-2) */
   clusterAuthorizedOperations: number
 }
 
 export interface DescribeClusterBroker {
-  /** The broker ID. (versions 0-1) */
+  /** The broker ID. (versions 0-2) */
   brokerId: number
-  /** The broker hostname. (versions 0-1) */
+  /** The broker hostname. (versions 0-2) */
   host: string
-  /** The broker port. (versions 0-1) */
+  /** The broker port. (versions 0-2) */
   port: number
-  /** The rack of the broker, or null if it has not been assigned to a rack. (versions 0-1) */
+  /** The rack of the broker, or null if it has not been assigned to a rack. (versions 0-2) */
   rack: string | null
+  /** Whether the broker is fenced (versions 2) */
+  isFenced: boolean
 }
 
 export function decodeDescribeClusterResponse(version: number, r: Reader): DescribeClusterResponse {
@@ -81,7 +88,7 @@ export function writeDescribeClusterResponse(w: Writer, version: number, d: Desc
   w.int16(d.errorCode)
   w.nullableString(d.errorMessage, true)
   if (version >= 1) w.int8(d.endpointType)
-  else if (d.endpointType !== 1) w.unsupportedField('DescribeClusterResponse.endpointType', version, '1')
+  else if (d.endpointType !== 1) w.unsupportedField('DescribeClusterResponse.endpointType', version, '1-2')
   w.string(d.clusterId, true)
   w.int32(d.controllerId)
   w.arrayLength(d.brokers.length, true)
@@ -102,6 +109,7 @@ function readDescribeClusterBroker(r: Reader, version: number): DescribeClusterB
     host: r.string(true),
     port: r.int32(),
     rack: r.nullableString(true),
+    isFenced: version >= 2 ? r.bool() : false,
   }
   r.skipTaggedFields()
   return d
@@ -112,5 +120,7 @@ function writeDescribeClusterBroker(w: Writer, version: number, d: DescribeClust
   w.string(d.host, true)
   w.int32(d.port)
   w.nullableString(d.rack, true)
+  if (version >= 2) w.bool(d.isFenced)
+  else if (d.isFenced !== false) w.unsupportedField('DescribeClusterResponse.DescribeClusterBroker.isFenced', version, '2')
   w.unsignedVarint(0)
 }

@@ -3,9 +3,9 @@
 import { type Reader, Writer, readArray, readString } from './io'
 
 export interface DescribeGroupsRequest {
-  /** The names of the groups to describe (versions 0-5) */
+  /** The names of the groups to describe. (versions 0-6) */
   groups: string[]
-  /** Whether to include authorized operations. (versions 3-5) */
+  /** Whether to include authorized operations. (versions 3-6) */
   includeAuthorizedOperations: boolean
 }
 
@@ -24,7 +24,7 @@ export function writeDescribeGroupsRequest(w: Writer, version: number, d: Descri
   w.arrayLength(d.groups.length, flexible)
   for (const e of d.groups) w.string(e, flexible)
   if (version >= 3) w.bool(d.includeAuthorizedOperations)
-  else if (d.includeAuthorizedOperations !== false) w.unsupportedField('DescribeGroupsRequest.includeAuthorizedOperations', version, '3-5')
+  else if (d.includeAuthorizedOperations !== false) w.unsupportedField('DescribeGroupsRequest.includeAuthorizedOperations', version, '3-6')
   if (flexible) w.unsignedVarint(0)
 }
 
@@ -35,41 +35,43 @@ export function encodeDescribeGroupsRequest(version: number, d: DescribeGroupsRe
 }
 
 export interface DescribeGroupsResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-5) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-6) */
   throttleTimeMs: number
-  /** Each described group. (versions 0-5) */
+  /** Each described group. (versions 0-6) */
   groups: DescribedGroup[]
 }
 
 export interface DescribedGroup {
-  /** The describe error, or 0 if there was no error. (versions 0-5) */
+  /** The describe error, or 0 if there was no error. (versions 0-6) */
   errorCode: number
-  /** The group ID string. (versions 0-5) */
+  /** The describe error message, or null if there was no error. (versions 6) */
+  errorMessage: string | null
+  /** The group ID string. (versions 0-6) */
   groupId: string
-  /** The group state string, or the empty string. (versions 0-5) */
+  /** The group state string, or the empty string. (versions 0-6) */
   groupState: string
-  /** The group protocol type, or the empty string. (versions 0-5) */
+  /** The group protocol type, or the empty string. (versions 0-6) */
   protocolType: string
-  /** The group protocol data, or the empty string. (versions 0-5) */
+  /** The group protocol data, or the empty string. (versions 0-6) */
   protocolData: string
-  /** The group members. (versions 0-5) */
+  /** The group members. (versions 0-6) */
   members: DescribedGroupMember[]
-  /** 32-bit bitfield to represent authorized operations for this group. (versions 3-5) */
+  /** 32-bit bitfield to represent authorized operations for this group. (versions 3-6) */
   authorizedOperations: number
 }
 
 export interface DescribedGroupMember {
-  /** The member ID assigned by the group coordinator. (versions 0-5) */
+  /** The member id. (versions 0-6) */
   memberId: string
-  /** The unique identifier of the consumer instance provided by end user. (versions 4-5) */
+  /** The unique identifier of the consumer instance provided by end user. (versions 4-6) */
   groupInstanceId: string | null
-  /** The client ID used in the member's latest join group request. (versions 0-5) */
+  /** The client ID used in the member's latest join group request. (versions 0-6) */
   clientId: string
-  /** The client host. (versions 0-5) */
+  /** The client host. (versions 0-6) */
   clientHost: string
-  /** The metadata corresponding to the current group protocol in use. (versions 0-5) */
+  /** The metadata corresponding to the current group protocol in use. (versions 0-6) */
   memberMetadata: Buffer
-  /** The current assignment provided by the group leader. (versions 0-5) */
+  /** The current assignment provided by the group leader. (versions 0-6) */
   memberAssignment: Buffer
 }
 
@@ -101,6 +103,7 @@ function readDescribedGroup(r: Reader, version: number): DescribedGroup {
   const flexible = version >= 5
   const d: DescribedGroup = {
     errorCode: r.int16(),
+    errorMessage: version >= 6 ? r.nullableString(true) : null,
     groupId: r.string(flexible),
     groupState: r.string(flexible),
     protocolType: r.string(flexible),
@@ -115,6 +118,8 @@ function readDescribedGroup(r: Reader, version: number): DescribedGroup {
 function writeDescribedGroup(w: Writer, version: number, d: DescribedGroup): void {
   const flexible = version >= 5
   w.int16(d.errorCode)
+  if (version >= 6) w.nullableString(d.errorMessage, true)
+  else if (d.errorMessage !== null) w.unsupportedField('DescribeGroupsResponse.DescribedGroup.errorMessage', version, '6')
   w.string(d.groupId, flexible)
   w.string(d.groupState, flexible)
   w.string(d.protocolType, flexible)
@@ -122,7 +127,7 @@ function writeDescribedGroup(w: Writer, version: number, d: DescribedGroup): voi
   w.arrayLength(d.members.length, flexible)
   for (const e of d.members) writeDescribedGroupMember(w, version, e)
   if (version >= 3) w.int32(d.authorizedOperations)
-  else if (d.authorizedOperations !== -2147483648) w.unsupportedField('DescribeGroupsResponse.DescribedGroup.authorizedOperations', version, '3-5')
+  else if (d.authorizedOperations !== -2147483648) w.unsupportedField('DescribeGroupsResponse.DescribedGroup.authorizedOperations', version, '3-6')
   if (flexible) w.unsignedVarint(0)
 }
 

@@ -3,14 +3,14 @@
 import { type Reader, Writer, readArray, readNullableArray, readInt32 } from './io'
 
 export interface DescribeLogDirsRequest {
-  /** Each topic that we want to describe log directories for, or null for all topics. (versions 0-4) */
+  /** Each topic that we want to describe log directories for, or null for all topics. (versions 1-5) */
   topics: DescribableLogDirTopic[] | null
 }
 
 export interface DescribableLogDirTopic {
-  /** The topic name (versions 0-4) */
+  /** The topic name. (versions 1-5) */
   topic: string
-  /** The partition indexes. (versions 0-4) */
+  /** The partition indexes. (versions 1-5) */
   partitions: number[]
 }
 
@@ -58,42 +58,44 @@ function writeDescribableLogDirTopic(w: Writer, version: number, d: DescribableL
 }
 
 export interface DescribeLogDirsResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0-4) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-5) */
   throttleTimeMs: number
-  /** The error code, or 0 if there was no error. (versions 3-4) */
+  /** The error code, or 0 if there was no error. (versions 3-5) */
   errorCode: number
-  /** The log directories. (versions 0-4) */
+  /** The log directories. (versions 1-5) */
   results: DescribeLogDirsResult[]
 }
 
 export interface DescribeLogDirsResult {
-  /** The error code, or 0 if there was no error. (versions 0-4) */
+  /** The error code, or 0 if there was no error. (versions 1-5) */
   errorCode: number
-  /** The absolute log directory path. (versions 0-4) */
+  /** The absolute log directory path. (versions 1-5) */
   logDir: string
-  /** Each topic. (versions 0-4) */
+  /** The topics. (versions 1-5) */
   topics: DescribeLogDirsTopic[]
-  /** The total size in bytes of the volume the log directory is in. (versions 4) */
+  /** The total size in bytes of the volume the log directory is in. This value does not include the size of data stored in remote storage. (versions 4-5) */
   totalBytes: bigint
-  /** The usable size in bytes of the volume the log directory is in. (versions 4) */
+  /** The usable size in bytes of the volume the log directory is in. This value does not include the size of data stored in remote storage. (versions 4-5) */
   usableBytes: bigint
+  /** True if this log directory is cordoned. (versions 5) */
+  isCordoned: boolean
 }
 
 export interface DescribeLogDirsTopic {
-  /** The topic name. (versions 0-4) */
+  /** The topic name. (versions 1-5) */
   name: string
-  /** (versions 0-4) */
+  /** The partitions. (versions 1-5) */
   partitions: DescribeLogDirsPartition[]
 }
 
 export interface DescribeLogDirsPartition {
-  /** The partition index. (versions 0-4) */
+  /** The partition index. (versions 1-5) */
   partitionIndex: number
-  /** The size of the log segments in this partition in bytes. (versions 0-4) */
+  /** The size of the log segments in this partition in bytes. (versions 1-5) */
   partitionSize: bigint
-  /** The lag of the log's LEO w.r.t. partition's HW (if it is the current log for the partition) or current replica's LEO (if it is the future log for the partition) (versions 0-4) */
+  /** The lag of the log's LEO w.r.t. partition's HW (if it is the current log for the partition) or current replica's LEO (if it is the future log for the partition). (versions 1-5) */
   offsetLag: bigint
-  /** True if this log is created by AlterReplicaLogDirsRequest and will replace the current log of the replica in the future. (versions 0-4) */
+  /** True if this log is created by AlterReplicaLogDirsRequest and will replace the current log of the replica in the future. (versions 1-5) */
   isFutureKey: boolean
 }
 
@@ -131,6 +133,7 @@ function readDescribeLogDirsResult(r: Reader, version: number): DescribeLogDirsR
     topics: readArray(r, version, flexible, readDescribeLogDirsTopic),
     totalBytes: version >= 4 ? r.int64() : -1n,
     usableBytes: version >= 4 ? r.int64() : -1n,
+    isCordoned: version >= 5 ? r.bool() : false,
   }
   if (flexible) r.skipTaggedFields()
   return d
@@ -144,6 +147,7 @@ function writeDescribeLogDirsResult(w: Writer, version: number, d: DescribeLogDi
   for (const e of d.topics) writeDescribeLogDirsTopic(w, version, e)
   if (version >= 4) w.int64(d.totalBytes)
   if (version >= 4) w.int64(d.usableBytes)
+  if (version >= 5) w.bool(d.isCordoned)
   if (flexible) w.unsignedVarint(0)
 }
 

@@ -3,71 +3,73 @@
 import { type Reader, Writer, ZERO_UUID, readArray, readNullableArray, readInt32 } from './io'
 
 export interface FetchRequest {
-  /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. (versions 12-17, tagged 0) */
+  /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. (versions 12-18, tagged 0) */
   clusterId: string | null
-  /** The broker ID of the follower, of -1 if this request is from a consumer. (versions 0-14) */
+  /** The broker ID of the follower, of -1 if this request is from a consumer. (versions 4-14) */
   replicaId: number
-  /** (versions 15-17, tagged 1) */
+  /** The state of the replica in the follower. (versions 15-18, tagged 1) */
   replicaState: ReplicaState
-  /** The maximum time in milliseconds to wait for the response. (versions 0-17) */
+  /** The maximum time in milliseconds to wait for the response. (versions 4-18) */
   maxWaitMs: number
-  /** The minimum bytes to accumulate in the response. (versions 0-17) */
+  /** The minimum bytes to accumulate in the response. (versions 4-18) */
   minBytes: number
-  /** The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored. (versions 3-17) */
+  /** The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored. (versions 4-18) */
   maxBytes: number
-  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records (versions 4-17) */
+  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. (versions 4-18) */
   isolationLevel: number
-  /** The fetch session ID. (versions 7-17) */
+  /** The fetch session ID. (versions 7-18) */
   sessionId: number
-  /** The fetch session epoch, which is used for ordering requests in a session. (versions 7-17) */
+  /** The fetch session epoch, which is used for ordering requests in a session. (versions 7-18) */
   sessionEpoch: number
-  /** The topics to fetch. (versions 0-17) */
+  /** The topics to fetch. (versions 4-18) */
   topics: FetchTopic[]
-  /** In an incremental fetch request, the partitions to remove. (versions 7-17) */
+  /** In an incremental fetch request, the partitions to remove. (versions 7-18) */
   forgottenTopicsData: ForgottenTopic[]
-  /** Rack ID of the consumer making this request (versions 11-17) */
+  /** Rack ID of the consumer making this request. (versions 11-18) */
   rackId: string
 }
 
 export interface ReplicaState {
-  /** The replica ID of the follower, or -1 if this request is from a consumer. (versions 15-17) */
+  /** The replica ID of the follower, or -1 if this request is from a consumer. (versions 15-18) */
   replicaId: number
-  /** The epoch of this follower, or -1 if not available. (versions 15-17) */
+  /** The epoch of this follower, or -1 if not available. (versions 15-18) */
   replicaEpoch: bigint
 }
 
 export interface FetchTopic {
-  /** The name of the topic to fetch. (versions 0-12) */
+  /** The name of the topic to fetch. (versions 4-12) */
   topic: string
-  /** The unique topic ID (versions 13-17) */
+  /** The unique topic ID. (versions 13-18) */
   topicId: string
-  /** The partitions to fetch. (versions 0-17) */
+  /** The partitions to fetch. (versions 4-18) */
   partitions: FetchPartition[]
 }
 
 export interface FetchPartition {
-  /** The partition index. (versions 0-17) */
+  /** The partition index. (versions 4-18) */
   partition: number
-  /** The current leader epoch of the partition. (versions 9-17) */
+  /** The current leader epoch of the partition. (versions 9-18) */
   currentLeaderEpoch: number
-  /** The message offset. (versions 0-17) */
+  /** The message offset. (versions 4-18) */
   fetchOffset: bigint
-  /** The epoch of the last fetched record or -1 if there is none (versions 12-17) */
+  /** The epoch of the last fetched record or -1 if there is none. (versions 12-18) */
   lastFetchedEpoch: number
-  /** The earliest available offset of the follower replica.  The field is only used when the request is sent by the follower. (versions 5-17) */
+  /** The earliest available offset of the follower replica.  The field is only used when the request is sent by the follower. (versions 5-18) */
   logStartOffset: bigint
-  /** The maximum bytes to fetch from this partition.  See KIP-74 for cases where this limit may not be honored. (versions 0-17) */
+  /** The maximum bytes to fetch from this partition.  See KIP-74 for cases where this limit may not be honored. (versions 4-18) */
   partitionMaxBytes: number
-  /** The directory id of the follower fetching (versions 17, tagged 0) */
+  /** The directory id of the follower fetching. (versions 17-18, tagged 0) */
   replicaDirectoryId: string
+  /** The high-watermark known by the replica. -1 if the high-watermark is not known and 9223372036854775807 if the feature is not supported. (versions 18, tagged 1) */
+  highWatermark: bigint
 }
 
 export interface ForgottenTopic {
   /** The topic name. (versions 7-12) */
   topic: string
-  /** The unique topic ID (versions 13-17) */
+  /** The unique topic ID. (versions 13-18) */
   topicId: string
-  /** The partitions indexes to forget. (versions 7-17) */
+  /** The partitions indexes to forget. (versions 7-18) */
   partitions: number[]
 }
 
@@ -79,8 +81,8 @@ export function decodeFetchRequest(version: number, r: Reader): FetchRequest {
     replicaState: defaultReplicaState(),
     maxWaitMs: r.int32(),
     minBytes: r.int32(),
-    maxBytes: version >= 3 ? r.int32() : 2147483647,
-    isolationLevel: version >= 4 ? r.int8() : 0,
+    maxBytes: r.int32(),
+    isolationLevel: r.int8(),
     sessionId: version >= 7 ? r.int32() : 0,
     sessionEpoch: version >= 7 ? r.int32() : -1,
     topics: readArray(r, version, flexible, readFetchTopic),
@@ -108,12 +110,12 @@ export function decodeFetchRequest(version: number, r: Reader): FetchRequest {
 export function writeFetchRequest(w: Writer, version: number, d: FetchRequest): void {
   const flexible = version >= 12
   if (version <= 14) w.int32(d.replicaId)
-  else if (d.replicaId !== -1) w.unsupportedField('FetchRequest.replicaId', version, '0-14')
-  if (!(version >= 15) && (!isDefaultReplicaState(d.replicaState))) w.unsupportedField('FetchRequest.replicaState', version, '15-17')
+  else if (d.replicaId !== -1) w.unsupportedField('FetchRequest.replicaId', version, '4-14')
+  if (!(version >= 15) && (!isDefaultReplicaState(d.replicaState))) w.unsupportedField('FetchRequest.replicaState', version, '15-18')
   w.int32(d.maxWaitMs)
   w.int32(d.minBytes)
-  if (version >= 3) w.int32(d.maxBytes)
-  if (version >= 4) w.int8(d.isolationLevel)
+  w.int32(d.maxBytes)
+  w.int8(d.isolationLevel)
   if (version >= 7) w.int32(d.sessionId)
   if (version >= 7) w.int32(d.sessionEpoch)
   w.arrayLength(d.topics.length, flexible)
@@ -121,7 +123,7 @@ export function writeFetchRequest(w: Writer, version: number, d: FetchRequest): 
   if (version >= 7) {
     w.arrayLength(d.forgottenTopicsData.length, flexible)
     for (const e of d.forgottenTopicsData) writeForgottenTopic(w, version, e)
-  } else if ((d.forgottenTopicsData.length !== 0)) w.unsupportedField('FetchRequest.forgottenTopicsData', version, '7-17')
+  } else if ((d.forgottenTopicsData.length !== 0)) w.unsupportedField('FetchRequest.forgottenTopicsData', version, '7-18')
   if (version >= 11) w.string(d.rackId, flexible)
   if (flexible) {
     const tagged0 = d.clusterId !== null
@@ -202,6 +204,7 @@ function readFetchPartition(r: Reader, version: number): FetchPartition {
     logStartOffset: version >= 5 ? r.int64() : -1n,
     partitionMaxBytes: r.int32(),
     replicaDirectoryId: ZERO_UUID,
+    highWatermark: 9223372036854775807n,
   }
   if (flexible) {
     for (let n = r.unsignedVarint(); n > 0; n--) {
@@ -210,6 +213,9 @@ function readFetchPartition(r: Reader, version: number): FetchPartition {
       switch (tag) {
         case 0:
           if (version >= 17) d.replicaDirectoryId = r.uuid()
+          break
+        case 1:
+          if (version >= 18) d.highWatermark = r.int64()
           break
       }
       r.leaveTaggedField(outer)
@@ -224,16 +230,22 @@ function writeFetchPartition(w: Writer, version: number, d: FetchPartition): voi
   if (version >= 9) w.int32(d.currentLeaderEpoch)
   w.int64(d.fetchOffset)
   if (version >= 12) w.int32(d.lastFetchedEpoch)
-  else if (d.lastFetchedEpoch !== -1) w.unsupportedField('FetchRequest.FetchPartition.lastFetchedEpoch', version, '12-17')
+  else if (d.lastFetchedEpoch !== -1) w.unsupportedField('FetchRequest.FetchPartition.lastFetchedEpoch', version, '12-18')
   if (version >= 5) w.int64(d.logStartOffset)
   w.int32(d.partitionMaxBytes)
   if (flexible) {
     const tagged0 = version >= 17 && d.replicaDirectoryId !== ZERO_UUID
-    w.unsignedVarint(tagged0 ? 1 : 0)
+    const tagged1 = version >= 18 && d.highWatermark !== 9223372036854775807n
+    w.unsignedVarint((tagged0 ? 1 : 0) + (tagged1 ? 1 : 0))
     if (tagged0) {
       const t = new Writer(64)
       t.uuid(d.replicaDirectoryId)
       w.taggedField(0, t)
+    }
+    if (tagged1) {
+      const t = new Writer(64)
+      t.int64(d.highWatermark)
+      w.taggedField(1, t)
     }
   }
 }
@@ -259,95 +271,95 @@ function writeForgottenTopic(w: Writer, version: number, d: ForgottenTopic): voi
 }
 
 export interface FetchResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-17) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 4-18) */
   throttleTimeMs: number
-  /** The top level response error code. (versions 7-17) */
+  /** The top level response error code. (versions 7-18) */
   errorCode: number
-  /** The fetch session ID, or 0 if this is not part of a fetch session. (versions 7-17) */
+  /** The fetch session ID, or 0 if this is not part of a fetch session. (versions 7-18) */
   sessionId: number
-  /** The response topics. (versions 0-17) */
+  /** The response topics. (versions 4-18) */
   responses: FetchableTopicResponse[]
-  /** Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH. (versions 16-17, tagged 0) */
+  /** Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH. (versions 16-18, tagged 0) */
   nodeEndpoints: FetchResponseNodeEndpoint[]
 }
 
 export interface FetchableTopicResponse {
-  /** The topic name. (versions 0-12) */
+  /** The topic name. (versions 4-12) */
   topic: string
-  /** The unique topic ID (versions 13-17) */
+  /** The unique topic ID. (versions 13-18) */
   topicId: string
-  /** The topic partitions. (versions 0-17) */
+  /** The topic partitions. (versions 4-18) */
   partitions: PartitionData[]
 }
 
 export interface PartitionData {
-  /** The partition index. (versions 0-17) */
+  /** The partition index. (versions 4-18) */
   partitionIndex: number
-  /** The error code, or 0 if there was no fetch error. (versions 0-17) */
+  /** The error code, or 0 if there was no fetch error. (versions 4-18) */
   errorCode: number
-  /** The current high water mark. (versions 0-17) */
+  /** The current high water mark. (versions 4-18) */
   highWatermark: bigint
-  /** The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED) (versions 4-17) */
+  /** The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED). (versions 4-18) */
   lastStableOffset: bigint
-  /** The current log start offset. (versions 5-17) */
+  /** The current log start offset. (versions 5-18) */
   logStartOffset: bigint
-  /** In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge (versions 12-17, tagged 0) */
+  /** In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge. (versions 12-18, tagged 0) */
   divergingEpoch: FetchResponseEpochEndOffset
-  /** (versions 12-17, tagged 1) */
+  /** The current leader of the partition. (versions 12-18, tagged 1) */
   currentLeader: FetchResponseLeaderIdAndEpoch
-  /** In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request. (versions 12-17, tagged 2) */
+  /** In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request. (versions 12-18, tagged 2) */
   snapshotId: SnapshotId
-  /** The aborted transactions. (versions 4-17) */
+  /** The aborted transactions. (versions 4-18) */
   abortedTransactions: AbortedTransaction[] | null
-  /** The preferred read replica for the consumer to use on its next fetch request (versions 11-17) */
+  /** The preferred read replica for the consumer to use on its next fetch request. (versions 11-18) */
   preferredReadReplica: number
-  /** The record data. (versions 0-17) */
+  /** The record data. (versions 4-18) */
   records: Buffer | null
 }
 
 export interface FetchResponseEpochEndOffset {
-  /** (versions 12-17) */
+  /** The largest epoch. (versions 12-18) */
   epoch: number
-  /** (versions 12-17) */
+  /** The end offset of the epoch. (versions 12-18) */
   endOffset: bigint
 }
 
 export interface FetchResponseLeaderIdAndEpoch {
-  /** The ID of the current leader or -1 if the leader is unknown. (versions 12-17) */
+  /** The ID of the current leader or -1 if the leader is unknown. (versions 12-18) */
   leaderId: number
-  /** The latest known leader epoch (versions 12-17) */
+  /** The latest known leader epoch. (versions 12-18) */
   leaderEpoch: number
 }
 
 export interface SnapshotId {
-  /** (versions 12-17) */
+  /** The end offset of the epoch. (versions 12-18) */
   endOffset: bigint
-  /** (versions 12-17) */
+  /** The largest epoch. (versions 12-18) */
   epoch: number
 }
 
 export interface AbortedTransaction {
-  /** The producer id associated with the aborted transaction. (versions 4-17) */
+  /** The producer id associated with the aborted transaction. (versions 4-18) */
   producerId: bigint
-  /** The first offset in the aborted transaction. (versions 4-17) */
+  /** The first offset in the aborted transaction. (versions 4-18) */
   firstOffset: bigint
 }
 
 export interface FetchResponseNodeEndpoint {
-  /** The ID of the associated node. (versions 16-17) */
+  /** The ID of the associated node. (versions 16-18) */
   nodeId: number
-  /** The node's hostname. (versions 16-17) */
+  /** The node's hostname. (versions 16-18) */
   host: string
-  /** The node's port. (versions 16-17) */
+  /** The node's port. (versions 16-18) */
   port: number
-  /** The rack of the node, or null if it has not been assigned to a rack. (versions 16-17) */
+  /** The rack of the node, or null if it has not been assigned to a rack. (versions 16-18) */
   rack: string | null
 }
 
 export function decodeFetchResponse(version: number, r: Reader): FetchResponse {
   const flexible = version >= 12
   const d: FetchResponse = {
-    throttleTimeMs: version >= 1 ? r.int32() : 0,
+    throttleTimeMs: r.int32(),
     errorCode: version >= 7 ? r.int16() : 0,
     sessionId: version >= 7 ? r.int32() : 0,
     responses: readArray(r, version, flexible, readFetchableTopicResponse),
@@ -370,13 +382,13 @@ export function decodeFetchResponse(version: number, r: Reader): FetchResponse {
 
 export function writeFetchResponse(w: Writer, version: number, d: FetchResponse): void {
   const flexible = version >= 12
-  if (version >= 1) w.int32(d.throttleTimeMs)
+  w.int32(d.throttleTimeMs)
   if (version >= 7) w.int16(d.errorCode)
   if (version >= 7) w.int32(d.sessionId)
-  else if (d.sessionId !== 0) w.unsupportedField('FetchResponse.sessionId', version, '7-17')
+  else if (d.sessionId !== 0) w.unsupportedField('FetchResponse.sessionId', version, '7-18')
   w.arrayLength(d.responses.length, flexible)
   for (const e of d.responses) writeFetchableTopicResponse(w, version, e)
-  if (!(version >= 16) && (d.nodeEndpoints.length !== 0)) w.unsupportedField('FetchResponse.nodeEndpoints', version, '16-17')
+  if (!(version >= 16) && (d.nodeEndpoints.length !== 0)) w.unsupportedField('FetchResponse.nodeEndpoints', version, '16-18')
   if (flexible) {
     const tagged0 = version >= 16 && (d.nodeEndpoints.length !== 0)
     w.unsignedVarint(tagged0 ? 1 : 0)
@@ -421,12 +433,12 @@ function readPartitionData(r: Reader, version: number): PartitionData {
     partitionIndex: r.int32(),
     errorCode: r.int16(),
     highWatermark: r.int64(),
-    lastStableOffset: version >= 4 ? r.int64() : -1n,
+    lastStableOffset: r.int64(),
     logStartOffset: version >= 5 ? r.int64() : -1n,
     divergingEpoch: defaultFetchResponseEpochEndOffset(),
     currentLeader: defaultFetchResponseLeaderIdAndEpoch(),
     snapshotId: defaultSnapshotId(),
-    abortedTransactions: version >= 4 ? readNullableArray(r, version, flexible, readAbortedTransaction) : [],
+    abortedTransactions: readNullableArray(r, version, flexible, readAbortedTransaction),
     preferredReadReplica: version >= 11 ? r.int32() : -1,
     records: r.nullableBytes(flexible),
   }
@@ -456,20 +468,18 @@ function writePartitionData(w: Writer, version: number, d: PartitionData): void 
   w.int32(d.partitionIndex)
   w.int16(d.errorCode)
   w.int64(d.highWatermark)
-  if (version >= 4) w.int64(d.lastStableOffset)
+  w.int64(d.lastStableOffset)
   if (version >= 5) w.int64(d.logStartOffset)
-  if (!(version >= 12) && (!isDefaultFetchResponseEpochEndOffset(d.divergingEpoch))) w.unsupportedField('FetchResponse.PartitionData.divergingEpoch', version, '12-17')
-  if (!(version >= 12) && (!isDefaultFetchResponseLeaderIdAndEpoch(d.currentLeader))) w.unsupportedField('FetchResponse.PartitionData.currentLeader', version, '12-17')
-  if (!(version >= 12) && (!isDefaultSnapshotId(d.snapshotId))) w.unsupportedField('FetchResponse.PartitionData.snapshotId', version, '12-17')
-  if (version >= 4) {
-    if (d.abortedTransactions === null) w.nullableArrayLength(null, flexible)
-    else {
-      w.arrayLength(d.abortedTransactions.length, flexible)
-      for (const e of d.abortedTransactions) writeAbortedTransaction(w, version, e)
-    }
+  if (!(version >= 12) && (!isDefaultFetchResponseEpochEndOffset(d.divergingEpoch))) w.unsupportedField('FetchResponse.PartitionData.divergingEpoch', version, '12-18')
+  if (!(version >= 12) && (!isDefaultFetchResponseLeaderIdAndEpoch(d.currentLeader))) w.unsupportedField('FetchResponse.PartitionData.currentLeader', version, '12-18')
+  if (!(version >= 12) && (!isDefaultSnapshotId(d.snapshotId))) w.unsupportedField('FetchResponse.PartitionData.snapshotId', version, '12-18')
+  if (d.abortedTransactions === null) w.nullableArrayLength(null, flexible)
+  else {
+    w.arrayLength(d.abortedTransactions.length, flexible)
+    for (const e of d.abortedTransactions) writeAbortedTransaction(w, version, e)
   }
   if (version >= 11) w.int32(d.preferredReadReplica)
-  else if (d.preferredReadReplica !== -1) w.unsupportedField('FetchResponse.PartitionData.preferredReadReplica', version, '11-17')
+  else if (d.preferredReadReplica !== -1) w.unsupportedField('FetchResponse.PartitionData.preferredReadReplica', version, '11-18')
   w.nullableBytes(d.records, flexible)
   if (flexible) {
     const tagged0 = (!isDefaultFetchResponseEpochEndOffset(d.divergingEpoch))

@@ -5,7 +5,7 @@ import { type Reader, Writer, readArray, readString } from './io'
 export interface FindCoordinatorRequest {
   /** The coordinator key. (versions 0-3) */
   key: string
-  /** The coordinator key type. (Group, transaction, etc.) (versions 1-6) */
+  /** The coordinator key type. (group, transaction, share). (versions 1-6) */
   keyType: number
   /** The coordinator keys. (versions 4-6) */
   coordinatorKeys: string[]
@@ -54,7 +54,7 @@ export interface FindCoordinatorResponse {
   host: string
   /** The port. (versions 0-3) */
   port: number
-  /** Each coordinator result in the response (versions 4-6) */
+  /** Each coordinator result in the response. (versions 4-6) */
   coordinators: Coordinator[]
 }
 

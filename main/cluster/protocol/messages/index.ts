@@ -10,7 +10,7 @@ import { Reader, Writer, asDecodeError } from './io'
 
 export * from './apis'
 export type { RequestHeader, ResponseHeader } from './header'
-export { MalformedMessageError, Reader, Writer, ZERO_UUID } from './io'
+export { MalformedMessageError, NO_HIGH_WATERMARK, Reader, Writer, ZERO_UUID } from './io'
 
 export interface RequestHeaderInfo {
   apiKey: number

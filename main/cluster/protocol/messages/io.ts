@@ -15,6 +15,8 @@ export class MalformedMessageError extends KafkaError {
 }
 
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+/** Fetch v18's HighWatermark of a fetcher that does not send one: Long.MAX_VALUE (only KRaft voters do, KIP-1166). */
+export const NO_HIGH_WATERMARK = 0x7fffffffffffffffn
 export const EMPTY_BYTES: Buffer = Buffer.alloc(0)
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -3,20 +3,20 @@
 import { type Reader, Writer, ZERO_UUID, nullField, readArray, readNullableArray, readInt32 } from './io'
 
 export interface MetadataRequest {
-  /** The topics to fetch metadata for. (versions 0-12) */
+  /** The topics to fetch metadata for. (versions 0-13) */
   topics: MetadataRequestTopic[] | null
-  /** If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. (versions 4-12) */
+  /** If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. (versions 4-13) */
   allowAutoTopicCreation: boolean
   /** Whether to include cluster authorized operations. (versions 8-10) */
   includeClusterAuthorizedOperations: boolean
-  /** Whether to include topic authorized operations. (versions 8-12) */
+  /** Whether to include topic authorized operations. (versions 8-13) */
   includeTopicAuthorizedOperations: boolean
 }
 
 export interface MetadataRequestTopic {
-  /** The topic id. (versions 10-12) */
+  /** The topic id. (versions 10-13) */
   topicId: string
-  /** The topic name. (versions 0-12) */
+  /** The topic name. (versions 0-13) */
   name: string | null
 }
 
@@ -43,11 +43,11 @@ export function writeMetadataRequest(w: Writer, version: number, d: MetadataRequ
     for (const e of d.topics) writeMetadataRequestTopic(w, version, e)
   }
   if (version >= 4) w.bool(d.allowAutoTopicCreation)
-  else if (d.allowAutoTopicCreation !== true) w.unsupportedField('MetadataRequest.allowAutoTopicCreation', version, '4-12')
+  else if (d.allowAutoTopicCreation !== true) w.unsupportedField('MetadataRequest.allowAutoTopicCreation', version, '4-13')
   if (version >= 8 && version <= 10) w.bool(d.includeClusterAuthorizedOperations)
   else if (d.includeClusterAuthorizedOperations !== false) w.unsupportedField('MetadataRequest.includeClusterAuthorizedOperations', version, '8-10')
   if (version >= 8) w.bool(d.includeTopicAuthorizedOperations)
-  else if (d.includeTopicAuthorizedOperations !== false) w.unsupportedField('MetadataRequest.includeTopicAuthorizedOperations', version, '8-12')
+  else if (d.includeTopicAuthorizedOperations !== false) w.unsupportedField('MetadataRequest.includeTopicAuthorizedOperations', version, '8-13')
   if (flexible) w.unsignedVarint(0)
 }
 
@@ -76,60 +76,62 @@ function writeMetadataRequestTopic(w: Writer, version: number, d: MetadataReques
 }
 
 export interface MetadataResponse {
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 3-12) */
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 3-13) */
   throttleTimeMs: number
-  /** A list of brokers present in the cluster. (versions 0-12) */
+  /** A list of brokers present in the cluster. (versions 0-13) */
   brokers: MetadataResponseBroker[]
-  /** The cluster ID that responding broker belongs to. (versions 2-12) */
+  /** The cluster ID that responding broker belongs to. (versions 2-13) */
   clusterId: string | null
-  /** The ID of the controller broker. (versions 1-12) */
+  /** The ID of the controller broker. (versions 1-13) */
   controllerId: number
-  /** Each topic in the response. (versions 0-12) */
+  /** Each topic in the response. (versions 0-13) */
   topics: MetadataResponseTopic[]
   /** 32-bit bitfield to represent authorized operations for this cluster. (versions 8-10) */
   clusterAuthorizedOperations: number
+  /** The top-level error code, or 0 if there was no error. (versions 13) */
+  errorCode: number
 }
 
 export interface MetadataResponseBroker {
-  /** The broker ID. (versions 0-12) */
+  /** The broker ID. (versions 0-13) */
   nodeId: number
-  /** The broker hostname. (versions 0-12) */
+  /** The broker hostname. (versions 0-13) */
   host: string
-  /** The broker port. (versions 0-12) */
+  /** The broker port. (versions 0-13) */
   port: number
-  /** The rack of the broker, or null if it has not been assigned to a rack. (versions 1-12) */
+  /** The rack of the broker, or null if it has not been assigned to a rack. (versions 1-13) */
   rack: string | null
 }
 
 export interface MetadataResponseTopic {
-  /** The topic error, or 0 if there was no error. (versions 0-12) */
+  /** The topic error, or 0 if there was no error. (versions 0-13) */
   errorCode: number
-  /** The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated. (versions 0-12) */
+  /** The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated. (versions 0-13) */
   name: string | null
-  /** The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated. (versions 10-12) */
+  /** The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated. (versions 10-13) */
   topicId: string
-  /** True if the topic is internal. (versions 1-12) */
+  /** True if the topic is internal. (versions 1-13) */
   isInternal: boolean
-  /** Each partition in the topic. (versions 0-12) */
+  /** Each partition in the topic. (versions 0-13) */
   partitions: MetadataResponsePartition[]
-  /** 32-bit bitfield to represent authorized operations for this topic. (versions 8-12) */
+  /** 32-bit bitfield to represent authorized operations for this topic. (versions 8-13) */
   topicAuthorizedOperations: number
 }
 
 export interface MetadataResponsePartition {
-  /** The partition error, or 0 if there was no error. (versions 0-12) */
+  /** The partition error, or 0 if there was no error. (versions 0-13) */
   errorCode: number
-  /** The partition index. (versions 0-12) */
+  /** The partition index. (versions 0-13) */
   partitionIndex: number
-  /** The ID of the leader broker. (versions 0-12) */
+  /** The ID of the leader broker. (versions 0-13) */
   leaderId: number
-  /** The leader epoch of this partition. (versions 7-12) */
+  /** The leader epoch of this partition. (versions 7-13) */
   leaderEpoch: number
-  /** The set of all nodes that host this partition. (versions 0-12) */
+  /** The set of all nodes that host this partition. (versions 0-13) */
   replicaNodes: number[]
-  /** The set of nodes that are in sync with the leader for this partition. (versions 0-12) */
+  /** The set of nodes that are in sync with the leader for this partition. (versions 0-13) */
   isrNodes: number[]
-  /** The set of offline replicas of this partition. (versions 5-12) */
+  /** The set of offline replicas of this partition. (versions 5-13) */
   offlineReplicas: number[]
 }
 
@@ -142,6 +144,7 @@ export function decodeMetadataResponse(version: number, r: Reader): MetadataResp
     controllerId: version >= 1 ? r.int32() : -1,
     topics: readArray(r, version, flexible, readMetadataResponseTopic),
     clusterAuthorizedOperations: version >= 8 && version <= 10 ? r.int32() : -2147483648,
+    errorCode: version >= 13 ? r.int16() : 0,
   }
   if (flexible) r.skipTaggedFields()
   return d
@@ -158,6 +161,7 @@ export function writeMetadataResponse(w: Writer, version: number, d: MetadataRes
   for (const e of d.topics) writeMetadataResponseTopic(w, version, e)
   if (version >= 8 && version <= 10) w.int32(d.clusterAuthorizedOperations)
   else if (d.clusterAuthorizedOperations !== -2147483648) w.unsupportedField('MetadataResponse.clusterAuthorizedOperations', version, '8-10')
+  if (version >= 13) w.int16(d.errorCode)
   if (flexible) w.unsignedVarint(0)
 }
 
@@ -212,7 +216,7 @@ function writeMetadataResponseTopic(w: Writer, version: number, d: MetadataRespo
   w.arrayLength(d.partitions.length, flexible)
   for (const e of d.partitions) writeMetadataResponsePartition(w, version, e)
   if (version >= 8) w.int32(d.topicAuthorizedOperations)
-  else if (d.topicAuthorizedOperations !== -2147483648) w.unsupportedField('MetadataResponse.MetadataResponseTopic.topicAuthorizedOperations', version, '8-12')
+  else if (d.topicAuthorizedOperations !== -2147483648) w.unsupportedField('MetadataResponse.MetadataResponseTopic.topicAuthorizedOperations', version, '8-13')
   if (flexible) w.unsignedVarint(0)
 }
 
