@@ -50,3 +50,18 @@ export class RawClient {
     this.socket.destroy()
   }
 }
+
+/** The RawClients a test file opens, closed together after each test (before its cluster stops). */
+export class RawClients {
+  private readonly open: RawClient[] = []
+
+  readonly connect = async (bootstrap: string): Promise<RawClient> => {
+    const client = await RawClient.connect(bootstrap)
+    this.open.push(client)
+    return client
+  }
+
+  closeAll(): void {
+    for (const client of this.open.splice(0)) client.close()
+  }
+}

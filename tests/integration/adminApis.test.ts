@@ -9,16 +9,12 @@ import { ApiKey } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
 import { IdempotentProducer } from '../helpers/producer'
-import { RawClient } from '../helpers/rawClient'
+import { RawClients } from '../helpers/rawClient'
 
 const lab = useCluster()
-const clients: RawClient[] = []
+const clients = new RawClients()
 
-async function connect(bootstrap: string): Promise<RawClient> {
-  const client = await RawClient.connect(bootstrap)
-  clients.push(client)
-  return client
-}
+const connect = clients.connect
 
 /** The bytes of a partition's segment files (its .log files), as Kafka's log.size counts them. */
 function segmentBytes(logDir: string, topic: string, partition: number): number {
@@ -30,7 +26,7 @@ function segmentBytes(logDir: string, topic: string, partition: number): number 
 
 describe('admin APIs on real brokers', () => {
   afterEach(() => {
-    for (const c of clients.splice(0)) c.close()
+    clients.closeAll()
   })
 
   it('DescribeLogDirs reports each partition by the bytes of its segment files, and the volume in v4', async () => {

@@ -7,20 +7,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiKey } from '../../main/cluster/protocol/messages'
 import { eventually, useCluster } from '../helpers/cluster'
-import { RawClient } from '../helpers/rawClient'
+import { RawClients } from '../helpers/rawClient'
 
 const lab = useCluster()
-const clients: RawClient[] = []
+const clients = new RawClients()
 
-async function connect(bootstrap: string): Promise<RawClient> {
-  const client = await RawClient.connect(bootstrap)
-  clients.push(client)
-  return client
-}
+const connect = clients.connect
 
 describe('broker administration', () => {
   afterEach(() => {
-    for (const c of clients.splice(0)) c.close()
+    clients.closeAll()
   })
 
   it('DescribeQuorum: the controller leads alone, every broker observes and catches up', async () => {

@@ -7,16 +7,12 @@ import { ApiKey, NO_HIGH_WATERMARK, ZERO_UUID, encodeRequest } from '../../main/
 import { producerBatch } from '../helpers/batches'
 import { consumerFetch } from '../helpers/fetchRequest'
 import { eventually, useCluster } from '../helpers/cluster'
-import { RawClient } from '../helpers/rawClient'
+import { RawClient, RawClients } from '../helpers/rawClient'
 
 const lab = useCluster()
-const clients: RawClient[] = []
+const clients = new RawClients()
 
-async function connect(bootstrap: string) {
-  const client = await RawClient.connect(bootstrap)
-  clients.push(client)
-  return client
-}
+const connect = clients.connect
 
 const metadata = (names: string[]) => ({
   topics: names.map((name) => ({ topicId: ZERO_UUID, name })),
@@ -30,7 +26,7 @@ const UNKNOWN_TOPIC_ID = '5c1b8a57-1d3e-4f0a-9b7c-2e6d4a8f0c11'
 
 describe("Kafka 4.4's newer versions", () => {
   afterEach(() => {
-    for (const c of clients.splice(0)) c.close()
+    clients.closeAll()
   })
 
   it('advertises them, and refuses the versions Kafka 4 dropped by closing the connection', async () => {

@@ -9,16 +9,12 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiKey } from '../../main/cluster/protocol/messages'
 import { eventually, useCluster } from '../helpers/cluster'
-import { RawClient } from '../helpers/rawClient'
+import { RawClients } from '../helpers/rawClient'
 
 const lab = useCluster()
-const clients: RawClient[] = []
+const clients = new RawClients()
 
-async function connect(bootstrap: string): Promise<RawClient> {
-  const client = await RawClient.connect(bootstrap)
-  clients.push(client)
-  return client
-}
+const connect = clients.connect
 
 const everyEntity = { components: [], strict: false }
 
@@ -30,7 +26,7 @@ function metadataBytes(dataDir: string): Buffer {
 
 describe('client quotas and SCRAM credentials', () => {
   afterEach(() => {
-    for (const c of clients.splice(0)) c.close()
+    clients.closeAll()
   })
 
   it('are stored through the controller, described by every broker, and survive a restart', async () => {

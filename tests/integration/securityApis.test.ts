@@ -8,16 +8,12 @@ import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLeve
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiKey } from '../../main/cluster/protocol/messages'
 import { useCluster } from '../helpers/cluster'
-import { RawClient } from '../helpers/rawClient'
+import { RawClients } from '../helpers/rawClient'
 
 const lab = useCluster()
-const clients: RawClient[] = []
+const clients = new RawClients()
 
-async function connect(bootstrap: string): Promise<RawClient> {
-  const client = await RawClient.connect(bootstrap)
-  clients.push(client)
-  return client
-}
+const connect = clients.connect
 
 const anyAcl = {
   resourceType: AclResourceTypes.ANY,
@@ -28,7 +24,7 @@ const anyAcl = {
 
 describe('security APIs without an authorizer', () => {
   afterEach(() => {
-    for (const c of clients.splice(0)) c.close()
+    clients.closeAll()
   })
 
   it('kafkajs admin: describe, create and delete ACLs fail with SECURITY_DISABLED', async () => {

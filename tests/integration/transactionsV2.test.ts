@@ -12,22 +12,18 @@ import { decodeControlRecordKey } from '../../main/cluster/protocol/controlRecor
 import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
 import { consumerFetch } from '../helpers/fetchRequest'
-import { RawClient } from '../helpers/rawClient'
+import { RawClient, RawClients } from '../helpers/rawClient'
 import { initTransactions, latestOffset, readPartition, READ_COMMITTED, READ_UNCOMMITTED, transactionCoordinator, transactionState, type TxnProducer } from '../helpers/transactions'
 
 const fixture = useCluster()
 const CONFIGS = { 'transaction.state.log.num.partitions': '3', 'offsets.topic.num.partitions': '3' }
 
-const clients: RawClient[] = []
+const clients = new RawClients()
 afterEach(() => {
-  for (const c of clients.splice(0)) c.close()
+  clients.closeAll()
 })
 
-async function connect(address: string): Promise<RawClient> {
-  const client = await RawClient.connect(address)
-  clients.push(client)
-  return client
-}
+const connect = clients.connect
 
 /** A client connected to the leader of each partition of `topic`. */
 async function leaders(bootstrap: RawClient, topic: string): Promise<RawClient[]> {
