@@ -1,10 +1,9 @@
 // Kafka's Cleaner: one cleaning round of one log. It maps the latest offset of every key in
 // the dirty section, then rewrites the log from its start to the end of that map, segment
 // group by segment group, into .cleaned segments, and swaps them in at once. Offsets never
-// change: removed records leave gaps. The round works in chunks of the I/O buffer, read on
-// libuv's thread pool while the previous chunk is parsed (segmentReader.ts), and yields to the
-// event loop between them, so the broker's thread keeps serving its listener and replication
-// while it cleans; a change to the log's segments meanwhile (retention,
+// change: removed records leave gaps. The round works in chunks of the I/O buffer and yields
+// to the event loop between them, so the broker's thread keeps serving its listener and
+// replication while it cleans; a change to the log's segments meanwhile (retention,
 // truncation, deletion, close) aborts the round and leaves the log as it was. Transactions:
 // aborted records go and markers stay as long as Kafka keeps them (transactionMetadata.ts).
 import type { UnifiedLog } from '../unifiedLog'
@@ -16,7 +15,6 @@ import { filterBatch, losesAllRecords, type FilterContext } from './batchFilter'
 import { CleanerStats } from './cleanerStats'
 import type { OffsetMap } from './offsetMap'
 import { groupSegmentsBySize } from './segmentGroups'
-import { SegmentReader } from './segmentReader'
 import { CleanedTransactionMetadata } from './transactionMetadata'
 import type { Throttler } from './throttler'
 
@@ -40,11 +38,8 @@ const SKIP_BY_HEADER_BYTES = 16 * 1024
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class Cleaner {
-  /**
-   * The round's two read buffers (Kafka's read and write buffers, log.cleaner.io.buffer.size
-   * over the threads): a chunk is read into one while the other's is parsed (segmentReader.ts).
-   */
-  private readonly readBuffers: [Buffer, Buffer]
+  /** The read buffer of the round (Kafka's readBuffer): every chunk is read into it. */
+  private readonly readBuffer: Buffer
 
   constructor(
     readonly id: number,
@@ -56,7 +51,7 @@ export class Cleaner {
     private readonly stopping: () => boolean = () => false,
     private readonly now: () => number = Date.now,
   ) {
-    this.readBuffers = [Buffer.allocUnsafeSlow(ioBufferSize), Buffer.allocUnsafeSlow(ioBufferSize)]
+    this.readBuffer = Buffer.allocUnsafeSlow(ioBufferSize)
   }
 
   /** Cleans the log up to the end of the offset map; returns that offset (the next first dirty offset). */
@@ -155,52 +150,45 @@ export class Cleaner {
       } else if (putting) keyless++
     }
     for (const segment of log.logSegments.filter((s) => s.baseOffset < end && s !== log.activeSegment)) {
-      const reader = new SegmentReader(segment, this.readBuffers)
-      try {
-        let position = segment.baseOffset < start ? segment.positionOf(start) : 0
-        while (position < segment.size) {
-          const chunk = await reader.chunkAt(position, this.ioBufferSize)
-          if (chunk.length === 0) break
-          // The next chunk is read on the thread pool while this one is parsed.
-          reader.prefetch(position + chunk.length, this.ioBufferSize)
-          for (let pos = 0; pos < chunk.length; ) {
-            const info = batchInfoAt(chunk, pos)
-            if (info.baseOffset >= end) return
-            records = 0
-            keyed = 0
-            keyless = 0
-            baseOffset = info.baseOffset
-            const control = (info.attributes & CONTROL_FLAG_MASK) !== 0
-            if (control) txns.onControlBatchRead(info)
-            const aborted = !control && txns.onBatchRead({ ...info, isTransactional: (info.attributes & TRANSACTIONAL_FLAG_MASK) !== 0 })
-            if (aborted) records = chunk.readInt32BE(pos + RECORDS_COUNT)
-            else if (!control) {
-              // Counted first only when the batch might not fit: its record count bounds its keys.
-              const count = chunk.readInt32BE(pos + RECORDS_COUNT)
-              putting = map.size + count <= map.maxEntries
-              if (!putting) {
-                forEachRecordKey(chunk, pos, visit)
-                if (map.size > 0 && map.size + keyed > map.maxEntries) return
-                putting = true
-              } else {
-                records = count
-              }
+      let position = segment.baseOffset < start ? segment.positionOf(start) : 0
+      while (position < segment.size) {
+        const chunk = segment.readAt(position, this.ioBufferSize, this.readBuffer)
+        if (chunk.length === 0) break
+        for (let pos = 0; pos < chunk.length; ) {
+          const info = batchInfoAt(chunk, pos)
+          if (info.baseOffset >= end) return
+          records = 0
+          keyed = 0
+          keyless = 0
+          baseOffset = info.baseOffset
+          const control = (info.attributes & CONTROL_FLAG_MASK) !== 0
+          if (control) txns.onControlBatchRead(info)
+          const aborted = !control && txns.onBatchRead({ ...info, isTransactional: (info.attributes & TRANSACTIONAL_FLAG_MASK) !== 0 })
+          if (aborted) records = chunk.readInt32BE(pos + RECORDS_COUNT)
+          else if (!control) {
+            // Counted first only when the batch might not fit: its record count bounds its keys.
+            const count = chunk.readInt32BE(pos + RECORDS_COUNT)
+            putting = map.size + count <= map.maxEntries
+            if (!putting) {
               forEachRecordKey(chunk, pos, visit)
-              putting = false
+              if (map.size > 0 && map.size + keyed > map.maxEntries) return
+              putting = true
+            } else {
+              records = count
             }
-            if (info.lastOffset >= start) map.updateLatestOffset(info.lastOffset)
-            stats.indexMessagesRead(records, info.size)
-            // Records without a key are dropped by the filter; counted here, where they are read.
-            stats.invalidMessagesRead += keyless
-            pos += info.size
+            forEachRecordKey(chunk, pos, visit)
+            putting = false
           }
-          position += chunk.length
-          await this.throttler.maybeThrottle(chunk.length)
-          checkDone()
-          await yieldToEventLoop()
+          if (info.lastOffset >= start) map.updateLatestOffset(info.lastOffset)
+          stats.indexMessagesRead(records, info.size)
+          // Records without a key are dropped by the filter; counted here, where they are read.
+          stats.invalidMessagesRead += keyless
+          pos += info.size
         }
-      } finally {
-        await reader.close()
+        position += chunk.length
+        await this.throttler.maybeThrottle(chunk.length)
+        checkDone()
+        await yieldToEventLoop()
       }
     }
   }
@@ -214,58 +202,43 @@ export class Cleaner {
     stats: CleanerStats,
     checkDone: () => void,
   ): Promise<void> {
-    const reader = new SegmentReader(source, this.readBuffers)
-    // What to do at `position`: skip the batch there by its header, or read a chunk from it. A
-    // large batch is read alone, so the next one may still be skipped by its header.
-    const plan = (position: number) => {
-      const header = reader.headerAt(position)
-      if (header === null) return null
+    for (let position = 0; position < source.size; ) {
+      const header = source.headerAt(position)
+      if (header === null) break
       const size = batchSizeAt(header, 0)
-      const skip = size >= SKIP_BY_HEADER_BYTES && header.readInt32BE(RECORDS_COUNT) > 0 && losesAllRecords(header, 0, context)
-      return { header, size, skip, maxBytes: size >= SKIP_BY_HEADER_BYTES ? size : this.ioBufferSize }
-    }
-    try {
-      let step = plan(0)
-      for (let position = 0; step !== null; ) {
-        if (step.skip) {
-          // A large batch that loses all its records is known from its header: its records are not
-          // read (the map already read them), only its header is written when it must stay.
-          const result = filterBatch(step.header, 0, step.size, context, retainEmpty)
-          stats.readMessages(result.recordsRead, step.size)
-          const written = result.bytes ? appendBatches(dest, [result.bytes]) : 0
-          if (result.bytes) stats.recopyMessages(0, written)
-          position += step.size
-          step = plan(position)
-          await this.throttler.maybeThrottle(RECORD_BATCH_OVERHEAD + written)
-          checkDone()
-          await yieldToEventLoop()
-          continue
-        }
-        const chunk = await reader.chunkAt(position, step.maxBytes)
-        if (chunk.length === 0) break
-        position += chunk.length
-        step = plan(position)
-        // The next chunk, if it is to be read, is read on the thread pool while this one is filtered.
-        if (step !== null && !step.skip) reader.prefetch(position, step.maxBytes)
-        const kept: Uint8Array[] = []
-        for (let pos = 0; pos < chunk.length; ) {
-          const size = batchInfoAt(chunk, pos).size
-          const result = filterBatch(chunk, pos, size, context, retainEmpty)
-          stats.readMessages(result.recordsRead, size)
-          stats.invalidMessagesRead += result.invalidRecords
-          if (result.bytes) {
-            kept.push(result.bytes)
-            stats.recopyMessages(result.recordsRetained, result.bytes.length)
-          }
-          pos += size
-        }
-        const written = appendBatches(dest, kept)
-        await this.throttler.maybeThrottle(chunk.length + written)
+      // A large batch that loses all its records is known from its header: its records are not
+      // read (the map already read them), only its header is written when it must stay.
+      if (size >= SKIP_BY_HEADER_BYTES && header.readInt32BE(RECORDS_COUNT) > 0 && losesAllRecords(header, 0, context)) {
+        const result = filterBatch(header, 0, size, context, retainEmpty)
+        stats.readMessages(result.recordsRead, size)
+        const written = result.bytes ? appendBatches(dest, [result.bytes]) : 0
+        if (result.bytes) stats.recopyMessages(0, written)
+        position += size
+        await this.throttler.maybeThrottle(RECORD_BATCH_OVERHEAD + written)
         checkDone()
         await yieldToEventLoop()
+        continue
       }
-    } finally {
-      await reader.close()
+      // A large batch is read alone, so the next one may still be skipped by its header.
+      const chunk = source.readAt(position, size >= SKIP_BY_HEADER_BYTES ? size : this.ioBufferSize, this.readBuffer)
+      if (chunk.length === 0) break
+      const kept: Uint8Array[] = []
+      for (let pos = 0; pos < chunk.length; ) {
+        const size = batchInfoAt(chunk, pos).size
+        const result = filterBatch(chunk, pos, size, context, retainEmpty)
+        stats.readMessages(result.recordsRead, size)
+        stats.invalidMessagesRead += result.invalidRecords
+        if (result.bytes) {
+          kept.push(result.bytes)
+          stats.recopyMessages(result.recordsRetained, result.bytes.length)
+        }
+        pos += size
+      }
+      const written = appendBatches(dest, kept)
+      position += chunk.length
+      await this.throttler.maybeThrottle(chunk.length + written)
+      checkDone()
+      await yieldToEventLoop()
     }
   }
 }
