@@ -23,6 +23,8 @@ const counted = <F extends (...args: never[]) => unknown>(original: F, starts: (
   }) as F
 fs.renameSync = counted(fs.renameSync, (from) => String(from).endsWith('.log.cleaned'))
 fs.rmSync = counted(fs.rmSync, () => false)
+// The replaced segments' files are deleted on the thread pool (swap.ts): counted where they are asked for.
+fs.promises.rm = counted(fs.promises.rm, () => false)
 syncBuiltinESMExports()
 
 const checkpoints = new CheckpointStore(join(dir, 'checkpoints.db'))

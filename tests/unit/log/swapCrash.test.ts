@@ -1,5 +1,6 @@
 // A SIGKILL before each file operation of a cleaning round's commit (every rename of .cleaned
-// to .swap, every removal of a replaced segment, every rename of .swap to its plain name): after
+// to .swap, every rename of a replaced segment to .deleted, every rename of .swap to its plain
+// name, every removal of a .deleted file): after
 // each, the log reads exactly as before the round or exactly as after it, and from the first
 // .swap on, as after it.
 import { spawn } from 'node:child_process'

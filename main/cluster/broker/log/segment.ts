@@ -2,6 +2,7 @@
 // base offset, with its sparse offset and time indexes and its aborted-transaction index
 // (Kafka's LogSegment).
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   BATCH_LENGTH,
@@ -31,9 +32,10 @@ export const SEGMENT_FILE_KINDS: readonly SegmentFileKind[] = ['.log', '.index',
 
 /**
  * Suffixes of a segment the cleaner is replacing others with, as Kafka names them: written as
- * .cleaned, renamed to .swap once the round commits, then to the plain name (swap.ts).
+ * .cleaned, renamed to .swap once the round commits, then to the plain name; the segments
+ * it replaced are renamed .deleted, then deleted off the broker's thread (swap.ts).
  */
-export type SegmentFileSuffix = '' | '.cleaned' | '.swap'
+export type SegmentFileSuffix = '' | '.cleaned' | '.swap' | '.deleted'
 
 /** Kafka's file names: the base offset zero-padded to 20 digits. */
 export function segmentFileName(baseOffset: number, kind: SegmentFileKind, suffix: SegmentFileSuffix = ''): string {
@@ -382,6 +384,16 @@ export class LogSegment {
   delete(): void {
     this.close()
     for (const kind of SEGMENT_FILE_KINDS) rmSync(this.path(kind), { force: true })
+  }
+
+  /**
+   * Removes the files of a segment no longer in its log (renamed .deleted) on libuv's thread
+   * pool, as Kafka's asyncDelete does: unlinking a large file takes milliseconds of the kernel
+   * freeing its pages, which would otherwise stall the broker's thread.
+   */
+  async deleteInBackground(): Promise<void> {
+    this.close()
+    await Promise.all(SEGMENT_FILE_KINDS.map((kind) => rm(this.path(kind), { force: true })))
   }
 
   /**

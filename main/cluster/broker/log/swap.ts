@@ -5,11 +5,12 @@
 //   1. every replacement segment of the round is written and flushed as <base>.log.cleaned
 //      (with .index.cleaned, .timeindex.cleaned and, when it has entries, .txnindex.cleaned);
 //   2. all of them are renamed to .swap: the first rename is the commit point;
-//   3. the replaced segments are deleted;
-//   4. the .swap files are renamed to their plain names.
+//   3. the replaced segments are renamed to .deleted;
+//   4. the .swap files are renamed to their plain names;
+//   5. the .deleted files are deleted, off the broker's thread (Kafka's asyncDelete).
 //
-// At start (completeInterruptedSwaps): no .swap file means the round had not committed, and
-// its .cleaned files go. Any .swap file means it had: the remaining .cleaned files (complete,
+// At start (completeInterruptedSwaps): .deleted files go. No .swap file means the round had
+// not committed, and its .cleaned files go. Any .swap file means it had: the remaining .cleaned files (complete,
 // since step 1 ends before step 2 starts) become .swap, every plain segment inside a swap's
 // offset range goes, and the swaps take their plain names. DEVIATION: Kafka swaps one group
 // of segments at a time, so a crash can leave a round half applied; here a round commits as
@@ -22,13 +23,21 @@ import { batchInfoAt, segmentFileName, type LogSegment } from './segment'
 
 const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex|txnindex)(\.cleaned|\.swap|\.deleted)?$/
 
-/** Commits a cleaning round: steps 2 to 4 above. `cleaned` are flushed .cleaned segments. */
-export function swapInCleanedSegments(dir: string, cleaned: readonly LogSegment[], replaced: readonly LogSegment[]): void {
+/**
+ * Commits a cleaning round: steps 2 to 4 above, on the caller's thread, renames only. `cleaned`
+ * are flushed .cleaned segments. Returns step 5, which never fails: a file it leaves behind goes
+ * at the next start.
+ */
+export function swapInCleanedSegments(dir: string, cleaned: readonly LogSegment[], replaced: readonly LogSegment[]): Promise<void> {
   for (const segment of cleaned) segment.changeFileSuffix('.swap')
   fsyncDirectory(dir)
-  for (const segment of replaced) segment.delete()
+  for (const segment of replaced) segment.changeFileSuffix('.deleted')
   for (const segment of cleaned) segment.changeFileSuffix('')
   fsyncDirectory(dir)
+  return Promise.all(replaced.map((segment) => segment.deleteInBackground())).then(
+    () => undefined,
+    () => undefined,
+  )
 }
 
 /** Removes the files of a round that will not commit (aborted, or failed). */

@@ -158,16 +158,18 @@ export class UnifiedLog {
 
   /**
    * Puts a cleaning round's segments (flushed, still .cleaned) in place of the run of segments
-   * they were cleaned from, on disk (swap.ts) and in memory (Kafka's replaceSegments).
+   * they were cleaned from, on disk (swap.ts) and in memory (Kafka's replaceSegments). Returns
+   * the deletion of the replaced segments' files, which goes on in the background.
    */
-  replaceSegments(cleaned: readonly LogSegment[], replaced: readonly LogSegment[]): void {
+  replaceSegments(cleaned: readonly LogSegment[], replaced: readonly LogSegment[]): Promise<void> {
     const first = this.segments.indexOf(replaced[0])
     if (first < 0 || replaced.some((segment, i) => this.segments[first + i] !== segment) || first + replaced.length >= this.segments.length) {
       throw new Error(`Cannot replace segments of ${this.topic}-${this.partition}: they are no longer a run of its closed segments`)
     }
-    swapInCleanedSegments(this.dir, cleaned, replaced)
+    const deleted = swapInCleanedSegments(this.dir, cleaned, replaced)
     this.segments.splice(first, replaced.length, ...cleaned)
     this.segmentChanges++
+    return deleted
   }
 
   /** Base offsets and sizes of the segments, oldest first (for snapshots and tests). */

@@ -91,6 +91,7 @@ export class Cleaner {
     // A producer whose last entry is a marker (no data batch in its epoch): that marker keeps its epoch for fencing.
     const markerEpochsOfProducers = new Map([...log.producerStateManager.activeProducers.values()].filter((p) => p.batchMetadata.length === 0).map((p) => [BigInt(p.producerId), p.producerEpoch]))
     const cleaned: LogSegment[] = []
+    let replacedDeleted: Promise<void>
     try {
       for (const group of groups) {
         // Where the group's last batch ends, so the cleaned segment ends there too.
@@ -114,11 +115,13 @@ export class Cleaner {
         segment.flush()
       }
       checkDone()
-      log.replaceSegments(cleaned, toClean)
+      replacedDeleted = log.replaceSegments(cleaned, toClean)
     } catch (error) {
       deleteCleanedSegments(cleaned)
       throw error
     }
+    // The round is committed; it ends when the files it replaced are gone, as before.
+    await replacedDeleted
     stats.bufferUtilization = this.offsetMap.utilization
     stats.allDone()
     return { endOffset, stats }
