@@ -6,7 +6,7 @@
 // AddOffsetsToTxn); a producer fenced by a new InitProducerId can neither write nor end.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ErrorCode as E } from '../../main/cluster/errors'
-import { ApiKey, type ProduceRequest } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey, type ProduceRequest } from '../../main/cluster/protocol/messages'
 import { decodeRecordBatches } from '../../main/cluster/protocol/recordBatch'
 import { decodeControlRecordKey } from '../../main/cluster/protocol/controlRecord'
 import { producerBatch } from '../helpers/batches'
@@ -45,7 +45,7 @@ async function produceV12(leader: RawClient, p: TxnProducer, topic: string, part
     transactionalId: p.transactionalId,
     acks: -1,
     timeoutMs: 10_000,
-    topicData: [{ name: topic, partitionData: [{ index: partition, records: producerBatch({ producerId: Number(p.producerId), producerEpoch, baseSequence, count: 2, tag, transactional: true }) }] }],
+    topicData: [{ topicId: ZERO_UUID, name: topic, partitionData: [{ index: partition, records: producerBatch({ producerId: Number(p.producerId), producerEpoch, baseSequence, count: 2, tag, transactional: true }) }] }],
   }
   const r = await leader.request(ApiKey.Produce, 12, request)
   return r.responses[0].partitionResponses[0].errorCode
@@ -208,7 +208,7 @@ describe('transaction version 2 (KIP-890 part 2)', () => {
 })
 
 /** TxnOffsetCommit of orders-0 for tv2-group, outside any group generation (as sendOffsetsToTransaction with a group id). */
-function txnOffsetCommitBody(p: TxnProducer, offset: number) {
+function txnOffsetCommitBody(p: TxnProducer, offset: number, topicId = ZERO_UUID) {
   return {
     transactionalId: p.transactionalId,
     groupId: 'tv2-group',
@@ -217,6 +217,6 @@ function txnOffsetCommitBody(p: TxnProducer, offset: number) {
     generationId: -1,
     memberId: '',
     groupInstanceId: null,
-    topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null }] }],
+    topics: [{ name: 'orders', topicId, partitions: [{ partitionIndex: 0, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null }] }],
   }
 }

@@ -46,7 +46,7 @@ function txnCommit(groupId: string, producerId: bigint, producerEpoch: number, o
     generationId: -1,
     memberId: '',
     groupInstanceId: null,
-    topics: [{ name: 'orders', partitions: Object.entries(offsets).map(([p, o]) => ({ partitionIndex: Number(p), committedOffset: BigInt(o), committedLeaderEpoch: -1, committedMetadata: 'eos' })) }],
+    topics: [{ topicId: ZERO_UUID, name: 'orders', partitions: Object.entries(offsets).map(([p, o]) => ({ partitionIndex: Number(p), committedOffset: BigInt(o), committedLeaderEpoch: -1, committedMetadata: 'eos' })) }],
   }
 }
 
