@@ -12,6 +12,7 @@ import { freePort } from '../tests/helpers/ports'
 import { RawClient } from '../tests/helpers/rawClient'
 import { encodeRecordBatch } from '../main/cluster/protocol/recordBatch'
 import type { BenchResult } from './report'
+import { ZERO_UUID } from '../main/cluster/protocol/messages'
 
 const MESSAGES = 1_000_000
 const MESSAGE_BYTES = 100
@@ -43,7 +44,7 @@ export async function firstAcknowledgedProduce(bootstrap: string): Promise<void>
       if (partition && partition.leaderId >= 0) {
         const leader = metadata.brokers.find((b) => b.nodeId === partition.leaderId)!
         const producer = await RawClient.connect(`${leader.host}:${leader.port}`)
-        const answer = await producer.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'first', partitionData: [{ index: 0, records: encodeRecordBatch({ records: [{ value: 'hello' }] }) }] }] })
+        const answer = await producer.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ topicId: ZERO_UUID, name: 'first', partitionData: [{ index: 0, records: encodeRecordBatch({ records: [{ value: 'hello' }] }) }] }] })
         producer.close()
         if (answer.responses[0].partitionResponses[0].errorCode === 0) return
       }

@@ -76,7 +76,7 @@ const NOT_ENOUGH_REPLICAS = 19
 async function produce(leader: RawClient, p: Producer, topic: string, partition: number, sequence: number, version = 11, steps?: Steps): Promise<void> {
   const records = batch(p, sequence)
   for (let attempt = 0; ; attempt++) {
-    const r = await leader.request(ApiKey.Produce, version, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] })
+    const r = await leader.request(ApiKey.Produce, version, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ topicId: ZERO_UUID, name: topic, partitionData: [{ index: partition, records }] }] })
     const code = r.responses[0].partitionResponses[0].errorCode
     if (code === 0) return
     const newLeader = code === NOT_LEADER_OR_FOLLOWER || code === UNKNOWN_TOPIC_OR_PARTITION

@@ -3,7 +3,7 @@
 // find-hanging looks for, a transactional batch no coordinator knows (written with Produce
 // once transaction.partition.verification.enable is off, as before KIP-890).
 import { Kafka, logLevel, type Producer } from 'kafkajs'
-import { ApiKey } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey } from '../../main/cluster/protocol/messages'
 import { encodeRecordBatch } from '../../main/cluster/protocol/recordBatch'
 import { RawClient } from '../helpers/rawClient'
 
@@ -53,7 +53,7 @@ export async function hangingTransaction(bootstrap: string, topic: string, parti
       transactionalId: `hanging-${init.producerId}`,
       acks: -1,
       timeoutMs: 10_000,
-      topicData: [{ name: topic, partitionData: [{ index: partition, records }] }],
+      topicData: [{ topicId: ZERO_UUID, name: topic, partitionData: [{ index: partition, records }] }],
     })
     const answer = produced.responses[0].partitionResponses[0]
     if (answer.errorCode !== 0) throw new Error(`Produce of a transactional batch answered error ${answer.errorCode}`)

@@ -5,7 +5,7 @@
 // skipped), so a test sees exactly what a client would.
 import { partitionFor } from '../../main/cluster/broker/group'
 import { decodeControlRecordKey } from '../../main/cluster/protocol/controlRecord'
-import { ApiKey } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey } from '../../main/cluster/protocol/messages'
 import { decodeRecordBatches, encodeRecordBatch } from '../../main/cluster/protocol/recordBatch'
 import { eventually } from './cluster'
 import { consumerFetch } from './fetchRequest'
@@ -219,7 +219,7 @@ export class RetryingTxnProducer {
       const r = await this.call(
         `Produce to ${partition}`,
         () => this.leaderOf(partition),
-        (c) => c.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 5_000, topicData: [{ name: this.topic, partitionData: [{ index: partition, records: batch }] }] }),
+        (c) => c.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 5_000, topicData: [{ topicId: ZERO_UUID, name: this.topic, partitionData: [{ index: partition, records: batch }] }] }),
         (r) => r.responses[0].partitionResponses[0].errorCode,
       )
       const code = r.responses[0].partitionResponses[0].errorCode

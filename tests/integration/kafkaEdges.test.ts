@@ -109,7 +109,7 @@ describe('Kafka answers at the edges', () => {
     const follower = await RawClient.connect(`${followerBroker.host}:${followerBroker.port}`)
     clients.push(follower)
     const produce = (client: RawClient, acks: number, index = 0) =>
-      client.request(ApiKey.Produce, 11, { transactionalId: null, acks, timeoutMs: 10_000, topicData: [{ name: 'two', partitionData: [{ index, records: producerBatch({ count: 1 }) }] }] })
+      client.request(ApiKey.Produce, 11, { transactionalId: null, acks, timeoutMs: 10_000, topicData: [{ topicId: ZERO_UUID, name: 'two', partitionData: [{ index, records: producerBatch({ count: 1 }) }] }] })
 
     const atFollower = await produce(follower, -1)
     expect(atFollower.responses[0].partitionResponses[0]).toMatchObject({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, errorMessage: null, currentLeader: { leaderId, leaderEpoch } })

@@ -8,7 +8,7 @@ import { eventually, useCluster } from '../helpers/cluster'
 import { seededRandom } from '../helpers/random'
 import { RawClient } from '../helpers/rawClient'
 import type { Cluster } from '../../main/cluster/cluster'
-import { ApiKey } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey } from '../../main/cluster/protocol/messages'
 import {
   addPartitionsToTxn,
   endTxn,
@@ -54,7 +54,7 @@ describe('transactions under faults', () => {
         expect(await addPartitionsToTxn(atCoordinator, p, 'txn-crash', [partition.partition])).toEqual([0])
         const tag = i === 0 ? 'committed' : 'aborted'
         const batch = producerBatch({ count: 5, tag, producerId: Number(p.producerId), producerEpoch: p.producerEpoch, baseSequence: 0, transactional: true })
-        const r = await atLeader.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 10_000, topicData: [{ name: 'txn-crash', partitionData: [{ index: partition.partition, records: batch }] }] })
+        const r = await atLeader.request(ApiKey.Produce, 11, { transactionalId: p.transactionalId, acks: -1, timeoutMs: 10_000, topicData: [{ topicId: ZERO_UUID, name: 'txn-crash', partitionData: [{ index: partition.partition, records: batch }] }] })
         expect(r.responses[0].partitionResponses[0].errorCode).toBe(0)
       }
       expect(await readPartition(atLeader, 'txn-crash', partition.partition, READ_COMMITTED)).toEqual([])

@@ -13,6 +13,7 @@ import type { Cluster } from '../../main/cluster/cluster'
 import { eventually, useCluster } from '../helpers/cluster'
 import { RawClient } from '../helpers/rawClient'
 import { consumerFetch } from '../helpers/fetchRequest'
+import { ZERO_UUID } from '../../main/cluster/protocol/messages'
 
 const fixture = useCluster()
 
@@ -354,7 +355,7 @@ describe('the coordinator on the wire', () => {
       expect(wrongEpoch.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode).toBe(ErrorCode.PRODUCER_FENCED)
       const records = encodeRecordBatch({ isTransactional: true, producerId: init.producerId, producerEpoch: init.producerEpoch, baseSequence: 0, records: [{ value: Buffer.from('sneaked in') }] })
       const produce = (version: number) =>
-        client.request(0, version, { transactionalId: 'tx-raw', acks: -1, timeoutMs: 5000, topicData: [{ name: 'unadded', partitionData: [{ index: 0, records }] }] })
+        client.request(0, version, { transactionalId: 'tx-raw', acks: -1, timeoutMs: 5000, topicData: [{ topicId: ZERO_UUID, name: 'unadded', partitionData: [{ index: 0, records }] }] })
       expect((await produce(9)).responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_TXN_STATE)
       expect((await produce(11)).responses[0].partitionResponses[0].errorCode).toBe(120) // TRANSACTION_ABORTABLE
       // Once added, the same batch goes in.
@@ -380,7 +381,7 @@ describe('the coordinator on the wire', () => {
       // transaction.partition.verification.enable=false (cluster-wide, dynamic) turns the check off, as in Kafka.
       await c.alterConfigs({ broker: '' }, { 'transaction.partition.verification.enable': 'false' })
       const unverified = await eventually('an unverified transactional append', async () => {
-        const r = await client.request(0, 9, { transactionalId: 'tx-raw', acks: -1, timeoutMs: 5000, topicData: [{ name: 'unadded', partitionData: [{ index: 1, records }] }] })
+        const r = await client.request(0, 9, { transactionalId: 'tx-raw', acks: -1, timeoutMs: 5000, topicData: [{ topicId: ZERO_UUID, name: 'unadded', partitionData: [{ index: 1, records }] }] })
         return r.responses[0].partitionResponses[0].errorCode === ErrorCode.NONE ? r : undefined
       })
       expect(unverified.responses[0].partitionResponses[0].baseOffset).toBe(0n)

@@ -6,7 +6,7 @@
 // AddOffsetsToTxn); a producer fenced by a new InitProducerId can neither write nor end.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ErrorCode as E } from '../../main/cluster/errors'
-import { ApiKey, type ProduceRequest } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey, type ProduceRequest } from '../../main/cluster/protocol/messages'
 import { decodeRecordBatches } from '../../main/cluster/protocol/recordBatch'
 import { decodeControlRecordKey } from '../../main/cluster/protocol/controlRecord'
 import { producerBatch } from '../helpers/batches'
@@ -41,7 +41,7 @@ async function produceV12(leader: RawClient, p: TxnProducer, topic: string, part
     transactionalId: p.transactionalId,
     acks: -1,
     timeoutMs: 10_000,
-    topicData: [{ name: topic, partitionData: [{ index: partition, records: producerBatch({ producerId: Number(p.producerId), producerEpoch, baseSequence, count: 2, tag, transactional: true }) }] }],
+    topicData: [{ topicId: ZERO_UUID, name: topic, partitionData: [{ index: partition, records: producerBatch({ producerId: Number(p.producerId), producerEpoch, baseSequence, count: 2, tag, transactional: true }) }] }],
   }
   const r = await leader.request(ApiKey.Produce, 12, request)
   return r.responses[0].partitionResponses[0].errorCode
@@ -203,8 +203,91 @@ describe('transaction version 2 (KIP-890 part 2)', () => {
   }, 90_000)
 })
 
+describe('topics by id (KIP-516): Produce v13 and TxnOffsetCommit v6, as Kafka 4.4', () => {
+  const UNKNOWN_ID = '0b1d2c3e-4f50-4617-8a9b-c0d1e2f30415'
+  const topicIdOf = async (client: RawClient, topic: string) =>
+    (await client.request(ApiKey.Metadata, 12, { topics: [{ topicId: ZERO_UUID, name: topic }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })).topics[0].topicId
+  const produceV13 = (client: RawClient, transactionalId: string | null, topicId: string, partitions: Array<{ index: number; records: Buffer }>) =>
+    client.request(ApiKey.Produce, 13, { transactionalId, acks: -1, timeoutMs: 10_000, topicData: [{ name: '', topicId, partitionData: partitions }] } as ProduceRequest)
+
+  it('Produce v13 writes to the topic its id names, answered by id; an unknown id answers UNKNOWN_TOPIC_ID per partition', async () => {
+    const cluster = await fixture.start(CONFIGS, 1)
+    await cluster.createTopic({ name: 'by-id', partitions: 2 })
+    const client = await connect(cluster.bootstrapServers)
+    const versions = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'tv2-test', clientSoftwareVersion: '1', clusterId: null, nodeId: -1 })
+    expect(versions.apiKeys.find((k) => k.apiKey === ApiKey.Produce)).toMatchObject({ minVersion: 3, maxVersion: 13 })
+    expect(versions.apiKeys.find((k) => k.apiKey === ApiKey.TxnOffsetCommit)).toMatchObject({ minVersion: 0, maxVersion: 6 })
+    const topicId = await topicIdOf(client, 'by-id')
+    expect(topicId).not.toBe(ZERO_UUID)
+
+    const r = await produceV13(client, null, topicId, [{ index: 1, records: producerBatch({ count: 2, tag: 'by-id' }) }])
+    expect(r.responses).toHaveLength(1)
+    expect(r.responses[0].topicId).toBe(topicId)
+    expect(r.responses[0].partitionResponses[0]).toMatchObject({ index: 1, errorCode: E.NONE, baseOffset: 0n })
+    expect(await readPartition(client, 'by-id', 1, READ_UNCOMMITTED)).toEqual(['by-id-0', 'by-id-1'])
+    expect(await readPartition(client, 'by-id', 0, READ_UNCOMMITTED)).toEqual([])
+
+    const unknown = await produceV13(client, null, UNKNOWN_ID, [{ index: 0, records: producerBatch({ tag: 'lost' }) }, { index: 1, records: producerBatch({ tag: 'lost' }) }])
+    expect(unknown.responses).toEqual([
+      expect.objectContaining({ topicId: UNKNOWN_ID, partitionResponses: [expect.objectContaining({ index: 0, errorCode: E.UNKNOWN_TOPIC_ID, baseOffset: -1n }), expect.objectContaining({ index: 1, errorCode: E.UNKNOWN_TOPIC_ID, baseOffset: -1n })] }),
+    ])
+    // A known id with a partition it does not have: UNKNOWN_TOPIC_OR_PARTITION, as by name.
+    const missing = await produceV13(client, null, topicId, [{ index: 5, records: producerBatch({ tag: 'lost' }) }])
+    expect(missing.responses[0]).toMatchObject({ topicId, partitionResponses: [{ index: 5, errorCode: E.UNKNOWN_TOPIC_OR_PARTITION }] })
+    expect(await readPartition(client, 'by-id', 1, READ_UNCOMMITTED)).toEqual(['by-id-0', 'by-id-1'])
+  })
+
+  it('a transactional Produce v13 adds its partition (TV2) and commits by id; verification refuses a stale epoch', async () => {
+    const cluster = await fixture.start(CONFIGS, 1)
+    await cluster.createTopic({ name: 'txn-by-id', partitions: 1 })
+    const client = await connect(cluster.bootstrapServers)
+    await transactionCoordinator(cluster.bootstrapServers, 'tv2-by-id')
+    const p = await initTransactions(client, 'tv2-by-id')
+    const topicId = await topicIdOf(client, 'txn-by-id')
+    const batch = (baseSequence: number, tag: string, producerEpoch = p.producerEpoch) => producerBatch({ producerId: Number(p.producerId), producerEpoch, baseSequence, count: 2, tag, transactional: true })
+
+    const r = await produceV13(client, p.transactionalId, topicId, [{ index: 0, records: batch(0, 'txn') }])
+    expect(r.responses[0]).toMatchObject({ topicId, partitionResponses: [{ index: 0, errorCode: E.NONE }] })
+    const described = await client.request(ApiKey.DescribeTransactions, 0, { transactionalIds: ['tv2-by-id'] })
+    expect(described.transactionStates[0]).toMatchObject({ transactionState: 'Ongoing', topics: [{ topic: 'txn-by-id', partitions: [0] }] })
+    expect(await readPartition(client, 'txn-by-id', 0, READ_COMMITTED)).toEqual([])
+    const stale = await produceV13(client, p.transactionalId, topicId, [{ index: 0, records: batch(2, 'stale', p.producerEpoch - 1) }])
+    expect(stale.responses[0].topicId).toBe(topicId)
+    expect(stale.responses[0].partitionResponses[0].errorCode).not.toBe(E.NONE)
+    expect((await endTxnV5(client, p, true)).errorCode).toBe(E.NONE)
+    await eventually('the commit marker', async () => (await markers(client, 'txn-by-id', 0)).length === 1)
+    expect(await readPartition(client, 'txn-by-id', 0, READ_COMMITTED)).toEqual(['txn-0', 'txn-1'])
+  })
+
+  it('TxnOffsetCommit v6 commits offsets of the topic its id names, answered by id; an unknown id answers UNKNOWN_TOPIC_ID', async () => {
+    const cluster = await fixture.start({ ...CONFIGS, 'group.initial.rebalance.delay.ms': '0' }, 1)
+    await cluster.createTopic({ name: 'orders', partitions: 1 })
+    const client = await connect(cluster.bootstrapServers)
+    await eventually('the group coordinator', async () => (await client.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['tv2-group'] })).coordinators[0].errorCode === E.NONE, 30_000)
+    await transactionCoordinator(cluster.bootstrapServers, 'tv2-offsets-by-id')
+    const p = await initTransactions(client, 'tv2-offsets-by-id')
+    const topicId = await topicIdOf(client, 'orders')
+    const fetchStable = async () => {
+      const r = await client.request(ApiKey.OffsetFetch, 7, { groupId: 'tv2-group', topics: [{ name: 'orders', partitionIndexes: [0] }], requireStable: true, groups: [] })
+      const x = r.topics[0].partitions[0]
+      return `${x.committedOffset}/${x.errorCode}`
+    }
+
+    const unknown = await client.request(ApiKey.TxnOffsetCommit, 6, { ...txnOffsetCommitBody(p, 9, UNKNOWN_ID), topics: [{ ...txnOffsetCommitBody(p, 9, UNKNOWN_ID).topics[0], name: '' }] })
+    expect(unknown.topics).toEqual([{ name: '', topicId: UNKNOWN_ID, partitions: [{ partitionIndex: 0, errorCode: E.UNKNOWN_TOPIC_ID }] }])
+
+    const body = txnOffsetCommitBody(p, 42, topicId)
+    const committed = await client.request(ApiKey.TxnOffsetCommit, 6, { ...body, topics: [{ ...body.topics[0], name: '' }] })
+    expect(committed.topics).toHaveLength(1)
+    expect(committed.topics[0]).toMatchObject({ topicId, partitions: [{ partitionIndex: 0, errorCode: E.NONE }] })
+    expect(await fetchStable()).toBe(`-1/${E.UNSTABLE_OFFSET_COMMIT}`)
+    expect((await endTxnV5(client, p, true)).errorCode).toBe(E.NONE)
+    await eventually('the committed offset', async () => (await fetchStable()) === '42/0')
+  })
+})
+
 /** TxnOffsetCommit of orders-0 for tv2-group, outside any group generation (as sendOffsetsToTransaction with a group id). */
-function txnOffsetCommitBody(p: TxnProducer, offset: number) {
+function txnOffsetCommitBody(p: TxnProducer, offset: number, topicId = ZERO_UUID) {
   return {
     transactionalId: p.transactionalId,
     groupId: 'tv2-group',
@@ -213,6 +296,6 @@ function txnOffsetCommitBody(p: TxnProducer, offset: number) {
     generationId: -1,
     memberId: '',
     groupInstanceId: null,
-    topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null }] }],
+    topics: [{ name: 'orders', topicId, partitions: [{ partitionIndex: 0, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null }] }],
   }
 }

@@ -11,6 +11,7 @@ import { IsolationLevel, OffsetSpec, type FetchPartitionResponse } from '../../m
 import { decodeRecordBatches, encodeRecordBatch } from '../../main/cluster/protocol/recordBatch'
 import { ControlRecordType, encodeEndTransactionMarkerBatch } from '../../main/cluster/protocol/controlRecord'
 import { decodeAbortedTxns } from '../../main/cluster/broker/log/transactionIndex'
+import { ZERO_UUID } from '../../main/cluster/protocol/messages'
 import type { WriteTxnMarkersRequest } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
@@ -149,7 +150,7 @@ describe('transactions in the partition log, on real brokers', () => {
       expect((await fetchFrom(c, leader, IsolationLevel.READ_COMMITTED)).lastStableOffset).toBe(3)
       // A client cannot produce a control batch.
       const control = encodeEndTransactionMarkerBatch({ type: ControlRecordType.Commit, coordinatorEpoch: 0, producerId: BigInt(p1), producerEpoch: 3 })
-      const produced = await client.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: control }] }] })
+      const produced = await client.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ topicId: ZERO_UUID, name: TOPIC, partitionData: [{ index: 0, records: control }] }] })
       expect(produced.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_RECORD)
     } finally {
       client.close()

@@ -46,7 +46,7 @@ function txnCommit(groupId: string, producerId: bigint, producerEpoch: number, o
     generationId: -1,
     memberId: '',
     groupInstanceId: null,
-    topics: [{ name: 'orders', partitions: Object.entries(offsets).map(([p, o]) => ({ partitionIndex: Number(p), committedOffset: BigInt(o), committedLeaderEpoch: -1, committedMetadata: 'eos' })) }],
+    topics: [{ topicId: ZERO_UUID, name: 'orders', partitions: Object.entries(offsets).map(([p, o]) => ({ partitionIndex: Number(p), committedOffset: BigInt(o), committedLeaderEpoch: -1, committedMetadata: 'eos' })) }],
   }
 }
 
@@ -123,7 +123,7 @@ describe('transactional offset commits on real brokers, with the transaction coo
 
     await addOffsets(txn, 'eos-group', pid, epoch)
     const committed = await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('eos-group', pid, epoch, { 0: 10, 1: 20 }))
-    expect(committed.topics).toEqual([{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: E.NONE }, { partitionIndex: 1, errorCode: E.NONE }] }])
+    expect(committed.topics).toEqual([{ name: 'orders', topicId: ZERO_UUID, partitions: [{ partitionIndex: 0, errorCode: E.NONE }, { partitionIndex: 1, errorCode: E.NONE }] }])
     expect(await fetchOffsets(client, 'eos-group', false)).toEqual(['-1/0', '-1/0'])
     expect(await fetchOffsets(client, 'eos-group', true)).toEqual([UNSTABLE, UNSTABLE])
     expect(await fetchOffsets(client, 'eos-group', true, 8)).toEqual([UNSTABLE, UNSTABLE])
@@ -144,7 +144,7 @@ describe('transactional offset commits on real brokers, with the transaction coo
 
     // Unknown partitions never reach the coordinator; an empty group id is INVALID_GROUP_ID.
     const unknown = await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('eos-group', pid, fenced.producerEpoch, { 7: 1 }))
-    expect(unknown.topics).toEqual([{ name: 'orders', partitions: [{ partitionIndex: 7, errorCode: E.UNKNOWN_TOPIC_OR_PARTITION }] }])
+    expect(unknown.topics).toEqual([{ name: 'orders', topicId: ZERO_UUID, partitions: [{ partitionIndex: 7, errorCode: E.UNKNOWN_TOPIC_OR_PARTITION }] }])
     const noGroup = await client.request(ApiKey.TxnOffsetCommit, 3, txnCommit('', pid, fenced.producerEpoch, { 0: 1 }))
     expect(noGroup.topics[0].partitions[0].errorCode).toBe(E.INVALID_GROUP_ID)
   })

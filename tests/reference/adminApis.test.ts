@@ -4,7 +4,7 @@
 // describe-producers). One test, so both clusters hold the same topics throughout: the
 // reference Kafka lives for the whole file, a Brokerlab cluster for one test.
 import { describe, it } from 'vitest'
-import {
+import { ZERO_UUID,
   ApiKey,
   type AlterClientQuotasRequest,
   type AlterReplicaLogDirsResponse,
@@ -57,7 +57,7 @@ async function idempotentProducers(to: Record<Side, RawClient>) {
       const records = producerBatch({ count, tag: `${topicName}-${partition}`, timestamp: TIMESTAMP, producerId: Number(ids[side]), producerEpoch: 0, baseSequence })
       await eventually(`produce to ${topicName}-${partition} on ${side}`, async () => {
         const leaders = await diff.connect(await brokerOf(to, topicName, partition, leader))
-        const r = await leaders[side].request(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topicName, partitionData: [{ index: partition, records }] }] })
+        const r = await leaders[side].request(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ topicId: ZERO_UUID, name: topicName, partitionData: [{ index: partition, records }] }] })
         const code = r.responses[0].partitionResponses[0].errorCode
         if (code !== 0 && code !== 6 && code !== 3) throw new Error(`Produce to ${topicName}-${partition} on ${side}: error ${code}`)
         return code === 0

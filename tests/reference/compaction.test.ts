@@ -4,7 +4,7 @@
 // of range, validateOnly changes of the cleaner's broker configs. Segments are 1 MiB, Kafka
 // 4's floor for segment.bytes.
 import { describe, expect, it } from 'vitest'
-import { ApiKey, type ProduceRequest } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey, type ProduceRequest } from '../../main/cluster/protocol/messages'
 import { decodeRecordBatches, encodeRecordBatch } from '../../main/cluster/protocol/recordBatch'
 import { consumerFetch } from '../helpers/fetchRequest'
 import { eventually } from '../helpers/cluster'
@@ -30,7 +30,7 @@ const produce = (name: string, records: Buffer): ProduceRequest => ({
   transactionalId: null,
   acks: -1,
   timeoutMs: 30_000,
-  topicData: [{ name, partitionData: [{ index: 0, records }] }],
+  topicData: [{ topicId: ZERO_UUID, name, partitionData: [{ index: 0, records }] }],
 })
 
 /** Every record of partition 0, decoded, following the batches (and the gaps between them). */

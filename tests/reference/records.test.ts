@@ -4,7 +4,7 @@
 // range, every ListOffsets spec, and leader epochs ahead of the leader's.
 import { describe, it } from 'vitest'
 import { consumerFetch } from '../helpers/fetchRequest'
-import { ApiKey, type ApiRequests, type ApiResponses, type FetchRequest, type ListOffsetsRequest, type OffsetForLeaderEpochRequest, type ProduceRequest } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey, type ApiRequests, type ApiResponses, type FetchRequest, type ListOffsetsRequest, type OffsetForLeaderEpochRequest, type ProduceRequest } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
 import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
@@ -21,7 +21,7 @@ const produce = (records: Buffer | null, { name = 'rec-one', partition = 0, acks
   transactionalId: null,
   acks,
   timeoutMs: 30_000,
-  topicData: [{ name, partitionData: [{ index: partition, records }] }],
+  topicData: [{ topicId: ZERO_UUID, name, partitionData: [{ index: partition, records }] }],
 })
 
 /** A batch whose CRC no longer matches: its last byte (inside the last record's header value) flipped. */

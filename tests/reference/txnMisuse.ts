@@ -8,7 +8,7 @@
 // Which transactional state a request meets must not depend on timing: requests that need a
 // completed transaction wait for DescribeTransactions to say CompleteCommit or CompleteAbort.
 import { expect } from 'vitest'
-import { ApiKey, type ApiRequests, type ApiResponses } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey, type ApiRequests, type ApiResponses } from '../../main/cluster/protocol/messages'
 import { partitionFor } from '../../main/cluster/broker/group'
 import { encodeConsumerProtocolAssignment, encodeConsumerProtocolSubscription } from '../../main/cluster/protocol/messages/consumerProtocol'
 import { producerBatch } from '../helpers/batches'
@@ -143,7 +143,7 @@ export async function misuseScenarios(diff: Differential, to: Record<Side, RawCl
     transactionalId: id,
     acks,
     timeoutMs: 10_000,
-    topicData: [{ name, partitionData: [{ index: partition, records: producerBatch({ count: 2, producerId: Number(p(side).producerId), producerEpoch: p(side).producerEpoch, baseSequence, transactional: true }) }] }],
+    topicData: [{ topicId: ZERO_UUID, name, partitionData: [{ index: partition, records: producerBatch({ count: 2, producerId: Number(p(side).producerId), producerEpoch: p(side).producerEpoch, baseSequence, transactional: true }) }] }],
   })
 
   /** Waits on each side for DescribeTransactions to show `state` (the markers written). */
@@ -218,7 +218,7 @@ export async function misuseScenarios(diff: Differential, to: Record<Side, RawCl
     generationId,
     memberId: memberId(side),
     groupInstanceId: null,
-    topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    topics: [{ topicId: ZERO_UUID, name: TOPIC, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
   })
   await send(groupCoordinators, 'TxnOffsetCommit with a stale generation', ApiKey.TxnOffsetCommit, txnCommit(D, 0, (side) => member[side]), 22)
   await send(groupCoordinators, 'TxnOffsetCommit with a future generation', ApiKey.TxnOffsetCommit, txnCommit(D, 2, (side) => member[side]), 22)

@@ -5,7 +5,7 @@
 // coordinator answers a client's requests then is compared, and both complete once the
 // broker is back.
 import { describe, expect, it } from 'vitest'
-import { ApiKey, type ApiRequests, type ApiResponses } from '../../main/cluster/protocol/messages'
+import { ZERO_UUID, ApiKey, type ApiRequests, type ApiResponses } from '../../main/cluster/protocol/messages'
 import { producerBatch } from '../helpers/batches'
 import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
@@ -70,7 +70,7 @@ describe('transactions waiting for their markers', () => {
         const p = (producers[id][side] = await initTransactions(coordinators[side], id))
         expect(await addPartitionsToTxn(coordinators[side], p, TOPIC, [partition]), `${side} AddPartitionsToTxn`).toEqual([0])
         const batch = producerBatch({ count: 3, producerId: Number(p.producerId), producerEpoch: p.producerEpoch, baseSequence: 0, transactional: true })
-        const r = await dataLeaders[side].request(ApiKey.Produce, 11, { transactionalId: id, acks: -1, timeoutMs: 10_000, topicData: [{ name: TOPIC, partitionData: [{ index: partition, records: batch }] }] })
+        const r = await dataLeaders[side].request(ApiKey.Produce, 11, { transactionalId: id, acks: -1, timeoutMs: 10_000, topicData: [{ topicId: ZERO_UUID, name: TOPIC, partitionData: [{ index: partition, records: batch }] }] })
         expect(r.responses[0].partitionResponses[0].errorCode, `${side} Produce`).toBe(0)
       }
     }

@@ -79,10 +79,11 @@ export const API_VERSIONS_KEY = 18
  * CreateTopics starts at v2, DeleteTopics and DescribeConfigs at v1 and OffsetForLeaderEpoch
  * at v2, as in Kafka 4 (KIP-896); every client Brokerlab is used with asks newer ones.
  * Produce v12, EndTxn v5 and TxnOffsetCommit v5 are a transaction version 2 client's (KIP-890
- * part 2); Kafka 4.4's Produce v13 and TxnOffsetCommit v6 name topics by id, which they do not here.
+ * part 2); Produce v13 and TxnOffsetCommit v6 name topics by id (KIP-516), resolved through the
+ * metadata image as Kafka does.
  */
 export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, ServedApi>([
-  [0, { name: 'Produce', minVersion: 3, maxVersion: 12, handle: handleProduce as Handler }],
+  [0, { name: 'Produce', minVersion: 3, maxVersion: 13, handle: handleProduce as Handler }],
   [1, { name: 'Fetch', minVersion: 4, maxVersion: 18, handle: handleFetch as Handler }],
   [2, { name: 'ListOffsets', minVersion: 1, maxVersion: 11, handle: handleListOffsets as Handler }],
   [3, { name: 'Metadata', minVersion: 0, maxVersion: 13, handle: handleMetadata as Handler }],
@@ -148,7 +149,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [65, { name: 'DescribeTransactions', minVersion: 0, maxVersion: 0, handle: handleDescribeTransactions as Handler }],
   [66, { name: 'ListTransactions', minVersion: 0, maxVersion: 2, handle: handleListTransactions as Handler }],
   // Transactional offset commits: pending in the group coordinator until the transaction's marker.
-  [28, { name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 5, handle: handleTxnOffsetCommit as Handler }],
+  [28, { name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 6, handle: handleTxnOffsetCommit as Handler }],
   // Transactions (issue 16), the partition side: markers appended by the partition leader. Kafka 4.0
   // removed v0 (KIP-896); v2 names each marker's transaction version.
   [27, { name: 'WriteTxnMarkers', minVersion: 1, maxVersion: 2, handle: handleWriteTxnMarkers as Handler }],

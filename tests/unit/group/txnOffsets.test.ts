@@ -24,7 +24,7 @@ function txnCommit(groupId: string, offsets: Record<string, number>, extra: Part
     generationId: -1,
     memberId: '',
     groupInstanceId: null,
-    topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+    topics: [...byTopic].map(([name, partitions]) => ({ name, topicId: ZERO_UUID, partitions })),
     ...extra,
   }
 }

@@ -340,6 +340,7 @@ describe('responses kafkajs decodes', () => {
       responses: [
         {
           name: 'orders',
+          topicId: ZERO_UUID,
           partitionResponses: [
             { index: 2, errorCode: 0, baseOffset: 9007199254740993n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null, currentLeader: { leaderId: -1, leaderEpoch: -1 } },
           ],

@@ -193,7 +193,7 @@ export class OffsetMetadataManager {
     type Partition = TxnOffsetCommitRequest['topics'][number]['partitions'][number]
     const respond = (code: (partition: Partition) => number): TxnOffsetCommitResponse => ({
       throttleTimeMs: 0,
-      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(p) })) })),
+      topics: request.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(p) })) })),
     })
     const producer = { producerId: Number(request.producerId), producerEpoch: request.producerEpoch }
     if (this.verifyTransaction) {

@@ -145,13 +145,27 @@ export async function handleOffsetCommit(context: BrokerContext, request: M.Offs
  */
 export async function handleTxnOffsetCommit(context: BrokerContext, request: M.TxnOffsetCommitRequest, version: number): Promise<M.TxnOffsetCommitResponse> {
   const image = context.image()
-  const answered = new Map<string, M.TxnOffsetCommitResponse['topics'][number]['partitions']>()
-  const answer = (name: string, partitions: { partitionIndex: number; errorCode: number }[]) => answered.set(name, [...(answered.get(name) ?? []), ...partitions])
+  // From v6 topics come by id (KIP-516): an id the metadata does not know answers UNKNOWN_TOPIC_ID; the coordinator works by name.
+  const byId = version >= 6
+  const answered = new Map<string, M.TxnOffsetCommitResponseTopic>()
+  const answer = (t: { name: string; topicId: string }, partitions: { partitionIndex: number; errorCode: number }[]) => {
+    const key = byId ? t.topicId : t.name
+    const entry = answered.get(key) ?? answered.set(key, { name: t.name, topicId: t.topicId, partitions: [] }).get(key)!
+    entry.partitions.push(...partitions)
+  }
   const known: M.TxnOffsetCommitRequest['topics'] = []
-  for (const t of request.topics) {
-    const partitions = image.topicsByName.get(t.name)?.partitions
+  const ids = new Map<string, string>()
+  for (const requested of request.topics) {
+    const topic = byId ? image.topicsById.get(requested.topicId) : image.topicsByName.get(requested.name)
+    const t = { ...requested, name: byId ? (topic?.name ?? '') : requested.name }
+    if (byId && !topic) {
+      answer(t, t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID })))
+      continue
+    }
+    ids.set(t.name, t.topicId)
+    const partitions = topic?.partitions
     const unknown = t.partitions.filter((p) => !partitions?.[p.partitionIndex])
-    if (unknown.length) answer(t.name, unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })))
+    if (unknown.length) answer(t, unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })))
     if (unknown.length < t.partitions.length) known.push({ ...t, partitions: t.partitions.filter((p) => partitions?.[p.partitionIndex]) })
   }
   const shard = request.groupId === '' ? ErrorCode.INVALID_GROUP_ID : route(context, request.groupId)
@@ -159,10 +173,10 @@ export async function handleTxnOffsetCommit(context: BrokerContext, request: M.T
     ? []
     : typeof shard !== 'number'
       ? (await shard.txnOffsetCommit({ ...request, topics: known }, version)).topics
-      : known.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) }))
-  for (const t of committed) answer(t.name, t.partitions)
+      : known.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: shard })) }))
+  for (const t of committed) answer({ name: t.name, topicId: ids.get(t.name) ?? t.topicId }, t.partitions)
   const loading = (code: number) => (version < 2 && code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode.COORDINATOR_NOT_AVAILABLE : code)
-  return { throttleTimeMs: 0, topics: [...answered].map(([name, partitions]) => ({ name, partitions: partitions.map((p) => ({ ...p, errorCode: loading(p.errorCode) })) })) }
+  return { throttleTimeMs: 0, topics: [...answered.values()].map((t) => ({ ...t, partitions: t.partitions.map((p) => ({ ...p, errorCode: loading(p.errorCode) })) })) }
 }
 
 export async function handleOffsetDelete(context: BrokerContext, request: M.OffsetDeleteRequest, version: number): Promise<M.OffsetDeleteResponse> {

@@ -5,11 +5,32 @@
 import { ErrorCode } from '../../errors'
 import type { Acks } from '../../broker/api'
 import type { BrokerContext } from '../context'
+import { ZERO_UUID } from '../../protocol/messages'
 import type * as M from '../../protocol/messages'
 import { tpKey } from '../../broker/transaction'
 import { verifyTransactionalPartitions } from './txnVerification'
 
+/**
+ * From v13 topics come by id (KIP-516), as in Kafka's KafkaApis: each id is resolved through the
+ * metadata image, the produce itself (and the transactional verification) goes by name, an id
+ * the metadata does not know answers UNKNOWN_TOPIC_ID for each of its partitions, and the answer
+ * names topics by id.
+ */
 export async function handleProduce(context: BrokerContext, request: M.ProduceRequest, version: number): Promise<M.ProduceResponse | null> {
+  if (version < 13) return produceByName(context, request, version)
+  const image = context.image()
+  const named = request.topicData.map((t) => ({ ...t, name: image.topicsById.get(t.topicId)?.name ?? null }))
+  const known = named.flatMap((t) => (t.name === null ? [] : [{ ...t, name: t.name }]))
+  const ids = new Map(known.map((t) => [t.name, t.topicId]))
+  const answer = known.length ? await produceByName(context, { ...request, topicData: known }, version) : null
+  if (request.acks === 0) return null
+  const unknown = named.filter((t) => t.name === null).map((t) => ({ name: '', topicId: t.topicId, partitions: t.partitionData.map((p) => ({ index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: null })) }))
+  const byId = answer ?? respond([])
+  byId.responses = [...byId.responses.map((t) => ({ ...t, topicId: ids.get(t.name) ?? ZERO_UUID })), ...respond(unknown).responses]
+  return byId
+}
+
+async function produceByName(context: BrokerContext, request: M.ProduceRequest, version: number): Promise<M.ProduceResponse | null> {
   const acks = request.acks as Acks
   const image = context.image()
   // KIP-890 part 1: transactional batches go in only to partitions of the producer's ongoing transaction.
@@ -77,10 +98,11 @@ export interface PartitionAnswer {
   currentLeader?: { leaderId: number; leaderEpoch: number }
 }
 
-function respond(topics: Array<{ name: string; partitions: PartitionAnswer[] }>): M.ProduceResponse {
+function respond(topics: Array<{ name: string; topicId?: string; partitions: PartitionAnswer[] }>): M.ProduceResponse {
   return {
     responses: topics.map((t) => ({
       name: t.name,
+      topicId: t.topicId ?? ZERO_UUID,
       partitionResponses: t.partitions.map((p) => ({
         index: p.index,
         errorCode: p.errorCode,

@@ -317,7 +317,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 0,
       name: 'Produce',
-      validVersions: { min: 0, max: 12 },
+      validVersions: { min: 0, max: 13 },
       flexibleVersions: { min: 9 },
       request: { encode: produce.encodeProduceRequest, write: produce.writeProduceRequest, decode: produce.decodeProduceRequest },
       response: { encode: produce.encodeProduceResponse, write: produce.writeProduceResponse, decode: produce.decodeProduceResponse },
@@ -629,7 +629,7 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     {
       apiKey: 28,
       name: 'TxnOffsetCommit',
-      validVersions: { min: 0, max: 5 },
+      validVersions: { min: 0, max: 6 },
       flexibleVersions: { min: 3 },
       request: { encode: txnOffsetCommit.encodeTxnOffsetCommitRequest, write: txnOffsetCommit.writeTxnOffsetCommitRequest, decode: txnOffsetCommit.decodeTxnOffsetCommitRequest },
       response: { encode: txnOffsetCommit.encodeTxnOffsetCommitResponse, write: txnOffsetCommit.writeTxnOffsetCommitResponse, decode: txnOffsetCommit.decodeTxnOffsetCommitResponse },
