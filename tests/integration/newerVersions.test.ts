@@ -72,7 +72,7 @@ describe("Kafka 4.4's newer versions", () => {
     const client = await connect(cluster.bootstrapServers)
     const ask = (clusterId: string | null, nodeId: number) => client.request(ApiKey.ApiVersions, 5, { clientSoftwareName: 'it', clientSoftwareVersion: '1', clusterId, nodeId })
     const clusterId = (await client.request(ApiKey.Metadata, 13, metadata([]))).clusterId!
-    expect(await ask('another-cluster', 1)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] })
+    expect(await ask('another-cluster', 1)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [], supportedFeatures: [], finalizedFeatures: [] })
     expect(await ask(clusterId, 2)).toMatchObject({ errorCode: ErrorCode.REBOOTSTRAP_REQUIRED, apiKeys: [] })
     expect(await ask(clusterId, 1)).toMatchObject({ errorCode: 0 })
     expect((await ask(null, -1)).apiKeys.length).toBeGreaterThan(10)

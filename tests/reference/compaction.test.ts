@@ -11,7 +11,7 @@ import { eventually } from '../helpers/cluster'
 import { expectedAfterCleaning } from '../helpers/cleaning'
 import { seededRandom } from '../helpers/random'
 import type { RawClient } from '../helpers/rawClient'
-import { answered, SIDES, useDifferential, type Side } from './differential'
+import { answered, PRODUCE_BY_NAME, SIDES, useDifferential, type Side } from './differential'
 import { brokerOf, leader, metadataOf, topic, waitForLeaders } from './requests'
 
 const diff = useDifferential({ name: 'compaction', configs: { 'log.cleaner.backoff.ms': '200' } })
@@ -58,7 +58,7 @@ describe('log compaction', () => {
 
     // Refusals.
     const keyless = encodeRecordBatch({ baseTimestamp: BigInt(TIMESTAMP), records: [{ key: 'k', value: 'v', timestamp: BigInt(TIMESTAMP) }, { key: null, value: 'no key', timestamp: BigInt(TIMESTAMP) }] })
-    const refusedProduce = await diff.requestBoth(leaders, ApiKey.Produce, produce('cmp-table', keyless))
+    const refusedProduce = await diff.requestBoth(leaders, ApiKey.Produce, produce('cmp-table', keyless), PRODUCE_BY_NAME)
     diff.check('Compaction', 'a record without a key', 'Produce cmp-table-0: 2 records, the second without a key', answered(refusedProduce.answers.kafka), answered(refusedProduce.answers.brokerlab))
     const create = async (check: string, configs: Array<{ name: string; value: string }>) => {
       const { answers } = await diff.requestBoth(to, ApiKey.CreateTopics, { topics: [topic('cmp-refused', 1, 1, { configs })], timeoutMs: 30_000, validateOnly: true })
@@ -86,13 +86,13 @@ describe('log compaction', () => {
         const key = `key-${random.int(200)}`
         return { key, value: random.int(10) === 0 ? null : `${key}:${b}.${i}:`.padEnd(1000, 'x'), timestamp: BigInt(TIMESTAMP) }
       })
-      const { answers } = await diff.requestBoth(leaders, ApiKey.Produce, produce('cmp-table', encodeRecordBatch({ baseTimestamp: BigInt(TIMESTAMP), records })))
+      const { answers } = await diff.requestBoth(leaders, ApiKey.Produce, produce('cmp-table', encodeRecordBatch({ baseTimestamp: BigInt(TIMESTAMP), records })), PRODUCE_BY_NAME)
       for (const side of SIDES) expect(answered(answers[side]), side).toMatchObject({ responses: [{ partitionResponses: [{ errorCode: 0 }] }] })
     }
     const before = await readAll(leaders.kafka, topicIds.kafka, 'cmp-table')
     expect(await readAll(leaders.brokerlab, topicIds.brokerlab, 'cmp-table')).toEqual(before)
     await new Promise((r) => setTimeout(r, 1100))
-    await diff.requestBoth(leaders, ApiKey.Produce, produce('cmp-table', encodeRecordBatch({ records: [{ key: 'roll', value: 'r' }] })))
+    await diff.requestBoth(leaders, ApiKey.Produce, produce('cmp-table', encodeRecordBatch({ records: [{ key: 'roll', value: 'r' }] })), PRODUCE_BY_NAME)
     // A round may already have run while the records went in: the log ends at 3,000 whatever it reads.
     const end = 3000
     const expected = [...expectedAfterCleaning(before, end), { offset: end, key: 'roll', value: 'r' }]

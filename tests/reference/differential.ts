@@ -14,6 +14,9 @@ import { runKafkaTool, type JavaRunOptions, type KafkaToolName } from './kafka/t
 import { toolOutcome } from './toolOutput'
 
 export type Side = 'kafka' | 'brokerlab'
+/** The last Produce version that names topics by name. */
+export const PRODUCE_BY_NAME = 12
+
 export const SIDES: Side[] = ['kafka', 'brokerlab']
 
 /** Either cluster's answer, or why there is none (an API not served, a closed connection). */
@@ -102,9 +105,11 @@ export function useDifferential(options: DifferentialOptions) {
       to: Record<Side, RawClient>,
       apiKey: K,
       body: ApiRequests[K] | ((side: Side) => ApiRequests[K]),
+      /** The newest version to use: e.g. a Produce that names topics by name stops at v12 (v13 names them by id, which differ between the clusters). */
+      maxVersion = Infinity,
     ): Promise<{ version: number; answers: Record<Side, Answer<ApiResponses[K]>> }> {
       const ranges = await Promise.all(SIDES.map((side) => servedRange(to[side], apiKey)))
-      const version = Math.min(apiCodec(apiKey).validVersions.max, ...ranges.map((r) => r?.maxVersion ?? Infinity))
+      const version = Math.min(maxVersion, apiCodec(apiKey).validVersions.max, ...ranges.map((r) => r?.maxVersion ?? Infinity))
       const answers = {} as Record<Side, Answer<ApiResponses[K]>>
       await Promise.all(
         SIDES.map(async (side, i) => {

@@ -8,7 +8,7 @@ import { ZERO_UUID, ApiKey, type ApiRequests, type ApiResponses, type FetchReque
 import { producerBatch } from '../helpers/batches'
 import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
-import { answered, SIDES, useDifferential, type Side } from './differential'
+import { answered, PRODUCE_BY_NAME, SIDES, useDifferential, type Side } from './differential'
 import { brokerOf, follower, leader, metadataOf, topic, waitForLeaders } from './requests'
 
 const diff = useDifferential({ name: 'records' })
@@ -53,7 +53,7 @@ describe('records at their edges', () => {
       body: ApiRequests[K] | ((side: Side) => ApiRequests[K]),
       described: string,
     ) => {
-      const { version, answers } = await diff.requestBoth(at, apiKey, body)
+      const { version, answers } = await diff.requestBoth(at, apiKey, body, apiKey === ApiKey.Produce ? PRODUCE_BY_NAME : Infinity)
       diff.check(scenario, check, `${scenario} v${version} ${described}`, answered(answers.kafka), answered(answers.brokerlab))
     }
 

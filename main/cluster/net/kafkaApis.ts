@@ -189,14 +189,14 @@ function validApiVersionsRequest(request: M.ApiVersionsRequest, version: number)
 }
 
 /**
- * An invalid request gets INVALID_REQUEST and no versions, as in Kafka. v5 (KIP-1242): a client
+ * An invalid request gets INVALID_REQUEST and no versions or features, as in Kafka. v5 (KIP-1242): a client
  * that names the cluster and node it means to reach, and reached another, gets REBOOTSTRAP_REQUIRED.
  */
 function handleApiVersions(context: BrokerContext, request: M.ApiVersionsRequest, version: number): M.ApiVersionsResponse {
   const misdirected = version >= 5 && request.clusterId !== null && (request.clusterId !== context.clusterId || request.nodeId !== context.brokerId)
   const error = !validApiVersionsRequest(request, version) ? ErrorCode.INVALID_REQUEST : misdirected ? ErrorCode.REBOOTSTRAP_REQUIRED : ErrorCode.NONE
   const answer = apiVersionsAnswer(context)
-  return error === ErrorCode.NONE ? answer : { ...answer, errorCode: error, apiKeys: [] }
+  return error === ErrorCode.NONE ? answer : { ...answer, errorCode: error, apiKeys: [], supportedFeatures: [], finalizedFeaturesEpoch: -1n, finalizedFeatures: [] }
 }
 
 export class KafkaApis {
