@@ -9,6 +9,7 @@ import {
   type PartitionRecord,
   type MetadataLogEntry,
   type MetadataRecord,
+  type UserScramCredentialRecord,
 } from './records'
 
 export interface BrokerRegistration {
@@ -50,14 +51,7 @@ export interface ClientQuotaImage {
 }
 
 /** A user's SCRAM credential for one mechanism; the keys are secrets and never leave the cluster. */
-export interface ScramCredential {
-  name: string
-  mechanism: number
-  salt: string
-  storedKey: string
-  serverKey: string
-  iterations: number
-}
+export type ScramCredential = Omit<UserScramCredentialRecord, 'type'>
 
 /** The key of a client quota entity: its parts, ordered by type. */
 export function quotaEntityKey(entity: ClientQuotaEntityPart[]): string {

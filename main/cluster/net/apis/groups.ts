@@ -107,27 +107,7 @@ export function handleLeaveGroup(context: BrokerContext, request: M.LeaveGroupRe
  * know answers UNKNOWN_TOPIC_ID, and the coordinator, which keeps offsets by name, gets the name.
  */
 export async function handleOffsetCommit(context: BrokerContext, request: M.OffsetCommitRequest, version: number): Promise<M.OffsetCommitResponse> {
-  const image = context.image()
-  const byId = version >= 10
-  const answered = new Map<string, M.OffsetCommitResponse['topics'][number]>()
-  const answer = (t: { name: string; topicId: string }, partitions: M.OffsetCommitResponsePartition[]) => {
-    const key = byId ? t.topicId : t.name
-    const entry = answered.get(key) ?? answered.set(key, { name: t.name, topicId: t.topicId, partitions: [] }).get(key)!
-    entry.partitions.push(...partitions)
-  }
-  const known: M.OffsetCommitRequest['topics'] = []
-  for (const requested of request.topics) {
-    const topic = byId ? image.topicsById.get(requested.topicId) : image.topicsByName.get(requested.name)
-    const t = { ...requested, name: byId ? (topic?.name ?? '') : requested.name }
-    if (byId && !topic) {
-      answer(t, t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID })))
-      continue
-    }
-    const partitions = topic?.partitions
-    const unknown = t.partitions.filter((p) => !partitions?.[p.partitionIndex])
-    if (unknown.length) answer(t, unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })))
-    if (unknown.length < t.partitions.length) known.push({ ...t, partitions: t.partitions.filter((p) => partitions?.[p.partitionIndex]) })
-  }
+  const { known, answer, answered } = commitTopics(context, request.topics, version >= 10)
   const shard = route(context, request.groupId)
   const committed: M.OffsetCommitResponse['topics'] = !known.length
     ? []
@@ -138,36 +118,48 @@ export async function handleOffsetCommit(context: BrokerContext, request: M.Offs
   return { throttleTimeMs: 0, topics: [...answered.values()] }
 }
 
+/** A committed partition's answer. */
+type CommitAnswer = { partitionIndex: number; errorCode: number }
+
 /**
- * TxnOffsetCommit (28), as Kafka's KafkaApis: an empty group id is INVALID_GROUP_ID, unknown
- * partitions answer UNKNOWN_TOPIC_OR_PARTITION without reaching the coordinator, and before v2
- * (clients older than 2.0 crash on it) COORDINATOR_LOAD_IN_PROGRESS is COORDINATOR_NOT_AVAILABLE.
+ * The topics of an OffsetCommit or TxnOffsetCommit, as Kafka's KafkaApis sorts them before the
+ * coordinator: by name, or by id (an id the metadata does not know answers UNKNOWN_TOPIC_ID);
+ * partitions the metadata does not have answer UNKNOWN_TOPIC_OR_PARTITION. `known` goes to the
+ * coordinator, which keeps offsets by name; `answer` collects the answer, one entry per topic.
  */
-export async function handleTxnOffsetCommit(context: BrokerContext, request: M.TxnOffsetCommitRequest, version: number): Promise<M.TxnOffsetCommitResponse> {
+function commitTopics<T extends { name: string; topicId: string; partitions: Array<{ partitionIndex: number }> }>(context: BrokerContext, topics: T[], byId: boolean) {
   const image = context.image()
-  // From v6 topics come by id (KIP-516): an id the metadata does not know answers UNKNOWN_TOPIC_ID; the coordinator works by name.
-  const byId = version >= 6
-  const answered = new Map<string, M.TxnOffsetCommitResponseTopic>()
-  const answer = (t: { name: string; topicId: string }, partitions: { partitionIndex: number; errorCode: number }[]) => {
+  const answered = new Map<string, { name: string; topicId: string; partitions: CommitAnswer[] }>()
+  const answer = (t: { name: string; topicId: string }, partitions: CommitAnswer[]) => {
     const key = byId ? t.topicId : t.name
     const entry = answered.get(key) ?? answered.set(key, { name: t.name, topicId: t.topicId, partitions: [] }).get(key)!
     entry.partitions.push(...partitions)
   }
-  const known: M.TxnOffsetCommitRequest['topics'] = []
-  const ids = new Map<string, string>()
-  for (const requested of request.topics) {
+  const known: T[] = []
+  for (const requested of topics) {
     const topic = byId ? image.topicsById.get(requested.topicId) : image.topicsByName.get(requested.name)
     const t = { ...requested, name: byId ? (topic?.name ?? '') : requested.name }
     if (byId && !topic) {
       answer(t, t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID })))
       continue
     }
-    ids.set(t.name, t.topicId)
     const partitions = topic?.partitions
     const unknown = t.partitions.filter((p) => !partitions?.[p.partitionIndex])
     if (unknown.length) answer(t, unknown.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })))
     if (unknown.length < t.partitions.length) known.push({ ...t, partitions: t.partitions.filter((p) => partitions?.[p.partitionIndex]) })
   }
+  return { known, answer, answered }
+}
+
+/**
+ * TxnOffsetCommit (28), as Kafka's KafkaApis: an empty group id is INVALID_GROUP_ID, unknown
+ * partitions answer UNKNOWN_TOPIC_OR_PARTITION without reaching the coordinator, and before v2
+ * (clients older than 2.0 crash on it) COORDINATOR_LOAD_IN_PROGRESS is COORDINATOR_NOT_AVAILABLE.
+ */
+export async function handleTxnOffsetCommit(context: BrokerContext, request: M.TxnOffsetCommitRequest, version: number): Promise<M.TxnOffsetCommitResponse> {
+  // From v6 topics come by id (KIP-516), as OffsetCommit's from v10.
+  const { known, answer, answered } = commitTopics(context, request.topics, version >= 6)
+  const ids = new Map(known.map((t) => [t.name, t.topicId]))
   const shard = request.groupId === '' ? ErrorCode.INVALID_GROUP_ID : route(context, request.groupId)
   const committed: M.TxnOffsetCommitResponse['topics'] = !known.length
     ? []
