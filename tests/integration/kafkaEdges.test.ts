@@ -6,17 +6,16 @@ import { ErrorCode } from '../../main/cluster/errors'
 import { producerBatch } from '../helpers/batches'
 import { consumerFetch } from '../helpers/fetchRequest'
 import { eventually, useCluster } from '../helpers/cluster'
-import { RawClient } from '../helpers/rawClient'
+import { RawClient, RawClients } from '../helpers/rawClient'
 
 const lab = useCluster()
-const clients: RawClient[] = []
+const clients = new RawClients()
 
 async function started(configs: Record<string, string> = {}, topic = 'edges') {
   const cluster = await lab.start(configs, 1)
   await cluster.createTopic({ name: topic, partitions: 1 })
   await cluster.produce(topic, 0, producerBatch({ count: 3 }), -1)
-  const client = await RawClient.connect(cluster.bootstrapServers)
-  clients.push(client)
+  const client = await clients.connect(cluster.bootstrapServers)
   return { cluster, client }
 }
 
@@ -32,7 +31,7 @@ async function coordinatorLoaded(client: RawClient, groupId: string) {
 
 describe('Kafka answers at the edges', () => {
   afterEach(() => {
-    for (const c of clients.splice(0)) c.close()
+    clients.closeAll()
   })
 
   it('ListOffsets checks the current leader epoch as Fetch does', async () => {
@@ -97,8 +96,7 @@ describe('Kafka answers at the edges', () => {
     const cluster = await lab.start({}, 2)
     await cluster.createTopic({ name: 'two', partitions: 1, replicationFactor: 2 })
     const metadata = async (client: RawClient) => client.request(ApiKey.Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'two' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
-    const first = await RawClient.connect(cluster.bootstrapServers)
-    clients.push(first)
+    const first = await clients.connect(cluster.bootstrapServers)
     const m = await eventually('a leader of two-0', async () => {
       const answer = await metadata(first)
       return answer.topics[0].partitions[0]?.leaderId >= 0 && answer
@@ -106,8 +104,7 @@ describe('Kafka answers at the edges', () => {
     const { leaderId, leaderEpoch } = m.topics[0].partitions[0]
     const brokerOf = (id: number) => m.brokers.find((b) => b.nodeId === id)!
     const followerBroker = m.brokers.find((b) => b.nodeId !== leaderId)!
-    const follower = await RawClient.connect(`${followerBroker.host}:${followerBroker.port}`)
-    clients.push(follower)
+    const follower = await clients.connect(`${followerBroker.host}:${followerBroker.port}`)
     const produce = (client: RawClient, acks: number, index = 0) =>
       client.request(ApiKey.Produce, 11, { transactionalId: null, acks, timeoutMs: 10_000, topicData: [{ topicId: ZERO_UUID, name: 'two', partitionData: [{ index, records: producerBatch({ count: 1 }) }] }] })
 
@@ -122,12 +119,10 @@ describe('Kafka answers at the edges', () => {
     const cluster = await lab.start({}, 2)
     await cluster.createTopic({ name: 'two', partitions: 1, replicationFactor: 2 })
     await cluster.produce('two', 0, producerBatch({ count: 3 }), -1)
-    const first = await RawClient.connect(cluster.bootstrapServers)
-    clients.push(first)
+    const first = await clients.connect(cluster.bootstrapServers)
     const m = await first.request(ApiKey.Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'two' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
     const followerBroker = m.brokers.find((b) => b.nodeId !== m.topics[0].partitions[0].leaderId)!
-    const follower = await RawClient.connect(`${followerBroker.host}:${followerBroker.port}`)
-    clients.push(follower)
+    const follower = await clients.connect(`${followerBroker.host}:${followerBroker.port}`)
     const fetch = (version: number) => follower.request(ApiKey.Fetch, version, consumerFetch({ topic: 'two' }))
     expect((await fetch(10)).responses[0].partitions[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER)
     const read = await eventually("the follower's high watermark at 3", async () => {

@@ -16,15 +16,15 @@ import { keyedBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
 import { readRecords } from '../helpers/log'
 import { seededRandom } from '../helpers/random'
-import { RawClient } from '../helpers/rawClient'
+import { RawClient, RawClients } from '../helpers/rawClient'
 import { call } from '../helpers/contract'
 import { ConsoleService } from '../../main/console/consoleService'
 import { BrokerLogCleanerState } from '../../preload/contract'
 
 const lab = useCluster()
-const clients: RawClient[] = []
+const clients = new RawClients()
 afterEach(() => {
-  for (const c of clients.splice(0)) c.close()
+  clients.closeAll()
 })
 
 /** A cleaner that looks for work every 100 ms instead of 15 s. */
@@ -86,8 +86,7 @@ describe('log cleaner in the cluster', () => {
   it('keeps __consumer_offsets of a group committing 3,000 times to a few KiB (offsets.topic.segment.bytes=4096, log.cleaner.backoff.ms=100)', async () => {
     const c = await lab.start({ ...FAST_CLEANER, 'offsets.topic.num.partitions': '1', 'offsets.topic.replication.factor': '1', 'offsets.topic.segment.bytes': '4096' }, 1)
     await c.createTopic({ name: 'events', partitions: 4 })
-    const client = await RawClient.connect(c.bootstrapServers)
-    clients.push(client)
+    const client = await clients.connect(c.bootstrapServers)
     await eventually('a loaded group coordinator', async () => {
       const found = await client.request(ApiKey.FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['busy'] })
       return found.coordinators[0].errorCode === 0
@@ -129,8 +128,7 @@ describe('log cleaner in the cluster', () => {
     // After a crash, the coordinator loads the group from the cleaned log, its gaps and emptied batches.
     await c.crashBroker(1)
     await c.restartBroker(1)
-    const again = await RawClient.connect(c.bootstrapServers)
-    clients.push(again)
+    const again = await clients.connect(c.bootstrapServers)
     expect(await eventually('the group reloaded', () => committedOffsets(again), 20_000)).toEqual([commits, commits, commits, commits])
   }, 90_000)
 

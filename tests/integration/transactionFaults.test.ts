@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { producerBatch } from '../helpers/batches'
 import { eventually, useCluster } from '../helpers/cluster'
 import { seededRandom } from '../helpers/random'
-import { RawClient } from '../helpers/rawClient'
+import { RawClient, RawClients } from '../helpers/rawClient'
 import type { Cluster } from '../../main/cluster/cluster'
 import { ZERO_UUID, ApiKey } from '../../main/cluster/protocol/messages'
 import {
@@ -26,12 +26,8 @@ import {
 
 const fixture = useCluster()
 const listenerOf = (c: Cluster, broker: number) => c.brokerStates().find((b) => b.id === broker)!.listener!
-const clients: RawClient[] = []
-const connect = async (address: string) => {
-  const c = await RawClient.connect(address)
-  clients.push(c)
-  return c
-}
+const clients = new RawClients()
+const connect = clients.connect
 
 describe('transactions under faults', () => {
   it("the coordinator's broker crashes after EndTxn, before the markers: the new coordinator completes both transactions", async () => {
@@ -91,7 +87,7 @@ describe('transactions under faults', () => {
       await c.restartBroker(coordinator.nodeId)
       expect((await readPartition(atLeader, 'txn-crash', partition.partition, READ_COMMITTED)).sort()).toEqual(committed.sort())
     } finally {
-      for (const client of clients.splice(0)) client.close()
+      clients.closeAll()
     }
   }, 120_000)
 

@@ -9,17 +9,12 @@ import { ApiKey, ZERO_UUID, type TxnOffsetCommitRequest } from '../../main/clust
 import { ErrorCode as E } from '../../main/cluster/errors'
 import { partitionFor } from '../../main/cluster/broker/group'
 import { eventually, useCluster } from '../helpers/cluster'
-import { RawClient } from '../helpers/rawClient'
+import { RawClient, RawClients } from '../helpers/rawClient'
 
 const lab = useCluster()
-const clients: RawClient[] = []
+const clients = new RawClients()
+const connect = clients.connect
 const OFFSETS_PARTITIONS = 3
-
-async function connect(bootstrap: string): Promise<RawClient> {
-  const client = await RawClient.connect(bootstrap)
-  clients.push(client)
-  return client
-}
 
 /** The group's coordinator once loaded, a client connected to it, and its __consumer_offsets partition. */
 async function coordinatorOf(bootstrap: RawClient, groupId: string, not = -1) {
@@ -105,7 +100,7 @@ const CONFIGS = { 'offsets.topic.num.partitions': String(OFFSETS_PARTITIONS), 't
 
 describe('transactional offset commits on real brokers, with the transaction coordinator', () => {
   afterEach(() => {
-    for (const c of clients.splice(0)) c.close()
+    clients.closeAll()
   })
 
   it('TxnOffsetCommit stays pending until EndTxn commits; an abort drops it; verification refuses what the transaction lacks', async () => {
