@@ -18,7 +18,7 @@ import { ReferenceCluster } from '../tests/reference/kafka/cluster'
 import { ApiKey, ZERO_UUID } from '../main/cluster/protocol/messages'
 import { encodeRecordBatch } from '../main/cluster/protocol/recordBatch'
 import { consumerFetch } from '../tests/helpers/fetchRequest'
-import { RawClient } from '../tests/helpers/rawClient'
+import { RawClient, RawClients } from '../tests/helpers/rawClient'
 import { type BenchResult, rate, tempDir } from './report'
 
 const PARTITIONS = 4
@@ -107,12 +107,8 @@ const RF = 3
 
 /** ROUNDS of idempotent and transactional produce, alternately on fresh topics, then the last transactional topic read both ways. */
 async function measure(target: Target): Promise<Measured> {
-  const clients: RawClient[] = []
-  const connect = async (address: string) => {
-    const c = await RawClient.connect(address)
-    clients.push(c)
-    return c
-  }
+  const clients = new RawClients()
+  const connect = clients.connect
   const steps: Steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
   const stepsV2: Steps = { addPartitions: 0, produce: 0, endTxn: 0, retries: 0 }
   try {
@@ -260,7 +256,7 @@ async function measure(target: Target): Promise<Measured> {
     }
     return measured
   } finally {
-    for (const c of clients) c.close()
+    clients.closeAll()
   }
 }
 
