@@ -1,8 +1,11 @@
 // One client connection to a broker's Kafka listener: splits the byte stream into
-// size-prefixed frames, hands each to the request handler, and writes the answers back in
-// request order (Kafka's per-connection ordering: a response never overtakes an earlier
-// one). Frames that are too large or malformed close this connection only: nothing a client
-// sends may throw out of the socket's handlers, or it would end the broker's whole thread.
+// size-prefixed frames and hands them to the request handler one at a time, as Kafka's
+// network processor does (it mutes a channel from reading a request until its response is
+// sent). Clients rely on that order: an idempotent producer's pipelined batches must be
+// checked and appended in the order sent, or a batch awaiting its transaction's coordinator
+// is overtaken by the next one (OUT_OF_ORDER_SEQUENCE_NUMBER). Frames that are too large or
+// malformed close this connection only: nothing a client sends may throw out of the socket's
+// handlers, or it would end the broker's whole thread.
 import type { Socket } from 'node:net'
 
 export interface FrameHandler {
@@ -20,19 +23,12 @@ export interface ConnectionOptions {
 }
 
 const SIZE_PREFIX = 4
-/**
- * Requests of one connection handled at once. Beyond this the socket is paused until
- * answers go out, so a client that pipelines without reading cannot make the broker hold
- * unbounded requests and answers (Kafka goes further and reads one request at a time).
- */
-export const MAX_IN_FLIGHT_REQUESTS = 64
 
 export class KafkaConnection {
   private buffered: Buffer[] = []
   private bufferedBytes = 0
-  /** The answers in request order; each settles when its handler does. */
-  private tail: Promise<void> = Promise.resolve()
-  private inFlight = 0
+  /** A request is being handled: the socket is paused and no further frame is taken until it is answered. */
+  private busy = false
   private closed = false
   /** Kept from the start: a reset socket no longer knows its peer. */
   private readonly clientHost: string
@@ -60,21 +56,17 @@ export class KafkaConnection {
     this.readFrames()
   }
 
-  /** Takes every whole frame buffered, as long as fewer than MAX_IN_FLIGHT_REQUESTS are open. */
+  /** Takes the next whole frame buffered, unless a request is still being handled. */
   private readFrames(): void {
     try {
-      while (!this.closed && this.bufferedBytes >= SIZE_PREFIX) {
-        if (this.inFlight >= MAX_IN_FLIGHT_REQUESTS) {
-          this.socket.pause()
-          return
-        }
+      while (!this.closed && !this.busy && this.bufferedBytes >= SIZE_PREFIX) {
         const size = this.peek(SIZE_PREFIX).readInt32BE(0)
         if (size < 0 || size > this.options.maxFrameBytes) {
           this.fail(`a frame of ${size} bytes is ${size < 0 ? 'invalid' : `above socket.request.max.bytes (${this.options.maxFrameBytes})`}`)
           return
         }
         if (this.bufferedBytes < SIZE_PREFIX + size) return
-        this.enqueue(this.take(SIZE_PREFIX + size).subarray(SIZE_PREFIX))
+        this.handleFrame(this.take(SIZE_PREFIX + size).subarray(SIZE_PREFIX))
       }
     } catch (err) {
       this.fail(`unexpected ${(err as Error).name}: ${(err as Error).message}`)
@@ -98,27 +90,24 @@ export class KafkaConnection {
     return taken
   }
 
-  private enqueue(frame: Buffer): void {
-    this.inFlight++
-    const answer = this.answer(frame)
-    // Handled at once, written in order: a slow fetch holds back only what came after it.
-    this.tail = this.tail.then(async () => {
-      const outcome = await answer
-      this.inFlight--
+  /** Handles one request; reading stops until it is answered (or needs no answer: acks=0), then resumes. */
+  private handleFrame(frame: Buffer): void {
+    this.busy = true
+    this.socket.pause()
+    void this.answer(frame).then((outcome) => {
+      this.busy = false
       if (this.closed) return
       if (outcome instanceof Error) return this.fail(`${outcome.name}: ${outcome.message}`)
       if (outcome) this.socket.write(outcome)
-      if (this.socket.isPaused() && this.inFlight < MAX_IN_FLIGHT_REQUESTS) {
-        this.socket.resume()
-        this.readFrames()
-      }
+      this.socket.resume()
+      this.readFrames()
     })
   }
 
   /**
-   * The handler's answer, or its error as a value. The promise must never reject: while an
-   * earlier answer is pending nobody awaits this one yet, and an unhandled rejection ends
-   * the thread (issue 21). A handler that throws synchronously is caught the same way.
+   * The handler's answer, or its error as a value. The promise must never reject: an
+   * unhandled rejection ends the thread (issue 21). A handler that throws synchronously is
+   * caught the same way.
    */
   private answer(frame: Buffer): Promise<Buffer | null | Error> {
     try {
