@@ -171,11 +171,22 @@ interface Member {
   consumer: Consumer
   producer: Producer
   killed: boolean
-  inBatch: boolean
+  /** A kill asked for: called when the member reaches its next kill point and dies there. */
+  killAsked: (() => void) | null
   /** Outputs of the batch under way acknowledged (not yet committed, except at most once). */
   writtenInBatch: number
-  /** Committing (offsets, or sendOffsets and EndTxn): a kill waits until it is done. */
-  committing: boolean
+}
+
+/**
+ * The member's kill point, checked where a batch has outputs written and its commit not yet
+ * sent: if a kill is asked for, the member dies here (killed is set before anything else runs).
+ */
+function diesHere(member: Member): boolean {
+  if (member.killed) return true
+  if (!member.killAsked || member.writtenInBatch === 0) return false
+  member.killed = true
+  member.killAsked()
+  return true
 }
 const members: Member[] = []
 
@@ -192,16 +203,13 @@ async function startMember(index: number): Promise<Member> {
     mode === 'exactly_once'
       ? kafka.producer({ transactionalId: transactionalIdOf(index), idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } })
       : kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 } })
-  const member: Member = { index, consumer, producer, killed: false, inBatch: false, writtenInBatch: 0, committing: false }
+  const member: Member = { index, consumer, producer, killed: false, killAsked: null, writtenInBatch: 0 }
   const commit = async (partition: number, offset: number) => {
-    member.committing = true
     try {
       await consumer.commitOffsets([{ topic, partition, offset: String(offset) }])
       commits.push({ member: index, partition, offset, at: now(), ok: true })
     } catch {
       commits.push({ member: index, partition, offset, at: now(), ok: false })
-    } finally {
-      member.committing = false
     }
   }
   const delay = () => (workload.consumer!.processingDelayMs > 0 ? sleep(workload.consumer!.processingDelayMs) : undefined)
@@ -238,10 +246,11 @@ async function startMember(index: number): Promise<Member> {
       if (writing.size >= OUTPUTS_IN_FLIGHT) await Promise.race(writing)
       resolveOffset(message.offset)
       done = offset
+      if (diesHere(member)) break
       await heartbeat().catch(() => undefined)
     }
     await Promise.all(writing)
-    if (member.killed || mode !== 'at_least_once' || done === null) return
+    if (diesHere(member) || mode !== 'at_least_once' || done === null) return
     const upTo = firstFailed ?? done + 1
     if (upTo > Number(batch.messages[0].offset)) await commit(batch.partition, upTo)
     // An output that could not be written: its record and those after it are read again.
@@ -270,6 +279,7 @@ async function startMember(index: number): Promise<Member> {
           processed.push({ member: index, partition: batch.partition, offset: Number(message.offset), id: String(message.value).split('|')[0], at: now() })
           member.writtenInBatch++
           next = Number(message.offset) + 1
+          if (diesHere(member)) break
           await beat()
         }
         // Killed: the process is gone mid-transaction. Nothing more is sent; the transaction stays open until the member's restart fences it or it times out.
@@ -278,15 +288,12 @@ async function startMember(index: number): Promise<Member> {
           await txn.abort()
           return
         }
-        member.committing = true
         await txn.sendOffsets({ consumerGroupId: options.groupId, topics: [{ topic, partitions: [{ partition: batch.partition, offset: String(next) }] }] })
         await txn.commit()
-        member.committing = false
         commits.push({ member: index, partition: batch.partition, offset: next, at: now(), ok: true })
         resolveOffset(String(next - 1))
         member.writtenInBatch = 0
       } catch (err) {
-        member.committing = false
         if (member.killed) return
         commits.push({ member: index, partition: batch.partition, offset: next ?? Number(chunk[0].offset), at: now(), ok: false })
         if (isFenced(err)) {
@@ -309,29 +316,28 @@ async function startMember(index: number): Promise<Member> {
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       if (member.killed || payload.batch.messages.length === 0) return
-      member.inBatch = true
       member.writtenInBatch = 0
-      try {
-        await (mode === 'exactly_once' ? transactional : plain)(payload)
-      } finally {
-        member.inBatch = false
-      }
+      await (mode === 'exactly_once' ? transactional : plain)(payload)
     },
   })
   return member
 }
 
 /**
- * Kills a member mid-batch (waits up to 5 s for one to be under way with an output written and
- * no commit under way): nothing more is processed, produced or committed. Not during a commit:
- * kafkajs's OffsetFetch does not ask for stable offsets (RequireStable), so a member taking the
- * partition over right after a transactional commit could read the offset before its markers.
+ * Kills a member mid-batch: it dies at its next kill point (diesHere: outputs of the batch
+ * written, its commit not yet sent), or after 5 s wherever it is; nothing more is processed,
+ * produced or committed. Never during a commit: kafkajs's OffsetFetch does not ask for stable
+ * offsets (RequireStable), so a member taking the partition over right after a transactional
+ * commit could read the offset before its markers.
  */
 async function killMember(index: number): Promise<void> {
   const member = members[index]
   if (!member || member.killed) return
-  const deadline = Date.now() + 5000
-  while (Date.now() < deadline && !(member.inBatch && member.writtenInBatch > 0 && !member.committing)) await sleep(1)
+  await new Promise<void>((resolve) => {
+    member.killAsked = resolve
+    setTimeout(resolve, 5000)
+  })
+  member.killAsked = null
   member.killed = true
   post({ type: 'member-killed', member: index, at: now() })
   // A crash, not a shutdown: the consumer's connections close (its partitions go to the others) and the
