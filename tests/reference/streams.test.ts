@@ -17,7 +17,7 @@ const WORD_COUNT = join(import.meta.dirname, 'java', 'WordCount.java')
 const HEAP = '256m'
 
 /** Starts `WordCount.java run` and SIGKILLs it once it has processed `killAfter` lines; resolves with its stdout. */
-function runUntilKilled(bootstrap: string, stateDir: string, killAfter: number): Promise<{ killed: boolean; stdout: string; stderr: string }> {
+function runUntilKilled(bootstrap: string, stateDir: string, killAfter: number): Promise<{ killed: boolean; stdout: string; stderr: string; status: number | null }> {
   const jvm = jvmArgs({ classpath: kafkaClasspath(), maxHeap: HEAP, log4j: 'log4j2-tools.properties', shortLived: true })
   const child = spawn(javaExecutable(), [...jvm, WORD_COUNT, 'run', bootstrap, stateDir], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
@@ -34,12 +34,16 @@ function runUntilKilled(bootstrap: string, stateDir: string, killAfter: number):
     }
   })
   return new Promise((resolve) =>
-    child.on('close', () => {
+    child.on('close', (status) => {
       clearTimeout(timer)
-      resolve({ killed, stdout, stderr })
+      resolve({ killed, stdout, stderr, status })
     }),
   )
 }
+
+/** What a run that ended on its own printed last: its state line, uncaught exception, or first exception logged. */
+const why = (run: { stdout: string; stderr: string }) =>
+  [lines(run.stdout).uncaught, lines(run.stdout).state, run.stderr.split('\n').find((l) => /Exception/.test(l))].filter(Boolean).join('; ')
 
 const lines = (stdout: string) => Object.fromEntries(stdout.split('\n').filter((l) => /^[\w.]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
 
@@ -60,8 +64,8 @@ describe('Kafka Streams exactly_once_v2', () => {
         const second = await runJava(WORD_COUNT, ['run', bootstraps[side], state.dir], { timeoutMs: 170_000, maxHeap: HEAP })
         const read = await runJava(WORD_COUNT, ['read', bootstraps[side]], { timeoutMs: 90_000, maxHeap: HEAP })
         outputs[side] = {
-          'first.killedMidStream': String(first.killed),
-          'second.caughtUp': lines(second.stdout).caughtUp ?? `no (exit ${second.status}: ${second.stderr.split('\n').find((l) => /Exception/.test(l)) ?? ''})`,
+          'first.killedMidStream': first.killed ? 'true' : `no (exit ${first.status}: ${why(first)})`,
+          'second.caughtUp': lines(second.stdout).caughtUp ?? `no (exit ${second.status}: ${why(second)})`,
           ...lines(read.stdout),
         }
       } finally {

@@ -2,15 +2,18 @@
 // (Apache Kafka or Brokerlab), in three modes the test runs one after the other:
 //   feed <bootstrap>             creates the topics and writes a fixed input (LINES lines)
 //   run <bootstrap> <state dir>  runs the application, printing processed=N as it goes, until
-//                                its group has committed the whole input (the test SIGKILLs a
-//                                first run mid-stream and starts a second on the same state dir)
+//                                its counts are the input's and its group has committed the
+//                                whole input (the test SIGKILLs a first run mid-stream and
+//                                starts a second on the same state dir)
 //   read <bootstrap>             reads the output with read_committed and prints sorted
 //                                `key=value` lines: each word's final count, whether every
-//                                word's committed counts only ever grew, and whether the final
-//                                counts are the input's
+//                                word's committed counts only ever grew, whether the final
+//                                counts are the input's, and whether each partition's last
+//                                stable offset is its high watermark (no transaction left open)
 // Run: java -cp <Kafka's jars> WordCount.java <mode> <bootstrap> [state dir]
 import java.time.Duration;
 import java.util.*;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.*;
@@ -104,6 +107,10 @@ public class WordCount {
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor(admin));
         }
 
+        // Every count update goes downstream (no cache), so the last one emitted per word is its count so far.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        Map<String, Long> emitted = new ConcurrentHashMap<>();
+        Map<String, Long> expected = expectedCounts();
         AtomicLong processed = new AtomicLong();
         StreamsBuilder builder = new StreamsBuilder();
         builder.<String, String>stream(INPUT)
@@ -121,6 +128,7 @@ public class WordCount {
             .groupBy((k, word) -> word)
             .count()
             .toStream()
+            .peek(emitted::put)
             .to(OUTPUT, Produced.with(Serdes.String(), Serdes.Long()));
 
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
@@ -134,7 +142,9 @@ public class WordCount {
             while (System.currentTimeMillis() < deadline) {
                 Thread.sleep(500);
                 if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) break;
-                if (caughtUp(admin)) {
+                // Caught up once the counts (downstream of the repartition topic) reached the input's, and
+                // the group committed the whole input: closing then commits the last transaction.
+                if (emitted.equals(expected) && caughtUp(admin)) {
                     System.out.println("caughtUp=true");
                     break;
                 }
@@ -151,6 +161,17 @@ public class WordCount {
         var ends = admin.listOffsets(specs).all().get();
         var committed = admin.listConsumerGroupOffsets(APP, new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata().get();
         return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset());
+    }
+
+    /** The partitions' end offsets as a read_uncommitted consumer sees them: their high watermarks. */
+    static Map<TopicPartition, Long> endOffsets(Properties common, List<TopicPartition> partitions) {
+        Properties props = new Properties();
+        props.putAll(common);
+        props.put("key.deserializer", StringDeserializer.class.getName());
+        props.put("value.deserializer", StringDeserializer.class.getName());
+        try (Consumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            return consumer.endOffsets(partitions);
+        }
     }
 
     static void read(Properties common) throws Exception {
@@ -170,6 +191,16 @@ public class WordCount {
                 for (ConsumerRecord<String, Long> r : consumer.poll(Duration.ofMillis(200))) updates.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
             }
             System.out.println("read.reachedEnd=" + partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp)));
+            // Once the application has closed, no transaction is open: each partition's last stable
+            // offset (the read_committed end) is its high watermark. Each one that is not is named.
+            Map<TopicPartition, Long> highWatermarks = endOffsets(common, partitions);
+            boolean stable = true;
+            for (TopicPartition tp : partitions) {
+                if (end.get(tp).equals(highWatermarks.get(tp))) continue;
+                stable = false;
+                System.out.println("read.unstable." + tp.partition() + "=last stable offset " + end.get(tp) + ", high watermark " + highWatermarks.get(tp));
+            }
+            System.out.println("read.lastStableIsHighWatermark=" + stable);
         }
         Map<String, Long> finalCounts = new TreeMap<>();
         updates.forEach((word, values) -> finalCounts.put(word, values.get(values.size() - 1)));
