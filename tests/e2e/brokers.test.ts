@@ -32,8 +32,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
 
   it('lists three running brokers with their addresses and the first one’s configs', async () => {
     // A topic, so that the brokers lead and follow partitions.
-    const created = await serve.api('topic:create', { name: 'orders', partitions: 6, replicationFactor: 3 })
-    expect(created.status).toBe(200)
+    await serve.call('topic:create', { name: 'orders', partitions: 6, replicationFactor: 3 })
     await page.goto(`${serve.url}#/brokers`)
     await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })
     await page.locator('[data-testid=broker-card][data-status=running][data-fenced=false]').nth(2).waitFor({ timeout: 15_000 })

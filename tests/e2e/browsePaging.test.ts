@@ -48,7 +48,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('browsing all part
 
   beforeAll(async () => {
     ;({ serve, browser, page } = await openConsole({ consoleErrors }))
-    expect((await serve.api('topic:create', { name: TOPIC, partitions: 3, replicationFactor: 1 })).status).toBe(200)
+    await serve.call('topic:create', { name: TOPIC, partitions: 3, replicationFactor: 1 })
     for (const [partition, length] of LENGTHS.entries()) {
       await produce(partition, Array.from({ length }, (_, i) => `p${partition}-${i}`))
       await new Promise((resolve) => setTimeout(resolve, 20)) // the next partition's records are newer

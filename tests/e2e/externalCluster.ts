@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePorts } from './serve'
+import { freePorts } from '../helpers/ports'
 
 export interface ExternalCluster {
   bootstrap: string

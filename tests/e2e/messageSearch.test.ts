@@ -39,7 +39,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
 
   /** Writes `values` with kcat -P into a new topic and reads them back with kcat -C. */
   async function roundTrip(topic: string, values: string[]): Promise<string[]> {
-    expect((await serve.api('topic:create', { name: topic, partitions: 1, replicationFactor: 1 })).status).toBe(200)
+    await serve.call('topic:create', { name: topic, partitions: 1, replicationFactor: 1 })
     await kcatProduce(serve.bootstrap, topic, values, 0)
     const read = await kcat(['-b', serve.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%s\\n'])
     expect(read.status, read.stderr).toBe(0)
@@ -48,7 +48,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
 
   beforeAll(async () => {
     ;({ serve, browser, page } = await openConsole({ consoleErrors }))
-    expect((await serve.api('topic:create', { name: TOPIC, partitions: 3, replicationFactor: 1 })).status).toBe(200)
+    await serve.call('topic:create', { name: TOPIC, partitions: 3, replicationFactor: 1 })
     await kcatProduce(serve.bootstrap, TOPIC, Array.from({ length: COUNT }, (_, n) => valueOf(n)))
     await openTopicMessages(page, serve, TOPIC)
   }, 180_000)
@@ -86,7 +86,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
 
   it('stops a scan on Stop, with what it read so far', async () => {
     // 500,000 records, each through 40 contains(): seconds of reading, so Stop lands mid-scan.
-    expect((await serve.api('topic:create', { name: 'bigstack', partitions: 1, replicationFactor: 1 })).status).toBe(200)
+    await serve.call('topic:create', { name: 'bigstack', partitions: 1, replicationFactor: 1 })
     await kcatProduce(serve.bootstrap, 'bigstack', Array.from({ length: 500_000 }, (_, n) => `r${n}`), 0)
     await page.getByTestId('browse-topic').selectOption('bigstack')
     await search(`[${Array.from({ length: 40 }, (_, i) => i).join(', ')}].exists(i, value.contains(string(i) + "zz"))`)
@@ -115,7 +115,7 @@ describe.skipIf(chromiumMissing || !kcatAvailable)(suiteTitle('message search'),
   }, 90_000)
 
   it('replays the matches of a filter, and one record, to other topics, checked with kcat -C', async () => {
-    for (const name of ['replayed', 'replayed-one']) expect((await serve.api('topic:create', { name, partitions: 3, replicationFactor: 1 })).status).toBe(200)
+    for (const name of ['replayed', 'replayed-one']) await serve.call('topic:create', { name, partitions: 3, replicationFactor: 1 })
     await page.locator('[data-testid=replay-target] option[value=replayed-one]').first().waitFor({ state: 'attached', timeout: 10_000 })
     // The search's matches (still the 3 needles), each to its own partition number.
     const form = panel().getByTestId('replay-form')

@@ -24,8 +24,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
   })
 
   it('produces a record in the UI and shows it decoded as JSON', async () => {
-    const response = await serve.api('topic:create', { name: 'events', partitions: 3, replicationFactor: 3 })
-    expect(response.status).toBe(200)
+    await serve.call('topic:create', { name: 'events', partitions: 3, replicationFactor: 3 })
 
     await page.goto(`${serve.url}#/messages`)
     await page.locator('[data-testid=browse-topic] option[value=events]').waitFor({ state: 'attached', timeout: 10_000 })
@@ -89,7 +88,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
   })
 
   it.skipIf(!kcatAvailable)('seeks to an offset typed in the number field, on records kcat wrote', async () => {
-    expect((await serve.api('topic:create', { name: 'clicks', partitions: 1, replicationFactor: 3 })).status).toBe(200)
+    await serve.call('topic:create', { name: 'clicks', partitions: 1, replicationFactor: 3 })
     const lines = Array.from({ length: 150 }, (_, i) => `user-${i % 7}:click ${i}`).join('\n')
     const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', 'clicks', '-p', '0', '-K', ':'], `${lines}\n`)
     expect(produced.status, produced.stderr).toBe(0)
@@ -118,7 +117,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('messages'), () => {
   }, 60_000)
 
   it.skipIf(!kcatAvailable)('shows the start of a large value, all of it on request, and copies it whole', async () => {
-    expect((await serve.api('topic:create', { name: 'blobs', partitions: 1, replicationFactor: 1 })).status).toBe(200)
+    await serve.call('topic:create', { name: 'blobs', partitions: 1, replicationFactor: 1 })
     const big = `${'x'.repeat(8000)}END`
     const produced = await kcat(['-b', serve.bootstrap, '-P', '-t', 'blobs', '-p', '0'], `${big}\n`)
     expect(produced.status, produced.stderr).toBe(0)

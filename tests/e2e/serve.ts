@@ -1,7 +1,6 @@
 // Runs the real `brokerlab serve` (the built out/, as a user runs it) for browser tests.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
-import { freePort } from '../helpers/ports'
+import { freePorts } from '../helpers/ports'
 
 export interface Serve {
   /** The console URL, token included. */
@@ -17,24 +16,6 @@ export interface Serve {
   output(): string
   /** Sends SIGINT and resolves with the exit code. */
   stop(): Promise<number | null>
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
-
-/** `count` consecutive free ports: the OS picks the first, the rest are checked. */
-export async function freePorts(count: number): Promise<number> {
-  for (;;) {
-    const first = await freePort()
-    if (first + count > 65536) continue
-    const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => canListen(first + i + 1)))
-    if (rest.every(Boolean)) return first
-  }
 }
 
 /** `extraArgs` go after the rest, e.g. ['--config', 'broker.session.timeout.ms=1500']; `nodeArgs` to Node itself, e.g. ['--cpu-prof']. */

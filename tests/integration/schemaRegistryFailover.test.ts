@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { eventually } from '../helpers/cluster'
 import { call, useRegistry } from '../helpers/registry'
-import { freePorts } from '../e2e/serve'
+import { freePorts } from '../helpers/ports'
 
 const schema = (i: number, fields = 1) =>
   JSON.stringify({ type: 'record', name: `R${i}`, fields: Array.from({ length: fields }, (_, f) => ({ name: `f${f}`, type: 'long', ...(f > 0 ? { default: 0 } : {}) })) })
