@@ -215,7 +215,8 @@ describe('topics by id (KIP-516): Produce v13 and TxnOffsetCommit v6, as Kafka 4
     await cluster.createTopic({ name: 'by-id', partitions: 2 })
     const client = await connect(cluster.bootstrapServers)
     const versions = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'tv2-test', clientSoftwareVersion: '1', clusterId: null, nodeId: -1 })
-    expect(versions.apiKeys.find((k) => k.apiKey === ApiKey.Produce)).toMatchObject({ minVersion: 3, maxVersion: 13 })
+    // v0 as Kafka 4 advertises it (KAFKA-18659); v0-v2 requests are still refused.
+    expect(versions.apiKeys.find((k) => k.apiKey === ApiKey.Produce)).toMatchObject({ minVersion: 0, maxVersion: 13 })
     expect(versions.apiKeys.find((k) => k.apiKey === ApiKey.TxnOffsetCommit)).toMatchObject({ minVersion: 0, maxVersion: 6 })
     const topicId = await topicIdOf(client, 'by-id')
     expect(topicId).not.toBe(ZERO_UUID)

@@ -1,11 +1,17 @@
 // kcat (librdkafka, Debian's package) against the embedded cluster over real sockets.
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../main/cluster/errors'
+import { batchSizeAt, compressionOf, CompressionType, readBatchHeader } from '../../main/cluster/protocol/batchHeader'
+import { ApiKey } from '../../main/cluster/protocol/messages'
 import { clusterSnapshot, describeTopic } from '../../main/console/views/snapshot'
 import { lab, useCluster } from '../helpers/cluster'
+import { consumerFetch } from '../helpers/fetchRequest'
 import { kcat, kcatAvailable } from '../helpers/kcat'
+import { RawClients } from '../helpers/rawClient'
 
 const fixture = useCluster()
+const clients = new RawClients()
+afterEach(() => clients.closeAll())
 
 describe.skipIf(!kcatAvailable)('kcat', () => {
   it('-L lists exactly the brokers, topics, partitions, leaders, replicas and ISR of the snapshot', async () => {
@@ -44,6 +50,26 @@ describe.skipIf(!kcatAvailable)('kcat', () => {
     expect(read).toEqual(lines)
     expect(await c.listOffsets('lines', 0, -1)).toMatchObject({ errorCode: ErrorCode.NONE, offset: 100_000 })
   }, 180_000)
+
+  it('-z gzip, snappy, lz4 and zstd store compressed batches (librdkafka 2.0 compresses only where ApiVersions lists Produce v0, as Kafka 4 does)', async () => {
+    const c = await fixture.start({}, 1)
+    const codecs = { gzip: CompressionType.Gzip, snappy: CompressionType.Snappy, lz4: CompressionType.Lz4, zstd: CompressionType.Zstd }
+    const client = await clients.connect(c.bootstrapServers)
+    for (const [codec, type] of Object.entries(codecs)) {
+      await c.createTopic({ name: codec, partitions: 1, replicationFactor: 1 })
+      const lines = Array.from({ length: 200 }, (_, i) => `${codec} line ${i} ${'y'.repeat(40)}`)
+      const produced = await kcat(['-b', c.bootstrapServers, '-P', '-t', codec, '-p', '0', '-z', codec], lines.join('\n') + '\n')
+      expect(produced.status, produced.stderr).toBe(0)
+      const fetched = await client.request(ApiKey.Fetch, 12, consumerFetch({ topic: codec }))
+      const records = fetched.responses[0].partitions[0].records!
+      const stored: CompressionType[] = []
+      for (let pos = 0; pos < records.length; pos += batchSizeAt(records, pos)) stored.push(compressionOf(readBatchHeader(records, pos).attributes))
+      expect(stored.length, codec).toBeGreaterThan(0)
+      expect(new Set(stored), codec).toEqual(new Set([type]))
+      const consumed = await kcat(['-b', c.bootstrapServers, '-C', '-t', codec, '-p', '0', '-o', 'beginning', '-e', '-q'])
+      expect(consumed.stdout.split('\n').slice(0, -1), codec).toEqual(lines)
+    }
+  })
 
   it('-Q finds offsets by timestamp', async () => {
     const c = await fixture.start()

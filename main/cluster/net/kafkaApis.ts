@@ -68,6 +68,8 @@ interface ServedApi {
   name: string
   minVersion: number
   maxVersion: number
+  /** What ApiVersions says the lowest version is, where that is not minVersion (Produce's). */
+  advertisedMinVersion?: number
   handle: Handler
 }
 
@@ -83,7 +85,10 @@ export const API_VERSIONS_KEY = 18
  * metadata image as Kafka does.
  */
 export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, ServedApi>([
-  [0, { name: 'Produce', minVersion: 3, maxVersion: 13, handle: handleProduce as Handler }],
+  // ApiVersions says v0, as Kafka 4 does (KAFKA-18659): librdkafka before 2.10 compresses only
+  // when it sees Produce v0 supported, and Debian's kcat would otherwise send gzip, snappy, lz4
+  // and zstd uncompressed. A v0-v2 request still closes the connection, as on Kafka.
+  [0, { name: 'Produce', minVersion: 3, advertisedMinVersion: 0, maxVersion: 13, handle: handleProduce as Handler }],
   [1, { name: 'Fetch', minVersion: 4, maxVersion: 18, handle: handleFetch as Handler }],
   [2, { name: 'ListOffsets', minVersion: 1, maxVersion: 11, handle: handleListOffsets as Handler }],
   [3, { name: 'Metadata', minVersion: 0, maxVersion: 13, handle: handleMetadata as Handler }],
@@ -156,7 +161,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
 ])
 
 function apiKeys(): M.ApiVersionsResponse['apiKeys'] {
-  return [...SERVED_APIS].map(([apiKey, api]) => ({ apiKey, minVersion: api.minVersion, maxVersion: api.maxVersion }))
+  return [...SERVED_APIS].map(([apiKey, api]) => ({ apiKey, minVersion: api.advertisedMinVersion ?? api.minVersion, maxVersion: api.maxVersion }))
 }
 
 /**
