@@ -1,12 +1,14 @@
 // The same raw requests to Apache Kafka and to Brokerlab, answers compared field by field:
-// ApiVersions, Metadata, DescribeCluster and CreateTopics with good and bad input.
+// ApiVersions, Metadata, DescribeCluster and CreateTopics with good and bad input; and the
+// order in which a connection's pipelined requests are handled.
 import { describe, expect, it } from 'vitest'
 import { ConnectionSettings } from '../../preload/contract'
 import { testConnection } from '../../main/console/connections/connectionTest'
 import { ApiKey, type CreatableTopic, type MetadataResponse } from '../../main/cluster/protocol/messages'
 import { apiName } from './apiNames'
 import { answered, SIDES, useDifferential, type Side } from './differential'
-import { metadataOf, partitionsByShape, topic, waitForLeaders } from './requests'
+import { fetchThenProduce } from '../helpers/socket'
+import { brokerOf, leader, metadataOf, partitionsByShape, topic, waitForLeaders } from './requests'
 
 const diff = useDifferential({ name: 'protocol' })
 
@@ -151,5 +153,20 @@ describe("The console's Test connection", () => {
       if (side === 'kafka') expect(result.clusterId).toBe(diff.reference.clusterId)
       expect(result.apis, side).toBeGreaterThan(20)
     }
+  })
+})
+
+describe('Pipelined requests', () => {
+  it('are handled one at a time: a long-polling Fetch is answered before the Produce written behind it is appended', async () => {
+    const bootstraps = await diff.start()
+    const to = await diff.connect(bootstraps)
+    for (const side of SIDES) await to[side].request(ApiKey.CreateTopics, 7, { topics: [topic('pipelined', 1, 1)], timeoutMs: 30_000, validateOnly: false })
+    await waitForLeaders(to, ['pipelined'])
+    const leaders = await brokerOf(to, 'pipelined', 0, leader)
+    const kafka = await fetchThenProduce(leaders.kafka, 'pipelined')
+    const lab = await fetchThenProduce(leaders.brokerlab, 'pipelined')
+    // The reference itself: Kafka's processor reads the Produce only once the Fetch is answered.
+    expect(kafka).toMatchObject({ order: [1, 2], fetchedBytes: 0, fetchWaitedOut: true })
+    diff.check('Pipelining', 'Fetch (maxWaitMs 800, minBytes 1) then Produce, in one write', 'Fetch v12 of an empty partition, then Produce v9 acks=1 to it, one connection', kafka, lab)
   })
 })
