@@ -14,8 +14,9 @@ const report = (event: MemberEvent) => parentPort!.postMessage(event)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const kafka = new Kafka({ clientId: options.clientId, brokers: options.bootstrap.split(','), logLevel: logLevel.NOTHING })
-// kafkajs reads read_committed unless told readUncommitted.
-const consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: options.sessionTimeoutMs ?? 10_000, heartbeatInterval: 300 })
+// kafkajs reads read_committed unless told readUncommitted. Its heartbeats share a broker's connection with
+// its fetches and wait out their long poll (docs/protocol.md): 500 ms keeps a short session (down to 1 s) alive.
+const consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: options.sessionTimeoutMs ?? 10_000, heartbeatInterval: 300, maxWaitTimeInMs: 500 })
 const output = batchOutput(kafka, options)
 parentPort!.on('message', (command: MemberCommand) => {
   if (command.type === 'stop') void Promise.allSettled([consumer.disconnect(), output?.close()]).finally(() => process.exit(0))
