@@ -25,17 +25,18 @@ import { DEFAULT_LOG_CONFIG } from '../main/cluster/config/logConfig'
 import { encodeRecordBatch } from '../main/cluster/protocol/recordBatch'
 import { type BenchResult, rate, tempDir } from './report'
 
-const RECORDS = 1_000_000
+export const RECORDS = 1_000_000
 const BATCH = 1_000
 const KEYS = 10_000
 const VALUE_BYTES = 100
-const SEGMENT_BYTES = 16 * 1024 * 1024
+export const SEGMENT_BYTES = 16 * 1024 * 1024
 const ROUNDS = 3
 const defaults = cleanerConfigFrom(emptyConfigLayers())
 /** Kafka's read buffer of one cleaner: log.cleaner.io.buffer.size / threads / 2. */
 const CHUNK = defaults.ioBufferSize / defaults.numThreads / 2
 
-function makeBatches(): Buffer[] {
+/** The workload: RECORDS / BATCH record batches (bench/kafkaCleaner.ts produces the same to Kafka). */
+export function makeBatches(): Buffer[] {
   const now = BigInt(Date.now())
   let n = 0
   return Array.from({ length: RECORDS / BATCH }, () =>
@@ -59,7 +60,7 @@ function filledLog(dir: string, round: number, batches: Buffer[]): { log: Unifie
 }
 
 /** The files a round leaves in place of the segments it cleaned: names and sizes. */
-interface OutputFile {
+export interface OutputFile {
   name: string
   size: number
 }
@@ -69,10 +70,14 @@ const isClosedSegmentFile = (log: UnifiedLog) => (name: string) =>
 
 /** A byte-identical, fsynced copy of the closed segments' .log files: the reference's input. */
 function copySegmentFiles(log: UnifiedLog, dir: string): string[] {
+  return copyFiles(log.dir, readdirSync(log.dir).filter(isClosedSegmentFile(log)).filter((f) => f.endsWith('.log')).sort(), dir)
+}
+
+/** Byte-identical, fsynced copies of `files` of `from` in a new directory `dir`; returns their paths. */
+export function copyFiles(from: string, files: string[], dir: string): string[] {
   mkdirSync(dir)
-  const files = readdirSync(log.dir).filter(isClosedSegmentFile(log)).filter((f) => f.endsWith('.log')).sort()
   for (const file of files) {
-    writeFileSync(join(dir, file), readFileSync(join(log.dir, file)))
+    writeFileSync(join(dir, file), readFileSync(join(from, file)))
     const fd = openSync(join(dir, file), 'r')
     fsyncSync(fd)
     closeSync(fd)
@@ -90,7 +95,7 @@ function fsyncDirectory(dir: string): void {
  * The raw reference: reads `inputs` in chunks and writes `outputs` (as many bytes, spread over
  * the reading as the round spreads them), then commits as a round does. Returns its seconds.
  */
-function rawReadWrite(dir: string, inputs: string[], outputs: OutputFile[]): number {
+export function rawReadWrite(dir: string, inputs: string[], outputs: OutputFile[]): number {
   const total = inputs.reduce((sum, f) => sum + statSync(f).size, 0)
   const toWrite = outputs.reduce((sum, f) => sum + f.size, 0)
   const chunk = Buffer.allocUnsafeSlow(CHUNK)

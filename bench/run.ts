@@ -7,6 +7,7 @@ import { printTable } from './report'
 import { benchConsoleLists, printFrames } from './consoleLists'
 import { benchKafkaReference } from './kafkaReference'
 import { benchCleaner } from './cleaner'
+import { benchKafkaCleaner } from './kafkaCleaner'
 import { benchConsoleScale, printRefresh } from './consoleScale'
 import { benchSchemaRegistry, printRegistry } from './schemaRegistry'
 import { benchTransactions } from './transactions'
@@ -24,6 +25,12 @@ if (!only || only === 'kcat') {
 if (!only || only === 'cleaner') {
   const { results, notes } = await benchCleaner()
   met = printTable('Log cleaner: one round of a compacted log, 1,000,000 records of 100 bytes over 10,000 keys, against raw read + write', results) && met
+  for (const note of notes) console.log(`- ${note}`)
+}
+if (!only || only === 'kafka-cleaner') {
+  const { results, notes } = await benchKafkaCleaner()
+  // A peer figure: the ratios are shown against issue 18's target, which `cleaner` checks.
+  printTable("Apache Kafka 4.4's LogCleaner on the same workload (1 broker, 1 partition), against raw read + write on its segment files; Brokerlab's cleaner bench beside it", results)
   for (const note of notes) console.log(`- ${note}`)
 }
 if (!only || only === 'console') {
