@@ -178,12 +178,13 @@ interface Member {
 }
 
 /**
- * The member's kill point, checked where a batch has outputs written and its commit not yet
- * sent: if a kill is asked for, the member dies here (killed is set before anything else runs).
+ * The member's kill points: where a batch has outputs written and its commit not yet sent, or
+ * (at most once) where the batch is committed and none of it processed yet (`committedFirst`).
+ * If a kill is asked for, the member dies there (killed is set before anything else runs).
  */
-function diesHere(member: Member): boolean {
+function diesHere(member: Member, committedFirst = false): boolean {
   if (member.killed) return true
-  if (!member.killAsked || member.writtenInBatch === 0) return false
+  if (!member.killAsked || (member.writtenInBatch === 0 && !committedFirst)) return false
   member.killed = true
   member.killAsked()
   return true
@@ -227,7 +228,10 @@ async function startMember(index: number): Promise<Member> {
    */
   const plain: EachBatchHandler = async ({ batch, heartbeat, isRunning, resolveOffset }) => {
     const last = Number(batch.messages[batch.messages.length - 1].offset)
-    if (mode === 'at_most_once') await commit(batch.partition, last + 1)
+    if (mode === 'at_most_once') {
+      await commit(batch.partition, last + 1)
+      if (diesHere(member, true)) return
+    }
     let done: number | null = null
     let firstFailed: number | null = null
     const writing = new Set<Promise<void>>()
@@ -326,11 +330,10 @@ async function startMember(index: number): Promise<Member> {
 }
 
 /**
- * Kills a member mid-batch: it dies at its next kill point (diesHere: outputs of the batch
- * written, its commit not yet sent), or after 5 s wherever it is; nothing more is processed,
- * produced or committed. Never during a commit: kafkajs's OffsetFetch does not ask for stable
- * offsets (RequireStable), so a member taking the partition over right after a transactional
- * commit could read the offset before its markers.
+ * Kills a member mid-batch: it dies at its next kill point (diesHere), or after 5 s wherever it
+ * is; nothing more is processed, produced or committed. Never during a commit: kafkajs's
+ * OffsetFetch does not ask for stable offsets (RequireStable), so a member taking the partition
+ * over right after a transactional commit could read the offset before its markers.
  */
 async function killMember(index: number): Promise<void> {
   const member = members[index]
