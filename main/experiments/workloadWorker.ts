@@ -230,6 +230,7 @@ async function startMember(index: number): Promise<Member> {
     const last = Number(batch.messages[batch.messages.length - 1].offset)
     if (mode === 'at_most_once') {
       await commit(batch.partition, last + 1)
+      // At most once's kill point: the batch committed and none of it processed.
       if (diesHere(member, true)) return
     }
     let done: number | null = null
@@ -252,11 +253,11 @@ async function startMember(index: number): Promise<Member> {
       if (writing.size >= OUTPUTS_IN_FLIGHT) await Promise.race(writing)
       resolveOffset(message.offset)
       done = offset
-      if (diesHere(member)) break
+      if (mode === 'at_least_once' && diesHere(member)) break
       await heartbeat().catch(() => undefined)
     }
     await Promise.all(writing)
-    if (diesHere(member) || mode !== 'at_least_once' || done === null) return
+    if (mode !== 'at_least_once' || diesHere(member) || done === null) return
     const upTo = firstFailed ?? done + 1
     if (upTo > Number(batch.messages[0].offset)) await commit(batch.partition, upTo)
     // An output that could not be written: its record and those after it are read again.
