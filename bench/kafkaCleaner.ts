@@ -20,6 +20,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ApiKey, ZERO_UUID } from '../main/cluster/protocol/messages'
 import { encodeRecordBatch } from '../main/cluster/protocol/recordBatch'
+import { eventually } from '../tests/helpers/eventually'
 import { RawClient } from '../tests/helpers/rawClient'
 import { ReferenceCluster } from '../tests/reference/kafka/cluster'
 import { benchCleaner, copyFiles, makeBatches, rawReadWrite, RECORDS, SEGMENT_BYTES, type OutputFile } from './cleaner'
@@ -89,16 +90,6 @@ export function parseCleanerStats(log: string, topic: string): KafkaCleanerStats
     endMiB: v[16],
     endMessages: v[17],
     text: m[0].replace(/\s+/g, ' '),
-  }
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
   }
 }
 
@@ -186,7 +177,7 @@ async function filledTopic(client: RawClient, name: string, dataDir: string, bat
 /** Lets the cleaner take `topic` and waits for its round's statistics in server.log. */
 async function kafkaRound(topic: KafkaTopic, serverLog: string): Promise<KafkaCleanerStats> {
   await topic.alter({ 'min.compaction.lag.ms': '0', 'min.cleanable.dirty.ratio': '0.01' })
-  const stats = await eventually(`the cleaner's round of ${topic.name}-0 in ${serverLog}`, async () => parseCleanerStats(readFileSync(serverLog, 'utf8'), topic.name), 300_000)
+  const stats = await eventually(`the cleaner's round of ${topic.name}-0 in ${serverLog}`, async () => parseCleanerStats(readFileSync(serverLog, 'utf8'), topic.name) ?? undefined, 300_000)
   if (stats.dirtyFrom !== 0 || stats.dirtyTo !== RECORDS) throw new Error(`the round cleaned [${stats.dirtyFrom}, ${stats.dirtyTo}), not the whole workload: ${stats.text}`)
   return stats
 }

@@ -1,8 +1,9 @@
 // kcat (librdkafka, Debian's package) against the embedded cluster over real sockets.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../main/cluster/errors'
-import { batchSizeAt, compressionOf, CompressionType, readBatchHeader } from '../../main/cluster/protocol/batchHeader'
+import { CompressionType } from '../../main/cluster/protocol/batchHeader'
 import { ApiKey } from '../../main/cluster/protocol/messages'
+import { decodeRecordBatches } from '../../main/cluster/protocol/recordBatch'
 import { clusterSnapshot, describeTopic } from '../../main/console/views/snapshot'
 import { lab, useCluster } from '../helpers/cluster'
 import { consumerFetch } from '../helpers/fetchRequest'
@@ -62,8 +63,7 @@ describe.skipIf(!kcatAvailable)('kcat', () => {
       expect(produced.status, produced.stderr).toBe(0)
       const fetched = await client.request(ApiKey.Fetch, 12, consumerFetch({ topic: codec }))
       const records = fetched.responses[0].partitions[0].records!
-      const stored: CompressionType[] = []
-      for (let pos = 0; pos < records.length; pos += batchSizeAt(records, pos)) stored.push(compressionOf(readBatchHeader(records, pos).attributes))
+      const stored = [...decodeRecordBatches(records)].map((batch) => batch.compression)
       expect(stored.length, codec).toBeGreaterThan(0)
       expect(new Set(stored), codec).toEqual(new Set([type]))
       const consumed = await kcat(['-b', c.bootstrapServers, '-C', '-t', codec, '-p', '0', '-o', 'beginning', '-e', '-q'])

@@ -328,11 +328,10 @@ describe('admin APIs', () => {
     // The alterations are committed by the controller before they are answered, and reach the
     // answering broker's metadata a moment later (on both clusters). Metadata records apply in
     // order: once the last one (alice's consumer_byte_rate removed) shows, every earlier one does.
-    for (let attempt = 0; attempt < 50; attempt++) {
+    await eventually("alice's consumer_byte_rate removed on both clusters", async () => {
       const { answers } = await diff.requestBoth(to, ApiKey.DescribeClientQuotas, describe([['user', 0, 'alice']]))
-      if (!SIDES.some((side) => JSON.stringify(answers[side]).includes('consumer_byte_rate'))) break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+      return !SIDES.some((side) => JSON.stringify(answers[side]).includes('consumer_byte_rate'))
+    }, 5_000)
     for (const [check, request] of describeCases) {
       const { version, answers } = await diff.requestBoth(to, ApiKey.DescribeClientQuotas, request)
       const [kafka, lab] = SIDES.map((side) => (answers[side].ok ? comparableQuotas(answers[side].value) : answered(answers[side])))
