@@ -1,6 +1,7 @@
 // The console's demo clients: consumer groups that show what each commit mode does when a
 // member is killed mid-batch, and a producer load generator.
 import { describe, expect, it } from 'vitest'
+import { Kafka, logLevel } from 'kafkajs'
 import type { CommitMode, RunStats } from '../../main/cluster/clients/api'
 import { eventually, useCluster } from '../helpers/cluster'
 
@@ -49,4 +50,33 @@ describe('demo consumers', () => {
     expect(stats.processedTwice).toBeGreaterThan(0)
     expect(stats.neverProcessed).toBe(0)
   }, 120_000)
+
+  it('exactly once: a batch that takes longer than the transaction timeout commits in parts, and the group drains it', async () => {
+    // 1,000 records waiting, fetched as one batch: at 15 ms a record, 15 s of processing against
+    // the member's 10 s transaction.timeout.ms. In one transaction the coordinator would abort it
+    // every time and the group would never commit. The coordinator looks for expired ones every 500 ms.
+    const c = await fixture.start({ ...CONFIGS, 'transaction.abort.timed.out.transaction.cleanup.interval.ms': '500' }, 1)
+    await c.createTopic({ name: 'backlog', partitions: 1, replicationFactor: 1 })
+    await c.createTopic({ name: 'backlog-out', partitions: 1, replicationFactor: 1 })
+    const kafka = new Kafka({ clientId: 'demo-backlog', brokers: c.bootstrapServers.split(','), logLevel: logLevel.NOTHING })
+    const producer = kafka.producer()
+    await producer.connect()
+    await producer.send({ topic: 'backlog', acks: -1, messages: Array.from({ length: 1000 }, (_, i) => ({ value: `record ${i}` })) })
+    await producer.disconnect()
+    const demo = await c.demoClients()
+    const groupId = 'demo-backlog'
+    const { runId } = await demo.call('startConsumers', { bootstrap: c.bootstrapServers, groupId, topic: 'backlog', members: 1, processingDelayMs: 15, commitMode: 'transactional', outputTopic: 'backlog-out' })
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      const committed = async () => Number((await admin.fetchOffsets({ groupId, topics: ['backlog'] }))[0].partitions[0].offset)
+      await eventually('the group committed the whole backlog', async () => (await committed()) === 1000, 60_000)
+      const stats = await demo.call('runStats', { runId })
+      expect(stats.processed).toBe(1000)
+      expect(stats.processedTwice).toBe(0)
+    } finally {
+      await admin.disconnect()
+      await demo.call('stopRun', { runId })
+    }
+  }, 90_000)
 })

@@ -38,3 +38,5 @@ export type MemberEvent =
   | { type: 'batch-start'; partition: number; size: number }
   | { type: 'processed'; partition: number; offset: number }
   | { type: 'batch-end'; partition: number }
+  /** Transactional: the records processed so far in the batch are committed (a long batch commits in parts). */
+  | { type: 'committed'; partition: number }

@@ -2,12 +2,12 @@
 // crashed process would: a kafkajs consumer whose batches take processingDelayMs a record,
 // committed as its commit mode says, reporting every record it finishes. With an output topic
 // it consumes, transforms and produces (output.ts): in the transactional mode each batch is
-// one transaction, its offsets sent in it. Told to stop, it leaves the group as
+// one transaction (a long one, one every COMMIT_INTERVAL_MS), its offsets sent in it. Told to stop, it leaves the group as
 // consumer.close() does.
 import { Kafka, logLevel } from 'kafkajs'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { ConsumerRunOptions, MemberCommand, MemberEvent } from './api'
-import { batchOutput } from './output'
+import { batchOutput, COMMIT_INTERVAL_MS } from './output'
 
 const options = workerData as ConsumerRunOptions & { clientId: string }
 const report = (event: MemberEvent) => parentPort!.postMessage(event)
@@ -34,7 +34,8 @@ await consumer.run({
     }
     report({ type: 'batch-start', partition: batch.partition, size: batch.messages.length })
     if (options.commitMode === 'before-processing' && batch.messages.length) await commitThrough(batch.lastOffset())
-    const sink = await output?.begin(batch.partition)
+    let sink = await output?.begin(batch.partition)
+    let openedAt = Date.now()
     let last: string | null = null
     try {
       for (const message of batch.messages) {
@@ -46,6 +47,16 @@ await consumer.run({
         resolveOffset(message.offset)
         last = message.offset
         await heartbeat()
+        // The coordinator aborts a transaction open longer than transaction.timeout.ms and fences its
+        // producer; the batch, fetched again, would outlast it again. A long batch commits in parts,
+        // as Kafka Streams commits every commit.interval.ms.
+        if (transactional && Date.now() - openedAt >= COMMIT_INTERVAL_MS) {
+          await sink!.commit(batch.topic, batch.partition, last)
+          report({ type: 'committed', partition: batch.partition })
+          sink = await output!.begin(batch.partition)
+          openedAt = Date.now()
+          last = null
+        }
       }
       // Exactly once: the offsets commit with the output, in the transaction (sendOffsets), or neither does.
       if (transactional) await sink!.commit(batch.topic, batch.partition, last)

@@ -3,7 +3,7 @@
 // the source records the output holds twice. Outside the transactional mode, a plain
 // idempotent producer writes each record as it is processed; what a killed member wrote before
 // its commit stays, and is written again by the next owner. In the transactional mode each
-// batch is one transaction of a producer whose transactional id belongs to the input partition
+// batch (or each 2 s of a long one) is one transaction of a producer whose transactional id belongs to the input partition
 // (`<group>-<topic>-<partition>`), as the transactional id per input partition of Kafka's
 // original exactly-once design: the next owner's InitProducerId fences a killed member's
 // producer and aborts its open transaction, and sendOffsets commits the batch's offsets with
@@ -13,6 +13,8 @@ import type { ConsumerRunOptions } from './api'
 
 /** A killed member's open transaction is aborted by the next owner's fencing, or after this long. */
 const TRANSACTION_TIMEOUT_MS = 10_000
+/** A member commits its transaction at least this often, well within TRANSACTION_TIMEOUT_MS. */
+export const COMMIT_INTERVAL_MS = 2000
 
 export interface BatchSink {
   send(partition: number, message: KafkaMessage): Promise<void>

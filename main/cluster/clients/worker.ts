@@ -22,6 +22,7 @@ interface Member {
   state: MemberState
   processed: number
   inBatch: boolean
+  /** Records finished in the current batch since it started (or, transactional, since its last commit). */
   processedInBatch: number
 }
 
@@ -66,6 +67,7 @@ function startMember(run: Run, index: number): Member {
   worker.on('message', (event: MemberEvent) => {
     if (event.type === 'batch-start') Object.assign(member, { inBatch: true, processedInBatch: 0 })
     else if (event.type === 'batch-end') member.inBatch = false
+    else if (event.type === 'committed') member.processedInBatch = 0
     else {
       member.processed++
       member.processedInBatch++
@@ -172,7 +174,7 @@ try {
       killMember: async ({ runId, member: index, midBatchWaitMs = 15_000 }) => {
         const member = find(runs, runId, 'demo run').members[index]
         if (!member?.worker) throw new KafkaError('INVALID_REQUEST', member ? `Member ${index} is ${member.state}` : `The run has no member ${index}`)
-        // Mid-batch: once it has finished at least one record of a batch it has not finished.
+        // Mid-batch: once it has finished at least one record of a batch it has not finished, or not yet committed.
         const deadline = Date.now() + midBatchWaitMs
         while (!(member.inBatch && member.processedInBatch > 0) && Date.now() < deadline) await sleep(5)
         const worker = member.worker

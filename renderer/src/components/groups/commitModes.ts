@@ -21,7 +21,7 @@ export const COMMIT_MODES: ReadonlyArray<{ mode: CommitMode; label: string; mean
     mode: 'transactional',
     label: 'Transactional (exactly once)',
     meaning:
-      'Consume-transform-produce: each batch is one transaction holding its output records and its offsets (sendOffsets), read with read_committed. A member killed mid-batch leaves its transaction open until the next owner’s producer fences it and it is aborted: records are processed twice, but none is twice in the output topic.',
+      'Consume-transform-produce: each batch is one transaction holding its output records and its offsets (sendOffsets), read with read_committed; a batch that takes longer than 2 s commits in parts, well within the 10 s transaction.timeout.ms. A member killed mid-batch leaves its transaction open until the next owner’s producer fences it and it is aborted: records are processed twice, but none is twice in the output topic.',
   },
 ]
 
