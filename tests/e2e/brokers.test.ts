@@ -18,6 +18,16 @@ describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
   const card = (id: number) => page.locator(`[data-testid=broker-control][data-broker-id="${id}"]`)
   /** The broker's state as its card shows it, e.g. '[data-status=crashed]'. */
   const state = (id: number, attributes: string) => card(id).locator(`[data-testid=broker-card]${attributes}`)
+  /** Waits for the card to show that state; if it never does, says what the card, the host's snapshot and the serve's log show instead. */
+  async function reaches(id: number, attributes: string, timeout: number): Promise<void> {
+    try {
+      await state(id, attributes).waitFor({ timeout })
+    } catch (err) {
+      const shown = await card(id).innerText().catch((e: Error) => e.message)
+      const snapshot = await serve.call<{ brokers: unknown[] }>('cluster:snapshot', {}).then((s) => JSON.stringify(s.brokers), (e: Error) => e.message)
+      throw new Error(`Broker ${id} never showed ${attributes} in ${timeout} ms. Its card:\n${shown}\nThe host's brokers: ${snapshot}\nThe serve's output ends:\n${serve.output().slice(-4000)}`, { cause: err })
+    }
+  }
 
   beforeAll(async () => {
     // `brokerlab serve` inherits it: a test can make a broker's thread throw (main/cluster/net/testHooks.ts).
@@ -55,7 +65,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
     await state(2, '[data-fenced=true]').waitFor({ timeout: 8000 })
 
     await card(2).getByTestId('broker-restart').click()
-    await state(2, '[data-status=running][data-fenced=false]').waitFor({ timeout: 15_000 })
+    await reaches(2, '[data-status=running][data-fenced=false]', 15_000)
     await expect(card(2).getByTestId('broker-action-error').count()).resolves.toBe(0)
   }, 40_000)
 
@@ -78,7 +88,7 @@ describe.skipIf(chromiumMissing)(suiteTitle('brokers page'), () => {
 
     await page.goto(`${serve.url}#/brokers`)
     await card(3).getByTestId('broker-restart').click()
-    await state(3, '[data-status=running][data-fenced=false]').waitFor({ timeout: 15_000 })
+    await reaches(3, '[data-status=running][data-fenced=false]', 15_000)
     await expect(card(3).getByTestId('broker-death').textContent()).resolves.toMatch(/^Restarted after it died at .+: InjectedFault: an injected bug$/)
   }, 40_000)
 
