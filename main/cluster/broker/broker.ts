@@ -8,7 +8,7 @@ import type { ControllerApi, ControllerPush } from '../controller/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { RpcClient, serveRpc, Transfer, type Handlers } from '../rpc'
 import type { BrokerApi, BrokerEvent, BrokerInit, BrokerReady, FetchResponse } from './api'
-import { brokerConfigNumber } from './brokerConfig'
+import { brokerConfigList, brokerConfigNumber } from './brokerConfig'
 import { BrokerLifecycle } from './lifecycle'
 import { LogManager } from './logManager'
 import { packLogOffsets } from './logOffsets'
@@ -93,6 +93,12 @@ export class Broker {
         offsetsRetentionMinutes: this.config('offsets.retention.minutes'),
         offsetsRetentionCheckIntervalMs: this.config('offsets.retention.check.interval.ms'),
         groupMaxSize: this.config('group.max.size'),
+        consumerGroup: {
+          sessionTimeoutMs: this.config('group.consumer.session.timeout.ms'),
+          heartbeatIntervalMs: this.config('group.consumer.heartbeat.interval.ms'),
+          maxSize: this.config('group.consumer.max.size'),
+          assignors: brokerConfigList(this.logManager.brokerConfigs, 'group.consumer.assignors'),
+        },
       }),
       log: this.log,
       emit,

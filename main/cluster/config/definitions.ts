@@ -552,6 +552,24 @@ const DEFINITIONS: readonly BrokerDefinition[] = [
     validator: atLeast(1),
     doc: 'The maximum number of consumers that a single consumer group can accommodate.',
   }),
+  // KIP-848's consumer group protocol (GroupCoordinatorConfig's group.consumer.*).
+  define('group.consumer.session.timeout.ms', 'INT', 45_000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'The timeout to detect client failures when using the consumer group protocol.',
+  }),
+  define('group.consumer.heartbeat.interval.ms', 'INT', 5000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'The heartbeat interval given to the members of a consumer group.',
+  }),
+  define('group.consumer.max.size', 'INT', INT_MAX_VALUE, {
+    validator: atLeast(1),
+    doc: 'The maximum number of consumers that a single consumer group can accommodate. This value will only impact groups under the CONSUMER group protocol. To configure the max group size when using the CLASSIC group protocol use group.max.size instead.',
+  }),
+  define('group.consumer.assignors', 'LIST', ['uniform', 'range'], {
+    doc: 'The server side assignors as a list of either names for builtin assignors or full class names for customer assignors. The first one in the list is considered as the default assignor to be used in the case where the consumer does not specify an assignor. The supported builtin assignors are: uniform, range.',
+  }),
 
   // Transaction coordinator (TransactionStateManagerConfig, TransactionLogConfig)
   define('transaction.max.timeout.ms', 'INT', 900_000, {

@@ -33,6 +33,8 @@ import { handleDescribeQuorum } from './apis/quorum'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import {
   handleDeleteGroups,
+  handleConsumerGroupDescribe,
+  handleConsumerGroupHeartbeat,
   handleDescribeGroups,
   handleFindCoordinator,
   handleHeartbeat,
@@ -133,6 +135,9 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [64, { name: 'UnregisterBroker', minVersion: 0, maxVersion: 0, handle: handleUnregisterBroker as Handler }],
   [74, { name: 'ListConfigResources', minVersion: 0, maxVersion: 1, handle: handleListConfigResources as Handler }],
   [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],
+  // KIP-848's consumer group protocol; v1 (KIP-1082) has the consumer name itself and subscribe by regex.
+  [68, { name: 'ConsumerGroupHeartbeat', minVersion: 0, maxVersion: 1, handle: handleConsumerGroupHeartbeat as Handler }],
+  [69, { name: 'ConsumerGroupDescribe', minVersion: 0, maxVersion: 1, handle: handleConsumerGroupDescribe as Handler }],
   // The classic group protocol. OffsetCommit and OffsetFetch v9 add nothing for classic groups
   // (KIP-848's member epochs), v10 names topics by id; FindCoordinator v6 adds share groups'
   // keys, which Brokerlab answers as unsupported (it runs no share groups).

@@ -29,9 +29,13 @@ import type {
   SyncGroupResponse,
   TxnOffsetCommitRequest,
   TxnOffsetCommitResponse,
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatResponse,
+  ConsumerGroupDescribeResponseDescribedGroup,
 } from '../../protocol/messages'
+import { ConsumerGroupManager, DEFAULT_CONSUMER_GROUP_CONFIG, type TopicsView } from './consumerGroupManager'
 import type { GroupRebalance } from '../../../../preload/contract'
-import { type ClassicGroup, ClassicGroupState as S } from './classicGroup'
+import { type ClassicGroup, ClassicGroupState as S, CONSUMER_PROTOCOL_TYPE } from './classicGroup'
 import { type CoordinatorRecord, decodeCoordinatorRecord, groupMetadataRecord, type GroupMetadataValue } from './coordinatorRecords'
 import { type GroupView, groupView } from './groupView'
 import {
@@ -100,6 +104,8 @@ export class GroupCoordinatorShard {
   private readonly append: (records: CoordinatorRecord[], producer?: TransactionalProducer) => Promise<number>
   private readonly classic: GroupMetadataManager
   private readonly offsets: OffsetMetadataManager
+  /** KIP-848's consumer groups; an id is either a classic group or a consumer group. */
+  private readonly consumer: ConsumerGroupManager
   private nextOffsetsCleanupMs: number
 
   constructor(options: GroupCoordinatorShardOptions) {
@@ -116,7 +122,19 @@ export class GroupCoordinatorShard {
       onRebalanced: (group) => options.onRebalanced?.({ groupId: group.groupId, generationId: group.generationId, protocol: group.protocolName, members: group.members.size }),
     }
     this.classic = new GroupMetadataManager(this.ctx)
-    this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append, options.verifyTransaction)
+    this.consumer = new ConsumerGroupManager(
+      options.now,
+      () => options.config().consumerGroup ?? DEFAULT_CONSUMER_GROUP_CONFIG,
+      {
+        kindOf: (groupId) => {
+          const group = this.groupMap.get(groupId)
+          return !group || group.is(S.Dead) ? undefined : group.is(S.Empty) ? 'empty' : 'live'
+        },
+        drop: (groupId) => this.groupMap.delete(groupId),
+      },
+      uuid,
+    )
+    this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append, options.verifyTransaction, this.consumer)
     this.nextOffsetsCleanupMs = options.now() + options.config().offsetsRetentionCheckIntervalMs
   }
 
@@ -152,6 +170,7 @@ export class GroupCoordinatorShard {
   /** Fires timeouts (call it every 100 ms or so with the injected clock's time) and, every offsets.retention.check.interval.ms, expires offsets. */
   tick(now: number = this.ctx.now()): void {
     this.classic.tick(now)
+    this.consumer.tick(now)
     if (now < this.nextOffsetsCleanupMs) return
     this.nextOffsetsCleanupMs = now + this.ctx.config().offsetsRetentionCheckIntervalMs
     void this.cleanupGroupMetadata(now)
@@ -160,7 +179,23 @@ export class GroupCoordinatorShard {
   // --- The classic group protocol ---
 
   joinGroup(request: JoinGroupRequest, version: number, client: ClientInfo = { clientId: '', clientHost: '' }): Promise<JoinGroupResponse> {
+    // A consumer group's id: an Empty one turns classic; one with members refuses a classic member.
+    const modern = this.consumer.groups.get(request.groupId)
+    if (modern && modern.members.size > 0) {
+      return Promise.resolve({ throttleTimeMs: 0, errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL, generationId: -1, protocolType: null, protocolName: version >= 7 ? null : '', leader: '', skipAssignment: false, memberId: request.memberId, members: [] })
+    }
+    if (modern) this.consumer.delete(request.groupId)
     return this.classic.joinGroup(request, version, client)
+  }
+
+  // --- KIP-848's consumer group protocol ---
+
+  consumerGroupHeartbeat(request: ConsumerGroupHeartbeatRequest, version: number, client: ClientInfo, topics: TopicsView): ConsumerGroupHeartbeatResponse {
+    return this.consumer.heartbeat(request, version, client, topics)
+  }
+
+  consumerGroupDescribe(groupIds: string[], topics: TopicsView): ConsumerGroupDescribeResponseDescribedGroup[] {
+    return groupIds.map((groupId) => this.consumer.describe(groupId, topics))
   }
 
   syncGroup(request: SyncGroupRequest, version: number): Promise<SyncGroupResponse> {
@@ -210,6 +245,10 @@ export class GroupCoordinatorShard {
 
   private describe(groupId: string, version: number): DescribedGroup {
     const group = this.groupMap.get(groupId)
+    if (!group && this.consumer.groups.has(groupId)) {
+      const dead: DescribedGroup = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: S.Dead, protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648 }
+      return version >= 6 ? { ...dead, groupState: '', errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a classic group.` } : dead
+    }
     const described: DescribedGroup = {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
@@ -248,7 +287,11 @@ export class GroupCoordinatorShard {
       .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
       .filter(() => types.length === 0 || types.includes('classic'))
       .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state, groupType: 'classic' }))
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups }
+    const consumerGroups = [...this.consumer.groups.values()]
+      .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
+      .filter(() => types.length === 0 || types.includes('consumer'))
+      .map((g) => ({ groupId: g.groupId, protocolType: CONSUMER_PROTOCOL_TYPE, groupState: g.state, groupType: 'consumer' }))
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: [...groups, ...consumerGroups] }
   }
 
   async deleteGroups(request: DeleteGroupsRequest, _version: number): Promise<DeleteGroupsResponse> {
@@ -259,6 +302,19 @@ export class GroupCoordinatorShard {
   }
 
   private async deleteGroup(groupId: string): Promise<number> {
+    const modern = this.consumer.deletable(groupId)
+    if (modern !== null) {
+      if (modern !== ErrorCode.NONE) return modern
+      const offsets = this.offsets.allPartitions(groupId)
+      try {
+        await this.ctx.write(this.offsets.deleteAllRecords(groupId))
+      } catch (err) {
+        return errorCodeOf(err)
+      }
+      for (const { topic, partition } of offsets) this.offsets.remove(groupId, topic, partition)
+      this.consumer.delete(groupId)
+      return ErrorCode.NONE
+    }
     const group = this.groupMap.get(groupId)
     if (!group || group.is(S.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
     if (!group.is(S.Empty)) return ErrorCode.NON_EMPTY_GROUP
@@ -281,10 +337,11 @@ export class GroupCoordinatorShard {
       throttleTimeMs: 0,
       topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: partitionError(t.name) })) })),
     })
-    const group = this.groupMap.get(request.groupId)
-    if (!group || group.is(S.Dead)) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, throttleTimeMs: 0, topics: [] }
+    const modern = this.consumer.groups.get(request.groupId)
+    const group = modern ?? this.groupMap.get(request.groupId)
+    if (!group || (group !== modern && (group as ClassicGroup).is(S.Dead))) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, throttleTimeMs: 0, topics: [] }
     // A live group that is not a consumer group: nobody can tell which of its offsets are in use.
-    const subscribed = group.is(S.Empty) ? new Set<string>() : group.subscribedTopics()
+    const subscribed = modern ? modern.subscribedTopicNames() : (group as ClassicGroup).is(S.Empty) ? new Set<string>() : (group as ClassicGroup).subscribedTopics()
     if (subscribed === null) return { errorCode: ErrorCode.NON_EMPTY_GROUP, throttleTimeMs: 0, topics: [] }
     const deleted = request.topics
       .filter((t) => !subscribed.has(t.name))
@@ -310,6 +367,12 @@ export class GroupCoordinatorShard {
   private async cleanupGroupMetadata(now: number): Promise<void> {
     const retentionMs = this.ctx.config().offsetsRetentionMinutes * 60_000
     const records: CoordinatorRecord[] = []
+    for (const group of [...this.consumer.groups.values()]) {
+      const empty = group.members.size === 0
+      const subscribed = group.subscribedTopicNames()
+      records.push(...this.offsets.expire(group.groupId, now, retentionMs, (o) => o.commitTimestamp, (topic) => !empty && subscribed.has(topic)))
+      if (empty && !this.offsets.hasOffsets(group.groupId) && this.offsets.openTransactions(group.groupId).length === 0) this.consumer.delete(group.groupId)
+    }
     for (const group of [...this.groupMap.values()]) {
       const condition = this.expirationCondition(group)
       if (condition) records.push(...this.offsets.expire(group.groupId, now, retentionMs, condition.base, condition.keep))

@@ -18,6 +18,7 @@ import type {
 } from '../../protocol/messages'
 import { ClassicGroup, ClassicGroupMember, ClassicGroupState as S, type JoinResult, type Protocol } from './classicGroup'
 import { type CoordinatorRecord, type GroupMetadataValue, groupMetadataRecord } from './coordinatorRecords'
+import type { ConsumerGroupConfig } from './consumerGroupManager'
 
 export interface GroupCoordinatorConfig {
   groupInitialRebalanceDelayMs: number
@@ -26,6 +27,8 @@ export interface GroupCoordinatorConfig {
   offsetsRetentionMinutes: number
   offsetsRetentionCheckIntervalMs: number
   groupMaxSize: number
+  /** KIP-848's consumer groups (group.consumer.*); Kafka's defaults where absent. */
+  consumerGroup?: ConsumerGroupConfig
 }
 
 /** Kafka's defaults. */

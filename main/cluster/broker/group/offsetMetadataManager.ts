@@ -22,6 +22,7 @@ import { ZERO_UUID } from '../../protocol/messages'
 import { ClassicGroupState as S } from './classicGroup'
 import { type CoordinatorRecord, type OffsetCommitValue, offsetCommitRecord } from './coordinatorRecords'
 import { type CoordinatorContext, type GroupMetadataManager, errorCodeOf } from './groupMetadataManager'
+import type { ConsumerGroupManager } from './consumerGroupManager'
 import { NO_PRODUCER_ID, type OffsetAndMetadata, Offsets, type TopicPartitionOffset } from './offsets'
 
 /** Kafka's offset.metadata.max.bytes default. */
@@ -98,6 +99,8 @@ export class OffsetMetadataManager {
     private readonly append: OffsetsAppend,
     /** Absent: TxnOffsetCommit is not verified (as Kafka with transaction.partition.verification.enable=false). */
     private readonly verifyTransaction?: VerifyTransaction,
+    /** KIP-848's consumer groups, whose commits and fetches are checked against member epochs. */
+    private readonly consumer?: ConsumerGroupManager,
   ) {}
 
   // --- Requests: OffsetCommit, TxnOffsetCommit, OffsetFetch ---
@@ -136,6 +139,8 @@ export class OffsetMetadataManager {
   private validateOffsetCommit(request: OffsetCommitRequest, version: number): number {
     // From v9 a commit within group management to a group that does not exist is GROUP_ID_NOT_FOUND.
     const unknownGroup = version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION
+    const modern = this.consumer?.validateOffsetCommit(request.groupId, request.memberId, request.generationIdOrMemberEpoch, false, version)
+    if (modern !== undefined && modern !== null) return modern
     return this.validateCommit(request.groupId, request.generationIdOrMemberEpoch, request.memberId, request.groupInstanceId, false, unknownGroup)
   }
 
@@ -200,7 +205,9 @@ export class OffsetMetadataManager {
       const verified = await this.verifyTransaction(request.transactionalId, producer, version >= 5).catch((err: unknown) => errorCodeOf(err))
       if (verified !== ErrorCode.NONE) return respond(() => verificationError(verified, version))
     }
-    const error = this.validateCommit(request.groupId, request.generationId, request.memberId, request.groupInstanceId, true)
+    const error =
+      this.consumer?.validateOffsetCommit(request.groupId, request.memberId, request.generationId, true, version) ??
+      this.validateCommit(request.groupId, request.generationId, request.memberId, request.groupInstanceId, true)
     if (error !== ErrorCode.NONE) return respond(() => error)
     const now = this.ctx.now()
     const tooLarge = (p: { committedMetadata: string | null }) => Buffer.byteLength(p.committedMetadata ?? '') > OFFSET_METADATA_MAX_BYTES
@@ -240,7 +247,11 @@ export class OffsetMetadataManager {
   offsetFetch(request: OffsetFetchRequest, version: number): OffsetFetchResponse {
     const requireStable = version >= 7 && request.requireStable
     if (version >= 8) {
-      const groups = request.groups.map((g) => ({ groupId: g.groupId, topics: this.fetchOffsets(g.groupId, g.topics, version, requireStable), errorCode: ErrorCode.NONE }))
+      const groups = request.groups.map((g) => {
+        // v9: a consumer group's member fetches at its epoch (Kafka's validateOffsetFetch); the error is the group's.
+        const error = version >= 9 ? (this.consumer?.validateOffsetFetch(g.groupId, g.memberId, g.memberEpoch) ?? ErrorCode.NONE) : ErrorCode.NONE
+        return { groupId: g.groupId, topics: error === ErrorCode.NONE ? this.fetchOffsets(g.groupId, g.topics, version, requireStable) : [], errorCode: error }
+      })
       return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups }
     }
     const topics = this.fetchOffsets(request.groupId, request.topics, version, requireStable)

@@ -1,6 +1,7 @@
 // FindCoordinator (10) for groups and transactional ids, and the classic group APIs: JoinGroup (11), Heartbeat (12),
 // LeaveGroup (13), SyncGroup (14), OffsetCommit (8), OffsetFetch (9), DescribeGroups (15),
-// ListGroups (16), DeleteGroups (42), OffsetDelete (47). Each group goes to the shard of its
+// ListGroups (16), DeleteGroups (42), OffsetDelete (47), and KIP-848's ConsumerGroupHeartbeat (68)
+// and ConsumerGroupDescribe (69). Each group goes to the shard of its
 // __consumer_offsets partition; a broker that does not lead that partition answers
 // NOT_COORDINATOR (COORDINATOR_LOAD_IN_PROGRESS while it loads), and the client asks again.
 import { ErrorCode, KafkaError } from '../../errors'
@@ -10,6 +11,7 @@ import { partitionFor } from '../../broker/group'
 import { TRANSACTION_STATE_TOPIC } from '../../broker/transaction'
 import type * as M from '../../protocol/messages'
 import type { BrokerContext } from '../context'
+import type { TopicsView } from '../../broker/group/consumerGroupManager'
 
 const GROUP_KEY_TYPE = 0
 const TRANSACTION_KEY_TYPE = 1
@@ -247,4 +249,41 @@ export async function handleDeleteGroups(context: BrokerContext, request: M.Dele
     else results.push(...(await shard.deleteGroups({ ...request, groupsNames: ids }, version)).results)
   }
   return { throttleTimeMs: 0, results }
+}
+
+/** The broker's topics as KIP-848's coordinator reads them: by name, by id, and every name (regex subscriptions). */
+function topicsView(context: BrokerContext): TopicsView {
+  const image = context.image()
+  return {
+    byName: (name) => {
+      const topic = image.topicsByName.get(name)
+      return topic && { topicId: topic.topicId, partitions: topic.partitions.length }
+    },
+    byId: (topicId) => {
+      const topic = image.topicsById.get(topicId)
+      return topic && { name: topic.name, partitions: topic.partitions.length }
+    },
+    names: () => [...image.topicsByName.keys()],
+  }
+}
+
+/** ConsumerGroupHeartbeat (68), KIP-848: the consumer group protocol's join, heartbeat and leave in one. */
+export function handleConsumerGroupHeartbeat(context: BrokerContext, request: M.ConsumerGroupHeartbeatRequest, version: number, client: { clientId: string; clientHost: string }): M.ConsumerGroupHeartbeatResponse {
+  const shard = route(context, request.groupId)
+  if (typeof shard !== 'number') return shard.consumerGroupHeartbeat(request, version, { ...client, clientHost: `/${client.clientHost}` }, topicsView(context))
+  return { throttleTimeMs: 0, errorCode: shard, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
+}
+
+/** ConsumerGroupDescribe (69), KIP-848. */
+export function handleConsumerGroupDescribe(context: BrokerContext, request: M.ConsumerGroupDescribeRequest): M.ConsumerGroupDescribeResponse {
+  const groups: M.ConsumerGroupDescribeResponse['groups'] = []
+  const topics = topicsView(context)
+  for (const [shard, ids] of byShard(context, request.groupIds, (id) => id)) {
+    if (typeof shard !== 'number') {
+      groups.push(...shard.consumerGroupDescribe(ids, topics))
+      continue
+    }
+    groups.push(...ids.map((groupId) => ({ errorCode: shard, errorMessage: null, groupId, groupState: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [], authorizedOperations: -2147483648 })))
+  }
+  return { throttleTimeMs: 0, groups }
 }

@@ -73,6 +73,9 @@ export const APIS = [
   // Kafka 4.1 renamed ListClientMetricsResources (KIP-1142); newer/ holds its definitions.
   'ListConfigResources',
   'DescribeQuorum',
+  // KIP-848's consumer group protocol.
+  'ConsumerGroupHeartbeat',
+  'ConsumerGroupDescribe',
 ] as const
 
 /**
@@ -80,7 +83,7 @@ export const APIS = [
  * PartitionData are Fetch's): they are named alongside the others, as the records are, so
  * their colliding structs take their message's prefix and the others' names do not change.
  */
-const NAMED_AFTER: ReadonlySet<string> = new Set(['DescribeQuorum'])
+const NAMED_AFTER: ReadonlySet<string> = new Set(['DescribeQuorum', 'ConsumerGroupHeartbeat', 'ConsumerGroupDescribe'])
 
 /**
  * Kafka's `data` schemas the broker writes or reads itself: the records of __consumer_offsets

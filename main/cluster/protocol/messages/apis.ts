@@ -55,6 +55,8 @@ import * as describeProducers from './describeProducers'
 import * as unregisterBroker from './unregisterBroker'
 import * as describeTransactions from './describeTransactions'
 import * as listTransactions from './listTransactions'
+import * as consumerGroupHeartbeat from './consumerGroupHeartbeat'
+import * as consumerGroupDescribe from './consumerGroupDescribe'
 import * as listConfigResources from './listConfigResources'
 import * as describeTopicPartitions from './describeTopicPartitions'
 
@@ -112,6 +114,8 @@ export * from './describeProducers'
 export * from './unregisterBroker'
 export * from './describeTransactions'
 export * from './listTransactions'
+export * from './consumerGroupHeartbeat'
+export * from './consumerGroupDescribe'
 export * from './listConfigResources'
 export * from './describeTopicPartitions'
 
@@ -171,6 +175,8 @@ export const ApiKey = {
   UnregisterBroker: 64,
   DescribeTransactions: 65,
   ListTransactions: 66,
+  ConsumerGroupHeartbeat: 68,
+  ConsumerGroupDescribe: 69,
   ListConfigResources: 74,
   DescribeTopicPartitions: 75,
 } as const
@@ -248,6 +254,8 @@ export interface ApiRequests {
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerRequest
   [ApiKey.DescribeTransactions]: describeTransactions.DescribeTransactionsRequest
   [ApiKey.ListTransactions]: listTransactions.ListTransactionsRequest
+  [ApiKey.ConsumerGroupHeartbeat]: consumerGroupHeartbeat.ConsumerGroupHeartbeatRequest
+  [ApiKey.ConsumerGroupDescribe]: consumerGroupDescribe.ConsumerGroupDescribeRequest
   [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesRequest
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsRequest
 }
@@ -307,6 +315,8 @@ export interface ApiResponses {
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerResponse
   [ApiKey.DescribeTransactions]: describeTransactions.DescribeTransactionsResponse
   [ApiKey.ListTransactions]: listTransactions.ListTransactionsResponse
+  [ApiKey.ConsumerGroupHeartbeat]: consumerGroupHeartbeat.ConsumerGroupHeartbeatResponse
+  [ApiKey.ConsumerGroupDescribe]: consumerGroupDescribe.ConsumerGroupDescribeResponse
   [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesResponse
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsResponse
 }
@@ -1013,6 +1023,32 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<listTransactions.ListTransactionsRequest, listTransactions.ListTransactionsResponse>,
+  ],
+  [
+    ApiKey.ConsumerGroupHeartbeat,
+    {
+      apiKey: 68,
+      name: 'ConsumerGroupHeartbeat',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: consumerGroupHeartbeat.encodeConsumerGroupHeartbeatRequest, write: consumerGroupHeartbeat.writeConsumerGroupHeartbeatRequest, decode: consumerGroupHeartbeat.decodeConsumerGroupHeartbeatRequest },
+      response: { encode: consumerGroupHeartbeat.encodeConsumerGroupHeartbeatResponse, write: consumerGroupHeartbeat.writeConsumerGroupHeartbeatResponse, decode: consumerGroupHeartbeat.decodeConsumerGroupHeartbeatResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<consumerGroupHeartbeat.ConsumerGroupHeartbeatRequest, consumerGroupHeartbeat.ConsumerGroupHeartbeatResponse>,
+  ],
+  [
+    ApiKey.ConsumerGroupDescribe,
+    {
+      apiKey: 69,
+      name: 'ConsumerGroupDescribe',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: consumerGroupDescribe.encodeConsumerGroupDescribeRequest, write: consumerGroupDescribe.writeConsumerGroupDescribeRequest, decode: consumerGroupDescribe.decodeConsumerGroupDescribeRequest },
+      response: { encode: consumerGroupDescribe.encodeConsumerGroupDescribeResponse, write: consumerGroupDescribe.writeConsumerGroupDescribeResponse, decode: consumerGroupDescribe.decodeConsumerGroupDescribeResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<consumerGroupDescribe.ConsumerGroupDescribeRequest, consumerGroupDescribe.ConsumerGroupDescribeResponse>,
   ],
   [
     ApiKey.ListConfigResources,
