@@ -6,10 +6,9 @@ import { describe, it } from 'vitest'
 import { ApiKey, type ApiRequests, type ApiResponses, type OffsetCommitRequest } from '../../main/cluster/protocol/messages'
 import { partitionFor } from '../../main/cluster/broker/group'
 import { encodeConsumerProtocolAssignment, encodeConsumerProtocolSubscription } from '../../main/cluster/protocol/messages/consumerProtocol'
-import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
 import { answered, SIDES, useDifferential, type Side } from './differential'
-import { metadataOf, topic, waitForLeaders } from './requests'
+import { loadedCoordinators, metadataOf, topic, waitForLeaders } from './requests'
 
 // No initial rebalance delay, so the first JoinGroup answers at once on both sides.
 const diff = useDifferential({ name: 'groups', configs: { 'group.initial.rebalance.delay.ms': '0' } })
@@ -60,23 +59,8 @@ describe('classic groups at their edges', () => {
 
     const findCoordinator = { key: '', keyType: 0, coordinatorKeys: [GROUP] }
     await send('FindCoordinator', 'the first ask (creates __consumer_offsets)', to, ApiKey.FindCoordinator, findCoordinator, GROUP)
-    const coordinators = {} as Record<Side, string>
-    for (const side of SIDES) {
-      const c = await eventually(`the coordinator of ${GROUP} on ${side}`, async () => {
-        const r = await to[side].request(ApiKey.FindCoordinator, 4, findCoordinator)
-        return r.coordinators[0].errorCode === 0 && r.coordinators[0]
-      }, 60_000)
-      coordinators[side] = `${c.host}:${c.port}`
-    }
+    const at = await loadedCoordinators(diff, to, GROUP)
     await send('FindCoordinator', 'once __consumer_offsets has leaders', to, ApiKey.FindCoordinator, findCoordinator, GROUP)
-    const at = await diff.connect(coordinators)
-    // Kafka's coordinator answers NOT_COORDINATOR (16) until its shard of __consumer_offsets is loaded.
-    for (const side of SIDES) {
-      await eventually(`the coordinator of ${GROUP} loaded on ${side}`, async () => {
-        const r = await at[side].request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId: GROUP, memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
-        return r.groups[0].errorCode === 0
-      }, 60_000)
-    }
 
     const join = (memberId: (side: Side) => string) => (side: Side): ApiRequests[typeof ApiKey.JoinGroup] => ({
       groupId: GROUP,

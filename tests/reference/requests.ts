@@ -5,7 +5,7 @@ import { ApiKey, ZERO_UUID, type CreatableTopic } from '../../main/cluster/proto
 import { eventually } from '../helpers/cluster'
 import type { RawClient } from '../helpers/rawClient'
 import { partitionShape } from './compare'
-import { SIDES, type Side } from './differential'
+import { SIDES, type Side, type useDifferential } from './differential'
 
 export function topic(name: string, numPartitions: number, replicationFactor: number, extra: Partial<CreatableTopic> = {}): CreatableTopic {
   return { name, numPartitions, replicationFactor, assignments: [], configs: [], ...extra }
@@ -56,4 +56,28 @@ export function partitionsByShape<P extends { partitionIndex: number; leaderId: 
   return [...partitions]
     .sort((a, b) => a.partitionIndex - b.partitionIndex)
     .map(({ leaderId, replicaNodes, isrNodes, ...rest }) => ({ ...rest, ...partitionShape({ leaderId, replicaNodes, isrNodes }) }))
+}
+
+/**
+ * A connection to the coordinator of `group` on each side, once its shard of __consumer_offsets
+ * is loaded: Kafka's answers NOT_COORDINATOR until then.
+ */
+export async function loadedCoordinators(diff: ReturnType<typeof useDifferential>, to: Record<Side, RawClient>, group: string): Promise<Record<Side, RawClient>> {
+  const findCoordinator = { key: '', keyType: 0, coordinatorKeys: [group] }
+  const coordinators = {} as Record<Side, string>
+  for (const side of SIDES) {
+    const c = await eventually(`the coordinator of ${group} on ${side}`, async () => {
+      const r = await to[side].request(ApiKey.FindCoordinator, 4, findCoordinator)
+      return r.coordinators[0].errorCode === 0 && r.coordinators[0]
+    }, 60_000)
+    coordinators[side] = `${c.host}:${c.port}`
+  }
+  const at = await diff.connect(coordinators)
+  for (const side of SIDES) {
+    await eventually(`the coordinator of ${group} loaded on ${side}`, async () => {
+      const r = await at[side].request(ApiKey.OffsetFetch, 8, { groupId: '', topics: [], groups: [{ groupId: group, memberId: null, memberEpoch: -1, topics: null }], requireStable: false })
+      return r.groups[0].errorCode === 0
+    }, 60_000)
+  }
+  return at
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../../main/cluster/errors'
 import { ConsumerGroupManager, DEFAULT_CONSUMER_GROUP_CONFIG, type TopicsView } from '../../../main/cluster/broker/group/consumerGroupManager'
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from '../../../main/cluster/protocol/messages'
+import { heartbeatRequest } from '../../helpers/consumerGroupHeartbeat'
 
 const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA'
 const topics = (partitions = 4): TopicsView => ({
@@ -19,19 +20,7 @@ function harness(classic: 'empty' | 'live' | undefined = undefined) {
   const manager = new ConsumerGroupManager(() => now, () => ({ ...DEFAULT_CONSUMER_GROUP_CONFIG, sessionTimeoutMs: 3000 }), { kindOf: () => classic, drop: () => undefined }, () => 'generated')
   const beat = (fields: Partial<ConsumerGroupHeartbeatRequest>, view = topics()): ConsumerGroupHeartbeatResponse =>
     manager.heartbeat(
-      {
-        groupId: 'g',
-        memberId: 'a',
-        memberEpoch: 0,
-        instanceId: null,
-        rackId: null,
-        rebalanceTimeoutMs: -1,
-        subscribedTopicNames: null,
-        subscribedTopicRegex: null,
-        serverAssignor: null,
-        topicPartitions: null,
-        ...fields,
-      },
+      heartbeatRequest({ groupId: 'g', memberId: 'a', ...fields }),
       1,
       { clientId: 'c', clientHost: '/127.0.0.1' },
       view,

@@ -85,9 +85,8 @@ export class ConsumerGroupManager {
     if (request.memberEpoch === 0) {
       if (request.rebalanceTimeoutMs === -1) throw fail('INVALID_REQUEST', 'RebalanceTimeoutMs must be provided in first request.')
       if (request.topicPartitions === null || request.topicPartitions.length > 0) throw fail('INVALID_REQUEST', 'TopicPartitions must be empty when (re-)joining.')
-      const names = request.subscribedTopicNames !== null && request.subscribedTopicNames.length > 0
-      const regex = request.subscribedTopicRegex !== null && request.subscribedTopicRegex !== ''
-      if (!names && !regex) throw fail('INVALID_REQUEST', 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.')
+      // An empty list is a subscription (to nothing), as Kafka 4.4 takes it.
+      if (request.subscribedTopicNames === null && request.subscribedTopicRegex === null) throw fail('INVALID_REQUEST', 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.')
     } else if (request.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
       if (request.instanceId === null) throw fail('INVALID_REQUEST', "InstanceId can't be null.")
     } else if (request.memberEpoch < LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
