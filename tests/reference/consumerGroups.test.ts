@@ -65,26 +65,21 @@ describe('consumer groups (KIP-848)', () => {
     await send('ConsumerGroupHeartbeat', 'an unknown assignor', at, HB, join(A, { serverAssignor: 'sticky' }), 'serverAssignor sticky')
     await send('ConsumerGroupHeartbeat', 'a heartbeat to a group that does not exist', at, HB, heartbeat({ memberEpoch: 1 }), 'memberEpoch 1')
 
-    const joinedA = await send('ConsumerGroupHeartbeat', 'the first member joins (all partitions, epoch 1)', at, HB, join(A), `${A} joins`)
+    const partitionsOf = (answers: Record<Side, { ok: boolean; value?: ApiResponses[typeof HB] }>) => (side: Side) => answers[side].value?.assignment?.topicPartitions[0]?.partitions ?? []
+    const joinedA = await send('ConsumerGroupHeartbeat', 'the first member joins (all partitions; a new group starts at epoch 1)', at, HB, join(A), `${A} joins`)
     await send('ConsumerGroupHeartbeat', 'a greater epoch than the coordinator’s', at, HB, heartbeat({ memberEpoch: 7 }), 'memberEpoch 7')
-    await send('ConsumerGroupHeartbeat', 'an unknown member', at, HB, heartbeat({ memberId: 'member-x', memberEpoch: 1 }), 'memberId member-x')
-    await send('ConsumerGroupHeartbeat', 'the second member joins (its partitions unreleased, epoch 2)', at, HB, join(B), `${B} joins`)
-    const all = (side: Side) => {
-      const a = joinedA[side]
-      return a.ok ? (a.value.assignment?.topicPartitions[0]?.partitions ?? []) : []
-    }
-    const revoking = await send('ConsumerGroupHeartbeat', 'the first member is told to revoke half', at, HB, heartbeat({ memberEpoch: 1 }, all), `${A} epoch 1, owning all`)
-    const kept = (side: Side) => {
-      const a = revoking[side]
-      return a.ok ? (a.value.assignment?.topicPartitions[0]?.partitions ?? []) : []
-    }
-    await send('ConsumerGroupHeartbeat', 'the second member waits while the first still owns them', at, HB, heartbeat({ memberId: B, memberEpoch: 2 }, () => []), `${B} epoch 2`)
-    await send('ConsumerGroupHeartbeat', 'the first member has revoked them (epoch 2)', at, HB, heartbeat({ memberEpoch: 1 }, kept), `${A} epoch 1, owning its half`)
-    const given = await send('ConsumerGroupHeartbeat', 'the second member gets the released half', at, HB, heartbeat({ memberId: B, memberEpoch: 2 }, () => []), `${B} epoch 2`)
-    for (const side of SIDES) {
-      const b = given[side]
-      expect(b.ok && [...kept(side), ...(b.value.assignment?.topicPartitions[0]?.partitions ?? [])].sort(), side).toEqual([0, 1, 2, 3])
-    }
+    await send('ConsumerGroupHeartbeat', 'an unknown member', at, HB, heartbeat({ memberId: 'member-x', memberEpoch: 2 }), 'memberId member-x')
+    await send('ConsumerGroupHeartbeat', 'the second member joins within the assignment interval (it waits at the assignment epoch)', at, HB, join(B), `${B} joins`)
+    await send('ConsumerGroupDescribe', 'a group Assigning (KIP-1263 batches assignments)', at, ApiKey.ConsumerGroupDescribe, { groupIds: [GROUP], includeAuthorizedOperations: false }, GROUP)
+    // group.consumer.assignment.interval.ms is 1 s: the next assignment is due by then.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const all = partitionsOf(joinedA)
+    const revoking = await send('ConsumerGroupHeartbeat', 'the first member is told to revoke half', at, HB, heartbeat({ memberEpoch: 2 }, all), `${A} epoch 2, owning all`)
+    const kept = partitionsOf(revoking)
+    await send('ConsumerGroupHeartbeat', 'the second member moves to the new epoch, its partitions still unreleased', at, HB, heartbeat({ memberId: B, memberEpoch: 2 }, () => []), `${B} epoch 2`)
+    await send('ConsumerGroupHeartbeat', 'the first member has revoked them (epoch 3)', at, HB, heartbeat({ memberEpoch: 2 }, kept), `${A} epoch 2, owning its half`)
+    const given = await send('ConsumerGroupHeartbeat', 'the second member gets the released half', at, HB, heartbeat({ memberId: B, memberEpoch: 3 }, () => []), `${B} epoch 3`)
+    for (const side of SIDES) expect([...kept(side), ...partitionsOf(given)(side)].sort(), side).toEqual([0, 1, 2, 3])
 
     const commit = (memberEpoch: number, memberId = A) => (side: Side): ApiRequests[typeof ApiKey.OffsetCommit] => ({
       groupId: GROUP,
@@ -94,21 +89,23 @@ describe('consumer groups (KIP-848)', () => {
       retentionTimeMs: -1n,
       topics: [{ name: TOPIC, topicId: topicIds[side], partitions: [{ partitionIndex: kept(side)[0], committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: '' }] }],
     })
-    await send('OffsetCommit', 'a consumer group member at its epoch', at, ApiKey.OffsetCommit, commit(2), `${GROUP} ${A} epoch 2`)
-    await send('OffsetCommit', 'a consumer group member at a stale epoch', at, ApiKey.OffsetCommit, commit(1), `${GROUP} ${A} epoch 1`)
-    await send('OffsetCommit', 'an unknown member of a consumer group', at, ApiKey.OffsetCommit, commit(2, 'member-x'), `${GROUP} member-x`)
+    await send('OffsetCommit', 'a consumer group member at its epoch', at, ApiKey.OffsetCommit, commit(3), `${GROUP} ${A} epoch 3`)
+    await send('OffsetCommit', 'at the epoch it was given the partition at (KIP-1251)', at, ApiKey.OffsetCommit, commit(2), `${GROUP} ${A} epoch 2`)
+    await send('OffsetCommit', 'at an epoch before it was given the partition', at, ApiKey.OffsetCommit, commit(1), `${GROUP} ${A} epoch 1`)
+    await send('OffsetCommit', 'an unknown member of a consumer group', at, ApiKey.OffsetCommit, commit(3, 'member-x'), `${GROUP} member-x`)
     await send('OffsetCommit', 'as an admin (epoch -1) to a consumer group with members', at, ApiKey.OffsetCommit, commit(-1, ''), `${GROUP} epoch -1`)
     const fetch = (memberId: string | null, memberEpoch: number) => ({ groupId: '', topics: [], groups: [{ groupId: GROUP, memberId, memberEpoch, topics: null }], requireStable: false })
-    await send('OffsetFetch', 'a consumer group member at its epoch', at, ApiKey.OffsetFetch, fetch(A, 2), `${GROUP} ${A} epoch 2`)
-    await send('OffsetFetch', 'a consumer group member at a stale epoch', at, ApiKey.OffsetFetch, fetch(A, 1), `${GROUP} ${A} epoch 1`)
-    await send('OffsetFetch', 'an unknown member of a consumer group', at, ApiKey.OffsetFetch, fetch('member-x', 2), `${GROUP} member-x`)
+    await send('OffsetFetch', 'a consumer group member at its epoch', at, ApiKey.OffsetFetch, fetch(A, 3), `${GROUP} ${A} epoch 3`)
+    await send('OffsetFetch', 'a consumer group member at a stale epoch', at, ApiKey.OffsetFetch, fetch(A, 2), `${GROUP} ${A} epoch 2`)
+    await send('OffsetFetch', 'an unknown member of a consumer group', at, ApiKey.OffsetFetch, fetch('member-x', 3), `${GROUP} member-x`)
 
     await send('ConsumerGroupDescribe', 'a Stable group of two members', at, ApiKey.ConsumerGroupDescribe, { groupIds: [GROUP, 'cg-missing'], includeAuthorizedOperations: false }, `${GROUP} and a missing group`)
     await send('ListGroups', 'consumer groups only', at, ApiKey.ListGroups, { statesFilter: [], typesFilter: ['consumer'] }, 'typesFilter consumer')
     await send('DescribeGroups', 'a consumer group, with the classic API', at, ApiKey.DescribeGroups, { groups: [GROUP], includeAuthorizedOperations: false }, GROUP)
     await send('DeleteGroups', 'a consumer group with members', at, ApiKey.DeleteGroups, { groupsNames: [GROUP] }, GROUP)
     await send('ConsumerGroupHeartbeat', 'the first member leaves (epoch -1)', at, HB, heartbeat({ memberEpoch: -1 }), `${A} leaves`)
-    await send('ConsumerGroupHeartbeat', 'the second member gets every partition (epoch 3)', at, HB, heartbeat({ memberId: B, memberEpoch: 2 }, (side) => given[side].ok ? ((given[side] as { value: ApiResponses[typeof HB] }).value.assignment?.topicPartitions[0]?.partitions ?? []) : []), `${B} epoch 2`)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await send('ConsumerGroupHeartbeat', 'the second member gets every partition (epoch 4)', at, HB, heartbeat({ memberId: B, memberEpoch: 3 }, partitionsOf(given)), `${B} epoch 3`)
     await send('ConsumerGroupHeartbeat', 'the second member leaves', at, HB, heartbeat({ memberId: B, memberEpoch: -1 }), `${B} leaves`)
     await send('DeleteGroups', 'the empty consumer group', at, ApiKey.DeleteGroups, { groupsNames: [GROUP] }, GROUP)
   }, 240_000)

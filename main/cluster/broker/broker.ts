@@ -97,6 +97,7 @@ export class Broker {
           sessionTimeoutMs: this.config('group.consumer.session.timeout.ms'),
           heartbeatIntervalMs: this.config('group.consumer.heartbeat.interval.ms'),
           maxSize: this.config('group.consumer.max.size'),
+          assignmentIntervalMs: this.config('group.consumer.assignment.interval.ms'),
           assignors: brokerConfigList(this.logManager.brokerConfigs, 'group.consumer.assignors'),
         },
       }),

@@ -563,6 +563,11 @@ const DEFINITIONS: readonly BrokerDefinition[] = [
     unit: 'ms',
     doc: 'The heartbeat interval given to the members of a consumer group.',
   }),
+  define('group.consumer.assignment.interval.ms', 'INT', 1000, {
+    validator: atLeast(0),
+    unit: 'ms',
+    doc: 'The interval between assignment calculations for consumer groups (KIP-1263): a group whose members changed waits this long after its last assignment before the next.',
+  }),
   define('group.consumer.max.size', 'INT', INT_MAX_VALUE, {
     validator: atLeast(1),
     doc: 'The maximum number of consumers that a single consumer group can accommodate. This value will only impact groups under the CONSUMER group protocol. To configure the max group size when using the CLASSIC group protocol use group.max.size instead.',

@@ -29,6 +29,8 @@ export interface ConsumerGroupMember {
   state: MemberState
   /** The partitions it may consume now. */
   assigned: Assignment
+  /** KIP-1251: the member epoch at which it was given each of them ("topicId:partition"). */
+  assignmentEpochs: Map<string, number>
   /** Partitions it must give up: it still owns them until it reports them revoked. */
   pendingRevocation: Assignment
 }
@@ -77,15 +79,19 @@ export function newMember(memberId: string, fields: Partial<ConsumerGroupMember>
     previousMemberEpoch: -1,
     state: 'stable',
     assigned: emptyAssignment(),
+    assignmentEpochs: new Map(),
     pendingRevocation: emptyAssignment(),
     ...fields,
   }
 }
 
 export class ConsumerGroup {
-  groupEpoch = 0
+  /** Kafka 4.4 starts a new group at epoch 1: its first member joins at epoch 2. */
+  groupEpoch = 1
   /** The group epoch the target assignment was computed at. */
-  assignmentEpoch = 0
+  assignmentEpoch = 1
+  /** When the target assignment was last computed (group.consumer.assignment.interval.ms). */
+  assignedAt = 0
   readonly members = new Map<string, ConsumerGroupMember>()
   /** group.instance.id → member id of the static members. */
   readonly staticMembers = new Map<string, string>()
@@ -206,5 +212,8 @@ function nextAssignment(
   const withEpoch = (epoch: number, fields: Partial<ConsumerGroupMember>): ConsumerGroupMember => ({ ...member, previousMemberEpoch: member.memberEpoch, memberEpoch: epoch, ...fields })
   if (revoking.size && ownsAny(revoking)) return withEpoch(memberEpoch, { state: 'unrevoked_partitions', assigned, pendingRevocation: revoking })
   for (const [topicId, partitions] of adding) assigned.set(topicId, new Set([...(assigned.get(topicId) ?? []), ...partitions]))
-  return withEpoch(targetEpoch, { state: unreleased ? 'unreleased_partitions' : 'stable', assigned, pendingRevocation: new Map() })
+  // A partition kept keeps the epoch it was given at; a new one is given at the target epoch.
+  const assignmentEpochs = new Map<string, number>()
+  for (const [topicId, partitions] of assigned) for (const p of partitions) assignmentEpochs.set(`${topicId}:${p}`, member.assignmentEpochs.get(`${topicId}:${p}`) ?? targetEpoch)
+  return withEpoch(targetEpoch, { state: unreleased ? 'unreleased_partitions' : 'stable', assigned, assignmentEpochs, pendingRevocation: new Map() })
 }

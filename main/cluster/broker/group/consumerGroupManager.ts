@@ -23,9 +23,11 @@ export interface ConsumerGroupConfig {
   maxSize: number
   /** group.consumer.assignors: the first is the default. */
   assignors: string[]
+  /** group.consumer.assignment.interval.ms (KIP-1263): a group's target assignment is computed at most this often. */
+  assignmentIntervalMs: number
 }
 
-export const DEFAULT_CONSUMER_GROUP_CONFIG: ConsumerGroupConfig = { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5000, maxSize: 2147483647, assignors: ['uniform', 'range'] }
+export const DEFAULT_CONSUMER_GROUP_CONFIG: ConsumerGroupConfig = { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5000, maxSize: 2147483647, assignors: ['uniform', 'range'], assignmentIntervalMs: 1000 }
 
 /** The cluster's topics as the metadata image has them. */
 export interface TopicsView {
@@ -50,6 +52,8 @@ const fail = (name: ErrorName, message: string) => new KafkaError(name, message)
 
 export class ConsumerGroupManager {
   readonly groups = new Map<string, ConsumerGroup>()
+  /** The topics as the latest heartbeat saw them: a batched assignment due on a tick uses them. */
+  private topics: TopicsView | null = null
   /** Deadlines by `${groupId}\0${memberId}`. */
   private readonly sessionDeadlines = new Map<string, number>()
   private readonly revocationDeadlines = new Map<string, { deadline: number; epoch: number }>()
@@ -86,7 +90,7 @@ export class ConsumerGroupManager {
       if (request.rebalanceTimeoutMs === -1) throw fail('INVALID_REQUEST', 'RebalanceTimeoutMs must be provided in first request.')
       if (request.topicPartitions === null || request.topicPartitions.length > 0) throw fail('INVALID_REQUEST', 'TopicPartitions must be empty when (re-)joining.')
       // An empty list is a subscription (to nothing), as Kafka 4.4 takes it.
-      if (request.subscribedTopicNames === null && request.subscribedTopicRegex === null) throw fail('INVALID_REQUEST', 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.')
+      if (request.subscribedTopicNames === null && request.subscribedTopicRegex === null) throw fail('INVALID_REQUEST', 'Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.')
     } else if (request.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
       if (request.instanceId === null) throw fail('INVALID_REQUEST', "InstanceId can't be null.")
     } else if (request.memberEpoch < LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
@@ -144,7 +148,8 @@ export class ConsumerGroupManager {
       group.subscriptionMetadata = metadata
       group.groupEpoch++
     }
-    if (group.groupEpoch > group.assignmentEpoch) this.assign(group, topics)
+    this.topics = topics
+    this.maybeAssign(group, topics)
     const target = group.targetAssignment.get(updated.memberId) ?? new Map()
     const reconciled = reconcile(updated, group.assignmentEpoch, target, (topicId, p) => this.otherOwnerEpoch(group, updated.memberId, topicId, p), request.topicPartitions)
     group.updateMember(reconciled)
@@ -258,6 +263,17 @@ export class ConsumerGroupManager {
       .join(',')
   }
 
+  /**
+   * A new target assignment at the group epoch once the group epoch is ahead of it, but not
+   * sooner than group.consumer.assignment.interval.ms after the last (Kafka 4.4's batching,
+   * KIP-1263): members joining meanwhile wait at the current assignment epoch.
+   */
+  private maybeAssign(group: ConsumerGroup, topics: TopicsView, now = this.now()): void {
+    if (group.groupEpoch <= group.assignmentEpoch || now < group.assignedAt + this.config().assignmentIntervalMs) return
+    group.assignedAt = now
+    this.assign(group, topics)
+  }
+
   /** A new target assignment at the group epoch, from the assignor most members prefer (or the default). */
   private assign(group: ConsumerGroup, topics: TopicsView): void {
     const members = [...group.members.values()]
@@ -286,6 +302,7 @@ export class ConsumerGroupManager {
   tick(now: number): void {
     for (const [k, deadline] of this.sessionDeadlines) if (now >= deadline) this.expire(k)
     for (const [k, { deadline }] of this.revocationDeadlines) if (now >= deadline) this.expire(k)
+    if (this.topics) for (const group of this.groups.values()) this.maybeAssign(group, this.topics, now)
   }
 
   private expire(k: string): void {
@@ -297,8 +314,12 @@ export class ConsumerGroupManager {
 
   // --- Offsets of consumer groups (Kafka's ConsumerGroup.validateOffsetCommit and validateOffsetFetch) ---
 
-  /** The error for a commit to a consumer group; null when `groupId` is not one. */
-  validateOffsetCommit(groupId: string, memberId: string, memberEpoch: number, transactional: boolean, version: number): number | null {
+  /**
+   * The error for a commit to a consumer group; null when `groupId` is not one. At the member's
+   * epoch, or (KIP-1251, Kafka 4.3+) at an older one for partitions it was given at or before
+   * that epoch: a member whose epoch was bumped by a heartbeat it has not read yet still commits.
+   */
+  validateOffsetCommit(groupId: string, memberId: string, memberEpoch: number, transactional: boolean, version: number, partitions: { topicId: string | undefined; topic: string; partition: number }[] = [], topics?: TopicsView): number | null {
     const group = this.groups.get(groupId)
     if (!group) return null
     // Epoch -1: an admin tool or a consumer without group management, allowed while the group is empty.
@@ -306,7 +327,13 @@ export class ConsumerGroupManager {
     const member = group.members.get(memberId)
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID
     if (!transactional && version < 9) return ErrorCode.UNSUPPORTED_VERSION
-    return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH
+    if (memberEpoch === member.memberEpoch) return ErrorCode.NONE
+    const givenBy = (p: { topicId: string | undefined; topic: string; partition: number }) => {
+      const topicId = p.topicId ?? (topics ?? this.topics)?.byName(p.topic)?.topicId
+      return topicId === undefined ? undefined : member.assignmentEpochs.get(`${topicId}:${p.partition}`)
+    }
+    const relaxed = memberEpoch < member.memberEpoch && partitions.length > 0 && partitions.every((p) => (givenBy(p) ?? Infinity) <= memberEpoch)
+    return relaxed ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH
   }
 
   validateOffsetFetch(groupId: string, memberId: string | null, memberEpoch: number): number | null {
@@ -339,7 +366,7 @@ export class ConsumerGroupManager {
   // --- ConsumerGroupDescribe ---
 
   describe(groupId: string, topics: TopicsView): ConsumerGroupDescribeResponseDescribedGroup {
-    const base = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: 'Dead', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [], authorizedOperations: -2147483648 }
+    const base = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: 'Dead', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 }
     const group = this.groups.get(groupId)
     if (!group) {
       const message = this.classic.kindOf(groupId) ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`
@@ -362,7 +389,8 @@ export class ConsumerGroupManager {
         clientId: m.clientId,
         clientHost: m.clientHost,
         subscribedTopicNames: m.subscribedTopicNames,
-        subscribedTopicRegex: m.subscribedTopicRegex,
+        // Kafka 4.4 describes a member without a regex with "".
+        subscribedTopicRegex: m.subscribedTopicRegex ?? '',
         assignment: described(m.assigned),
         targetAssignment: described(group.targetAssignment.get(m.memberId) ?? new Map()),
         // KIP-1099: 1, a member of the consumer protocol (0 would be a classic one).

@@ -247,7 +247,7 @@ export class GroupCoordinatorShard {
     const group = this.groupMap.get(groupId)
     if (!group && this.consumer.groups.has(groupId)) {
       const dead: DescribedGroup = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: S.Dead, protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648 }
-      return version >= 6 ? { ...dead, groupState: '', errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a classic group.` } : dead
+      return version >= 6 ? { ...dead, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a classic group.` } : dead
     }
     const described: DescribedGroup = {
       errorCode: ErrorCode.NONE,

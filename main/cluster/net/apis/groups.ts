@@ -253,22 +253,24 @@ export async function handleDeleteGroups(context: BrokerContext, request: M.Dele
 
 /** The broker's topics as KIP-848's coordinator reads them: by name, by id, and every name (regex subscriptions). */
 function topicsView(context: BrokerContext): TopicsView {
-  const image = context.image()
+  // The image of the moment of each question: a batched assignment may use the view later.
   return {
     byName: (name) => {
-      const topic = image.topicsByName.get(name)
+      const topic = context.image().topicsByName.get(name)
       return topic && { topicId: topic.topicId, partitions: topic.partitions.length }
     },
     byId: (topicId) => {
-      const topic = image.topicsById.get(topicId)
+      const topic = context.image().topicsById.get(topicId)
       return topic && { name: topic.name, partitions: topic.partitions.length }
     },
-    names: () => [...image.topicsByName.keys()],
+    names: () => [...context.image().topicsByName.keys()],
   }
 }
 
 /** ConsumerGroupHeartbeat (68), KIP-848: the consumer group protocol's join, heartbeat and leave in one. */
 export function handleConsumerGroupHeartbeat(context: BrokerContext, request: M.ConsumerGroupHeartbeatRequest, version: number, client: { clientId: string; clientHost: string }): M.ConsumerGroupHeartbeatResponse {
+  // As Kafka's GroupCoordinatorService, an empty group id is refused before it is routed to a coordinator.
+  if (request.groupId.trim() === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: "GroupId can't be empty.", memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
   const shard = route(context, request.groupId)
   if (typeof shard !== 'number') return shard.consumerGroupHeartbeat(request, version, { ...client, clientHost: `/${client.clientHost}` }, topicsView(context))
   return { throttleTimeMs: 0, errorCode: shard, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
@@ -283,7 +285,7 @@ export function handleConsumerGroupDescribe(context: BrokerContext, request: M.C
       groups.push(...shard.consumerGroupDescribe(ids, topics))
       continue
     }
-    groups.push(...ids.map((groupId) => ({ errorCode: shard, errorMessage: null, groupId, groupState: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [], authorizedOperations: -2147483648 })))
+    groups.push(...ids.map((groupId) => ({ errorCode: shard, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })))
   }
   return { throttleTimeMs: 0, groups }
 }
