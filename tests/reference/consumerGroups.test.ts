@@ -11,6 +11,9 @@ import type { RawClient } from '../helpers/rawClient'
 import { heartbeatRequest } from '../helpers/consumerGroupHeartbeat'
 import { answered, SIDES, useDifferential, type Side } from './differential'
 import { loadedCoordinators, metadataOf, topic, waitForLeaders } from './requests'
+import { runKafkaTool } from './kafka/tools'
+import { GroupsView } from '../../main/console/views/groups'
+import { eventually, lab } from '../helpers/cluster'
 
 const diff = useDifferential({ name: 'consumerGroups' })
 
@@ -123,5 +126,13 @@ describe('consumer groups (KIP-848)', () => {
     await diff.compareTool(bootstraps, 'kafka-consumer-groups', 'describe the group after its member left', ['--describe', '--group', 'cg-console-group'], (out) =>
       out.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' ')).sort(),
     )
+
+    // The console sees the embedded cluster's consumer group as it sees Kafka's: a live member
+    // (a console consumer idling in the group) with every partition, and no lag.
+    const member = runKafkaTool('kafka-console-consumer', ['--bootstrap-server', bootstraps.brokerlab, '--topic', 'cg-console', '--group', 'cg-console-group', '--timeout-ms', '15000', ...properties])
+    const view = new GroupsView(lab(diff.brokerlabCluster).kafka)
+    const shown = await eventually('the console shows the live member', async () => (await view.groups()).find((g) => g.groupId === 'cg-console-group' && g.members.length === 1), 30_000)
+    expect(shown).toMatchObject({ state: 'Stable', protocolType: 'consumer', protocol: 'uniform', totalLag: 0, members: [{ clientId: 'cg-reader', assignment: [{ topic: 'cg-console', partitions: [0, 1, 2] }] }] })
+    await member
   }, 240_000)
 })
