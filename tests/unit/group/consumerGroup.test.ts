@@ -121,10 +121,11 @@ describe('ConsumerGroupHeartbeat', () => {
     // Within 1 s of the last assignment: b waits at epoch 2 with nothing, the group Assigning at epoch 3.
     expect(join('b')).toMatchObject({ memberEpoch: 2, assignment: { topicPartitions: [] } })
     expect(manager.describe('g', topics())).toMatchObject({ groupState: 'Assigning', groupEpoch: 3, assignmentEpoch: 2 })
-    // The interval over, a tick computes the assignment at epoch 3; b moves to it on its next heartbeat.
+    // The interval over, the next heartbeat computes the assignment at epoch 3 and moves b to it.
     advance(1000)
-    expect(manager.describe('g', topics())).toMatchObject({ groupState: 'Reconciling', groupEpoch: 3, assignmentEpoch: 3 })
+    expect(manager.describe('g', topics())).toMatchObject({ groupState: 'Assigning', groupEpoch: 3, assignmentEpoch: 2 })
     expect(beat({ memberId: 'b', memberEpoch: 2, topicPartitions: [] }).memberEpoch).toBe(3)
+    expect(manager.describe('g', topics())).toMatchObject({ groupState: 'Reconciling', groupEpoch: 3, assignmentEpoch: 3 })
   })
 
   it('an id taken by a live classic group is not a consumer group', () => {

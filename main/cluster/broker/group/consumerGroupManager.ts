@@ -52,7 +52,7 @@ const fail = (name: ErrorName, message: string) => new KafkaError(name, message)
 
 export class ConsumerGroupManager {
   readonly groups = new Map<string, ConsumerGroup>()
-  /** The topics as the latest heartbeat saw them: a batched assignment due on a tick uses them. */
+  /** The topics as the latest heartbeat saw them (a commit's partitions named without their topic id). */
   private topics: TopicsView | null = null
   /** Deadlines by `${groupId}\0${memberId}`. */
   private readonly sessionDeadlines = new Map<string, number>()
@@ -266,7 +266,8 @@ export class ConsumerGroupManager {
   /**
    * A new target assignment at the group epoch once the group epoch is ahead of it, but not
    * sooner than group.consumer.assignment.interval.ms after the last (Kafka 4.4's batching,
-   * KIP-1263): members joining meanwhile wait at the current assignment epoch.
+   * KIP-1263): members joining meanwhile wait at the current assignment epoch, and the first
+   * heartbeat after the interval computes it, as Kafka's group converges on its next heartbeat.
    */
   private maybeAssign(group: ConsumerGroup, topics: TopicsView, now = this.now()): void {
     if (group.groupEpoch <= group.assignmentEpoch || now < group.assignedAt + this.config().assignmentIntervalMs) return
@@ -302,7 +303,6 @@ export class ConsumerGroupManager {
   tick(now: number): void {
     for (const [k, deadline] of this.sessionDeadlines) if (now >= deadline) this.expire(k)
     for (const [k, { deadline }] of this.revocationDeadlines) if (now >= deadline) this.expire(k)
-    if (this.topics) for (const group of this.groups.values()) this.maybeAssign(group, this.topics, now)
   }
 
   private expire(k: string): void {
@@ -366,7 +366,8 @@ export class ConsumerGroupManager {
   // --- ConsumerGroupDescribe ---
 
   describe(groupId: string, topics: TopicsView): ConsumerGroupDescribeResponseDescribedGroup {
-    const base = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: 'Dead', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 }
+    // Kafka 4.4 leaves a group it does not have without a state.
+    const base = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 }
     const group = this.groups.get(groupId)
     if (!group) {
       const message = this.classic.kindOf(groupId) ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`
