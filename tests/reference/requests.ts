@@ -3,7 +3,7 @@
 // partitions made comparable by shape (see compare.ts).
 import { ApiKey, ZERO_UUID, type CreatableTopic } from '../../main/cluster/protocol/messages'
 import { eventually } from '../helpers/cluster'
-import type { RawClient } from '../helpers/rawClient'
+import { RawClient } from '../helpers/rawClient'
 import { partitionShape } from './compare'
 import { SIDES, type Side, type useDifferential } from './differential'
 
@@ -18,12 +18,30 @@ export const metadataOf = (names: string[] | null, allowAutoTopicCreation = fals
   includeTopicAuthorizedOperations: false,
 })
 
-/** Waits until both clusters' metadata shows every partition of `names` with a leader. */
+/**
+ * Waits until both clusters' metadata shows every partition of `names` with a leader, and each
+ * leader answers for its partitions (ListOffsets, which only a leader answers): Kafka's
+ * answers NOT_LEADER_OR_FOLLOWER until it has applied the partition's record, although its
+ * metadata may already name it.
+ */
 export async function waitForLeaders(to: Record<Side, RawClient>, names: string[]): Promise<void> {
   for (const side of SIDES) {
     await eventually(`leaders of ${names.join(', ')} on ${side}`, async () => {
       const m = await to[side].request(ApiKey.Metadata, 12, metadataOf(names))
-      return m.topics.every((t) => t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leaderId >= 0))
+      if (!m.topics.every((t) => t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leaderId >= 0))) return false
+      for (const leaderId of new Set(m.topics.flatMap((t) => t.partitions.map((p) => p.leaderId)))) {
+        const broker = m.brokers.find((b) => b.nodeId === leaderId)
+        if (!broker) return false
+        const topics = m.topics.map((t) => ({ name: t.name!, partitions: t.partitions.filter((p) => p.leaderId === leaderId).map((p) => ({ partitionIndex: p.partitionIndex, currentLeaderEpoch: -1, timestamp: -1n })) }))
+        const leader = await RawClient.connect(`${broker.host}:${broker.port}`)
+        try {
+          const answer = await leader.request(ApiKey.ListOffsets, 7, { replicaId: -1, isolationLevel: 0, topics: topics.filter((t) => t.partitions.length), timeoutMs: 30_000 })
+          if (!answer.topics.every((t) => t.partitions.every((p) => p.errorCode === 0))) return false
+        } finally {
+          leader.close()
+        }
+      }
+      return true
     }, 30_000)
   }
 }
