@@ -2,8 +2,8 @@
 // crashed process would: a kafkajs consumer whose batches take processingDelayMs a record,
 // committed as its commit mode says, reporting every record it finishes. With an output topic
 // it consumes, transforms and produces (output.ts): in the transactional mode each batch is
-// one transaction (a long one, one every COMMIT_INTERVAL_MS), its offsets sent in it. Told to stop, it leaves the group as
-// consumer.close() does.
+// one transaction (a long one, one every COMMIT_INTERVAL_MS), its offsets sent in it. Told to
+// stop, it leaves the group as consumer.close() does.
 import { Kafka, logLevel } from 'kafkajs'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { ConsumerRunOptions, MemberCommand, MemberEvent } from './api'

@@ -159,7 +159,7 @@ describe('offsets of a consumer group', () => {
     // a keeps the half it had since epoch 2 and moves to epoch 3 once it has revoked the rest.
     const kept = beat({ memberId: 'a', memberEpoch: 2, topicPartitions: [{ topicId: TOPIC_ID, partitions: [0, 1, 2, 3] }] }).assignment!.topicPartitions[0].partitions
     expect(beat({ memberId: 'a', memberEpoch: 2, topicPartitions: [{ topicId: TOPIC_ID, partitions: kept }] }).memberEpoch).toBe(3)
-    const commit = (epoch: number, partition: number) => manager.validateOffsetCommit('g', 'a', epoch, false, 10, [{ topicId: TOPIC_ID, topic: 'orders', partition }])
+    const commit = (epoch: number, partition: number) => manager.validateOffsetCommit('g', 'a', epoch, false, 10, () => [{ topicId: TOPIC_ID, topic: 'orders', partition }])
     expect(commit(2, kept[0])).toBe(ErrorCode.NONE)
     expect(commit(1, kept[0])).toBe(ErrorCode.STALE_MEMBER_EPOCH)
     const gone = [0, 1, 2, 3].find((p) => !kept.includes(p))!

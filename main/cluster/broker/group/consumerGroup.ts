@@ -42,12 +42,6 @@ export function emptyAssignment(): Assignment {
   return new Map()
 }
 
-export function assignmentOf(owned: { topicId: string; partitions: number[] }[]): Assignment {
-  const assignment: Assignment = new Map()
-  for (const t of owned) if (t.partitions.length) assignment.set(t.topicId, new Set([...(assignment.get(t.topicId) ?? []), ...t.partitions]))
-  return assignment
-}
-
 export function sameAssignment(a: Assignment, b: Assignment): boolean {
   if (a.size !== b.size) return false
   for (const [topicId, partitions] of a) {

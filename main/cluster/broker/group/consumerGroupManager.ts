@@ -14,7 +14,7 @@ import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponse,
 } from '../../protocol/messages'
-import { type Assignment, ConsumerGroup, type ConsumerGroupMember, isSubset, newMember, type OwnedPartitions, reconcile, sameAssignment } from './consumerGroup'
+import { type Assignment, ConsumerGroup, type ConsumerGroupMember, isSubset, newMember, reconcile, sameAssignment } from './consumerGroup'
 import { ASSIGNORS, type AssignorMember } from './consumerGroupAssignors'
 
 export interface ConsumerGroupConfig {
@@ -52,7 +52,7 @@ const fail = (name: ErrorName, message: string) => new KafkaError(name, message)
 
 export class ConsumerGroupManager {
   readonly groups = new Map<string, ConsumerGroup>()
-  /** The topics as the latest heartbeat saw them (a commit's partitions named without their topic id). */
+  /** The topics as the latest heartbeat saw them (for a commit's partitions named without their topic id). */
   private topics: TopicsView | null = null
   /** Deadlines by `${groupId}\0${memberId}`. */
   private readonly sessionDeadlines = new Map<string, number>()
@@ -73,7 +73,7 @@ export class ConsumerGroupManager {
         : this.join(request, client, topics)
     } catch (err) {
       const error = err instanceof KafkaError ? err : new KafkaError('UNKNOWN_SERVER_ERROR', String(err))
-      return { throttleTimeMs: 0, errorCode: error.errorCode, errorMessage: error.message, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
+      return heartbeatError(error.errorCode, error.message)
     }
   }
 
@@ -269,7 +269,8 @@ export class ConsumerGroupManager {
    * KIP-1263): members joining meanwhile wait at the current assignment epoch, and the first
    * heartbeat after the interval computes it, as Kafka's group converges on its next heartbeat.
    */
-  private maybeAssign(group: ConsumerGroup, topics: TopicsView, now = this.now()): void {
+  private maybeAssign(group: ConsumerGroup, topics: TopicsView): void {
+    const now = this.now()
     if (group.groupEpoch <= group.assignmentEpoch || now < group.assignedAt + this.config().assignmentIntervalMs) return
     group.assignedAt = now
     this.assign(group, topics)
@@ -319,7 +320,7 @@ export class ConsumerGroupManager {
    * epoch, or (KIP-1251, Kafka 4.3+) at an older one for partitions it was given at or before
    * that epoch: a member whose epoch was bumped by a heartbeat it has not read yet still commits.
    */
-  validateOffsetCommit(groupId: string, memberId: string, memberEpoch: number, transactional: boolean, version: number, partitions: { topicId: string | undefined; topic: string; partition: number }[] = [], topics?: TopicsView): number | null {
+  validateOffsetCommit(groupId: string, memberId: string, memberEpoch: number, transactional: boolean, version: number, partitions: () => CommittedPartition[] = () => []): number | null {
     const group = this.groups.get(groupId)
     if (!group) return null
     // Epoch -1: an admin tool or a consumer without group management, allowed while the group is empty.
@@ -328,11 +329,13 @@ export class ConsumerGroupManager {
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID
     if (!transactional && version < 9) return ErrorCode.UNSUPPORTED_VERSION
     if (memberEpoch === member.memberEpoch) return ErrorCode.NONE
-    const givenBy = (p: { topicId: string | undefined; topic: string; partition: number }) => {
-      const topicId = p.topicId ?? (topics ?? this.topics)?.byName(p.topic)?.topicId
+    if (memberEpoch > member.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH
+    const givenBy = (p: CommittedPartition) => {
+      const topicId = p.topicId ?? this.topics?.byName(p.topic)?.topicId
       return topicId === undefined ? undefined : member.assignmentEpochs.get(`${topicId}:${p.partition}`)
     }
-    const relaxed = memberEpoch < member.memberEpoch && partitions.length > 0 && partitions.every((p) => (givenBy(p) ?? Infinity) <= memberEpoch)
+    const committed = partitions()
+    const relaxed = committed.length > 0 && committed.every((p) => (givenBy(p) ?? Infinity) <= memberEpoch)
     return relaxed ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH
   }
 
@@ -354,13 +357,6 @@ export class ConsumerGroupManager {
 
   delete(groupId: string): void {
     this.groups.delete(groupId)
-  }
-
-  /** The topics the group's members subscribe to (OffsetDelete refuses those while it has members). */
-  subscribedTopics(groupId: string, topics: TopicsView): Set<string> | null {
-    const group = this.groups.get(groupId)
-    if (!group) return null
-    return new Set([...group.members.values()].flatMap((m) => subscribedTopics(m, topics)))
   }
 
   // --- ConsumerGroupDescribe ---
@@ -403,6 +399,18 @@ export class ConsumerGroupManager {
 
 const key = (groupId: string, memberId: string) => `${groupId}\0${memberId}`
 
+/** A partition an OffsetCommit names: by topic id from v10, by name before. */
+export interface CommittedPartition {
+  topicId: string | undefined
+  topic: string
+  partition: number
+}
+
+/** A ConsumerGroupHeartbeat answer with an error: no member, epoch or assignment. */
+export function heartbeatError(errorCode: number, errorMessage: string | null): ConsumerGroupHeartbeatResponse {
+  return { throttleTimeMs: 0, errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
+}
+
 function topicPartitions(assignment: Assignment): { topicId: string; partitions: number[] }[] {
   return [...assignment].map(([topicId, partitions]) => ({ topicId, partitions: [...partitions].sort((a, b) => a - b) }))
 }
@@ -423,4 +431,3 @@ function subscribedTopics(member: ConsumerGroupMember, topics: TopicsView): stri
   return [...new Set([...member.subscribedTopicNames, ...topics.names().filter((name) => !name.startsWith('__') && regex.test(name))])]
 }
 
-export type { OwnedPartitions }

@@ -245,10 +245,6 @@ export class GroupCoordinatorShard {
 
   private describe(groupId: string, version: number): DescribedGroup {
     const group = this.groupMap.get(groupId)
-    if (!group && this.consumer.groups.has(groupId)) {
-      const dead: DescribedGroup = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: S.Dead, protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648 }
-      return version >= 6 ? { ...dead, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a classic group.` } : dead
-    }
     const described: DescribedGroup = {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
@@ -259,8 +255,11 @@ export class GroupCoordinatorShard {
       members: [],
       authorizedOperations: -2147483648,
     }
-    // A group that does not exist is Dead; from v6 also GROUP_ID_NOT_FOUND, with Kafka's message (KIP-1043).
-    if (!group || group.is(S.Dead)) return version >= 6 ? { ...described, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` } : described
+    // A group that does not exist (or is a consumer group) is Dead; from v6 also GROUP_ID_NOT_FOUND, with Kafka's message (KIP-1043).
+    if (!group || group.is(S.Dead)) {
+      const message = this.consumer.groups.has(groupId) ? `Group ${groupId} is not a classic group.` : `Group ${groupId} not found.`
+      return version >= 6 ? { ...described, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: message } : described
+    }
     // As Kafka: metadata and assignments only once the group is Stable, and the protocol with them.
     const stable = group.is(S.Stable)
     return {
@@ -304,30 +303,27 @@ export class GroupCoordinatorShard {
   private async deleteGroup(groupId: string): Promise<number> {
     const modern = this.consumer.deletable(groupId)
     if (modern !== null) {
-      if (modern !== ErrorCode.NONE) return modern
-      const offsets = this.offsets.allPartitions(groupId)
-      try {
-        await this.ctx.write(this.offsets.deleteAllRecords(groupId))
-      } catch (err) {
-        return errorCodeOf(err)
-      }
-      for (const { topic, partition } of offsets) this.offsets.remove(groupId, topic, partition)
-      this.consumer.delete(groupId)
-      return ErrorCode.NONE
+      // A consumer group has no group record of its own, only its offsets.
+      return modern === ErrorCode.NONE ? this.deleteWithOffsets(groupId, [], () => this.consumer.delete(groupId)) : modern
     }
     const group = this.groupMap.get(groupId)
     if (!group || group.is(S.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
     if (!group.is(S.Empty)) return ErrorCode.NON_EMPTY_GROUP
+    return this.deleteWithOffsets(groupId, [groupMetadataRecord(groupId, null)], () => this.removeGroup(group))
+  }
+
+  /** Writes the tombstones of every offset of the group, with `records`; once written, forgets the offsets and calls `forget`. */
+  private async deleteWithOffsets(groupId: string, records: CoordinatorRecord[], forget: () => void): Promise<number> {
     // Committed offsets and those of ongoing transactions alike (one tombstone a partition).
     const offsets = this.offsets.allPartitions(groupId)
     try {
-      await this.ctx.write([...this.offsets.deleteAllRecords(groupId), groupMetadataRecord(groupId, null)])
+      await this.ctx.write([...this.offsets.deleteAllRecords(groupId), ...records])
     } catch (err) {
       return errorCodeOf(err)
     }
     // The tombstones are written; the offsets go from memory too, as after a replay of them.
     for (const { topic, partition } of offsets) this.offsets.remove(groupId, topic, partition)
-    this.removeGroup(group)
+    forget()
     return ErrorCode.NONE
   }
 
@@ -371,19 +367,23 @@ export class GroupCoordinatorShard {
       const empty = group.members.size === 0
       const subscribed = group.subscribedTopicNames()
       records.push(...this.offsets.expire(group.groupId, now, retentionMs, (o) => o.commitTimestamp, (topic) => !empty && subscribed.has(topic)))
-      if (empty && !this.offsets.hasOffsets(group.groupId) && this.offsets.openTransactions(group.groupId).length === 0) this.consumer.delete(group.groupId)
+      if (empty && this.withoutOffsets(group.groupId)) this.consumer.delete(group.groupId)
     }
     for (const group of [...this.groupMap.values()]) {
       const condition = this.expirationCondition(group)
       if (condition) records.push(...this.offsets.expire(group.groupId, now, retentionMs, condition.base, condition.keep))
-      // A group with offsets in an ongoing transaction stays until the transaction ends.
-      if (group.is(S.Empty) && !this.offsets.hasOffsets(group.groupId) && this.offsets.openTransactions(group.groupId).length === 0) {
+      if (group.is(S.Empty) && this.withoutOffsets(group.groupId)) {
         this.removeGroup(group)
         records.push(groupMetadataRecord(group.groupId, null))
       }
     }
     // Kafka logs and moves on: a tombstone not written now is written by the next cleanup or a new leader's.
     await this.ctx.write(records).catch(() => {})
+  }
+
+  /** Nothing committed, and nothing pending in an ongoing transaction (such a group stays until the transaction ends). */
+  private withoutOffsets(groupId: string): boolean {
+    return !this.offsets.hasOffsets(groupId) && this.offsets.openTransactions(groupId).length === 0
   }
 
   private expirationCondition(group: ClassicGroup): { base: (o: OffsetAndMetadata) => number; keep: (topic: string) => boolean } | null {

@@ -139,7 +139,8 @@ export class OffsetMetadataManager {
   private validateOffsetCommit(request: OffsetCommitRequest, version: number): number {
     // From v9 a commit within group management to a group that does not exist is GROUP_ID_NOT_FOUND.
     const unknownGroup = version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION
-    const partitions = request.topics.flatMap((t) => t.partitions.map((p) => ({ topicId: version >= 10 ? t.topicId : undefined, topic: t.name, partition: p.partitionIndex })))
+    // Listed only for a consumer group's member committing at an older epoch (KIP-1251).
+    const partitions = () => request.topics.flatMap((t) => t.partitions.map((p) => ({ topicId: version >= 10 ? t.topicId : undefined, topic: t.name, partition: p.partitionIndex })))
     const modern = this.consumer?.validateOffsetCommit(request.groupId, request.memberId, request.generationIdOrMemberEpoch, false, version, partitions)
     if (modern !== undefined && modern !== null) return modern
     return this.validateCommit(request.groupId, request.generationIdOrMemberEpoch, request.memberId, request.groupInstanceId, false, unknownGroup)

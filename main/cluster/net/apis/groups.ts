@@ -11,7 +11,7 @@ import { partitionFor } from '../../broker/group'
 import { TRANSACTION_STATE_TOPIC } from '../../broker/transaction'
 import type * as M from '../../protocol/messages'
 import type { BrokerContext } from '../context'
-import type { TopicsView } from '../../broker/group/consumerGroupManager'
+import { heartbeatError, type TopicsView } from '../../broker/group/consumerGroupManager'
 
 const GROUP_KEY_TYPE = 0
 const TRANSACTION_KEY_TYPE = 1
@@ -270,10 +270,10 @@ function topicsView(context: BrokerContext): TopicsView {
 /** ConsumerGroupHeartbeat (68), KIP-848: the consumer group protocol's join, heartbeat and leave in one. */
 export function handleConsumerGroupHeartbeat(context: BrokerContext, request: M.ConsumerGroupHeartbeatRequest, version: number, client: { clientId: string; clientHost: string }): M.ConsumerGroupHeartbeatResponse {
   // As Kafka's GroupCoordinatorService, an empty group id is refused before it is routed to a coordinator.
-  if (request.groupId.trim() === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: "GroupId can't be empty.", memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
+  if (request.groupId.trim() === '') return heartbeatError(ErrorCode.INVALID_REQUEST, "GroupId can't be empty.")
   const shard = route(context, request.groupId)
   if (typeof shard !== 'number') return shard.consumerGroupHeartbeat(request, version, { ...client, clientHost: `/${client.clientHost}` }, topicsView(context))
-  return { throttleTimeMs: 0, errorCode: shard, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
+  return heartbeatError(shard, null)
 }
 
 /** ConsumerGroupDescribe (69), KIP-848. */
