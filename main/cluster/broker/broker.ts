@@ -25,6 +25,7 @@ import { partitionFor } from './group'
 import { KafkaListener } from '../net/listener'
 import { rateLimitedLog } from '../rateLimitedLog'
 import { KafkaApis } from '../net/kafkaApis'
+import { type ShareConfig, SharePartitionManager } from './share/sharePartitionManager'
 
 interface Link<A extends Record<string, [unknown, unknown]>, E = unknown> {
   port: GatedPort
@@ -100,6 +101,12 @@ export class Broker {
           assignmentIntervalMs: this.config('group.consumer.assignment.interval.ms'),
           assignors: brokerConfigList(this.logManager.brokerConfigs, 'group.consumer.assignors'),
         },
+        shareGroup: {
+          sessionTimeoutMs: this.config('group.share.session.timeout.ms'),
+          heartbeatIntervalMs: this.config('group.share.heartbeat.interval.ms'),
+          maxSize: this.config('group.share.max.size'),
+          assignmentIntervalMs: this.config('group.share.assignment.interval.ms'),
+        },
       }),
       log: this.log,
       emit,
@@ -138,6 +145,8 @@ export class Broker {
       replicaManager: this.replicaManager,
       coordinators: this.coordinators,
       transactionCoordinator: this.transactionCoordinator,
+      sharePartitions: new SharePartitionManager(this.replicaManager, () => this.shareConfig()),
+      shareConfig: () => this.shareConfig(),
       verifyTxnPartitions: (request) => this.verifyTxnPartitions(request),
       forward: (api, body) => {
         const client = this.controllerLink?.client
@@ -150,6 +159,15 @@ export class Broker {
     this.logManager.startTimers()
     this.startIsrChecks()
     this.loadedLogs = logs.map((l) => ({ topic: l.topic, partition: l.partition, logEndOffset: l.logEndOffset, logStartOffset: l.logStartOffset }))
+  }
+
+  private shareConfig(): ShareConfig {
+    return {
+      recordLockDurationMs: this.config('group.share.record.lock.duration.ms'),
+      deliveryCountLimit: this.config('group.share.delivery.count.limit'),
+      maxInFlightRecords: this.config('group.share.partition.max.record.locks'),
+      maxShareSessions: this.config('group.share.max.share.sessions'),
+    }
   }
 
   /** Opens the Kafka listener; the broker registers with the address it is bound to. */

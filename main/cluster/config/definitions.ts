@@ -575,6 +575,43 @@ const DEFINITIONS: readonly BrokerDefinition[] = [
   define('group.consumer.assignors', 'LIST', ['uniform', 'range'], {
     doc: 'The server side assignors as a list of either names for builtin assignors or full class names for customer assignors. The first one in the list is considered as the default assignor to be used in the case where the consumer does not specify an assignor. The supported builtin assignors are: uniform, range.',
   }),
+  // KIP-932's share groups (GroupCoordinatorConfig's and ShareGroupConfig's group.share.*).
+  define('group.share.session.timeout.ms', 'INT', 45_000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'The timeout to detect client failures when using the share group protocol.',
+  }),
+  define('group.share.heartbeat.interval.ms', 'INT', 5000, {
+    validator: atLeast(1),
+    unit: 'ms',
+    doc: 'The heartbeat interval given to the members of a share group.',
+  }),
+  define('group.share.assignment.interval.ms', 'INT', 1000, {
+    validator: atLeast(0),
+    unit: 'ms',
+    doc: 'The interval between assignment updates for a share group.',
+  }),
+  define('group.share.max.size', 'INT', 200, {
+    validator: atLeast(1),
+    doc: 'The maximum number of members that a single share group can accommodate.',
+  }),
+  define('group.share.record.lock.duration.ms', 'INT', 30_000, {
+    validator: atLeast(1000),
+    unit: 'ms',
+    doc: 'The record acquisition lock duration in milliseconds for share groups.',
+  }),
+  define('group.share.delivery.count.limit', 'INT', 5, {
+    validator: atLeast(2),
+    doc: 'The maximum number of delivery attempts for a record delivered to a share group.',
+  }),
+  define('group.share.partition.max.record.locks', 'INT', 2000, {
+    validator: atLeast(100),
+    doc: 'Share-group record lock limit per share-partition.',
+  }),
+  define('group.share.max.share.sessions', 'INT', 2000, {
+    validator: atLeast(1),
+    doc: 'The maximum number of share sessions per broker.',
+  }),
 
   // Transaction coordinator (TransactionStateManagerConfig, TransactionLogConfig)
   define('transaction.max.timeout.ms', 'INT', 900_000, {

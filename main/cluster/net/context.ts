@@ -7,6 +7,7 @@ import type { MetadataImage } from '../metadata/image'
 import type { ReplicaManager } from '../broker/replicaManager'
 import type { CoordinatorRuntime } from '../broker/coordinatorRuntime'
 import type { TransactionCoordinator } from '../broker/transaction'
+import type { ShareConfig, SharePartitionManager } from '../broker/share/sharePartitionManager'
 import type { VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse } from '../broker/api'
 
 export interface BrokerContext {
@@ -20,6 +21,9 @@ export interface BrokerContext {
   coordinators: CoordinatorRuntime
   /** The transaction coordinator of the __transaction_state partitions this broker leads. */
   transactionCoordinator: TransactionCoordinator
+  /** KIP-932: the share groups' in-flight records of the partitions this broker leads, and its share sessions. */
+  sharePartitions: SharePartitionManager
+  shareConfig(): ShareConfig
   /** KIP-890: asks the coordinator of a transactional id (this broker's or a peer's) whether partitions are in its transaction. */
   verifyTxnPartitions(request: VerifyTxnPartitionsRequest): Promise<VerifyTxnPartitionsResponse>
   forward<K extends keyof ControllerApi & string>(api: K, body: ControllerApi[K][0]): Promise<ControllerApi[K][1]>

@@ -31,6 +31,7 @@ import {
 import { handleDescribeProducers } from './apis/producers'
 import { handleDescribeQuorum } from './apis/quorum'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
+import { handleShareAcknowledge, handleShareFetch, handleShareGroupDescribe, handleShareGroupHeartbeat } from './apis/share'
 import {
   handleDeleteGroups,
   handleConsumerGroupDescribe,
@@ -138,6 +139,11 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   // KIP-848's consumer group protocol; v1 (KIP-1082) has the consumer name itself and subscribe by regex.
   [68, { name: 'ConsumerGroupHeartbeat', minVersion: 0, maxVersion: 1, handle: handleConsumerGroupHeartbeat as Handler }],
   [69, { name: 'ConsumerGroupDescribe', minVersion: 0, maxVersion: 1, handle: handleConsumerGroupDescribe as Handler }],
+  // KIP-932's share groups: v0 was Kafka 4.0's early access, removed in 4.1.
+  [76, { name: 'ShareGroupHeartbeat', minVersion: 1, maxVersion: 1, handle: handleShareGroupHeartbeat as Handler }],
+  [77, { name: 'ShareGroupDescribe', minVersion: 1, maxVersion: 1, handle: handleShareGroupDescribe as Handler }],
+  [78, { name: 'ShareFetch', minVersion: 1, maxVersion: 2, handle: handleShareFetch as Handler }],
+  [79, { name: 'ShareAcknowledge', minVersion: 1, maxVersion: 2, handle: handleShareAcknowledge as Handler }],
   // The classic group protocol. OffsetCommit and OffsetFetch v9 add nothing for classic groups
   // (KIP-848's member epochs), v10 names topics by id; FindCoordinator v6 adds share groups'
   // keys, which Brokerlab answers as unsupported (it runs no share groups).

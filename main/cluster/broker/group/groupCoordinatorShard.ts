@@ -32,8 +32,12 @@ import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponse,
   ConsumerGroupDescribeResponseDescribedGroup,
+  ShareGroupDescribeResponseDescribedGroup,
+  ShareGroupHeartbeatRequest,
+  ShareGroupHeartbeatResponse,
 } from '../../protocol/messages'
 import { ConsumerGroupManager, DEFAULT_CONSUMER_GROUP_CONFIG, type TopicsView } from './consumerGroupManager'
+import { DEFAULT_SHARE_GROUP_CONFIG, SHARE_PROTOCOL_TYPE, ShareGroupManager } from './shareGroupManager'
 import type { GroupRebalance } from '../../../../preload/contract'
 import { type ClassicGroup, ClassicGroupState as S, CONSUMER_PROTOCOL_TYPE } from './classicGroup'
 import { type CoordinatorRecord, decodeCoordinatorRecord, groupMetadataRecord, type GroupMetadataValue } from './coordinatorRecords'
@@ -106,6 +110,8 @@ export class GroupCoordinatorShard {
   private readonly offsets: OffsetMetadataManager
   /** KIP-848's consumer groups; an id is either a classic group or a consumer group. */
   private readonly consumer: ConsumerGroupManager
+  /** KIP-932's share groups, in the same namespace of group ids. */
+  private readonly share: ShareGroupManager
   private nextOffsetsCleanupMs: number
 
   constructor(options: GroupCoordinatorShardOptions) {
@@ -127,12 +133,18 @@ export class GroupCoordinatorShard {
       () => options.config().consumerGroup ?? DEFAULT_CONSUMER_GROUP_CONFIG,
       {
         kindOf: (groupId) => {
+          if (this.share.groups.has(groupId)) return 'live'
           const group = this.groupMap.get(groupId)
           return !group || group.is(S.Dead) ? undefined : group.is(S.Empty) ? 'empty' : 'live'
         },
         drop: (groupId) => this.groupMap.delete(groupId),
       },
       uuid,
+    )
+    this.share = new ShareGroupManager(
+      options.now,
+      () => options.config().shareGroup ?? DEFAULT_SHARE_GROUP_CONFIG,
+      (groupId) => this.consumer.groups.has(groupId) || (this.groupMap.has(groupId) && !this.groupMap.get(groupId)!.is(S.Dead)),
     )
     this.offsets = new OffsetMetadataManager(this.ctx, this.classic, this.append, options.verifyTransaction, this.consumer)
     this.nextOffsetsCleanupMs = options.now() + options.config().offsetsRetentionCheckIntervalMs
@@ -171,6 +183,7 @@ export class GroupCoordinatorShard {
   tick(now: number = this.ctx.now()): void {
     this.classic.tick(now)
     this.consumer.tick(now)
+    this.share.tick(now)
     if (now < this.nextOffsetsCleanupMs) return
     this.nextOffsetsCleanupMs = now + this.ctx.config().offsetsRetentionCheckIntervalMs
     void this.cleanupGroupMetadata(now)
@@ -196,6 +209,16 @@ export class GroupCoordinatorShard {
 
   consumerGroupDescribe(groupIds: string[], topics: TopicsView): ConsumerGroupDescribeResponseDescribedGroup[] {
     return groupIds.map((groupId) => this.consumer.describe(groupId, topics))
+  }
+
+  // --- KIP-932's share groups ---
+
+  shareGroupHeartbeat(request: ShareGroupHeartbeatRequest, client: ClientInfo, topics: TopicsView): ShareGroupHeartbeatResponse {
+    return this.share.heartbeat(request, client, topics)
+  }
+
+  shareGroupDescribe(groupIds: string[], topics: TopicsView): ShareGroupDescribeResponseDescribedGroup[] {
+    return groupIds.map((groupId) => this.share.describe(groupId, topics))
   }
 
   syncGroup(request: SyncGroupRequest, version: number): Promise<SyncGroupResponse> {
@@ -290,7 +313,11 @@ export class GroupCoordinatorShard {
       .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
       .filter(() => types.length === 0 || types.includes('consumer'))
       .map((g) => ({ groupId: g.groupId, protocolType: CONSUMER_PROTOCOL_TYPE, groupState: g.state, groupType: 'consumer' }))
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: [...groups, ...consumerGroups] }
+    const shareGroups = [...this.share.groups.values()]
+      .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
+      .filter(() => types.length === 0 || types.includes('share'))
+      .map((g) => ({ groupId: g.groupId, protocolType: SHARE_PROTOCOL_TYPE, groupState: g.state, groupType: 'share' }))
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: [...groups, ...consumerGroups, ...shareGroups] }
   }
 
   async deleteGroups(request: DeleteGroupsRequest, _version: number): Promise<DeleteGroupsResponse> {
@@ -305,6 +332,11 @@ export class GroupCoordinatorShard {
     if (modern !== null) {
       // A consumer group has no group record of its own, only its offsets.
       return modern === ErrorCode.NONE ? this.deleteWithOffsets(groupId, [], () => this.consumer.delete(groupId)) : modern
+    }
+    const share = this.share.deletable(groupId)
+    if (share !== null) {
+      if (share === ErrorCode.NONE) this.share.delete(groupId)
+      return share
     }
     const group = this.groupMap.get(groupId)
     if (!group || group.is(S.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND

@@ -19,6 +19,7 @@ import type {
 import { ClassicGroup, ClassicGroupMember, ClassicGroupState as S, type JoinResult, type Protocol } from './classicGroup'
 import { type CoordinatorRecord, type GroupMetadataValue, groupMetadataRecord } from './coordinatorRecords'
 import type { ConsumerGroupConfig } from './consumerGroupManager'
+import type { ShareGroupConfig } from './shareGroupManager'
 
 export interface GroupCoordinatorConfig {
   groupInitialRebalanceDelayMs: number
@@ -29,6 +30,8 @@ export interface GroupCoordinatorConfig {
   groupMaxSize: number
   /** KIP-848's consumer groups (group.consumer.*); Kafka's defaults where absent. */
   consumerGroup?: ConsumerGroupConfig
+  /** KIP-932's share groups (group.share.*); Kafka's defaults where absent. */
+  shareGroup?: ShareGroupConfig
 }
 
 /** Kafka's defaults. */

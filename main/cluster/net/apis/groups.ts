@@ -21,7 +21,7 @@ function codeOf(err: unknown): number {
 }
 
 /** The shard coordinating `groupId` here, or the error to answer with. */
-function route(context: BrokerContext, groupId: string): GroupCoordinatorShard | number {
+export function route(context: BrokerContext, groupId: string): GroupCoordinatorShard | number {
   const offsets = context.image().topicsByName.get(OFFSETS_TOPIC)
   if (!offsets) return ErrorCode.COORDINATOR_NOT_AVAILABLE
   try {
@@ -32,7 +32,7 @@ function route(context: BrokerContext, groupId: string): GroupCoordinatorShard |
 }
 
 /** Groups of a multi-group request, by the shard that has them (or the error for them). */
-function byShard<T>(context: BrokerContext, items: T[], groupOf: (item: T) => string): Map<GroupCoordinatorShard | number, T[]> {
+export function byShard<T>(context: BrokerContext, items: T[], groupOf: (item: T) => string): Map<GroupCoordinatorShard | number, T[]> {
   const groups = new Map<GroupCoordinatorShard | number, T[]>()
   for (const item of items) {
     const target = route(context, groupOf(item))
@@ -252,7 +252,7 @@ export async function handleDeleteGroups(context: BrokerContext, request: M.Dele
 }
 
 /** The broker's topics as KIP-848's coordinator reads them: by name, by id, and every name (regex subscriptions). */
-function topicsView(context: BrokerContext): TopicsView {
+export function topicsView(context: BrokerContext): TopicsView {
   // The image of the moment of each question: a batched assignment may use the view later.
   return {
     byName: (name) => {

@@ -76,6 +76,11 @@ export const APIS = [
   // KIP-848's consumer group protocol.
   'ConsumerGroupHeartbeat',
   'ConsumerGroupDescribe',
+  // KIP-932's share groups.
+  'ShareGroupHeartbeat',
+  'ShareGroupDescribe',
+  'ShareFetch',
+  'ShareAcknowledge',
 ] as const
 
 /**
@@ -83,7 +88,15 @@ export const APIS = [
  * PartitionData are Fetch's): they are named alongside the others, as the records are, so
  * their colliding structs take their message's prefix and the others' names do not change.
  */
-const NAMED_AFTER: ReadonlySet<string> = new Set(['DescribeQuorum', 'ConsumerGroupHeartbeat', 'ConsumerGroupDescribe'])
+const NAMED_AFTER: ReadonlySet<string> = new Set([
+  'DescribeQuorum',
+  'ConsumerGroupHeartbeat',
+  'ConsumerGroupDescribe',
+  'ShareGroupHeartbeat',
+  'ShareGroupDescribe',
+  'ShareFetch',
+  'ShareAcknowledge',
+])
 
 /**
  * Kafka's `data` schemas the broker writes or reads itself: the records of __consumer_offsets

@@ -59,6 +59,10 @@ import * as consumerGroupHeartbeat from './consumerGroupHeartbeat'
 import * as consumerGroupDescribe from './consumerGroupDescribe'
 import * as listConfigResources from './listConfigResources'
 import * as describeTopicPartitions from './describeTopicPartitions'
+import * as shareGroupHeartbeat from './shareGroupHeartbeat'
+import * as shareGroupDescribe from './shareGroupDescribe'
+import * as shareFetch from './shareFetch'
+import * as shareAcknowledge from './shareAcknowledge'
 
 export * from './produce'
 export * from './fetch'
@@ -118,6 +122,10 @@ export * from './consumerGroupHeartbeat'
 export * from './consumerGroupDescribe'
 export * from './listConfigResources'
 export * from './describeTopicPartitions'
+export * from './shareGroupHeartbeat'
+export * from './shareGroupDescribe'
+export * from './shareFetch'
+export * from './shareAcknowledge'
 
 /** Kafka's API keys of the APIs this codec covers. */
 export const ApiKey = {
@@ -179,6 +187,10 @@ export const ApiKey = {
   ConsumerGroupDescribe: 69,
   ListConfigResources: 74,
   DescribeTopicPartitions: 75,
+  ShareGroupHeartbeat: 76,
+  ShareGroupDescribe: 77,
+  ShareFetch: 78,
+  ShareAcknowledge: 79,
 } as const
 
 export interface MessageCodec<T> {
@@ -258,6 +270,10 @@ export interface ApiRequests {
   [ApiKey.ConsumerGroupDescribe]: consumerGroupDescribe.ConsumerGroupDescribeRequest
   [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesRequest
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsRequest
+  [ApiKey.ShareGroupHeartbeat]: shareGroupHeartbeat.ShareGroupHeartbeatRequest
+  [ApiKey.ShareGroupDescribe]: shareGroupDescribe.ShareGroupDescribeRequest
+  [ApiKey.ShareFetch]: shareFetch.ShareFetchRequest
+  [ApiKey.ShareAcknowledge]: shareAcknowledge.ShareAcknowledgeRequest
 }
 
 export interface ApiResponses {
@@ -319,6 +335,10 @@ export interface ApiResponses {
   [ApiKey.ConsumerGroupDescribe]: consumerGroupDescribe.ConsumerGroupDescribeResponse
   [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesResponse
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsResponse
+  [ApiKey.ShareGroupHeartbeat]: shareGroupHeartbeat.ShareGroupHeartbeatResponse
+  [ApiKey.ShareGroupDescribe]: shareGroupDescribe.ShareGroupDescribeResponse
+  [ApiKey.ShareFetch]: shareFetch.ShareFetchResponse
+  [ApiKey.ShareAcknowledge]: shareAcknowledge.ShareAcknowledgeResponse
 }
 
 export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec>([
@@ -1075,5 +1095,57 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<describeTopicPartitions.DescribeTopicPartitionsRequest, describeTopicPartitions.DescribeTopicPartitionsResponse>,
+  ],
+  [
+    ApiKey.ShareGroupHeartbeat,
+    {
+      apiKey: 76,
+      name: 'ShareGroupHeartbeat',
+      validVersions: { min: 1, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: shareGroupHeartbeat.encodeShareGroupHeartbeatRequest, write: shareGroupHeartbeat.writeShareGroupHeartbeatRequest, decode: shareGroupHeartbeat.decodeShareGroupHeartbeatRequest },
+      response: { encode: shareGroupHeartbeat.encodeShareGroupHeartbeatResponse, write: shareGroupHeartbeat.writeShareGroupHeartbeatResponse, decode: shareGroupHeartbeat.decodeShareGroupHeartbeatResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<shareGroupHeartbeat.ShareGroupHeartbeatRequest, shareGroupHeartbeat.ShareGroupHeartbeatResponse>,
+  ],
+  [
+    ApiKey.ShareGroupDescribe,
+    {
+      apiKey: 77,
+      name: 'ShareGroupDescribe',
+      validVersions: { min: 1, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: shareGroupDescribe.encodeShareGroupDescribeRequest, write: shareGroupDescribe.writeShareGroupDescribeRequest, decode: shareGroupDescribe.decodeShareGroupDescribeRequest },
+      response: { encode: shareGroupDescribe.encodeShareGroupDescribeResponse, write: shareGroupDescribe.writeShareGroupDescribeResponse, decode: shareGroupDescribe.decodeShareGroupDescribeResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<shareGroupDescribe.ShareGroupDescribeRequest, shareGroupDescribe.ShareGroupDescribeResponse>,
+  ],
+  [
+    ApiKey.ShareFetch,
+    {
+      apiKey: 78,
+      name: 'ShareFetch',
+      validVersions: { min: 1, max: 2 },
+      flexibleVersions: { min: 0 },
+      request: { encode: shareFetch.encodeShareFetchRequest, write: shareFetch.writeShareFetchRequest, decode: shareFetch.decodeShareFetchRequest },
+      response: { encode: shareFetch.encodeShareFetchResponse, write: shareFetch.writeShareFetchResponse, decode: shareFetch.decodeShareFetchResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<shareFetch.ShareFetchRequest, shareFetch.ShareFetchResponse>,
+  ],
+  [
+    ApiKey.ShareAcknowledge,
+    {
+      apiKey: 79,
+      name: 'ShareAcknowledge',
+      validVersions: { min: 1, max: 2 },
+      flexibleVersions: { min: 0 },
+      request: { encode: shareAcknowledge.encodeShareAcknowledgeRequest, write: shareAcknowledge.writeShareAcknowledgeRequest, decode: shareAcknowledge.decodeShareAcknowledgeRequest },
+      response: { encode: shareAcknowledge.encodeShareAcknowledgeResponse, write: shareAcknowledge.writeShareAcknowledgeResponse, decode: shareAcknowledge.decodeShareAcknowledgeResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<shareAcknowledge.ShareAcknowledgeRequest, shareAcknowledge.ShareAcknowledgeResponse>,
   ],
 ])

@@ -54,12 +54,12 @@ export interface ConsumerGroupDescribeResponseDescribedGroup {
   /** The selected assignor. (versions 0-1) */
   assignorName: string
   /** The members. (versions 0-1) */
-  members: Member[]
+  members: ConsumerGroupDescribeResponseMember[]
   /** 32-bit bitfield to represent authorized operations for this group. (versions 0-1) */
   authorizedOperations: number
 }
 
-export interface Member {
+export interface ConsumerGroupDescribeResponseMember {
   /** The member ID. (versions 0-1) */
   memberId: string
   /** The member instance ID. (versions 0-1) */
@@ -129,7 +129,7 @@ function readConsumerGroupDescribeResponseDescribedGroup(r: Reader, version: num
     groupEpoch: r.int32(),
     assignmentEpoch: r.int32(),
     assignorName: r.string(true),
-    members: readArray(r, version, true, readMember),
+    members: readArray(r, version, true, readConsumerGroupDescribeResponseMember),
     authorizedOperations: r.int32(),
   }
   r.skipTaggedFields()
@@ -145,13 +145,13 @@ function writeConsumerGroupDescribeResponseDescribedGroup(w: Writer, version: nu
   w.int32(d.assignmentEpoch)
   w.string(d.assignorName, true)
   w.arrayLength(d.members.length, true)
-  for (const e of d.members) writeMember(w, version, e)
+  for (const e of d.members) writeConsumerGroupDescribeResponseMember(w, version, e)
   w.int32(d.authorizedOperations)
   w.unsignedVarint(0)
 }
 
-function readMember(r: Reader, version: number): Member {
-  const d: Member = {
+function readConsumerGroupDescribeResponseMember(r: Reader, version: number): ConsumerGroupDescribeResponseMember {
+  const d: ConsumerGroupDescribeResponseMember = {
     memberId: r.string(true),
     instanceId: r.nullableString(true),
     rackId: r.nullableString(true),
@@ -168,7 +168,7 @@ function readMember(r: Reader, version: number): Member {
   return d
 }
 
-function writeMember(w: Writer, version: number, d: Member): void {
+function writeConsumerGroupDescribeResponseMember(w: Writer, version: number, d: ConsumerGroupDescribeResponseMember): void {
   w.string(d.memberId, true)
   w.nullableString(d.instanceId, true)
   w.nullableString(d.rackId, true)
