@@ -76,6 +76,10 @@ export const APIS = [
   // KIP-848's consumer group protocol.
   'ConsumerGroupHeartbeat',
   'ConsumerGroupDescribe',
+  // Finalized features (KIP-584) and the metadata quorum's voters (KIP-853).
+  'UpdateFeatures',
+  'AddRaftVoter',
+  'RemoveRaftVoter',
 ] as const
 
 /**
@@ -83,7 +87,7 @@ export const APIS = [
  * PartitionData are Fetch's): they are named alongside the others, as the records are, so
  * their colliding structs take their message's prefix and the others' names do not change.
  */
-const NAMED_AFTER: ReadonlySet<string> = new Set(['DescribeQuorum', 'ConsumerGroupHeartbeat', 'ConsumerGroupDescribe'])
+const NAMED_AFTER: ReadonlySet<string> = new Set(['DescribeQuorum', 'ConsumerGroupHeartbeat', 'ConsumerGroupDescribe', 'UpdateFeatures', 'AddRaftVoter', 'RemoveRaftVoter'])
 
 /**
  * Kafka's `data` schemas the broker writes or reads itself: the records of __consumer_offsets

@@ -50,6 +50,7 @@ import * as alterClientQuotas from './alterClientQuotas'
 import * as describeUserScramCredentials from './describeUserScramCredentials'
 import * as alterUserScramCredentials from './alterUserScramCredentials'
 import * as describeQuorum from './describeQuorum'
+import * as updateFeatures from './updateFeatures'
 import * as describeCluster from './describeCluster'
 import * as describeProducers from './describeProducers'
 import * as unregisterBroker from './unregisterBroker'
@@ -59,6 +60,8 @@ import * as consumerGroupHeartbeat from './consumerGroupHeartbeat'
 import * as consumerGroupDescribe from './consumerGroupDescribe'
 import * as listConfigResources from './listConfigResources'
 import * as describeTopicPartitions from './describeTopicPartitions'
+import * as addRaftVoter from './addRaftVoter'
+import * as removeRaftVoter from './removeRaftVoter'
 
 export * from './produce'
 export * from './fetch'
@@ -109,6 +112,7 @@ export * from './alterClientQuotas'
 export * from './describeUserScramCredentials'
 export * from './alterUserScramCredentials'
 export * from './describeQuorum'
+export * from './updateFeatures'
 export * from './describeCluster'
 export * from './describeProducers'
 export * from './unregisterBroker'
@@ -118,6 +122,8 @@ export * from './consumerGroupHeartbeat'
 export * from './consumerGroupDescribe'
 export * from './listConfigResources'
 export * from './describeTopicPartitions'
+export * from './addRaftVoter'
+export * from './removeRaftVoter'
 
 /** Kafka's API keys of the APIs this codec covers. */
 export const ApiKey = {
@@ -170,6 +176,7 @@ export const ApiKey = {
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
   DescribeQuorum: 55,
+  UpdateFeatures: 57,
   DescribeCluster: 60,
   DescribeProducers: 61,
   UnregisterBroker: 64,
@@ -179,6 +186,8 @@ export const ApiKey = {
   ConsumerGroupDescribe: 69,
   ListConfigResources: 74,
   DescribeTopicPartitions: 75,
+  AddRaftVoter: 80,
+  RemoveRaftVoter: 81,
 } as const
 
 export interface MessageCodec<T> {
@@ -249,6 +258,7 @@ export interface ApiRequests {
   [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentials.DescribeUserScramCredentialsRequest
   [ApiKey.AlterUserScramCredentials]: alterUserScramCredentials.AlterUserScramCredentialsRequest
   [ApiKey.DescribeQuorum]: describeQuorum.DescribeQuorumRequest
+  [ApiKey.UpdateFeatures]: updateFeatures.UpdateFeaturesRequest
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterRequest
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersRequest
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerRequest
@@ -258,6 +268,8 @@ export interface ApiRequests {
   [ApiKey.ConsumerGroupDescribe]: consumerGroupDescribe.ConsumerGroupDescribeRequest
   [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesRequest
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsRequest
+  [ApiKey.AddRaftVoter]: addRaftVoter.AddRaftVoterRequest
+  [ApiKey.RemoveRaftVoter]: removeRaftVoter.RemoveRaftVoterRequest
 }
 
 export interface ApiResponses {
@@ -310,6 +322,7 @@ export interface ApiResponses {
   [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentials.DescribeUserScramCredentialsResponse
   [ApiKey.AlterUserScramCredentials]: alterUserScramCredentials.AlterUserScramCredentialsResponse
   [ApiKey.DescribeQuorum]: describeQuorum.DescribeQuorumResponse
+  [ApiKey.UpdateFeatures]: updateFeatures.UpdateFeaturesResponse
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterResponse
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersResponse
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerResponse
@@ -319,6 +332,8 @@ export interface ApiResponses {
   [ApiKey.ConsumerGroupDescribe]: consumerGroupDescribe.ConsumerGroupDescribeResponse
   [ApiKey.ListConfigResources]: listConfigResources.ListConfigResourcesResponse
   [ApiKey.DescribeTopicPartitions]: describeTopicPartitions.DescribeTopicPartitionsResponse
+  [ApiKey.AddRaftVoter]: addRaftVoter.AddRaftVoterResponse
+  [ApiKey.RemoveRaftVoter]: removeRaftVoter.RemoveRaftVoterResponse
 }
 
 export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec>([
@@ -960,6 +975,19 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<describeQuorum.DescribeQuorumRequest, describeQuorum.DescribeQuorumResponse>,
   ],
   [
+    ApiKey.UpdateFeatures,
+    {
+      apiKey: 57,
+      name: 'UpdateFeatures',
+      validVersions: { min: 0, max: 2 },
+      flexibleVersions: { min: 0 },
+      request: { encode: updateFeatures.encodeUpdateFeaturesRequest, write: updateFeatures.writeUpdateFeaturesRequest, decode: updateFeatures.decodeUpdateFeaturesRequest },
+      response: { encode: updateFeatures.encodeUpdateFeaturesResponse, write: updateFeatures.writeUpdateFeaturesResponse, decode: updateFeatures.decodeUpdateFeaturesResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<updateFeatures.UpdateFeaturesRequest, updateFeatures.UpdateFeaturesResponse>,
+  ],
+  [
     ApiKey.DescribeCluster,
     {
       apiKey: 60,
@@ -1075,5 +1103,31 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<describeTopicPartitions.DescribeTopicPartitionsRequest, describeTopicPartitions.DescribeTopicPartitionsResponse>,
+  ],
+  [
+    ApiKey.AddRaftVoter,
+    {
+      apiKey: 80,
+      name: 'AddRaftVoter',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: addRaftVoter.encodeAddRaftVoterRequest, write: addRaftVoter.writeAddRaftVoterRequest, decode: addRaftVoter.decodeAddRaftVoterRequest },
+      response: { encode: addRaftVoter.encodeAddRaftVoterResponse, write: addRaftVoter.writeAddRaftVoterResponse, decode: addRaftVoter.decodeAddRaftVoterResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<addRaftVoter.AddRaftVoterRequest, addRaftVoter.AddRaftVoterResponse>,
+  ],
+  [
+    ApiKey.RemoveRaftVoter,
+    {
+      apiKey: 81,
+      name: 'RemoveRaftVoter',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: removeRaftVoter.encodeRemoveRaftVoterRequest, write: removeRaftVoter.writeRemoveRaftVoterRequest, decode: removeRaftVoter.decodeRemoveRaftVoterRequest },
+      response: { encode: removeRaftVoter.encodeRemoveRaftVoterResponse, write: removeRaftVoter.writeRemoveRaftVoterResponse, decode: removeRaftVoter.decodeRemoveRaftVoterResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<removeRaftVoter.RemoveRaftVoterRequest, removeRaftVoter.RemoveRaftVoterResponse>,
   ],
 ])
