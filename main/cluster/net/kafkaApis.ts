@@ -31,6 +31,7 @@ import {
 import { handleDescribeProducers } from './apis/producers'
 import { handleDescribeQuorum } from './apis/quorum'
 import { featuresAnswer, handleUpdateFeatures } from './apis/features'
+import { handleAddRaftVoter, handleRemoveRaftVoter } from './apis/raftVoters'
 import { requiresGroupVersion } from './apis/featureGates'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import {
@@ -134,6 +135,9 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [55, { name: 'DescribeQuorum', minVersion: 0, maxVersion: 2, handle: handleDescribeQuorum as Handler }],
   // Finalized features, kept by the controller as FeatureLevelRecords (net/apis/features.ts).
   [57, { name: 'UpdateFeatures', minVersion: 0, maxVersion: 2, handle: handleUpdateFeatures as Handler }],
+  // A static quorum (kraft.version 0): both refused as Kafka refuses them there.
+  [80, { name: 'AddRaftVoter', minVersion: 0, maxVersion: 1, handle: handleAddRaftVoter as Handler }],
+  [81, { name: 'RemoveRaftVoter', minVersion: 0, maxVersion: 0, handle: handleRemoveRaftVoter as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 2, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
   [64, { name: 'UnregisterBroker', minVersion: 0, maxVersion: 0, handle: handleUnregisterBroker as Handler }],
