@@ -67,8 +67,8 @@ describe('transaction version 2 (KIP-890 part 2)', () => {
     await cluster.createTopic({ name: 'tv2', partitions: 3 })
     const bootstrap = await connect(cluster.bootstrapServers)
     const versions = await bootstrap.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'tv2-test', clientSoftwareVersion: '1', clusterId: null, nodeId: -1 })
-    expect(versions.supportedFeatures).toEqual([{ name: 'transaction.version', minVersion: 0, maxVersion: 2 }])
-    expect(versions.finalizedFeatures).toEqual([{ name: 'transaction.version', minVersionLevel: 2, maxVersionLevel: 2 }])
+    expect(versions.supportedFeatures).toContainEqual({ name: 'transaction.version', minVersion: 0, maxVersion: 2 })
+    expect(versions.finalizedFeatures).toContainEqual({ name: 'transaction.version', minVersionLevel: 2, maxVersionLevel: 2 })
     expect(versions.finalizedFeaturesEpoch).toBeGreaterThanOrEqual(0n)
     expect(versions.apiKeys.find((k) => k.apiKey === ApiKey.EndTxn)).toMatchObject({ maxVersion: 5 })
 

@@ -134,3 +134,17 @@ export function parseTransactionsTable(stdout: string) {
     .map((row) => Object.fromEntries(header.map((name, i) => [name, name in TRANSACTION_TABLE_MASKS && row[i] !== '-1' && row[i] !== 'None' ? TRANSACTION_TABLE_MASKS[name] : row[i]])))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
 }
+
+/** kafka-features describe: by feature, its `Key: value` fields but the epoch (a metadata offset). */
+export function parseFeaturesDescribe(stdout: string) {
+  const features = stdout.split('\n').filter((l) => l.startsWith('Feature:'))
+  return Object.fromEntries(
+    features.map((line) => {
+      const { Feature, Epoch: _epoch, ...rest } = Object.fromEntries([...line.matchAll(/(\w+):\s+(\S+)/g)].map((m) => [m[1], m[2]]))
+      return [Feature, rest]
+    }),
+  )
+}
+
+/** kafka-features' other output as lines, the controller's node id masked as controllerId is (compare.ts). */
+export const featuresText = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => l.replace(/Local controller \d+/, 'Local controller <node id>'))

@@ -179,6 +179,17 @@ export interface AlterUserScramCredentialsResponse {
   results: Array<{ user: string } & PartitionError>
 }
 
+export interface UpdateFeaturesRequest {
+  /** upgradeType: Kafka's FeatureUpdate.UpgradeType code (1 upgrade, 2 safe downgrade, 3 unsafe downgrade). */
+  updates: Array<{ feature: string; maxVersionLevel: number; upgradeType: number }>
+  validateOnly: boolean
+}
+/** One answer for all the updates, as Kafka's controller gives (the broker adds v0-1's per-feature results). */
+export interface UpdateFeaturesResponse {
+  errorCode: number
+  errorMessage: string | null
+}
+
 /** One replica of the metadata log as Kafka's DescribeQuorum reports it. */
 export interface QuorumReplicaState {
   replicaId: number
@@ -221,6 +232,7 @@ export type ControllerApi = {
   unregisterBroker: [{ brokerId: number }, void]
   alterClientQuotas: [AlterClientQuotasRequest, AlterClientQuotasResponse]
   alterUserScramCredentials: [AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse]
+  updateFeatures: [UpdateFeaturesRequest, UpdateFeaturesResponse]
   /** The whole image, and the records after it arrive as pushes. */
   snapshot: [Record<string, never>, ControllerSnapshot]
 }

@@ -84,6 +84,7 @@ export function eventsFor(changes: readonly MetadataChange[], cause: ChangeCause
       case 'producer-ids':
       case 'client-quota':
       case 'scram-credential':
+      case 'feature-level':
         break
     }
   }

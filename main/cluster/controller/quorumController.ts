@@ -25,6 +25,7 @@ import { ClientQuotaControlManager } from './clientQuotaControl'
 import { ClusterControlManager } from './clusterControl'
 import { ConfigurationControlManager } from './configurationControl'
 import { eventsFor } from './events'
+import { FeatureControlManager } from './featureControl'
 import { MetadataLog, type MetadataCatchUp } from './metadataLog'
 import { StripedReplicaPlacer, type Random } from './placement'
 import { ProducerIdControlManager } from './producerIdControl'
@@ -84,6 +85,7 @@ export class QuorumController implements ControllerHandlers {
   private readonly producerIds: ProducerIdControlManager
   private readonly clientQuotas: ClientQuotaControlManager
   private readonly scram: ScramControlManager
+  private readonly features: FeatureControlManager
   private readonly heartbeats: BrokerHeartbeatManager
   private nextRebalanceMs: number
 
@@ -108,8 +110,11 @@ export class QuorumController implements ControllerHandlers {
     this.producerIds = new ProducerIdControlManager(log)
     this.clientQuotas = new ClientQuotaControlManager(log)
     this.scram = new ScramControlManager(log)
+    this.features = new FeatureControlManager(log, this.controllerId)
     const now = this.now()
     if (log.nextOffset === 0) this.commit(this.configs.bootstrapRecords(), now)
+    // A new log, or one written before features were finalized in it, starts at Kafka 4.4's levels.
+    if (log.image.finalizedFeatures.size === 0) this.commit(this.features.bootstrapRecords(), now)
     // Sessions are not persisted: every registered broker must heartbeat again, as after a Kafka controller failover.
     for (const id of log.image.brokers.keys()) this.heartbeats.start(id, now)
     this.nextRebalanceMs = now + this.rebalanceIntervalMs
@@ -237,6 +242,10 @@ export class QuorumController implements ControllerHandlers {
 
   alterUserScramCredentials(request: ControllerApi['alterUserScramCredentials'][0]): ControllerApi['alterUserScramCredentials'][1] {
     return this.commit(this.scram.alterUserScramCredentials(request))
+  }
+
+  updateFeatures(request: ControllerApi['updateFeatures'][0]): ControllerApi['updateFeatures'][1] {
+    return this.commit(this.features.updateFeatures(request))
   }
 
   snapshot(): ControllerSnapshot {

@@ -43,6 +43,7 @@ try {
     unregisterBroker: (body) => controller.unregisterBroker(body),
     alterClientQuotas: (body) => controller.alterClientQuotas(body),
     alterUserScramCredentials: (body) => controller.alterUserScramCredentials(body),
+    updateFeatures: (body) => controller.updateFeatures(body),
     snapshot: () => controller.snapshot(),
   }
 

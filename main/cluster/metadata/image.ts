@@ -70,6 +70,8 @@ export interface MetadataImageData {
   /** Absent in snapshots written before client quotas and SCRAM credentials were kept. */
   clientQuotas?: ClientQuotaImage[]
   scramCredentials?: ScramCredential[]
+  /** Absent in snapshots written before features were finalized in the log. */
+  finalizedFeatures?: Record<string, number>
 }
 
 export type MetadataChange =
@@ -88,6 +90,7 @@ export type MetadataChange =
   | { kind: 'producer-ids'; nextProducerId: number }
   | { kind: 'client-quota'; entity: ClientQuotaEntityPart[]; key: string; value: number | null }
   | { kind: 'scram-credential'; name: string; mechanism: number; removed: boolean }
+  | { kind: 'feature-level'; name: string; featureLevel: number }
 
 function setConfig(map: Record<string, string>, name: string, value: string | null): void {
   if (value === null) delete map[name]
@@ -117,6 +120,12 @@ export class MetadataImage {
   readonly clientQuotas = new Map<string, ClientQuotaImage>()
   /** By mechanism and user name. */
   readonly scramCredentials = new Map<string, ScramCredential>()
+  /**
+   * Every feature the log has finalized, by name, level 0 included: an empty map is a log
+   * that never finalized any (one written before features were kept), which the controller
+   * then bootstraps. finalizedLevel and ApiVersions treat 0 as Kafka does, as not finalized.
+   */
+  readonly finalizedFeatures = new Map<string, number>()
 
   static fromData(data: MetadataImageData): MetadataImage {
     const image = new MetadataImage()
@@ -131,6 +140,7 @@ export class MetadataImage {
     image.nextProducerId = data.nextProducerId
     for (const q of data.clientQuotas ?? []) image.clientQuotas.set(quotaEntityKey(q.entity), structuredClone(q))
     for (const c of data.scramCredentials ?? []) image.scramCredentials.set(scramKey(c.name, c.mechanism), { ...c })
+    for (const [name, level] of Object.entries(data.finalizedFeatures ?? {})) image.finalizedFeatures.set(name, level)
     return image
   }
 
@@ -143,6 +153,7 @@ export class MetadataImage {
       nextProducerId: this.nextProducerId,
       clientQuotas: [...this.clientQuotas.values()],
       scramCredentials: [...this.scramCredentials.values()],
+      finalizedFeatures: Object.fromEntries(this.finalizedFeatures),
     })
   }
 
@@ -161,6 +172,11 @@ export class MetadataImage {
 
   scramCredential(name: string, mechanism: number): ScramCredential | undefined {
     return this.scramCredentials.get(scramKey(name, mechanism))
+  }
+
+  /** A feature's finalized level; 0 when it is not finalized (Kafka's default). */
+  finalizedLevel(name: string): number {
+    return this.finalizedFeatures.get(name) ?? 0
   }
 
   /** Brokers that are registered and not fenced, by id. */
@@ -299,6 +315,9 @@ export class MetadataImage {
       case 'RemoveUserScramCredentialRecord':
         this.scramCredentials.delete(scramKey(record.name, record.mechanism))
         return { kind: 'scram-credential', name: record.name, mechanism: record.mechanism, removed: true }
+      case 'FeatureLevelRecord':
+        this.finalizedFeatures.set(record.name, record.featureLevel)
+        return { kind: 'feature-level', name: record.name, featureLevel: record.featureLevel }
     }
   }
 }

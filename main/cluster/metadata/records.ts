@@ -165,6 +165,16 @@ export interface RemoveUserScramCredentialRecord {
   mechanism: number
 }
 
+/**
+ * Kafka's FeatureLevelRecord: the cluster's finalized level of a feature (KIP-584). Level 0
+ * takes the feature out of ApiVersions' finalized features, as Kafka's replay removes it.
+ */
+export interface FeatureLevelRecord {
+  type: 'FeatureLevelRecord'
+  name: string
+  featureLevel: number
+}
+
 export type MetadataRecord =
   | RegisterBrokerRecord
   | UnregisterBrokerRecord
@@ -180,6 +190,7 @@ export type MetadataRecord =
   | ClientQuotaRecord
   | UserScramCredentialRecord
   | RemoveUserScramCredentialRecord
+  | FeatureLevelRecord
 
 /** A record as the metadata log holds it: its offset and when the controller wrote it. */
 export interface MetadataLogEntry {

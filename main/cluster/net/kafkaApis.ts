@@ -30,6 +30,9 @@ import {
 } from './apis/security'
 import { handleDescribeProducers } from './apis/producers'
 import { handleDescribeQuorum } from './apis/quorum'
+import { featuresAnswer, handleUpdateFeatures } from './apis/features'
+import { handleAddRaftVoter, handleRemoveRaftVoter } from './apis/raftVoters'
+import { requiresGroupVersion } from './apis/featureGates'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
 import { handleShareAcknowledge, handleShareFetch, handleShareGroupDescribe, handleShareGroupHeartbeat } from './apis/share'
 import {
@@ -131,14 +134,20 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [51, { name: 'AlterUserScramCredentials', minVersion: 0, maxVersion: 0, handle: handleAlterUserScramCredentials as Handler }],
   // The one controller's metadata log: its only voter and leader, the brokers observing it.
   [55, { name: 'DescribeQuorum', minVersion: 0, maxVersion: 2, handle: handleDescribeQuorum as Handler }],
+  // Finalized features, kept by the controller as FeatureLevelRecords (net/apis/features.ts).
+  [57, { name: 'UpdateFeatures', minVersion: 0, maxVersion: 2, handle: handleUpdateFeatures as Handler }],
+  // A static quorum (kraft.version 0): both refused as Kafka refuses them there.
+  [80, { name: 'AddRaftVoter', minVersion: 0, maxVersion: 1, handle: handleAddRaftVoter as Handler }],
+  [81, { name: 'RemoveRaftVoter', minVersion: 0, maxVersion: 0, handle: handleRemoveRaftVoter as Handler }],
   [60, { name: 'DescribeCluster', minVersion: 0, maxVersion: 2, handle: handleDescribeCluster as Handler }],
   [61, { name: 'DescribeProducers', minVersion: 0, maxVersion: 0, handle: handleDescribeProducers as Handler }],
   [64, { name: 'UnregisterBroker', minVersion: 0, maxVersion: 0, handle: handleUnregisterBroker as Handler }],
   [74, { name: 'ListConfigResources', minVersion: 0, maxVersion: 1, handle: handleListConfigResources as Handler }],
   [75, { name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0, handle: handleDescribeTopicPartitions as Handler }],
   // KIP-848's consumer group protocol; v1 (KIP-1082) has the consumer name itself and subscribe by regex.
-  [68, { name: 'ConsumerGroupHeartbeat', minVersion: 0, maxVersion: 1, handle: handleConsumerGroupHeartbeat as Handler }],
-  [69, { name: 'ConsumerGroupDescribe', minVersion: 0, maxVersion: 1, handle: handleConsumerGroupDescribe as Handler }],
+  // Still advertised at group.version 0, as Kafka 4.4 does, but then refused (featureGates.ts).
+  [68, { name: 'ConsumerGroupHeartbeat', minVersion: 0, maxVersion: 1, handle: requiresGroupVersion(handleConsumerGroupHeartbeat) as Handler }],
+  [69, { name: 'ConsumerGroupDescribe', minVersion: 0, maxVersion: 1, handle: requiresGroupVersion(handleConsumerGroupDescribe) as Handler }],
   // KIP-932's share groups: v0 was Kafka 4.0's early access, removed in 4.1.
   [76, { name: 'ShareGroupHeartbeat', minVersion: 1, maxVersion: 1, handle: handleShareGroupHeartbeat as Handler }],
   [77, { name: 'ShareGroupDescribe', minVersion: 1, maxVersion: 1, handle: handleShareGroupDescribe as Handler }],
@@ -146,7 +155,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [79, { name: 'ShareAcknowledge', minVersion: 1, maxVersion: 2, handle: handleShareAcknowledge as Handler }],
   // The classic group protocol. OffsetCommit and OffsetFetch v9 add nothing for classic groups
   // (KIP-848's member epochs), v10 names topics by id; FindCoordinator v6 adds share groups'
-  // keys, which Brokerlab answers as unsupported (it runs no share groups).
+  // keys, the share coordinator's, which Brokerlab answers as unsupported (its leaders keep share state).
   [8, { name: 'OffsetCommit', minVersion: 2, maxVersion: 10, handle: handleOffsetCommit as Handler }],
   [9, { name: 'OffsetFetch', minVersion: 1, maxVersion: 10, handle: handleOffsetFetch as Handler }],
   [10, { name: 'FindCoordinator', minVersion: 0, maxVersion: 6, handle: handleFindCoordinator as Handler }],
@@ -176,23 +185,12 @@ function apiKeys(): M.ApiVersionsResponse['apiKeys'] {
 }
 
 /**
- * The features ApiVersions v3+ advertises: only those whose behaviour Brokerlab has. A fresh
- * Kafka 4.4 cluster finalizes transaction.version 2, and clients that see it speak KIP-890
- * part 2 (docs/protocol.md). Kafka's epoch is the metadata offset the features were read at.
+ * ApiVersions v3+ advertises only the features whose behaviour Brokerlab has, at the levels
+ * the controller finalized (metadata/features.ts, docs/protocol.md): clients that see
+ * transaction.version 2 speak KIP-890 part 2.
  */
-const TRANSACTION_VERSION = { name: 'transaction.version', minVersion: 0, maxVersion: 2, finalized: 2 }
-
 function apiVersionsAnswer(context: BrokerContext): M.ApiVersionsResponse {
-  const { name, minVersion, maxVersion, finalized } = TRANSACTION_VERSION
-  return {
-    errorCode: 0,
-    apiKeys: apiKeys(),
-    throttleTimeMs: 0,
-    supportedFeatures: [{ name, minVersion, maxVersion }],
-    finalizedFeaturesEpoch: BigInt(Math.max(0, context.image().offset)),
-    finalizedFeatures: [{ name, maxVersionLevel: finalized, minVersionLevel: finalized }],
-    zkMigrationReady: false,
-  }
+  return { errorCode: 0, apiKeys: apiKeys(), throttleTimeMs: 0, ...featuresAnswer(context.image()), zkMigrationReady: false }
 }
 
 /** Kafka's ApiVersionsRequest.SOFTWARE_NAME_VERSION_PATTERN, for v3+'s client software name and version. */

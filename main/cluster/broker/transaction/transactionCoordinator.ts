@@ -6,6 +6,7 @@
 // A background check aborts transactions open past their timeout, bumping the epoch so their
 // producer is fenced, and removes transactional ids idle past transactional.id.expiration.ms.
 import { ErrorCode, KafkaError, type ErrorName } from '../../errors'
+import { TRANSACTION_VERSION } from '../../metadata/features'
 import type { MetadataImage } from '../../metadata/image'
 import type * as M from '../../protocol/messages'
 import type { ReplicaManager } from '../replicaManager'
@@ -325,10 +326,15 @@ export class TransactionCoordinator {
     return { errorCode: ErrorCode.NONE, ...next }
   }
 
+  /** Kafka's transactionVersionLevel: the finalized transaction.version, for what the coordinator does on its own. */
+  private transactionVersionLevel(): TransactionVersion {
+    return Math.min(2, this.options.image().finalizedLevel(TRANSACTION_VERSION)) as TransactionVersion
+  }
+
   /** Aborts the ongoing transaction at the fence's bumped epoch; a fence that went nowhere is dropped. */
   private async abortWithFence(m: TransactionMetadata, fence: TxnTransitMetadata): Promise<EndTxnResult> {
-    // As Kafka, at the cluster's finalized transaction.version (2, kafkaApis.ts), whatever the client's.
-    const ended = await this.endTransaction(m.transactionalId, fence.producerId, fence.producerEpoch, false, false, 2)
+    // As Kafka, at the cluster's finalized transaction.version (transactionVersionLevel), whatever the client's.
+    const ended = await this.endTransaction(m.transactionalId, fence.producerId, fence.producerEpoch, false, false, this.transactionVersionLevel())
     if (m.pendingState === TransactionState.PrepareEpochFence) m.pendingState = null
     return ended
   }

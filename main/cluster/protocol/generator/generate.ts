@@ -76,6 +76,10 @@ export const APIS = [
   // KIP-848's consumer group protocol.
   'ConsumerGroupHeartbeat',
   'ConsumerGroupDescribe',
+  // Finalized features (KIP-584) and the metadata quorum's voters (KIP-853).
+  'UpdateFeatures',
+  'AddRaftVoter',
+  'RemoveRaftVoter',
   // KIP-932's share groups.
   'ShareGroupHeartbeat',
   'ShareGroupDescribe',
@@ -92,6 +96,9 @@ const NAMED_AFTER: ReadonlySet<string> = new Set([
   'DescribeQuorum',
   'ConsumerGroupHeartbeat',
   'ConsumerGroupDescribe',
+  'UpdateFeatures',
+  'AddRaftVoter',
+  'RemoveRaftVoter',
   'ShareGroupHeartbeat',
   'ShareGroupDescribe',
   'ShareFetch',

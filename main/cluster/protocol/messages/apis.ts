@@ -50,6 +50,7 @@ import * as alterClientQuotas from './alterClientQuotas'
 import * as describeUserScramCredentials from './describeUserScramCredentials'
 import * as alterUserScramCredentials from './alterUserScramCredentials'
 import * as describeQuorum from './describeQuorum'
+import * as updateFeatures from './updateFeatures'
 import * as describeCluster from './describeCluster'
 import * as describeProducers from './describeProducers'
 import * as unregisterBroker from './unregisterBroker'
@@ -63,6 +64,8 @@ import * as shareGroupHeartbeat from './shareGroupHeartbeat'
 import * as shareGroupDescribe from './shareGroupDescribe'
 import * as shareFetch from './shareFetch'
 import * as shareAcknowledge from './shareAcknowledge'
+import * as addRaftVoter from './addRaftVoter'
+import * as removeRaftVoter from './removeRaftVoter'
 
 export * from './produce'
 export * from './fetch'
@@ -113,6 +116,7 @@ export * from './alterClientQuotas'
 export * from './describeUserScramCredentials'
 export * from './alterUserScramCredentials'
 export * from './describeQuorum'
+export * from './updateFeatures'
 export * from './describeCluster'
 export * from './describeProducers'
 export * from './unregisterBroker'
@@ -126,6 +130,8 @@ export * from './shareGroupHeartbeat'
 export * from './shareGroupDescribe'
 export * from './shareFetch'
 export * from './shareAcknowledge'
+export * from './addRaftVoter'
+export * from './removeRaftVoter'
 
 /** Kafka's API keys of the APIs this codec covers. */
 export const ApiKey = {
@@ -178,6 +184,7 @@ export const ApiKey = {
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
   DescribeQuorum: 55,
+  UpdateFeatures: 57,
   DescribeCluster: 60,
   DescribeProducers: 61,
   UnregisterBroker: 64,
@@ -191,6 +198,8 @@ export const ApiKey = {
   ShareGroupDescribe: 77,
   ShareFetch: 78,
   ShareAcknowledge: 79,
+  AddRaftVoter: 80,
+  RemoveRaftVoter: 81,
 } as const
 
 export interface MessageCodec<T> {
@@ -261,6 +270,7 @@ export interface ApiRequests {
   [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentials.DescribeUserScramCredentialsRequest
   [ApiKey.AlterUserScramCredentials]: alterUserScramCredentials.AlterUserScramCredentialsRequest
   [ApiKey.DescribeQuorum]: describeQuorum.DescribeQuorumRequest
+  [ApiKey.UpdateFeatures]: updateFeatures.UpdateFeaturesRequest
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterRequest
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersRequest
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerRequest
@@ -274,6 +284,8 @@ export interface ApiRequests {
   [ApiKey.ShareGroupDescribe]: shareGroupDescribe.ShareGroupDescribeRequest
   [ApiKey.ShareFetch]: shareFetch.ShareFetchRequest
   [ApiKey.ShareAcknowledge]: shareAcknowledge.ShareAcknowledgeRequest
+  [ApiKey.AddRaftVoter]: addRaftVoter.AddRaftVoterRequest
+  [ApiKey.RemoveRaftVoter]: removeRaftVoter.RemoveRaftVoterRequest
 }
 
 export interface ApiResponses {
@@ -326,6 +338,7 @@ export interface ApiResponses {
   [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentials.DescribeUserScramCredentialsResponse
   [ApiKey.AlterUserScramCredentials]: alterUserScramCredentials.AlterUserScramCredentialsResponse
   [ApiKey.DescribeQuorum]: describeQuorum.DescribeQuorumResponse
+  [ApiKey.UpdateFeatures]: updateFeatures.UpdateFeaturesResponse
   [ApiKey.DescribeCluster]: describeCluster.DescribeClusterResponse
   [ApiKey.DescribeProducers]: describeProducers.DescribeProducersResponse
   [ApiKey.UnregisterBroker]: unregisterBroker.UnregisterBrokerResponse
@@ -339,6 +352,8 @@ export interface ApiResponses {
   [ApiKey.ShareGroupDescribe]: shareGroupDescribe.ShareGroupDescribeResponse
   [ApiKey.ShareFetch]: shareFetch.ShareFetchResponse
   [ApiKey.ShareAcknowledge]: shareAcknowledge.ShareAcknowledgeResponse
+  [ApiKey.AddRaftVoter]: addRaftVoter.AddRaftVoterResponse
+  [ApiKey.RemoveRaftVoter]: removeRaftVoter.RemoveRaftVoterResponse
 }
 
 export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec>([
@@ -980,6 +995,19 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
     } satisfies ApiCodec<describeQuorum.DescribeQuorumRequest, describeQuorum.DescribeQuorumResponse>,
   ],
   [
+    ApiKey.UpdateFeatures,
+    {
+      apiKey: 57,
+      name: 'UpdateFeatures',
+      validVersions: { min: 0, max: 2 },
+      flexibleVersions: { min: 0 },
+      request: { encode: updateFeatures.encodeUpdateFeaturesRequest, write: updateFeatures.writeUpdateFeaturesRequest, decode: updateFeatures.decodeUpdateFeaturesRequest },
+      response: { encode: updateFeatures.encodeUpdateFeaturesResponse, write: updateFeatures.writeUpdateFeaturesResponse, decode: updateFeatures.decodeUpdateFeaturesResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<updateFeatures.UpdateFeaturesRequest, updateFeatures.UpdateFeaturesResponse>,
+  ],
+  [
     ApiKey.DescribeCluster,
     {
       apiKey: 60,
@@ -1147,5 +1175,31 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<shareAcknowledge.ShareAcknowledgeRequest, shareAcknowledge.ShareAcknowledgeResponse>,
+  ],
+  [
+    ApiKey.AddRaftVoter,
+    {
+      apiKey: 80,
+      name: 'AddRaftVoter',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: addRaftVoter.encodeAddRaftVoterRequest, write: addRaftVoter.writeAddRaftVoterRequest, decode: addRaftVoter.decodeAddRaftVoterRequest },
+      response: { encode: addRaftVoter.encodeAddRaftVoterResponse, write: addRaftVoter.writeAddRaftVoterResponse, decode: addRaftVoter.decodeAddRaftVoterResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<addRaftVoter.AddRaftVoterRequest, addRaftVoter.AddRaftVoterResponse>,
+  ],
+  [
+    ApiKey.RemoveRaftVoter,
+    {
+      apiKey: 81,
+      name: 'RemoveRaftVoter',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: removeRaftVoter.encodeRemoveRaftVoterRequest, write: removeRaftVoter.writeRemoveRaftVoterRequest, decode: removeRaftVoter.decodeRemoveRaftVoterRequest },
+      response: { encode: removeRaftVoter.encodeRemoveRaftVoterResponse, write: removeRaftVoter.writeRemoveRaftVoterResponse, decode: removeRaftVoter.decodeRemoveRaftVoterResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<removeRaftVoter.RemoveRaftVoterRequest, removeRaftVoter.RemoveRaftVoterResponse>,
   ],
 ])

@@ -122,10 +122,10 @@ export interface Node {
   /** The ID of the associated node (versions 2) */
   nodeId: number
   /** The listeners of this controller (versions 2) */
-  listeners: Listener[]
+  listeners: DescribeQuorumResponseListener[]
 }
 
-export interface Listener {
+export interface DescribeQuorumResponseListener {
   /** The name of the endpoint (versions 2) */
   name: string
   /** The hostname (versions 2) */
@@ -233,7 +233,7 @@ function writeDescribeQuorumResponseReplicaState(w: Writer, version: number, d: 
 function readNode(r: Reader, version: number): Node {
   const d: Node = {
     nodeId: r.int32(),
-    listeners: readArray(r, version, true, readListener),
+    listeners: readArray(r, version, true, readDescribeQuorumResponseListener),
   }
   r.skipTaggedFields()
   return d
@@ -242,12 +242,12 @@ function readNode(r: Reader, version: number): Node {
 function writeNode(w: Writer, version: number, d: Node): void {
   w.int32(d.nodeId)
   w.arrayLength(d.listeners.length, true)
-  for (const e of d.listeners) writeListener(w, version, e)
+  for (const e of d.listeners) writeDescribeQuorumResponseListener(w, version, e)
   w.unsignedVarint(0)
 }
 
-function readListener(r: Reader, version: number): Listener {
-  const d: Listener = {
+function readDescribeQuorumResponseListener(r: Reader, version: number): DescribeQuorumResponseListener {
+  const d: DescribeQuorumResponseListener = {
     name: r.string(true),
     host: r.string(true),
     port: r.uint16(),
@@ -256,7 +256,7 @@ function readListener(r: Reader, version: number): Listener {
   return d
 }
 
-function writeListener(w: Writer, version: number, d: Listener): void {
+function writeDescribeQuorumResponseListener(w: Writer, version: number, d: DescribeQuorumResponseListener): void {
   w.string(d.name, true)
   w.string(d.host, true)
   w.uint16(d.port)

@@ -1,0 +1,22 @@
+// APIs that follow a finalized feature's level. At group.version 0 Kafka 4.4 still advertises
+// ConsumerGroupHeartbeat and ConsumerGroupDescribe but answers them as with the consumer
+// group protocol disabled: UNSUPPORTED_VERSION, for the heartbeat and for every group described.
+import { ErrorCode } from '../../errors'
+import { GROUP_VERSION } from '../../metadata/features'
+import type { BrokerContext } from '../context'
+import type * as M from '../../protocol/messages'
+
+type Gated<Req, Res> = (context: BrokerContext, request: Req, version: number, client: { clientId: string; clientHost: string }) => Res
+
+function consumerProtocolDisabled(request: M.ConsumerGroupHeartbeatRequest | M.ConsumerGroupDescribeRequest): M.ConsumerGroupHeartbeatResponse | M.ConsumerGroupDescribeResponse {
+  const errorCode = ErrorCode.UNSUPPORTED_VERSION
+  if ('groupIds' in request) {
+    return { throttleTimeMs: 0, groups: request.groupIds.map((groupId) => ({ errorCode, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })) }
+  }
+  return { throttleTimeMs: 0, errorCode, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
+}
+
+/** KIP-848's APIs, served only while group.version is 1 or more (Kafka's isConsumerGroupProtocolEnabled). */
+export function requiresGroupVersion<Req extends M.ConsumerGroupHeartbeatRequest | M.ConsumerGroupDescribeRequest, Res>(handle: Gated<Req, Res>): Gated<Req, Res> {
+  return (context, request, version, client) => (context.image().finalizedLevel(GROUP_VERSION) >= 1 ? handle(context, request, version, client) : (consumerProtocolDisabled(request) as Res))
+}
