@@ -80,10 +80,6 @@ function acknowledgeAll(context: BrokerContext, topics: ShareTopics, groupId: st
 /** ShareFetch (78): acknowledges what the request carries, then acquires records for the member. */
 export async function handleShareFetch(context: BrokerContext, request: M.ShareFetchRequest): Promise<M.ShareFetchResponse> {
   const lockTimeout = context.shareConfig().recordLockDurationMs
-  const failed = (err: unknown): M.ShareFetchResponse => {
-    const error = err instanceof KafkaError ? err : new KafkaError('UNKNOWN_SERVER_ERROR', String(err))
-    return { throttleTimeMs: 0, errorCode: error.errorCode, errorMessage: null, acquisitionLockTimeoutMs: 0, responses: [], nodeEndpoints: [] }
-  }
   const image = context.image()
   const topics = shareTopics(image)
   const keys = request.topics.flatMap((t) => t.partitions.map((p) => ({ topicId: t.topicId, partition: p.partitionIndex })))
@@ -97,7 +93,7 @@ export async function handleShareFetch(context: BrokerContext, request: M.ShareF
     if (request.shareSessionEpoch === INITIAL_EPOCH && acks.length > 0) throw new KafkaError('INVALID_REQUEST', 'Acknowledge data present in the initial share fetch request.')
     session = sessionFor(context, ids.groupId, ids.memberId, request.shareSessionEpoch, keys, forgotten)
   } catch (err) {
-    return failed(err)
+    return refused(err)
   }
   const acknowledged = acknowledgeAll(context, topics, ids.groupId, ids.memberId, acks)
   let fetched: SharePartitionResult[] = []
@@ -145,10 +141,6 @@ export async function handleShareFetch(context: BrokerContext, request: M.ShareF
 
 /** ShareAcknowledge (79): settles acquired records, within the member's share session. */
 export function handleShareAcknowledge(context: BrokerContext, request: M.ShareAcknowledgeRequest, version: number): M.ShareAcknowledgeResponse {
-  const failed = (err: unknown): M.ShareAcknowledgeResponse => {
-    const error = err instanceof KafkaError ? err : new KafkaError('UNKNOWN_SERVER_ERROR', String(err))
-    return { throttleTimeMs: 0, errorCode: error.errorCode, errorMessage: null, acquisitionLockTimeoutMs: 0, responses: [], nodeEndpoints: [] }
-  }
   const image = context.image()
   const topics = shareTopics(image)
   const acks = acknowledgementsOf(request.topics)
@@ -160,7 +152,7 @@ export function handleShareAcknowledge(context: BrokerContext, request: M.ShareA
     if (request.shareSessionEpoch === INITIAL_EPOCH) throw new KafkaError('INVALID_SHARE_SESSION_EPOCH', 'The share session epoch is invalid.')
     session = sessionFor(context, ids.groupId, ids.memberId, request.shareSessionEpoch, [], [])
   } catch (err) {
-    return failed(err)
+    return refused(err)
   }
   const acknowledged = acknowledgeAll(context, topics, ids.groupId, ids.memberId, acks)
   if (request.shareSessionEpoch === FINAL_EPOCH) context.sharePartitions.releaseSession(session)
@@ -177,6 +169,12 @@ export function handleShareAcknowledge(context: BrokerContext, request: M.ShareA
     responses: byTopic(all),
     nodeEndpoints: leaderEndpoints(image, all),
   }
+}
+
+/** A request refused as a whole: its error, without a message (as Kafka 4.4), and nothing else. */
+function refused(err: unknown): M.ShareFetchResponse & M.ShareAcknowledgeResponse {
+  const errorCode = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR
+  return { throttleTimeMs: 0, errorCode, errorMessage: null, acquisitionLockTimeoutMs: 0, responses: [], nodeEndpoints: [] }
 }
 
 function byTopic<P extends { topicId: string }>(partitions: P[]): Array<{ topicId: string; partitions: Array<Omit<P, 'topicId'>> }> {
