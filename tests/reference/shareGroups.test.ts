@@ -12,7 +12,7 @@ import { partitionFor } from '../../main/cluster/broker/group'
 import type { RawClient } from '../helpers/rawClient'
 import { answered, SIDES, useDifferential, type Side } from './differential'
 import { loadedCoordinators, metadataOf, topic, waitForLeaders } from './requests'
-import { runJava } from './kafka/tools'
+import { runJava, runKafkaTool } from './kafka/tools'
 import { eventually } from '../helpers/eventually'
 
 const diff = useDifferential({ name: 'shareGroups' })
@@ -172,4 +172,41 @@ describe('share groups (KIP-932)', () => {
     diff.check('KafkaShareConsumer', 'the Admin client describes and lists the share group', 'ShareTour.java, its admin.* lines', section('kafka', 'admin.'), section('brokerlab', 'admin.'))
     diff.check('KafkaShareConsumer', 'the program ran to the end', 'ShareTour.java exit status', runs.kafka.exit ?? 'exit 0', runs.brokerlab.exit ?? 'exit 0')
   }, 240_000)
+
+  it('kafka-console-share-consumer reads what kafka-console-producer wrote, and kafka-share-groups lists, describes, resets and deletes the group, as on Kafka', async () => {
+    const bootstraps = await diff.start()
+    const group = ['--group', 'sg-tool-group']
+    const topicArgs = ['--topic', 'sg-tool']
+    /** The tool's table, one line a row, its columns single-spaced; member ids, client hosts and the coordinator's port masked. */
+    const table = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).join(' ').replace(/\b[A-Za-z0-9_-]{22}\b/g, '<member>').replace(/\/127\.0\.0\.1/g, '<host>').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>'))
+        .filter(Boolean)
+    await diff.compareTool(bootstraps, 'kafka-topics', 'create the topic', ['--create', ...topicArgs, '--partitions', '2', '--replication-factor', '1'], (out) => out.trim())
+    // The consumer joins first (a share group starts at the latest offset), then 20 keyed records are produced.
+    const lines = Array.from({ length: 20 }, (_, i) => `key-${i}:record-${i}`)
+    const read = {} as Record<Side, string[]>
+    for (const side of SIDES) {
+      const consumer = runKafkaTool('kafka-console-share-consumer', ['--bootstrap-server', bootstraps[side], ...topicArgs, ...group, '--max-messages', '20', '--timeout-ms', '60000', '--property', 'print.key=true'])
+      await new Promise((resolve) => setTimeout(resolve, 10_000))
+      const produced = await runKafkaTool('kafka-console-producer', ['--bootstrap-server', bootstraps[side], ...topicArgs, '--reader-property', 'parse.key=true', '--reader-property', 'key.separator=:'], { input: `${lines.join('\n')}\n` })
+      expect(produced.status, produced.stderr).toBe(0)
+      read[side] = (await consumer).stdout.trim().split('\n').sort()
+    }
+    diff.check('kafka-console-share-consumer', 'read 20 records produced after it joined', 'kafka-console-share-consumer --max-messages 20', read.kafka, read.brokerlab)
+    const tool = (check: string, args: string[]) => diff.compareTool(bootstraps, 'kafka-share-groups', check, args, table)
+    await tool('list the share groups', ['--list'])
+    await tool('describe the group: start offsets and lag', ['--describe', ...group])
+    await tool('describe its state', ['--describe', ...group, '--state'])
+    await tool('describe its members (none: the consumer left)', ['--describe', ...group, '--members'])
+    await tool('reset the offsets to the earliest', ['--reset-offsets', ...group, ...topicArgs, '--to-earliest', '--execute'])
+    await tool('describe after the reset', ['--describe', ...group])
+    await tool('delete the topic’s offsets', ['--delete-offsets', ...group, ...topicArgs])
+    await tool('describe after deleting them', ['--describe', ...group])
+    await tool('delete the group', ['--delete', ...group])
+    await tool('describe the deleted group', ['--describe', ...group])
+  }, 300_000)
 })
+

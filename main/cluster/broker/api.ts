@@ -226,6 +226,20 @@ export interface VerifyTxnPartitionsResponse {
   partitions: Array<{ topic: string; partition: number; errorCode: number }>
 }
 
+/**
+ * What Kafka's share coordinator answers of a share group's partitions (ReadShareGroupStateSummary,
+ * WriteShareGroupState, DeleteShareGroupState), asked here of the partitions' leaders, which
+ * keep the state: each partition's start offset and lag, a new start offset, or no state.
+ */
+export interface ShareGroupStateRequest {
+  op: 'summary' | 'alter' | 'delete'
+  groupId: string
+  partitions: Array<{ topicId: string; partition: number; startOffset?: number }>
+}
+export interface ShareGroupStateResponse {
+  partitions: Array<{ topicId: string; partition: number; errorCode: number; startOffset: number; leaderEpoch: number; lag: number }>
+}
+
 import type { PackedLogOffsets } from './logOffsets'
 import type { PackedFetchRequest, PackedFetchResponse } from './replicaFetchWire'
 import type { LogCleanerState } from './log/cleaner/cleanerState'
@@ -260,6 +274,8 @@ export type BrokerApi = {
   initProducerId: [Record<string, never>, { producerId: number; producerEpoch: number }]
   /** KIP-890 part 1, asked of the transaction coordinator by a partition leader before a transactional append. */
   verifyTxnPartitions: [VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse]
+  /** KIP-932: a share group's state at the leader of its partitions (see ShareGroupStateRequest). */
+  shareGroupState: [ShareGroupStateRequest, ShareGroupStateResponse]
   /**
    * Kafka's WriteTxnMarkers between brokers: the transaction coordinator asks each partition
    * leader to append COMMIT or ABORT markers (acks=all); per partition, Kafka's error codes.

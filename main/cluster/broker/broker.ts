@@ -20,7 +20,7 @@ import { ReplicaManager } from './replicaManager'
 import { CoordinatorRuntime } from './coordinatorRuntime'
 import { TransactionCoordinator, TRANSACTION_STATE_TOPIC, tpKey } from './transaction'
 import type * as M from '../protocol/messages'
-import type { VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse } from './api'
+import type { ShareGroupStateRequest, ShareGroupStateResponse, VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse } from './api'
 import { partitionFor } from './group'
 import { KafkaListener } from '../net/listener'
 import { rateLimitedLog } from '../rateLimitedLog'
@@ -51,6 +51,8 @@ export class Broker {
   private readonly peers = new Map<number, Link<BrokerApi>>()
   private isrTimer: NodeJS.Timeout | null = null
   readonly kafkaApis: KafkaApis
+  /** KIP-932: share groups' in-flight records of the partitions this broker leads. */
+  private readonly sharePartitions: SharePartitionManager
   readonly coordinators: CoordinatorRuntime
   readonly transactionCoordinator: TransactionCoordinator
   private readonly log = rateLimitedLog((line) => console.error(`[broker ${this.init.brokerId}] ${line}`))
@@ -137,6 +139,7 @@ export class Broker {
       log: this.log,
     })
     this.transactionCoordinator.startup()
+    this.sharePartitions = new SharePartitionManager(this.replicaManager, () => this.lifecycle.image, () => this.shareConfig())
     this.kafkaApis = new KafkaApis({
       brokerId,
       clusterId: init.clusterId,
@@ -145,9 +148,10 @@ export class Broker {
       replicaManager: this.replicaManager,
       coordinators: this.coordinators,
       transactionCoordinator: this.transactionCoordinator,
-      sharePartitions: new SharePartitionManager(this.replicaManager, () => this.shareConfig()),
+      sharePartitions: this.sharePartitions,
       shareConfig: () => this.shareConfig(),
       verifyTxnPartitions: (request) => this.verifyTxnPartitions(request),
+      shareGroupState: (brokerId, request) => this.shareGroupStateAt(brokerId, request),
       forward: (api, body) => {
         const client = this.controllerLink?.client
         if (!client) return Promise.reject(new KafkaError('NOT_CONTROLLER', 'This broker has no link to the controller'))
@@ -187,6 +191,19 @@ export class Broker {
   /** InitProducerId for an idempotent producer: a fresh id at epoch 0. */
   private async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
     return { producerId: await this.producerIds.generateProducerId(), producerEpoch: 0 }
+  }
+
+  /** A share group's state at the leader `brokerId`: this broker's, or a peer's over its link. */
+  private async shareGroupStateAt(brokerId: number, request: ShareGroupStateRequest): Promise<ShareGroupStateResponse> {
+    if (brokerId === this.init.brokerId) return this.sharePartitions.shareGroupState(request)
+    const peer = this.peers.get(brokerId)?.client
+    const all = (errorCode: number) => ({ partitions: request.partitions.map((p) => ({ topicId: p.topicId, partition: p.partition, errorCode, startOffset: -1, leaderEpoch: -1, lag: -1 })) })
+    if (!peer) return all(ErrorCode.LEADER_NOT_AVAILABLE)
+    try {
+      return await peer.call('shareGroupState', request, [], FORWARD_TIMEOUT_MS)
+    } catch {
+      return all(ErrorCode.NETWORK_EXCEPTION)
+    }
   }
 
   /** The transaction coordinator's markers: to this broker's replica manager, or to the leader's over the peer link. */
@@ -355,6 +372,7 @@ export class Broker {
       },
       initProducerId: () => this.initProducerId(),
       verifyTxnPartitions: (body) => this.verifyLocally(body),
+      shareGroupState: (body) => this.sharePartitions.shareGroupState(body),
       writeTxnMarkers: (body) => rm.writeTxnMarkers(body),
       connectController: ({ port }) => this.connectController(port),
       connectPeer: ({ brokerId, port }) => this.connectPeer(brokerId, port, handlers),

@@ -8,7 +8,7 @@ import type { ReplicaManager } from '../broker/replicaManager'
 import type { CoordinatorRuntime } from '../broker/coordinatorRuntime'
 import type { TransactionCoordinator } from '../broker/transaction'
 import type { ShareConfig, SharePartitionManager } from '../broker/share/sharePartitionManager'
-import type { VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse } from '../broker/api'
+import type { ShareGroupStateRequest, ShareGroupStateResponse, VerifyTxnPartitionsRequest, VerifyTxnPartitionsResponse } from '../broker/api'
 
 export interface BrokerContext {
   brokerId: number
@@ -24,6 +24,8 @@ export interface BrokerContext {
   /** KIP-932: the share groups' in-flight records of the partitions this broker leads, and its share sessions. */
   sharePartitions: SharePartitionManager
   shareConfig(): ShareConfig
+  /** A share group's state at the leader of its partitions (this broker or a peer). */
+  shareGroupState(brokerId: number, request: ShareGroupStateRequest): Promise<ShareGroupStateResponse>
   /** KIP-890: asks the coordinator of a transactional id (this broker's or a peer's) whether partitions are in its transaction. */
   verifyTxnPartitions(request: VerifyTxnPartitionsRequest): Promise<VerifyTxnPartitionsResponse>
   forward<K extends keyof ControllerApi & string>(api: K, body: ControllerApi[K][0]): Promise<ControllerApi[K][1]>

@@ -34,6 +34,7 @@ import { featuresAnswer, handleUpdateFeatures } from './apis/features'
 import { handleAddRaftVoter, handleRemoveRaftVoter } from './apis/raftVoters'
 import { requiresGroupVersion } from './apis/featureGates'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
+import { handleAlterShareGroupOffsets, handleDeleteShareGroupOffsets, handleDescribeShareGroupOffsets } from './apis/shareGroupOffsets'
 import { handleShareAcknowledge, handleShareFetch, handleShareGroupDescribe, handleShareGroupHeartbeat } from './apis/share'
 import {
   handleDeleteGroups,
@@ -153,6 +154,9 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   [77, { name: 'ShareGroupDescribe', minVersion: 1, maxVersion: 1, handle: handleShareGroupDescribe as Handler }],
   [78, { name: 'ShareFetch', minVersion: 1, maxVersion: 2, handle: handleShareFetch as Handler }],
   [79, { name: 'ShareAcknowledge', minVersion: 1, maxVersion: 2, handle: handleShareAcknowledge as Handler }],
+  [90, { name: 'DescribeShareGroupOffsets', minVersion: 0, maxVersion: 1, handle: handleDescribeShareGroupOffsets as Handler }],
+  [91, { name: 'AlterShareGroupOffsets', minVersion: 0, maxVersion: 0, handle: handleAlterShareGroupOffsets as Handler }],
+  [92, { name: 'DeleteShareGroupOffsets', minVersion: 0, maxVersion: 0, handle: handleDeleteShareGroupOffsets as Handler }],
   // The classic group protocol. OffsetCommit and OffsetFetch v9 add nothing for classic groups
   // (KIP-848's member epochs), v10 names topics by id; FindCoordinator v6 adds share groups'
   // keys, the share coordinator's, which Brokerlab answers as unsupported (its leaders keep share state).

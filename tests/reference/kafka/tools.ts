@@ -11,6 +11,8 @@ export const KAFKA_TOOLS = {
   'kafka-topics': 'org.apache.kafka.tools.TopicCommand',
   'kafka-configs': 'org.apache.kafka.tools.ConfigCommand',
   'kafka-consumer-groups': 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  'kafka-share-groups': 'org.apache.kafka.tools.consumer.group.ShareGroupCommand',
+  'kafka-console-share-consumer': 'org.apache.kafka.tools.consumer.ConsoleShareConsumer',
   'kafka-broker-api-versions': 'org.apache.kafka.tools.BrokerApiVersionsCommand',
   'kafka-cluster': 'org.apache.kafka.tools.ClusterTool',
   'kafka-metadata-quorum': 'org.apache.kafka.tools.MetadataQuorumCommand',

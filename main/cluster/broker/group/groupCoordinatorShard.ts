@@ -37,7 +37,7 @@ import type {
   ShareGroupHeartbeatResponse,
 } from '../../protocol/messages'
 import { ConsumerGroupManager, DEFAULT_CONSUMER_GROUP_CONFIG, type TopicsView } from './consumerGroupManager'
-import { DEFAULT_SHARE_GROUP_CONFIG, SHARE_PROTOCOL_TYPE, ShareGroupManager } from './shareGroupManager'
+import { DEFAULT_SHARE_GROUP_CONFIG, SHARE_PROTOCOL_TYPE, type ShareGroup, ShareGroupManager } from './shareGroupManager'
 import type { GroupRebalance } from '../../../../preload/contract'
 import { type ClassicGroup, ClassicGroupState as S, CONSUMER_PROTOCOL_TYPE } from './classicGroup'
 import { type CoordinatorRecord, decodeCoordinatorRecord, groupMetadataRecord, type GroupMetadataValue } from './coordinatorRecords'
@@ -219,6 +219,10 @@ export class GroupCoordinatorShard {
 
   shareGroupDescribe(groupIds: string[], topics: TopicsView): ShareGroupDescribeResponseDescribedGroup[] {
     return groupIds.map((groupId) => this.share.describe(groupId, topics))
+  }
+
+  shareGroup(groupId: string): ShareGroup | KafkaError {
+    return this.share.shareGroup(groupId)
   }
 
   syncGroup(request: SyncGroupRequest, version: number): Promise<SyncGroupResponse> {

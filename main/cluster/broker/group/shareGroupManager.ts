@@ -241,6 +241,13 @@ export class ShareGroupManager {
     }
   }
 
+  /** A share group for its offsets' APIs (DescribeShareGroupOffsets and the others), or why there is none. */
+  shareGroup(groupId: string): ShareGroup | KafkaError {
+    const group = this.groups.get(groupId)
+    if (group) return group
+    return new KafkaError('GROUP_ID_NOT_FOUND', this.otherGroupHas(groupId) ? `Group ${groupId} is not a share group.` : `Group ${groupId} not found.`)
+  }
+
   /** The partitions a group's members are assigned, by topic id (what its share partitions' leaders serve). */
   assignedPartitions(groupId: string): Assignment {
     const all: Assignment = new Map()

@@ -146,6 +146,13 @@ export class SharePartition {
     this.advanceStart()
   }
 
+  /** KIP-1226's lag: records from the start offset to the high watermark not yet acknowledged or archived. */
+  lag(highWatermark: number): number {
+    let settled = 0
+    for (const [offset, record] of this.inFlight) if (offset < highWatermark && (record.state === 'acknowledged' || record.state === 'archived')) settled++
+    return Math.max(0, highWatermark - this.start - settled)
+  }
+
   /** Records in flight by state, for describing the partition. */
   counts(): Record<RecordState, number> {
     const counts: Record<RecordState, number> = { available: 0, acquired: 0, acknowledged: 0, archived: 0 }

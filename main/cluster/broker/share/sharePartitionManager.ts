@@ -6,7 +6,8 @@ import { CONTROL_FLAG_MASK } from '../../protocol/batchHeader'
 import { batchInfoAt } from '../log/segment'
 import type { Partition } from '../partition'
 import type { ReplicaManager } from '../replicaManager'
-import { IsolationLevel } from '../api'
+import type { MetadataImage } from '../../metadata/image'
+import { IsolationLevel, type ShareGroupStateRequest, type ShareGroupStateResponse } from '../api'
 import { type AcquiredRange, type LogBatch, SharePartition, type SharePartitionConfig } from './sharePartition'
 import { type ShareSession, ShareSessionCache, type SharePartitionKey, partitionKey } from './shareSessionCache'
 
@@ -43,6 +44,16 @@ export interface ShareTopics {
   leaderOf(topicId: string, partition: number): { leaderId: number; leaderEpoch: number } | undefined
 }
 
+export function shareTopics(image: MetadataImage): ShareTopics {
+  return {
+    nameOf: (topicId) => image.topicsById.get(topicId)?.name,
+    leaderOf: (topicId, partition) => {
+      const p = image.topicsById.get(topicId)?.partitions[partition]
+      return p && { leaderId: p.leader, leaderEpoch: p.leaderEpoch }
+    },
+  }
+}
+
 /** How often a long-polling ShareFetch that acquired nothing looks again (locks may have run out). */
 const POLL_INTERVAL_MS = 100
 
@@ -53,6 +64,7 @@ export class SharePartitionManager {
 
   constructor(
     private readonly replicaManager: ReplicaManager,
+    private readonly image: () => MetadataImage,
     private readonly config: () => ShareConfig,
     private readonly now: () => number = Date.now,
   ) {
@@ -65,7 +77,8 @@ export class SharePartitionManager {
   }
 
   /** The leader's partition for a share group's read or acknowledgement, or the error to answer with. */
-  private leaderPartition(topics: ShareTopics, key: SharePartitionKey): { topic: string; partition: Partition } | KafkaError {
+  private leaderPartition(key: SharePartitionKey): { topic: string; partition: Partition } | KafkaError {
+    const topics = shareTopics(this.image())
     const topic = topics.nameOf(key.topicId)
     if (topic === undefined) return new KafkaError('UNKNOWN_TOPIC_ID', 'This server does not host this topic ID.')
     const partition = this.replicaManager.getPartition(topic, key.partition)
@@ -87,8 +100,8 @@ export class SharePartitionManager {
   }
 
   /** Settles a member's acknowledgements for one partition: the partition's error, if any. */
-  acknowledge(topics: ShareTopics, groupId: string, memberId: string, key: SharePartitionKey, batches: AcknowledgementBatch[]): AcknowledgeResult {
-    const found = this.leaderPartition(topics, key)
+  acknowledge(groupId: string, memberId: string, key: SharePartitionKey, batches: AcknowledgementBatch[]): AcknowledgeResult {
+    const found = this.leaderPartition(key)
     if (found instanceof KafkaError) return { errorCode: found.errorCode, errorMessage: found.message }
     const sharePartition = this.sharePartition(groupId, key, found.topic, found.partition)
     const now = this.now()
@@ -104,24 +117,25 @@ export class SharePartitionManager {
    * Acquires up to `maxRecords` for a member from its session's partitions, waiting up to
    * `maxWaitMs` while there is nothing to acquire (Kafka's share fetch purgatory).
    */
-  async fetch(topics: ShareTopics, groupId: string, memberId: string, keys: SharePartitionKey[], maxWaitMs: number, maxRecords: number, maxBytes: number): Promise<SharePartitionResult[]> {
+  async fetch(groupId: string, memberId: string, keys: SharePartitionKey[], maxWaitMs: number, maxRecords: number, maxBytes: number): Promise<SharePartitionResult[]> {
     const deadline = this.now() + maxWaitMs
     for (;;) {
-      const results = this.acquire(topics, groupId, memberId, keys, maxRecords, maxBytes)
+      const results = this.acquire(groupId, memberId, keys, maxRecords, maxBytes)
       const remaining = deadline - this.now()
       if (remaining <= 0 || results.some((r) => r.acquired.length > 0 || r.errorCode !== ErrorCode.NONE)) return results
-      await this.waitForRecords(topics, groupId, keys, Math.min(remaining, POLL_INTERVAL_MS))
+      await this.waitForRecords(groupId, keys, Math.min(remaining, POLL_INTERVAL_MS))
     }
   }
 
-  private acquire(topics: ShareTopics, groupId: string, memberId: string, keys: SharePartitionKey[], maxRecords: number, maxBytes: number): SharePartitionResult[] {
+  private acquire(groupId: string, memberId: string, keys: SharePartitionKey[], maxRecords: number, maxBytes: number): SharePartitionResult[] {
     const now = this.now()
+    const topics = shareTopics(this.image())
     let budget = maxBytes
     let left = maxRecords
     return keys.map((key) => {
       const leader = topics.leaderOf(key.topicId, key.partition) ?? { leaderId: -1, leaderEpoch: -1 }
       const answer = { ...key, ...leader, errorCode: ErrorCode.NONE, errorMessage: null, records: new Uint8Array(0), acquired: [] as AcquiredRange[] }
-      const found = this.leaderPartition(topics, key)
+      const found = this.leaderPartition(key)
       if (found instanceof KafkaError) return { ...answer, errorCode: found.errorCode, errorMessage: found.message }
       if (left <= 0) return answer
       const sharePartition = this.sharePartition(groupId, key, found.topic, found.partition)
@@ -141,8 +155,9 @@ export class SharePartitionManager {
   }
 
   /** Until a record is appended past a partition's in-flight window, or `ms` pass. */
-  private async waitForRecords(topics: ShareTopics, groupId: string, keys: SharePartitionKey[], ms: number): Promise<void> {
+  private async waitForRecords(groupId: string, keys: SharePartitionKey[], ms: number): Promise<void> {
     const started = this.now()
+    const topics = shareTopics(this.image())
     const byTopic = new Map<string, Array<{ index: number; fetchOffset: number; partitionMaxBytes: number }>>()
     for (const key of keys) {
       const name = topics.nameOf(key.topicId)
@@ -163,10 +178,33 @@ export class SharePartitionManager {
     for (const key of session.partitions.values()) this.partitions.get(`${session.groupId}\0${partitionKey(key)}`)?.sharePartition.releaseMember(session.memberId)
   }
 
-  /** A group's share partitions here: start offset and end offset, for describing it. */
-  describe(groupId: string, key: SharePartitionKey): { startOffset: number; endOffset: number } | undefined {
-    const entry = this.partitions.get(`${groupId}\0${partitionKey(key)}`)
-    return entry && { startOffset: entry.sharePartition.startOffset, endOffset: entry.sharePartition.endOffset }
+  /**
+   * The share coordinator's part (Kafka keeps it in __share_group_state; Brokerlab's leaders
+   * keep it with the records): a summary of each partition's state (start offset and lag, or
+   * -1 for a partition not read yet), a new start offset (records in flight are forgotten), or
+   * the state deleted.
+   */
+  shareGroupState(request: ShareGroupStateRequest): ShareGroupStateResponse {
+    return {
+      partitions: request.partitions.map((key) => {
+        const answer = { topicId: key.topicId, partition: key.partition, errorCode: ErrorCode.NONE, startOffset: -1, leaderEpoch: -1, lag: -1 }
+        const found = this.leaderPartition(key)
+        if (found instanceof KafkaError) return { ...answer, errorCode: found.errorCode }
+        const k = `${request.groupId}\0${partitionKey(key)}`
+        if (request.op === 'delete') {
+          this.partitions.delete(k)
+          return answer
+        }
+        if (request.op === 'alter') {
+          this.partitions.set(k, { sharePartition: new SharePartition(key.startOffset ?? 0, this.config), topic: found.topic, partition: key.partition })
+        }
+        const entry = this.partitions.get(k)
+        if (!entry) return answer
+        const log = found.partition.log
+        entry.sharePartition.advanceToLogStart(log.logStartOffset)
+        return { ...answer, startOffset: entry.sharePartition.startOffset, leaderEpoch: found.partition.leaderEpoch, lag: entry.sharePartition.lag(log.highWatermark) }
+      }),
+    }
   }
 }
 

@@ -5,21 +5,11 @@
 import { ErrorCode, KafkaError } from '../../errors'
 import type { MetadataImage } from '../../metadata/image'
 import { shareHeartbeatError } from '../../broker/group/shareGroupManager'
-import type { AcknowledgeResult, AcknowledgementBatch, SharePartitionResult, ShareTopics } from '../../broker/share/sharePartitionManager'
+import { type AcknowledgeResult, type AcknowledgementBatch, type SharePartitionResult, type ShareTopics, shareTopics } from '../../broker/share/sharePartitionManager'
 import { FINAL_EPOCH, INITIAL_EPOCH, type ShareSession, type SharePartitionKey } from '../../broker/share/shareSessionCache'
 import type * as M from '../../protocol/messages'
 import type { BrokerContext } from '../context'
 import { byShard, route, topicsView } from './groups'
-
-function shareTopics(image: MetadataImage): ShareTopics {
-  return {
-    nameOf: (topicId) => image.topicsById.get(topicId)?.name,
-    leaderOf: (topicId, partition) => {
-      const p = image.topicsById.get(topicId)?.partitions[partition]
-      return p && { leaderId: p.leader, leaderEpoch: p.leaderEpoch }
-    },
-  }
-}
 
 /** ShareGroupHeartbeat (76): a share group's join, heartbeat and leave in one. */
 export function handleShareGroupHeartbeat(context: BrokerContext, request: M.ShareGroupHeartbeatRequest, _version: number, client: { clientId: string; clientHost: string }): M.ShareGroupHeartbeatResponse {
@@ -71,9 +61,9 @@ function requireIds(groupId: string | null, memberId: string | null): { groupId:
   return { groupId, memberId }
 }
 
-function acknowledgeAll(context: BrokerContext, topics: ShareTopics, groupId: string, memberId: string, acks: Acknowledgements): Map<string, AcknowledgeResult> {
+function acknowledgeAll(context: BrokerContext, groupId: string, memberId: string, acks: Acknowledgements): Map<string, AcknowledgeResult> {
   const results = new Map<string, AcknowledgeResult>()
-  for (const { key, batches } of acks) results.set(`${key.topicId}:${key.partition}`, context.sharePartitions.acknowledge(topics, groupId, memberId, key, batches))
+  for (const { key, batches } of acks) results.set(`${key.topicId}:${key.partition}`, context.sharePartitions.acknowledge(groupId, memberId, key, batches))
   return results
 }
 
@@ -95,12 +85,12 @@ export async function handleShareFetch(context: BrokerContext, request: M.ShareF
   } catch (err) {
     return refused(err)
   }
-  const acknowledged = acknowledgeAll(context, topics, ids.groupId, ids.memberId, acks)
+  const acknowledged = acknowledgeAll(context, ids.groupId, ids.memberId, acks)
   let fetched: SharePartitionResult[] = []
   if (request.shareSessionEpoch === FINAL_EPOCH) {
     context.sharePartitions.releaseSession(session)
   } else {
-    fetched = await context.sharePartitions.fetch(topics, ids.groupId, ids.memberId, [...session.partitions.values()], request.maxWaitMs, request.maxRecords > 0 ? request.maxRecords : 500, request.maxBytes)
+    fetched = await context.sharePartitions.fetch(ids.groupId, ids.memberId, [...session.partitions.values()], request.maxWaitMs, request.maxRecords > 0 ? request.maxRecords : 500, request.maxBytes)
   }
   // As Kafka, only partitions with records, errors or acknowledgements are answered for.
   const partitions = new Map<string, M.ShareFetchResponsePartitionData & { topicId: string }>()
@@ -154,7 +144,7 @@ export function handleShareAcknowledge(context: BrokerContext, request: M.ShareA
   } catch (err) {
     return refused(err)
   }
-  const acknowledged = acknowledgeAll(context, topics, ids.groupId, ids.memberId, acks)
+  const acknowledged = acknowledgeAll(context, ids.groupId, ids.memberId, acks)
   if (request.shareSessionEpoch === FINAL_EPOCH) context.sharePartitions.releaseSession(session)
   const all = acks.map(({ key }) => {
     const { errorCode, errorMessage } = acknowledged.get(`${key.topicId}:${key.partition}`) ?? { errorCode: ErrorCode.NONE, errorMessage: null }

@@ -85,6 +85,9 @@ export const APIS = [
   'ShareGroupDescribe',
   'ShareFetch',
   'ShareAcknowledge',
+  'DescribeShareGroupOffsets',
+  'AlterShareGroupOffsets',
+  'DeleteShareGroupOffsets',
 ] as const
 
 /**
@@ -103,6 +106,9 @@ const NAMED_AFTER: ReadonlySet<string> = new Set([
   'ShareGroupDescribe',
   'ShareFetch',
   'ShareAcknowledge',
+  'DescribeShareGroupOffsets',
+  'AlterShareGroupOffsets',
+  'DeleteShareGroupOffsets',
 ])
 
 /**

@@ -66,6 +66,9 @@ import * as shareFetch from './shareFetch'
 import * as shareAcknowledge from './shareAcknowledge'
 import * as addRaftVoter from './addRaftVoter'
 import * as removeRaftVoter from './removeRaftVoter'
+import * as describeShareGroupOffsets from './describeShareGroupOffsets'
+import * as alterShareGroupOffsets from './alterShareGroupOffsets'
+import * as deleteShareGroupOffsets from './deleteShareGroupOffsets'
 
 export * from './produce'
 export * from './fetch'
@@ -132,6 +135,9 @@ export * from './shareFetch'
 export * from './shareAcknowledge'
 export * from './addRaftVoter'
 export * from './removeRaftVoter'
+export * from './describeShareGroupOffsets'
+export * from './alterShareGroupOffsets'
+export * from './deleteShareGroupOffsets'
 
 /** Kafka's API keys of the APIs this codec covers. */
 export const ApiKey = {
@@ -200,6 +206,9 @@ export const ApiKey = {
   ShareAcknowledge: 79,
   AddRaftVoter: 80,
   RemoveRaftVoter: 81,
+  DescribeShareGroupOffsets: 90,
+  AlterShareGroupOffsets: 91,
+  DeleteShareGroupOffsets: 92,
 } as const
 
 export interface MessageCodec<T> {
@@ -286,6 +295,9 @@ export interface ApiRequests {
   [ApiKey.ShareAcknowledge]: shareAcknowledge.ShareAcknowledgeRequest
   [ApiKey.AddRaftVoter]: addRaftVoter.AddRaftVoterRequest
   [ApiKey.RemoveRaftVoter]: removeRaftVoter.RemoveRaftVoterRequest
+  [ApiKey.DescribeShareGroupOffsets]: describeShareGroupOffsets.DescribeShareGroupOffsetsRequest
+  [ApiKey.AlterShareGroupOffsets]: alterShareGroupOffsets.AlterShareGroupOffsetsRequest
+  [ApiKey.DeleteShareGroupOffsets]: deleteShareGroupOffsets.DeleteShareGroupOffsetsRequest
 }
 
 export interface ApiResponses {
@@ -354,6 +366,9 @@ export interface ApiResponses {
   [ApiKey.ShareAcknowledge]: shareAcknowledge.ShareAcknowledgeResponse
   [ApiKey.AddRaftVoter]: addRaftVoter.AddRaftVoterResponse
   [ApiKey.RemoveRaftVoter]: removeRaftVoter.RemoveRaftVoterResponse
+  [ApiKey.DescribeShareGroupOffsets]: describeShareGroupOffsets.DescribeShareGroupOffsetsResponse
+  [ApiKey.AlterShareGroupOffsets]: alterShareGroupOffsets.AlterShareGroupOffsetsResponse
+  [ApiKey.DeleteShareGroupOffsets]: deleteShareGroupOffsets.DeleteShareGroupOffsetsResponse
 }
 
 export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec>([
@@ -1201,5 +1216,44 @@ export const apiCodecs: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec
       requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
       responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
     } satisfies ApiCodec<removeRaftVoter.RemoveRaftVoterRequest, removeRaftVoter.RemoveRaftVoterResponse>,
+  ],
+  [
+    ApiKey.DescribeShareGroupOffsets,
+    {
+      apiKey: 90,
+      name: 'DescribeShareGroupOffsets',
+      validVersions: { min: 0, max: 1 },
+      flexibleVersions: { min: 0 },
+      request: { encode: describeShareGroupOffsets.encodeDescribeShareGroupOffsetsRequest, write: describeShareGroupOffsets.writeDescribeShareGroupOffsetsRequest, decode: describeShareGroupOffsets.decodeDescribeShareGroupOffsetsRequest },
+      response: { encode: describeShareGroupOffsets.encodeDescribeShareGroupOffsetsResponse, write: describeShareGroupOffsets.writeDescribeShareGroupOffsetsResponse, decode: describeShareGroupOffsets.decodeDescribeShareGroupOffsetsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<describeShareGroupOffsets.DescribeShareGroupOffsetsRequest, describeShareGroupOffsets.DescribeShareGroupOffsetsResponse>,
+  ],
+  [
+    ApiKey.AlterShareGroupOffsets,
+    {
+      apiKey: 91,
+      name: 'AlterShareGroupOffsets',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: alterShareGroupOffsets.encodeAlterShareGroupOffsetsRequest, write: alterShareGroupOffsets.writeAlterShareGroupOffsetsRequest, decode: alterShareGroupOffsets.decodeAlterShareGroupOffsetsRequest },
+      response: { encode: alterShareGroupOffsets.encodeAlterShareGroupOffsetsResponse, write: alterShareGroupOffsets.writeAlterShareGroupOffsetsResponse, decode: alterShareGroupOffsets.decodeAlterShareGroupOffsetsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<alterShareGroupOffsets.AlterShareGroupOffsetsRequest, alterShareGroupOffsets.AlterShareGroupOffsetsResponse>,
+  ],
+  [
+    ApiKey.DeleteShareGroupOffsets,
+    {
+      apiKey: 92,
+      name: 'DeleteShareGroupOffsets',
+      validVersions: { min: 0, max: 0 },
+      flexibleVersions: { min: 0 },
+      request: { encode: deleteShareGroupOffsets.encodeDeleteShareGroupOffsetsRequest, write: deleteShareGroupOffsets.writeDeleteShareGroupOffsetsRequest, decode: deleteShareGroupOffsets.decodeDeleteShareGroupOffsetsRequest },
+      response: { encode: deleteShareGroupOffsets.encodeDeleteShareGroupOffsetsResponse, write: deleteShareGroupOffsets.writeDeleteShareGroupOffsetsResponse, decode: deleteShareGroupOffsets.decodeDeleteShareGroupOffsetsResponse },
+      requestHeaderVersion: (version) => (version >= 0 ? 2 : 1),
+      responseHeaderVersion: (version) => (version >= 0 ? 1 : 0),
+    } satisfies ApiCodec<deleteShareGroupOffsets.DeleteShareGroupOffsetsRequest, deleteShareGroupOffsets.DeleteShareGroupOffsetsResponse>,
   ],
 ])
