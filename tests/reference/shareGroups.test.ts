@@ -113,6 +113,15 @@ describe('share groups (KIP-932)', () => {
     await send('ConsumerGroupDescribe', 'a share group, as a consumer group', at, ApiKey.ConsumerGroupDescribe, { groupIds: [GROUP], includeAuthorizedOperations: false }, GROUP)
     await send('DeleteGroups', 'a share group with members', at, ApiKey.DeleteGroups, { groupsNames: [GROUP] }, GROUP)
 
+    const offsets = (groupId: string, topics: Array<{ topicName: string; partitions: number[] }> | null) => ({ groups: [{ groupId, topics }] })
+    const DESCRIBE_OFFSETS = ApiKey.DescribeShareGroupOffsets
+    await send('DescribeShareGroupOffsets', 'every initialized partition, none read yet', at, DESCRIBE_OFFSETS, offsets(GROUP, null), `${GROUP}, all topics`)
+    await send('DescribeShareGroupOffsets', 'a partition and an unknown topic', at, DESCRIBE_OFFSETS, offsets(GROUP, [{ topicName: TOPIC, partitions: [1] }, { topicName: 'sg-missing-topic', partitions: [0] }]), `${GROUP}, ${TOPIC} 1 and a missing topic`)
+    await send('DescribeShareGroupOffsets', 'a group that does not exist', at, DESCRIBE_OFFSETS, offsets(MISSING, null), 'a missing group')
+    const alter = (startOffset: bigint) => ({ groupId: GROUP, topics: [{ topicName: TOPIC, partitions: [{ partitionIndex: 0, startOffset }] }] })
+    await send('AlterShareGroupOffsets', 'a group with members', at, ApiKey.AlterShareGroupOffsets, alter(0n), `${GROUP} ${TOPIC} 0 to 0`)
+    await send('DeleteShareGroupOffsets', 'a group with members', at, ApiKey.DeleteShareGroupOffsets, { groupId: GROUP, topics: [{ topicName: TOPIC }] }, `${GROUP} ${TOPIC}`)
+
     // Share sessions, on the leader of partition 0.
     const leaderOf = async (side: Side) => {
       const meta = await to[side].request(ApiKey.Metadata, 12, metadataOf([TOPIC]))
@@ -154,6 +163,10 @@ describe('share groups (KIP-932)', () => {
     await send('ShareGroupHeartbeat', 'the first member leaves (epoch -1)', at, HB, heartbeatRequest({ memberEpoch: -1 }), `${A} leaves`)
     await send('ShareGroupHeartbeat', 'the second member leaves', at, HB, heartbeatRequest({ memberId: B, memberEpoch: -1 }), `${B} leaves`)
     await send('ShareGroupDescribe', 'the empty group', at, ApiKey.ShareGroupDescribe, { groupIds: [GROUP], includeAuthorizedOperations: false }, GROUP)
+    await send('AlterShareGroupOffsets', 'the empty group: partition 0 to offset 0', at, ApiKey.AlterShareGroupOffsets, alter(0n), `${GROUP} ${TOPIC} 0 to 0`)
+    await send('DescribeShareGroupOffsets', 'after the change', at, DESCRIBE_OFFSETS, offsets(GROUP, [{ topicName: TOPIC, partitions: [0, 1, 2] }]), `${GROUP}, ${TOPIC}`)
+    await send('DeleteShareGroupOffsets', 'the empty group’s topic, and an unknown topic', at, ApiKey.DeleteShareGroupOffsets, { groupId: GROUP, topics: [{ topicName: TOPIC }, { topicName: 'sg-missing-topic' }] }, `${GROUP} ${TOPIC} and a missing topic`)
+    await send('DescribeShareGroupOffsets', 'after deleting them', at, DESCRIBE_OFFSETS, offsets(GROUP, null), `${GROUP}, all topics`)
     await send('DeleteGroups', 'the empty share group', at, ApiKey.DeleteGroups, { groupsNames: [GROUP] }, GROUP)
     await send('ShareGroupDescribe', 'the deleted group', at, ApiKey.ShareGroupDescribe, { groupIds: [GROUP], includeAuthorizedOperations: false }, GROUP)
   }, 240_000)

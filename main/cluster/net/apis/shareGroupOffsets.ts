@@ -4,7 +4,7 @@
 // partition's state; Brokerlab's asks the partitions' leaders, which keep it (broker/share/).
 import { ErrorCode, KafkaError } from '../../errors'
 import type { ShareGroupStateRequest, ShareGroupStateResponse } from '../../broker/api'
-import type { ShareGroup } from '../../broker/group/shareGroupManager'
+import { ShareGroup } from '../../broker/group/shareGroupManager'
 import type * as M from '../../protocol/messages'
 import type { BrokerContext } from '../context'
 import { route } from './groups'
@@ -39,23 +39,32 @@ async function askLeaders(context: BrokerContext, op: ShareGroupStateRequest['op
   return new Map(answers.flatMap((a) => a.partitions.map((p) => [`${p.topicId}:${p.partition}`, p] as const)))
 }
 
-/** DescribeShareGroupOffsets (90): each partition's start offset (and from v1 its lag); all the group's initialized partitions when no topics are named. */
+/**
+ * DescribeShareGroupOffsets (90): each partition's start offset (and from v1 its lag); all the
+ * group's initialized partitions when no topics are named. As Kafka 4.4, a partition without
+ * state (never read, an unknown topic, a group that does not exist) is start offset -1 at
+ * leader epoch 0, without an error.
+ */
 export async function handleDescribeShareGroupOffsets(context: BrokerContext, request: M.DescribeShareGroupOffsetsRequest): Promise<M.DescribeShareGroupOffsetsResponse> {
   const image = context.image()
   const groups = await Promise.all(
     request.groups.map(async (g): Promise<M.DescribeShareGroupOffsetsResponseGroup> => {
-      const group = shareGroupOf(context, g.groupId)
-      if (!('groupId' in group)) return { groupId: g.groupId, topics: [], ...group }
+      const found = shareGroupOf(context, g.groupId)
+      const missing = !(found instanceof ShareGroup) && found.errorCode === ErrorCode.GROUP_ID_NOT_FOUND && found.errorMessage === `Group ${g.groupId} not found.`
+      if (!(found instanceof ShareGroup) && !missing) return { groupId: g.groupId, topics: [], errorCode: found.errorCode, errorMessage: found.errorMessage }
+      const initialized = found instanceof ShareGroup ? found.initialized : new Map<string, number>()
       const asked =
         g.topics ??
-        [...group.initialized].flatMap(([topicId, count]) => {
+        [...initialized].flatMap(([topicId, count]) => {
           const name = image.topicsById.get(topicId)?.name
           return name === undefined ? [] : [{ topicName: name, partitions: Array.from({ length: count }, (_, i) => i) }]
         })
-      const known = asked.flatMap((t) => {
-        const topicId = image.topicsByName.get(t.topicName)?.topicId
-        return topicId ? t.partitions.map((partition) => ({ topicId, partition })) : []
-      })
+      const known = missing
+        ? []
+        : asked.flatMap((t) => {
+            const topicId = image.topicsByName.get(t.topicName)?.topicId
+            return topicId ? t.partitions.map((partition) => ({ topicId, partition })) : []
+          })
       const state = await askLeaders(context, 'summary', g.groupId, known)
       const topics = asked.map((t) => {
         const topicId = image.topicsByName.get(t.topicName)?.topicId
@@ -64,8 +73,8 @@ export async function handleDescribeShareGroupOffsets(context: BrokerContext, re
           topicId: topicId ?? ZERO_UUID,
           partitions: t.partitions.map((partitionIndex) => {
             const p = topicId ? state.get(`${topicId}:${partitionIndex}`) : undefined
-            const errorCode = p ? p.errorCode : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-            return { partitionIndex, startOffset: BigInt(p?.startOffset ?? -1), leaderEpoch: p?.leaderEpoch ?? -1, lag: BigInt(p?.lag ?? -1), errorCode, errorMessage: errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? UNKNOWN_TOPIC : null }
+            const read = p && p.startOffset >= 0
+            return { partitionIndex, startOffset: BigInt(read ? p.startOffset : -1), leaderEpoch: read ? p.leaderEpoch : 0, lag: BigInt(read ? p.lag : -1), errorCode: p?.errorCode ?? ErrorCode.NONE, errorMessage: null }
           }),
         }
       })
@@ -78,14 +87,14 @@ export async function handleDescribeShareGroupOffsets(context: BrokerContext, re
 /** A group whose offsets may change: a share group without members, as Kafka's coordinator requires. */
 function emptyShareGroup(context: BrokerContext, groupId: string): ShareGroup | { errorCode: number; errorMessage: string | null } {
   const group = shareGroupOf(context, groupId)
-  if ('groupId' in group && group.members.size > 0) return { errorCode: ErrorCode.NON_EMPTY_GROUP, errorMessage: 'The group is not empty.' }
+  if (group instanceof ShareGroup && group.members.size > 0) return { errorCode: ErrorCode.NON_EMPTY_GROUP, errorMessage: 'The group is not empty.' }
   return group
 }
 
 /** AlterShareGroupOffsets (91): new start offsets for partitions of an empty share group (kafka-share-groups --reset-offsets). */
 export async function handleAlterShareGroupOffsets(context: BrokerContext, request: M.AlterShareGroupOffsetsRequest): Promise<M.AlterShareGroupOffsetsResponse> {
   const group = emptyShareGroup(context, request.groupId)
-  if (!('groupId' in group)) return { throttleTimeMs: 0, ...group, responses: [] }
+  if (!(group instanceof ShareGroup)) return { throttleTimeMs: 0, ...group, responses: [] }
   const image = context.image()
   const known = request.topics.flatMap((t) => {
     const topic = image.topicsByName.get(t.topicName)
@@ -111,7 +120,7 @@ export async function handleAlterShareGroupOffsets(context: BrokerContext, reque
 /** DeleteShareGroupOffsets (92): an empty share group forgets topics' state; they are initialized again if subscribed. */
 export async function handleDeleteShareGroupOffsets(context: BrokerContext, request: M.DeleteShareGroupOffsetsRequest): Promise<M.DeleteShareGroupOffsetsResponse> {
   const group = emptyShareGroup(context, request.groupId)
-  if (!('groupId' in group)) return { throttleTimeMs: 0, ...group, responses: [] }
+  if (!(group instanceof ShareGroup)) return { throttleTimeMs: 0, ...group, responses: [] }
   const image = context.image()
   const known = request.topics.flatMap((t) => {
     const topic = image.topicsByName.get(t.topicName)
