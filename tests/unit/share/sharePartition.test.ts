@@ -51,6 +51,12 @@ describe('SharePartition', () => {
     expect(sp.counts()).toMatchObject({ acquired: 1, available: 1 })
   })
 
+  it('stops at the record limit inside a batch in record-limit mode (KIP-1206)', () => {
+    const sp = new SharePartition(0, () => config)
+    expect(sp.acquire('a', [batch(0, 9)], 3, 0, true)).toEqual([{ firstOffset: 0, lastOffset: 2, deliveryCount: 1 }])
+    expect(sp.acquire('b', [batch(0, 9)], 3, 0, true)).toEqual([{ firstOffset: 3, lastOffset: 5, deliveryCount: 1 }])
+  })
+
   it('gives back what a departing member holds', () => {
     const sp = new SharePartition(0, () => config)
     sp.acquire('a', [batch(0, 3)], 500, 0)

@@ -79,10 +79,11 @@ export class SharePartition {
 
   /**
    * Acquires for `memberId`, from the batches a read returned: AVAILABLE records in flight again,
-   * and new ones past the end offset, whole batches at a time, up to `maxRecords` (a batch may
-   * go past it, as Kafka aligns to batches) and the in-flight limit. Control batches are archived.
+   * and new ones past the end offset, up to `maxRecords` and the in-flight limit. Batch-optimized
+   * (ShareFetch's acquire mode 0) takes whole batches, so may go past `maxRecords` as Kafka
+   * aligns to batches; record-limit (mode 1, KIP-1206) stops at it. Control batches are archived.
    */
-  acquire(memberId: string, batches: LogBatch[], maxRecords: number, now: number): AcquiredRange[] {
+  acquire(memberId: string, batches: LogBatch[], maxRecords: number, now: number, recordLimit = false): AcquiredRange[] {
     this.expireLocks(now)
     const { recordLockDurationMs, maxInFlightRecords } = this.config()
     const acquired: Array<{ offset: number; deliveryCount: number }> = []
@@ -96,6 +97,7 @@ export class SharePartition {
     for (const batch of batches) {
       if (acquired.length >= maxRecords) break
       for (let o = Math.max(batch.baseOffset, this.start); o <= batch.lastOffset; o++) {
+        if (recordLimit && acquired.length >= maxRecords) break
         if (o < this.end) {
           const record = this.inFlight.get(o)
           if (record?.state === 'available' && !batch.control) take(o, record)

@@ -117,17 +117,17 @@ export class SharePartitionManager {
    * Acquires up to `maxRecords` for a member from its session's partitions, waiting up to
    * `maxWaitMs` while there is nothing to acquire (Kafka's share fetch purgatory).
    */
-  async fetch(groupId: string, memberId: string, keys: SharePartitionKey[], maxWaitMs: number, maxRecords: number, maxBytes: number): Promise<SharePartitionResult[]> {
+  async fetch(groupId: string, memberId: string, keys: SharePartitionKey[], maxWaitMs: number, maxRecords: number, maxBytes: number, recordLimit = false): Promise<SharePartitionResult[]> {
     const deadline = this.now() + maxWaitMs
     for (;;) {
-      const results = this.acquire(groupId, memberId, keys, maxRecords, maxBytes)
+      const results = this.acquire(groupId, memberId, keys, maxRecords, maxBytes, recordLimit)
       const remaining = deadline - this.now()
       if (remaining <= 0 || results.some((r) => r.acquired.length > 0 || r.errorCode !== ErrorCode.NONE)) return results
       await this.waitForRecords(groupId, keys, Math.min(remaining, POLL_INTERVAL_MS))
     }
   }
 
-  private acquire(groupId: string, memberId: string, keys: SharePartitionKey[], maxRecords: number, maxBytes: number): SharePartitionResult[] {
+  private acquire(groupId: string, memberId: string, keys: SharePartitionKey[], maxRecords: number, maxBytes: number, recordLimit: boolean): SharePartitionResult[] {
     const now = this.now()
     const topics = shareTopics(this.image())
     let budget = maxBytes
@@ -144,7 +144,7 @@ export class SharePartitionManager {
       if (from >= log.highWatermark) return answer
       const { records } = log.read(from, Math.max(Math.min(budget, maxBytes), 1), log.highWatermark)
       const batches = batchesIn(records)
-      const acquired = sharePartition.acquire(memberId, batches.map((b) => b.batch), left, now)
+      const acquired = sharePartition.acquire(memberId, batches.map((b) => b.batch), left, now, recordLimit)
       // Only the batches that hold acquired records go back (the consumer delivers only those records).
       const held = batches.filter(({ batch }) => acquired.some((r) => r.firstOffset <= batch.lastOffset && r.lastOffset >= batch.baseOffset))
       const bytes = held.length ? records.subarray(held[0].start, held[held.length - 1].end) : new Uint8Array(0)

@@ -33,6 +33,9 @@ export function handleShareGroupDescribe(context: BrokerContext, request: M.Shar
   return { throttleTimeMs: 0, groups }
 }
 
+/** ShareFetch v2's acquire modes (KIP-1206): 0 batch-optimized, 1 record-limit. */
+const RECORD_LIMIT_ACQUIRE_MODE = 1
+
 type Acknowledgements = Array<{ key: SharePartitionKey; batches: AcknowledgementBatch[] }>
 
 function acknowledgementsOf(topics: Array<{ topicId: string; partitions: Array<{ partitionIndex: number; acknowledgementBatches: M.ShareFetchRequestAcknowledgementBatch[] }> }>): Acknowledgements {
@@ -90,7 +93,8 @@ export async function handleShareFetch(context: BrokerContext, request: M.ShareF
   if (request.shareSessionEpoch === FINAL_EPOCH) {
     context.sharePartitions.releaseSession(session)
   } else {
-    fetched = await context.sharePartitions.fetch(ids.groupId, ids.memberId, [...session.partitions.values()], request.maxWaitMs, request.maxRecords > 0 ? request.maxRecords : 500, request.maxBytes)
+    const recordLimit = request.shareAcquireMode === RECORD_LIMIT_ACQUIRE_MODE
+    fetched = await context.sharePartitions.fetch(ids.groupId, ids.memberId, [...session.partitions.values()], request.maxWaitMs, request.maxRecords > 0 ? request.maxRecords : 500, request.maxBytes, recordLimit)
   }
   // As Kafka, only partitions with records, errors or acknowledgements are answered for.
   const partitions = new Map<string, M.ShareFetchResponsePartitionData & { topicId: string }>()
