@@ -10,8 +10,8 @@ import { featuresText, parseFeaturesDescribe } from './toolOutput'
 
 const diff = useDifferential({ name: 'features' })
 
-/** The features both clusters have; Kafka's others (metadata.version, share.version...) Brokerlab does not claim. */
-const SHARED_FEATURES = ['group.version', 'transaction.version']
+/** The features both clusters have; Kafka's others (metadata.version, streams.version...) Brokerlab does not claim. */
+const SHARED_FEATURES = ['group.version', 'share.version', 'transaction.version']
 const UPGRADE = 1
 const SAFE_DOWNGRADE = 2
 const UNSAFE_DOWNGRADE = 3
@@ -57,7 +57,7 @@ describe('UpdateFeatures', () => {
       }
     }
     const levels = await finalizedLevels(to)
-    diff.check('UpdateFeatures', 'the finalized levels after refusals and validateOnly', 'ApiVersions v4 finalizedFeatures (group.version, transaction.version)', levels.kafka, levels.brokerlab)
+    diff.check('UpdateFeatures', 'the finalized levels after refusals and validateOnly', 'ApiVersions v4 finalizedFeatures (group.version, share.version, transaction.version)', levels.kafka, levels.brokerlab)
   })
 
   it('downgrades and re-upgrades group.version and transaction.version, and the cluster follows', async () => {
@@ -66,7 +66,7 @@ describe('UpdateFeatures', () => {
       const { version, answers } = await diff.requestBoth(to, ApiKey.UpdateFeatures, updateFeatures(updates))
       diff.check('UpdateFeatures', check, `UpdateFeatures v${version} ${JSON.stringify(updates)}`, answered(answers.kafka), answered(answers.brokerlab))
       const levels = await finalizedLevels(to)
-      diff.check('UpdateFeatures', `${check}: the finalized levels`, 'ApiVersions v4 finalizedFeatures (group.version, transaction.version)', levels.kafka, levels.brokerlab)
+      diff.check('UpdateFeatures', `${check}: the finalized levels`, 'ApiVersions v4 finalizedFeatures (group.version, share.version, transaction.version)', levels.kafka, levels.brokerlab)
     }
     await change('a safe downgrade of transaction.version to 1', [['transaction.version', 1, SAFE_DOWNGRADE]])
     await change('an unsafe downgrade of group.version to 0', [['group.version', 0, UNSAFE_DOWNGRADE]])
@@ -76,6 +76,13 @@ describe('UpdateFeatures', () => {
     diff.check('UpdateFeatures', 'at group.version 0: ConsumerGroupHeartbeat', `ConsumerGroupHeartbeat v${hb.version} joining`, answered(hb.answers.kafka), answered(hb.answers.brokerlab))
     const described = await diff.requestBoth(to, ApiKey.ConsumerGroupDescribe, { groupIds: ['features-group'], includeAuthorizedOperations: false })
     diff.check('UpdateFeatures', 'at group.version 0: ConsumerGroupDescribe', `ConsumerGroupDescribe v${described.version}`, answered(described.answers.kafka), answered(described.answers.brokerlab))
+    await change('an unsafe downgrade of share.version to 0', [['share.version', 0, UNSAFE_DOWNGRADE]])
+    // Share groups are off: still advertised, refused.
+    const shareHeartbeat = await diff.requestBoth(to, ApiKey.ShareGroupHeartbeat, { groupId: 'features-share-group', memberId: 'AAAAAAAAAAAAAAAAAAAAAQ', memberEpoch: 0, rackId: null, subscribedTopicNames: ['t'] })
+    diff.check('UpdateFeatures', 'at share.version 0: ShareGroupHeartbeat', `ShareGroupHeartbeat v${shareHeartbeat.version} joining`, answered(shareHeartbeat.answers.kafka), answered(shareHeartbeat.answers.brokerlab))
+    const offsets = await diff.requestBoth(to, ApiKey.DescribeShareGroupOffsets, { groups: [{ groupId: 'features-share-group', topics: null }] })
+    diff.check('UpdateFeatures', 'at share.version 0: DescribeShareGroupOffsets', `DescribeShareGroupOffsets v${offsets.version}`, answered(offsets.answers.kafka), answered(offsets.answers.brokerlab))
+    await change('share.version upgraded back to 2', [['share.version', 2]])
     await change('a downgrade of transaction.version to 0', [['transaction.version', 0, SAFE_DOWNGRADE]])
     await change('an upgrade with a downgrade type', [['transaction.version', 2, SAFE_DOWNGRADE]])
     await change('both upgraded back', [['group.version', 1], ['transaction.version', 2]])

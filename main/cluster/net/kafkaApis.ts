@@ -32,10 +32,10 @@ import { handleDescribeProducers } from './apis/producers'
 import { handleDescribeQuorum } from './apis/quorum'
 import { featuresAnswer, handleUpdateFeatures } from './apis/features'
 import { handleAddRaftVoter, handleRemoveRaftVoter } from './apis/raftVoters'
-import { requiresGroupVersion } from './apis/featureGates'
+import { requiresGroupVersion, requiresShareVersion } from './apis/featureGates'
 import { handleWriteTxnMarkers } from './apis/txnMarkers'
-import { handleAlterShareGroupOffsets, handleDeleteShareGroupOffsets, handleDescribeShareGroupOffsets } from './apis/shareGroupOffsets'
-import { handleShareAcknowledge, handleShareFetch, handleShareGroupDescribe, handleShareGroupHeartbeat } from './apis/share'
+import { handleAlterShareGroupOffsets, handleDeleteShareGroupOffsets, handleDescribeShareGroupOffsets, shareGroupOffsetsDisabled } from './apis/shareGroupOffsets'
+import { handleShareAcknowledge, handleShareFetch, handleShareGroupDescribe, handleShareGroupHeartbeat, shareGroupsDisabled } from './apis/share'
 import {
   handleDeleteGroups,
   handleConsumerGroupDescribe,
@@ -149,14 +149,15 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map<number, Serve
   // Still advertised at group.version 0, as Kafka 4.4 does, but then refused (featureGates.ts).
   [68, { name: 'ConsumerGroupHeartbeat', minVersion: 0, maxVersion: 1, handle: requiresGroupVersion(handleConsumerGroupHeartbeat) as Handler }],
   [69, { name: 'ConsumerGroupDescribe', minVersion: 0, maxVersion: 1, handle: requiresGroupVersion(handleConsumerGroupDescribe) as Handler }],
-  // KIP-932's share groups: v0 was Kafka 4.0's early access, removed in 4.1.
-  [76, { name: 'ShareGroupHeartbeat', minVersion: 1, maxVersion: 1, handle: handleShareGroupHeartbeat as Handler }],
-  [77, { name: 'ShareGroupDescribe', minVersion: 1, maxVersion: 1, handle: handleShareGroupDescribe as Handler }],
-  [78, { name: 'ShareFetch', minVersion: 1, maxVersion: 2, handle: handleShareFetch as Handler }],
-  [79, { name: 'ShareAcknowledge', minVersion: 1, maxVersion: 2, handle: handleShareAcknowledge as Handler }],
-  [90, { name: 'DescribeShareGroupOffsets', minVersion: 0, maxVersion: 1, handle: handleDescribeShareGroupOffsets as Handler }],
-  [91, { name: 'AlterShareGroupOffsets', minVersion: 0, maxVersion: 0, handle: handleAlterShareGroupOffsets as Handler }],
-  [92, { name: 'DeleteShareGroupOffsets', minVersion: 0, maxVersion: 0, handle: handleDeleteShareGroupOffsets as Handler }],
+  // KIP-932's share groups: v0 was Kafka 4.0's early access, removed in 4.1. Still advertised
+  // at share.version 0, as Kafka 4.4 does, but then refused (featureGates.ts).
+  [76, { name: 'ShareGroupHeartbeat', minVersion: 1, maxVersion: 1, handle: requiresShareVersion(handleShareGroupHeartbeat, shareGroupsDisabled.heartbeat) as Handler }],
+  [77, { name: 'ShareGroupDescribe', minVersion: 1, maxVersion: 1, handle: requiresShareVersion(handleShareGroupDescribe, shareGroupsDisabled.describe) as Handler }],
+  [78, { name: 'ShareFetch', minVersion: 1, maxVersion: 2, handle: requiresShareVersion(handleShareFetch, shareGroupsDisabled.fetchOrAcknowledge) as Handler }],
+  [79, { name: 'ShareAcknowledge', minVersion: 1, maxVersion: 2, handle: requiresShareVersion(handleShareAcknowledge, shareGroupsDisabled.fetchOrAcknowledge) as Handler }],
+  [90, { name: 'DescribeShareGroupOffsets', minVersion: 0, maxVersion: 1, handle: requiresShareVersion(handleDescribeShareGroupOffsets, shareGroupOffsetsDisabled.describe) as Handler }],
+  [91, { name: 'AlterShareGroupOffsets', minVersion: 0, maxVersion: 0, handle: requiresShareVersion(handleAlterShareGroupOffsets, shareGroupOffsetsDisabled.alterOrDelete) as Handler }],
+  [92, { name: 'DeleteShareGroupOffsets', minVersion: 0, maxVersion: 0, handle: requiresShareVersion(handleDeleteShareGroupOffsets, shareGroupOffsetsDisabled.alterOrDelete) as Handler }],
   // The classic group protocol. OffsetCommit and OffsetFetch v9 add nothing for classic groups
   // (KIP-848's member epochs), v10 names topics by id; FindCoordinator v6 adds share groups'
   // keys, the share coordinator's, which Brokerlab answers as unsupported (its leaders keep share state).

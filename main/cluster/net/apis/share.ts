@@ -188,3 +188,13 @@ function leaderEndpoints(image: MetadataImage, partitions: Array<{ errorCode: nu
       return broker && endpoint ? [{ nodeId, host: endpoint.host, port: endpoint.port, rack: broker.rack }] : []
     })
 }
+
+/** The answers while share.version is 0 (featureGates.ts): UNSUPPORTED_VERSION, as Kafka 4.4. */
+export const shareGroupsDisabled = {
+  heartbeat: (): M.ShareGroupHeartbeatResponse => shareHeartbeatError(ErrorCode.UNSUPPORTED_VERSION, null),
+  describe: (request: M.ShareGroupDescribeRequest): M.ShareGroupDescribeResponse => ({
+    throttleTimeMs: 0,
+    groups: request.groupIds.map((groupId) => ({ errorCode: ErrorCode.UNSUPPORTED_VERSION, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })),
+  }),
+  fetchOrAcknowledge: (): M.ShareFetchResponse & M.ShareAcknowledgeResponse => refused(new KafkaError('UNSUPPORTED_VERSION', '')),
+}

@@ -136,3 +136,12 @@ export async function handleDeleteShareGroupOffsets(context: BrokerContext, requ
   })
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, responses }
 }
+
+/** The answers while share.version is 0 (featureGates.ts): UNSUPPORTED_VERSION, as Kafka 4.4. */
+export const shareGroupOffsetsDisabled = {
+  describe: (request: M.DescribeShareGroupOffsetsRequest): M.DescribeShareGroupOffsetsResponse => ({
+    throttleTimeMs: 0,
+    groups: request.groups.map((g) => ({ groupId: g.groupId, topics: [], errorCode: ErrorCode.UNSUPPORTED_VERSION, errorMessage: null })),
+  }),
+  alterOrDelete: (): M.AlterShareGroupOffsetsResponse & M.DeleteShareGroupOffsetsResponse => ({ throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_VERSION, errorMessage: null, responses: [] }),
+}
