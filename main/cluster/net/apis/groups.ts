@@ -12,6 +12,8 @@ import { TRANSACTION_STATE_TOPIC } from '../../broker/transaction'
 import type * as M from '../../protocol/messages'
 import type { BrokerContext } from '../context'
 import { heartbeatError, type TopicsView } from '../../broker/group/consumerGroupManager'
+import { ShareGroup } from '../../broker/group/shareGroupManager'
+import { deleteShareGroupState } from './shareGroupOffsets'
 
 const GROUP_KEY_TYPE = 0
 const TRANSACTION_KEY_TYPE = 1
@@ -245,8 +247,17 @@ export function handleListGroups(context: BrokerContext, request: M.ListGroupsRe
 export async function handleDeleteGroups(context: BrokerContext, request: M.DeleteGroupsRequest, version: number): Promise<M.DeleteGroupsResponse> {
   const results: M.DeleteGroupsResponse['results'] = []
   for (const [shard, ids] of byShard(context, request.groupsNames, (id) => id)) {
-    if (typeof shard === 'number') results.push(...ids.map((groupId) => ({ groupId, errorCode: shard, errorMessage: null })))
-    else results.push(...(await shard.deleteGroups({ ...request, groupsNames: ids }, version)).results)
+    if (typeof shard === 'number') {
+      results.push(...ids.map((groupId) => ({ groupId, errorCode: shard, errorMessage: null })))
+      continue
+    }
+    // A share group's state lives at its partitions' leaders: a deleted group's goes too, as Kafka deletes it from its share coordinator.
+    const shareGroups = ids.map((id) => shard.shareGroup(id)).filter((g): g is ShareGroup => g instanceof ShareGroup)
+    const answers = (await shard.deleteGroups({ ...request, groupsNames: ids }, version)).results
+    results.push(...answers)
+    for (const group of shareGroups) {
+      if (answers.find((a) => a.groupId === group.groupId)?.errorCode === ErrorCode.NONE) await deleteShareGroupState(context, group)
+    }
   }
   return { throttleTimeMs: 0, results }
 }

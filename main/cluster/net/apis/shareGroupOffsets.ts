@@ -137,6 +137,12 @@ export async function handleDeleteShareGroupOffsets(context: BrokerContext, requ
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, responses }
 }
 
+/** Every partition's state of a share group, gone from its leaders (the group is deleted). */
+export async function deleteShareGroupState(context: BrokerContext, group: ShareGroup): Promise<void> {
+  const partitions = [...group.initialized].flatMap(([topicId, count]) => Array.from({ length: count }, (_, partition) => ({ topicId, partition })))
+  await askLeaders(context, 'delete', group.groupId, partitions)
+}
+
 /** The answers while share.version is 0 (featureGates.ts): UNSUPPORTED_VERSION, as Kafka 4.4. */
 export const shareGroupOffsetsDisabled = {
   describe: (request: M.DescribeShareGroupOffsetsRequest): M.DescribeShareGroupOffsetsResponse => ({
