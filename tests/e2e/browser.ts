@@ -46,7 +46,15 @@ export async function openConsole(options: {
 export async function chooseCluster(page: Page, name: string): Promise<void> {
   await page.evaluate('globalThis.beforeSwitch = true')
   await page.getByTestId('cluster-picker').selectOption(name)
-  await page.waitForFunction('!globalThis.beforeSwitch', undefined, { timeout: 15_000 })
+  // Polled with evaluate, not waitForFunction: Playwright's waitForFunction runs its predicate
+  // through the page's eval, which the console's CSP (no 'unsafe-eval') refuses and logs as a
+  // page error; evaluate goes through the debugger protocol, which the CSP does not govern.
+  const reloaded = async () => page.evaluate('!globalThis.beforeSwitch').catch(() => false)
+  const deadline = Date.now() + 15_000
+  while (!(await reloaded())) {
+    if (Date.now() > deadline) throw new Error(`the page did not reload onto cluster ${name} within 15 s`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   await page.locator('[data-testid=connection-status][data-state=open]').waitFor({ timeout: 10_000 })
 }
 
