@@ -150,7 +150,14 @@ describe('share groups (KIP-932)', () => {
     await send('ShareFetch', 'a session epoch without a session', leaders, SF, fetch({ shareSessionEpoch: 1 }), 'epoch 1, no session')
     await send('ShareFetch', 'closing a session that does not exist', leaders, SF, fetch({ shareSessionEpoch: -1, topics: [] }), 'epoch -1, no session')
     await send('ShareFetch', 'acknowledgements in the request that opens a session', leaders, SF, fetch({}, ack), 'epoch 0 with an acknowledgement')
-    await send('ShareFetch', 'opening a session (nothing produced since the group began: nothing to acquire)', leaders, SF, fetch({}), 'epoch 0')
+    // Kafka answers an empty partition of a new session or not, as its share partition happens to be loaded: compared without them.
+    const withoutEmptyPartitions = (answer: unknown) => {
+      const a = answer as { responses?: Array<{ partitions: Array<{ errorCode: number; acknowledgeErrorCode: number; acquiredRecords: unknown[] }> }> }
+      if (!a.responses) return answer
+      const responses = a.responses.map((t) => ({ ...t, partitions: t.partitions.filter((p) => p.errorCode !== 0 || p.acknowledgeErrorCode !== 0 || p.acquiredRecords.length > 0) })).filter((t) => t.partitions.length > 0)
+      return { ...a, responses }
+    }
+    await send('ShareFetch', 'opening a session (nothing produced since the group began: nothing to acquire)', leaders, SF, fetch({}), 'epoch 0', withoutEmptyPartitions)
     await send('ShareFetch', 'the wrong next epoch', leaders, SF, fetch({ shareSessionEpoch: 5, topics: [] }), 'epoch 5 after 0')
     await send('ShareFetch', 'acknowledging a record never acquired', leaders, SF, fetch({ shareSessionEpoch: 1 }, ack), 'epoch 1, acknowledging offset 0')
     const SA = ApiKey.ShareAcknowledge
@@ -190,12 +197,12 @@ describe('share groups (KIP-932)', () => {
     const bootstraps = await diff.start()
     const group = ['--group', 'sg-tool-group']
     const topicArgs = ['--topic', 'sg-tool']
-    /** The tool's table, one line a row, its columns single-spaced; member ids, client hosts and the coordinator's port masked. */
+    /** The tool's table, one line a row, its columns single-spaced; member ids, client hosts and the coordinator (its port and node id) masked. */
     const table = (out: string) =>
       out
         .trim()
         .split('\n')
-        .map((l) => l.trim().split(/\s+/).join(' ').replace(/\b[A-Za-z0-9_-]{22}\b/g, '<member>').replace(/\/127\.0\.0\.1/g, '<host>').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>'))
+        .map((l) => l.trim().split(/\s+/).join(' ').replace(/\b[A-Za-z0-9_-]{22}\b/g, '<member>').replace(/\/127\.0\.0\.1/g, '<host>').replace(/127\.0\.0\.1:\d+ \(\d+\)/g, '<coordinator>'))
         .filter(Boolean)
     await diff.compareTool(bootstraps, 'kafka-topics', 'create the topic', ['--create', ...topicArgs, '--partitions', '2', '--replication-factor', '1'], (out) => out.trim())
     // The consumer joins first (a share group starts at the latest offset), then 20 keyed records are produced.
