@@ -171,6 +171,7 @@ export class Broker {
       deliveryCountLimit: this.config('group.share.delivery.count.limit'),
       maxInFlightRecords: this.config('group.share.partition.max.record.locks'),
       maxShareSessions: this.config('group.share.max.share.sessions'),
+      sessionIdleMs: this.config('group.share.session.timeout.ms'),
     }
   }
 

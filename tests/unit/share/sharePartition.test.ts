@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { AcknowledgeType, SharePartition, type SharePartitionConfig } from '../../../main/cluster/broker/share/sharePartition'
 import { simpleAssignment } from '../../../main/cluster/broker/group/shareGroupAssignor'
+import { ShareSessionCache } from '../../../main/cluster/broker/share/shareSessionCache'
 
 const config: SharePartitionConfig = { recordLockDurationMs: 30_000, deliveryCountLimit: 3, maxInFlightRecords: 100 }
 const batch = (baseOffset: number, lastOffset: number, control = false) => ({ baseOffset, lastOffset, control })
@@ -57,6 +58,15 @@ describe('SharePartition', () => {
     expect(sp.acquire('b', [batch(0, 9)], 3, 0, true)).toEqual([{ firstOffset: 3, lastOffset: 5, deliveryCount: 1 }])
   })
 
+  it('refuses an acknowledgement outside the window at once, however wide', () => {
+    const sp = new SharePartition(0, () => config)
+    sp.acquire('a', [batch(0, 4)], 500, 0)
+    const started = Date.now()
+    expect(sp.acknowledge('a', 0, Number.MAX_SAFE_INTEGER - 1, [AcknowledgeType.ACCEPT], 0)).toBe('Batch record not found. The request batch offsets are not found in the cache.')
+    expect(Date.now() - started).toBeLessThan(100)
+    expect(sp.acknowledge('a', 0, 4, [AcknowledgeType.ACCEPT], 0)).toBeNull()
+  })
+
   it('gives back what a departing member holds', () => {
     const sp = new SharePartition(0, () => config)
     sp.acquire('a', [batch(0, 3)], 500, 0)
@@ -71,5 +81,22 @@ describe('the simple assignor', () => {
     expect([...fewMembers.values()].map((a) => [...(a.get('t') ?? [])].sort())).toEqual([[0, 2], [1]])
     const manyMembers = simpleAssignment(new Map([['m1', ['t']], ['m2', ['t']], ['m3', ['t']]]), new Map([['t', 2]]))
     expect([...manyMembers.values()].map((a) => [...(a.get('t') ?? [])])).toEqual([[0], [1], [0]])
+  })
+})
+
+describe('ShareSessionCache', () => {
+  it('checks epochs, and lets a new session take the slot of one idle past the session timeout', () => {
+    let now = 0
+    const evicted: string[] = []
+    const cache = new ShareSessionCache(() => 1, () => 45_000, () => now, (s) => evicted.push(s.memberId))
+    cache.open('g', 'a', [{ topicId: 't', partition: 0 }])
+    expect(() => cache.next('g', 'a', 2, [], [])).toThrow('The share session epoch is invalid.')
+    expect(cache.next('g', 'a', 1, [{ topicId: 't', partition: 1 }], []).partitions.size).toBe(2)
+    now = 30_000
+    expect(() => cache.open('g', 'b', [])).toThrow('The limit of share sessions has been reached.')
+    now = 46_000
+    expect(cache.open('g', 'b', []).epoch).toBe(1)
+    expect(evicted).toEqual(['a'])
+    expect(() => cache.next('g', 'a', 2, [], [])).toThrow('The share session was not found.')
   })
 })

@@ -124,6 +124,8 @@ export class SharePartition {
     this.expireLocks(now)
     if (lastOffset < firstOffset || (types.length !== 1 && types.length !== lastOffset - firstOffset + 1)) return 'Invalid acknowledgement batch.'
     if (types.some((t) => t < AcknowledgeType.GAP || t > AcknowledgeType.RENEW)) return 'Invalid acknowledge type.'
+    // Offsets outside the window are not in flight: refused before any loop, however wide the batch.
+    if (firstOffset < this.start || lastOffset >= this.end) return 'Batch record not found. The request batch offsets are not found in the cache.'
     for (let o = firstOffset; o <= lastOffset; o++) {
       const record = this.inFlight.get(o)
       if (!record) return 'Batch record not found. The request batch offsets are not found in the cache.'

@@ -13,9 +13,9 @@ import { type ShareSession, ShareSessionCache, type SharePartitionKey, partition
 
 export interface ShareConfig extends SharePartitionConfig {
   maxShareSessions: number
+  /** group.share.session.timeout.ms: a share session unused this long may give its slot to a new one. */
+  sessionIdleMs: number
 }
-
-export const DEFAULT_SHARE_CONFIG: ShareConfig = { recordLockDurationMs: 30_000, deliveryCountLimit: 5, maxInFlightRecords: 2000, maxShareSessions: 2000 }
 
 /** How a partition answers: an error, or what was acquired and the batches that hold it. */
 export interface SharePartitionResult extends SharePartitionKey {
@@ -68,7 +68,12 @@ export class SharePartitionManager {
     private readonly config: () => ShareConfig,
     private readonly now: () => number = Date.now,
   ) {
-    this.sessions = new ShareSessionCache(() => this.config().maxShareSessions)
+    this.sessions = new ShareSessionCache(
+      () => this.config().maxShareSessions,
+      () => this.config().sessionIdleMs,
+      now,
+      (session) => this.releaseSession(session),
+    )
     // A partition this broker no longer leads: its share state goes with the leadership.
     replicaManager.onLeadershipChange((p, isLeader) => {
       if (isLeader) return

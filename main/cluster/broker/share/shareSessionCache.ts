@@ -17,6 +17,7 @@ export interface ShareSession {
   /** The epoch the next request must carry. */
   epoch: number
   partitions: Map<string, SharePartitionKey>
+  lastUsedMs: number
 }
 
 export const partitionKey = (p: SharePartitionKey) => `${p.topicId}:${p.partition}`
@@ -24,7 +25,14 @@ export const partitionKey = (p: SharePartitionKey) => `${p.topicId}:${p.partitio
 export class ShareSessionCache {
   private readonly sessions = new Map<string, ShareSession>()
 
-  constructor(private readonly maxSessions: () => number) {}
+  constructor(
+    private readonly maxSessions: () => number,
+    /** A session unused this long belongs to a member that is gone (its group's session timeout): a new one may take its slot. */
+    private readonly idleMs: () => number,
+    private readonly now: () => number = Date.now,
+    /** What a session evicted for being idle still holds goes back. */
+    private readonly onEvicted: (session: ShareSession) => void = () => {},
+  ) {}
 
   get(groupId: string, memberId: string): ShareSession | undefined {
     return this.sessions.get(sessionKey(groupId, memberId))
@@ -34,8 +42,9 @@ export class ShareSessionCache {
   open(groupId: string, memberId: string, partitions: SharePartitionKey[]): ShareSession {
     const k = sessionKey(groupId, memberId)
     this.sessions.delete(k)
+    if (this.sessions.size >= this.maxSessions()) this.evictIdle()
     if (this.sessions.size >= this.maxSessions()) throw new KafkaError('SHARE_SESSION_LIMIT_REACHED', 'The limit of share sessions has been reached.')
-    const session: ShareSession = { groupId, memberId, epoch: 1, partitions: new Map(partitions.map((p) => [partitionKey(p), p])) }
+    const session: ShareSession = { groupId, memberId, epoch: 1, partitions: new Map(partitions.map((p) => [partitionKey(p), p])), lastUsedMs: this.now() }
     this.sessions.set(k, session)
     return session
   }
@@ -47,6 +56,7 @@ export class ShareSessionCache {
     for (const p of added) session.partitions.set(partitionKey(p), p)
     for (const p of forgotten) session.partitions.delete(partitionKey(p))
     session.epoch = epoch === 0x7fffffff ? 1 : epoch + 1
+    session.lastUsedMs = this.now()
     return session
   }
 
@@ -57,12 +67,13 @@ export class ShareSessionCache {
     return session
   }
 
-  /** Sessions of members that left their group. */
-  removeMember(groupId: string, memberId: string): ShareSession | undefined {
-    const k = sessionKey(groupId, memberId)
-    const session = this.sessions.get(k)
-    this.sessions.delete(k)
-    return session
+  private evictIdle(): void {
+    const cutoff = this.now() - this.idleMs()
+    for (const [k, session] of this.sessions) {
+      if (session.lastUsedMs > cutoff) continue
+      this.sessions.delete(k)
+      this.onEvicted(session)
+    }
   }
 
   private existing(groupId: string, memberId: string): ShareSession {
