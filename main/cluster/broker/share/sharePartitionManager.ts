@@ -147,7 +147,14 @@ export class SharePartitionManager {
       const log = found.partition.log
       const from = sharePartition.nextFetchOffset(now)
       if (from >= log.highWatermark) return answer
-      const { records } = log.read(from, Math.max(Math.min(budget, maxBytes), 1), log.highWatermark)
+      let records: Uint8Array
+      try {
+        records = log.read(from, Math.max(Math.min(budget, maxBytes), 1), log.highWatermark).records
+      } catch (err) {
+        // A read that fails (a segment deleted under it) is this partition's error, not the request's.
+        const error = err instanceof KafkaError ? err : new KafkaError('UNKNOWN_SERVER_ERROR', String(err))
+        return { ...answer, errorCode: error.errorCode, errorMessage: error.message }
+      }
       const batches = batchesIn(records)
       const acquired = sharePartition.acquire(memberId, batches.map((b) => b.batch), left, now, recordLimit)
       // Only the batches that hold acquired records go back (the consumer delivers only those records).
