@@ -31,7 +31,7 @@ const heartbeat = { groupId: 'g', memberId: 'member-000000000000000', memberEpoc
 describe('finalized features', () => {
   it('a downgrade reaches every broker, turns the consumer group protocol off, and survives a restart', async () => {
     let cluster = await fixture.start({}, 2)
-    expect(await onEveryBroker(cluster, finalized)).toEqual([{ 'group.version': 1, 'transaction.version': 2 }, { 'group.version': 1, 'transaction.version': 2 }])
+    expect(await onEveryBroker(cluster, finalized)).toEqual([{ 'group.version': 1, 'share.version': 2, 'transaction.version': 2 }, { 'group.version': 1, 'share.version': 2, 'transaction.version': 2 }])
 
     const client = await RawClient.connect(cluster.bootstrapServers)
     const answer = await client.request(ApiKey.UpdateFeatures, 2, { timeoutMs: 60_000, featureUpdates: [{ feature: 'group.version', maxVersionLevel: 0, allowDowngrade: false, upgradeType: 2 }], validateOnly: false })

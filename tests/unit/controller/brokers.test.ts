@@ -6,15 +6,15 @@ describe('broker registration and heartbeats', () => {
     const h = new Harness()
     const epoch1 = h.register(1)
     const epoch2 = h.register(2)
-    // Offsets 0-2 are the bootstrap: the cluster-wide min.insync.replicas and two finalized features.
-    expect([epoch1, epoch2]).toEqual([3, 4])
-    expect(h.controller.image.brokers.get(1)).toMatchObject({ epoch: 3, fenced: true, incarnationId: 'incarnation-1' })
+    // Offsets 0-3 are the bootstrap: the cluster-wide min.insync.replicas and three finalized features.
+    expect([epoch1, epoch2]).toEqual([4, 5])
+    expect(h.controller.image.brokers.get(1)).toMatchObject({ epoch: 4, fenced: true, incarnationId: 'incarnation-1' })
 
     // Behind its own registration: still fenced.
-    expect(h.heartbeat(2, { offset: 3 })).toEqual({ isCaughtUp: false, isFenced: true, shouldShutDown: false })
-    expect(h.heartbeat(2, { offset: 4 })).toEqual({ isCaughtUp: true, isFenced: false, shouldShutDown: false })
+    expect(h.heartbeat(2, { offset: 4 })).toEqual({ isCaughtUp: false, isFenced: true, shouldShutDown: false })
+    expect(h.heartbeat(2, { offset: 5 })).toEqual({ isCaughtUp: true, isFenced: false, shouldShutDown: false })
     expect(h.controller.image.brokers.get(2)!.fenced).toBe(false)
-    expect(h.eventsOf('broker-registered').map((e) => [e.brokerId, e.brokerEpoch])).toEqual([[1, 3], [2, 4]])
+    expect(h.eventsOf('broker-registered').map((e) => [e.brokerId, e.brokerEpoch])).toEqual([[1, 4], [2, 5]])
     expect(h.eventsOf('broker-unfenced').map((e) => e.brokerId)).toEqual([2])
     expect(h.entries.map((e) => e.record.type)).toEqual(['RegisterBrokerRecord', 'RegisterBrokerRecord', 'BrokerRegistrationChangeRecord'])
   })

@@ -86,7 +86,7 @@ describe('bootstrap', () => {
   it('writes the cluster-wide min.insync.replicas first, from the static value, once (Kafka 4.4 with eligible leader replicas)', () => {
     const h = new Harness(undefined, { 'min.insync.replicas': '2' })
     expect(h.controller.image.configs.clusterDefaults).toEqual({ 'min.insync.replicas': '2' })
-    expect(h.controller.readFrom(-1).entries.map((e) => [e.offset, e.record.type])).toEqual([[0, 'ConfigRecord'], [1, 'FeatureLevelRecord'], [2, 'FeatureLevelRecord']])
+    expect(h.controller.readFrom(-1).entries.map((e) => [e.offset, e.record.type])).toEqual([[0, 'ConfigRecord'], [1, 'FeatureLevelRecord'], [2, 'FeatureLevelRecord'], [3, 'FeatureLevelRecord']])
     h.startBrokers(1)
     h.reopen()
     expect(h.controller.readFrom(-1).entries.filter((e) => e.record.type === 'ConfigRecord')).toHaveLength(1)
