@@ -254,13 +254,7 @@ export class ConsumerGroupManager {
   private subscriptionMetadata(group: ConsumerGroup, topics: TopicsView): string {
     const names = new Set<string>()
     for (const m of group.members.values()) for (const name of subscribedTopics(m, topics)) names.add(name)
-    return [...names]
-      .sort()
-      .flatMap((name) => {
-        const topic = topics.byName(name)
-        return topic ? [`${name}:${topic.topicId}:${topic.partitions}`] : []
-      })
-      .join(',')
+    return subscriptionMetadataOf(names, topics)
   }
 
   /**
@@ -362,13 +356,12 @@ export class ConsumerGroupManager {
   // --- ConsumerGroupDescribe ---
 
   describe(groupId: string, topics: TopicsView): ConsumerGroupDescribeResponseDescribedGroup {
-    // Kafka 4.4 leaves a group it does not have without a state.
-    const base = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 }
     const group = this.groups.get(groupId)
     if (!group) {
       const message = this.classic.kindOf(groupId) ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`
-      return { ...base, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: message }
+      return undescribedGroup(groupId, ErrorCode.GROUP_ID_NOT_FOUND, message)
     }
+    const base = undescribedGroup(groupId, ErrorCode.NONE, null)
     const described = (assignment: Assignment): ConsumerGroupDescribeResponseAssignment => ({
       topicPartitions: [...assignment].map(([topicId, partitions]) => ({ topicId, topicName: topics.byId(topicId)?.name ?? '', partitions: [...partitions].sort((a, b) => a - b) })),
     })
@@ -397,7 +390,27 @@ export class ConsumerGroupManager {
   }
 }
 
-const key = (groupId: string, memberId: string) => `${groupId}\0${memberId}`
+/** A member's key in the deadline maps. */
+export const key = (groupId: string, memberId: string) => `${groupId}\0${memberId}`
+
+/** The subscribed topics that exist, with their ids and partition counts, as one string: a change bumps a group's epoch. */
+export function subscriptionMetadataOf(names: Iterable<string>, topics: TopicsView): string {
+  return [...new Set(names)]
+    .sort()
+    .flatMap((name) => {
+      const topic = topics.byName(name)
+      return topic ? [`${name}:${topic.topicId}:${topic.partitions}`] : []
+    })
+    .join(',')
+}
+
+/**
+ * A ConsumerGroupDescribe or ShareGroupDescribe group without state: one that is not there
+ * (Kafka 4.4 leaves it without a state), not served, or not coordinated here.
+ */
+export function undescribedGroup(groupId: string, errorCode: number, errorMessage: string | null) {
+  return { errorCode, errorMessage, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [] as never[], authorizedOperations: -2147483648 }
+}
 
 /** A partition an OffsetCommit names: by topic id from v10, by name before. */
 export interface CommittedPartition {
@@ -406,12 +419,12 @@ export interface CommittedPartition {
   partition: number
 }
 
-/** A ConsumerGroupHeartbeat answer with an error: no member, epoch or assignment. */
+/** A ConsumerGroupHeartbeat (or ShareGroupHeartbeat) answer with an error: no member, epoch or assignment. */
 export function heartbeatError(errorCode: number, errorMessage: string | null): ConsumerGroupHeartbeatResponse {
   return { throttleTimeMs: 0, errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
 }
 
-function topicPartitions(assignment: Assignment): { topicId: string; partitions: number[] }[] {
+export function topicPartitions(assignment: Assignment): { topicId: string; partitions: number[] }[] {
   return [...assignment].map(([topicId, partitions]) => ({ topicId, partitions: [...partitions].sort((a, b) => a - b) }))
 }
 

@@ -9,7 +9,7 @@
 import { ErrorCode, type ErrorName, KafkaError } from '../../errors'
 import type { ShareGroupDescribeResponseDescribedGroup, ShareGroupHeartbeatRequest, ShareGroupHeartbeatResponse } from '../../protocol/messages'
 import type { Assignment } from './consumerGroup'
-import type { TopicsView } from './consumerGroupManager'
+import { heartbeatError, key, subscriptionMetadataOf, topicPartitions, type TopicsView, undescribedGroup } from './consumerGroupManager'
 import { simpleAssignment } from './shareGroupAssignor'
 
 export interface ShareGroupConfig {
@@ -82,13 +82,13 @@ export class ShareGroupManager {
 
   heartbeat(request: ShareGroupHeartbeatRequest, client: { clientId: string; clientHost: string }, topics: TopicsView): ShareGroupHeartbeatResponse {
     // Kafka 4.4 refuses an empty member id before its coordinator sees it, without a message.
-    if (request.memberId.trim() === '') return shareHeartbeatError(ErrorCode.INVALID_REQUEST, null)
+    if (request.memberId.trim() === '') return heartbeatError(ErrorCode.INVALID_REQUEST, null)
     try {
       validate(request)
       return request.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH ? this.leave(request) : this.join(request, client, topics)
     } catch (err) {
       const error = err instanceof KafkaError ? err : new KafkaError('UNKNOWN_SERVER_ERROR', String(err))
-      return shareHeartbeatError(error.errorCode, error.message)
+      return heartbeatError(error.errorCode, error.message)
     }
   }
 
@@ -215,14 +215,13 @@ export class ShareGroupManager {
   }
 
   describe(groupId: string, topics: TopicsView): ShareGroupDescribeResponseDescribedGroup {
-    const base = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 }
     const group = this.groups.get(groupId)
     if (!group) {
       const message = this.otherGroupHas(groupId) ? `Group ${groupId} is not a share group.` : `Group ${groupId} not found.`
-      return { ...base, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: message }
+      return undescribedGroup(groupId, ErrorCode.GROUP_ID_NOT_FOUND, message)
     }
     return {
-      ...base,
+      ...undescribedGroup(groupId, ErrorCode.NONE, null),
       groupState: group.state,
       groupEpoch: group.groupEpoch,
       assignmentEpoch: group.assignmentEpoch,
@@ -305,24 +304,5 @@ function initializeShareState(group: ShareGroup, topics: TopicsView): void {
 }
 
 function subscriptionMetadata(group: ShareGroup, topics: TopicsView): string {
-  const names = new Set<string>()
-  for (const m of group.members.values()) for (const name of m.subscribedTopicNames) names.add(name)
-  return [...names]
-    .sort()
-    .flatMap((name) => {
-      const topic = topics.byName(name)
-      return topic ? [`${name}:${topic.topicId}:${topic.partitions}`] : []
-    })
-    .join(',')
-}
-
-const key = (groupId: string, memberId: string) => `${groupId}\0${memberId}`
-
-function topicPartitions(assignment: Assignment): { topicId: string; partitions: number[] }[] {
-  return [...assignment].map(([topicId, partitions]) => ({ topicId, partitions: [...partitions].sort((a, b) => a - b) }))
-}
-
-/** A ShareGroupHeartbeat answer with an error: no member, epoch or assignment. */
-export function shareHeartbeatError(errorCode: number, errorMessage: string | null): ShareGroupHeartbeatResponse {
-  return { throttleTimeMs: 0, errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
+  return subscriptionMetadataOf([...group.members.values()].flatMap((m) => m.subscribedTopicNames), topics)
 }

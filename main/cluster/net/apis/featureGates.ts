@@ -3,6 +3,7 @@
 // group protocol disabled: UNSUPPORTED_VERSION, for the heartbeat and for every group described.
 import { ErrorCode } from '../../errors'
 import { GROUP_VERSION, SHARE_VERSION } from '../../metadata/features'
+import { heartbeatError, undescribedGroup } from '../../broker/group/consumerGroupManager'
 import type { BrokerContext } from '../context'
 import type * as M from '../../protocol/messages'
 
@@ -10,10 +11,8 @@ type Gated<Req, Res> = (context: BrokerContext, request: Req, version: number, c
 
 function consumerProtocolDisabled(request: M.ConsumerGroupHeartbeatRequest | M.ConsumerGroupDescribeRequest): M.ConsumerGroupHeartbeatResponse | M.ConsumerGroupDescribeResponse {
   const errorCode = ErrorCode.UNSUPPORTED_VERSION
-  if ('groupIds' in request) {
-    return { throttleTimeMs: 0, groups: request.groupIds.map((groupId) => ({ errorCode, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })) }
-  }
-  return { throttleTimeMs: 0, errorCode, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
+  if ('groupIds' in request) return { throttleTimeMs: 0, groups: request.groupIds.map((groupId) => undescribedGroup(groupId, errorCode, null)) }
+  return heartbeatError(errorCode, null)
 }
 
 /** KIP-848's APIs, served only while group.version is 1 or more (Kafka's isConsumerGroupProtocolEnabled). */

@@ -11,7 +11,7 @@ import { partitionFor } from '../../broker/group'
 import { TRANSACTION_STATE_TOPIC } from '../../broker/transaction'
 import type * as M from '../../protocol/messages'
 import type { BrokerContext } from '../context'
-import { heartbeatError, type TopicsView } from '../../broker/group/consumerGroupManager'
+import { heartbeatError, type TopicsView, undescribedGroup } from '../../broker/group/consumerGroupManager'
 import { ShareGroup } from '../../broker/group/shareGroupManager'
 import { deleteShareGroupState } from './shareGroupOffsets'
 
@@ -289,14 +289,15 @@ export function handleConsumerGroupHeartbeat(context: BrokerContext, request: M.
 
 /** ConsumerGroupDescribe (69), KIP-848. */
 export function handleConsumerGroupDescribe(context: BrokerContext, request: M.ConsumerGroupDescribeRequest): M.ConsumerGroupDescribeResponse {
-  const groups: M.ConsumerGroupDescribeResponse['groups'] = []
+  return { throttleTimeMs: 0, groups: describeOnShards(context, request.groupIds, (shard, ids, topics) => shard.consumerGroupDescribe(ids, topics)) }
+}
+
+/** ConsumerGroupDescribe's and ShareGroupDescribe's groups, each from its coordinator shard; a group not coordinated here gets the routing error. */
+export function describeOnShards<G>(context: BrokerContext, groupIds: string[], describe: (shard: GroupCoordinatorShard, ids: string[], topics: TopicsView) => G[]): Array<G | ReturnType<typeof undescribedGroup>> {
+  const groups: Array<G | ReturnType<typeof undescribedGroup>> = []
   const topics = topicsView(context)
-  for (const [shard, ids] of byShard(context, request.groupIds, (id) => id)) {
-    if (typeof shard !== 'number') {
-      groups.push(...shard.consumerGroupDescribe(ids, topics))
-      continue
-    }
-    groups.push(...ids.map((groupId) => ({ errorCode: shard, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })))
+  for (const [shard, ids] of byShard(context, groupIds, (id) => id)) {
+    groups.push(...(typeof shard === 'number' ? ids.map((groupId) => undescribedGroup(groupId, shard, null)) : describe(shard, ids, topics)))
   }
-  return { throttleTimeMs: 0, groups }
+  return groups
 }

@@ -5,6 +5,7 @@
 import { ErrorCode } from '../../errors'
 import type { Acks } from '../../broker/api'
 import type { BrokerContext } from '../context'
+import type { MetadataImage } from '../../metadata/image'
 import { ZERO_UUID } from '../../protocol/messages'
 import type * as M from '../../protocol/messages'
 import { tpKey } from '../../broker/transaction'
@@ -76,13 +77,19 @@ async function produceByName(context: BrokerContext, request: M.ProduceRequest, 
     })),
   )
   // KIP-951: the endpoints of the current leaders named above, so the client can go there at once.
-  const leaders = new Set(answer.responses.flatMap((t) => t.partitionResponses.map((p) => p.currentLeader.leaderId)).filter((id) => id >= 0))
-  for (const id of [...leaders].sort((a, b) => a - b)) {
-    const broker = image.brokers.get(id)
-    const endpoint = broker?.endPoints[0]
-    if (broker && endpoint) answer.nodeEndpoints.push({ nodeId: id, host: endpoint.host, port: endpoint.port, rack: broker.rack })
-  }
+  answer.nodeEndpoints.push(...nodeEndpoints(image, answer.responses.flatMap((t) => t.partitionResponses.map((p) => p.currentLeader.leaderId))))
   return answer
+}
+
+/** KIP-951: the endpoints of the brokers named (each once, by id; -1 and unknown ids skipped). */
+export function nodeEndpoints(image: MetadataImage, brokerIds: number[]): Array<{ nodeId: number; host: string; port: number; rack: string | null }> {
+  return [...new Set(brokerIds.filter((id) => id >= 0))]
+    .sort((a, b) => a - b)
+    .flatMap((nodeId) => {
+      const broker = image.brokers.get(nodeId)
+      const endpoint = broker?.endPoints[0]
+      return broker && endpoint ? [{ nodeId, host: endpoint.host, port: endpoint.port, rack: broker.rack }] : []
+    })
 }
 
 const MESSAGE_CARRYING = new Set<number>([ErrorCode.INVALID_RECORD, ErrorCode.INVALID_TIMESTAMP])

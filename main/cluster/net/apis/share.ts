@@ -4,33 +4,25 @@
 // Kafka 4.4, a request refused as a whole (its session unknown, its epoch wrong) carries no message.
 import { ErrorCode, KafkaError } from '../../errors'
 import type { MetadataImage } from '../../metadata/image'
-import { shareHeartbeatError } from '../../broker/group/shareGroupManager'
+import { heartbeatError, undescribedGroup } from '../../broker/group/consumerGroupManager'
 import { type AcknowledgeResult, type AcknowledgementBatch, type SharePartitionResult, type ShareTopics, shareTopics } from '../../broker/share/sharePartitionManager'
 import { FINAL_EPOCH, INITIAL_EPOCH, type ShareSession, type SharePartitionKey } from '../../broker/share/shareSessionCache'
 import type * as M from '../../protocol/messages'
 import type { BrokerContext } from '../context'
-import { byShard, route, topicsView } from './groups'
+import { describeOnShards, route, topicsView } from './groups'
+import { nodeEndpoints } from './produce'
 
 /** ShareGroupHeartbeat (76): a share group's join, heartbeat and leave in one. */
 export function handleShareGroupHeartbeat(context: BrokerContext, request: M.ShareGroupHeartbeatRequest, _version: number, client: { clientId: string; clientHost: string }): M.ShareGroupHeartbeatResponse {
-  if (request.groupId.trim() === '') return shareHeartbeatError(ErrorCode.INVALID_REQUEST, "GroupId can't be empty.")
+  if (request.groupId.trim() === '') return heartbeatError(ErrorCode.INVALID_REQUEST, "GroupId can't be empty.")
   const shard = route(context, request.groupId)
-  if (typeof shard === 'number') return shareHeartbeatError(shard, null)
+  if (typeof shard === 'number') return heartbeatError(shard, null)
   return shard.shareGroupHeartbeat(request, { ...client, clientHost: `/${client.clientHost}` }, topicsView(context))
 }
 
 /** ShareGroupDescribe (77). */
 export function handleShareGroupDescribe(context: BrokerContext, request: M.ShareGroupDescribeRequest): M.ShareGroupDescribeResponse {
-  const groups: M.ShareGroupDescribeResponse['groups'] = []
-  const topics = topicsView(context)
-  for (const [shard, ids] of byShard(context, request.groupIds, (id) => id)) {
-    if (typeof shard !== 'number') {
-      groups.push(...shard.shareGroupDescribe(ids, topics))
-      continue
-    }
-    groups.push(...ids.map((groupId) => ({ errorCode: shard, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })))
-  }
-  return { throttleTimeMs: 0, groups }
+  return { throttleTimeMs: 0, groups: describeOnShards(context, request.groupIds, (shard, ids, topics) => shard.shareGroupDescribe(ids, topics)) }
 }
 
 /** ShareFetch v2's acquire modes (KIP-1206): 0 batch-optimized, 1 record-limit. */
@@ -179,22 +171,15 @@ function byTopic<P extends { topicId: string }>(partitions: P[]): Array<{ topicI
 
 /** KIP-951: the endpoints of the leaders of partitions answered NOT_LEADER_OR_FOLLOWER. */
 function leaderEndpoints(image: MetadataImage, partitions: Array<{ errorCode: number; currentLeader: { leaderId: number } }>): M.ShareFetchResponseNodeEndpoint[] {
-  const ids = new Set(partitions.filter((p) => p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER && p.currentLeader.leaderId >= 0).map((p) => p.currentLeader.leaderId))
-  return [...ids]
-    .sort((a, b) => a - b)
-    .flatMap((nodeId) => {
-      const broker = image.brokers.get(nodeId)
-      const endpoint = broker?.endPoints[0]
-      return broker && endpoint ? [{ nodeId, host: endpoint.host, port: endpoint.port, rack: broker.rack }] : []
-    })
+  return nodeEndpoints(image, partitions.filter((p) => p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER).map((p) => p.currentLeader.leaderId))
 }
 
 /** The answers while share.version is 0 (featureGates.ts): UNSUPPORTED_VERSION, as Kafka 4.4. */
 export const shareGroupsDisabled = {
-  heartbeat: (): M.ShareGroupHeartbeatResponse => shareHeartbeatError(ErrorCode.UNSUPPORTED_VERSION, null),
+  heartbeat: (): M.ShareGroupHeartbeatResponse => heartbeatError(ErrorCode.UNSUPPORTED_VERSION, null),
   describe: (request: M.ShareGroupDescribeRequest): M.ShareGroupDescribeResponse => ({
     throttleTimeMs: 0,
-    groups: request.groupIds.map((groupId) => ({ errorCode: ErrorCode.UNSUPPORTED_VERSION, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: -2147483648 })),
+    groups: request.groupIds.map((groupId) => undescribedGroup(groupId, ErrorCode.UNSUPPORTED_VERSION, null)),
   }),
   fetchOrAcknowledge: (): M.ShareFetchResponse & M.ShareAcknowledgeResponse => refused(new KafkaError('UNSUPPORTED_VERSION', '')),
 }
